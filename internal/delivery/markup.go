@@ -1,0 +1,34 @@
+package delivery
+
+import "github.com/go-telegram/bot/models"
+
+// InlineMarkup converts k to the Bot API's InlineKeyboardMarkup; nil for none.
+func InlineMarkup(k Keyboard) models.ReplyMarkup {
+	if len(k) == 0 {
+		return nil
+	}
+	rows := make([][]models.InlineKeyboardButton, 0, len(k))
+	for _, r := range k {
+		row := make([]models.InlineKeyboardButton, 0, len(r))
+		for _, b := range r {
+			row = append(row, models.InlineKeyboardButton{Text: b.Text, CallbackData: b.Data, URL: b.URL})
+		}
+		rows = append(rows, row)
+	}
+	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}
+}
+
+func (p payload) markup() models.ReplyMarkup {
+	switch {
+	case p.ContactButton != "":
+		return &models.ReplyKeyboardMarkup{
+			Keyboard:        [][]models.KeyboardButton{{{Text: p.ContactButton, RequestContact: true}}},
+			ResizeKeyboard:  true,
+			OneTimeKeyboard: true,
+		}
+	case p.RemoveKeyboard:
+		return &models.ReplyKeyboardRemove{RemoveKeyboard: true}
+	default:
+		return InlineMarkup(p.Keyboard)
+	}
+}

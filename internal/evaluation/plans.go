@@ -1,0 +1,272 @@
+package evaluation
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"evalbot/internal/calendar"
+	"evalbot/internal/grading"
+	"evalbot/internal/store"
+)
+
+// Plan is a weekly or monthly work plan (kế hoạch công tác tuần / tháng).
+type Plan struct {
+	ID           int64
+	OfficialID   int64
+	Kind         string        // KindWeek or KindMonth
+	PeriodStart  calendar.Date // the week's Monday, or the month's 1st
+	Month        calendar.Month
+	Status       string
+	ReturnReason string
+	Version      int
+	Tasks        []Task
+}
+
+// Task is one line of a plan and, once reported, its result.
+type Task struct {
+	ID            int64
+	PlanID        int64
+	Position      int
+	Title         string
+	Deadline      *calendar.Date
+	Weight        grading.Points
+	Status        string // TaskPending, or one of grading's statuses
+	Delays        int
+	QualityFaults int
+}
+
+// Editable reports whether the owner may still change the plan's tasks.
+func (p Plan) Editable() bool { return p.Status == StatusDraft || p.Status == StatusReturned }
+
+const planCols = `id, official_id, kind, period_start, month, status, coalesce(return_reason, ''), version`
+
+func scanPlan(r pgx.Row) (Plan, error) {
+	var p Plan
+	var start, month time.Time
+	err := r.Scan(&p.ID, &p.OfficialID, &p.Kind, &start, &month, &p.Status, &p.ReturnReason, &p.Version)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return p, ErrNotFound
+	}
+	p.PeriodStart = dateOf(start)
+	p.Month = dateOf(month).YearMonth()
+	return p, err
+}
+
+// dateOf reads a PostgreSQL date, which pgx returns as midnight UTC.
+func dateOf(t time.Time) calendar.Date {
+	return calendar.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
+}
+
+func sqlDate(d calendar.Date) time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
+
+// LoadPlan reads a plan with its tasks; ErrNotFound when there is none.
+func LoadPlan(ctx context.Context, db store.DB, id int64) (Plan, error) {
+	p, err := scanPlan(db.QueryRow(ctx, `SELECT `+planCols+` FROM plans WHERE id = $1`, id))
+	if err != nil {
+		return p, err
+	}
+	p.Tasks, err = planTasks(ctx, db, `WHERE plan_id = $1 ORDER BY position`, id)
+	return p, err
+}
+
+// FindPlan reads the official's plan of a kind for the period starting at start.
+func FindPlan(ctx context.Context, db store.DB, officialID int64, kind string, start calendar.Date) (Plan, error) {
+	p, err := scanPlan(db.QueryRow(ctx, `SELECT `+planCols+` FROM plans WHERE official_id = $1 AND kind = $2 AND period_start = $3`,
+		officialID, kind, sqlDate(start)))
+	if err != nil {
+		return p, err
+	}
+	p.Tasks, err = planTasks(ctx, db, `WHERE plan_id = $1 ORDER BY position`, p.ID)
+	return p, err
+}
+
+func planTasks(ctx context.Context, db store.DB, where string, args ...any) ([]Task, error) {
+	rows, err := db.Query(ctx, `SELECT t.id, t.plan_id, t.position, t.title, t.deadline, t.weight, t.status, t.delays, t.quality_faults
+		FROM tasks t JOIN plans p ON p.id = t.plan_id `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Task
+	for rows.Next() {
+		var t Task
+		var deadline *time.Time
+		var w int64
+		if err := rows.Scan(&t.ID, &t.PlanID, &t.Position, &t.Title, &deadline, &w, &t.Status, &t.Delays, &t.QualityFaults); err != nil {
+			return nil, err
+		}
+		t.Weight = grading.Points(w)
+		if deadline != nil {
+			d := dateOf(*deadline)
+			t.Deadline = &d
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// MonthTasks lists the tasks of the official's approved plans that count in
+// month m (weekly plans of weeks whose Thursday is in m, and the monthly plan).
+func MonthTasks(ctx context.Context, db store.DB, officialID int64, m calendar.Month) ([]Task, error) {
+	return planTasks(ctx, db, `WHERE p.official_id = $1 AND p.month = $2 AND p.status = 'approved'
+		ORDER BY p.kind DESC, p.period_start, t.position`, officialID, sqlDate(m.First()))
+}
+
+// SaveDraft stores tasks as the official's draft plan for the period,
+// replacing the tasks of a draft or returned plan. An approved plan, or one
+// waiting for the head, is ErrLocked.
+func SaveDraft(ctx context.Context, db store.DB, officialID int64, kind string, start calendar.Date, month calendar.Month, tasks []TaskDraft) (Plan, error) {
+	if len(tasks) == 0 {
+		return Plan{}, ErrEmptyPlan
+	}
+	p, err := FindPlan(ctx, db, officialID, kind, start)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		err = db.QueryRow(ctx, `INSERT INTO plans (official_id, kind, period_start, month, status)
+			VALUES ($1, $2, $3, $4, 'draft') RETURNING id`, officialID, kind, sqlDate(start), sqlDate(month.First())).Scan(&p.ID)
+		if err != nil {
+			return p, err
+		}
+	case err != nil:
+		return p, err
+	case !p.Editable():
+		return p, ErrLocked
+	default:
+		if _, err := db.Exec(ctx, `UPDATE plans SET status = 'draft', version = version + 1, updated_at = now() WHERE id = $1`, p.ID); err != nil {
+			return p, err
+		}
+		if _, err := db.Exec(ctx, `DELETE FROM tasks WHERE plan_id = $1`, p.ID); err != nil {
+			return p, err
+		}
+	}
+	for i, t := range tasks {
+		var deadline any
+		if t.Deadline != nil {
+			deadline = sqlDate(*t.Deadline)
+		}
+		if _, err := db.Exec(ctx, `INSERT INTO tasks (plan_id, position, title, deadline, weight) VALUES ($1, $2, $3, $4, $5)`,
+			p.ID, i+1, t.Title, deadline, int64(t.Weight)); err != nil {
+			return p, err
+		}
+	}
+	return LoadPlan(ctx, db, p.ID)
+}
+
+// lockPlan reads a plan FOR UPDATE and checks the version the button carried.
+func lockPlan(ctx context.Context, db store.DB, id int64, version int) (Plan, error) {
+	p, err := scanPlan(db.QueryRow(ctx, `SELECT `+planCols+` FROM plans WHERE id = $1 FOR UPDATE`, id))
+	if err != nil {
+		return p, err
+	}
+	if version != p.Version {
+		return p, ErrStale
+	}
+	p.Tasks, err = planTasks(ctx, db, `WHERE plan_id = $1 ORDER BY position`, id)
+	return p, err
+}
+
+// SubmitPlan sends a draft plan to the reviewer (thẩm định kế hoạch).
+func SubmitPlan(ctx context.Context, db store.DB, id int64, version int, reviewerID *int64) (Plan, error) {
+	p, err := lockPlan(ctx, db, id, version)
+	if err != nil {
+		return p, err
+	}
+	if p.Status != StatusDraft {
+		return p, ErrStale
+	}
+	status := StatusSubmitted
+	if reviewerID == nil {
+		status = StatusApproved // nobody above: the plan stands as submitted
+	}
+	_, err = db.Exec(ctx, `UPDATE plans SET status = $2, reviewer_id = $3, submitted_at = now(),
+		decided_at = CASE WHEN $2 = 'approved' THEN now() END, version = version + 1, updated_at = now() WHERE id = $1`, id, status, reviewerID)
+	if err != nil {
+		return p, err
+	}
+	return LoadPlan(ctx, db, id)
+}
+
+// DecidePlan approves a submitted plan, or returns it with a reason.
+func DecidePlan(ctx context.Context, db store.DB, id int64, version int, actorID int64, approve bool, reason string) (Plan, error) {
+	p, err := lockPlan(ctx, db, id, version)
+	if err != nil {
+		return p, err
+	}
+	if p.Status != StatusSubmitted {
+		return p, ErrStale
+	}
+	status := StatusApproved
+	if !approve {
+		status = StatusReturned
+	}
+	_, err = db.Exec(ctx, `UPDATE plans SET status = $2, return_reason = $3, reviewer_id = $4, decided_at = now(),
+		version = version + 1, updated_at = now() WHERE id = $1`, id, status, nullIfEmpty(reason), actorID)
+	if err != nil {
+		return p, err
+	}
+	if err := Audit(ctx, db, AuditEntry{Actor: &actorID, Subject: p.OfficialID, Entity: "plan", EntityID: id,
+		Action: status, Before: map[string]any{"status": p.Status}, After: map[string]any{"status": status}, Reason: reason}); err != nil {
+		return p, err
+	}
+	return LoadPlan(ctx, db, id)
+}
+
+// CancelDraft deletes a draft that was never submitted.
+func CancelDraft(ctx context.Context, db store.DB, id int64, version int) error {
+	p, err := lockPlan(ctx, db, id, version)
+	if err != nil {
+		return err
+	}
+	if p.Status != StatusDraft {
+		return ErrStale
+	}
+	_, err = db.Exec(ctx, `DELETE FROM plans WHERE id = $1`, id)
+	return err
+}
+
+// MarkTask records a task's result. For late, each further mark adds a delay
+// (1 → 2 → 3 → 1), so a task late twice is two taps. The plan must be
+// approved, and its month not yet submitted or approved.
+func MarkTask(ctx context.Context, db store.DB, taskID int64, status string, actorID *int64) (Task, error) {
+	var t Task
+	var planStatus string
+	var owner int64
+	err := db.QueryRow(ctx, `SELECT t.status, t.delays, p.status, p.official_id, t.plan_id FROM tasks t JOIN plans p ON p.id = t.plan_id
+		WHERE t.id = $1 FOR UPDATE OF t`, taskID).Scan(&t.Status, &t.Delays, &planStatus, &owner, &t.PlanID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return t, ErrNotFound
+	}
+	if err != nil {
+		return t, err
+	}
+	if planStatus != StatusApproved {
+		return t, ErrLocked
+	}
+	before := map[string]any{"status": t.Status, "delays": t.Delays}
+	delays := 0
+	if status == string(grading.StatusLate) {
+		delays = 1
+		if t.Status == status {
+			delays = t.Delays%3 + 1
+		}
+	}
+	if _, err := db.Exec(ctx, `UPDATE tasks SET status = $2, delays = $3 WHERE id = $1`, taskID, status, delays); err != nil {
+		return t, err
+	}
+	if err := Audit(ctx, db, AuditEntry{Actor: actorID, Subject: owner, Entity: "task", EntityID: taskID, Action: "mark",
+		Before: before, After: map[string]any{"status": status, "delays": delays}}); err != nil {
+		return t, err
+	}
+	t.ID, t.Status, t.Delays = taskID, status, delays
+	return t, nil
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

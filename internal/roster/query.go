@@ -1,0 +1,188 @@
+package roster
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+
+	"evalbot/internal/store"
+)
+
+// Unit — đơn vị: one node of the unit tree. ParentID is nil for a root.
+// Exceptional (đơn vị đặc thù) units may use the framework's higher grade-A
+// quota; FrameworkID names the evaluation framework (khung tiêu chí) the unit
+// uses; GroupChatID is the unit's Telegram group, if any, for publication.
+type Unit struct {
+	ID          int64
+	Code        string
+	Name        string
+	ParentID    *int64
+	Exceptional bool
+	FrameworkID string
+	GroupChatID *int64
+	Active      bool
+}
+
+// Official — cán bộ, công chức, viên chức, lao động hợp đồng: one person on the
+// roster, with their unit's code and name. Category is one of the Category*
+// codes; IsHead marks the unit's head (người đứng đầu); Phone is E.164 or
+// empty; Language is vi or en, and LanguageChosen is true once the person chose
+// it in the bot. Active is false once they left the roster (their history
+// stays). TelegramUserID and ChatID are nil until they are bound; Reachable is
+// false after Telegram answered 403.
+type Official struct {
+	ID             int64
+	EmployeeCode   string
+	FullName       string
+	UnitID         int64
+	UnitCode       string
+	UnitName       string
+	Category       string
+	Position       string
+	IsHead         bool
+	Phone          string
+	Language       string
+	LanguageChosen bool
+	Active         bool
+	TelegramUserID *int64
+	ChatID         *int64
+	Reachable      bool
+}
+
+const officialCols = `o.id, o.employee_code, o.full_name, o.unit_id, u.code, u.name, o.category, o.position,
+	o.is_head, coalesce(o.phone, ''), o.language, o.language_chosen, o.active, o.telegram_user_id, o.chat_id,
+	o.reachable`
+
+func scanOfficial(row pgx.Row) (Official, error) {
+	var o Official
+	err := row.Scan(&o.ID, &o.EmployeeCode, &o.FullName, &o.UnitID, &o.UnitCode, &o.UnitName, &o.Category,
+		&o.Position, &o.IsHead, &o.Phone, &o.Language, &o.LanguageChosen, &o.Active, &o.TelegramUserID,
+		&o.ChatID, &o.Reachable)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return o, ErrNotFound
+	}
+	return o, err
+}
+
+func queryOfficials(ctx context.Context, db store.DB, sql string, args ...any) ([]Official, error) {
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Official
+	for rows.Next() {
+		o, err := scanOfficial(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// OfficialByTelegram returns the official bound to a Telegram user id, active
+// or not (check Active: a person who left is still found, so the bot can tell
+// them). ErrNotFound when nobody is bound to it.
+func OfficialByTelegram(ctx context.Context, db store.DB, telegramUserID int64) (Official, error) {
+	return scanOfficial(db.QueryRow(ctx, `SELECT `+officialCols+`
+		FROM officials o JOIN units u ON u.id = o.unit_id WHERE o.telegram_user_id = $1`, telegramUserID))
+}
+
+// OfficialByID returns one official, active or not; ErrNotFound when there is
+// no such id.
+func OfficialByID(ctx context.Context, db store.DB, id int64) (Official, error) {
+	return scanOfficial(db.QueryRow(ctx, `SELECT `+officialCols+`
+		FROM officials o JOIN units u ON u.id = o.unit_id WHERE o.id = $1`, id))
+}
+
+// OfficialByCode returns the official with an employee code (mã cán bộ),
+// active or not; ErrNotFound when there is none.
+func OfficialByCode(ctx context.Context, db store.DB, employeeCode string) (Official, error) {
+	return scanOfficial(db.QueryRow(ctx, `SELECT `+officialCols+`
+		FROM officials o JOIN units u ON u.id = o.unit_id WHERE o.employee_code = $1`, cleanCode(employeeCode)))
+}
+
+const unitCols = `id, code, name, parent_id, exceptional, framework_id, group_chat_id, active`
+
+func scanUnit(row pgx.Row) (Unit, error) {
+	var u Unit
+	err := row.Scan(&u.ID, &u.Code, &u.Name, &u.ParentID, &u.Exceptional, &u.FrameworkID, &u.GroupChatID, &u.Active)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return u, ErrNotFound
+	}
+	return u, err
+}
+
+// UnitByID returns one unit; ErrNotFound when there is no such id.
+func UnitByID(ctx context.Context, db store.DB, id int64) (Unit, error) {
+	return scanUnit(db.QueryRow(ctx, `SELECT `+unitCols+` FROM units WHERE id = $1`, id))
+}
+
+// UnitByCode returns the unit with a code (mã đơn vị); ErrNotFound when there
+// is none.
+func UnitByCode(ctx context.Context, db store.DB, code string) (Unit, error) {
+	return scanUnit(db.QueryRow(ctx, `SELECT `+unitCols+` FROM units WHERE code = $1`, cleanCode(code)))
+}
+
+// HeadOf returns the person who reviews an official (cấp trên trực tiếp): the
+// active head of the official's unit or, when the official is that head or
+// the unit has no head, the head of the nearest ancestor unit that has one.
+// ok is false when there is nobody above (the root unit's head).
+// ErrNotFound when there is no such official.
+func HeadOf(ctx context.Context, db store.DB, officialID int64) (head Official, ok bool, err error) {
+	head, err = scanOfficial(db.QueryRow(ctx, `
+		WITH RECURSIVE me AS (
+			SELECT id, unit_id, is_head AND active AS head FROM officials WHERE id = $1
+		), chain (unit_id, depth) AS (
+			SELECT CASE WHEN me.head THEN u.parent_id ELSE u.id END, 0
+			  FROM me JOIN units u ON u.id = me.unit_id
+			UNION ALL
+			SELECT u.parent_id, c.depth + 1 FROM chain c JOIN units u ON u.id = c.unit_id
+			 WHERE u.parent_id IS NOT NULL AND c.depth < 1000
+		)
+		SELECT `+officialCols+`
+		  FROM chain c
+		  JOIN officials o ON o.unit_id = c.unit_id AND o.is_head AND o.active AND o.id <> $1
+		  JOIN units u ON u.id = o.unit_id
+		 ORDER BY c.depth LIMIT 1`, officialID))
+	if errors.Is(err, ErrNotFound) {
+		var exists bool
+		if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM officials WHERE id = $1)`, officialID).Scan(&exists); err != nil {
+			return Official{}, false, err
+		}
+		if !exists {
+			return Official{}, false, ErrNotFound
+		}
+		return Official{}, false, nil
+	}
+	if err != nil {
+		return Official{}, false, err
+	}
+	return head, true, nil
+}
+
+// Subordinates returns the active people whose HeadOf is headID: the staff of
+// the head's unit, the heads of the units below whose nearest head-bearing
+// ancestor is this unit, and the staff of head-less units in between; ordered
+// by unit code, then name. Empty when headID is not an active head.
+func Subordinates(ctx context.Context, db store.DB, headID int64) ([]Official, error) {
+	return queryOfficials(ctx, db, `
+		WITH RECURSIVE h AS (
+			SELECT id, unit_id FROM officials WHERE id = $1 AND is_head AND active
+		), below (unit_id, depth) AS (
+			SELECT u.id, 1 FROM units u JOIN h ON u.parent_id = h.unit_id
+			UNION ALL
+			SELECT u.id, b.depth + 1 FROM below b JOIN units u ON u.parent_id = b.unit_id
+			 WHERE b.depth < 1000 AND NOT EXISTS (
+				SELECT 1 FROM officials x WHERE x.unit_id = b.unit_id AND x.is_head AND x.active)
+		)
+		SELECT `+officialCols+`
+		  FROM officials o JOIN units u ON u.id = o.unit_id
+		 WHERE o.active AND o.id <> $1 AND (
+			o.unit_id = (SELECT unit_id FROM h)
+			OR o.unit_id IN (SELECT unit_id FROM below) AND (o.is_head OR NOT EXISTS (
+				SELECT 1 FROM officials x WHERE x.unit_id = o.unit_id AND x.is_head AND x.active)))
+		 ORDER BY u.code, o.full_name, o.employee_code`, headID)
+}

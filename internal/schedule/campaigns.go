@@ -1,0 +1,287 @@
+package schedule
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"evalbot/internal/calendar"
+	"evalbot/internal/evaluation"
+	"evalbot/internal/roster"
+	"evalbot/internal/store"
+)
+
+// RunDue fires every campaign whose time has come at now and that has not
+// fired for its period yet. It is what each cron wake-up, and the start-up
+// catch-up, calls; the demo calls it with a simulated clock.
+func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
+	local := now.In(calendar.Location)
+	today := calendar.DateOf(now)
+	hour := local.Hour()
+	month := today.YearMonth()
+	week := calendar.WeekOf(today)
+	cal := s.Cal
+
+	// Weekly plan: from Monday's hour through the week's working days.
+	if cal.IsWorkingDay(today) && (today.Weekday() != time.Monday || hour >= s.Times.WeekPlanHour) {
+		if err := s.once(ctx, "week_plan", week.String(), s.weekPlan(week)); err != nil {
+			return err
+		}
+	}
+	// Weekly report: Friday from its hour (or the last working day of the week).
+	if today.Weekday() == time.Friday && hour >= s.Times.WeekReportHour {
+		if err := s.once(ctx, "week_report", week.String(), s.weekReport(week)); err != nil {
+			return err
+		}
+	}
+	// Monthly plan: the 1st working day.
+	if first, ok := cal.NthWorkingDay(month, 1); ok && !today.Before(first) && (today != first || hour >= s.Times.MonthPlanHour) {
+		if err := s.once(ctx, "month_plan", month.String(), s.monthPlan(month)); err != nil {
+			return err
+		}
+	}
+	// Self-assessment: the last working day. Reminders: RemindAfterDays later.
+	last := cal.LastWorkingDay(month)
+	if today == last && hour >= s.Times.SelfAssessHour {
+		if err := s.once(ctx, "self_assess", month.String(), s.selfAssess(month)); err != nil {
+			return err
+		}
+	}
+	prev := month.Prev()
+	remindDay := cal.AddWorkingDays(cal.LastWorkingDay(prev), s.Times.RemindAfterDays)
+	if today == remindDay && hour >= s.Times.RemindHour {
+		if err := s.once(ctx, "self_remind", prev.String(), s.selfRemind(prev)); err != nil {
+			return err
+		}
+	}
+	// Reviews waiting too long: daily while any are pending.
+	if cal.IsWorkingDay(today) && hour >= s.Times.RemindHour {
+		if err := s.once(ctx, "review_chase", today.String(), s.reviewChase(today)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// once runs fn in one transaction with the campaign_runs row that marks the
+// period done; a second call for the same period does nothing.
+func (s *Scheduler) once(ctx context.Context, campaign, period string, fn func(ctx context.Context, tx pgx.Tx) (int, error)) error {
+	sent := 0
+	err := store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO campaign_runs (campaign, period) VALUES ($1, $2) ON CONFLICT DO NOTHING`, campaign, period)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		sent, err = fn(ctx, tx)
+		return err
+	})
+	if err == nil && sent > 0 {
+		s.Log.Info("campaign fired", "campaign", campaign, "period", period, "recipients", sent)
+		if s.Sent != nil {
+			s.Sent()
+		}
+	}
+	return err
+}
+
+// people lists active officials bound to Telegram and reachable, not absent on day.
+func people(ctx context.Context, tx pgx.Tx, day calendar.Date) ([]roster.Official, error) {
+	rows, err := tx.Query(ctx, `SELECT o.id FROM officials o
+		WHERE o.active AND o.chat_id IS NOT NULL AND o.reachable
+		AND NOT EXISTS (SELECT 1 FROM absences a WHERE a.official_id = o.id AND $1 BETWEEN a.first_day AND a.last_day)
+		ORDER BY o.id`, day.Time(0, 0))
+	if err != nil {
+		return nil, err
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, err
+	}
+	out := make([]roster.Official, 0, len(ids))
+	for _, id := range ids {
+		o, err := roster.OfficialByID(ctx, tx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+func (s *Scheduler) weekPlan(w calendar.Week) func(context.Context, pgx.Tx) (int, error) {
+	return func(ctx context.Context, tx pgx.Tx) (int, error) {
+		ps, err := people(ctx, tx, w.Monday())
+		if err != nil {
+			return 0, err
+		}
+		n := 0
+		for _, o := range ps {
+			if _, err := evaluation.FindPlan(ctx, tx, o.ID, evaluation.KindWeek, w.Monday()); err == nil {
+				continue // already planned
+			}
+			if err := s.Prompter.PromptPlan(ctx, tx, o, evaluation.KindWeek, w.Monday()); err != nil {
+				return n, err
+			}
+			n++
+		}
+		return n, nil
+	}
+}
+
+func (s *Scheduler) weekReport(w calendar.Week) func(context.Context, pgx.Tx) (int, error) {
+	return func(ctx context.Context, tx pgx.Tx) (int, error) {
+		ps, err := people(ctx, tx, w.Monday().AddDays(4))
+		if err != nil {
+			return 0, err
+		}
+		for _, o := range ps {
+			if err := s.Prompter.PromptWeekReport(ctx, tx, o, w); err != nil {
+				return 0, err
+			}
+		}
+		return len(ps), nil
+	}
+}
+
+func (s *Scheduler) monthPlan(m calendar.Month) func(context.Context, pgx.Tx) (int, error) {
+	return func(ctx context.Context, tx pgx.Tx) (int, error) {
+		first, _ := s.Cal.NthWorkingDay(m, 1)
+		ps, err := people(ctx, tx, first)
+		if err != nil {
+			return 0, err
+		}
+		n := 0
+		for _, o := range ps {
+			if _, err := evaluation.FindPlan(ctx, tx, o.ID, evaluation.KindMonth, m.First()); err == nil {
+				continue
+			}
+			if err := s.Prompter.PromptPlan(ctx, tx, o, evaluation.KindMonth, m.First()); err != nil {
+				return n, err
+			}
+			n++
+		}
+		return n, nil
+	}
+}
+
+// graded reports whether o is evaluated in the system: someone reviews them.
+func graded(ctx context.Context, tx pgx.Tx, o roster.Official) (bool, error) {
+	_, ok, err := roster.HeadOf(ctx, tx, o.ID)
+	return ok, err
+}
+
+func (s *Scheduler) selfAssess(m calendar.Month) func(context.Context, pgx.Tx) (int, error) {
+	return func(ctx context.Context, tx pgx.Tx) (int, error) {
+		ps, err := people(ctx, tx, s.Cal.LastWorkingDay(m))
+		if err != nil {
+			return 0, err
+		}
+		n := 0
+		for _, o := range ps {
+			if ok, err := graded(ctx, tx, o); err != nil || !ok {
+				if err != nil {
+					return n, err
+				}
+				continue
+			}
+			if err := s.Prompter.PromptSelfAssessment(ctx, tx, o, m); err != nil {
+				return n, err
+			}
+			n++
+		}
+		return n, nil
+	}
+}
+
+func (s *Scheduler) selfRemind(m calendar.Month) func(context.Context, pgx.Tx) (int, error) {
+	return func(ctx context.Context, tx pgx.Tx) (int, error) {
+		ps, err := people(ctx, tx, s.Cal.LastWorkingDay(m))
+		if err != nil {
+			return 0, err
+		}
+		missing := map[int64][]string{}
+		heads := map[int64]roster.Official{}
+		n := 0
+		for _, o := range ps {
+			head, ok, err := roster.HeadOf(ctx, tx, o.ID)
+			if err != nil {
+				return n, err
+			}
+			if !ok {
+				continue
+			}
+			as, err := evaluation.FindAssessment(ctx, tx, o.ID, m)
+			if err == nil && !as.Editable() {
+				continue
+			}
+			if err := s.Prompter.RemindSelfAssessment(ctx, tx, o, m); err != nil {
+				return n, err
+			}
+			n++
+			heads[head.ID] = head
+			missing[head.ID] = append(missing[head.ID], o.FullName)
+		}
+		for id, names := range missing {
+			if err := s.Prompter.TellHeadMissing(ctx, tx, heads[id], m, names); err != nil {
+				return n, err
+			}
+		}
+		return n, nil
+	}
+}
+
+// reviewChase reminds heads of submissions waiting ReviewAfterDays working
+// days and tells their superior after EscalateDays.
+func (s *Scheduler) reviewChase(today calendar.Date) func(context.Context, pgx.Tx) (int, error) {
+	return func(ctx context.Context, tx pgx.Tx) (int, error) {
+		rows, err := tx.Query(ctx, `SELECT reviewer_id, month, min(submitted_at) FROM assessments
+			WHERE status = 'submitted' AND reviewer_id IS NOT NULL GROUP BY reviewer_id, month`)
+		if err != nil {
+			return 0, err
+		}
+		type pending struct {
+			head   int64
+			month  time.Time
+			oldest time.Time
+		}
+		var ps []pending
+		for rows.Next() {
+			var p pending
+			if err := rows.Scan(&p.head, &p.month, &p.oldest); err != nil {
+				rows.Close()
+				return 0, err
+			}
+			ps = append(ps, p)
+		}
+		rows.Close()
+		n := 0
+		for _, p := range ps {
+			waited := s.Cal.WorkingDaysBetween(calendar.DateOf(p.oldest), today)
+			if waited < s.Times.ReviewAfterDays {
+				continue
+			}
+			head, err := roster.OfficialByID(ctx, tx, p.head)
+			if err != nil {
+				return n, err
+			}
+			m := calendar.Month{Year: p.month.Year(), Month: p.month.Month()}
+			if err := s.Prompter.RemindReviewer(ctx, tx, head, m, today); err != nil {
+				return n, err
+			}
+			n++
+			if waited >= s.Times.EscalateDays {
+				sup, ok, err := roster.HeadOf(ctx, tx, head.ID)
+				if err != nil {
+					return n, err
+				}
+				if ok {
+					if err := s.Prompter.Escalate(ctx, tx, sup, head, m); err != nil {
+						return n, err
+					}
+				}
+			}
+		}
+		return n, nil
+	}
+}

@@ -1,0 +1,86 @@
+// Package schedule runs the monthly cycle's campaigns (DESIGN.md section 2)
+// from robfig/cron in Asia/Ho_Chi_Minh time. Each campaign fires at most once
+// per period, across restarts and replicas (the campaign_runs table), and a
+// run missed while the bot was down is caught up at start, once.
+package schedule
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/robfig/cron/v3"
+
+	"evalbot/internal/calendar"
+	"evalbot/internal/roster"
+)
+
+// Prompter renders and enqueues the campaigns' messages (the Telegram adapter).
+type Prompter interface {
+	PromptPlan(ctx context.Context, tx pgx.Tx, o roster.Official, kind string, start calendar.Date) error
+	PromptWeekReport(ctx context.Context, tx pgx.Tx, o roster.Official, w calendar.Week) error
+	PromptSelfAssessment(ctx context.Context, tx pgx.Tx, o roster.Official, m calendar.Month) error
+	RemindSelfAssessment(ctx context.Context, tx pgx.Tx, o roster.Official, m calendar.Month) error
+	TellHeadMissing(ctx context.Context, tx pgx.Tx, head roster.Official, m calendar.Month, names []string) error
+	RemindReviewer(ctx context.Context, tx pgx.Tx, head roster.Official, m calendar.Month, day calendar.Date) error
+	Escalate(ctx context.Context, tx pgx.Tx, superior, head roster.Official, m calendar.Month) error
+}
+
+// Times are the campaigns' clock times and working-day offsets; an
+// organization can change them. Hours are local (Asia/Ho_Chi_Minh).
+type Times struct {
+	WeekPlanHour    int // Monday
+	WeekReportHour  int // Friday
+	MonthPlanHour   int // 1st working day
+	SelfAssessHour  int // last working day
+	RemindHour      int // reminders and escalations
+	RemindAfterDays int // working days after the prompt: remind those who have not self-assessed
+	ReviewAfterDays int // working days after a submission: remind the head
+	EscalateDays    int // working days after a submission: tell the head's superior
+}
+
+// DefaultTimes are DESIGN.md section 2's defaults.
+var DefaultTimes = Times{WeekPlanHour: 8, WeekReportHour: 16, MonthPlanHour: 8, SelfAssessHour: 9, RemindHour: 8,
+	RemindAfterDays: 1, ReviewAfterDays: 2, EscalateDays: 4}
+
+// DefaultSpecs are the cron specs that wake the scheduler; each wake-up runs
+// whatever is due (RunDue), so a spec only sets how often it looks.
+var DefaultSpecs = []string{"0 8 * * *", "0 9 * * *", "0 16 * * 5"}
+
+// Scheduler holds the campaigns.
+type Scheduler struct {
+	Pool     *pgxpool.Pool
+	Cal      *calendar.Calendar
+	Prompter Prompter
+	Times    Times
+	Log      *slog.Logger
+	// Sent, when set, is called after a campaign enqueued messages.
+	Sent func()
+}
+
+// Start parses every spec (a bad one is an error that names it), schedules
+// RunDue on each in Asia/Ho_Chi_Minh and catches up once now. Stop the
+// returned cron and wait on its context before closing the pool.
+func (s *Scheduler) Start(ctx context.Context, specs []string, now func() time.Time) (*cron.Cron, error) {
+	c := cron.New(cron.WithLocation(calendar.Location))
+	for _, spec := range specs {
+		if _, err := cron.ParseStandard(spec); err != nil {
+			return nil, fmt.Errorf("cron spec %q: %w", spec, err)
+		}
+		if _, err := c.AddFunc(spec, func() {
+			if err := s.RunDue(ctx, now()); err != nil {
+				s.Log.Error("campaigns", "err", err)
+			}
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.RunDue(ctx, now()); err != nil {
+		return nil, err
+	}
+	c.Start()
+	return c, nil
+}

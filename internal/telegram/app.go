@@ -1,0 +1,222 @@
+// Package telegram is the bot's Telegram adapter: it turns updates (messages,
+// callback queries) into one database transaction each, renders every reply
+// in the person's language, and answers each callback query exactly once.
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"evalbot/internal/calendar"
+	"evalbot/internal/delivery"
+	"evalbot/internal/grading"
+	"evalbot/internal/locale"
+	"evalbot/internal/roster"
+	"evalbot/internal/store"
+)
+
+// App handles updates. It is safe for concurrent use; state lives in PostgreSQL.
+type App struct {
+	Pool        *pgxpool.Pool
+	Bot         *bot.Bot
+	Cat         *locale.Catalog
+	Cal         *calendar.Calendar
+	Now         func() time.Time
+	Log         *slog.Logger
+	BotUsername string
+	// Kick, when set, wakes the outbox sender after a commit that enqueued messages.
+	Kick func()
+	// Done, when set, is called after each update is fully handled (tests, the demo).
+	Done func(updateID int64)
+
+	fwMu sync.Mutex
+	fws  map[string]*grading.Framework
+}
+
+// Framework returns the preset or loaded framework with id, cached.
+func (a *App) Framework(id string) (*grading.Framework, error) {
+	a.fwMu.Lock()
+	defer a.fwMu.Unlock()
+	if f, ok := a.fws[id]; ok {
+		return f, nil
+	}
+	f, err := grading.Preset(id)
+	if err != nil {
+		return nil, err
+	}
+	if a.fws == nil {
+		a.fws = map[string]*grading.Framework{}
+	}
+	a.fws[id] = f
+	return f, nil
+}
+
+// turn is one update being handled: the transaction, who sent it, and what
+// to do with the pressed message once the transaction commits.
+type turn struct {
+	ctx    context.Context
+	tx     pgx.Tx
+	upd    *models.Update
+	me     *roster.Official // nil for a stranger
+	lang   string
+	userID int64
+	chatID int64
+	cq     *models.CallbackQuery
+
+	answer   *answer
+	edit     *edit
+	enqueued bool
+}
+
+type answer struct {
+	text  string
+	alert bool
+}
+
+type edit struct {
+	chatID    int64
+	messageID int
+	text      string
+	kb        delivery.Keyboard
+}
+
+// t renders a message in the sender's language.
+func (t *turn) t(id string, data map[string]any) string { return t.a().Cat.T(t.lang, id, data) }
+
+func (t *turn) a() *App { return t.ctx.Value(appKey{}).(*App) }
+
+type appKey struct{}
+
+// reply enqueues a message to the sender's chat.
+func (t *turn) reply(text string, kb delivery.Keyboard) error {
+	var oid int64
+	if t.me != nil {
+		oid = t.me.ID
+	}
+	return t.send(delivery.Message{ChatID: t.chatID, OfficialID: oid, Text: text, Keyboard: kb})
+}
+
+func (t *turn) send(m delivery.Message) error {
+	if _, err := delivery.Enqueue(t.ctx, t.tx, m); err != nil {
+		return err
+	}
+	t.enqueued = true
+	return nil
+}
+
+// ack answers the callback query with a short toast.
+func (t *turn) ack(text string) { t.answer = &answer{text: text} }
+
+// alert answers the callback query with a dialog the person must close.
+func (t *turn) alert(text string) { t.answer = &answer{text: text, alert: true} }
+
+// editPressed replaces the pressed message's text and keyboard after commit.
+func (t *turn) editPressed(text string, kb delivery.Keyboard) {
+	if t.cq == nil || t.cq.Message.Message == nil {
+		return
+	}
+	m := t.cq.Message.Message
+	t.edit = &edit{chatID: m.Chat.ID, messageID: m.ID, text: text, kb: kb}
+}
+
+// HandleUpdate processes one update in one transaction. A repeated update_id
+// is ignored; a panic or an error rolls back and still answers a callback.
+func (a *App) HandleUpdate(ctx context.Context, upd *models.Update) {
+	t := &turn{ctx: context.WithValue(ctx, appKey{}, a), upd: upd, lang: "vi"}
+	if upd.CallbackQuery != nil {
+		t.cq = upd.CallbackQuery
+	}
+	defer func() {
+		if a.Done != nil {
+			a.Done(upd.ID)
+		}
+	}()
+	defer func() {
+		if p := recover(); p != nil {
+			a.Log.Error("panic handling update", "update_id", upd.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			if t.cq != nil {
+				a.answerQuery(ctx, t.cq.ID, &answer{text: a.Cat.T(t.lang, "ErrorGeneric", nil), alert: true})
+			}
+		}
+	}()
+	dup := false
+	err := store.InTx(ctx, a.Pool, func(tx pgx.Tx) error {
+		t.tx = tx
+		t.answer, t.edit, t.enqueued = nil, nil, false
+		tag, err := tx.Exec(ctx, `INSERT INTO processed_updates (update_id) VALUES ($1) ON CONFLICT DO NOTHING`, upd.ID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			dup = true
+			return nil
+		}
+		return a.route(t)
+	})
+	if dup {
+		a.Log.Info("repeated update ignored", "update_id", upd.ID)
+		return
+	}
+	if err != nil {
+		a.Log.Error("update failed", "update_id", upd.ID, "err", err)
+		if t.cq != nil {
+			a.answerQuery(ctx, t.cq.ID, &answer{text: a.Cat.T(t.lang, "ErrorGeneric", nil), alert: true})
+		} else if t.chatID != 0 {
+			a.sendNow(ctx, t.chatID, a.Cat.T(t.lang, "ErrorGeneric", nil))
+		}
+		return
+	}
+	if t.edit != nil {
+		a.editNow(ctx, t.edit)
+	}
+	if t.cq != nil {
+		a.answerQuery(ctx, t.cq.ID, t.answer)
+	}
+	if t.enqueued && a.Kick != nil {
+		a.Kick()
+	}
+}
+
+func (a *App) answerQuery(ctx context.Context, id string, ans *answer) {
+	p := &bot.AnswerCallbackQueryParams{CallbackQueryID: id}
+	if ans != nil {
+		p.Text, p.ShowAlert = ans.text, ans.alert
+	}
+	if _, err := a.Bot.AnswerCallbackQuery(ctx, p); err != nil {
+		a.Log.Warn("answerCallbackQuery failed", "err", err)
+	}
+}
+
+func (a *App) editNow(ctx context.Context, e *edit) {
+	_, err := a.Bot.EditMessageText(ctx, &bot.EditMessageTextParams{
+		ChatID: e.chatID, MessageID: e.messageID, Text: e.text, ParseMode: models.ParseModeHTML,
+		ReplyMarkup:        delivery.InlineMarkup(e.kb),
+		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: bot.True()},
+	})
+	if err != nil && !isNotModified(err) {
+		a.Log.Warn("editMessageText failed", "err", err)
+	}
+}
+
+// sendNow is for the rare message that cannot wait for the outbox: an error
+// notice after the transaction itself failed.
+func (a *App) sendNow(ctx context.Context, chatID int64, text string) {
+	if _, err := a.Bot.SendMessage(ctx, &bot.SendMessageParams{ChatID: chatID, Text: text, ParseMode: models.ParseModeHTML}); err != nil {
+		a.Log.Warn("sendMessage failed", "err", err)
+	}
+}
+
+// isNotModified: Telegram's 400 for an edit that changes nothing is success.
+func isNotModified(err error) bool {
+	return errors.Is(err, bot.ErrorBadRequest) && containsFold(err.Error(), "message is not modified")
+}

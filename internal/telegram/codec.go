@@ -1,0 +1,97 @@
+package telegram
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// Callback data names what a button does and to which record, never who may
+// press it: the handler checks that against the database. Shape:
+// "<verb>:<arg>:<arg>…", integers in base 36, at most 64 bytes (Bot API
+// InlineKeyboardButton.callback_data).
+type callback struct {
+	verb string
+	args []string
+}
+
+// Verbs. Owner actions: plan submit/edit/cancel, task mark, self-assessment
+// criterion/bonus/view/submit. Head actions: plan approve/return, review
+// approve/adjust/return, adjusted criterion/bonus/task/view, manual task
+// score, quota choice, approve-all confirm.
+const (
+	vPlanSubmit   = "ps"
+	vPlanEdit     = "pe"
+	vPlanCancel   = "pc"
+	vPlanApprove  = "pa"
+	vPlanReturn   = "pr"
+	vTaskMark     = "tm" // task, status, context ("w" weekly report, "a" self-assessment)
+	vReportDone   = "rd" // plan
+	vSelfCrit     = "sc" // assessment, criterion index, points
+	vSelfBonus    = "sb" // assessment, points
+	vSelfView     = "sv" // assessment, view ("m", "t", "b")
+	vSelfSubmit   = "ss" // assessment, version
+	vReviewOK     = "ra" // assessment, version
+	vReviewAdjust = "rj" // assessment
+	vReviewReturn = "rr" // assessment, version
+	vAdjCrit      = "hc" // assessment, criterion index, points
+	vAdjBonus     = "hb" // assessment, points
+	vAdjTask      = "ht" // task, status, assessment
+	vAdjView      = "hv" // assessment, view ("r" review card, "a" adjust, "t" tasks, "b" bonus)
+	vAdjManual    = "hm" // assessment
+	vQuota        = "qd" // candidate assessment, assessment being approved, its version
+	vApproveAll   = "aa" // nonce
+	vCancelAll    = "ax" // nonce
+	vLanguage     = "lg" // "vi" or "en"
+	vNoop         = "no" // a label button; answers with its full text
+)
+
+func cb(verb string, args ...any) string {
+	parts := []string{verb}
+	for _, a := range args {
+		switch v := a.(type) {
+		case int64:
+			parts = append(parts, strconv.FormatInt(v, 36))
+		case int:
+			parts = append(parts, strconv.FormatInt(int64(v), 36))
+		case string:
+			parts = append(parts, v)
+		default:
+			panic("callback arg type")
+		}
+	}
+	s := strings.Join(parts, ":")
+	if len(s) > 64 {
+		panic("callback data over 64 bytes: " + verb)
+	}
+	return s
+}
+
+var errBadData = errors.New("malformed callback data")
+
+func parseCallback(data string) (callback, error) {
+	if data == "" || len(data) > 64 {
+		return callback{}, errBadData
+	}
+	parts := strings.Split(data, ":")
+	return callback{verb: parts[0], args: parts[1:]}, nil
+}
+
+// id reads argument i as a base-36 integer.
+func (c callback) id(i int) (int64, error) {
+	if i >= len(c.args) {
+		return 0, errBadData
+	}
+	v, err := strconv.ParseInt(c.args[i], 36, 64)
+	if err != nil || v < 0 {
+		return 0, errBadData
+	}
+	return v, nil
+}
+
+func (c callback) str(i int) (string, error) {
+	if i >= len(c.args) {
+		return "", errBadData
+	}
+	return c.args[i], nil
+}

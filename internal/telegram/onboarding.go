@@ -1,0 +1,107 @@
+package telegram
+
+import (
+	"errors"
+
+	"github.com/go-telegram/bot/models"
+
+	"evalbot/internal/delivery"
+	"evalbot/internal/roster"
+)
+
+// onStartToken binds the Telegram account with a one-time invite token.
+func (a *App) onStartToken(t *turn, token string) error {
+	id, err := roster.Redeem(t.ctx, t.tx, token, t.userID, t.chatID, a.Now())
+	switch {
+	case err == nil:
+	case errors.Is(err, roster.ErrInviteExpired):
+		return t.reply(t.t("InviteExpired", nil), nil)
+	case errors.Is(err, roster.ErrAccountBound):
+		return t.reply(t.t("AccountBoundElsewhere", nil), nil)
+	case errors.Is(err, roster.ErrInviteUnknown), errors.Is(err, roster.ErrInviteUsed), errors.Is(err, roster.ErrInactive):
+		if t.me != nil {
+			return a.onHelp(t, false)
+		}
+		return a.refuseStranger(t)
+	default:
+		return err
+	}
+	return a.welcome(t, id)
+}
+
+func (a *App) welcome(t *turn, id int64) error {
+	me, err := roster.OfficialByID(t.ctx, t.tx, id)
+	if err != nil {
+		return err
+	}
+	t.me, t.lang = &me, me.Language
+	if err := t.send(delivery.Message{ChatID: t.chatID, OfficialID: me.ID, RemoveKeyboard: true,
+		Text: t.t("Welcome", map[string]any{"Name": me.FullName, "Unit": me.UnitName})}); err != nil {
+		return err
+	}
+	return a.onHelp(t, false)
+}
+
+// refuseStranger: a polite refusal and the one thing they can do, share the
+// phone number the organization has on file. Nothing else is revealed.
+func (a *App) refuseStranger(t *turn) error {
+	return t.send(delivery.Message{ChatID: t.chatID, Text: t.t("StrangerRefused", nil), ContactButton: t.t("ShareContactButton", nil)})
+}
+
+// onContact binds by phone, only when the shared contact is the sender's own.
+func (a *App) onContact(t *turn, c *models.Contact) error {
+	if c.UserID != t.userID {
+		return t.reply(t.t("ContactNotOwn", nil), nil)
+	}
+	if t.me != nil {
+		return t.send(delivery.Message{ChatID: t.chatID, OfficialID: t.me.ID, RemoveKeyboard: true, Text: t.t("AlreadyLinked", nil)})
+	}
+	phone, err := roster.NormalizePhone(c.PhoneNumber)
+	if err != nil {
+		return t.send(delivery.Message{ChatID: t.chatID, RemoveKeyboard: true, Text: t.t("StrangerRefused", nil)})
+	}
+	id, err := roster.BindByPhone(t.ctx, t.tx, phone, t.userID, t.chatID)
+	switch {
+	case err == nil:
+		return a.welcome(t, id)
+	case errors.Is(err, roster.ErrAccountBound), errors.Is(err, roster.ErrAlreadyBoundToOther):
+		return t.send(delivery.Message{ChatID: t.chatID, RemoveKeyboard: true, Text: t.t("AccountBoundElsewhere", nil)})
+	case errors.Is(err, roster.ErrPhoneUnknown):
+		return t.send(delivery.Message{ChatID: t.chatID, RemoveKeyboard: true, Text: t.t("StrangerRefused", nil)})
+	default:
+		return err
+	}
+}
+
+func (a *App) onHelp(t *turn, greet bool) error {
+	id := "Help"
+	if t.me.IsHead {
+		id = "HelpHead"
+	}
+	text := t.t(id, nil)
+	if greet {
+		text = t.t("Hello", map[string]any{"Name": t.me.FullName}) + "\n\n" + text
+	}
+	return t.reply(text, nil)
+}
+
+func (a *App) onLanguageMenu(t *turn) error {
+	return t.reply(t.t("LanguageChoose", nil), delivery.Keyboard{{
+		{Text: "Tiếng Việt", Data: cb(vLanguage, "vi")}, {Text: "English", Data: cb(vLanguage, "en")},
+	}})
+}
+
+func (a *App) onLanguage(t *turn, c callback) error {
+	lang, _ := c.str(0)
+	if lang != "vi" && lang != "en" {
+		t.alert(t.t("ErrorStale", nil))
+		return nil
+	}
+	if _, err := t.tx.Exec(t.ctx, `UPDATE officials SET language = $2, language_chosen = true, updated_at = now() WHERE id = $1`, t.me.ID, lang); err != nil {
+		return err
+	}
+	t.lang = lang
+	t.editPressed(t.t("LanguageSet", nil), nil)
+	t.ack(t.t("LanguageSet", nil))
+	return nil
+}

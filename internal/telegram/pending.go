@@ -1,0 +1,158 @@
+package telegram
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"strings"
+
+	"evalbot/internal/delivery"
+	"evalbot/internal/evaluation"
+	"evalbot/internal/roster"
+)
+
+// T renders a plural message with count n.
+func (t *turn) T(id string, n int, data map[string]any) string { return t.a().Cat.N(t.lang, id, n, data) }
+
+// maxListed keeps the pending list within one phone screen and 4096 characters.
+const maxListed = 40
+
+// onPending lists, for a head, the month's submissions waiting for review and
+// the people who have not self-assessed, with "approve all as self-assessed".
+func (a *App) onPending(t *turn) error {
+	subs, err := roster.Subordinates(t.ctx, t.tx, t.me.ID)
+	if err != nil {
+		return err
+	}
+	if len(subs) == 0 {
+		return t.reply(t.t("NotAHead", nil), nil)
+	}
+	m := a.assessMonth()
+	var b strings.Builder
+	b.WriteString("<b>" + t.t("PendingTitle", map[string]any{"Month": monthLabel(m)}) + "</b>\n")
+	var ids []int64
+	var versions []int
+	var missing []string
+	n := 0
+	for _, o := range subs {
+		as, err := evaluation.FindAssessment(t.ctx, t.tx, o.ID, m)
+		switch {
+		case err == evaluation.ErrNotFound || (err == nil && as.Status == evaluation.AssessDraft):
+			missing = append(missing, o.FullName)
+			continue
+		case err != nil:
+			return err
+		case as.Status != evaluation.AssessSubmitted:
+			continue
+		}
+		n++
+		ids = append(ids, as.ID)
+		versions = append(versions, as.Version)
+		if n <= maxListed {
+			self := "—"
+			if as.SelfTotal != nil {
+				self = pts(t.lang, *as.SelfTotal) + " " + as.SelfGrade
+			}
+			b.WriteString("\n" + itoa(n) + ". " + escape(o.FullName) + " — " + self)
+		}
+	}
+	if n > maxListed {
+		b.WriteString("\n" + t.T("AndMore", n-maxListed, nil))
+	}
+	if n == 0 {
+		b.WriteString("\n" + t.t("NothingPending", nil))
+	}
+	if len(missing) > 0 {
+		b.WriteString("\n\n" + t.T("MissingSelf", len(missing), nil))
+		for i, name := range missing {
+			if i == maxListed {
+				b.WriteString("\n" + t.T("AndMore", len(missing)-maxListed, nil))
+				break
+			}
+			b.WriteString("\n• " + escape(name))
+		}
+	}
+	if n == 0 {
+		return t.reply(b.String(), nil)
+	}
+	nonce := randomNonce()
+	if err := t.setStep("approve_all", stepData{Nonce: nonce, IDs: ids, Versions: versions}); err != nil {
+		return err
+	}
+	return t.reply(b.String(), delivery.Keyboard{
+		{{Text: t.T("BtnApproveAll", n, nil), Data: cb(vApproveAll, nonce, "0")}},
+	})
+}
+
+func randomNonce() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// onApproveAll: the first tap asks for confirmation, the second approves
+// exactly the submissions that were listed, unchanged since (version check).
+// One that would break the grade-A quota stops the run and asks the head.
+func (a *App) onApproveAll(t *turn, c callback) error {
+	nonce, _ := c.str(0)
+	step, d, err := t.step()
+	if err != nil {
+		return err
+	}
+	if step != "approve_all" || d.Nonce != nonce {
+		return staleOr(t, evaluation.ErrStale)
+	}
+	if c.verb == vCancelAll {
+		if err := t.clearStep(); err != nil {
+			return err
+		}
+		t.editPressed(t.t("ApproveAllCancelled", nil), nil)
+		t.ack("")
+		return nil
+	}
+	phase, _ := c.str(1)
+	if phase == "0" {
+		t.ack("")
+		t.editPressed(t.T("ApproveAllConfirm", len(d.IDs), nil), delivery.Keyboard{{
+			{Text: t.t("BtnConfirm", nil), Data: cb(vApproveAll, nonce, "1")},
+			{Text: t.t("BtnCancel", nil), Data: cb(vCancelAll, nonce)},
+		}})
+		return nil
+	}
+	if err := t.clearStep(); err != nil {
+		return err
+	}
+	done, skipped := 0, 0
+	for i, id := range d.IDs {
+		as, err := evaluation.LoadAssessment(t.ctx, t.tx, id)
+		if err != nil || as.Version != d.Versions[i] || as.Status != evaluation.AssessSubmitted {
+			skipped++
+			continue
+		}
+		if ok, err := t.canReview(as.OfficialID); err != nil || !ok {
+			skipped++
+			continue
+		}
+		o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID)
+		if err != nil {
+			return err
+		}
+		// approve edits the pressed message and answers; keep our own summary.
+		t.answer, t.edit = nil, nil
+		if err := a.approve(t, as, o, 0); err != nil {
+			return err
+		}
+		after, err := evaluation.LoadAssessment(t.ctx, t.tx, id)
+		if err != nil {
+			return err
+		}
+		if after.Status == evaluation.AssessApproved {
+			done++
+		} else {
+			skipped++
+		}
+	}
+	t.edit, t.answer = nil, nil
+	t.editPressed(t.t("ApproveAllDone", map[string]any{"Done": done, "Skipped": skipped}), nil)
+	t.ack(t.t("DoneToast", nil))
+	return nil
+}

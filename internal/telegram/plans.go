@@ -1,0 +1,298 @@
+package telegram
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"evalbot/internal/calendar"
+	"evalbot/internal/delivery"
+	"evalbot/internal/evaluation"
+	"evalbot/internal/roster"
+)
+
+func (a *App) today() calendar.Date { return calendar.DateOf(a.Now()) }
+
+// planPeriod is the plan a command means today: this week (next week from
+// Saturday on), or this month.
+func (a *App) planPeriod(kind string) (calendar.Date, calendar.Month) {
+	d := a.today()
+	if kind == evaluation.KindMonth {
+		return d.YearMonth().First(), d.YearMonth()
+	}
+	w := calendar.WeekOf(d)
+	if wd := d.Weekday(); wd == time.Saturday || wd == time.Sunday {
+		w = w.Next()
+	}
+	return w.Monday(), w.Month()
+}
+
+func (a *App) onPlanCommand(t *turn, kind string) error {
+	start, _ := a.planPeriod(kind)
+	return a.askPlan(t, kind, start)
+}
+
+// askPlan shows the plan if it exists and is not editable; otherwise it asks
+// for the tasks, one per line, and waits for the text.
+func (a *App) askPlan(t *turn, kind string, start calendar.Date) error {
+	p, err := evaluation.FindPlan(t.ctx, t.tx, t.me.ID, kind, start)
+	if err != nil && !errors.Is(err, evaluation.ErrNotFound) {
+		return err
+	}
+	if err == nil && !p.Editable() {
+		id := "PlanWaiting"
+		if p.Status == evaluation.StatusApproved {
+			id = "PlanApprovedStatus"
+		}
+		return t.reply(t.planText(p, "", id), nil)
+	}
+	if err := t.setStep(stepPlanTasks, stepData{Kind: kind, Start: start.String()}); err != nil {
+		return err
+	}
+	return t.reply(t.t("PlanAsk", map[string]any{"Title": t.planTitle(kind, start)}), nil)
+}
+
+func (a *App) onPlanText(t *turn, d stepData, text string) error {
+	start, err := calendar.ParseDate(d.Start)
+	if err != nil {
+		return t.clearStep()
+	}
+	tasks, errs := evaluation.ParseTasks(text, start)
+	if len(errs) > 0 {
+		return t.reply(t.lineErrors(errs), nil)
+	}
+	month := start.YearMonth()
+	if d.Kind == evaluation.KindWeek {
+		month = calendar.WeekOf(start).Month()
+	}
+	p, err := evaluation.SaveDraft(t.ctx, t.tx, t.me.ID, d.Kind, start, month, tasks)
+	if errors.Is(err, evaluation.ErrLocked) {
+		if err := t.clearStep(); err != nil {
+			return err
+		}
+		return t.reply(t.t("PlanLocked", nil), nil)
+	}
+	if err != nil {
+		return err
+	}
+	if err := t.clearStep(); err != nil {
+		return err
+	}
+	return t.reply(t.planText(p, "", "PlanDraftHint"), t.draftKeyboard(p))
+}
+
+func (t *turn) draftKeyboard(p evaluation.Plan) delivery.Keyboard {
+	return delivery.Keyboard{
+		{{Text: t.t("BtnSubmit", nil), Data: cb(vPlanSubmit, p.ID, p.Version)}},
+		{{Text: t.t("BtnEdit", nil), Data: cb(vPlanEdit, p.ID, p.Version)}, {Text: t.t("BtnCancel", nil), Data: cb(vPlanCancel, p.ID, p.Version)}},
+	}
+}
+
+func (t *turn) lineErrors(errs []evaluation.LineError) string {
+	var b strings.Builder
+	b.WriteString(t.t("PlanErrors", nil))
+	for _, e := range errs {
+		b.WriteString("\n• ")
+		msg := t.t("TaskErr_"+e.Code, map[string]any{"Value": e.Value, "Max": evaluation.MaxTasks, "Chars": evaluation.MaxTitleRunes})
+		if e.Line > 0 {
+			msg = t.t("LineN", map[string]any{"N": e.Line}) + ": " + msg
+		}
+		b.WriteString(msg)
+	}
+	b.WriteString("\n\n" + t.t("PlanErrorsResend", nil))
+	return b.String()
+}
+
+// onPlanOwner: Submit / Edit / Cancel on the official's own draft.
+func (a *App) onPlanOwner(t *turn, c callback) error {
+	id, err1 := c.id(0)
+	ver, err2 := c.id(1)
+	if err1 != nil || err2 != nil {
+		t.alert(t.t("ErrorStale", nil))
+		return nil
+	}
+	p, err := evaluation.LoadPlan(t.ctx, t.tx, id)
+	if errors.Is(err, evaluation.ErrNotFound) {
+		t.alert(t.t("ErrorStale", nil))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if p.OfficialID != t.me.ID {
+		t.alert(t.t("NotAuthorized", nil))
+		return nil
+	}
+	if p.Version != int(ver) || p.Status != evaluation.StatusDraft {
+		t.alert(t.t("ErrorStale", nil))
+		return nil
+	}
+	switch c.verb {
+	case vPlanCancel:
+		if err := evaluation.CancelDraft(t.ctx, t.tx, id, int(ver)); err != nil {
+			return staleOr(t, err)
+		}
+		t.editPressed(t.t("PlanCancelled", nil), nil)
+		return nil
+	case vPlanEdit:
+		t.editPressed(t.planText(p, "", ""), nil)
+		if err := t.setStep(stepPlanTasks, stepData{Kind: p.Kind, Start: p.PeriodStart.String()}); err != nil {
+			return err
+		}
+		return t.reply(t.t("PlanAskAgain", nil), nil)
+	}
+	head, hasHead, err := roster.HeadOf(t.ctx, t.tx, t.me.ID)
+	if err != nil {
+		return err
+	}
+	var reviewer *int64
+	if hasHead {
+		reviewer = &head.ID
+	}
+	p, err = evaluation.SubmitPlan(t.ctx, t.tx, id, int(ver), reviewer)
+	if err != nil {
+		return staleOr(t, err)
+	}
+	if !hasHead {
+		t.editPressed(t.planText(p, "", "PlanApprovedStatus"), nil)
+		return nil
+	}
+	t.editPressed(t.planText(p, "", "PlanSubmitted"), nil)
+	t.ack(t.t("PlanSubmittedToast", nil))
+	return a.sendPlanToHead(t, p, head)
+}
+
+func (a *App) sendPlanToHead(t *turn, p evaluation.Plan, head roster.Official) error {
+	if head.ChatID == nil {
+		return nil // the head has not joined yet; /pending shows it once they do
+	}
+	ht := t.as(head)
+	owner := t.me.FullName + " — " + t.me.Position
+	return t.send(delivery.Message{ChatID: *head.ChatID, OfficialID: head.ID, DedupKey: "plan-review:" + strconv.FormatInt(p.ID, 10) + ":" + strconv.Itoa(p.Version),
+		Text: ht.planText(p, owner, ""), Keyboard: delivery.Keyboard{{
+			{Text: ht.t("BtnApprove", nil), Data: cb(vPlanApprove, p.ID, p.Version)},
+			{Text: ht.t("BtnReturn", nil), Data: cb(vPlanReturn, p.ID, p.Version)},
+		}}})
+}
+
+// as returns a view of t that renders in another person's language, for
+// messages to them; the transaction is shared.
+func (t *turn) as(o roster.Official) *turn {
+	c := *t
+	c.lang = o.Language
+	return &c
+}
+
+// staleOr turns the state machine's refusals into a polite answer.
+func staleOr(t *turn, err error) error {
+	switch {
+	case errors.Is(err, evaluation.ErrStale), errors.Is(err, evaluation.ErrNotFound):
+		t.alert(t.t("ErrorStale", nil))
+	case errors.Is(err, evaluation.ErrLocked):
+		t.alert(t.t("ErrorLocked", nil))
+	default:
+		return err
+	}
+	return nil
+}
+
+// canReview reports whether t's sender is the reviewer of official id, from
+// the database (never from the button).
+func (t *turn) canReview(officialID int64) (bool, error) {
+	head, ok, err := roster.HeadOf(t.ctx, t.tx, officialID)
+	if err != nil || !ok {
+		return false, err
+	}
+	return head.ID == t.me.ID, nil
+}
+
+// onPlanHead: Approve / Return on a subordinate's submitted plan.
+func (a *App) onPlanHead(t *turn, c callback) error {
+	id, err1 := c.id(0)
+	ver, err2 := c.id(1)
+	if err1 != nil || err2 != nil {
+		t.alert(t.t("ErrorStale", nil))
+		return nil
+	}
+	p, err := evaluation.LoadPlan(t.ctx, t.tx, id)
+	if err != nil {
+		return staleOr(t, err)
+	}
+	if ok, err := t.canReview(p.OfficialID); err != nil || !ok {
+		if err == nil {
+			t.alert(t.t("NotAuthorized", nil))
+		}
+		return err
+	}
+	if p.Version != int(ver) || p.Status != evaluation.StatusSubmitted {
+		t.alert(t.t("ErrorStale", nil))
+		return nil
+	}
+	owner, err := roster.OfficialByID(t.ctx, t.tx, p.OfficialID)
+	if err != nil {
+		return err
+	}
+	if c.verb == vPlanReturn {
+		m := t.cq.Message.Message
+		if err := t.setStep(stepPlanReturn, stepData{PlanID: id, Version: int(ver), ChatID: m.Chat.ID, MessageID: m.ID}); err != nil {
+			return err
+		}
+		t.ack("")
+		return t.reply(t.t("AskReturnReason", map[string]any{"Name": owner.FullName}), nil)
+	}
+	p, err = evaluation.DecidePlan(t.ctx, t.tx, id, int(ver), t.me.ID, true, "")
+	if err != nil {
+		return staleOr(t, err)
+	}
+	t.editPressed(t.planText(p, owner.FullName, "PlanApprovedByYou"), nil)
+	t.ack(t.t("DoneToast", nil))
+	if owner.ChatID == nil {
+		return nil
+	}
+	ot := t.as(owner)
+	return t.send(delivery.Message{ChatID: *owner.ChatID, OfficialID: owner.ID,
+		Text: ot.t("PlanApprovedNotice", map[string]any{"Title": ot.planTitle(p.Kind, p.PeriodStart), "Head": t.me.FullName})})
+}
+
+func (a *App) onPlanReturnReason(t *turn, d stepData, text string) error {
+	reason := strings.TrimSpace(text)
+	if reason == "" {
+		return t.reply(t.t("AskReturnReasonAgain", nil), nil)
+	}
+	p, err := evaluation.LoadPlan(t.ctx, t.tx, d.PlanID)
+	if err != nil {
+		return err
+	}
+	if ok, err := t.canReview(p.OfficialID); err != nil || !ok {
+		_ = t.clearStep()
+		return err
+	}
+	if err := t.clearStep(); err != nil {
+		return err
+	}
+	p, err = evaluation.DecidePlan(t.ctx, t.tx, d.PlanID, d.Version, t.me.ID, false, reason)
+	if errors.Is(err, evaluation.ErrStale) || errors.Is(err, evaluation.ErrNotFound) {
+		return t.reply(t.t("ErrorStale", nil), nil)
+	}
+	if err != nil {
+		return err
+	}
+	owner, err := roster.OfficialByID(t.ctx, t.tx, p.OfficialID)
+	if err != nil {
+		return err
+	}
+	t.edit = &edit{chatID: d.ChatID, messageID: d.MessageID, text: t.planText(p, owner.FullName, "PlanReturnedByYou")}
+	if err := t.reply(t.t("ReturnedConfirm", map[string]any{"Name": owner.FullName}), nil); err != nil {
+		return err
+	}
+	if owner.ChatID == nil || owner.TelegramUserID == nil {
+		return nil
+	}
+	ot := t.as(owner)
+	if err := ot.setStepFor(*owner.TelegramUserID, stepPlanTasks, stepData{Kind: p.Kind, Start: p.PeriodStart.String()}); err != nil {
+		return err
+	}
+	return t.send(delivery.Message{ChatID: *owner.ChatID, OfficialID: owner.ID,
+		Text: ot.t("PlanReturnedNotice", map[string]any{"Title": ot.planTitle(p.Kind, p.PeriodStart), "Head": t.me.FullName, "Reason": reason})})
+}

@@ -1,0 +1,146 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"evalbot/internal/calendar"
+	"evalbot/internal/delivery"
+	"evalbot/internal/evaluation"
+	"evalbot/internal/roster"
+)
+
+// The campaigns of DESIGN.md section 2 call these in their own transaction.
+// Each message carries a dedup key of person + campaign + period, so a
+// repeated run enqueues nothing twice.
+
+// turnFor builds a turn that renders for o inside tx.
+func (a *App) turnFor(ctx context.Context, tx pgx.Tx, o roster.Official) *turn {
+	t := &turn{ctx: context.WithValue(ctx, appKey{}, a), tx: tx, lang: o.Language, me: &o}
+	if o.ChatID != nil {
+		t.chatID = *o.ChatID
+	}
+	if o.TelegramUserID != nil {
+		t.userID = *o.TelegramUserID
+	}
+	return t
+}
+
+func key(parts ...any) string {
+	var b strings.Builder
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteByte(':')
+		}
+		switch v := p.(type) {
+		case string:
+			b.WriteString(v)
+		case int64:
+			b.WriteString(strconv.FormatInt(v, 10))
+		}
+	}
+	return b.String()
+}
+
+// PromptPlan asks o for a weekly or monthly plan and waits for the text.
+func (a *App) PromptPlan(ctx context.Context, tx pgx.Tx, o roster.Official, kind string, start calendar.Date) error {
+	if o.ChatID == nil || o.TelegramUserID == nil {
+		return nil
+	}
+	t := a.turnFor(ctx, tx, o)
+	if err := t.setStep(stepPlanTasks, stepData{Kind: kind, Start: start.String()}); err != nil {
+		return err
+	}
+	id := "PromptWeekPlan"
+	if kind == evaluation.KindMonth {
+		id = "PromptMonthPlan"
+	}
+	return t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID, DedupKey: key("prompt-plan", kind, o.ID, start.String()),
+		Text: t.t(id, map[string]any{"Title": t.planTitle(kind, start)})})
+}
+
+// PromptWeekReport sends the week's approved plan with result buttons.
+func (a *App) PromptWeekReport(ctx context.Context, tx pgx.Tx, o roster.Official, w calendar.Week) error {
+	if o.ChatID == nil {
+		return nil
+	}
+	p, err := evaluation.FindPlan(ctx, tx, o.ID, evaluation.KindWeek, w.Monday())
+	if errors.Is(err, evaluation.ErrNotFound) || (err == nil && p.Status != evaluation.StatusApproved) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	t := a.turnFor(ctx, tx, o)
+	text, kb := t.reportView(p)
+	return t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID, DedupKey: key("prompt-report", o.ID, w.String()),
+		Text: t.t("PromptWeekReport", nil) + "\n\n" + text, Keyboard: kb})
+}
+
+// PromptSelfAssessment opens o's assessment of month m and sends the card.
+func (a *App) PromptSelfAssessment(ctx context.Context, tx pgx.Tx, o roster.Official, m calendar.Month) error {
+	if o.ChatID == nil {
+		return nil
+	}
+	t := a.turnFor(ctx, tx, o)
+	fw, err := a.frameworkOf(t, o)
+	if err != nil {
+		return err
+	}
+	as, err := evaluation.OpenAssessment(ctx, tx, o.ID, m, fw)
+	if err != nil {
+		return err
+	}
+	if !as.Editable() {
+		return nil
+	}
+	text, kb, err := a.selfView(t, as, "m")
+	if err != nil {
+		return err
+	}
+	return t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID, DedupKey: key("prompt-assess", o.ID, m.String()), Text: text, Keyboard: kb})
+}
+
+// RemindSelfAssessment nudges o once for month m.
+func (a *App) RemindSelfAssessment(ctx context.Context, tx pgx.Tx, o roster.Official, m calendar.Month) error {
+	if o.ChatID == nil {
+		return nil
+	}
+	t := a.turnFor(ctx, tx, o)
+	return t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID, DedupKey: key("remind-assess", o.ID, m.String()),
+		Text: t.t("RemindSelfAssess", map[string]any{"Month": monthLabel(m)})})
+}
+
+// TellHeadMissing tells a head who has not self-assessed for month m.
+func (a *App) TellHeadMissing(ctx context.Context, tx pgx.Tx, head roster.Official, m calendar.Month, names []string) error {
+	if head.ChatID == nil || len(names) == 0 {
+		return nil
+	}
+	t := a.turnFor(ctx, tx, head)
+	return t.send(delivery.Message{ChatID: *head.ChatID, OfficialID: head.ID, DedupKey: key("head-missing", head.ID, m.String()),
+		Text: t.T("HeadMissing", len(names), map[string]any{"Month": monthLabel(m), "Names": strings.Join(names, ", ")})})
+}
+
+// RemindReviewer nudges a head with pending reviews, once a day.
+func (a *App) RemindReviewer(ctx context.Context, tx pgx.Tx, head roster.Official, m calendar.Month, day calendar.Date) error {
+	if head.ChatID == nil {
+		return nil
+	}
+	t := a.turnFor(ctx, tx, head)
+	return t.send(delivery.Message{ChatID: *head.ChatID, OfficialID: head.ID, DedupKey: key("remind-review", head.ID, day.String()),
+		Text: t.t("RemindReview", map[string]any{"Month": monthLabel(m)})})
+}
+
+// Escalate tells the head's superior, once a month, that the head is late.
+func (a *App) Escalate(ctx context.Context, tx pgx.Tx, superior, head roster.Official, m calendar.Month) error {
+	if superior.ChatID == nil {
+		return nil
+	}
+	t := a.turnFor(ctx, tx, superior)
+	return t.send(delivery.Message{ChatID: *superior.ChatID, OfficialID: superior.ID, DedupKey: key("escalate", head.ID, m.String()),
+		Text: t.t("EscalateReview", map[string]any{"Head": head.FullName, "Unit": head.UnitName, "Month": monthLabel(m)})})
+}

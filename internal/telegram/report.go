@@ -1,0 +1,134 @@
+package telegram
+
+import (
+	"errors"
+	"strings"
+
+	"evalbot/internal/calendar"
+	"evalbot/internal/delivery"
+	"evalbot/internal/evaluation"
+	"evalbot/internal/grading"
+)
+
+// onReportCommand shows this week's approved plan with a row of result
+// buttons per task (the Friday report).
+func (a *App) onReportCommand(t *turn) error {
+	w := calendar.WeekOf(a.today())
+	p, err := evaluation.FindPlan(t.ctx, t.tx, t.me.ID, evaluation.KindWeek, w.Monday())
+	if errors.Is(err, evaluation.ErrNotFound) || (err == nil && p.Status != evaluation.StatusApproved) {
+		return t.reply(t.t("ReportNoPlan", nil), nil)
+	}
+	if err != nil {
+		return err
+	}
+	text, kb := t.reportView(p)
+	return t.reply(text, kb)
+}
+
+// reportView: the tasks with their marks, and ✅ ⏰ ❌ buttons per task.
+func (t *turn) reportView(p evaluation.Plan) (string, delivery.Keyboard) {
+	var b strings.Builder
+	b.WriteString("<b>" + t.t("ReportTitle", map[string]any{"Title": t.planTitle(p.Kind, p.PeriodStart)}) + "</b>\n")
+	for _, task := range p.Tasks {
+		b.WriteString("\n" + t.taskLine(task, true))
+	}
+	b.WriteString("\n\n" + t.t("ReportHint", nil))
+	kb := t.taskButtons(p.Tasks, func(task evaluation.Task, s grading.TaskStatus) string { return cb(vTaskMark, task.ID, string(s[0]), "w") })
+	kb = append(kb, []delivery.Button{{Text: t.t("BtnDone", nil), Data: cb(vReportDone, p.ID)}})
+	return b.String(), kb
+}
+
+// taskButtons: one row per task, "N ✅", "N ⏰", "N ❌", the current one marked.
+func (t *turn) taskButtons(tasks []evaluation.Task, data func(evaluation.Task, grading.TaskStatus) string) delivery.Keyboard {
+	var kb delivery.Keyboard
+	for _, task := range tasks {
+		var row []delivery.Button
+		for _, s := range []grading.TaskStatus{grading.StatusOnTime, grading.StatusLate, grading.StatusNotDone} {
+			label := itoa(task.Position) + " " + statusIcon(string(s))
+			if task.Status == string(s) {
+				label = "• " + label + " •"
+			}
+			row = append(row, delivery.Button{Text: label, Data: data(task, s)})
+		}
+		kb = append(kb, row)
+	}
+	return kb
+}
+
+func statusFromCode(c string) (grading.TaskStatus, bool) {
+	switch c {
+	case "o":
+		return grading.StatusOnTime, true
+	case "l":
+		return grading.StatusLate, true
+	case "n":
+		return grading.StatusNotDone, true
+	}
+	return "", false
+}
+
+// onTaskMark marks a task from the weekly report or the self-assessment's
+// task view. The month must still be open: not yet submitted for review.
+func (a *App) onTaskMark(t *turn, c callback) error {
+	if c.verb == vReportDone {
+		id, err := c.id(0)
+		if err != nil {
+			return staleOr(t, evaluation.ErrStale)
+		}
+		p, err := evaluation.LoadPlan(t.ctx, t.tx, id)
+		if err != nil || p.OfficialID != t.me.ID {
+			return staleOr(t, evaluation.ErrStale)
+		}
+		var b strings.Builder
+		b.WriteString("<b>" + t.t("ReportTitle", map[string]any{"Title": t.planTitle(p.Kind, p.PeriodStart)}) + "</b>\n")
+		for _, task := range p.Tasks {
+			b.WriteString("\n" + t.taskLine(task, true))
+		}
+		b.WriteString("\n\n" + t.t("ReportSaved", nil))
+		t.editPressed(b.String(), nil)
+		t.ack(t.t("ReportSaved", nil))
+		return nil
+	}
+	taskID, err := c.id(0)
+	code, _ := c.str(1)
+	where, _ := c.str(2)
+	status, ok := statusFromCode(code)
+	if err != nil || !ok {
+		return staleOr(t, evaluation.ErrStale)
+	}
+	var planID int64
+	var owner int64
+	if err := t.tx.QueryRow(t.ctx, `SELECT p.id, p.official_id FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1`, taskID).Scan(&planID, &owner); err != nil {
+		return staleOr(t, evaluation.ErrStale)
+	}
+	if owner != t.me.ID {
+		t.alert(t.t("NotAuthorized", nil))
+		return nil
+	}
+	p, err := evaluation.LoadPlan(t.ctx, t.tx, planID)
+	if err != nil {
+		return err
+	}
+	if as, err := evaluation.FindAssessment(t.ctx, t.tx, owner, p.Month); err == nil && !as.Editable() {
+		t.alert(t.t("ErrorLocked", nil))
+		return nil
+	}
+	if _, err := evaluation.MarkTask(t.ctx, t.tx, taskID, string(status), &t.me.ID); err != nil {
+		return staleOr(t, err)
+	}
+	t.ack(t.t("Saved", nil))
+	if where == "w" {
+		p, err = evaluation.LoadPlan(t.ctx, t.tx, planID)
+		if err != nil {
+			return err
+		}
+		text, kb := t.reportView(p)
+		t.editPressed(text, kb)
+		return nil
+	}
+	as, err := evaluation.FindAssessment(t.ctx, t.tx, owner, p.Month)
+	if err != nil {
+		return err
+	}
+	return a.showSelf(t, as, "t")
+}

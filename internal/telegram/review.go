@@ -1,0 +1,574 @@
+package telegram
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"evalbot/internal/delivery"
+	"evalbot/internal/evaluation"
+	"evalbot/internal/grading"
+	"evalbot/internal/roster"
+)
+
+// reviewCard renders a submission for its head: who, the self-assessed
+// points and grade, the breakdown, and Approve / Adjust / Return.
+func (a *App) reviewCard(t *turn, as evaluation.Assessment, o roster.Official) (string, delivery.Keyboard, error) {
+	r, fw, err := a.compute(t, o, as, true)
+	var gradeErr error
+	if err != nil {
+		if fw == nil || !errors.As(err, new(*grading.InputError)) {
+			return "", nil, err
+		}
+		gradeErr = err
+	}
+	tasks, err := evaluation.MonthTasks(t.ctx, t.tx, as.OfficialID, as.Month)
+	if err != nil {
+		return "", nil, err
+	}
+	var b strings.Builder
+	b.WriteString("<b>" + t.t("ReviewTitle", map[string]any{"Month": monthLabel(as.Month), "Name": o.FullName}) + "</b>\n")
+	b.WriteString(escape(o.Position + " — " + o.UnitName))
+	if as.SelfTotal != nil {
+		b.WriteString("\n" + t.t("SelfAssessedAs", map[string]any{"Total": pts(t.lang, *as.SelfTotal), "Grade": as.SelfGrade}))
+	}
+	if as.SelfBonus > 0 && as.BonusReason != "" {
+		b.WriteString("\n" + t.t("BonusClaim", map[string]any{"Bonus": pts(t.lang, as.SelfBonus), "Reason": as.BonusReason}))
+	}
+	b.WriteString("\n\n" + t.summary(fw, as.ReviewCriteria(), as.ReviewBonus(), tasks, r, gradeErr))
+	if as.Criteria != nil || as.Bonus != nil || as.ManualTaskScore != nil {
+		b.WriteString("\n" + t.t("AdjustedNote", nil))
+	}
+	var kb delivery.Keyboard
+	switch as.Status {
+	case evaluation.AssessSubmitted:
+		kb = delivery.Keyboard{
+			{{Text: t.t("BtnApprove", nil), Data: cb(vReviewOK, as.ID, as.Version)}},
+			{{Text: t.t("BtnAdjust", nil), Data: cb(vReviewAdjust, as.ID)}, {Text: t.t("BtnReturn", nil), Data: cb(vReviewReturn, as.ID, as.Version)}},
+		}
+	case evaluation.AssessApproved:
+		b.WriteString("\n\n" + t.t("ApprovedStatus", map[string]any{"Total": totalText(t, as), "Grade": as.Grade}))
+	case evaluation.AssessReturned:
+		b.WriteString("\n\n" + t.t("ReturnedStatus", map[string]any{"Reason": as.ReturnReason}))
+	}
+	return b.String(), kb, nil
+}
+
+func totalText(t *turn, as evaluation.Assessment) string {
+	if as.Total == nil {
+		return "—"
+	}
+	return pts(t.lang, *as.Total)
+}
+
+// adjustView is the head's editable copy: criteria, tasks or bonus.
+func (a *App) adjustView(t *turn, as evaluation.Assessment, o roster.Official, view string) (string, delivery.Keyboard, error) {
+	fw, err := a.Framework(as.FrameworkID)
+	if err != nil {
+		return "", nil, err
+	}
+	tasks, err := evaluation.MonthTasks(t.ctx, t.tx, as.OfficialID, as.Month)
+	if err != nil {
+		return "", nil, err
+	}
+	var b strings.Builder
+	b.WriteString("<b>" + t.t("AdjustTitle", map[string]any{"Name": o.FullName, "Month": monthLabel(as.Month)}) + "</b>\n")
+	var kb delivery.Keyboard
+	back := []delivery.Button{{Text: t.t("BtnBack", nil), Data: cb(vAdjView, as.ID, "a")}}
+	switch view {
+	case "t":
+		for _, task := range tasks {
+			b.WriteString("\n" + t.taskLine(task, true))
+		}
+		kb = t.taskButtons(tasks, func(task evaluation.Task, s grading.TaskStatus) string { return cb(vAdjTask, task.ID, string(s[0]), as.ID) })
+		kb = append(kb, back)
+	case "b":
+		b.WriteString("\n" + t.t("BonusAsk", map[string]any{"Max": pts(t.lang, fw.BonusMax)}))
+		kb = bonusButtons(fw, as.ReviewBonus(), func(n int) string { return cb(vAdjBonus, as.ID, n) })
+		kb = append(kb, back)
+	default:
+		r, _, err := a.compute(t, o, as, true)
+		var gradeErr error
+		if err != nil {
+			gradeErr = err
+		}
+		b.WriteString("\n" + t.summary(fw, as.ReviewCriteria(), as.ReviewBonus(), tasks, r, gradeErr))
+		if len(tasks) == 0 {
+			manual := "—"
+			if as.ManualTaskScore != nil {
+				manual = pts(t.lang, *as.ManualTaskScore)
+			}
+			b.WriteString("\n" + t.t("ManualTaskLine", map[string]any{"Score": manual}))
+		}
+		kb = criterionButtons(fw, as.ReviewCriteria(), func(i, p int) string { return cb(vAdjCrit, as.ID, i, p) })
+		row := []delivery.Button{{Text: t.t("BtnTasks", map[string]any{"N": len(tasks)}), Data: cb(vAdjView, as.ID, "t")}}
+		if len(tasks) == 0 {
+			row = []delivery.Button{{Text: t.t("BtnManualTask", nil), Data: cb(vAdjManual, as.ID)}}
+		}
+		if fw.BonusMax > 0 {
+			row = append(row, delivery.Button{Text: t.t("BtnBonus", map[string]any{"Bonus": pts(t.lang, as.ReviewBonus())}), Data: cb(vAdjView, as.ID, "b")})
+		}
+		kb = append(kb, row,
+			[]delivery.Button{{Text: t.t("BtnApproveAdjusted", nil), Data: cb(vReviewOK, as.ID, as.Version)}},
+			[]delivery.Button{{Text: t.t("BtnBack", nil), Data: cb(vAdjView, as.ID, "r")}})
+	}
+	return b.String(), kb, nil
+}
+
+// sendReviewCard enqueues a submission to the head at once.
+func (a *App) sendReviewCard(t *turn, as evaluation.Assessment, o, head roster.Official) error {
+	if head.ChatID == nil {
+		return nil
+	}
+	ht := t.as(head)
+	text, kb, err := a.reviewCard(ht, as, o)
+	if err != nil {
+		return err
+	}
+	return t.send(delivery.Message{ChatID: *head.ChatID, OfficialID: head.ID,
+		DedupKey: "review:" + strconv.FormatInt(as.ID, 10) + ":" + strconv.Itoa(as.Version), Text: text, Keyboard: kb})
+}
+
+func (a *App) onReview(t *turn, c callback) error {
+	idArg := 0
+	if c.verb == vAdjTask {
+		idArg = 2
+	}
+	if c.verb == vQuota {
+		idArg = 1
+	}
+	id, err := c.id(idArg)
+	if err != nil {
+		return staleOr(t, evaluation.ErrStale)
+	}
+	as, err := evaluation.LoadAssessment(t.ctx, t.tx, id)
+	if err != nil {
+		return staleOr(t, err)
+	}
+	if ok, err := t.canReview(as.OfficialID); err != nil || !ok {
+		if err == nil {
+			t.alert(t.t("NotAuthorized", nil))
+		}
+		return err
+	}
+	o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID)
+	if err != nil {
+		return err
+	}
+	if as.Status != evaluation.AssessSubmitted {
+		t.alert(t.t("ErrorStale", nil))
+		return nil
+	}
+	fw, err := a.Framework(as.FrameworkID)
+	if err != nil {
+		return err
+	}
+	switch c.verb {
+	case vReviewOK:
+		ver, err := c.id(1)
+		if err != nil || int(ver) != as.Version {
+			return staleOr(t, evaluation.ErrStale)
+		}
+		return a.approve(t, as, o, 0)
+	case vQuota:
+		cand, err1 := c.id(0)
+		ver, err2 := c.id(2)
+		if err1 != nil || err2 != nil || int(ver) != as.Version {
+			return staleOr(t, evaluation.ErrStale)
+		}
+		return a.approve(t, as, o, cand)
+	case vReviewReturn:
+		ver, err := c.id(1)
+		if err != nil || int(ver) != as.Version {
+			return staleOr(t, evaluation.ErrStale)
+		}
+		m := t.cq.Message.Message
+		if err := t.setStep(stepAssessReturn, stepData{AssessmentID: id, Version: as.Version, ChatID: m.Chat.ID, MessageID: m.ID}); err != nil {
+			return err
+		}
+		t.ack("")
+		return t.reply(t.t("AskReturnReason", map[string]any{"Name": o.FullName}), nil)
+	case vReviewAdjust:
+		return a.showAdjust(t, as, o, "a")
+	case vAdjView:
+		view, _ := c.str(1)
+		if view == "r" {
+			text, kb, err := a.reviewCard(t, as, o)
+			if err != nil {
+				return err
+			}
+			t.editPressed(text, kb)
+			return nil
+		}
+		return a.showAdjust(t, as, o, view)
+	case vAdjCrit:
+		i, err1 := c.id(1)
+		p, err2 := c.id(2)
+		if err1 != nil || err2 != nil || int(i) >= len(fw.General) {
+			return staleOr(t, evaluation.ErrStale)
+		}
+		as, err = evaluation.AdjustCriterion(t.ctx, t.tx, id, fw, t.me.ID, fw.General[i].ID, grading.Points(p*100))
+		if err != nil {
+			return a.inputRefusal(t, err)
+		}
+		return a.showAdjust(t, as, o, "a")
+	case vAdjBonus:
+		n, err := c.id(1)
+		if err != nil {
+			return staleOr(t, evaluation.ErrStale)
+		}
+		as, err = evaluation.AdjustBonus(t.ctx, t.tx, id, fw, t.me.ID, grading.Points(n*100))
+		if err != nil {
+			return a.inputRefusal(t, err)
+		}
+		return a.showAdjust(t, as, o, "a")
+	case vAdjTask:
+		taskID, err1 := c.id(0)
+		code, _ := c.str(1)
+		status, ok := statusFromCode(code)
+		if err1 != nil || !ok {
+			return staleOr(t, evaluation.ErrStale)
+		}
+		var owner int64
+		if err := t.tx.QueryRow(t.ctx, `SELECT p.official_id FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1`, taskID).Scan(&owner); err != nil || owner != as.OfficialID {
+			return staleOr(t, evaluation.ErrStale)
+		}
+		if _, err := evaluation.MarkTask(t.ctx, t.tx, taskID, string(status), &t.me.ID); err != nil {
+			return staleOr(t, err)
+		}
+		if _, err := t.tx.Exec(t.ctx, `UPDATE assessments SET version = version + 1 WHERE id = $1`, id); err != nil {
+			return err
+		}
+		as, err = evaluation.LoadAssessment(t.ctx, t.tx, id)
+		if err != nil {
+			return err
+		}
+		return a.showAdjust(t, as, o, "t")
+	case vAdjManual:
+		m := t.cq.Message.Message
+		if err := t.setStep(stepManualTask, stepData{AssessmentID: id, ChatID: m.Chat.ID, MessageID: m.ID}); err != nil {
+			return err
+		}
+		t.ack("")
+		return t.reply(t.t("ManualTaskAsk", map[string]any{"Max": pts(t.lang, fw.TaskMax)}), nil)
+	}
+	return staleOr(t, evaluation.ErrStale)
+}
+
+func (a *App) showAdjust(t *turn, as evaluation.Assessment, o roster.Official, view string) error {
+	text, kb, err := a.adjustView(t, as, o, view)
+	if err != nil {
+		return err
+	}
+	t.ack("")
+	t.editPressed(text, kb)
+	return nil
+}
+
+// approve computes the grade from the approved inputs and finalizes it.
+// demote names whom the head chose to move from A to B for the unit's quota
+// (0 when no choice was made yet; as.ID itself to lower this person).
+func (a *App) approve(t *turn, as evaluation.Assessment, o roster.Official, demote int64) error {
+	if o.IsHead {
+		s, err := a.subject(t, o)
+		if err != nil {
+			return err
+		}
+		n, err := evaluation.NotFinal(t.ctx, t.tx, s.SubordinateIDs, as.Month)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			t.alert(t.T("HeadNotReady", n, map[string]any{"Name": o.FullName}))
+			return nil
+		}
+	}
+	r, fw, err := a.compute(t, o, as, true)
+	if err != nil {
+		var ie *grading.InputError
+		if errors.As(err, &ie) && errors.Is(err, grading.ErrNoTasks) {
+			t.alert(t.t("NeedManualTask", nil))
+			return nil
+		}
+		if errors.As(err, &ie) {
+			t.alert(t.t("ValueOutOfRange", nil))
+			return nil
+		}
+		return err
+	}
+	if r.Graded && r.Grade == "A" {
+		over, err := a.quotaExceeded(t, fw, o, as)
+		if err != nil {
+			return err
+		}
+		if over != nil && demote == 0 {
+			return a.askQuota(t, as, o, over)
+		}
+		if over != nil && demote == as.ID {
+			r.DemoteForQuota()
+		} else if over != nil {
+			if !contains(over.Candidates, demote) {
+				return staleOr(t, evaluation.ErrStale)
+			}
+			other, err := evaluation.DemoteForQuota(t.ctx, t.tx, demote, t.me.ID)
+			if err != nil {
+				return staleOr(t, err)
+			}
+			if err := a.sendGradeCard(t, other); err != nil {
+				return err
+			}
+		}
+	}
+	as, err = evaluation.Approve(t.ctx, t.tx, as.ID, as.Version, t.me.ID, r)
+	if err != nil {
+		return staleOr(t, err)
+	}
+	text, _, err := a.reviewCard(t, as, o)
+	if err != nil {
+		return err
+	}
+	t.editPressed(text, nil)
+	t.ack(t.t("ApprovedToast", map[string]any{"Grade": as.Grade}))
+	return a.sendGradeCard(t, as)
+}
+
+func contains(ids []int64, id int64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// quotaState is an exceeded grade-A quota: the unit's limit and the A's (as
+// assessment ids) among which the head chooses who moves to B.
+type quotaState struct {
+	Max        int
+	Graded     int
+	Candidates []int64
+	Names      []string
+}
+
+// quotaExceeded checks whether one more A in o's unit breaks the framework's
+// quota. People of the unit not yet approved count with their self-assessed
+// grade (C when unknown), so the limit is known before the month closes.
+func (a *App) quotaExceeded(t *turn, fw *grading.Framework, o roster.Official, as evaluation.Assessment) (*quotaState, error) {
+	var exceptional bool
+	if err := t.tx.QueryRow(t.ctx, `SELECT exceptional FROM units WHERE id = $1`, o.UnitID).Scan(&exceptional); err != nil {
+		return nil, err
+	}
+	rows, err := t.tx.Query(t.ctx, `SELECT o.id, o.full_name, a.id, a.status, a.grade, a.self_grade
+		FROM officials o LEFT JOIN assessments a ON a.official_id = o.id AND a.month = $2
+		WHERE o.unit_id = $1 AND o.active ORDER BY a.total DESC NULLS LAST, o.id`, o.UnitID, as.Month.First().Time(0, 0))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var grades []grading.Grade
+	q := &quotaState{}
+	for rows.Next() {
+		var oid int64
+		var name string
+		var aid *int64
+		var status, grade, self *string
+		if err := rows.Scan(&oid, &name, &aid, &status, &grade, &self); err != nil {
+			return nil, err
+		}
+		g := grading.Grade("C")
+		switch {
+		case oid == o.ID:
+			g = "A"
+		case status != nil && *status == evaluation.AssessApproved && grade != nil:
+			g = grading.Grade(*grade)
+			if g == "A" {
+				if ok, _ := t.canReviewNoErr(oid); ok {
+					q.Candidates = append(q.Candidates, *aid)
+					q.Names = append(q.Names, name)
+				}
+			}
+		case self != nil && *self != "" && *self != "A":
+			g = grading.Grade(*self)
+		}
+		grades = append(grades, g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	approvedA := 1 // this one
+	for _, g := range grades {
+		_ = g
+	}
+	var countA int
+	if err := t.tx.QueryRow(t.ctx, `SELECT count(*) FROM assessments a JOIN officials o ON o.id = a.official_id
+		WHERE o.unit_id = $1 AND a.month = $2 AND a.status = 'approved' AND a.grade = 'A'`, o.UnitID, as.Month.First().Time(0, 0)).Scan(&countA); err != nil {
+		return nil, err
+	}
+	approvedA += countA
+	q.Max = fw.MaxExcellent(grades, exceptional)
+	q.Graded = len(grades)
+	if approvedA <= q.Max {
+		return nil, nil
+	}
+	q.Candidates = append(q.Candidates, as.ID)
+	q.Names = append(q.Names, o.FullName)
+	return q, nil
+}
+
+func (t *turn) canReviewNoErr(officialID int64) (bool, error) { return t.canReview(officialID) }
+
+// askQuota tells the head the unit's A quota is full and lets them choose.
+func (a *App) askQuota(t *turn, as evaluation.Assessment, o roster.Official, q *quotaState) error {
+	var kb delivery.Keyboard
+	for i, id := range q.Candidates {
+		kb = append(kb, []delivery.Button{{Text: t.t("BtnQuotaDemote", map[string]any{"Name": q.Names[i]}), Data: cb(vQuota, id, as.ID, as.Version)}})
+	}
+	t.ack("")
+	return t.reply(t.t("QuotaExceeded", map[string]any{"Max": q.Max, "Graded": q.Graded, "Name": o.FullName}), kb)
+}
+
+// sendGradeCard posts the grade back to the official.
+func (a *App) sendGradeCard(t *turn, as evaluation.Assessment) error {
+	o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID)
+	if err != nil || o.ChatID == nil {
+		return err
+	}
+	ot := t.as(o)
+	text, err := a.gradeCard(ot, as)
+	if err != nil {
+		return err
+	}
+	return t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID,
+		DedupKey: "grade:" + strconv.FormatInt(as.ID, 10) + ":" + strconv.Itoa(as.Version), Text: text})
+}
+
+// gradeCard: total, grade, breakdown, who approved, overrides and why.
+func (a *App) gradeCard(t *turn, as evaluation.Assessment) (string, error) {
+	fw, err := a.Framework(as.FrameworkID)
+	if err != nil {
+		return "", err
+	}
+	r := as.Result
+	var b strings.Builder
+	b.WriteString("<b>" + t.t("GradeTitle", map[string]any{"Month": monthLabel(as.Month)}) + "</b>\n")
+	if r == nil || !r.Graded {
+		b.WriteString(t.t("NotGradedTooFewDays", nil))
+		return b.String(), nil
+	}
+	b.WriteString(t.t("GradeTotal", map[string]any{"Total": pts(t.lang, r.Total), "Grade": string(r.Grade), "GradeName": fw.BandName(r.Grade, t.lang)}))
+	b.WriteString("\n\n" + t.t("GradeGeneral", map[string]any{"Points": pts(t.lang, r.General-r.Deduction), "Max": pts(t.lang, fw.GeneralMax())}))
+	for _, l := range r.Breakdown.Criteria {
+		b.WriteString("\n  • " + escape(fw.CriterionName(l.ID, t.lang)) + ": " + pts(t.lang, l.Points) + "/" + pts(t.lang, l.Max))
+	}
+	if r.Breakdown.Manual {
+		b.WriteString("\n" + t.t("GradeTasksManual", map[string]any{"Points": pts(t.lang, r.Task), "Max": pts(t.lang, fw.TaskMax)}))
+	} else {
+		b.WriteString("\n" + t.t("GradeTasks", map[string]any{"Points": pts(t.lang, r.Task), "Max": pts(t.lang, fw.TaskMax),
+			"Quantity": pct(t.lang, r.Breakdown.Quantity), "Quality": pct(t.lang, r.Breakdown.Quality), "Progress": pct(t.lang, r.Breakdown.Progress)}))
+	}
+	if r.Breakdown.UnitFactor != 0 && r.Breakdown.UnitFactor != 10000 || r.Breakdown.OwnTaskScore != 0 && r.Breakdown.OwnTaskScore != r.Task {
+		b.WriteString("\n" + t.t("GradeLeaderRule", map[string]any{"Own": pts(t.lang, r.Breakdown.OwnTaskScore), "Unit": pct(t.lang, r.Breakdown.UnitFactor)}))
+	}
+	if fw.BonusMax > 0 {
+		b.WriteString("\n" + t.t("GradeBonus", map[string]any{"Points": pts(t.lang, r.Bonus)}))
+	}
+	if r.Deduction > 0 {
+		b.WriteString("\n" + t.t("GradeDeduction", map[string]any{"Points": pts(t.lang, r.Deduction)}))
+	}
+	for _, ov := range r.Overrides {
+		b.WriteString("\n⚠️ " + t.t("Override_"+ov.Code, map[string]any{"Detail": ov.Detail}))
+	}
+	if as.ReviewerID != nil {
+		if rv, err := roster.OfficialByID(t.ctx, t.tx, *as.ReviewerID); err == nil {
+			b.WriteString("\n\n" + t.t("GradeApprovedBy", map[string]any{"Name": rv.FullName, "Position": rv.Position}))
+		}
+	}
+	return b.String(), nil
+}
+
+func (a *App) onAssessReturnReason(t *turn, d stepData, text string) error {
+	reason := strings.TrimSpace(text)
+	if reason == "" {
+		return t.reply(t.t("AskReturnReasonAgain", nil), nil)
+	}
+	if err := t.clearStep(); err != nil {
+		return err
+	}
+	as, err := evaluation.LoadAssessment(t.ctx, t.tx, d.AssessmentID)
+	if err != nil {
+		return t.reply(t.t("ErrorStale", nil), nil)
+	}
+	if ok, err := t.canReview(as.OfficialID); err != nil || !ok {
+		return err
+	}
+	as, err = evaluation.ReturnAssessment(t.ctx, t.tx, as.ID, d.Version, t.me.ID, reason)
+	if errors.Is(err, evaluation.ErrStale) {
+		return t.reply(t.t("ErrorStale", nil), nil)
+	}
+	if err != nil {
+		return err
+	}
+	o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID)
+	if err != nil {
+		return err
+	}
+	card, _, err := a.reviewCard(t, as, o)
+	if err != nil {
+		return err
+	}
+	t.edit = &edit{chatID: d.ChatID, messageID: d.MessageID, text: card}
+	if err := t.reply(t.t("ReturnedConfirm", map[string]any{"Name": o.FullName}), nil); err != nil {
+		return err
+	}
+	if o.ChatID == nil {
+		return nil
+	}
+	ot := t.as(o)
+	ot.me = &o
+	view, kb, err := a.selfView(ot, as, "m")
+	if err != nil {
+		return err
+	}
+	return t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID,
+		DedupKey: "returned:" + strconv.FormatInt(as.ID, 10) + ":" + strconv.Itoa(as.Version), Text: view, Keyboard: kb})
+}
+
+func (a *App) onManualTaskScore(t *turn, d stepData, text string) error {
+	p, err := grading.ParsePoints(strings.ReplaceAll(strings.TrimSpace(text), ",", "."))
+	as, lerr := evaluation.LoadAssessment(t.ctx, t.tx, d.AssessmentID)
+	if lerr != nil {
+		_ = t.clearStep()
+		return t.reply(t.t("ErrorStale", nil), nil)
+	}
+	fw, ferr := a.Framework(as.FrameworkID)
+	if ferr != nil {
+		return ferr
+	}
+	if err != nil || p < 0 || p > fw.TaskMax {
+		return t.reply(t.t("ManualTaskAsk", map[string]any{"Max": pts(t.lang, fw.TaskMax)}), nil)
+	}
+	if ok, err := t.canReview(as.OfficialID); err != nil || !ok {
+		_ = t.clearStep()
+		return err
+	}
+	if err := t.clearStep(); err != nil {
+		return err
+	}
+	as, err = evaluation.SetManualTaskScore(t.ctx, t.tx, as.ID, fw, t.me.ID, p)
+	if errors.Is(err, evaluation.ErrLocked) {
+		return t.reply(t.t("ErrorLocked", nil), nil)
+	}
+	if err != nil {
+		return err
+	}
+	o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID)
+	if err != nil {
+		return err
+	}
+	view, kb, err := a.adjustView(t, as, o, "a")
+	if err != nil {
+		return err
+	}
+	t.edit = &edit{chatID: d.ChatID, messageID: d.MessageID, text: view, kb: kb}
+	return t.reply(t.t("Saved", nil), nil)
+}

@@ -1,0 +1,135 @@
+package telegram
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/go-telegram/bot/models"
+
+	"evalbot/internal/locale"
+	"evalbot/internal/roster"
+)
+
+func containsFold(s, sub string) bool { return strings.Contains(strings.ToLower(s), strings.ToLower(sub)) }
+
+// route finds who is speaking and dispatches. Strangers may only /start with
+// an invite, share their own contact, or be told politely that they are not
+// on the roster.
+func (a *App) route(t *turn) error {
+	var from *models.User
+	switch {
+	case t.upd.Message != nil:
+		from = t.upd.Message.From
+		t.chatID = t.upd.Message.Chat.ID
+	case t.cq != nil:
+		from = &t.cq.From
+		if t.cq.Message.Message != nil {
+			t.chatID = t.cq.Message.Message.Chat.ID
+		}
+	default:
+		return nil // other update kinds are not used
+	}
+	if from == nil {
+		return nil
+	}
+	t.userID = from.ID
+	t.lang = locale.Lang(from.LanguageCode)
+	me, err := roster.OfficialByTelegram(t.ctx, t.tx, from.ID)
+	switch {
+	case err == nil && me.Active:
+		t.me = &me
+		t.lang = me.Language
+	case err == nil, errors.Is(err, roster.ErrNotFound):
+	default:
+		return err
+	}
+	if t.cq != nil {
+		return a.onCallback(t)
+	}
+	msg := t.upd.Message
+	if msg.Chat.Type != models.ChatTypePrivate {
+		return nil // group commands arrive with publication (a later issue)
+	}
+	if msg.Contact != nil {
+		return a.onContact(t, msg.Contact)
+	}
+	cmd, arg := command(msg.Text)
+	if t.me == nil {
+		if cmd == "start" && arg != "" {
+			return a.onStartToken(t, arg)
+		}
+		return a.refuseStranger(t)
+	}
+	switch cmd {
+	case "start":
+		if arg != "" {
+			return a.onStartToken(t, arg)
+		}
+		return a.onHelp(t, true)
+	case "help":
+		return a.onHelp(t, false)
+	case "language":
+		return a.onLanguageMenu(t)
+	case "plan":
+		return a.onPlanCommand(t, "week")
+	case "monthplan":
+		return a.onPlanCommand(t, "month")
+	case "report":
+		return a.onReportCommand(t)
+	case "assess":
+		return a.onAssessCommand(t)
+	case "pending":
+		return a.onPending(t)
+	case "cancel":
+		return a.onCancelStep(t)
+	case "":
+		return a.onText(t, msg.Text)
+	default:
+		return a.onHelp(t, false)
+	}
+}
+
+// command splits "/cmd@Bot arg" into "cmd" and "arg"; "" for plain text.
+func command(text string) (string, string) {
+	if !strings.HasPrefix(text, "/") {
+		return "", ""
+	}
+	word, arg, _ := strings.Cut(strings.TrimPrefix(text, "/"), " ")
+	word, _, _ = strings.Cut(word, "@")
+	return strings.ToLower(word), strings.TrimSpace(arg)
+}
+
+func (a *App) onCallback(t *turn) error {
+	c, err := parseCallback(t.cq.Data)
+	if err != nil {
+		t.alert(t.t("ErrorStale", nil))
+		return nil
+	}
+	if c.verb == vNoop {
+		text, _ := c.str(0)
+		t.ack(t.noopText(text))
+		return nil
+	}
+	if t.me == nil {
+		t.alert(t.t("NotAuthorized", nil))
+		return nil
+	}
+	switch c.verb {
+	case vLanguage:
+		return a.onLanguage(t, c)
+	case vPlanSubmit, vPlanEdit, vPlanCancel:
+		return a.onPlanOwner(t, c)
+	case vPlanApprove, vPlanReturn:
+		return a.onPlanHead(t, c)
+	case vTaskMark, vReportDone:
+		return a.onTaskMark(t, c)
+	case vSelfCrit, vSelfBonus, vSelfView, vSelfSubmit:
+		return a.onSelf(t, c)
+	case vReviewOK, vReviewAdjust, vReviewReturn, vAdjCrit, vAdjBonus, vAdjTask, vAdjView, vAdjManual, vQuota:
+		return a.onReview(t, c)
+	case vApproveAll, vCancelAll:
+		return a.onApproveAll(t, c)
+	}
+	t.alert(t.t("ErrorStale", nil))
+	return nil
+}

@@ -1,0 +1,354 @@
+package telegram
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"evalbot/internal/calendar"
+	"evalbot/internal/delivery"
+	"evalbot/internal/evaluation"
+	"evalbot/internal/grading"
+	"evalbot/internal/roster"
+)
+
+// assessMonth is the month /assess means today: the previous month until its
+// results are published (the 5th working day), the current one after.
+func (a *App) assessMonth() calendar.Month {
+	d := a.today()
+	m := d.YearMonth()
+	if pub, ok := a.Cal.NthWorkingDay(m, 5); ok && d.Before(pub) {
+		return m.Prev()
+	}
+	return m
+}
+
+// frameworkOf returns the framework of the official's unit.
+func (a *App) frameworkOf(t *turn, o roster.Official) (*grading.Framework, error) {
+	var id string
+	if err := t.tx.QueryRow(t.ctx, `SELECT framework_id FROM units WHERE id = $1`, o.UnitID).Scan(&id); err != nil {
+		return nil, err
+	}
+	return a.Framework(id)
+}
+
+// subject tells the grading input whether o is graded as a head, and whom o leads.
+func (a *App) subject(t *turn, o roster.Official) (evaluation.Subject, error) {
+	if !o.IsHead {
+		return evaluation.Subject{Role: grading.RoleStaff}, nil
+	}
+	subs, err := roster.Subordinates(t.ctx, t.tx, o.ID)
+	if err != nil {
+		return evaluation.Subject{}, err
+	}
+	s := evaluation.Subject{Role: grading.RoleHead}
+	for _, p := range subs {
+		s.SubordinateIDs = append(s.SubordinateIDs, p.ID)
+	}
+	return s, nil
+}
+
+// compute grades an assessment with the engine; review selects the head's copy.
+func (a *App) compute(t *turn, o roster.Official, as evaluation.Assessment, review bool) (grading.Result, *grading.Framework, error) {
+	fw, err := a.Framework(as.FrameworkID)
+	if err != nil {
+		return grading.Result{}, nil, err
+	}
+	s, err := a.subject(t, o)
+	if err != nil {
+		return grading.Result{}, fw, err
+	}
+	in, err := evaluation.BuildInput(t.ctx, t.tx, as, review, a.Cal, s)
+	if err != nil {
+		return grading.Result{}, fw, err
+	}
+	r, err := fw.Grade(in)
+	return r, fw, err
+}
+
+func (a *App) onAssessCommand(t *turn) error {
+	fw, err := a.frameworkOf(t, *t.me)
+	if err != nil {
+		return err
+	}
+	as, err := evaluation.OpenAssessment(t.ctx, t.tx, t.me.ID, a.assessMonth(), fw)
+	if err != nil {
+		return err
+	}
+	text, kb, err := a.selfView(t, as, "m")
+	if err != nil {
+		return err
+	}
+	return t.reply(text, kb)
+}
+
+// selfView renders the official's own self-assessment: the main card with a
+// row of point buttons per criterion, the task list, or the bonus choice.
+func (a *App) selfView(t *turn, as evaluation.Assessment, view string) (string, delivery.Keyboard, error) {
+	r, fw, err := a.compute(t, *t.me, as, false)
+	var gradeErr error
+	if err != nil {
+		if fw == nil || !errors.As(err, new(*grading.InputError)) {
+			return "", nil, err
+		}
+		gradeErr = err
+	}
+	tasks, err := evaluation.MonthTasks(t.ctx, t.tx, as.OfficialID, as.Month)
+	if err != nil {
+		return "", nil, err
+	}
+	var b strings.Builder
+	b.WriteString("<b>" + t.t("SelfTitle", map[string]any{"Month": monthLabel(as.Month)}) + "</b>\n")
+	if as.Status == evaluation.AssessReturned && as.ReturnReason != "" {
+		b.WriteString(t.t("ReturnedBecause", map[string]any{"Reason": as.ReturnReason}) + "\n")
+	}
+	if !as.Editable() {
+		b.WriteString("\n" + t.summary(fw, as.SelfCriteria, as.SelfBonus, tasks, r, gradeErr))
+		b.WriteString("\n\n" + t.t("SelfSubmittedStatus", nil))
+		return b.String(), nil, nil
+	}
+	var kb delivery.Keyboard
+	switch view {
+	case "t":
+		b.WriteString("\n" + t.t("TasksOfMonth", map[string]any{"N": len(tasks)}) + "\n")
+		for _, task := range tasks {
+			b.WriteString("\n" + t.taskLine(task, true))
+		}
+		if len(tasks) == 0 {
+			b.WriteString("\n" + t.t("NoTasksHint", nil))
+		}
+		kb = t.taskButtons(tasks, func(task evaluation.Task, s grading.TaskStatus) string { return cb(vTaskMark, task.ID, string(s[0]), "a") })
+		kb = append(kb, []delivery.Button{{Text: t.t("BtnBack", nil), Data: cb(vSelfView, as.ID, "m")}})
+	case "b":
+		b.WriteString("\n" + t.t("BonusAsk", map[string]any{"Max": pts(t.lang, fw.BonusMax)}))
+		kb = bonusButtons(fw, as.SelfBonus, func(n int) string { return cb(vSelfBonus, as.ID, n) })
+		kb = append(kb, []delivery.Button{{Text: t.t("BtnBack", nil), Data: cb(vSelfView, as.ID, "m")}})
+	default:
+		b.WriteString("\n" + t.summary(fw, as.SelfCriteria, as.SelfBonus, tasks, r, gradeErr))
+		b.WriteString("\n\n" + t.t("SelfHint", nil))
+		kb = criterionButtons(fw, as.SelfCriteria, func(i int, p int) string { return cb(vSelfCrit, as.ID, i, p) })
+		row := []delivery.Button{{Text: t.t("BtnTasks", map[string]any{"N": len(tasks)}), Data: cb(vSelfView, as.ID, "t")}}
+		if fw.BonusMax > 0 {
+			row = append(row, delivery.Button{Text: t.t("BtnBonus", map[string]any{"Bonus": pts(t.lang, as.SelfBonus)}), Data: cb(vSelfView, as.ID, "b")})
+		}
+		kb = append(kb, row, []delivery.Button{{Text: t.t("BtnSubmitAssessment", nil), Data: cb(vSelfSubmit, as.ID, as.Version)}})
+	}
+	return b.String(), kb, nil
+}
+
+// criterionButtons: per criterion, a label button and its point values
+// (at most 7, so a row stays within Telegram's 8 buttons).
+func criterionButtons(fw *grading.Framework, given map[string]grading.Points, data func(i, p int) string) delivery.Keyboard {
+	var kb delivery.Keyboard
+	for i, c := range fw.General {
+		row := []delivery.Button{{Text: strconv.Itoa(i+1) + ".", Data: cb(vNoop, "c"+c.ID)}}
+		hi := int(c.Max / 100)
+		lo := max(0, hi-6)
+		for p := lo; p <= hi; p++ {
+			label := strconv.Itoa(p)
+			if given[c.ID] == grading.Points(p*100) {
+				label = "•" + label + "•"
+			}
+			row = append(row, delivery.Button{Text: label, Data: data(i, p)})
+		}
+		kb = append(kb, row)
+	}
+	return kb
+}
+
+func bonusButtons(fw *grading.Framework, current grading.Points, data func(n int) string) delivery.Keyboard {
+	var kb delivery.Keyboard
+	var row []delivery.Button
+	for n := 0; n <= int(fw.BonusMax/100); n++ {
+		label := strconv.Itoa(n)
+		if current == grading.Points(n*100) {
+			label = "•" + label + "•"
+		}
+		row = append(row, delivery.Button{Text: label, Data: data(n)})
+		if len(row) == 6 {
+			kb, row = append(kb, row), nil
+		}
+	}
+	if len(row) > 0 {
+		kb = append(kb, row)
+	}
+	return kb
+}
+
+// summary: the criteria, the tasks' result, the bonus and the provisional total.
+func (t *turn) summary(fw *grading.Framework, crit map[string]grading.Points, bonus grading.Points, tasks []evaluation.Task, r grading.Result, gradeErr error) string {
+	var b strings.Builder
+	b.WriteString(t.t("GroupGeneral", map[string]any{"Max": pts(t.lang, fw.GeneralMax())}))
+	for i, c := range fw.General {
+		b.WriteString("\n" + strconv.Itoa(i+1) + ". " + escape(fw.CriterionName(c.ID, t.lang)) + ": <b>" + pts(t.lang, crit[c.ID]) + "</b>/" + pts(t.lang, c.Max))
+	}
+	var on, late, not int
+	for _, task := range tasks {
+		switch task.Status {
+		case string(grading.StatusOnTime):
+			on++
+		case string(grading.StatusLate):
+			late++
+		default:
+			not++
+		}
+	}
+	b.WriteString("\n\n" + t.t("GroupTasks", map[string]any{"Max": pts(t.lang, fw.TaskMax)}))
+	b.WriteString("\n" + t.t("TaskCounts", map[string]any{"N": len(tasks), "OnTime": on, "Late": late, "NotDone": not}))
+	if gradeErr == nil {
+		b.WriteString("\n" + t.t("TaskScore", map[string]any{"Score": pts(t.lang, r.Task), "Max": pts(t.lang, fw.TaskMax),
+			"Quantity": pct(t.lang, r.Breakdown.Quantity), "Quality": pct(t.lang, r.Breakdown.Quality), "Progress": pct(t.lang, r.Breakdown.Progress)}))
+	}
+	if fw.BonusMax > 0 {
+		b.WriteString("\n\n" + t.t("BonusLine", map[string]any{"Bonus": pts(t.lang, bonus)}))
+	}
+	b.WriteString("\n\n")
+	switch {
+	case gradeErr != nil:
+		b.WriteString(t.t("ProvisionalUnknown", nil))
+	case !r.Graded:
+		b.WriteString(t.t("NotGradedTooFewDays", nil))
+	default:
+		b.WriteString(t.t("Provisional", map[string]any{"Total": pts(t.lang, r.Total), "Grade": string(r.Grade), "GradeName": fw.BandName(r.Grade, t.lang)}))
+	}
+	return b.String()
+}
+
+// showSelf edits the pressed message to the given view.
+func (a *App) showSelf(t *turn, as evaluation.Assessment, view string) error {
+	text, kb, err := a.selfView(t, as, view)
+	if err != nil {
+		return err
+	}
+	t.editPressed(text, kb)
+	return nil
+}
+
+func (a *App) onSelf(t *turn, c callback) error {
+	id, err := c.id(0)
+	if err != nil {
+		return staleOr(t, evaluation.ErrStale)
+	}
+	as, err := evaluation.LoadAssessment(t.ctx, t.tx, id)
+	if err != nil {
+		return staleOr(t, err)
+	}
+	if as.OfficialID != t.me.ID {
+		t.alert(t.t("NotAuthorized", nil))
+		return nil
+	}
+	if !as.Editable() {
+		t.alert(t.t("ErrorLocked", nil))
+		return nil
+	}
+	fw, err := a.Framework(as.FrameworkID)
+	if err != nil {
+		return err
+	}
+	switch c.verb {
+	case vSelfView:
+		view, _ := c.str(1)
+		t.ack("")
+		return a.showSelf(t, as, view)
+	case vSelfCrit:
+		i, err1 := c.id(1)
+		p, err2 := c.id(2)
+		if err1 != nil || err2 != nil || int(i) >= len(fw.General) {
+			return staleOr(t, evaluation.ErrStale)
+		}
+		as, err = evaluation.SetSelfCriterion(t.ctx, t.tx, id, fw, fw.General[i].ID, grading.Points(p*100))
+		if err != nil {
+			return a.inputRefusal(t, err)
+		}
+		t.ack(t.t("Saved", nil))
+		return a.showSelf(t, as, "m")
+	case vSelfBonus:
+		n, err := c.id(1)
+		if err != nil {
+			return staleOr(t, evaluation.ErrStale)
+		}
+		if n == 0 {
+			as, err = evaluation.SetSelfBonus(t.ctx, t.tx, id, fw, 0, "")
+			if err != nil {
+				return a.inputRefusal(t, err)
+			}
+			t.ack(t.t("Saved", nil))
+			return a.showSelf(t, as, "m")
+		}
+		if grading.Points(n*100) > fw.BonusMax {
+			return staleOr(t, evaluation.ErrStale)
+		}
+		m := t.cq.Message.Message
+		if err := t.setStep(stepBonusReason, stepData{AssessmentID: id, Bonus: n * 100, ChatID: m.Chat.ID, MessageID: m.ID}); err != nil {
+			return err
+		}
+		t.ack("")
+		return t.reply(t.t("BonusReasonAsk", map[string]any{"Bonus": pts(t.lang, grading.Points(n*100))}), nil)
+	}
+	// Submit.
+	ver, err := c.id(1)
+	if err != nil || int(ver) != as.Version {
+		return staleOr(t, evaluation.ErrStale)
+	}
+	head, hasHead, err := roster.HeadOf(t.ctx, t.tx, t.me.ID)
+	if err != nil {
+		return err
+	}
+	if !hasHead {
+		t.alert(t.t("NoReviewer", nil))
+		return nil
+	}
+	var provisional *grading.Result
+	if r, _, err := a.compute(t, *t.me, as, false); err == nil {
+		provisional = &r
+	}
+	as, err = evaluation.SubmitAssessment(t.ctx, t.tx, id, int(ver), &head.ID, provisional)
+	if err != nil {
+		return staleOr(t, err)
+	}
+	t.ack(t.t("SelfSubmittedToast", nil))
+	if err := a.showSelf(t, as, "m"); err != nil {
+		return err
+	}
+	return a.sendReviewCard(t, as, *t.me, head)
+}
+
+func (a *App) inputRefusal(t *turn, err error) error {
+	var ie *grading.InputError
+	if errors.As(err, &ie) {
+		t.alert(t.t("ValueOutOfRange", nil))
+		return nil
+	}
+	return staleOr(t, err)
+}
+
+func (a *App) onBonusReason(t *turn, d stepData, text string) error {
+	reason := strings.TrimSpace(text)
+	if reason == "" {
+		return t.reply(t.t("BonusReasonAsk", map[string]any{"Bonus": pts(t.lang, grading.Points(d.Bonus))}), nil)
+	}
+	if err := t.clearStep(); err != nil {
+		return err
+	}
+	as, err := evaluation.LoadAssessment(t.ctx, t.tx, d.AssessmentID)
+	if err != nil || as.OfficialID != t.me.ID {
+		return t.reply(t.t("ErrorStale", nil), nil)
+	}
+	fw, err := a.Framework(as.FrameworkID)
+	if err != nil {
+		return err
+	}
+	as, err = evaluation.SetSelfBonus(t.ctx, t.tx, as.ID, fw, grading.Points(d.Bonus), reason)
+	if errors.Is(err, evaluation.ErrLocked) {
+		return t.reply(t.t("ErrorLocked", nil), nil)
+	}
+	if err != nil {
+		return err
+	}
+	text2, kb, err := a.selfView(t, as, "m")
+	if err != nil {
+		return err
+	}
+	t.edit = &edit{chatID: d.ChatID, messageID: d.MessageID, text: text2, kb: kb}
+	return t.reply(t.t("BonusSaved", nil), nil)
+}

@@ -1,0 +1,89 @@
+package telegram
+
+import (
+	"encoding/json"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// A step is what a person's next text message means. It is stored in
+// PostgreSQL, so a restart or another replica continues the conversation.
+const (
+	stepPlanTasks    = "plan_tasks"    // typing a plan: kind, start
+	stepPlanReturn   = "plan_return"   // a head typing why a plan goes back: plan, version
+	stepAssessReturn = "assess_return" // a head typing why a self-assessment goes back: assessment, version
+	stepBonusReason  = "bonus_reason"  // an official typing why they claim a bonus: assessment, bonus, message
+	stepManualTask   = "manual_task"   // a head typing the task score of a month with no tasks: assessment, message
+)
+
+type stepData struct {
+	Kind         string `json:"kind,omitempty"`
+	Start        string `json:"start,omitempty"`
+	PlanID       int64  `json:"plan,omitempty"`
+	AssessmentID int64  `json:"assessment,omitempty"`
+	Version      int    `json:"version,omitempty"`
+	Bonus        int64  `json:"bonus,omitempty"`
+	ChatID       int64  `json:"chat,omitempty"`
+	MessageID    int    `json:"message,omitempty"`
+	Nonce        string `json:"nonce,omitempty"`
+	IDs          []int64 `json:"ids,omitempty"`
+	Versions     []int   `json:"versions,omitempty"`
+}
+
+func (t *turn) setStepFor(telegramUserID int64, step string, d stepData) error {
+	raw, _ := json.Marshal(d)
+	_, err := t.tx.Exec(t.ctx, `INSERT INTO conversations (telegram_user_id, step, data) VALUES ($1, $2, $3)
+		ON CONFLICT (telegram_user_id) DO UPDATE SET step = $2, data = $3, updated_at = now()`, telegramUserID, step, raw)
+	return err
+}
+
+func (t *turn) setStep(step string, d stepData) error { return t.setStepFor(t.userID, step, d) }
+
+func (t *turn) clearStep() error {
+	_, err := t.tx.Exec(t.ctx, `DELETE FROM conversations WHERE telegram_user_id = $1`, t.userID)
+	return err
+}
+
+// step reads the sender's step, locking it for this transaction.
+func (t *turn) step() (string, stepData, error) {
+	var step string
+	var raw []byte
+	var d stepData
+	err := t.tx.QueryRow(t.ctx, `SELECT step, data FROM conversations WHERE telegram_user_id = $1 FOR UPDATE`, t.userID).Scan(&step, &raw)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", d, nil
+	}
+	if err != nil {
+		return "", d, err
+	}
+	err = json.Unmarshal(raw, &d)
+	return step, d, err
+}
+
+func (a *App) onText(t *turn, text string) error {
+	step, d, err := t.step()
+	if err != nil {
+		return err
+	}
+	switch step {
+	case stepPlanTasks:
+		return a.onPlanText(t, d, text)
+	case stepPlanReturn:
+		return a.onPlanReturnReason(t, d, text)
+	case stepAssessReturn:
+		return a.onAssessReturnReason(t, d, text)
+	case stepBonusReason:
+		return a.onBonusReason(t, d, text)
+	case stepManualTask:
+		return a.onManualTaskScore(t, d, text)
+	}
+	return a.onHelp(t, false)
+}
+
+func (a *App) onCancelStep(t *turn) error {
+	if err := t.clearStep(); err != nil {
+		return err
+	}
+	return t.reply(t.t("StepCancelled", nil), nil)
+}
