@@ -23,7 +23,8 @@ const (
 	// ErrBonusOutOfRange: bonus outside 0..bonus max (any bonus at all when
 	// the framework's bonus max is 0, as in Decree 335).
 	ErrBonusOutOfRange
-	// ErrTaskWeight: a task weight given explicitly as ≤ 0 (0 means "default 1").
+	// ErrTaskWeight: a negative task weight (0 is not an error: it means the
+	// default 1.00).
 	ErrTaskWeight
 	// ErrNoTasks: no tasks in the plan and no manual task score.
 	ErrNoTasks

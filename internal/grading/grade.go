@@ -75,7 +75,7 @@ type Breakdown struct {
 // CriterionLine is one general criterion's points against its maximum.
 type CriterionLine struct {
 	ID          string
-	Points, Max Points
+	Points, Max Points // hundredths
 }
 
 // Grade grades one month under f (DESIGN.md §3):

@@ -105,7 +105,7 @@ func TestGradeRules(t *testing.T) {
 				}
 			}},
 		{name: "head, all subordinates C or better: round once at the end",
-			in:   Input{Criteria: full3814(), Tasks: tasks(StatusOnTime, StatusOnTime, StatusOnTime, StatusNotDone), Role: RoleHead, SubordinateGrades: []Grade{"C", "C"}},
+			in: Input{Criteria: full3814(), Tasks: tasks(StatusOnTime, StatusOnTime, StatusOnTime, StatusNotDone), Role: RoleHead, SubordinateGrades: []Grade{"C", "C"}},
 			// own: quantity, quality, progress all 3/4 → 52.50; head: (3/4 + 1)/2 × 70 = 61.25
 			task: 6125, total: 8125, grade: GradeB,
 			check: func(t *testing.T, r Result) {

@@ -61,13 +61,13 @@ func Load(path string) (*Framework, error) {
 
 // The TOML shape. Numbers are num so that decimals stay exact.
 type rawFramework struct {
-	ID         string            `toml:"id"`
-	Version    string            `toml:"version"`
-	Source     string            `toml:"source"`
-	Name       map[string]string `toml:"name"`
-	General    []rawCriterion    `toml:"general"`
-	Tasks      rawTasks          `toml:"tasks"`
-	Bonus      struct {
+	ID      string            `toml:"id"`
+	Version string            `toml:"version"`
+	Source  string            `toml:"source"`
+	Name    map[string]string `toml:"name"`
+	General []rawCriterion    `toml:"general"`
+	Tasks   rawTasks          `toml:"tasks"`
+	Bonus   struct {
 		Max num `toml:"max"`
 	} `toml:"bonus"`
 	Complaints struct {

@@ -20,8 +20,9 @@ var errPointsSyntax = errors.New("want a decimal with at most two decimals, such
 
 // ParsePoints reads a decimal with at most two decimals: "61.5" → 6150,
 // "5" → 500, "-1.25" → -125. It rejects more decimals, a missing digit on
-// either side of the dot, signs other than a leading '-', spaces, and values
-// beyond ±10^15 points. The decimal separator is '.'.
+// either side of the dot, signs other than a leading '-', spaces, and more
+// than 15 digits before the dot. The decimal separator is '.'. The error
+// satisfies errors.Is(err, ErrBadInput).
 func ParsePoints(s string) (Points, error) {
 	body, neg := strings.CutPrefix(s, "-")
 	whole, frac, dot := strings.Cut(body, ".")

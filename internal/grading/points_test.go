@@ -43,8 +43,9 @@ func TestRoundHalfUp(t *testing.T) {
 		num, den int64
 		want     int64
 	}{
-		{65625, 1000, 66}, // 65.625 hundredths-scaled elsewhere; here: 65.625 → 66
-		{6562500, 1000, 6563}, {13125, 2, 6563}, {13123, 2, 6562}, // 6562.5 → 6563; 6561.5 → 6562
+		{65625, 1000, 66},     // 65.625 → 66
+		{6562500, 1000, 6563}, // 6562.5 hundredths (65.625 points) → 6563, not 6562
+		{13123, 2, 6562},      // 6561.5 → 6562: half always goes up
 		{1, 3, 0}, {2, 3, 1}, {1, 2, 1}, {0, 1, 0}, {7000, 1, 7000},
 	} {
 		if got := roundHalfUp(big.NewRat(c.num, c.den)); got != c.want {

@@ -21,8 +21,9 @@ const (
 // grades are the unit's final grades; anything but A–D is not counted as
 // graded. exceptional selects the framework's exceptional-unit share.
 //
-// 3814: ⌊share × graded⌋. Decree 335: the largest k with
-// k ≤ ⌊share × (B + (A − k))⌋, since an A moved to B for the quota counts as B.
+// Decision 3814-QĐ/TU: ⌊30% × graded⌋, 40% in an exceptional unit.
+// Decree 335/2025/NĐ-CP: the largest k with k ≤ ⌊20% × (B + (A − k))⌋, since
+// an A moved to B for the quota counts as B.
 func (f *Framework) MaxExcellent(grades []Grade, exceptional bool) int {
 	var count [4]int64
 	for _, g := range grades {
@@ -54,9 +55,9 @@ func floorMul(share *big.Rat, n int64) int64 {
 
 // QuotaMember is one graded person of a unit, for QuotaCheck.
 type QuotaMember struct {
-	ID    int64
-	Total Points // hundredths
-	Grade Grade
+	ID    int64  // the official's id, opaque here
+	Total Points // hundredths, orders the candidates
+	Grade Grade  // the grade before the quota
 }
 
 // QuotaDecision tells the head how the unit stands against the A quota.
@@ -70,7 +71,9 @@ type QuotaDecision struct {
 	Candidates []int64
 }
 
-// QuotaCheck applies MaxExcellent to a unit's members.
+// QuotaCheck applies MaxExcellent to a unit's members before the head
+// finalizes: when Excess > 0 the head picks Excess of Candidates to move to B
+// (Result.DemoteForQuota). Members graded other than A–D are not counted.
 func (f *Framework) QuotaCheck(members []QuotaMember, exceptional bool) QuotaDecision {
 	gs := make([]Grade, len(members))
 	var as []QuotaMember

@@ -25,12 +25,12 @@ func TestMaxExcellent(t *testing.T) {
 		{h, "", false, 0},
 		{h, "AAAAAAAAAA", false, 3},
 		{h, "AAAAAAAAAA", true, 4},
-		{h, "AAABBCCDDD", false, 3},   // C and D count as graded
+		{h, "AAABBCCDDD", false, 3}, // C and D count as graded
 		{h, "AB", false, 0},
-		{h, "AAAAE?", false, 1}, // unknown grades are not graded people
+		{h, "AAAAE?", false, 1},     // unknown grades are not graded people
 		{n, "AAAAAAAAAA", false, 1}, // keep 1, the 9 demoted count as B: ⌊0.2·9⌋ = 1
 		{n, "ABBBBBBBBBB", false, 1},
-		{n, "AAAAAAAAAAAA" + "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB", false, 10}, // 10 ≤ ⌊0.2·(48+2)⌋
+		{n, "AAAAAAAAAAAA" + "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB", false, 10},  // 10 ≤ ⌊0.2·(48+2)⌋
 		{n, "AAAAAAAAAAAAA" + "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB", true, 10}, // 11 > ⌊0.2·(49+2)⌋ = 10
 		{n, "BBBBBCCDD", false, 0},
 	} {

@@ -24,7 +24,7 @@ type UnitRow struct {
 	ParentCode  string
 	Exceptional bool // đơn vị đặc thù: may use the higher grade-A quota
 
-	errs []RowError // what the reader found wrong in this row alone
+	badExceptional string // the cell as read when it was not a yes/no value
 }
 
 // OfficialRow — một dòng cán bộ: one official as read from officials.csv or an
@@ -44,7 +44,7 @@ type OfficialRow struct {
 	Phone        string // số điện thoại, E.164
 	Language     string // ngôn ngữ: vi or en
 
-	errs []RowError
+	badIsHead string // the cell as read when it was not a yes/no value
 }
 
 // column is one field of a file kind with the header names that mean it,
@@ -152,7 +152,7 @@ func ReadUnits(r io.Reader, name string) ([]UnitRow, []RowError, error) {
 		raw := t.get(rec, "exceptional")
 		ex, ok := ParseBool(raw)
 		if !ok {
-			u.errs = append(u.errs, RowError{t.file, rec.line, "exceptional", CodeInvalidValue, cleanText(raw)})
+			u.badExceptional = cleanText(raw)
 		}
 		u.Exceptional = ex
 		u, errs := u.normalize()
@@ -189,7 +189,7 @@ func ReadOfficials(r io.Reader, name string) ([]OfficialRow, []RowError, error) 
 		raw := t.get(rec, "is_head")
 		head, ok := ParseBool(raw)
 		if !ok {
-			o.errs = append(o.errs, RowError{t.file, rec.line, "is_head", CodeInvalidValue, cleanText(raw)})
+			o.badIsHead = cleanText(raw)
 		}
 		o.IsHead = head
 		o, errs := o.normalize()
@@ -200,10 +200,12 @@ func ReadOfficials(r io.Reader, name string) ([]OfficialRow, []RowError, error) 
 }
 
 // normalize cleans the row's text and checks what one row alone can show.
-// It is idempotent, so Import can run it again on rows from the reader. The
-// returned errors include those the reader stored in the row.
+// It is idempotent, so Import can run it again on rows from the reader.
 func (u UnitRow) normalize() (UnitRow, []RowError) {
-	errs := append([]RowError(nil), u.errs...)
+	var errs []RowError
+	if u.badExceptional != "" {
+		errs = append(errs, RowError{u.File, u.Line, "exceptional", CodeInvalidValue, u.badExceptional})
+	}
 	u.Code, u.Name, u.ParentCode = cleanCode(u.Code), cleanText(u.Name), cleanCode(u.ParentCode)
 	if u.Code == "" {
 		errs = append(errs, RowError{u.File, u.Line, "code", CodeMissingValue, ""})
@@ -211,15 +213,17 @@ func (u UnitRow) normalize() (UnitRow, []RowError) {
 	if u.Name == "" {
 		errs = append(errs, RowError{u.File, u.Line, "name", CodeMissingValue, ""})
 	}
-	u.errs = errs
 	return u, errs
 }
 
 // normalize is UnitRow.normalize for an official.
 func (o OfficialRow) normalize() (OfficialRow, []RowError) {
-	errs := append([]RowError(nil), o.errs...)
+	var errs []RowError
 	bad := func(field, code, value string) {
 		errs = append(errs, RowError{o.File, o.Line, field, code, value})
+	}
+	if o.badIsHead != "" {
+		bad("is_head", CodeInvalidValue, o.badIsHead)
 	}
 	o.EmployeeCode, o.FullName, o.UnitCode = cleanCode(o.EmployeeCode), cleanText(o.FullName), cleanCode(o.UnitCode)
 	o.Position = cleanText(o.Position)
@@ -256,7 +260,6 @@ func (o OfficialRow) normalize() (OfficialRow, []RowError) {
 		o.Language = l
 		bad("language", CodeUnsupportedLanguage, l)
 	}
-	o.errs = errs
 	return o, errs
 }
 

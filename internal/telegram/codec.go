@@ -20,6 +20,7 @@ type callback struct {
 // approve/adjust/return, adjusted criterion/bonus/task/view, manual task
 // score, quota choice, approve-all confirm.
 const (
+	vPlanEnter    = "pn" // kind ("w" or "m"), period start
 	vPlanSubmit   = "ps"
 	vPlanEdit     = "pe"
 	vPlanCancel   = "pc"

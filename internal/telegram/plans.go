@@ -296,3 +296,16 @@ func (a *App) onPlanReturnReason(t *turn, d stepData, text string) error {
 	return t.send(delivery.Message{ChatID: *owner.ChatID, OfficialID: owner.ID,
 		Text: ot.t("PlanReturnedNotice", map[string]any{"Title": ot.planTitle(p.Kind, p.PeriodStart), "Head": t.me.FullName, "Reason": reason})})
 }
+
+// onPlanEnter: the prompt's button; the next text is this plan's tasks.
+func (a *App) onPlanEnter(t *turn, c callback) error {
+	k, _ := c.str(0)
+	s, _ := c.str(1)
+	start, err := calendar.ParseDate(s)
+	kind := map[string]string{"w": evaluation.KindWeek, "m": evaluation.KindMonth}[k]
+	if err != nil || kind == "" {
+		return staleOr(t, evaluation.ErrStale)
+	}
+	t.ack("")
+	return a.askPlan(t, kind, start)
+}

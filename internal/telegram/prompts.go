@@ -52,7 +52,11 @@ func (a *App) PromptPlan(ctx context.Context, tx pgx.Tx, o roster.Official, kind
 		return nil
 	}
 	t := a.turnFor(ctx, tx, o)
-	if err := t.setStep(stepPlanTasks, stepData{Kind: kind, Start: start.String()}); err != nil {
+	// Take the next text as this plan only when nothing else is being typed;
+	// the button sets it explicitly (a week's and a month's prompt can coincide).
+	raw := `{"kind":"` + kind + `","start":"` + start.String() + `"}`
+	if _, err := tx.Exec(ctx, `INSERT INTO conversations (telegram_user_id, step, data) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+		*o.TelegramUserID, stepPlanTasks, raw); err != nil {
 		return err
 	}
 	id := "PromptWeekPlan"
@@ -60,7 +64,8 @@ func (a *App) PromptPlan(ctx context.Context, tx pgx.Tx, o roster.Official, kind
 		id = "PromptMonthPlan"
 	}
 	return t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID, DedupKey: key("prompt-plan", kind, o.ID, start.String()),
-		Text: t.t(id, map[string]any{"Title": t.planTitle(kind, start)})})
+		Text: t.t(id, map[string]any{"Title": t.planTitle(kind, start)}),
+		Keyboard: delivery.Keyboard{{{Text: t.t("BtnEnterPlan", nil), Data: cb(vPlanEnter, kind[:1], start.String())}}}})
 }
 
 // PromptWeekReport sends the week's approved plan with result buttons.

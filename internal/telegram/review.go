@@ -80,7 +80,9 @@ func (a *App) adjustView(t *turn, as evaluation.Assessment, o roster.Official, v
 		for _, task := range tasks {
 			b.WriteString("\n" + t.taskLine(task, true))
 		}
-		kb = t.taskButtons(tasks, func(task evaluation.Task, s grading.TaskStatus) string { return cb(vAdjTask, task.ID, string(s[0]), as.ID) })
+		kb = t.taskButtons(tasks, func(task evaluation.Task, s grading.TaskStatus) string {
+			return cb(vAdjTask, task.ID, string(s[0]), as.ID)
+		})
 		kb = append(kb, back)
 	case "b":
 		b.WriteString("\n" + t.t("BonusAsk", map[string]any{"Max": pts(t.lang, fw.BonusMax)}))
@@ -365,40 +367,49 @@ func (a *App) quotaExceeded(t *turn, fw *grading.Framework, o roster.Official, a
 		return nil, err
 	}
 	defer rows.Close()
-	var grades []grading.Grade
-	q := &quotaState{}
+	type member struct {
+		oid                 int64
+		name                string
+		aid                 *int64
+		status, grade, self *string
+	}
+	var ms []member
 	for rows.Next() {
-		var oid int64
-		var name string
-		var aid *int64
-		var status, grade, self *string
-		if err := rows.Scan(&oid, &name, &aid, &status, &grade, &self); err != nil {
+		var m member
+		if err := rows.Scan(&m.oid, &m.name, &m.aid, &m.status, &m.grade, &m.self); err != nil {
 			return nil, err
 		}
-		g := grading.Grade("C")
-		switch {
-		case oid == o.ID:
-			g = "A"
-		case status != nil && *status == evaluation.AssessApproved && grade != nil:
-			g = grading.Grade(*grade)
-			if g == "A" {
-				if ok, _ := t.canReviewNoErr(oid); ok {
-					q.Candidates = append(q.Candidates, *aid)
-					q.Names = append(q.Names, name)
-				}
-			}
-		case self != nil && *self != "" && *self != "A":
-			g = grading.Grade(*self)
-		}
-		grades = append(grades, g)
+		ms = append(ms, m)
 	}
+	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	approvedA := 1 // this one
-	for _, g := range grades {
-		_ = g
+	var grades []grading.Grade
+	q := &quotaState{}
+	for _, m := range ms {
+		g := grading.Grade("C")
+		switch {
+		case m.oid == o.ID:
+			g = "A"
+		case m.status != nil && *m.status == evaluation.AssessApproved && m.grade != nil:
+			g = grading.Grade(*m.grade)
+			if g == "A" {
+				ok, err := t.canReview(m.oid)
+				if err != nil {
+					return nil, err
+				}
+				if ok {
+					q.Candidates = append(q.Candidates, *m.aid)
+					q.Names = append(q.Names, m.name)
+				}
+			}
+		case m.self != nil && *m.self != "" && *m.self != "A":
+			g = grading.Grade(*m.self)
+		}
+		grades = append(grades, g)
 	}
+	approvedA := 1 // this one
 	var countA int
 	if err := t.tx.QueryRow(t.ctx, `SELECT count(*) FROM assessments a JOIN officials o ON o.id = a.official_id
 		WHERE o.unit_id = $1 AND a.month = $2 AND a.status = 'approved' AND a.grade = 'A'`, o.UnitID, as.Month.First().Time(0, 0)).Scan(&countA); err != nil {
@@ -414,8 +425,6 @@ func (a *App) quotaExceeded(t *turn, fw *grading.Framework, o roster.Official, a
 	q.Names = append(q.Names, o.FullName)
 	return q, nil
 }
-
-func (t *turn) canReviewNoErr(officialID int64) (bool, error) { return t.canReview(officialID) }
 
 // askQuota tells the head the unit's A quota is full and lets them choose.
 func (a *App) askQuota(t *turn, as evaluation.Assessment, o roster.Official, q *quotaState) error {

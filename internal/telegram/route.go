@@ -117,6 +117,8 @@ func (a *App) onCallback(t *turn) error {
 	switch c.verb {
 	case vLanguage:
 		return a.onLanguage(t, c)
+	case vPlanEnter:
+		return a.onPlanEnter(t, c)
 	case vPlanSubmit, vPlanEdit, vPlanCancel:
 		return a.onPlanOwner(t, c)
 	case vPlanApprove, vPlanReturn:

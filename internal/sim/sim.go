@@ -1,0 +1,138 @@
+// Package sim wires the whole bot — the Telegram adapter, the outbox sender
+// and the campaigns — to the fake Bot API server (botapitest) on a simulated
+// clock, and steps it deterministically: after each user action it waits
+// until the update is handled and the outbox is empty. The end-to-end tests
+// and `evalbot demo` both drive the bot through it.
+package sim
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"evalbot/internal/botapitest"
+	"evalbot/internal/calendar"
+	"evalbot/internal/delivery"
+	"evalbot/internal/locale"
+	"evalbot/internal/schedule"
+	"evalbot/internal/telegram"
+)
+
+// Clock is a settable clock shared by the bot and the fake server.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// Now returns the simulated time.
+func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+// Set moves the simulated time.
+func (c *Clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// Harness is a running bot against a fake Telegram.
+type Harness struct {
+	Srv    *botapitest.Server
+	App    *telegram.App
+	Bot    *bot.Bot
+	Sender *delivery.Sender
+	Sched  *schedule.Scheduler
+	Pool   *pgxpool.Pool
+	Clock  *Clock
+
+	cancel context.CancelFunc
+	mu     sync.Mutex
+	done   map[int64]bool
+	wake   chan struct{}
+}
+
+// New starts the fake server and the bot on pool (migrated), at time start.
+// Logs go to log (io.Discard for quiet).
+func New(pool *pgxpool.Pool, start time.Time, log io.Writer) (*Harness, error) {
+	clock := &Clock{t: start}
+	srv := botapitest.New(botapitest.WithClock(clock.Now))
+	cat, err := locale.Load()
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
+	logger := slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	h := &Harness{Srv: srv, Pool: pool, Clock: clock, done: map[int64]bool{}, wake: make(chan struct{}, 1)}
+	app := &telegram.App{Pool: pool, Cat: cat, Cal: calendar.Default(), Now: clock.Now, Log: logger, BotUsername: srv.BotUsername(),
+		Done: h.markDone}
+	b, err := bot.New(srv.Token(), bot.WithServerURL(srv.URL()), bot.WithSkipGetMe(),
+		bot.WithDefaultHandler(func(ctx context.Context, _ *bot.Bot, u *models.Update) { app.HandleUpdate(ctx, u) }),
+		bot.WithHTTPClient(2*time.Second, &http.Client{Timeout: 10 * time.Second}))
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
+	app.Bot = b
+	h.App, h.Bot = app, b
+	h.Sender = delivery.NewSender(pool, b, delivery.Limits{PerSecond: 100000, PerChatSecond: 100000, PerChatBurst: 1000}, logger)
+	h.Sched = &schedule.Scheduler{Pool: pool, Cal: app.Cal, Prompter: app, Times: schedule.DefaultTimes, Log: logger}
+	ctx, cancel := context.WithCancel(context.Background())
+	h.cancel = cancel
+	go b.Start(ctx)
+	return h, nil
+}
+
+// Close stops the bot and the fake server.
+func (h *Harness) Close() {
+	h.cancel()
+	h.Srv.Close()
+}
+
+func (h *Harness) markDone(id int64) {
+	h.mu.Lock()
+	h.done[id] = true
+	h.mu.Unlock()
+	select {
+	case h.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Wait blocks until update id is handled, then sends everything the outbox
+// holds. It fails after 10 seconds of real time.
+func (h *Harness) Wait(id int64) error {
+	deadline := time.After(10 * time.Second)
+	for {
+		h.mu.Lock()
+		ok := h.done[id]
+		h.mu.Unlock()
+		if ok {
+			break
+		}
+		select {
+		case <-h.wake:
+		case <-time.After(20 * time.Millisecond):
+		case <-deadline:
+			return fmt.Errorf("update %d not handled within 10s", id)
+		}
+	}
+	return h.Flush()
+}
+
+// Flush sends whatever the outbox holds now.
+func (h *Harness) Flush() error {
+	_, err := h.Sender.Drain(context.Background())
+	return err
+}
+
+// At moves the clock to t, runs the campaigns due and delivers their messages.
+func (h *Harness) At(t time.Time) error {
+	h.Clock.Set(t)
+	if err := h.Sched.RunDue(context.Background(), t); err != nil {
+		return err
+	}
+	return h.Flush()
+}
