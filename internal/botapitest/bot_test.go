@@ -306,6 +306,19 @@ func TestAnswerCallbackQuery(t *testing.T) {
 	if got := u.Answers(); !reflect.DeepEqual(got, []CallbackAnswer{{QueryID: q.ID, Text: "Đã ghi nhận", ShowAlert: true}}) {
 		t.Fatal(got)
 	}
+	// forged data, on a message that no longer exists
+	snap := u.Last()
+	if _, err := b.DeleteMessage(ctx, &bot.DeleteMessageParams{ChatID: u.ID, MessageID: snap.ID}); err != nil {
+		t.Fatal(err)
+	}
+	id = u.PressData(snap, "admin:drop-all")
+	us = updates(t, s, map[string]any{"offset": id})
+	if q := us[0].CallbackQuery; q.Data != "admin:drop-all" || q.Message.Message == nil || q.Message.Message.ID != snap.ID {
+		t.Fatalf("%+v", q)
+	}
+	if s.UnansweredCount() != 1 {
+		t.Fatal(s.UnansweredCount())
+	}
 }
 
 // TestBotFlow runs a polling go-telegram bot end to end: /start with a deep-link
@@ -387,7 +400,20 @@ func TestRepeatUpdateReachesBot(t *testing.T) {
 	id := u.SendText("hello")
 	waitFor(t, s, "the update", func() bool { return count(id) == 1 })
 	s.RepeatUpdate(id)
-	waitFor(t, s, "the repeated update", func() bool { return count(id) == 2 })
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.WaitFor(ctx, func() bool { return count(id) == 2 }); err != nil {
+		s.mu.Lock()
+		for _, q := range s.queue {
+			t.Logf("queue %d forced=%v delivered=%v", q.id, q.forced, q.delivered)
+		}
+		t.Logf("calls %v pollGen %d", s.calls, s.pollGen)
+		s.mu.Unlock()
+		mu.Lock()
+		t.Logf("seen %v", seen)
+		mu.Unlock()
+		t.Fatal(err)
+	}
 	id2 := u.SendText("after")
 	waitFor(t, s, "the next update", func() bool { return count(id2) == 1 })
 	if count(id) != 2 {
@@ -469,6 +495,14 @@ func TestGroups(t *testing.T) {
 	}
 	if len(g.Messages()) != 1 || g.Last().Text != "Công khai kết quả" {
 		t.Fatal(g.Messages())
+	}
+	member := s.NewUser(78, "Lan", "")
+	pid := g.SendText(member, "/report@"+s.BotUsername()+" now")
+	if us := updates(t, s, map[string]any{"offset": pid}); us[0].Message.Chat.Type != "group" || us[0].Message.From.ID != 78 || us[0].Message.Entities[0].Length != len("/report@"+s.BotUsername()) {
+		t.Fatalf("%+v", us[0].Message)
+	}
+	if len(member.Messages()) != 0 || len(s.ChatMessages(g.ID)) != 2 {
+		t.Fatal("group post misplaced")
 	}
 	// a user presses a button on the group's message: the query comes from the user
 	if _, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: g.ID, Text: "?", ReplyMarkup: kb([]models.InlineKeyboardButton{cb("Xem", "view")})}); err != nil {
@@ -668,6 +702,22 @@ func TestLimits(t *testing.T) {
 			t.Fatalf("ok %d, limited %d", ok, limited)
 		}
 	})
+}
+
+func TestLimitsZeroIsDefaultNegativeIsOff(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	s := newServer(t, WithLimits(0, -1, -1), WithLimitClock(func() time.Time { return now }))
+	b := newBot(t, s)
+	s.NewUser(1, "A", "").Start("")
+	ok := 0
+	for range 40 {
+		if _, err := b.SendMessage(context.Background(), &bot.SendMessageParams{ChatID: 1, Text: "x"}); err == nil {
+			ok++
+		}
+	}
+	if ok != 30 { // the global default, no per-chat limit
+		t.Fatal(ok)
+	}
 }
 
 func TestNoLimitsByDefault(t *testing.T) {

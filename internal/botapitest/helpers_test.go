@@ -75,6 +75,24 @@ func callCtx(t *testing.T, ctx context.Context, s *Server, method string, params
 	return r
 }
 
+// tryCall is call for other goroutines than the test's: it reports errors instead of failing.
+func tryCall(ctx context.Context, s *Server, method string, params map[string]any) (rawResp, error) {
+	b, _ := json.Marshal(params)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.URL()+"/bot"+s.Token()+"/"+method, bytes.NewReader(b))
+	if err != nil {
+		return rawResp{}, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return rawResp{}, err
+	}
+	defer resp.Body.Close()
+	var r rawResp
+	err = json.NewDecoder(resp.Body).Decode(&r)
+	return r, err
+}
+
 // updates calls getUpdates and returns the decoded updates.
 func updates(t *testing.T, s *Server, params map[string]any) []models.Update {
 	t.Helper()

@@ -563,6 +563,7 @@ func (s *Server) answerCallbackQuery(_ context.Context, p *params) (res any, aer
 		return nil, badRequest("MESSAGE_TOO_LONG")
 	}
 	q.answered = true
+	s.answeredCount++
 	q.answer = CallbackAnswer{QueryID: id, Text: ev.Text, ShowAlert: ev.ShowAlert, URL: p.str("url")}
 	s.answers = append(s.answers, answerRec{userID: q.from.id, CallbackAnswer: q.answer})
 	ev.Data = q.data

@@ -51,15 +51,24 @@ type config struct {
 // Option configures a Server.
 type Option func(*config)
 
-// WithLimits turns Telegram's flood limits on: global messages per second for
-// the bot, per private chat per second, per group per minute. A value <= 0
-// leaves that limit off. Sends and edits count; exceeding answers 429
-// "Too Many Requests: retry after N" with parameters.retry_after N.
-// Without this option there are no limits.
+// WithLimits turns Telegram's flood limits on: messages per second for the bot
+// as a whole, per private chat per second, and per group per minute. Zero means
+// Telegram's value (30, 1, 20); a negative value turns that limit off. Sends
+// and edits count; exceeding answers 429 "Too Many Requests: retry after N"
+// with parameters.retry_after N. Without this option there are no limits.
 func WithLimits(global, perChatPerSec float64, perGroupPerMin int) Option {
 	return func(c *config) {
 		c.limitsOn = true
 		c.globalRate, c.chatRate, c.groupPerMin = global, perChatPerSec, perGroupPerMin
+		if c.globalRate == 0 {
+			c.globalRate = 30
+		}
+		if c.chatRate == 0 {
+			c.chatRate = 1
+		}
+		if c.groupPerMin == 0 {
+			c.groupPerMin = 20
+		}
 	}
 }
 
@@ -127,7 +136,8 @@ func (e *apiError) Error() string { return e.desc }
 func badRequest(desc string) *apiError { return &apiError{code: 400, desc: "Bad Request: " + desc} }
 func forbidden(desc string) *apiError  { return &apiError{code: 403, desc: "Forbidden: " + desc} }
 
-var errClosed = errors.New("botapitest: server closed")
+// ErrClosed is returned by WaitFor when the server is closed before the condition holds.
+var ErrClosed = errors.New("botapitest: server closed")
 
 // Server is a fake Telegram Bot API server. It is safe for concurrent use.
 type Server struct {
@@ -161,11 +171,12 @@ type Server struct {
 	pollGen      uint64
 	allowed      []string
 
-	queries      map[string]*query
-	queryOrder   []string
-	answerCounts map[string]int
-	answers      []answerRec
-	nextQuery    uint64
+	queries       map[string]*query
+	queryOrder    []string
+	answerCounts  map[string]int
+	answers       []answerRec
+	answeredCount int
+	nextQuery     uint64
 
 	events       []Event
 	sentOK       int

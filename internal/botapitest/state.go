@@ -431,6 +431,13 @@ func (s *Server) Unanswered() []string {
 	return out
 }
 
+// UnansweredCount is len(Unanswered()), in constant time.
+func (s *Server) UnansweredCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.queries) - s.answeredCount
+}
+
 // AnswerCounts tells how many times answerCallbackQuery was called for each
 // query id: every query sent has an entry (0 if never answered); answers after
 // the first are rejected but counted; unknown ids the bot used are counted too.
@@ -511,7 +518,7 @@ func (s *Server) WaitFor(ctx context.Context, cond func() bool) error {
 			if cond() {
 				return nil
 			}
-			return errClosed
+			return ErrClosed
 		}
 	}
 }
@@ -531,9 +538,6 @@ func (s *Server) recordInjected(info methodInfo, p *params, desc string) {
 	if info.kind == "photo" || info.kind == "document" {
 		e.Text = p.str("caption")
 	}
-	if info.kind == "answer" {
-		e.Text = p.str("callback_query_id")
-	}
 	if id, ok := p.int64("chat_id"); ok {
 		e.ChatID = id
 	}
@@ -546,7 +550,12 @@ func (s *Server) recordInjected(info methodInfo, p *params, desc string) {
 		s.sentRejected++
 	}
 	if info.kind == "answer" {
-		s.answerCounts[p.str("callback_query_id")]++
+		qid := p.str("callback_query_id")
+		s.answerCounts[qid]++
+		if q := s.queries[qid]; q != nil {
+			e.ChatID, e.UserID, e.MessageID, e.Data = q.chatID, q.from.id, q.msgID, q.data
+		}
+		e.ShowAlert = p.bool("show_alert")
 	}
 	s.eventLocked(e)
 }

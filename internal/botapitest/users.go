@@ -329,7 +329,12 @@ func (u *User) PressData(m Message, data string) int64 {
 
 func (u *User) pressLocked(c *chat, m *message, text, data string) int64 {
 	s := u.s
-	st, _ := u.actLocked()
+	// A press starts no private chat and does not unblock the bot.
+	st := s.users[u.ID]
+	if st == nil {
+		st = &userState{id: u.ID, firstName: u.FirstName, lang: u.LanguageCode}
+		s.users[u.ID] = st
+	}
 	s.nextQuery++
 	qid := strconv.FormatUint(4_600_000_000_000_000_000+s.nextQuery*7919, 10)
 	s.queries[qid] = &query{id: qid, from: st, chatID: c.id, msgID: m.id, data: data}

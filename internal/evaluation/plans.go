@@ -60,7 +60,9 @@ func dateOf(t time.Time) calendar.Date {
 	return calendar.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
 }
 
-func sqlDate(d calendar.Date) time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
+func sqlDate(d calendar.Date) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+}
 
 // LoadPlan reads a plan with its tasks; ErrNotFound when there is none.
 func LoadPlan(ctx context.Context, db store.DB, id int64) (Plan, error) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -131,7 +132,9 @@ func (t *table) get(rec record, field string) string {
 // shape of units.csv: code, name, parent_code, exceptional, with English or
 // Vietnamese headers ("mã", "tên đơn vị", "mã đơn vị cấp trên", "đặc thù").
 // name is the file's name: its extension (.csv/.xlsx) picks the format when
-// the content does not tell. It returns every data row, the faults seen in
+// the content does not tell. In a workbook the sheet named for the kind
+// ("units", "đơn vị"; for officials "officials", "cán bộ", "danh sách cán
+// bộ") is read, else the first sheet whose header fits. It returns every data row, the faults seen in
 // single rows, and an error (a *RowError with a file-level code) when the file
 // cannot be read at all or lacks a required column.
 func ReadUnits(r io.Reader, name string) ([]UnitRow, []RowError, error) {
@@ -278,13 +281,23 @@ func readTable(r io.Reader, name string, k *kind) (*table, error) {
 		return &RowError{File: file, Line: line, Code: code}
 	}
 	ext := strings.ToLower(filepath.Ext(name))
-	var recs []record
 	switch {
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
-		recs, err = xlsxRecords(data, k)
+		sheets, err := xlsxSheets(data, k)
 		if err != nil {
 			return nil, fail(CodeMalformedFile, 0)
 		}
+		var firstErr error
+		for _, recs := range sheets {
+			t, err := findHeader(file, recs, k)
+			if err == nil {
+				return t, nil
+			}
+			if firstErr == nil {
+				firstErr = err
+			}
+		}
+		return nil, firstErr
 	case bytes.HasPrefix(data, []byte("\xd0\xcf\x11\xe0")) || ext == ".xls":
 		return nil, fail(CodeUnsupportedFormat, 0)
 	case ext == ".xlsx" || ext == ".xlsm":
@@ -294,7 +307,7 @@ func readTable(r io.Reader, name string, k *kind) (*table, error) {
 		if !ok {
 			return nil, fail(CodeInvalidEncoding, 0)
 		}
-		recs, err = csvRecords(text)
+		recs, err := csvRecords(text)
 		if err != nil {
 			var pe *csv.ParseError
 			line := 0
@@ -303,8 +316,8 @@ func readTable(r io.Reader, name string, k *kind) (*table, error) {
 			}
 			return nil, fail(CodeMalformedFile, line)
 		}
+		return findHeader(file, recs, k)
 	}
-	return findHeader(file, recs, k)
 }
 
 // findHeader takes as header the first of the first ten non-blank rows that
@@ -448,47 +461,45 @@ func csvRecords(text string) ([]record, error) {
 	}
 }
 
-// xlsxRecords reads the sheet of a workbook that holds kind k: one whose name
-// folds to one of k's sheet names, else the first visible sheet. Cells are
-// read raw (no number format), so a phone typed as a number comes as digits.
-func xlsxRecords(data []byte, k *kind) ([]record, error) {
+// xlsxSheets reads the sheets of a workbook in the order to try them for
+// kind k: those whose name folds to one of k's sheet names, then the other
+// visible sheets, then the hidden ones. Cells are read raw (no number format),
+// so a phone typed as a number comes as digits.
+func xlsxSheets(data []byte, k *kind) ([][]record, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	sheet := ""
 	list := f.GetSheetList()
-	for _, s := range list {
+	if len(list) == 0 {
+		return nil, errors.New("no sheet")
+	}
+	rank := func(s string) int {
 		for _, want := range k.sheets {
-			if fold(s) == want && sheet == "" {
-				sheet = s
+			if fold(s) == want {
+				return 0
 			}
 		}
+		if v, err := f.GetSheetVisible(s); err == nil && v {
+			return 1
+		}
+		return 2
 	}
-	if sheet == "" {
-		for _, s := range list {
-			if v, err := f.GetSheetVisible(s); err == nil && v {
-				sheet = s
-				break
+	slices.SortStableFunc(list, func(a, b string) int { return rank(a) - rank(b) })
+	var out [][]record
+	for _, sheet := range list {
+		rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, err
+		}
+		var recs []record
+		for i, cells := range rows {
+			if !blank(cells) {
+				recs = append(recs, record{line: i + 1, cells: cells})
 			}
 		}
+		out = append(out, recs)
 	}
-	if sheet == "" {
-		if len(list) == 0 {
-			return nil, errors.New("no sheet")
-		}
-		sheet = list[0]
-	}
-	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, err
-	}
-	var recs []record
-	for i, cells := range rows {
-		if !blank(cells) {
-			recs = append(recs, record{line: i + 1, cells: cells})
-		}
-	}
-	return recs, nil
+	return out, nil
 }

@@ -150,6 +150,17 @@ func TestReadXLSXVietnameseHeaders(t *testing.T) {
 		t.Errorf("officials\n got %+v\nwant %+v", officials, want)
 	}
 
+	// A workbook whose officials sheet has no telling name: the first sheet
+	// whose header fits is read.
+	must(f.DeleteSheet("Hướng dẫn"))
+	must(f.SetSheetName("Danh sách cán bộ", "Trang 2"))
+	buf.Reset()
+	must(f.Write(&buf))
+	again, errs, err := ReadOfficials(bytes.NewReader(buf.Bytes()), "roster.xlsx")
+	if err != nil || len(errs) > 0 || len(again) != 3 || again[2].Line != 7 {
+		t.Errorf("unnamed sheet: %+v %v %v", again, errs, err)
+	}
+
 	// And the rows import.
 	pool := pgtest.New(t)
 	rep, err := Import(t.Context(), pool, units, officials, Options{})

@@ -31,7 +31,9 @@ B,Phạm Thị Bình,U,Công chức,Chuyên viên,,0912000004,en
 C,Đỗ Văn Cường,U,Viên chức,Chuyên viên,,0912000005,vi
 `
 
-func at(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, calendar.Location) }
+func at(y int, m time.Month, d, h int) time.Time {
+	return time.Date(y, m, d, h, 0, 0, 0, calendar.Location)
+}
 
 func must(t *testing.T, err error) {
 	t.Helper()

@@ -11,7 +11,9 @@ import (
 )
 
 // T renders a plural message with count n.
-func (t *turn) T(id string, n int, data map[string]any) string { return t.a().Cat.N(t.lang, id, n, data) }
+func (t *turn) T(id string, n int, data map[string]any) string {
+	return t.a().Cat.N(t.lang, id, n, data)
+}
 
 // maxListed keeps the pending list within one phone screen and 4096 characters.
 const maxListed = 40

@@ -64,7 +64,7 @@ func (a *App) PromptPlan(ctx context.Context, tx pgx.Tx, o roster.Official, kind
 		id = "PromptMonthPlan"
 	}
 	return t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID, DedupKey: key("prompt-plan", kind, o.ID, start.String()),
-		Text: t.t(id, map[string]any{"Title": t.planTitle(kind, start)}),
+		Text:     t.t(id, map[string]any{"Title": t.planTitle(kind, start)}),
 		Keyboard: delivery.Keyboard{{{Text: t.t("BtnEnterPlan", nil), Data: cb(vPlanEnter, kind[:1], start.String())}}}})
 }
 

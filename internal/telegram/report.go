@@ -33,7 +33,9 @@ func (t *turn) reportView(p evaluation.Plan) (string, delivery.Keyboard) {
 		b.WriteString("\n" + t.taskLine(task, true))
 	}
 	b.WriteString("\n\n" + t.t("ReportHint", nil))
-	kb := t.taskButtons(p.Tasks, func(task evaluation.Task, s grading.TaskStatus) string { return cb(vTaskMark, task.ID, string(s[0]), "w") })
+	kb := t.taskButtons(p.Tasks, func(task evaluation.Task, s grading.TaskStatus) string {
+		return cb(vTaskMark, task.ID, string(s[0]), "w")
+	})
 	kb = append(kb, []delivery.Button{{Text: t.t("BtnDone", nil), Data: cb(vReportDone, p.ID)}})
 	return b.String(), kb
 }
@@ -116,7 +118,7 @@ func (a *App) onTaskMark(t *turn, c callback) error {
 	if _, err := evaluation.MarkTask(t.ctx, t.tx, taskID, string(status), &t.me.ID); err != nil {
 		return staleOr(t, err)
 	}
-	t.ack(t.t("Saved", nil))
+	t.ack(t.t("SavedToast", nil))
 	if where == "w" {
 		p, err = evaluation.LoadPlan(t.ctx, t.tx, planID)
 		if err != nil {

@@ -579,5 +579,5 @@ func (a *App) onManualTaskScore(t *turn, d stepData, text string) error {
 		return err
 	}
 	t.edit = &edit{chatID: d.ChatID, messageID: d.MessageID, text: view, kb: kb}
-	return t.reply(t.t("Saved", nil), nil)
+	return t.reply(t.t("SavedToast", nil), nil)
 }

@@ -10,7 +10,9 @@ import (
 	"evalbot/internal/roster"
 )
 
-func containsFold(s, sub string) bool { return strings.Contains(strings.ToLower(s), strings.ToLower(sub)) }
+func containsFold(s, sub string) bool {
+	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+}
 
 // route finds who is speaking and dispatches. Strangers may only /start with
 // an invite, share their own contact, or be told politely that they are not

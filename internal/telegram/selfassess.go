@@ -117,7 +117,9 @@ func (a *App) selfView(t *turn, as evaluation.Assessment, view string) (string, 
 		if len(tasks) == 0 {
 			b.WriteString("\n" + t.t("NoTasksHint", nil))
 		}
-		kb = t.taskButtons(tasks, func(task evaluation.Task, s grading.TaskStatus) string { return cb(vTaskMark, task.ID, string(s[0]), "a") })
+		kb = t.taskButtons(tasks, func(task evaluation.Task, s grading.TaskStatus) string {
+			return cb(vTaskMark, task.ID, string(s[0]), "a")
+		})
 		kb = append(kb, []delivery.Button{{Text: t.t("BtnBack", nil), Data: cb(vSelfView, as.ID, "m")}})
 	case "b":
 		b.WriteString("\n" + t.t("BonusAsk", map[string]any{"Max": pts(t.lang, fw.BonusMax)}))
@@ -260,7 +262,7 @@ func (a *App) onSelf(t *turn, c callback) error {
 		if err != nil {
 			return a.inputRefusal(t, err)
 		}
-		t.ack(t.t("Saved", nil))
+		t.ack(t.t("SavedToast", nil))
 		return a.showSelf(t, as, "m")
 	case vSelfBonus:
 		n, err := c.id(1)
@@ -272,7 +274,7 @@ func (a *App) onSelf(t *turn, c callback) error {
 			if err != nil {
 				return a.inputRefusal(t, err)
 			}
-			t.ack(t.t("Saved", nil))
+			t.ack(t.t("SavedToast", nil))
 			return a.showSelf(t, as, "m")
 		}
 		if grading.Points(n*100) > fw.BonusMax {

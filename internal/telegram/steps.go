@@ -18,15 +18,15 @@ const (
 )
 
 type stepData struct {
-	Kind         string `json:"kind,omitempty"`
-	Start        string `json:"start,omitempty"`
-	PlanID       int64  `json:"plan,omitempty"`
-	AssessmentID int64  `json:"assessment,omitempty"`
-	Version      int    `json:"version,omitempty"`
-	Bonus        int64  `json:"bonus,omitempty"`
-	ChatID       int64  `json:"chat,omitempty"`
-	MessageID    int    `json:"message,omitempty"`
-	Nonce        string `json:"nonce,omitempty"`
+	Kind         string  `json:"kind,omitempty"`
+	Start        string  `json:"start,omitempty"`
+	PlanID       int64   `json:"plan,omitempty"`
+	AssessmentID int64   `json:"assessment,omitempty"`
+	Version      int     `json:"version,omitempty"`
+	Bonus        int64   `json:"bonus,omitempty"`
+	ChatID       int64   `json:"chat,omitempty"`
+	MessageID    int     `json:"message,omitempty"`
+	Nonce        string  `json:"nonce,omitempty"`
 	IDs          []int64 `json:"ids,omitempty"`
 	Versions     []int   `json:"versions,omitempty"`
 }

@@ -1,0 +1,60 @@
+// Command evalbot runs the evaluation bot and its tools:
+//
+//	evalbot serve     long polling; TELEGRAM_BOT_TOKEN, DATABASE_URL, TELEGRAM_API_URL
+//	evalbot migrate   apply the migrations (DATABASE_URL)
+//	evalbot import    units and officials from CSV or XLSX (--units, --officials, --dry-run)
+//	evalbot invites   one-time deep links for people not yet on Telegram (--bot, --ttl)
+//	evalbot demo      one whole month for the sample ward on a fake Telegram
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `usage: evalbot <command> [flags]
+
+commands:
+  serve     run the bot (long polling)
+  migrate   apply database migrations
+  import    import units and officials from CSV/XLSX
+  invites   print one-time invite links
+  demo      run one whole month on a fake Telegram and print it
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	var err error
+	switch os.Args[1] {
+	case "serve":
+		err = serve(ctx, log, os.Args[2:])
+	case "migrate":
+		err = migrateCmd(ctx)
+	case "import":
+		err = importCmd(ctx, os.Args[2:])
+	case "invites":
+		err = invitesCmd(ctx, os.Args[2:])
+	case "demo":
+		err = demoCmd(ctx)
+	case "-h", "--help", "help":
+		fmt.Print(usage)
+		return
+	default:
+		fmt.Fprintf(os.Stderr, "evalbot: unknown command %q\n\n%s", os.Args[1], usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "evalbot:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,357 @@
+// Package demo runs one whole month (November 2026) for the sample ward
+// against the fake Bot API and PostgreSQL, and prints what each person saw
+// and tapped, then the month's grade table. `evalbot demo` calls Run.
+package demo
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io"
+	"math/rand"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"evalbot/internal/botapitest"
+	"evalbot/internal/calendar"
+	"evalbot/internal/sim"
+)
+
+//go:embed roster/*.csv
+var rosterFS embed.FS
+
+func at(d calendar.Date, hour int) time.Time { return d.Time(hour, 0) }
+
+// Run plays the month on pool (migrated, empty) and writes the story to w.
+func Run(ctx context.Context, pool *pgxpool.Pool, w io.Writer) error {
+	cal := calendar.Default()
+	month := calendar.Month{Year: 2026, Month: time.November}
+	h, err := sim.New(pool, at(month.First(), 7), io.Discard)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	units, _ := rosterFS.ReadFile("roster/units.csv")
+	officials, _ := rosterFS.ReadFile("roster/officials.csv")
+	if err := h.ImportCSV(string(units), string(officials)); err != nil {
+		return err
+	}
+	people, err := h.Onboard()
+	if err != nil {
+		return err
+	}
+	codes := make([]string, 0, len(people))
+	for c := range people {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	rng := rand.New(rand.NewSource(2026))
+	d := &driver{h: h, people: people, codes: codes, rng: rng}
+
+	// Every working week of the month: Monday plans, the heads appraise, Friday reports.
+	for _, wk := range month.Weeks() {
+		mon := wk.Monday()
+		if !cal.IsWorkingDay(mon) {
+			mon = cal.AddWorkingDays(mon, 1)
+		}
+		if err := h.At(at(mon, 8)); err != nil {
+			return err
+		}
+		if err := d.plans(wk); err != nil {
+			return err
+		}
+		fri := wk.Monday().AddDays(4)
+		if err := h.At(at(fri, 16)); err != nil {
+			return err
+		}
+		if err := d.reports(); err != nil {
+			return err
+		}
+	}
+	// Month end.
+	last := cal.LastWorkingDay(month)
+	if err := h.At(at(last, 9)); err != nil {
+		return err
+	}
+	if err := d.selfAssess(); err != nil {
+		return err
+	}
+	if err := h.At(at(cal.AddWorkingDays(last, 1), 8)); err != nil {
+		return err
+	}
+	if err := d.review(); err != nil {
+		return err
+	}
+	printTranscript(w, h.Srv, people)
+	return printGrades(ctx, w, pool, month)
+}
+
+type driver struct {
+	h      *sim.Harness
+	people map[string]*sim.Person
+	codes  []string
+	rng    *rand.Rand
+}
+
+var taskNames = []string{
+	"Tiếp nhận và xử lý hồ sơ", "Soạn thảo báo cáo tuần", "Kiểm tra hiện trường", "Cập nhật cơ sở dữ liệu",
+	"Tham mưu văn bản chỉ đạo", "Trả lời đơn thư của công dân", "Tổng hợp số liệu thống kê", "Họp giao ban chuyên môn",
+}
+
+func (d *driver) lang(p *sim.Person) string { return p.User.LanguageCode }
+
+func label(p *sim.Person, vi, en string) string {
+	if p.User.LanguageCode == "en" {
+		return en
+	}
+	return vi
+}
+
+// plans: everyone with a prompt sends 2–4 tasks and submits; heads approve,
+// and the first head returns one plan once, which comes back corrected.
+func (d *driver) plans(wk calendar.Week) error {
+	for _, c := range d.codes {
+		p := d.people[c]
+		if _, ok := sim.FindButton(p.User.Messages(), label(p, "📝 Nhập kế hoạch", "📝 Enter the plan")); !ok {
+			continue
+		}
+		n := 2 + d.rng.Intn(3)
+		var lines []string
+		for i := 0; i < n; i++ {
+			line := taskNames[d.rng.Intn(len(taskNames))]
+			if i == 0 {
+				line += fmt.Sprintf(" | %02d/%02d | 2", wk.Monday().AddDays(3).Day, int(wk.Monday().AddDays(3).Month))
+			}
+			lines = append(lines, line)
+		}
+		if err := d.h.Say(p, strings.Join(lines, "\n")); err != nil {
+			return err
+		}
+		if err := d.h.Tap(p, label(p, "📨 Gửi duyệt", "📨 Submit")); err != nil {
+			return err
+		}
+	}
+	returned := false
+	for pass := 0; pass < 3; pass++ {
+		for _, c := range d.codes {
+			head := d.people[c]
+			for {
+				m, ok := sim.FindButton(head.User.Messages(), label(head, "✅ Duyệt", "✅ Approve"))
+				if !ok {
+					break
+				}
+				if !returned && strings.Contains(m.Text, "Kế hoạch") {
+					returned = true
+					if err := d.h.TapOn(head, m, label(head, "↩️ Trả lại", "↩️ Return")); err != nil {
+						return err
+					}
+					if err := d.h.Say(head, "Đề nghị ghi rõ hạn hoàn thành từng việc"); err != nil {
+						return err
+					}
+					continue
+				}
+				if err := d.h.TapOn(head, m, label(head, "✅ Duyệt", "✅ Approve")); err != nil {
+					return err
+				}
+			}
+		}
+		// Whoever got a plan back sends it again with deadlines.
+		for _, c := range d.codes {
+			p := d.people[c]
+			if last := p.User.Last(); strings.Contains(last.Text, "Đề nghị ghi rõ hạn") {
+				if err := d.h.Say(p, "Tiếp nhận và xử lý hồ sơ | 27/11\nSoạn thảo báo cáo tuần | 27/11"); err != nil {
+					return err
+				}
+				if err := d.h.Tap(p, label(p, "📨 Gửi duyệt", "📨 Submit")); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// reports: each task is marked; about one in eight is late, one in twelve not done.
+func (d *driver) reports() error {
+	for _, c := range d.codes {
+		p := d.people[c]
+		m, ok := sim.FindButton(p.User.Messages(), label(p, "✔️ Xong", "✔️ Done"))
+		if !ok {
+			continue
+		}
+		for i := 1; i <= len(m.Keyboard)-1; i++ {
+			mark := "✅"
+			switch r := d.rng.Intn(24); {
+			case r < 3:
+				mark = "⏰"
+			case r < 5:
+				mark = "❌"
+			}
+			if err := d.h.Tap(p, fmt.Sprintf("%d %s", i, mark)); err != nil {
+				return err
+			}
+		}
+		if err := d.h.Tap(p, label(p, "✔️ Xong", "✔️ Done")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// selfAssess: most submit as pre-filled; some lower a criterion; one claims a bonus.
+func (d *driver) selfAssess() error {
+	for i, c := range d.codes {
+		p := d.people[c]
+		submit := label(p, "📨 Gửi đánh giá", "📨 Submit assessment")
+		m, ok := sim.FindButton(p.User.Messages(), submit)
+		if !ok {
+			continue
+		}
+		if i%4 == 1 {
+			row := m.Keyboard[3]
+			if err := d.h.TapOn(p, m, row[len(row)-2].Text); err != nil {
+				return err
+			}
+		}
+		if i == 5 {
+			if m2, lbl, ok := sim.ButtonStartingWith(p.User.Messages(), "🎖"); ok {
+				if err := d.h.TapOn(p, m2, lbl); err != nil {
+					return err
+				}
+				if err := d.h.Tap(p, "3"); err != nil {
+					return err
+				}
+				if err := d.h.Say(p, "Chủ trì đợt cao điểm cấp giấy chứng nhận quyền sử dụng đất"); err != nil {
+					return err
+				}
+			}
+		}
+		if err := d.h.Tap(p, submit); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// review: heads approve, choosing at the quota prompt; the ward chairman
+// grades the heads once their units are final (several passes).
+func (d *driver) review() error {
+	for pass := 0; pass < 4; pass++ {
+		for _, c := range d.codes {
+			head := d.people[c]
+			for guard := 0; guard < 50; guard++ {
+				if m, lbl, ok := sim.ButtonStartingWith(head.User.Messages(), label(head, "Chuyển ", "Move ")); ok {
+					if err := d.h.TapOn(head, m, lbl); err != nil {
+						return err
+					}
+					continue
+				}
+				m, ok := sim.FindButton(head.User.Messages(), label(head, "✅ Duyệt", "✅ Approve"))
+				if !ok {
+					break
+				}
+				before := len(head.User.Answers())
+				if err := d.h.TapOn(head, m, label(head, "✅ Duyệt", "✅ Approve")); err != nil {
+					return err
+				}
+				if a := head.User.Answers(); len(a) > before && a[len(a)-1].ShowAlert {
+					break // a head's unit not final yet: come back next pass
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func printTranscript(w io.Writer, srv *botapitest.Server, people map[string]*sim.Person) {
+	names := map[int64]string{}
+	for _, p := range people {
+		names[p.User.ID] = p.Name
+	}
+	fmt.Fprintln(w, "=== What each person saw and tapped, in order ===")
+	for _, e := range srv.Transcript() {
+		who := names[e.ChatID]
+		if who == "" {
+			who = names[e.UserID]
+		}
+		when := e.Time.In(calendar.Location).Format("02/01 15:04")
+		text := oneLine(e.Text, 110)
+		switch e.Kind {
+		case "send":
+			fmt.Fprintf(w, "[%s] %s ← %s%s\n", when, who, text, buttons(e.Buttons))
+		case "edit":
+			fmt.Fprintf(w, "[%s] %s ← (sửa) %s\n", when, who, text)
+		case "press":
+			fmt.Fprintf(w, "[%s] %s → bấm «%s»\n", when, who, e.Text)
+		case "text", "start", "contact":
+			if e.Kind == "start" {
+				text = "/start <mã mời>"
+			}
+			fmt.Fprintf(w, "[%s] %s → %s\n", when, who, text)
+		case "answer":
+			if e.Text != "" {
+				fmt.Fprintf(w, "[%s] %s ← (thông báo) %s\n", when, who, text)
+			}
+		}
+		if e.Err != "" {
+			fmt.Fprintf(w, "    !! Telegram từ chối: %s\n", e.Err)
+		}
+	}
+}
+
+func buttons(rows [][]botapitest.Button) string {
+	n := 0
+	for _, r := range rows {
+		n += len(r)
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("  [%d nút]", n)
+}
+
+func oneLine(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > max {
+		return string(r[:max]) + "…"
+	}
+	return s
+}
+
+func printGrades(ctx context.Context, w io.Writer, pool *pgxpool.Pool, m calendar.Month) error {
+	rows, err := pool.Query(ctx, `SELECT o.employee_code, o.full_name, u.code, coalesce(a.status, '—'), a.total, coalesce(a.grade, ''),
+		coalesce((SELECT string_agg(x->>'Code', ',') FROM jsonb_array_elements(CASE WHEN jsonb_typeof(a.result->'Overrides') = 'array' THEN a.result->'Overrides' ELSE '[]' END) x), '')
+		FROM officials o JOIN units u ON u.id = o.unit_id
+		LEFT JOIN assessments a ON a.official_id = o.id AND a.month = $1
+		WHERE o.active ORDER BY u.code, o.is_head DESC, o.employee_code`, m.First().Time(0, 0))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	fmt.Fprintf(w, "\n=== Kết quả xếp loại tháng %02d/%d ===\n", int(m.Month), m.Year)
+	fmt.Fprintf(w, "%-6s %-24s %-8s %-9s %7s %-5s %s\n", "Mã", "Họ và tên", "Đơn vị", "Trạng thái", "Điểm", "Loại", "Ghi chú")
+	graded, total := 0, 0
+	for rows.Next() {
+		var code, name, unit, status, grade, overrides string
+		var pts *int64
+		if err := rows.Scan(&code, &name, &unit, &status, &pts, &grade, &overrides); err != nil {
+			return err
+		}
+		total++
+		score := "—"
+		if pts != nil {
+			score = fmt.Sprintf("%d.%02d", *pts/100, *pts%100)
+			graded++
+		}
+		note := overrides
+		if status == "—" {
+			note = "không đánh giá trong hệ thống (cấp cao nhất)"
+		}
+		fmt.Fprintf(w, "%-6s %-24s %-8s %-9s %7s %-5s %s\n", code, name, unit, status, score, grade, note)
+	}
+	fmt.Fprintf(w, "\n%d/%d người được xếp loại.\n", graded, total)
+	return rows.Err()
+}
