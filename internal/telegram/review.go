@@ -484,6 +484,9 @@ func (a *App) gradeCard(t *turn, as evaluation.Assessment) (string, error) {
 	if r.Deduction > 0 {
 		b.WriteString("\n" + t.t("GradeDeduction", map[string]any{"Points": pts(t.lang, r.Deduction)}))
 	}
+	if line := a.satisfactionLine(t, as.OfficialID, as.Month); line != "" {
+		b.WriteString("\n" + line)
+	}
 	for _, ov := range r.Overrides {
 		b.WriteString("\n⚠️ " + t.t("Override_"+ov.Code, map[string]any{"Detail": ov.Detail}))
 	}

@@ -56,7 +56,15 @@ func (a *App) route(t *turn) error {
 		return a.onContact(t, msg.Contact)
 	}
 	cmd, arg := command(msg.Text)
+	if cmd == "start" && isCitizenPayload(arg) {
+		return a.onCitizenStart(t, arg) // a citizen (or anyone) scanning a desk's QR code
+	}
 	if t.me == nil {
+		if cmd == "" {
+			if handled, err := a.onCitizenText(t, msg.Text); handled || err != nil {
+				return err
+			}
+		}
 		if cmd == "start" && arg != "" {
 			return a.onStartToken(t, arg)
 		}
@@ -85,6 +93,9 @@ func (a *App) route(t *turn) error {
 	case "cancel":
 		return a.onCancelStep(t)
 	case "":
+		if handled, err := a.onCitizenText(t, msg.Text); handled || err != nil {
+			return err
+		}
 		return a.onText(t, msg.Text)
 	default:
 		return a.onHelp(t, false)
@@ -111,6 +122,9 @@ func (a *App) onCallback(t *turn) error {
 		text, _ := c.str(0)
 		t.ack(t.noopText(text))
 		return nil
+	}
+	if isCitizenVerb(c.verb) {
+		return a.onCitizenCallback(t, c) // citizens are not on the roster
 	}
 	if t.me == nil {
 		t.alert(t.t("NotAuthorized", nil))
