@@ -394,38 +394,13 @@ func TestRepeatUpdateReachesBot(t *testing.T) {
 		mu.Lock()
 		seen[up.ID]++
 		mu.Unlock()
-	}), bot.WithErrorsHandler(func(err error) { t.Logf("bot error: %v", err) }))
+	}))
 	count := func(id int64) int { mu.Lock(); defer mu.Unlock(); return seen[id] }
 	u := s.NewUser(5, "A", "")
 	id := u.SendText("hello")
-	{
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := s.WaitFor(ctx, func() bool { return count(id) == 1 }); err != nil {
-			s.mu.Lock()
-			for _, q := range s.queue {
-				t.Logf("queue %d forced=%v delivered=%v", q.id, q.forced, q.delivered)
-			}
-			t.Logf("calls %v pollGen %d", s.calls, s.pollGen)
-			s.mu.Unlock()
-			t.Fatal(err)
-		}
-	}
+	waitFor(t, s, "the update", func() bool { return count(id) == 1 })
 	s.RepeatUpdate(id)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := s.WaitFor(ctx, func() bool { return count(id) == 2 }); err != nil {
-		s.mu.Lock()
-		for _, q := range s.queue {
-			t.Logf("queue %d forced=%v delivered=%v", q.id, q.forced, q.delivered)
-		}
-		t.Logf("calls %v pollGen %d", s.calls, s.pollGen)
-		s.mu.Unlock()
-		mu.Lock()
-		t.Logf("seen %v", seen)
-		mu.Unlock()
-		t.Fatal(err)
-	}
+	waitFor(t, s, "the repeated update", func() bool { return count(id) == 2 })
 	id2 := u.SendText("after")
 	waitFor(t, s, "the next update", func() bool { return count(id2) == 1 })
 	if count(id) != 2 {

@@ -501,8 +501,12 @@ func (s *Server) Commands(scope, languageCode string) []models.BotCommand {
 
 // WaitFor waits until cond returns true, re-checking it after every change of
 // the server's state (an update queued or fetched, a message sent, edited or
-// deleted, a query answered). cond must not hold locks the server needs.
+// deleted, a query answered) and at least every 5 ms (for conditions on state
+// outside the server, such as a handler's). cond must not hold locks the
+// server needs.
 func (s *Server) WaitFor(ctx context.Context, cond func() bool) error {
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
 	for {
 		s.mu.Lock()
 		ch := s.changed
@@ -512,6 +516,7 @@ func (s *Server) WaitFor(ctx context.Context, cond func() bool) error {
 		}
 		select {
 		case <-ch:
+		case <-tick.C:
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-s.done:

@@ -45,6 +45,7 @@ type Assessment struct {
 	Graded           *bool
 	Result           *grading.Result
 	QuotaDemoted     bool
+	SelfAssessed     bool // false when the head assessed alone (the person never answered)
 	Version          int
 }
 
@@ -53,7 +54,7 @@ func (a Assessment) Editable() bool { return a.Status == AssessDraft || a.Status
 
 const assessCols = `id, official_id, month, framework_id, framework_version, status, self_criteria, self_bonus,
 	coalesce(bonus_reason, ''), self_total, coalesce(self_grade, ''), criteria, bonus, manual_task_score,
-	coalesce(return_reason, ''), reviewer_id, total, coalesce(grade, ''), graded, result, quota_demoted, version`
+	coalesce(return_reason, ''), reviewer_id, total, coalesce(grade, ''), graded, result, quota_demoted, self_assessed, version`
 
 func scanAssessment(r pgx.Row) (Assessment, error) {
 	var a Assessment
@@ -63,7 +64,7 @@ func scanAssessment(r pgx.Row) (Assessment, error) {
 	var selfTotal, bonus, manual, total *int64
 	err := r.Scan(&a.ID, &a.OfficialID, &month, &a.FrameworkID, &a.FrameworkVersion, &a.Status, &selfCrit, &selfBonus,
 		&a.BonusReason, &selfTotal, &a.SelfGrade, &crit, &bonus, &manual, &a.ReturnReason, &a.ReviewerID, &total,
-		&a.Grade, &a.Graded, &result, &a.QuotaDemoted, &a.Version)
+		&a.Grade, &a.Graded, &result, &a.QuotaDemoted, &a.SelfAssessed, &a.Version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return a, ErrNotFound
 	}
@@ -395,4 +396,30 @@ func DemoteForQuota(ctx context.Context, db store.DB, id int64, actorID int64) (
 		return a, err
 	}
 	return LoadAssessment(ctx, db, id)
+}
+
+// AssessWithoutSelf opens the review of someone who has not self-assessed:
+// the head grades alone (DESIGN.md §2). The assessment is created when
+// missing, and moves to submitted with self_assessed = false.
+func AssessWithoutSelf(ctx context.Context, db store.DB, officialID int64, m calendar.Month, fw *grading.Framework, reviewerID int64) (Assessment, error) {
+	a, err := OpenAssessment(ctx, db, officialID, m, fw)
+	if err != nil {
+		return a, err
+	}
+	a, err = lockAssessment(ctx, db, a.ID)
+	if err != nil {
+		return a, err
+	}
+	if a.Status != AssessDraft {
+		return a, ErrStale
+	}
+	if _, err := db.Exec(ctx, `UPDATE assessments SET status = 'submitted', self_assessed = false, reviewer_id = $2,
+		submitted_at = now(), self_total = NULL, self_grade = NULL, version = version + 1, updated_at = now() WHERE id = $1`, a.ID, reviewerID); err != nil {
+		return a, err
+	}
+	if err := Audit(ctx, db, AuditEntry{Actor: &reviewerID, Subject: officialID, Entity: "assessment", EntityID: a.ID,
+		Action: "assess_without_self", Before: map[string]any{"status": a.Status}, After: map[string]any{"status": AssessSubmitted}}); err != nil {
+		return a, err
+	}
+	return LoadAssessment(ctx, db, a.ID)
 }

@@ -20,31 +20,32 @@ type callback struct {
 // approve/adjust/return, adjusted criterion/bonus/task/view, manual task
 // score, quota choice, approve-all confirm.
 const (
-	vPlanEnter    = "pn" // kind ("w" or "m"), period start
-	vPlanSubmit   = "ps"
-	vPlanEdit     = "pe"
-	vPlanCancel   = "pc"
-	vPlanApprove  = "pa"
-	vPlanReturn   = "pr"
-	vTaskMark     = "tm" // task, status, context ("w" weekly report, "a" self-assessment)
-	vReportDone   = "rd" // plan
-	vSelfCrit     = "sc" // assessment, criterion index, points
-	vSelfBonus    = "sb" // assessment, points
-	vSelfView     = "sv" // assessment, view ("m", "t", "b")
-	vSelfSubmit   = "ss" // assessment, version
-	vReviewOK     = "ra" // assessment, version
-	vReviewAdjust = "rj" // assessment
-	vReviewReturn = "rr" // assessment, version
-	vAdjCrit      = "hc" // assessment, criterion index, points
-	vAdjBonus     = "hb" // assessment, points
-	vAdjTask      = "ht" // task, status, assessment
-	vAdjView      = "hv" // assessment, view ("r" review card, "a" adjust, "t" tasks, "b" bonus)
-	vAdjManual    = "hm" // assessment
-	vQuota        = "qd" // candidate assessment, assessment being approved, its version
-	vApproveAll   = "aa" // nonce
-	vCancelAll    = "ax" // nonce
-	vLanguage     = "lg" // "vi" or "en"
-	vNoop         = "no" // a label button; answers with its full text
+	vPlanEnter      = "pn" // kind ("w" or "m"), period start
+	vPlanSubmit     = "ps"
+	vPlanEdit       = "pe"
+	vPlanCancel     = "pc"
+	vPlanApprove    = "pa"
+	vPlanReturn     = "pr"
+	vTaskMark       = "tm" // task, status, context ("w" weekly report, "a" self-assessment)
+	vReportDone     = "rd" // plan
+	vSelfCrit       = "sc" // assessment, criterion index, points
+	vSelfBonus      = "sb" // assessment, points
+	vSelfView       = "sv" // assessment, view ("m", "t", "b")
+	vSelfSubmit     = "ss" // assessment, version
+	vReviewOK       = "ra" // assessment, version
+	vReviewAdjust   = "rj" // assessment
+	vReviewReturn   = "rr" // assessment, version
+	vAdjCrit        = "hc" // assessment, criterion index, points
+	vAdjBonus       = "hb" // assessment, points
+	vAdjTask        = "ht" // task, status, assessment
+	vAdjView        = "hv" // assessment, view ("r" review card, "a" adjust, "t" tasks, "b" bonus)
+	vAdjManual      = "hm" // assessment
+	vQuota          = "qd" // candidate assessment, assessment being approved, its version
+	vApproveAll     = "aa" // nonce
+	vAssessOnBehalf = "ao" // official, month "2026-11"
+	vCancelAll      = "ax" // nonce
+	vLanguage       = "lg" // "vi" or "en"
+	vNoop           = "no" // a label button; answers with its full text
 )
 
 func cb(verb string, args ...any) string {

@@ -1,6 +1,8 @@
 package telegram
 
 import (
+	"evalbot/internal/calendar"
+
 	"crypto/rand"
 	"encoding/hex"
 	"strings"
@@ -34,12 +36,14 @@ func (a *App) onPending(t *turn) error {
 	var ids []int64
 	var versions []int
 	var missing []string
+	var missingIDs []int64
 	n := 0
 	for _, o := range subs {
 		as, err := evaluation.FindAssessment(t.ctx, t.tx, o.ID, m)
 		switch {
 		case err == evaluation.ErrNotFound || (err == nil && as.Status == evaluation.AssessDraft):
 			missing = append(missing, o.FullName)
+			missingIDs = append(missingIDs, o.ID)
 			continue
 		case err != nil:
 			return err
@@ -73,16 +77,64 @@ func (a *App) onPending(t *turn) error {
 			b.WriteString("\n• " + escape(name))
 		}
 	}
+	// People who never answered are still graded: the head assesses alone.
+	var kb delivery.Keyboard
+	for i, id := range missingIDs {
+		if i == maxOnBehalfButtons {
+			break
+		}
+		kb = append(kb, []delivery.Button{{Text: t.t("BtnAssessOnBehalf", map[string]any{"Name": missing[i]}),
+			Data: cb(vAssessOnBehalf, id, m.String())}})
+	}
 	if n == 0 {
-		return t.reply(b.String(), nil)
+		return t.reply(b.String(), kb)
 	}
 	nonce := randomNonce()
 	if err := t.setStep("approve_all", stepData{Nonce: nonce, IDs: ids, Versions: versions}); err != nil {
 		return err
 	}
-	return t.reply(b.String(), delivery.Keyboard{
-		{{Text: t.T("BtnApproveAll", n, nil), Data: cb(vApproveAll, nonce, "0")}},
-	})
+	kb = append(delivery.Keyboard{{{Text: t.T("BtnApproveAll", n, nil), Data: cb(vApproveAll, nonce, "0")}}}, kb...)
+	return t.reply(b.String(), kb)
+}
+
+// maxOnBehalfButtons keeps the list's keyboard well within Telegram's 100 buttons.
+const maxOnBehalfButtons = 30
+
+// onAssessOnBehalf opens the review of someone who has not self-assessed.
+func (a *App) onAssessOnBehalf(t *turn, c callback) error {
+	id, err := c.id(0)
+	ms, _ := c.str(1)
+	m, merr := calendar.ParseMonth(ms)
+	if err != nil || merr != nil {
+		return staleOr(t, evaluation.ErrStale)
+	}
+	if ok, err := t.canReview(id); err != nil || !ok {
+		if err == nil {
+			t.alert(t.t("NotAuthorized", nil))
+		}
+		return err
+	}
+	o, err := roster.OfficialByID(t.ctx, t.tx, id)
+	if err != nil {
+		return err
+	}
+	fw, err := a.frameworkOf(t, o)
+	if err != nil {
+		return err
+	}
+	as, err := evaluation.AssessWithoutSelf(t.ctx, t.tx, id, m, fw, t.me.ID)
+	if err != nil {
+		return staleOr(t, err)
+	}
+	if as.OfficialID != id {
+		return staleOr(t, evaluation.ErrStale)
+	}
+	t.ack("")
+	text, kb, err := a.adjustView(t, as, o, "a")
+	if err != nil {
+		return err
+	}
+	return t.reply(text, kb)
 }
 
 func randomNonce() string {

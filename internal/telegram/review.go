@@ -29,7 +29,9 @@ func (a *App) reviewCard(t *turn, as evaluation.Assessment, o roster.Official) (
 	var b strings.Builder
 	b.WriteString("<b>" + t.t("ReviewTitle", map[string]any{"Month": monthLabel(as.Month), "Name": o.FullName}) + "</b>\n")
 	b.WriteString(escape(o.Position + " — " + o.UnitName))
-	if as.SelfTotal != nil {
+	if !as.SelfAssessed {
+		b.WriteString("\n" + t.t("NotSelfAssessed", nil))
+	} else if as.SelfTotal != nil {
 		b.WriteString("\n" + t.t("SelfAssessedAs", map[string]any{"Total": pts(t.lang, *as.SelfTotal), "Grade": as.SelfGrade}))
 	}
 	if as.SelfBonus > 0 && as.BonusReason != "" {

@@ -145,6 +145,8 @@ func (a *App) onCallback(t *turn) error {
 		return a.onSelf(t, c)
 	case vReviewOK, vReviewAdjust, vReviewReturn, vAdjCrit, vAdjBonus, vAdjTask, vAdjView, vAdjManual, vQuota:
 		return a.onReview(t, c)
+	case vAssessOnBehalf:
+		return a.onAssessOnBehalf(t, c)
 	case vApproveAll, vCancelAll:
 		return a.onApproveAll(t, c)
 	}

@@ -1,0 +1,2 @@
+-- placeholder: the citizen ratings schema lands here
+SELECT 1;
