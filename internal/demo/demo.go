@@ -184,10 +184,10 @@ func (d *driver) reports() error {
 		}
 		for i := 1; i <= len(m.Keyboard)-1; i++ {
 			mark := "✅"
-			switch r := d.rng.Intn(24); {
-			case r < 3:
+			switch r := d.rng.Intn(40); {
+			case r < 2:
 				mark = "⏰"
-			case r < 5:
+			case r < 3:
 				mark = "❌"
 			}
 			if err := d.h.Tap(p, fmt.Sprintf("%d %s", i, mark)); err != nil {
@@ -201,10 +201,16 @@ func (d *driver) reports() error {
 	return nil
 }
 
+// silent is the one person in the demo who never self-assesses.
+const silent = "HB009"
+
 // selfAssess: most submit as pre-filled; some lower a criterion; one claims a bonus.
 func (d *driver) selfAssess() error {
 	for i, c := range d.codes {
 		p := d.people[c]
+		if c == silent {
+			continue // never answers: the head will assess alone
+		}
 		submit := label(p, "📨 Gửi đánh giá", "📨 Submit assessment")
 		m, ok := sim.FindButton(p.User.Messages(), submit)
 		if !ok {
@@ -239,6 +245,35 @@ func (d *driver) selfAssess() error {
 // review: heads approve, choosing at the quota prompt; the ward chairman
 // grades the heads once their units are final (several passes).
 func (d *driver) review() error {
+	// Heads first look at who is missing and assess them alone.
+	for _, c := range d.codes {
+		head := d.people[c]
+		if _, ok := sim.FindButton(head.User.Messages(), label(head, "✅ Duyệt", "✅ Approve")); !ok {
+			continue
+		}
+		if err := d.h.Command(head, "/pending"); err != nil {
+			return err
+		}
+		for {
+			m, lbl, ok := sim.ButtonStartingWith(head.User.Messages(), label(head, "✍️ Đánh giá thay", "✍️ Assess"))
+			if !ok || m.ID != head.User.Last().ID {
+				break
+			}
+			if err := d.h.TapOn(head, m, lbl); err != nil {
+				return err
+			}
+			if err := d.h.Tap(head, label(head, "✅ Duyệt theo điều chỉnh", "✅ Approve as adjusted")); err != nil {
+				return err
+			}
+			if err := d.h.Command(head, "/pending"); err != nil {
+				return err
+			}
+		}
+	}
+	// One self-assessment goes back with a reason and returns corrected.
+	if err := d.returnOne(); err != nil {
+		return err
+	}
 	for pass := 0; pass < 4; pass++ {
 		for _, c := range d.codes {
 			head := d.people[c]
@@ -249,16 +284,21 @@ func (d *driver) review() error {
 					}
 					continue
 				}
-				m, ok := sim.FindButton(head.User.Messages(), label(head, "✅ Duyệt", "✅ Approve"))
-				if !ok {
+				approve := label(head, "✅ Duyệt", "✅ Approve")
+				progressed := false
+				for _, m := range withButton(head.User.Messages(), approve) {
+					before := len(head.User.Answers())
+					if err := d.h.TapOn(head, m, approve); err != nil {
+						return err
+					}
+					if a := head.User.Answers(); len(a) > before && a[len(a)-1].ShowAlert {
+						continue // a head's unit not final yet: next pass
+					}
+					progressed = true
 					break
 				}
-				before := len(head.User.Answers())
-				if err := d.h.TapOn(head, m, label(head, "✅ Duyệt", "✅ Approve")); err != nil {
-					return err
-				}
-				if a := head.User.Answers(); len(a) > before && a[len(a)-1].ShowAlert {
-					break // a head's unit not final yet: come back next pass
+				if !progressed {
+					break
 				}
 			}
 		}
@@ -266,12 +306,58 @@ func (d *driver) review() error {
 	return nil
 }
 
+// returnOne: the first head with a submission returns it; the official
+// lowers a criterion as asked and submits again.
+func (d *driver) returnOne() error {
+	for _, c := range d.codes {
+		head := d.people[c]
+		m, ok := sim.FindButton(head.User.Messages(), label(head, "↩️ Trả lại", "↩️ Return"))
+		if !ok || !strings.Contains(m.Text, "Đánh giá tháng") {
+			continue
+		}
+		if err := d.h.TapOn(head, m, label(head, "↩️ Trả lại", "↩️ Return")); err != nil {
+			return err
+		}
+		if err := d.h.Say(head, "Đề nghị tự đánh giá lại tiêu chí giờ giấc: trong tháng có 2 buổi đi muộn"); err != nil {
+			return err
+		}
+		for _, oc := range d.codes {
+			p := d.people[oc]
+			if !strings.Contains(p.User.Last().Text, "2 buổi đi muộn") {
+				continue
+			}
+			card := p.User.Last()
+			row := card.Keyboard[3]
+			if err := d.h.TapOn(p, card, row[len(row)-2].Text); err != nil {
+				return err
+			}
+			return d.h.Tap(p, label(p, "📨 Gửi đánh giá", "📨 Submit assessment"))
+		}
+	}
+	return nil
+}
+
+// withButton lists the messages that carry a button labelled label, newest first.
+func withButton(ms []sim.Message, label string) []sim.Message {
+	var out []sim.Message
+	for i := len(ms) - 1; i >= 0; i-- {
+		for _, row := range ms[i].Keyboard {
+			for _, b := range row {
+				if b.Text == label {
+					out = append(out, ms[i])
+				}
+			}
+		}
+	}
+	return out
+}
+
 func printTranscript(w io.Writer, srv *botapitest.Server, people map[string]*sim.Person) {
 	names := map[int64]string{}
 	for _, p := range people {
 		names[p.User.ID] = p.Name
 	}
-	fmt.Fprintln(w, "=== What each person saw and tapped, in order ===")
+	fmt.Fprintln(w, "=== Diễn biến tháng: mỗi người thấy gì, bấm gì (theo thứ tự) ===")
 	for _, e := range srv.Transcript() {
 		who := names[e.ChatID]
 		if who == "" {
@@ -346,7 +432,11 @@ func printGrades(ctx context.Context, w io.Writer, pool *pgxpool.Pool, m calenda
 			score = fmt.Sprintf("%d.%02d", *pts/100, *pts%100)
 			graded++
 		}
-		note := overrides
+		note := overrideWords(overrides)
+		status = map[string]string{"approved": "đã duyệt", "submitted": "chờ duyệt", "draft": "chưa gửi", "returned": "trả lại"}[status]
+		if status == "" {
+			status = "—"
+		}
 		if status == "—" {
 			note = "không đánh giá trong hệ thống (cấp cao nhất)"
 		}
@@ -354,4 +444,20 @@ func printGrades(ctx context.Context, w io.Writer, pool *pgxpool.Pool, m calenda
 	}
 	fmt.Fprintf(w, "\n%d/%d người được xếp loại.\n", graded, total)
 	return rows.Err()
+}
+
+// overrideWords names the grading overrides as the grade table shows them.
+func overrideWords(codes string) string {
+	var out []string
+	for _, c := range strings.Split(codes, ",") {
+		switch c {
+		case "quota":
+			out = append(out, "A → B do giới hạn tỷ lệ loại A")
+		case "discipline":
+			out = append(out, "bị kỷ luật: loại D")
+		case "too_few_days":
+			out = append(out, "không xếp loại: ít hơn nửa số ngày công")
+		}
+	}
+	return strings.Join(out, "; ")
 }

@@ -201,9 +201,17 @@ func (a *App) onApproveAll(t *turn, c callback) error {
 		}
 		if after.Status == evaluation.AssessApproved {
 			done++
-		} else {
-			skipped++
+			continue
 		}
+		if t.edit != nil && len(t.edit.kb) > 0 {
+			// The grade-A quota is full: the head chooses on this message,
+			// and the rest of the list waits for /pending.
+			t.edit.text = t.t("ApproveAllDone", map[string]any{"Done": done, "Skipped": len(d.IDs) - done}) + "\n\n" + t.edit.text
+			t.answer = nil
+			t.ack(t.t("DoneToast", nil))
+			return nil
+		}
+		skipped++
 	}
 	t.edit, t.answer = nil, nil
 	t.editPressed(t.t("ApproveAllDone", map[string]any{"Done": done, "Skipped": skipped}), nil)

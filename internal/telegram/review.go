@@ -428,14 +428,21 @@ func (a *App) quotaExceeded(t *turn, fw *grading.Framework, o roster.Official, a
 	return q, nil
 }
 
-// askQuota tells the head the unit's A quota is full and lets them choose.
+// askQuota tells the head the unit's A quota is full and lets them choose,
+// on the pressed message itself, so no card is left with stale buttons.
 func (a *App) askQuota(t *turn, as evaluation.Assessment, o roster.Official, q *quotaState) error {
 	var kb delivery.Keyboard
 	for i, id := range q.Candidates {
 		kb = append(kb, []delivery.Button{{Text: t.t("BtnQuotaDemote", map[string]any{"Name": q.Names[i]}), Data: cb(vQuota, id, as.ID, as.Version)}})
 	}
+	kb = append(kb, []delivery.Button{{Text: t.t("BtnBack", nil), Data: cb(vAdjView, as.ID, "r")}})
+	card, _, err := a.reviewCard(t, as, o)
+	if err != nil {
+		return err
+	}
 	t.ack("")
-	return t.reply(t.t("QuotaExceeded", map[string]any{"Max": q.Max, "Graded": q.Graded, "Name": o.FullName}), kb)
+	t.editPressed(card+"\n\n⚠️ "+t.t("QuotaExceeded", map[string]any{"Max": q.Max, "Graded": q.Graded, "Name": o.FullName}), kb)
+	return nil
 }
 
 // sendGradeCard posts the grade back to the official.
