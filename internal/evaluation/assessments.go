@@ -46,15 +46,19 @@ type Assessment struct {
 	Result           *grading.Result
 	QuotaDemoted     bool
 	SelfAssessed     bool // false when the head assessed alone (the person never answered)
+	LockedAt         *time.Time // set when the unit's results are published; nothing changes after
+	OnBehalfOf       *int64     // the head a deputy approved for
 	Version          int
 }
 
 // Editable reports whether the official may still change the self-assessment.
-func (a Assessment) Editable() bool { return a.Status == AssessDraft || a.Status == AssessReturned }
+func (a Assessment) Editable() bool {
+	return (a.Status == AssessDraft || a.Status == AssessReturned) && a.LockedAt == nil
+}
 
 const assessCols = `id, official_id, month, framework_id, framework_version, status, self_criteria, self_bonus,
 	coalesce(bonus_reason, ''), self_total, coalesce(self_grade, ''), criteria, bonus, manual_task_score,
-	coalesce(return_reason, ''), reviewer_id, total, coalesce(grade, ''), graded, result, quota_demoted, self_assessed, version`
+	coalesce(return_reason, ''), reviewer_id, total, coalesce(grade, ''), graded, result, quota_demoted, self_assessed, locked_at, on_behalf_of, version`
 
 func scanAssessment(r pgx.Row) (Assessment, error) {
 	var a Assessment
@@ -64,7 +68,7 @@ func scanAssessment(r pgx.Row) (Assessment, error) {
 	var selfTotal, bonus, manual, total *int64
 	err := r.Scan(&a.ID, &a.OfficialID, &month, &a.FrameworkID, &a.FrameworkVersion, &a.Status, &selfCrit, &selfBonus,
 		&a.BonusReason, &selfTotal, &a.SelfGrade, &crit, &bonus, &manual, &a.ReturnReason, &a.ReviewerID, &total,
-		&a.Grade, &a.Graded, &result, &a.QuotaDemoted, &a.SelfAssessed, &a.Version)
+		&a.Grade, &a.Graded, &result, &a.QuotaDemoted, &a.SelfAssessed, &a.LockedAt, &a.OnBehalfOf, &a.Version)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return a, ErrNotFound
 	}
@@ -117,8 +121,13 @@ func FindAssessment(ctx context.Context, db store.DB, officialID int64, m calend
 		officialID, sqlDate(m.First())))
 }
 
+// lockAssessment reads a for update; a published (locked) month is ErrLocked.
 func lockAssessment(ctx context.Context, db store.DB, id int64) (Assessment, error) {
-	return scanAssessment(db.QueryRow(ctx, `SELECT `+assessCols+` FROM assessments WHERE id = $1 FOR UPDATE`, id))
+	a, err := scanAssessment(db.QueryRow(ctx, `SELECT `+assessCols+` FROM assessments WHERE id = $1 FOR UPDATE`, id))
+	if err == nil && a.LockedAt != nil {
+		return a, ErrLocked
+	}
+	return a, err
 }
 
 // OpenAssessment returns the official's assessment of month m, creating a
@@ -202,7 +211,8 @@ func SetSelfBonus(ctx context.Context, db store.DB, id int64, fw *grading.Framew
 
 // SubmitAssessment sends the self-assessment to the reviewer, keeping the
 // provisional result (nil when it cannot be computed yet, e.g. no tasks).
-func SubmitAssessment(ctx context.Context, db store.DB, id int64, version int, reviewerID *int64, provisional *grading.Result) (Assessment, error) {
+// now is the submission time (the app's clock), which the review reminders count from.
+func SubmitAssessment(ctx context.Context, db store.DB, id int64, version int, reviewerID *int64, provisional *grading.Result, now time.Time) (Assessment, error) {
 	a, err := lockAssessment(ctx, db, id)
 	if err != nil {
 		return a, err
@@ -215,9 +225,9 @@ func SubmitAssessment(ctx context.Context, db store.DB, id int64, version int, r
 	if provisional != nil && provisional.Graded {
 		total, grade = &provisional.Total, string(provisional.Grade)
 	}
-	_, err = db.Exec(ctx, `UPDATE assessments SET status = 'submitted', reviewer_id = $2, submitted_at = now(),
+	_, err = db.Exec(ctx, `UPDATE assessments SET status = 'submitted', reviewer_id = $2, submitted_at = $5,
 		self_total = $3, self_grade = $4, criteria = NULL, bonus = NULL, return_reason = NULL,
-		version = version + 1, updated_at = now() WHERE id = $1`, id, reviewerID, ptsArg(total), nullIfEmpty(grade))
+		version = version + 1, updated_at = now() WHERE id = $1`, id, reviewerID, ptsArg(total), nullIfEmpty(grade), now)
 	if err != nil {
 		return a, err
 	}
@@ -337,7 +347,8 @@ func SetManualTaskScore(ctx context.Context, db store.DB, id int64, fw *grading.
 
 // Approve finalizes the review with the result the grading engine computed
 // from the approved inputs (never a typed grade).
-func Approve(ctx context.Context, db store.DB, id int64, version int, actorID int64, r grading.Result) (Assessment, error) {
+// onBehalfOf names the head when a deputy approves under a delegation.
+func Approve(ctx context.Context, db store.DB, id int64, version int, actorID int64, onBehalfOf *int64, r grading.Result) (Assessment, error) {
 	a, err := lockAssessment(ctx, db, id)
 	if err != nil {
 		return a, err
@@ -346,6 +357,9 @@ func Approve(ctx context.Context, db store.DB, id int64, version int, actorID in
 		return a, ErrStale
 	}
 	if err := writeResult(ctx, db, a, &actorID, "approve", r); err != nil {
+		return a, err
+	}
+	if _, err := db.Exec(ctx, `UPDATE assessments SET on_behalf_of = $2 WHERE id = $1`, id, onBehalfOf); err != nil {
 		return a, err
 	}
 	return LoadAssessment(ctx, db, id)
@@ -401,7 +415,7 @@ func DemoteForQuota(ctx context.Context, db store.DB, id int64, actorID int64) (
 // AssessWithoutSelf opens the review of someone who has not self-assessed:
 // the head grades alone (DESIGN.md §2). The assessment is created when
 // missing, and moves to submitted with self_assessed = false.
-func AssessWithoutSelf(ctx context.Context, db store.DB, officialID int64, m calendar.Month, fw *grading.Framework, reviewerID int64) (Assessment, error) {
+func AssessWithoutSelf(ctx context.Context, db store.DB, officialID int64, m calendar.Month, fw *grading.Framework, reviewerID int64, now time.Time) (Assessment, error) {
 	a, err := OpenAssessment(ctx, db, officialID, m, fw)
 	if err != nil {
 		return a, err
@@ -414,7 +428,7 @@ func AssessWithoutSelf(ctx context.Context, db store.DB, officialID int64, m cal
 		return a, ErrStale
 	}
 	if _, err := db.Exec(ctx, `UPDATE assessments SET status = 'submitted', self_assessed = false, reviewer_id = $2,
-		submitted_at = now(), self_total = NULL, self_grade = NULL, version = version + 1, updated_at = now() WHERE id = $1`, a.ID, reviewerID); err != nil {
+		submitted_at = $3, self_total = NULL, self_grade = NULL, version = version + 1, updated_at = now() WHERE id = $1`, a.ID, reviewerID, now); err != nil {
 		return a, err
 	}
 	if err := Audit(ctx, db, AuditEntry{Actor: &reviewerID, Subject: officialID, Entity: "assessment", EntityID: a.ID,

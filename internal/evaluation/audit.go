@@ -10,7 +10,7 @@ import (
 // AuditEntry is one row of the audit log: who changed what, before and after, and why.
 type AuditEntry struct {
 	Actor    *int64 // nil for the system (a campaign) or a CLI
-	Subject  int64  // whose record changed
+	Subject  int64  // whose record changed; 0 for none (a unit, a publication)
 	Entity   string // "plan", "task", "assessment"
 	EntityID int64
 	Action   string
@@ -29,7 +29,11 @@ func Audit(ctx context.Context, db store.DB, e AuditEntry) error {
 	if err != nil {
 		return err
 	}
+	var subject any
+	if e.Subject != 0 {
+		subject = e.Subject
+	}
 	_, err = db.Exec(ctx, `INSERT INTO audit_log (actor_id, subject_id, entity, entity_id, action, before, after, reason)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, e.Actor, e.Subject, e.Entity, e.EntityID, e.Action, before, after, nullIfEmpty(e.Reason))
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, e.Actor, subject, e.Entity, e.EntityID, e.Action, before, after, nullIfEmpty(e.Reason))
 	return err
 }

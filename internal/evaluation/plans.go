@@ -247,6 +247,14 @@ func MarkTask(ctx context.Context, db store.DB, taskID int64, status string, act
 	if planStatus != StatusApproved {
 		return t, ErrLocked
 	}
+	var locked bool
+	if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM assessments a JOIN plans p ON p.official_id = a.official_id AND p.month = a.month
+		WHERE p.id = $1 AND a.locked_at IS NOT NULL)`, t.PlanID).Scan(&locked); err != nil {
+		return t, err
+	}
+	if locked {
+		return t, ErrLocked
+	}
 	before := map[string]any{"status": t.Status, "delays": t.Delays}
 	delays := 0
 	if status == string(grading.StatusLate) {

@@ -30,7 +30,11 @@ func TestEveryMessageRenders(t *testing.T) {
 	data := map[string]any{}
 	for _, k := range []string{"Name", "Unit", "Title", "Month", "Value", "Max", "Chars", "N", "Date", "Weight", "Reason", "Head",
 		"Total", "Grade", "GradeName", "Score", "Quantity", "Quality", "Progress", "Bonus", "OnTime", "Late", "NotDone",
-		"Points", "Own", "Position", "Detail", "From", "To", "Graded", "Done", "Skipped", "Names"} {
+		"Points", "Own", "Position", "Detail", "From", "To", "Graded", "Done", "Skipped", "Names", "OK", "Wait", "Submitted", "Approved", "Missing", "Days"} {
+		data[k] = "X<&>"
+	}
+	// Citizen ratings (internal/telegram/citizen*.go).
+	for _, k := range []string{"Desk", "Level", "Comment", "Time", "Rate", "Confirmed", "Dismissed", "Pending", "Minutes", "Link", "Code"} {
 		data[k] = "X<&>"
 	}
 	for _, lang := range locale.Languages {

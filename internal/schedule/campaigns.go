@@ -55,6 +55,14 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 			return err
 		}
 	}
+	// Publication of last month: the PublishDay-th working day.
+	if pub, ok := cal.NthWorkingDay(month, s.Times.PublishDay); ok && today == pub && hour >= s.Times.PublishHour {
+		if err := s.once(ctx, "publish", prev.String(), func(ctx context.Context, tx pgx.Tx) (int, error) {
+			return s.Prompter.PublishDue(ctx, tx, prev)
+		}); err != nil {
+			return err
+		}
+	}
 	// Reviews waiting too long: daily while any are pending.
 	if cal.IsWorkingDay(today) && hour >= s.Times.RemindHour {
 		if err := s.once(ctx, "review_chase", today.String(), s.reviewChase(today)); err != nil {

@@ -27,6 +27,8 @@ type Prompter interface {
 	TellHeadMissing(ctx context.Context, tx pgx.Tx, head roster.Official, m calendar.Month, names []string) error
 	RemindReviewer(ctx context.Context, tx pgx.Tx, head roster.Official, m calendar.Month, day calendar.Date) error
 	Escalate(ctx context.Context, tx pgx.Tx, superior, head roster.Official, m calendar.Month) error
+	// PublishDue publishes every unit's approved results of m and locks them.
+	PublishDue(ctx context.Context, tx pgx.Tx, m calendar.Month) (int, error)
 }
 
 // Times are the campaigns' clock times and working-day offsets; an
@@ -40,11 +42,13 @@ type Times struct {
 	RemindAfterDays int // working days after the prompt: remind those who have not self-assessed
 	ReviewAfterDays int // working days after a submission: remind the head
 	EscalateDays    int // working days after a submission: tell the head's superior
+	PublishDay      int // working day of the next month when results are published (công khai) and lock
+	PublishHour     int
 }
 
 // DefaultTimes are DESIGN.md section 2's defaults.
 var DefaultTimes = Times{WeekPlanHour: 8, WeekReportHour: 16, MonthPlanHour: 8, SelfAssessHour: 9, RemindHour: 8,
-	RemindAfterDays: 1, ReviewAfterDays: 2, EscalateDays: 4}
+	RemindAfterDays: 1, ReviewAfterDays: 2, EscalateDays: 4, PublishDay: 5, PublishHour: 8}
 
 // DefaultSpecs are the cron specs that wake the scheduler; each wake-up runs
 // whatever is due (RunDue), so a spec only sets how often it looks.

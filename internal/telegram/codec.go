@@ -45,6 +45,11 @@ const (
 	vAssessOnBehalf = "ao" // official, month "2026-11"
 	vCancelAll      = "ax" // nonce
 	vLanguage       = "lg" // "vi" or "en"
+	vStatusPage     = "sp" // page
+	vOpenReview     = "ov" // assessment
+	vRemindMissing  = "sm" // month, page
+	vDelegate       = "dg" // deputy, days (0: ask how long)
+	vReconsider     = "rc" // request, "a" accept or "k" keep
 	vNoop           = "no" // a label button; answers with its full text
 )
 

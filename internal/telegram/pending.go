@@ -1,6 +1,8 @@
 package telegram
 
 import (
+	"github.com/jackc/pgx/v5"
+
 	"evalbot/internal/calendar"
 
 	"crypto/rand"
@@ -23,7 +25,7 @@ const maxListed = 40
 // onPending lists, for a head, the month's submissions waiting for review and
 // the people who have not self-assessed, with "approve all as self-assessed".
 func (a *App) onPending(t *turn) error {
-	subs, err := roster.Subordinates(t.ctx, t.tx, t.me.ID)
+	subs, err := a.reviewees(t)
 	if err != nil {
 		return err
 	}
@@ -35,6 +37,7 @@ func (a *App) onPending(t *turn) error {
 	b.WriteString("<b>" + t.t("PendingTitle", map[string]any{"Month": monthLabel(m)}) + "</b>\n")
 	var ids []int64
 	var versions []int
+	var open delivery.Keyboard
 	var missing []string
 	var missingIDs []int64
 	n := 0
@@ -53,6 +56,9 @@ func (a *App) onPending(t *turn) error {
 		n++
 		ids = append(ids, as.ID)
 		versions = append(versions, as.Version)
+		if len(open) < maxOpenButtons {
+			open = append(open, []delivery.Button{{Text: "📄 " + o.FullName, Data: cb(vOpenReview, as.ID)}})
+		}
 		if n <= maxListed {
 			self := "—"
 			if as.SelfTotal != nil {
@@ -93,12 +99,43 @@ func (a *App) onPending(t *turn) error {
 	if err := t.setStep("approve_all", stepData{Nonce: nonce, IDs: ids, Versions: versions}); err != nil {
 		return err
 	}
-	kb = append(delivery.Keyboard{{{Text: t.T("BtnApproveAll", n, nil), Data: cb(vApproveAll, nonce, "0")}}}, kb...)
+	kb = append(append(delivery.Keyboard{{{Text: t.T("BtnApproveAll", n, nil), Data: cb(vApproveAll, nonce, "0")}}}, open...), kb...)
 	return t.reply(b.String(), kb)
 }
 
+// maxOpenButtons: one button per waiting submission, up to this many, to open its card.
+const maxOpenButtons = 30
+
+// onOpenReview sends the card of a submission to the reviewer's own chat.
+func (a *App) onOpenReview(t *turn, c callback) error {
+	id, err := c.id(0)
+	if err != nil {
+		return staleOr(t, evaluation.ErrStale)
+	}
+	as, err := evaluation.LoadAssessment(t.ctx, t.tx, id)
+	if err != nil {
+		return staleOr(t, err)
+	}
+	if ok, err := t.canReview(as.OfficialID); err != nil || !ok {
+		if err == nil {
+			t.alert(t.t("NotAuthorized", nil))
+		}
+		return err
+	}
+	o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID)
+	if err != nil {
+		return err
+	}
+	text, kb, err := a.reviewCard(t, as, o)
+	if err != nil {
+		return err
+	}
+	t.ack("")
+	return t.reply(text, kb)
+}
+
 // maxOnBehalfButtons keeps the list's keyboard well within Telegram's 100 buttons.
-const maxOnBehalfButtons = 30
+const maxOnBehalfButtons = 30 // with maxOpenButtons and approve-all: within 100 buttons
 
 // onAssessOnBehalf opens the review of someone who has not self-assessed.
 func (a *App) onAssessOnBehalf(t *turn, c callback) error {
@@ -122,7 +159,7 @@ func (a *App) onAssessOnBehalf(t *turn, c callback) error {
 	if err != nil {
 		return err
 	}
-	as, err := evaluation.AssessWithoutSelf(t.ctx, t.tx, id, m, fw, t.me.ID)
+	as, err := evaluation.AssessWithoutSelf(t.ctx, t.tx, id, m, fw, t.me.ID, a.Now())
 	if err != nil {
 		return staleOr(t, err)
 	}
@@ -217,4 +254,34 @@ func (a *App) onApproveAll(t *turn, c callback) error {
 	t.editPressed(t.t("ApproveAllDone", map[string]any{"Done": done, "Skipped": skipped}), nil)
 	t.ack(t.t("DoneToast", nil))
 	return nil
+}
+
+// reviewees are the people the sender reviews today: their own subordinates
+// and, under a delegation in force, those of the head they stand in for.
+func (a *App) reviewees(t *turn) ([]roster.Official, error) {
+	subs, err := roster.Subordinates(t.ctx, t.tx, t.me.ID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.tx.Query(t.ctx, `SELECT head_id FROM delegations WHERE deputy_id = $1 AND revoked_at IS NULL
+		AND $2 BETWEEN first_day AND last_day`, t.me.ID, a.today().Time(0, 0))
+	if err != nil {
+		return nil, err
+	}
+	heads, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range heads {
+		more, err := roster.Subordinates(t.ctx, t.tx, h)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range more {
+			if o.ID != t.me.ID {
+				subs = append(subs, o)
+			}
+		}
+	}
+	return subs, nil
 }

@@ -197,14 +197,29 @@ func staleOr(t *turn, err error) error {
 	return nil
 }
 
-// canReview reports whether t's sender is the reviewer of official id, from
-// the database (never from the button).
+// canReview reports whether t's sender may review official id, from the
+// database (never from the button): the official's head, or the deputy the
+// head delegated to for today.
 func (t *turn) canReview(officialID int64) (bool, error) {
+	ok, _, err := t.reviewRight(officialID)
+	return ok, err
+}
+
+// reviewRight is canReview that also names the head when the sender acts as
+// their deputy (nil when the sender is the head).
+func (t *turn) reviewRight(officialID int64) (bool, *int64, error) {
 	head, ok, err := roster.HeadOf(t.ctx, t.tx, officialID)
 	if err != nil || !ok {
-		return false, err
+		return false, nil, err
 	}
-	return head.ID == t.me.ID, nil
+	if head.ID == t.me.ID {
+		return true, nil, nil
+	}
+	deputy, ok, err := evaluation.ActiveDelegate(t.ctx, t.tx, head.ID, t.a().today())
+	if err != nil || !ok || deputy != t.me.ID || officialID == t.me.ID {
+		return false, nil, err
+	}
+	return true, &head.ID, nil
 }
 
 // onPlanHead: Approve / Return on a subordinate's submitted plan.

@@ -323,7 +323,11 @@ func (a *App) approve(t *turn, as evaluation.Assessment, o roster.Official, demo
 			}
 		}
 	}
-	as, err = evaluation.Approve(t.ctx, t.tx, as.ID, as.Version, t.me.ID, r)
+	_, onBehalf, err := t.reviewRight(o.ID)
+	if err != nil {
+		return err
+	}
+	as, err = evaluation.Approve(t.ctx, t.tx, as.ID, as.Version, t.me.ID, onBehalf, r)
 	if err != nil {
 		return staleOr(t, err)
 	}
@@ -502,6 +506,11 @@ func (a *App) gradeCard(t *turn, as evaluation.Assessment) (string, error) {
 	if as.ReviewerID != nil {
 		if rv, err := roster.OfficialByID(t.ctx, t.tx, *as.ReviewerID); err == nil {
 			b.WriteString("\n\n" + t.t("GradeApprovedBy", map[string]any{"Name": rv.FullName, "Position": rv.Position}))
+			if as.OnBehalfOf != nil {
+				if hd, err := roster.OfficialByID(t.ctx, t.tx, *as.OnBehalfOf); err == nil {
+					b.WriteString(" " + t.t("OnBehalfOf", map[string]any{"Name": hd.FullName}))
+				}
+			}
 		}
 	}
 	return b.String(), nil

@@ -50,7 +50,8 @@ func (a *App) route(t *turn) error {
 	}
 	msg := t.upd.Message
 	if msg.Chat.Type != models.ChatTypePrivate {
-		return nil // group commands arrive with publication (a later issue)
+		cmd, _ := command(msg.Text)
+		return a.onGroupCommand(t, cmd)
 	}
 	if msg.Contact != nil {
 		return a.onContact(t, msg.Contact)
@@ -92,6 +93,18 @@ func (a *App) route(t *turn) error {
 		return a.onPending(t)
 	case "cancel":
 		return a.onCancelStep(t)
+	case "status":
+		return a.onStatus(t, 0)
+	case "delegate":
+		return a.onDelegateMenu(t)
+	case "undelegate":
+		return a.onUndelegate(t)
+	case "publish":
+		return a.onPublish(t)
+	case "reconsider":
+		return a.onReconsider(t)
+	case "history":
+		return a.onHistory(t)
 	case "":
 		if handled, err := a.onCitizenText(t, msg.Text); handled || err != nil {
 			return err
@@ -145,6 +158,20 @@ func (a *App) onCallback(t *turn) error {
 		return a.onSelf(t, c)
 	case vReviewOK, vReviewAdjust, vReviewReturn, vAdjCrit, vAdjBonus, vAdjTask, vAdjView, vAdjManual, vQuota:
 		return a.onReview(t, c)
+	case vOpenReview:
+		return a.onOpenReview(t, c)
+	case vStatusPage:
+		p, err := c.id(0)
+		if err != nil {
+			return staleOr(t, errBadData)
+		}
+		return a.onStatus(t, int(p))
+	case vRemindMissing:
+		return a.onRemindMissing(t, c)
+	case vDelegate:
+		return a.onDelegate(t, c)
+	case vReconsider:
+		return a.onReconsiderDecision(t, c)
 	case vAssessOnBehalf:
 		return a.onAssessOnBehalf(t, c)
 	case vApproveAll, vCancelAll:

@@ -304,7 +304,7 @@ func (a *App) onSelf(t *turn, c callback) error {
 	if r, _, err := a.compute(t, *t.me, as, false); err == nil {
 		provisional = &r
 	}
-	as, err = evaluation.SubmitAssessment(t.ctx, t.tx, id, int(ver), &head.ID, provisional)
+	as, err = evaluation.SubmitAssessment(t.ctx, t.tx, id, int(ver), &head.ID, provisional, a.Now())
 	if err != nil {
 		return staleOr(t, err)
 	}

@@ -10,11 +10,13 @@ import (
 // A step is what a person's next text message means. It is stored in
 // PostgreSQL, so a restart or another replica continues the conversation.
 const (
-	stepPlanTasks    = "plan_tasks"    // typing a plan: kind, start
-	stepPlanReturn   = "plan_return"   // a head typing why a plan goes back: plan, version
-	stepAssessReturn = "assess_return" // a head typing why a self-assessment goes back: assessment, version
-	stepBonusReason  = "bonus_reason"  // an official typing why they claim a bonus: assessment, bonus, message
-	stepManualTask   = "manual_task"   // a head typing the task score of a month with no tasks: assessment, message
+	stepPlanTasks      = "plan_tasks"      // typing a plan: kind, start
+	stepPlanReturn     = "plan_return"     // a head typing why a plan goes back: plan, version
+	stepAssessReturn   = "assess_return"   // a head typing why a self-assessment goes back: assessment, version
+	stepBonusReason    = "bonus_reason"    // an official typing why they claim a bonus: assessment, bonus, message
+	stepManualTask     = "manual_task"     // a head typing the task score of a month with no tasks: assessment, message
+	stepReconsider     = "reconsider"      // an official typing why they ask for reconsideration: assessment
+	stepReconsiderKeep = "reconsider_keep" // a head typing why the result stands: request (in PlanID), message
 )
 
 type stepData struct {
@@ -77,6 +79,10 @@ func (a *App) onText(t *turn, text string) error {
 		return a.onBonusReason(t, d, text)
 	case stepManualTask:
 		return a.onManualTaskScore(t, d, text)
+	case stepReconsider:
+		return a.onReconsiderReason(t, d, text)
+	case stepReconsiderKeep:
+		return a.onReconsiderKeepReason(t, d, text)
 	}
 	return a.onHelp(t, false)
 }

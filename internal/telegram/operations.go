@@ -1,0 +1,314 @@
+package telegram
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"evalbot/internal/calendar"
+	"evalbot/internal/delivery"
+	"evalbot/internal/evaluation"
+	"evalbot/internal/roster"
+)
+
+// statusUnitsPerPage keeps a /status page within one phone screen.
+const statusUnitsPerPage = 8
+
+// unitStatus is one unit's month at a glance.
+type unitStatus struct {
+	ID                           int64
+	Name                         string
+	People, PlanOK, PlanWait     int
+	Submitted, Approved, Missing int
+	MissingNames                 []string
+}
+
+// adminUnits lists the units in the subtrees the sender administers.
+func (t *turn) adminUnits() ([]int64, error) {
+	rows, err := t.tx.Query(t.ctx, `WITH RECURSIVE sub(id) AS (
+			SELECT unit_id FROM admins WHERE official_id = $1
+			UNION SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id)
+		SELECT id FROM sub ORDER BY id`, t.me.ID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
+// statusScope is who /status covers: an admin's units (everyone in them), or
+// a head's own reviewees.
+func (a *App) statusScope(t *turn) ([]roster.Official, error) {
+	units, err := t.adminUnits()
+	if err != nil {
+		return nil, err
+	}
+	if len(units) > 0 {
+		rows, err := t.tx.Query(t.ctx, `SELECT id FROM officials WHERE active AND unit_id = ANY($1) ORDER BY unit_id, is_head DESC, full_name`, units)
+		if err != nil {
+			return nil, err
+		}
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return nil, err
+		}
+		var out []roster.Official
+		for _, id := range ids {
+			o, err := roster.OfficialByID(t.ctx, t.tx, id)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, o)
+		}
+		return out, nil
+	}
+	return roster.Subordinates(t.ctx, t.tx, t.me.ID)
+}
+
+func (a *App) onStatus(t *turn, page int) error {
+	people, err := a.statusScope(t)
+	if err != nil {
+		return err
+	}
+	if len(people) == 0 {
+		return t.reply(t.t("NotAHead", nil), nil)
+	}
+	m := a.assessMonth()
+	week := calendar.WeekOf(a.today())
+	var units []*unitStatus
+	byID := map[int64]*unitStatus{}
+	for _, o := range people {
+		u := byID[o.UnitID]
+		if u == nil {
+			u = &unitStatus{ID: o.UnitID, Name: o.UnitName}
+			byID[o.UnitID] = u
+			units = append(units, u)
+		}
+		u.People++
+		if p, err := evaluation.FindPlan(t.ctx, t.tx, o.ID, evaluation.KindWeek, week.Monday()); err == nil {
+			switch p.Status {
+			case evaluation.StatusApproved:
+				u.PlanOK++
+			case evaluation.StatusSubmitted:
+				u.PlanWait++
+			}
+		}
+		as, err := evaluation.FindAssessment(t.ctx, t.tx, o.ID, m)
+		switch {
+		case err == nil && as.Status == evaluation.AssessApproved:
+			u.Approved++
+		case err == nil && as.Status == evaluation.AssessSubmitted:
+			u.Submitted++
+		case err == nil || errors.Is(err, evaluation.ErrNotFound):
+			u.Missing++
+			u.MissingNames = append(u.MissingNames, o.FullName)
+		default:
+			return err
+		}
+	}
+	pages := (len(units) + statusUnitsPerPage - 1) / statusUnitsPerPage
+	page = min(max(page, 0), pages-1)
+	var b strings.Builder
+	b.WriteString("<b>" + t.t("StatusTitle", map[string]any{"Month": monthLabel(m)}) + "</b>")
+	missing := 0
+	for _, u := range units[page*statusUnitsPerPage : min(len(units), (page+1)*statusUnitsPerPage)] {
+		b.WriteString("\n\n<b>" + escape(u.Name) + "</b> — " + t.T("PeopleCount", u.People, nil))
+		b.WriteString("\n" + t.t("StatusPlans", map[string]any{"OK": u.PlanOK, "Wait": u.PlanWait, "N": u.People}))
+		b.WriteString("\n" + t.t("StatusAssess", map[string]any{"Submitted": u.Submitted, "Approved": u.Approved, "Missing": u.Missing}))
+		if len(u.MissingNames) > 0 {
+			names := u.MissingNames
+			if len(names) > 10 {
+				names = append(names[:10:10], "…")
+			}
+			b.WriteString("\n" + t.t("StatusMissingNames", map[string]any{"Names": strings.Join(names, ", ")}))
+		}
+		missing += u.Missing
+	}
+	var kb delivery.Keyboard
+	if missing > 0 {
+		kb = append(kb, []delivery.Button{{Text: t.T("BtnRemindMissing", missing, nil), Data: cb(vRemindMissing, m.String(), page)}})
+	}
+	if pages > 1 {
+		var nav []delivery.Button
+		if page > 0 {
+			nav = append(nav, delivery.Button{Text: "‹ " + strconv.Itoa(page), Data: cb(vStatusPage, page-1)})
+		}
+		nav = append(nav, delivery.Button{Text: strconv.Itoa(page+1) + "/" + strconv.Itoa(pages), Data: cb(vNoop, "")})
+		if page < pages-1 {
+			nav = append(nav, delivery.Button{Text: strconv.Itoa(page+2) + " ›", Data: cb(vStatusPage, page+1)})
+		}
+		kb = append(kb, nav)
+	}
+	if t.cq != nil {
+		t.ack("")
+		t.editPressed(b.String(), kb)
+		return nil
+	}
+	return t.reply(b.String(), kb)
+}
+
+// onRemindMissing nudges everyone in the sender's scope who has not
+// self-assessed; at most once a day per person (the outbox dedup key).
+func (a *App) onRemindMissing(t *turn, c callback) error {
+	ms, _ := c.str(0)
+	m, err := calendar.ParseMonth(ms)
+	if err != nil {
+		return staleOr(t, evaluation.ErrStale)
+	}
+	people, err := a.statusScope(t)
+	if err != nil {
+		return err
+	}
+	today := a.today().String()
+	sent := 0
+	for _, o := range people {
+		if o.ChatID == nil || !o.Reachable {
+			continue
+		}
+		if as, err := evaluation.FindAssessment(t.ctx, t.tx, o.ID, m); err == nil && !as.Editable() {
+			continue
+		}
+		ot := t.as(o)
+		ok, err := delivery.Enqueue(t.ctx, t.tx, delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID,
+			DedupKey: key("remind-assess-manual", o.ID, today), Text: ot.t("RemindSelfAssess", map[string]any{"Month": monthLabel(m)})})
+		if err != nil {
+			return err
+		}
+		if ok {
+			sent++
+			t.enqueued = true
+		}
+	}
+	if sent == 0 {
+		t.alert(t.t("RemindedAlready", nil))
+		return nil
+	}
+	t.ack(t.T("RemindedN", sent, nil))
+	return nil
+}
+
+// onDelegateMenu lets a head pick a deputy from their own unit.
+func (a *App) onDelegateMenu(t *turn) error {
+	if !t.me.IsHead {
+		return t.reply(t.t("NotAHead", nil), nil)
+	}
+	subs, err := roster.Subordinates(t.ctx, t.tx, t.me.ID)
+	if err != nil {
+		return err
+	}
+	var kb delivery.Keyboard
+	for _, o := range subs {
+		if o.UnitID != t.me.UnitID || o.TelegramUserID == nil {
+			continue
+		}
+		if len(kb) == 20 {
+			break
+		}
+		kb = append(kb, []delivery.Button{{Text: o.FullName + " — " + o.Position, Data: cb(vDelegate, o.ID, 0)}})
+	}
+	if len(kb) == 0 {
+		return t.reply(t.t("DelegateNobody", nil), nil)
+	}
+	return t.reply(t.t("DelegateChoose", nil), kb)
+}
+
+// onDelegate: first the deputy, then how long.
+func (a *App) onDelegate(t *turn, c callback) error {
+	deputyID, err1 := c.id(0)
+	days, err2 := c.id(1)
+	if err1 != nil || err2 != nil || !t.me.IsHead {
+		return staleOr(t, evaluation.ErrStale)
+	}
+	deputy, err := roster.OfficialByID(t.ctx, t.tx, deputyID)
+	if err != nil || !deputy.Active || deputy.UnitID != t.me.UnitID || deputy.ID == t.me.ID {
+		t.alert(t.t("NotAuthorized", nil))
+		return nil
+	}
+	if days == 0 {
+		t.ack("")
+		var row []delivery.Button
+		for _, n := range []int{3, 7, 14, 30} {
+			row = append(row, delivery.Button{Text: t.T("DaysN", n, nil), Data: cb(vDelegate, deputyID, n)})
+		}
+		t.editPressed(t.t("DelegateHowLong", map[string]any{"Name": deputy.FullName}), delivery.Keyboard{row})
+		return nil
+	}
+	if days > 60 {
+		return staleOr(t, evaluation.ErrStale)
+	}
+	first := a.today()
+	last := first.AddDays(int(days) - 1)
+	if err := evaluation.Delegate(t.ctx, t.tx, t.me.ID, deputyID, first, last); err != nil {
+		return err
+	}
+	t.ack(t.t("DoneToast", nil))
+	t.editPressed(t.t("DelegateDone", map[string]any{"Name": deputy.FullName, "From": day(first), "To": day(last)}), nil)
+	if deputy.ChatID == nil {
+		return nil
+	}
+	dt := t.as(deputy)
+	return t.send(delivery.Message{ChatID: *deputy.ChatID, OfficialID: deputy.ID,
+		Text: dt.t("DelegateNotice", map[string]any{"Head": t.me.FullName, "From": day(first), "To": day(last)})})
+}
+
+func (a *App) onUndelegate(t *turn) error {
+	ok, err := evaluation.RevokeDelegation(t.ctx, t.tx, t.me.ID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return t.reply(t.t("DelegateNone", nil), nil)
+	}
+	return t.reply(t.t("DelegateRevoked", nil), nil)
+}
+
+// onHistory shows the sender their own audit trail (who changed what, when, why).
+func (a *App) onHistory(t *turn) error {
+	rows, err := t.tx.Query(t.ctx, `SELECT l.at, l.entity, l.action, coalesce(o.full_name, ''), coalesce(l.reason, ''),
+		coalesce(l.before::text, ''), coalesce(l.after::text, '')
+		FROM audit_log l LEFT JOIN officials o ON o.id = l.actor_id
+		WHERE l.subject_id = $1 AND l.entity IN ('plan', 'task', 'assessment', 'reconsideration')
+		ORDER BY l.id DESC LIMIT 15`, t.me.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var b strings.Builder
+	b.WriteString("<b>" + t.t("HistoryTitle", nil) + "</b>")
+	n := 0
+	for rows.Next() {
+		var e struct{ entity, action, who, reason, before, after string }
+		var at = a.Now()
+		if err := rows.Scan(&at, &e.entity, &e.action, &e.who, &e.reason, &e.before, &e.after); err != nil {
+			return err
+		}
+		n++
+		who := e.who
+		if who == "" {
+			who = t.t("TheSystem", nil)
+		}
+		line := fmt.Sprintf("\n%s — %s: %s → %s (%s)", at.In(calendar.Location).Format("02/01 15:04"),
+			t.t("Audit_"+e.entity+"_"+e.action, nil), escape(shortJSON(e.before)), escape(shortJSON(e.after)), escape(who))
+		if e.reason != "" {
+			line += "\n   " + t.t("ReasonLine", map[string]any{"Reason": e.reason})
+		}
+		b.WriteString(line)
+	}
+	if n == 0 {
+		b.WriteString("\n" + t.t("HistoryEmpty", nil))
+	}
+	return t.reply(b.String(), nil)
+}
+
+func shortJSON(s string) string {
+	s = strings.NewReplacer(`"`, "", "{", "", "}", "", "null", "—").Replace(s)
+	if r := []rune(s); len(r) > 60 {
+		s = string(r[:60]) + "…"
+	}
+	if s == "" {
+		return "—"
+	}
+	return s
+}

@@ -1,0 +1,360 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"evalbot/internal/calendar"
+	"evalbot/internal/delivery"
+	"evalbot/internal/evaluation"
+	"evalbot/internal/roster"
+)
+
+// groupChunk keeps each publication message well within Telegram's 4096
+// characters, splitting a long list between people.
+const groupChunk = 3500
+
+// reconsiderDays is how many working days after publication an official may
+// ask for reconsideration.
+const reconsiderDays = 3
+
+// Publish posts unit's approved results for month m to the unit's group
+// (công khai), tells every person, and locks those results. A second call
+// for the same unit and month does nothing. actor is nil for the scheduled run.
+func (a *App) Publish(ctx context.Context, tx pgx.Tx, unitID int64, m calendar.Month, actor *int64) (bool, error) {
+	tag, err := tx.Exec(ctx, `INSERT INTO publications (unit_id, month, published_by, published_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+		unitID, m.First().Time(0, 0), actor, a.Now())
+	if err != nil || tag.RowsAffected() == 0 {
+		return false, err
+	}
+	u, err := roster.UnitByID(ctx, tx, unitID)
+	if err != nil {
+		return false, err
+	}
+	rows, err := tx.Query(ctx, `SELECT o.id, o.full_name, o.position, a.total, a.grade, a.id
+		FROM assessments a JOIN officials o ON o.id = a.official_id
+		WHERE o.unit_id = $1 AND a.month = $2 AND a.status = 'approved'
+		ORDER BY o.is_head DESC, o.full_name`, unitID, m.First().Time(0, 0))
+	if err != nil {
+		return false, err
+	}
+	type line struct {
+		official         int64
+		name, pos, grade string
+		total            *int64
+		assessment       int64
+	}
+	var lines []line
+	for rows.Next() {
+		var l line
+		var g *string
+		if err := rows.Scan(&l.official, &l.name, &l.pos, &l.total, &g, &l.assessment); err != nil {
+			rows.Close()
+			return false, err
+		}
+		if g != nil {
+			l.grade = *g
+		}
+		lines = append(lines, l)
+	}
+	rows.Close()
+	if _, err := tx.Exec(ctx, `UPDATE assessments a SET locked_at = $3 FROM officials o
+		WHERE o.id = a.official_id AND o.unit_id = $1 AND a.month = $2 AND a.status = 'approved'`, unitID, m.First().Time(0, 0), a.Now()); err != nil {
+		return false, err
+	}
+	if err := evaluation.Audit(ctx, tx, evaluation.AuditEntry{Actor: actor, Entity: "publication", EntityID: unitID, Action: "publish",
+		After: map[string]any{"month": m.String(), "people": len(lines)}}); err != nil {
+		return false, err
+	}
+	if u.GroupChatID != nil {
+		var text []string
+		for i, l := range lines {
+			total := "—"
+			if l.total != nil {
+				total = strings.Replace(strconv.FormatFloat(float64(*l.total)/100, 'f', 2, 64), ".", ",", 1)
+			}
+			text = append(text, strconv.Itoa(i+1)+". "+escape(l.name)+" — "+escape(l.pos)+" — "+total+" — "+l.grade)
+		}
+		head := "<b>" + a.Cat.T("vi", "PublishTitle", map[string]any{"Month": monthLabel(m), "Unit": u.Name}) + "</b>"
+		for i, chunk := range chunks(head, text, groupChunk) {
+			if _, err := delivery.Enqueue(ctx, tx, delivery.Message{ChatID: *u.GroupChatID,
+				DedupKey: "publish:" + strconv.FormatInt(unitID, 10) + ":" + m.String() + ":" + strconv.Itoa(i), Text: chunk}); err != nil {
+				return false, err
+			}
+		}
+	}
+	for _, l := range lines {
+		o, err := roster.OfficialByID(ctx, tx, l.official)
+		if err != nil {
+			return false, err
+		}
+		if o.ChatID == nil {
+			continue
+		}
+		if _, err := delivery.Enqueue(ctx, tx, delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID,
+			DedupKey: "published:" + strconv.FormatInt(o.ID, 10) + ":" + m.String(),
+			Text:     a.Cat.T(o.Language, "PublishedNotice", map[string]any{"Month": monthLabel(m), "Days": reconsiderDays})}); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// chunks splits lines into messages of at most max characters, the title on the first.
+func chunks(title string, lines []string, max int) []string {
+	var out []string
+	cur := title
+	for _, l := range lines {
+		if len(cur)+1+len(l) > max {
+			out = append(out, cur)
+			cur = ""
+		}
+		if cur != "" {
+			cur += "\n"
+		}
+		cur += l
+	}
+	return append(out, cur)
+}
+
+// PublishDue publishes every unit with approved results for month m (the
+// scheduled run on the configured working day).
+func (a *App) PublishDue(ctx context.Context, tx pgx.Tx, m calendar.Month) (int, error) {
+	rows, err := tx.Query(ctx, `SELECT DISTINCT o.unit_id FROM assessments a JOIN officials o ON o.id = a.official_id
+		WHERE a.month = $1 AND a.status = 'approved' ORDER BY 1`, m.First().Time(0, 0))
+	if err != nil {
+		return 0, err
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		ok, err := a.Publish(ctx, tx, id, m, nil)
+		if err != nil {
+			return n, err
+		}
+		if ok {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// onPublish: a head publishes their own unit's month now.
+func (a *App) onPublish(t *turn) error {
+	if !t.me.IsHead {
+		return t.reply(t.t("NotAHead", nil), nil)
+	}
+	m := a.assessMonth()
+	ok, err := a.Publish(t.ctx, t.tx, t.me.UnitID, m, &t.me.ID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return t.reply(t.t("AlreadyPublished", map[string]any{"Month": monthLabel(m)}), nil)
+	}
+	return t.reply(t.t("PublishedConfirm", map[string]any{"Month": monthLabel(m), "Unit": t.me.UnitName}), nil)
+}
+
+// onGroupCommand: in a group, the unit's head binds it with /bindgroup.
+func (a *App) onGroupCommand(t *turn, cmd string) error {
+	if cmd != "bindgroup" || t.me == nil || !t.me.IsHead {
+		return nil // groups hear nothing from the bot but what it publishes
+	}
+	if _, err := t.tx.Exec(t.ctx, `UPDATE units SET group_chat_id = $2, updated_at = now() WHERE id = $1`, t.me.UnitID, t.chatID); err != nil {
+		return err
+	}
+	if err := evaluation.Audit(t.ctx, t.tx, evaluation.AuditEntry{Actor: &t.me.ID, Entity: "unit", EntityID: t.me.UnitID, Action: "bind_group"}); err != nil {
+		return err
+	}
+	return t.send(delivery.Message{ChatID: t.chatID, Text: t.t("GroupBound", map[string]any{"Unit": t.me.UnitName})})
+}
+
+// lastPublished finds the official's most recent locked month and when it was published.
+func (a *App) lastPublished(t *turn) (evaluation.Assessment, time.Time, error) {
+	var id int64
+	var at time.Time
+	err := t.tx.QueryRow(t.ctx, `SELECT a.id, p.published_at FROM assessments a
+		JOIN officials o ON o.id = a.official_id
+		JOIN publications p ON p.unit_id = o.unit_id AND p.month = a.month
+		WHERE a.official_id = $1 AND a.locked_at IS NOT NULL ORDER BY a.month DESC LIMIT 1`, t.me.ID).Scan(&id, &at)
+	if err != nil {
+		return evaluation.Assessment{}, at, err
+	}
+	as, err := evaluation.LoadAssessment(t.ctx, t.tx, id)
+	return as, at, err
+}
+
+// onReconsider: within 3 working days of publication, an official asks for
+// reconsideration with a reason.
+func (a *App) onReconsider(t *turn) error {
+	as, at, err := a.lastPublished(t)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return t.reply(t.t("ReconsiderNothing", nil), nil)
+	}
+	if err != nil {
+		return err
+	}
+	if a.Cal.WorkingDaysBetween(calendar.DateOf(at), a.today()) > reconsiderDays {
+		return t.reply(t.t("ReconsiderTooLate", map[string]any{"Days": reconsiderDays}), nil)
+	}
+	if err := t.setStep(stepReconsider, stepData{AssessmentID: as.ID}); err != nil {
+		return err
+	}
+	return t.reply(t.t("ReconsiderAsk", map[string]any{"Month": monthLabel(as.Month)}), nil)
+}
+
+func (a *App) onReconsiderReason(t *turn, d stepData, text string) error {
+	reason := strings.TrimSpace(text)
+	if reason == "" {
+		return t.reply(t.t("ReconsiderAsk", nil), nil)
+	}
+	if err := t.clearStep(); err != nil {
+		return err
+	}
+	as, err := evaluation.LoadAssessment(t.ctx, t.tx, d.AssessmentID)
+	if err != nil || as.OfficialID != t.me.ID {
+		return t.reply(t.t("ErrorStale", nil), nil)
+	}
+	var id int64
+	err = t.tx.QueryRow(t.ctx, `INSERT INTO reconsiderations (assessment_id, reason) VALUES ($1, $2)
+		ON CONFLICT (assessment_id) WHERE status = 'pending' DO NOTHING RETURNING id`, as.ID, reason).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return t.reply(t.t("ReconsiderPending", nil), nil)
+	}
+	if err != nil {
+		return err
+	}
+	if err := evaluation.Audit(t.ctx, t.tx, evaluation.AuditEntry{Actor: &t.me.ID, Subject: t.me.ID, Entity: "reconsideration",
+		EntityID: id, Action: "request", Reason: reason}); err != nil {
+		return err
+	}
+	if err := t.reply(t.t("ReconsiderSent", nil), nil); err != nil {
+		return err
+	}
+	head, ok, err := roster.HeadOf(t.ctx, t.tx, t.me.ID)
+	if err != nil || !ok || head.ChatID == nil {
+		return err
+	}
+	ht := t.as(head)
+	return t.send(delivery.Message{ChatID: *head.ChatID, OfficialID: head.ID, DedupKey: key("reconsider", id),
+		Text: ht.t("ReconsiderToHead", map[string]any{"Name": t.me.FullName, "Month": monthLabel(as.Month), "Total": totalText(ht, as), "Grade": as.Grade, "Reason": reason}),
+		Keyboard: delivery.Keyboard{{
+			{Text: ht.t("BtnReconsiderAccept", nil), Data: cb(vReconsider, id, "a")},
+			{Text: ht.t("BtnReconsiderKeep", nil), Data: cb(vReconsider, id, "k")},
+		}}})
+}
+
+// onReconsiderDecision: accept reopens the review (unlocked, submitted);
+// keep asks the head for a reason.
+func (a *App) onReconsiderDecision(t *turn, c callback) error {
+	id, err := c.id(0)
+	choice, _ := c.str(1)
+	if err != nil {
+		return staleOr(t, evaluation.ErrStale)
+	}
+	var assessmentID int64
+	var status string
+	if err := t.tx.QueryRow(t.ctx, `SELECT assessment_id, status FROM reconsiderations WHERE id = $1 FOR UPDATE`, id).Scan(&assessmentID, &status); err != nil {
+		return staleOr(t, evaluation.ErrStale)
+	}
+	as, err := evaluation.LoadAssessment(t.ctx, t.tx, assessmentID)
+	if err != nil {
+		return err
+	}
+	if ok, err := t.canReview(as.OfficialID); err != nil || !ok {
+		if err == nil {
+			t.alert(t.t("NotAuthorized", nil))
+		}
+		return err
+	}
+	if status != "pending" {
+		return staleOr(t, evaluation.ErrStale)
+	}
+	o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID)
+	if err != nil {
+		return err
+	}
+	if choice == "k" {
+		m := t.cq.Message.Message
+		if err := t.setStep(stepReconsiderKeep, stepData{PlanID: id, ChatID: m.Chat.ID, MessageID: m.ID}); err != nil {
+			return err
+		}
+		t.ack("")
+		return t.reply(t.t("ReconsiderKeepAsk", map[string]any{"Name": o.FullName}), nil)
+	}
+	if _, err := t.tx.Exec(t.ctx, `UPDATE reconsiderations SET status = 'accepted', decided_by = $2, decided_at = now() WHERE id = $1`, id, t.me.ID); err != nil {
+		return err
+	}
+	if _, err := t.tx.Exec(t.ctx, `UPDATE assessments SET status = 'submitted', locked_at = NULL, version = version + 1, updated_at = now() WHERE id = $1`, as.ID); err != nil {
+		return err
+	}
+	if err := evaluation.Audit(t.ctx, t.tx, evaluation.AuditEntry{Actor: &t.me.ID, Subject: o.ID, Entity: "reconsideration", EntityID: id,
+		Action: "accept", Before: map[string]any{"total": as.Total, "grade": as.Grade}}); err != nil {
+		return err
+	}
+	as, err = evaluation.LoadAssessment(t.ctx, t.tx, as.ID)
+	if err != nil {
+		return err
+	}
+	card, kb, err := a.reviewCard(t, as, o)
+	if err != nil {
+		return err
+	}
+	t.ack(t.t("DoneToast", nil))
+	t.editPressed(card, kb)
+	if o.ChatID == nil {
+		return nil
+	}
+	return t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID, Text: t.as(o).t("ReconsiderAccepted", map[string]any{"Month": monthLabel(as.Month)})})
+}
+
+func (a *App) onReconsiderKeepReason(t *turn, d stepData, text string) error {
+	reason := strings.TrimSpace(text)
+	if reason == "" {
+		return t.reply(t.t("AskReturnReasonAgain", nil), nil)
+	}
+	if err := t.clearStep(); err != nil {
+		return err
+	}
+	var assessmentID int64
+	var status string
+	if err := t.tx.QueryRow(t.ctx, `SELECT assessment_id, status FROM reconsiderations WHERE id = $1 FOR UPDATE`, d.PlanID).Scan(&assessmentID, &status); err != nil || status != "pending" {
+		return t.reply(t.t("ErrorStale", nil), nil)
+	}
+	as, err := evaluation.LoadAssessment(t.ctx, t.tx, assessmentID)
+	if err != nil {
+		return err
+	}
+	if ok, err := t.canReview(as.OfficialID); err != nil || !ok {
+		return err
+	}
+	if _, err := t.tx.Exec(t.ctx, `UPDATE reconsiderations SET status = 'rejected', decided_by = $2, decision_reason = $3, decided_at = now() WHERE id = $1`,
+		d.PlanID, t.me.ID, reason); err != nil {
+		return err
+	}
+	if err := evaluation.Audit(t.ctx, t.tx, evaluation.AuditEntry{Actor: &t.me.ID, Subject: as.OfficialID, Entity: "reconsideration", EntityID: d.PlanID,
+		Action: "reject", Reason: reason}); err != nil {
+		return err
+	}
+	o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID)
+	if err != nil {
+		return err
+	}
+	t.edit = &edit{chatID: d.ChatID, messageID: d.MessageID, text: t.t("ReconsiderKeptByYou", map[string]any{"Name": o.FullName})}
+	if err := t.reply(t.t("DoneToast", nil), nil); err != nil {
+		return err
+	}
+	if o.ChatID == nil {
+		return nil
+	}
+	return t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID,
+		Text: t.as(o).t("ReconsiderKept", map[string]any{"Month": monthLabel(as.Month), "Reason": reason})})
+}

@@ -1,0 +1,2 @@
+-- placeholder for the delivery schema (reserved)
+SELECT 1;
