@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/go-telegram/bot"
@@ -106,65 +105,6 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	log.Info("evalbot serving (long polling)")
 	b.Start(ctx)
 	<-c.Stop().Done()
-	return nil
-}
-
-func importCmd(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("import", flag.ExitOnError)
-	unitsPath := fs.String("units", "", "units file (.csv or .xlsx)")
-	officialsPath := fs.String("officials", "", "officials file (.csv or .xlsx)")
-	dry := fs.Bool("dry-run", false, "validate and report; write nothing")
-	_ = fs.Parse(args)
-	if *officialsPath == "" && *unitsPath == "" {
-		return errors.New("give --units and/or --officials")
-	}
-	var us []roster.UnitRow
-	var ofs []roster.OfficialRow
-	var rowErrs []roster.RowError
-	if *unitsPath != "" {
-		f, err := os.Open(*unitsPath)
-		if err != nil {
-			return err
-		}
-		rows, errs, err := roster.ReadUnits(f, filepath.Base(*unitsPath))
-		f.Close()
-		if err != nil {
-			return err
-		}
-		us, rowErrs = rows, append(rowErrs, errs...)
-	}
-	if *officialsPath != "" {
-		f, err := os.Open(*officialsPath)
-		if err != nil {
-			return err
-		}
-		rows, errs, err := roster.ReadOfficials(f, filepath.Base(*officialsPath))
-		f.Close()
-		if err != nil {
-			return err
-		}
-		ofs, rowErrs = rows, append(rowErrs, errs...)
-	}
-	pool, err := openDB(ctx)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	rep, err := roster.Import(ctx, pool, us, ofs, roster.Options{DryRun: *dry})
-	if err != nil {
-		return err
-	}
-	errs := append(rowErrs, rep.Errors...)
-	if len(errs) > 0 {
-		for _, e := range errs {
-			fmt.Println(e.Error())
-		}
-		return fmt.Errorf("%d faulty rows; nothing was written", len(errs))
-	}
-	fmt.Printf("units: %+v\nofficials: %+v\n", rep.Units, rep.Officials)
-	if *dry {
-		fmt.Println("dry run: nothing was written")
-	}
 	return nil
 }
 

@@ -88,6 +88,23 @@ func (c *Catalog) N(lang, id string, n int, data map[string]any) string {
 	return c.render(lang, id, n, data)
 }
 
+// Plain renders id for plain text (a terminal, a CSV): no HTML escaping.
+// n is the plural count for messages that have plural forms.
+func (c *Catalog) Plain(lang, id string, n int, data map[string]any) string {
+	if data == nil {
+		data = map[string]any{}
+	}
+	data["Count"] = n
+	plain := make(map[string]any, len(data))
+	for k, v := range data {
+		if s, ok := v.(string); ok {
+			v = HTML(s) // not escaped
+		}
+		plain[k] = v
+	}
+	return c.render(lang, id, n, plain)
+}
+
 func (c *Catalog) render(lang, id string, count any, data map[string]any) string {
 	l, ok := c.localizers[Lang(lang)]
 	if !ok {

@@ -30,7 +30,7 @@ func TestEveryMessageRenders(t *testing.T) {
 	data := map[string]any{}
 	for _, k := range []string{"Name", "Unit", "Title", "Month", "Value", "Max", "Chars", "N", "Date", "Weight", "Reason", "Head",
 		"Total", "Grade", "GradeName", "Score", "Quantity", "Quality", "Progress", "Bonus", "OnTime", "Late", "NotDone",
-		"Points", "Own", "Position", "Detail", "From", "To", "Graded", "Done", "Skipped", "Names", "OK", "Wait", "Submitted", "Approved", "Missing", "Days"} {
+		"Points", "Own", "Position", "Detail", "From", "To", "Graded", "Done", "Skipped", "Names", "OK", "Wait", "Submitted", "Approved", "Missing", "Days", "File", "Line", "Field", "UnitsNew", "UnitsChanged", "New", "Changed", "Left", "Same"} {
 		data[k] = "X<&>"
 	}
 	// Citizen ratings (internal/telegram/citizen*.go).

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"evalbot/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// rosterDir finds the sample roster: the shared copy, else the roster package's.
+func rosterDir(t *testing.T) string {
+	for _, d := range []string{"../../../shared/data/roster", "../../internal/roster/testdata/roster"} {
+		if _, err := os.Stat(filepath.Join(d, "officials-messy.csv")); err == nil {
+			return d
+		}
+	}
+	t.Fatal("no sample roster found")
+	return ""
+}
+
+// Importing the messy file writes nothing and lists every faulty row by
+// line, in Vietnamese by default.
+func TestImportMessyRosterWritesNothing(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	dir := rosterDir(t)
+	var out bytes.Buffer
+	if err := runImport(ctx, &out, pool, filepath.Join(dir, "units.csv"), filepath.Join(dir, "officials.csv"), false, "vi"); err != nil {
+		t.Fatalf("clean import: %v\n%s", err, out.String())
+	}
+	var before int
+	must(t, pool.QueryRow(ctx, `SELECT count(*) FROM officials WHERE active`).Scan(&before))
+	out.Reset()
+	err := runImport(ctx, &out, pool, "", filepath.Join(dir, "officials-messy.csv"), false, "vi")
+	if !errors.Is(err, errFaultyRows) {
+		t.Fatalf("err = %v", err)
+	}
+	report := out.String()
+	for _, want := range []string{"Có 7 dòng lỗi", "dòng 3: không có đơn vị mã «PHB-XX»", "dòng 4: thiếu giá trị", "dòng 5: mã «HB101» bị trùng",
+		"dòng 6: loại cán bộ «Giám đốc»", "dòng 7: số điện thoại «09120»", "dòng 8: đơn vị «PHB-VP» đã có người đứng đầu", "dòng 9: ngôn ngữ «fr»"} {
+		if !strings.Contains(report, want) {
+			t.Errorf("report lacks %q:\n%s", want, report)
+		}
+	}
+	if strings.Contains(report, "dòng 2:") {
+		t.Errorf("line 2 (HB101) is fine once normalized:\n%s", report)
+	}
+	var after int
+	must(t, pool.QueryRow(ctx, `SELECT count(*) FROM officials WHERE active`).Scan(&after))
+	if after != before {
+		t.Fatalf("officials %d → %d: the faulty import wrote", before, after)
+	}
+	out.Reset()
+	_ = runImport(ctx, &out, pool, "", filepath.Join(dir, "officials-messy.csv"), false, "en")
+	if !strings.Contains(out.String(), "7 faulty rows; nothing was written") {
+		t.Errorf("English report:\n%s", out.String())
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
