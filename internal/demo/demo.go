@@ -85,7 +85,26 @@ func Run(ctx context.Context, pool *pgxpool.Pool, w io.Writer) error {
 	if err := d.review(); err != nil {
 		return err
 	}
-	printTranscript(w, h.Srv, people)
+	// Each head binds the unit's Telegram group; on the 5th working day of
+	// December the results are published there and the month locks.
+	groups := map[int64]string{}
+	for i, c := range d.codes {
+		p := d.people[c]
+		if !isHead(ctx, pool, p.ID) {
+			continue
+		}
+		g := h.Srv.NewGroup(int64(-1000-i), "Nhóm "+c)
+		groups[g.ID] = g.Title
+		if err := h.Wait(g.SendText(p.User, "/bindgroup@"+h.Srv.BotUsername())); err != nil {
+			return err
+		}
+	}
+	if pub, ok := cal.NthWorkingDay(month.Next(), 5); ok {
+		if err := h.At(at(pub, 8)); err != nil {
+			return err
+		}
+	}
+	printTranscript(w, h.Srv, people, groups)
 	return printGrades(ctx, w, pool, month)
 }
 
@@ -352,8 +371,17 @@ func withButton(ms []sim.Message, label string) []sim.Message {
 	return out
 }
 
-func printTranscript(w io.Writer, srv *botapitest.Server, people map[string]*sim.Person) {
+func isHead(ctx context.Context, pool *pgxpool.Pool, id int64) bool {
+	var head bool
+	_ = pool.QueryRow(ctx, `SELECT is_head FROM officials WHERE id = $1`, id).Scan(&head)
+	return head
+}
+
+func printTranscript(w io.Writer, srv *botapitest.Server, people map[string]*sim.Person, groups map[int64]string) {
 	names := map[int64]string{}
+	for id, title := range groups {
+		names[id] = title
+	}
 	for _, p := range people {
 		names[p.User.ID] = p.Name
 	}

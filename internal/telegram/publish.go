@@ -12,6 +12,7 @@ import (
 	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
+	"evalbot/internal/grading"
 	"evalbot/internal/roster"
 )
 
@@ -76,7 +77,7 @@ func (a *App) Publish(ctx context.Context, tx pgx.Tx, unitID int64, m calendar.M
 		for i, l := range lines {
 			total := "—"
 			if l.total != nil {
-				total = strings.Replace(strconv.FormatFloat(float64(*l.total)/100, 'f', 2, 64), ".", ",", 1)
+				total = pts("vi", grading.Points(*l.total))
 			}
 			text = append(text, strconv.Itoa(i+1)+". "+escape(l.name)+" — "+escape(l.pos)+" — "+total+" — "+l.grade)
 		}
