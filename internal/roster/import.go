@@ -453,8 +453,17 @@ func applyOfficials(ctx context.Context, tx pgx.Tx, st *state, ofs []OfficialRow
 			continue
 		}
 		lang := o.Language
-		if d.languageChosen {
+		if d.languageChosen || o.absent&absentLanguage != 0 {
 			lang = d.language
+		}
+		if o.absent&absentPosition != 0 {
+			o.Position = d.position
+		}
+		if o.absent&absentPhone != 0 {
+			o.Phone = d.phone
+		}
+		if o.absent&absentIsHead != 0 {
+			o.IsHead = d.isHead
 		}
 		u := officialUpdate{d.id, o.FullName, o.Category, o.Position, o.Phone, lang, unitID, o.IsHead}
 		was := officialAudit{st.unitCode[d.unitID], d.isHead, d.active}

@@ -3,6 +3,7 @@ package roster
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"evalbot/internal/pgtest"
@@ -360,5 +361,31 @@ func TestImportKeepsChosenLanguage(t *testing.T) {
 	}
 	if o, _ := OfficialByID(ctx, pool, id); o.Language != "en" || !o.LanguageChosen {
 		t.Errorf("HB003 = %+v", o)
+	}
+}
+
+// Regression: a re-import from a file without the optional columns (phone,
+// position, is_head, language) used to clear them for everyone. Absent
+// columns now keep what the database holds.
+func TestReimportWithoutOptionalColumnsKeepsThem(t *testing.T) {
+	ctx := t.Context()
+	pool := importSample(t)
+	csv := "employee_code,full_name,unit_code,category\n" +
+		"HB001,Nguyễn Văn Thành,PHB,Cán bộ\n" +
+		"HB005,Đỗ Quang Huy,PHB-VP,Công chức\n"
+	rows, errs, err := ReadOfficials(strings.NewReader(csv), "short.csv")
+	if err != nil || len(errs) > 0 {
+		t.Fatal(err, errs)
+	}
+	// A partial file deactivates the others, but what it names keeps its optional fields.
+	if _, err := Import(ctx, pool, nil, rows, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	o, err := OfficialByCode(ctx, pool, "HB005")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Phone != "+84912000105" || o.Position != "Chánh Văn phòng" || !o.IsHead || o.Language != "vi" {
+		t.Fatalf("HB005 after a short re-import: %+v", o)
 	}
 }

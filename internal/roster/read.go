@@ -46,7 +46,20 @@ type OfficialRow struct {
 	Language     string // ngôn ngữ: vi or en
 
 	badIsHead string // the cell as read when it was not a yes/no value
+	// absent names the optional columns the file does not have: a re-import
+	// keeps what the database holds for them instead of clearing it.
+	absent absentCols
 }
+
+// absentCols is a set of optional columns missing from the file.
+type absentCols uint8
+
+const (
+	absentPosition absentCols = 1 << iota
+	absentIsHead
+	absentPhone
+	absentLanguage
+)
 
 // column is one field of a file kind with the header names that mean it,
 // written folded (see fold).
@@ -188,6 +201,11 @@ func ReadOfficials(r io.Reader, name string) ([]OfficialRow, []RowError, error) 
 			Position:     t.get(rec, "position"),
 			Phone:        t.get(rec, "phone"),
 			Language:     t.get(rec, "language"),
+		}
+		for f, bit := range map[string]absentCols{"position": absentPosition, "is_head": absentIsHead, "phone": absentPhone, "language": absentLanguage} {
+			if _, ok := t.col[f]; !ok {
+				o.absent |= bit
+			}
 		}
 		raw := t.get(rec, "is_head")
 		head, ok := ParseBool(raw)
