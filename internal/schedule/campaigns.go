@@ -50,7 +50,7 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	}
 	prev := month.Prev()
 	remindDay := cal.AddWorkingDays(cal.LastWorkingDay(prev), s.Times.RemindAfterDays)
-	if today == remindDay && hour >= s.Times.RemindHour {
+	if today == remindDay && hour >= s.Times.RemindHour && s.fired(ctx, "self_assess", prev.String()) {
 		if err := s.once(ctx, "self_remind", prev.String(), s.selfRemind(prev)); err != nil {
 			return err
 		}
@@ -91,6 +91,13 @@ func (s *Scheduler) once(ctx context.Context, campaign, period string, fn func(c
 		}
 	}
 	return err
+}
+
+// fired reports whether campaign ran for period (a reminder follows only a prompt).
+func (s *Scheduler) fired(ctx context.Context, campaign, period string) bool {
+	var ok bool
+	err := s.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM campaign_runs WHERE campaign = $1 AND period = $2)`, campaign, period).Scan(&ok)
+	return err == nil && ok
 }
 
 // people lists active officials bound to Telegram and reachable, not absent on day.
