@@ -23,6 +23,8 @@ commands:
   migrate   apply database migrations
   import    import units and officials from CSV/XLSX
   invites   print one-time invite links
+  absence   record leave, sickness or maternity (no prompts, no grade if mostly away)
+  discipline record a disciplinary measure of a month (grade D)
   demo      run one whole month on a fake Telegram and print it
 `
 
@@ -44,6 +46,10 @@ func main() {
 		err = importCmd(ctx, os.Args[2:])
 	case "invites":
 		err = invitesCmd(ctx, os.Args[2:])
+	case "absence":
+		err = absenceCmd(ctx, os.Args[2:])
+	case "discipline":
+		err = disciplineCmd(ctx, os.Args[2:])
 	case "demo":
 		err = demoCmd(ctx)
 	case "-h", "--help", "help":

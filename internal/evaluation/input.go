@@ -2,9 +2,13 @@ package evaluation
 
 import (
 	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
 	"time"
 
 	"evalbot/internal/calendar"
+	"evalbot/internal/citizen"
 	"evalbot/internal/grading"
 	"evalbot/internal/store"
 )
@@ -38,12 +42,24 @@ func BuildInput(ctx context.Context, db store.DB, a Assessment, review bool, cal
 		}
 		in.Tasks = append(in.Tasks, grading.Task{Weight: t.Weight, Status: st, Delays: t.Delays, QualityFaults: t.QualityFaults})
 	}
+	var level *string
+	if err := db.QueryRow(ctx, `SELECT level FROM disciplines WHERE official_id = $1 AND month = $2`,
+		a.OfficialID, sqlDate(a.Month.First())).Scan(&level); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return in, err
+	}
+	if level != nil {
+		in.Discipline = grading.Discipline(*level)
+	}
 	days := cal.WorkingDays(a.Month)
 	absent, err := AbsentDays(ctx, db, a.OfficialID, a.Month, cal)
 	if err != nil {
 		return in, err
 	}
 	in.WorkingDays, in.WorkedDays = len(days), len(days)-absent
+	// Citizens' complaints the head confirmed deduct by the framework's policy (DESIGN.md §3).
+	if in.ConfirmedComplaints, err = citizen.ConfirmedComplaints(ctx, db, a.OfficialID, a.Month); err != nil {
+		return in, err
+	}
 	if s.Role == grading.RoleHead && len(s.SubordinateIDs) > 0 {
 		in.SubordinateGrades, err = Grades(ctx, db, s.SubordinateIDs, a.Month)
 		if err != nil {
