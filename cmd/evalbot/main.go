@@ -4,6 +4,7 @@
 //	evalbot migrate   apply the migrations (DATABASE_URL)
 //	evalbot import    units and officials from CSV or XLSX (--units, --officials, --dry-run)
 //	evalbot invites   one-time deep links for people not yet on Telegram (--bot, --ttl)
+//	evalbot export    results as XLSX/CSV (--month, --quarter, --year, --unit, --out, --csv)
 //	evalbot demo      one whole month for the sample ward on a fake Telegram
 package main
 
@@ -23,6 +24,7 @@ commands:
   migrate   apply database migrations
   import    import units and officials from CSV/XLSX
   invites   print one-time invite links
+  export    results of a month, quarter or year as XLSX/CSV
   absence   record leave, sickness or maternity (no prompts, no grade if mostly away)
   discipline record a disciplinary measure of a month (grade D)
   demo      run one whole month on a fake Telegram and print it
@@ -46,6 +48,8 @@ func main() {
 		err = importCmd(ctx, os.Args[2:])
 	case "invites":
 		err = invitesCmd(ctx, os.Args[2:])
+	case "export":
+		err = exportCmd(ctx, os.Args[2:])
 	case "absence":
 		err = absenceCmd(ctx, os.Args[2:])
 	case "discipline":

@@ -56,6 +56,11 @@ type Person struct {
 	BonusReason                            string
 	Reviewer                               string // the reviewer's full name
 	FrameworkID                            string // from the result; "" when not approved
+	// SelfAssessed is false when the head graded alone (no self-assessment).
+	SelfAssessed bool
+	// Top is true for the head of a root unit: nobody above them is in the
+	// system, so they are graded outside it.
+	Top bool
 	// Absences lists the kinds of absence overlapping the month (leave, sick, …).
 	Absences []string
 }
@@ -117,7 +122,7 @@ func Monthly(ctx context.Context, db store.DB, m calendar.Month, unitCode string
 	rows, err := db.Query(ctx, `
 		SELECT o.id, o.employee_code, o.full_name, o.position, o.is_head, o.unit_id,
 		       coalesce(a.status, ''), coalesce(a.graded, false), a.total, coalesce(a.grade, ''), a.result,
-		       coalesce(a.bonus_reason, ''), coalesce(r.full_name, ''),
+		       coalesce(a.bonus_reason, ''), coalesce(r.full_name, ''), coalesce(a.self_assessed, true),
 		       (SELECT array_agg(DISTINCT ab.kind ORDER BY ab.kind) FROM absences ab
 		         WHERE ab.official_id = o.id AND ab.first_day <= $3::date AND ab.last_day >= $2::date)
 		  FROM officials o
@@ -137,7 +142,7 @@ func Monthly(ctx context.Context, db store.DB, m calendar.Month, unitCode string
 		var grade string
 		var result []byte
 		if err := rows.Scan(&p.OfficialID, &p.EmployeeCode, &p.FullName, &p.Position, &p.IsHead, &unitID,
-			&p.Status, &p.Graded, &total, &grade, &result, &p.BonusReason, &p.Reviewer, &p.Absences); err != nil {
+			&p.Status, &p.Graded, &total, &grade, &result, &p.BonusReason, &p.Reviewer, &p.SelfAssessed, &p.Absences); err != nil {
 			return nil, err
 		}
 		p.Approved = p.Status == "approved"
@@ -174,6 +179,7 @@ func Monthly(ctx context.Context, db store.DB, m calendar.Month, unitCode string
 		um := UnitMonth{Code: u.code, Name: u.name, Framework: frameworkOf(u.frameworkID, people)}
 		for i := range people {
 			people[i].UnitCode, people[i].UnitName = u.code, u.name
+			people[i].Top = u.root && people[i].IsHead
 		}
 		sortPeople(people, func(p Person) (bool, string, string, string) {
 			return p.IsHead, p.Position, p.FullName, p.EmployeeCode

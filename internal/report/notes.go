@@ -39,6 +39,9 @@ func (p Person) Note() string {
 	var parts []string
 	if !p.Approved {
 		var why []string
+		if p.Top && p.Status == "" {
+			why = append(why, "người đứng đầu cấp cao nhất: cấp trên đánh giá ngoài hệ thống")
+		}
 		if s := statusVI[p.Status]; s != "" {
 			why = append(why, s)
 		}
@@ -57,6 +60,9 @@ func (p Person) Note() string {
 	}
 	if !p.Graded {
 		return strings.Join(parts, "; ")
+	}
+	if !p.SelfAssessed {
+		parts = append(parts, "không tự đánh giá: lãnh đạo đánh giá")
 	}
 	if p.Deduction > 0 {
 		n := p.Breakdown.ComplaintsConfirmed

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"sync"
@@ -44,22 +45,42 @@ func givenName(full string) string {
 }
 
 // sortPeople sorts xs in place by the office order; key returns whether the
-// person is the head, their position, full name and employee code.
+// person is the head, their position, full name and employee code. Collation
+// keys are computed once per person, not per comparison.
 func sortPeople[T any](xs []T, key func(T) (head bool, position, name, code string)) {
+	type sortKey struct {
+		rank        int
+		given, full []byte
+		code        string
+	}
+	keys := make([]sortKey, len(xs))
+	idx := make([]int, len(xs))
+	var buf collate.Buffer
 	collatorMu.Lock()
-	defer collatorMu.Unlock()
-	slices.SortStableFunc(xs, func(a, b T) int {
-		ah, ap, an, ac := key(a)
-		bh, bp, bn, bc := key(b)
-		if c := rank(ah, ap) - rank(bh, bp); c != 0 {
+	for i, x := range xs {
+		h, p, n, c := key(x)
+		keys[i] = sortKey{rank(h, p), slices.Clone(collator.KeyFromString(&buf, givenName(n))),
+			slices.Clone(collator.KeyFromString(&buf, n)), c}
+		buf.Reset()
+		idx[i] = i
+	}
+	collatorMu.Unlock()
+	slices.SortStableFunc(idx, func(a, b int) int {
+		ka, kb := keys[a], keys[b]
+		if c := ka.rank - kb.rank; c != 0 {
 			return c
 		}
-		if c := collator.CompareString(givenName(an), givenName(bn)); c != 0 {
+		if c := bytes.Compare(ka.given, kb.given); c != 0 {
 			return c
 		}
-		if c := collator.CompareString(an, bn); c != 0 {
+		if c := bytes.Compare(ka.full, kb.full); c != 0 {
 			return c
 		}
-		return strings.Compare(ac, bc)
+		return strings.Compare(ka.code, kb.code)
 	})
+	sorted := make([]T, len(xs))
+	for i, j := range idx {
+		sorted[i] = xs[j]
+	}
+	copy(xs, sorted)
 }

@@ -25,7 +25,10 @@ type Rollup struct {
 // UnitRollup is one unit's sheet of a roll-up.
 type UnitRollup struct {
 	Code, Name string
-	People     []PersonRollup
+	// Framework is the unit's framework (for the grade names); nil when it
+	// is not a shipped preset.
+	Framework *grading.Framework
+	People    []PersonRollup
 	// Months sums the people's months: A…D per grade, NotGraded, and People.
 	Months Counts
 }
@@ -137,7 +140,7 @@ func rollup(ctx context.Context, db store.DB, from, to calendar.Month, title, la
 		if len(people) == 0 {
 			continue
 		}
-		ur := UnitRollup{Code: u.code, Name: u.name}
+		ur := UnitRollup{Code: u.code, Name: u.name, Framework: frameworkOf(u.frameworkID, nil)}
 		sortPeople(people, func(p PersonRollup) (bool, string, string, string) {
 			return p.IsHead, p.Position, p.FullName, p.EmployeeCode
 		})

@@ -18,6 +18,7 @@ type unit struct {
 	code, name  string
 	frameworkID string
 	depth       int
+	root        bool // no parent: its head has nobody above in the system
 }
 
 // subtree returns the unit with code and its descendants, or every unit when
@@ -25,16 +26,16 @@ type unit struct {
 func subtree(ctx context.Context, db store.DB, code string) ([]unit, error) {
 	code = strings.TrimSpace(code)
 	rows, err := db.Query(ctx, `
-		WITH RECURSIVE sub (id, code, name, framework_id, depth, path) AS (
-			SELECT id, code, name, framework_id, 0, ARRAY[code]
+		WITH RECURSIVE sub (id, code, name, framework_id, parent_id, depth, path) AS (
+			SELECT id, code, name, framework_id, parent_id, 0, ARRAY[code]
 			  FROM units
 			 WHERE CASE WHEN $1 = '' THEN parent_id IS NULL ELSE upper(code) = upper($1) END
 			UNION ALL
-			SELECT u.id, u.code, u.name, u.framework_id, s.depth + 1, s.path || u.code
+			SELECT u.id, u.code, u.name, u.framework_id, u.parent_id, s.depth + 1, s.path || u.code
 			  FROM units u JOIN sub s ON u.parent_id = s.id
 			 WHERE s.depth < 100
 		)
-		SELECT id, code, name, framework_id, depth FROM sub ORDER BY path`, code)
+		SELECT id, code, name, framework_id, depth, parent_id IS NULL FROM sub ORDER BY path`, code)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +43,7 @@ func subtree(ctx context.Context, db store.DB, code string) ([]unit, error) {
 	var out []unit
 	for rows.Next() {
 		var u unit
-		if err := rows.Scan(&u.id, &u.code, &u.name, &u.frameworkID, &u.depth); err != nil {
+		if err := rows.Scan(&u.id, &u.code, &u.name, &u.frameworkID, &u.depth, &u.root); err != nil {
 			return nil, err
 		}
 		out = append(out, u)

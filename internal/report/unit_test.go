@@ -1,0 +1,130 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"evalbot/internal/grading"
+)
+
+func TestMeanRoundsHalfUp(t *testing.T) {
+	for _, c := range []struct {
+		sum  grading.Points
+		n    int
+		want grading.Points
+	}{
+		{0, 0, 0}, {9000, 1, 9000}, {3, 2, 2}, {1, 2, 1}, {5, 4, 1}, {6, 4, 2},
+		{8950 + 9000 + 8425, 3, 8792}, // 87.9166… → 87.92
+		{6562 + 6563, 2, 6563},        // 65.625 → 65.63, where %.2f of a float gives 65.62
+		{10000 * 12, 12, 10000},
+	} {
+		if got := Mean(c.sum, c.n); got != c.want {
+			t.Errorf("Mean(%d, %d) = %d, want %d", c.sum, c.n, got, c.want)
+		}
+	}
+}
+
+func TestParseQuarter(t *testing.T) {
+	y, q, err := ParseQuarter("2026-Q4")
+	if err != nil || y != 2026 || q != 4 {
+		t.Errorf("2026-Q4: %d %d %v", y, q, err)
+	}
+	if _, q, err := ParseQuarter("2027-q1"); err != nil || q != 1 {
+		t.Errorf("2027-q1: %v", err)
+	}
+	for _, bad := range []string{"", "2026", "2026-Q0", "2026-Q5", "2026Q4", "26-Q4", "2026-Q12", "2026-04"} {
+		if _, _, err := ParseQuarter(bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}
+
+func TestSheetNames(t *testing.T) {
+	s := newSheetNames()
+	got := []string{
+		s.take("PHB-KT"),
+		s.take("phb-kt"),
+		s.take("A/B:C*D?E[F]G\\H"),
+		s.take("'quoted'"),
+		s.take(strings.Repeat("X", 40)),
+		s.take(strings.Repeat("X", 40)),
+		s.take(""),
+	}
+	want := []string{"PHB-KT", "phb-kt~2", "A_B_C_D_E_F_G_H", "quoted", strings.Repeat("X", 31), strings.Repeat("X", 29) + "~2", "Sheet"}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("name %d = %q, want %q", i, got[i], want[i])
+		}
+	}
+}
+
+func TestNotes(t *testing.T) {
+	p := Person{Approved: true, Graded: true, SelfAssessed: true, Grade: "B", Deduction: 200,
+		Breakdown: grading.Breakdown{ComplaintsConfirmed: 2},
+		Overrides: []grading.Override{{Code: grading.OverrideQuota, Detail: "A"}}}
+	if got, want := p.Note(), "chuyển từ loại A sang loại B do giới hạn tỷ lệ loại A của đơn vị; trừ 2 điểm do 2 phản ánh không hài lòng của người dân"; got != want {
+		t.Errorf("note %q\nwant %q", got, want)
+	}
+	p = Person{Approved: true, Graded: true, SelfAssessed: false, Grade: "D",
+		Overrides: []grading.Override{{Code: grading.OverrideDiscipline, Detail: "reprimand"}}}
+	if got := p.Note(); got != "bị kỷ luật khiển trách trong tháng → xếp loại D; không tự đánh giá: lãnh đạo đánh giá" {
+		t.Errorf("note %q", got)
+	}
+	p = Person{Approved: true, Overrides: []grading.Override{{Code: grading.OverrideTooFewDays, Detail: "9/21"}}}
+	if got := p.Note(); got != "không xếp loại: làm việc ít hơn một nửa số ngày công trong tháng (9/21 ngày)" {
+		t.Errorf("note %q", got)
+	}
+	for _, c := range []struct {
+		p    Person
+		want string
+	}{
+		{Person{}, "chưa đánh giá"},
+		{Person{Status: "submitted"}, "chưa đánh giá (chờ lãnh đạo duyệt)"},
+		{Person{Absences: []string{"maternity"}}, "chưa đánh giá (nghỉ thai sản)"},
+	} {
+		if got := c.p.Note(); got != c.want {
+			t.Errorf("note %q, want %q", got, c.want)
+		}
+	}
+	if short(6550) != "65,5" || short(2000) != "20" || short(5) != "0,05" {
+		t.Error("short")
+	}
+}
+
+func TestOfficeOrder(t *testing.T) {
+	type p struct {
+		head      bool
+		pos, name string
+	}
+	xs := []p{
+		{false, "Chuyên viên", "Trịnh Hữu Nghĩa"},
+		{false, "Chuyên viên", "Lý Thị Kim Oanh"},
+		{false, "Phó Trưởng phòng", "Phan Thị Mai"},
+		{false, "Chuyên viên", "Chu Văn Ánh"},
+		{false, "Chuyên viên", "Đỗ Văn An"},
+		{true, "Trưởng phòng", "Đặng Văn Long"},
+		{false, "Chuyên viên", "Mai Xuân Đức"},
+		{false, "Chuyên viên", "Bùi Văn Dũng"},
+	}
+	sortPeople(xs, func(x p) (bool, string, string, string) { return x.head, x.pos, x.name, "" })
+	var got []string
+	for _, x := range xs {
+		got = append(got, x.name)
+	}
+	// Given names in Vietnamese order: An < Ánh < Dũng < Đức < Nghĩa < Oanh.
+	want := "Đặng Văn Long|Phan Thị Mai|Đỗ Văn An|Chu Văn Ánh|Bùi Văn Dũng|Mai Xuân Đức|Trịnh Hữu Nghĩa|Lý Thị Kim Oanh"
+	if strings.Join(got, "|") != want {
+		t.Errorf("order\n got %s\nwant %s", strings.Join(got, "|"), want)
+	}
+}
+
+func TestCSVDefusesFormulas(t *testing.T) {
+	for in, want := range map[string]string{"=1+1": "'=1+1", "+84": "'+84", "-x": "'-x", "@a": "'@a", "Nguyễn": "Nguyễn", "": ""} {
+		if got := csvCell(in); got != want {
+			t.Errorf("csvCell(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if csvCell(grading.Points(6563)) != "65.63" || csvCell(nil) != "" || csvCell(3) != "3" {
+		t.Error("csvCell numbers")
+	}
+}
