@@ -177,3 +177,27 @@ func TestStatusDelegationEscalationPublication(t *testing.T) {
 		}
 	}
 }
+
+// /export sends the head an XLSX of the unit's month; an official gets nothing.
+func TestExportInTelegram(t *testing.T) {
+	pool := pgtest.New(t)
+	h, err := sim.New(pool, at(2026, 12, 1, 8), io.Discard)
+	must(t, err)
+	defer h.Close()
+	must(t, h.ImportCSV(units, officials))
+	ps, err := h.Onboard()
+	must(t, err)
+	must(t, h.Command(ps["H"], "/export 2026-11"))
+	doc := ps["H"].User.Last()
+	if len(doc.Document) < 1000 || !strings.HasSuffix(doc.FileName, ".xlsx") || !strings.Contains(doc.Caption, "11/2026") {
+		t.Fatalf("export: %d bytes, %q, %q", len(doc.Document), doc.FileName, doc.Caption)
+	}
+	must(t, h.Command(ps["A"], "/export"))
+	if len(ps["A"].User.Last().Document) != 0 {
+		t.Fatal("an official got an export")
+	}
+	must(t, h.Command(ps["H"], "/export tháng 11"))
+	if !strings.Contains(lastText(ps["H"]), "2026-11") {
+		t.Fatalf("bad month: %q", lastText(ps["H"]))
+	}
+}

@@ -105,6 +105,8 @@ func (a *App) route(t *turn) error {
 		return a.onReconsider(t)
 	case "history":
 		return a.onHistory(t)
+	case "export":
+		return a.onExport(t, arg)
 	case "":
 		if handled, err := a.onCitizenText(t, msg.Text); handled || err != nil {
 			return err
