@@ -1,10 +1,11 @@
-package report
+package report_test
 
 import (
 	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
+	"evalbot/internal/report"
 	"io"
 	"os"
 	"strconv"
@@ -41,7 +42,7 @@ func demoDB(t *testing.T) *pgxpool.Pool {
 }
 
 // dbRow is what the database says about one official's month, read with SQL
-// independent of Monthly.
+// independent of report.Monthly.
 type dbRow struct {
 	name, position, unitName, status, grade, reviewer string
 	isHead                                            bool
@@ -108,12 +109,12 @@ func unitCodes(t *testing.T, pool *pgxpool.Pool) []string {
 func TestDemoMonthXLSX(t *testing.T) {
 	pool := demoDB(t)
 	ctx := context.Background()
-	m, err := Monthly(ctx, pool, nov2026, "")
+	m, err := report.Monthly(ctx, pool, nov2026, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := WriteXLSX(&buf, m); err != nil {
+	if err := report.WriteXLSX(&buf, m); err != nil {
 		t.Fatal(err)
 	}
 	if path := os.Getenv("EVALBOT_EXPORT_DEMO"); path != "" { // for docs/export-demo.png
@@ -140,7 +141,7 @@ func TestDemoMonthXLSX(t *testing.T) {
 
 	wantHeader := []string{"STT", "Họ và tên", "Chức vụ", "Đơn vị", "Nhóm 1\n(20 điểm)", "Nhóm 2\n(70 điểm)", "Điểm thưởng",
 		"Điểm trừ", "Tổng điểm", "Xếp loại", "Người đánh giá", "Ghi chú"}
-	var all Counts
+	var all report.Counts
 	seen := 0
 	for _, code := range codes {
 		want := dbRows(t, pool, code)
@@ -148,16 +149,16 @@ func TestDemoMonthXLSX(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := rows[rowTitle-1][0]; got != "KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI THÁNG 11/2026" {
+		if got := rows[report.RowTitle-1][0]; got != "KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI THÁNG 11/2026" {
 			t.Errorf("%s: title %q", code, got)
 		}
-		header := rows[rowHeader-1]
+		header := rows[report.RowHeader-1]
 		if strings.Join(header, "|") != strings.Join(wantHeader, "|") {
 			t.Errorf("%s: header\n got %q\nwant %q", code, header, wantHeader)
 		}
-		var counts Counts
+		var counts report.Counts
 		n := 0
-		for i := rowFirst - 1; i < len(rows) && len(rows[i]) > 0 && rows[i][0] != ""; i++ {
+		for i := report.RowFirst - 1; i < len(rows) && len(rows[i]) > 0 && rows[i][0] != ""; i++ {
 			r := pad(rows[i], len(wantHeader))
 			n++
 			seen++
@@ -191,7 +192,7 @@ func TestDemoMonthXLSX(t *testing.T) {
 			case !d.graded:
 				counts.NotGraded++
 			default:
-				counts.addGrade(grading.Grade(d.grade), 1)
+				counts.AddGrade(grading.Grade(d.grade), 1)
 				for col, w := range map[int]*int64{4: d.general, 5: d.task, 6: d.bonus, 7: d.deduction, 8: d.total} {
 					got, err := grading.ParsePoints(r[col])
 					if err != nil || w == nil || int64(got) != *w {
@@ -221,16 +222,16 @@ func TestDemoMonthXLSX(t *testing.T) {
 		}
 		// The summary block under the table: label in B, value in D.
 		got := map[string]string{}
-		for _, r := range rows[rowFirst-1+n:] {
+		for _, r := range rows[report.RowFirst-1+n:] {
 			r = pad(r, 4)
-			for _, label := range []string{"Loại A", "Loại B", "Loại C", "Loại D", labelNotGraded, labelNotAssessed, labelPeople} {
+			for _, label := range []string{"Loại A", "Loại B", "Loại C", "Loại D", report.LabelNotGraded, report.LabelNotAssessed, report.LabelPeople} {
 				if strings.HasPrefix(r[1], label) {
 					got[label] = r[3]
 				}
 			}
 		}
-		for label, w := range map[string]int{labelPeople: counts.People, "Loại A": counts.A, "Loại B": counts.B, "Loại C": counts.C,
-			"Loại D": counts.D, labelNotGraded: counts.NotGraded, labelNotAssessed: counts.NotAssessed} {
+		for label, w := range map[string]int{report.LabelPeople: counts.People, "Loại A": counts.A, "Loại B": counts.B, "Loại C": counts.C,
+			"Loại D": counts.D, report.LabelNotGraded: counts.NotGraded, report.LabelNotAssessed: counts.NotAssessed} {
 			if got[label] != itoa(w) {
 				t.Errorf("%s summary %s = %q, want %d", code, label, got[label], w)
 			}
@@ -245,7 +246,7 @@ func TestDemoMonthXLSX(t *testing.T) {
 	}
 	// The overview's last line sums the units.
 	ov, _ := f.GetRows("Tổng hợp", excelize.Options{RawCellValue: true})
-	total := ov[rowFirst-1+len(codes)]
+	total := ov[report.RowFirst-1+len(codes)]
 	if total[2] != "Cộng" || total[3] != itoa(all.People) || total[4] != itoa(all.A) || total[9] != itoa(all.NotAssessed) {
 		t.Errorf("overview total row %q, want %+v", total, all)
 	}
@@ -283,7 +284,7 @@ func TestDemoMonthCSVAndScopes(t *testing.T) {
 	pool := demoDB(t)
 	ctx := context.Background()
 
-	m, err := Monthly(ctx, pool, nov2026, "phb-kt")
+	m, err := report.Monthly(ctx, pool, nov2026, "phb-kt")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +292,7 @@ func TestDemoMonthCSVAndScopes(t *testing.T) {
 		t.Fatalf("--unit PHB-KT: %d units", len(m.Units))
 	}
 	var buf bytes.Buffer
-	if err := WriteCSV(&buf, m); err != nil {
+	if err := report.WriteCSV(&buf, m); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.HasPrefix(buf.Bytes(), []byte("\xef\xbb\xbf")) {
@@ -313,19 +314,19 @@ func TestDemoMonthCSVAndScopes(t *testing.T) {
 	}
 
 	// The root unit: every unit, the ward's own first.
-	m, err = Monthly(ctx, pool, nov2026, "PHB")
+	m, err = report.Monthly(ctx, pool, nov2026, "PHB")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(m.Units) != 7 || m.Units[0].Code != "PHB" || m.Total().People != 28 {
 		t.Errorf("--unit PHB: %d units, first %s, %d people", len(m.Units), m.Units[0].Code, m.Total().People)
 	}
-	if _, err := Monthly(ctx, pool, nov2026, "NOPE"); !errors.Is(err, ErrUnknownUnit) {
+	if _, err := report.Monthly(ctx, pool, nov2026, "NOPE"); !errors.Is(err, report.ErrUnknownUnit) {
 		t.Errorf("unknown unit: %v", err)
 	}
 
 	// A month with nothing approved: everyone "chưa đánh giá", and the files still open.
-	m, err = Monthly(ctx, pool, calendar.Month{Year: 2026, Month: time.December}, "")
+	m, err = report.Monthly(ctx, pool, calendar.Month{Year: 2026, Month: time.December}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -333,7 +334,7 @@ func TestDemoMonthCSVAndScopes(t *testing.T) {
 		t.Errorf("December: %+v", c)
 	}
 	buf.Reset()
-	if err := WriteXLSX(&buf, m); err != nil {
+	if err := report.WriteXLSX(&buf, m); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := excelize.OpenReader(&buf); err != nil {
@@ -367,16 +368,16 @@ func TestRollups(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	q, err := Quarter(ctx, pool, 2026, 4, "PHB-KT")
+	q, err := report.Quarter(ctx, pool, 2026, 4, "PHB-KT")
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := findRollup(t, q, "HB012")
-	wantMean := Mean(grading.Points(8950+nov+6425), 3)
+	wantMean := report.Mean(grading.Points(8950+nov+6425), 3)
 	if p.Approved != 3 || p.Graded != 3 || p.B+p.C != 3 || p.C < 1 || p.Mean != wantMean {
 		t.Errorf("Q4 HB012: %+v, want mean %s", p, wantMean)
 	}
-	y, err := Year(ctx, pool, 2026, "")
+	y, err := report.Year(ctx, pool, 2026, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,12 +394,12 @@ func TestRollups(t *testing.T) {
 	if int64(other.Mean) != otherTotal {
 		t.Errorf("one month's mean %s, total %d", other.Mean, otherTotal)
 	}
-	if chair := findRollup(t, y, "HB001"); chair.Approved != 0 || rollupNote(y, chair) != "chưa có tháng nào được đánh giá" {
+	if chair := findRollup(t, y, "HB001"); chair.Approved != 0 || report.RollupNote(y, chair) != "chưa có tháng nào được đánh giá" {
 		t.Errorf("chairman: %+v", chair)
 	}
 
 	var buf bytes.Buffer
-	if err := WriteRollupXLSX(&buf, q); err != nil {
+	if err := report.WriteRollupXLSX(&buf, q); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&buf)
@@ -410,7 +411,7 @@ func TestRollups(t *testing.T) {
 		t.Errorf("title %q", rows[0][0])
 	}
 	found := false
-	for _, r := range rows[rowFirst-1:] {
+	for _, r := range rows[report.RowFirst-1:] {
 		if len(r) > 10 && r[1] == p.FullName {
 			found = true
 			if got, _ := grading.ParsePoints(r[10]); got != wantMean || r[4] != "3" {
@@ -422,7 +423,7 @@ func TestRollups(t *testing.T) {
 		t.Error("HB012 not on the PHB-KT sheet of Q4")
 	}
 	buf.Reset()
-	if err := WriteRollupCSV(&buf, y); err != nil {
+	if err := report.WriteRollupCSV(&buf, y); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(buf.String(), wantMean.String()) {
@@ -430,7 +431,7 @@ func TestRollups(t *testing.T) {
 	}
 }
 
-func findRollup(t *testing.T, r *Rollup, code string) PersonRollup {
+func findRollup(t *testing.T, r *report.Rollup, code string) report.PersonRollup {
 	t.Helper()
 	for _, u := range r.Units {
 		for _, p := range u.People {
@@ -440,5 +441,5 @@ func findRollup(t *testing.T, r *Rollup, code string) PersonRollup {
 		}
 	}
 	t.Fatalf("%s not in the roll-up", code)
-	return PersonRollup{}
+	return report.PersonRollup{}
 }
