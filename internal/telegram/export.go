@@ -8,6 +8,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"evalbot/internal/calendar"
+	"evalbot/internal/evaluation"
 	"evalbot/internal/report"
 	"evalbot/internal/roster"
 )
@@ -37,6 +38,10 @@ func (a *App) onExport(t *turn, arg string) error {
 			return err
 		}
 		code = u.Code
+	}
+	if err := evaluation.Audit(t.ctx, t.tx, evaluation.AuditEntry{Actor: &t.me.ID, Entity: "export", Action: "export_month",
+		After: map[string]any{"month": m.String(), "unit": code}}); err != nil {
+		return err
 	}
 	month, err := report.Monthly(t.ctx, t.tx, m, code)
 	if err != nil {

@@ -185,6 +185,10 @@ func (a *App) onRemindMissing(t *turn, c callback) error {
 		t.alert(t.t("RemindedAlready", nil))
 		return nil
 	}
+	if err := evaluation.Audit(t.ctx, t.tx, evaluation.AuditEntry{Actor: &t.me.ID, Entity: "reminder", Action: "remind_missing",
+		After: map[string]any{"month": m.String(), "reminded": sent}}); err != nil {
+		return err
+	}
 	t.ack(t.T("RemindedN", sent, nil))
 	return nil
 }

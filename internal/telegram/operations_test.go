@@ -201,3 +201,30 @@ func TestExportInTelegram(t *testing.T) {
 		t.Fatalf("bad month: %q", lastText(ps["H"]))
 	}
 }
+
+// An admin of the organization department sees every unit below theirs in
+// /status; granting is from the database, not from anything the user sends.
+func TestAdminStatusAcrossUnits(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	h, err := sim.New(pool, at(2026, 11, 30, 10), io.Discard)
+	must(t, err)
+	defer h.Close()
+	must(t, h.ImportCSV(units, officials))
+	ps, err := h.Onboard()
+	must(t, err)
+	A := ps["A"]
+	must(t, h.Command(A, "/status"))
+	if !strings.Contains(lastText(A), "không phụ trách") {
+		t.Fatalf("an official's /status: %q", lastText(A))
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO admins (official_id, unit_id) SELECT $1, id FROM units WHERE code = 'ROOT'`, A.ID); err != nil {
+		t.Fatal(err)
+	}
+	must(t, h.Command(A, "/status"))
+	for _, unit := range []string{"Phường Thử", "Phòng Thử"} {
+		if !strings.Contains(lastText(A), unit) {
+			t.Fatalf("admin's /status lacks %s: %q", unit, lastText(A))
+		}
+	}
+}

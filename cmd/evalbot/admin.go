@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"evalbot/internal/evaluation"
+	"evalbot/internal/roster"
+	"evalbot/internal/store"
+)
+
+// adminCmd grants or revokes an organization-department admin (ban tổ chức)
+// over a unit's subtree: evalbot admin --code HB005 --unit PHB [--revoke].
+func adminCmd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("admin", flag.ExitOnError)
+	code := fs.String("code", "", "employee code of the admin")
+	unit := fs.String("unit", "", "unit code: the admin sees this unit and every unit below it")
+	revoke := fs.Bool("revoke", false, "take the right away")
+	_ = fs.Parse(args)
+	if *code == "" || *unit == "" {
+		return errors.New("give --code and --unit")
+	}
+	pool, err := openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	return store.InTx(ctx, pool, func(tx pgx.Tx) error {
+		o, err := roster.OfficialByCode(ctx, tx, *code)
+		if err != nil {
+			return fmt.Errorf("%s: %w", *code, err)
+		}
+		u, err := roster.UnitByCode(ctx, tx, *unit)
+		if err != nil {
+			return fmt.Errorf("%s: %w", *unit, err)
+		}
+		action := "grant_admin"
+		if *revoke {
+			action = "revoke_admin"
+			_, err = tx.Exec(ctx, `DELETE FROM admins WHERE official_id = $1 AND unit_id = $2`, o.ID, u.ID)
+		} else {
+			_, err = tx.Exec(ctx, `INSERT INTO admins (official_id, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, o.ID, u.ID)
+		}
+		if err != nil {
+			return err
+		}
+		if err := evaluation.Audit(ctx, tx, evaluation.AuditEntry{Subject: o.ID, Entity: "admin", EntityID: u.ID, Action: action}); err != nil {
+			return err
+		}
+		fmt.Printf("%s %s: %s\n", action, *code, *unit)
+		return nil
+	})
+}
