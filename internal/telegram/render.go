@@ -2,9 +2,11 @@ package telegram
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"evalbot/internal/calendar"
+	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
 	"evalbot/internal/grading"
 	"evalbot/internal/locale"
@@ -46,7 +48,7 @@ func (t *turn) taskLine(task evaluation.Task, withStatus bool) string {
 	if withStatus {
 		b.WriteString(statusIcon(task.Status) + " ")
 	}
-	fmt.Fprintf(&b, "%d. %s", task.Position, escape(task.Title))
+	fmt.Fprintf(&b, "%d. %s", task.Position, escape(shortTitle(task.Title)))
 	if task.Deadline != nil {
 		b.WriteString(" — " + t.t("Deadline", map[string]any{"Date": day(*task.Deadline)}))
 	}
@@ -92,12 +94,69 @@ func (t *turn) planText(p evaluation.Plan, owner string, headerID string) string
 	return b.String()
 }
 
-func (t *turn) noopText(key string) string {
-	if strings.HasPrefix(key, "c") {
-		return key[1:] // criterion id; resolved by the caller's framework when possible
+// noopText is the toast of a label button: a criterion's full name ("c" + id).
+func (a *App) noopText(t *turn, key string) string {
+	id, ok := strings.CutPrefix(key, "c")
+	if !ok || t.me == nil {
+		return ""
 	}
-	return ""
+	fw, err := a.frameworkOf(t, *t.me)
+	if err != nil {
+		return ""
+	}
+	return fw.CriterionName(id, t.lang)
 }
 
 // html marks rendered text as safe for a template.
 func html(s string) locale.HTML { return locale.HTML(s) }
+
+// listTitleRunes keeps a 30-task list within Telegram's 4096 characters; the
+// full title stays in the database (and in exports).
+const listTitleRunes = 80
+
+func shortTitle(s string) string {
+	if r := []rune(s); len(r) > listTitleRunes {
+		return string(r[:listTitleRunes-1]) + "…"
+	}
+	return s
+}
+
+// tasksPerPage keeps a month's task view (weekly plans add up) within one
+// screen, 4096 characters and Telegram's 100 buttons (3 per task).
+const tasksPerPage = 10
+
+// numbered renumbers a month's tasks 1..N: weekly plans each start at 1, so
+// the month's view numbers them in order instead.
+func numbered(tasks []evaluation.Task) []evaluation.Task {
+	out := make([]evaluation.Task, len(tasks))
+	for i, t := range tasks {
+		t.Position = i + 1
+		out[i] = t
+	}
+	return out
+}
+
+// taskPage picks page n (from a view like "t2") of tasks.
+func taskPage(tasks []evaluation.Task, view string) (page []evaluation.Task, n, pages int) {
+	tasks = numbered(tasks)
+	n, _ = strconv.Atoi(strings.TrimPrefix(view, "t"))
+	pages = max(1, (len(tasks)+tasksPerPage-1)/tasksPerPage)
+	n = min(max(n, 0), pages-1)
+	return tasks[min(n*tasksPerPage, len(tasks)):min((n+1)*tasksPerPage, len(tasks))], n, pages
+}
+
+// pageNav is the ‹ n/N › row of a paged view; nil for one page.
+func pageNav(n, pages int, data func(page int) string) []delivery.Button {
+	if pages <= 1 {
+		return nil
+	}
+	var row []delivery.Button
+	if n > 0 {
+		row = append(row, delivery.Button{Text: "‹", Data: data(n - 1)})
+	}
+	row = append(row, delivery.Button{Text: strconv.Itoa(n+1) + "/" + strconv.Itoa(pages), Data: cb(vNoop, "")})
+	if n < pages-1 {
+		row = append(row, delivery.Button{Text: "›", Data: data(n + 1)})
+	}
+	return row
+}

@@ -132,5 +132,5 @@ func (a *App) onTaskMark(t *turn, c callback) error {
 	if err != nil {
 		return err
 	}
-	return a.showSelf(t, as, "t")
+	return a.showSelf(t, as, "t"+strings.TrimPrefix(where, "a"))
 }

@@ -77,16 +77,20 @@ func (a *App) adjustView(t *turn, as evaluation.Assessment, o roster.Official, v
 	b.WriteString("<b>" + t.t("AdjustTitle", map[string]any{"Name": o.FullName, "Month": monthLabel(as.Month)}) + "</b>\n")
 	var kb delivery.Keyboard
 	back := []delivery.Button{{Text: t.t("BtnBack", nil), Data: cb(vAdjView, as.ID, "a")}}
-	switch view {
-	case "t":
-		for _, task := range tasks {
+	switch {
+	case strings.HasPrefix(view, "t"):
+		page, n, pages := taskPage(tasks, view)
+		for _, task := range page {
 			b.WriteString("\n" + t.taskLine(task, true))
 		}
-		kb = t.taskButtons(tasks, func(task evaluation.Task, s grading.TaskStatus) string {
-			return cb(vAdjTask, task.ID, string(s[0]), as.ID)
+		kb = t.taskButtons(page, func(task evaluation.Task, s grading.TaskStatus) string {
+			return cb(vAdjTask, task.ID, string(s[0]), as.ID, n)
 		})
+		if nav := pageNav(n, pages, func(p int) string { return cb(vAdjView, as.ID, "t"+strconv.Itoa(p)) }); nav != nil {
+			kb = append(kb, nav)
+		}
 		kb = append(kb, back)
-	case "b":
+	case view == "b":
 		b.WriteString("\n" + t.t("BonusAsk", map[string]any{"Max": pts(t.lang, fw.BonusMax)}))
 		kb = bonusButtons(fw, as.ReviewBonus(), func(n int) string { return cb(vAdjBonus, as.ID, n) })
 		kb = append(kb, back)
@@ -247,7 +251,8 @@ func (a *App) onReview(t *turn, c callback) error {
 		if err != nil {
 			return err
 		}
-		return a.showAdjust(t, as, o, "t")
+		page, _ := c.id(3)
+		return a.showAdjust(t, as, o, "t"+strconv.FormatInt(page, 10))
 	case vAdjManual:
 		m := t.cq.Message.Message
 		if err := t.setStep(stepManualTask, stepData{AssessmentID: id, ChatID: m.Chat.ID, MessageID: m.ID}); err != nil {

@@ -134,8 +134,8 @@ func (a *App) onCallback(t *turn) error {
 		return nil
 	}
 	if c.verb == vNoop {
-		text, _ := c.str(0)
-		t.ack(t.noopText(text))
+		key, _ := c.str(0)
+		t.ack(a.noopText(t, key))
 		return nil
 	}
 	if isCitizenVerb(c.verb) {

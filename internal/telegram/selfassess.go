@@ -108,20 +108,24 @@ func (a *App) selfView(t *turn, as evaluation.Assessment, view string) (string, 
 		return b.String(), nil, nil
 	}
 	var kb delivery.Keyboard
-	switch view {
-	case "t":
+	switch {
+	case strings.HasPrefix(view, "t"):
+		page, n, pages := taskPage(tasks, view)
 		b.WriteString("\n" + t.t("TasksOfMonth", map[string]any{"N": len(tasks)}) + "\n")
-		for _, task := range tasks {
+		for _, task := range page {
 			b.WriteString("\n" + t.taskLine(task, true))
 		}
 		if len(tasks) == 0 {
 			b.WriteString("\n" + t.t("NoTasksHint", nil))
 		}
-		kb = t.taskButtons(tasks, func(task evaluation.Task, s grading.TaskStatus) string {
-			return cb(vTaskMark, task.ID, string(s[0]), "a")
+		kb = t.taskButtons(page, func(task evaluation.Task, s grading.TaskStatus) string {
+			return cb(vTaskMark, task.ID, string(s[0]), "a"+strconv.Itoa(n))
 		})
+		if nav := pageNav(n, pages, func(p int) string { return cb(vSelfView, as.ID, "t"+strconv.Itoa(p)) }); nav != nil {
+			kb = append(kb, nav)
+		}
 		kb = append(kb, []delivery.Button{{Text: t.t("BtnBack", nil), Data: cb(vSelfView, as.ID, "m")}})
-	case "b":
+	case view == "b":
 		b.WriteString("\n" + t.t("BonusAsk", map[string]any{"Max": pts(t.lang, fw.BonusMax)}))
 		kb = bonusButtons(fw, as.SelfBonus, func(n int) string { return cb(vSelfBonus, as.ID, n) })
 		kb = append(kb, []delivery.Button{{Text: t.t("BtnBack", nil), Data: cb(vSelfView, as.ID, "m")}})
