@@ -45,7 +45,7 @@ type Assessment struct {
 	Graded           *bool
 	Result           *grading.Result
 	QuotaDemoted     bool
-	SelfAssessed     bool // false when the head assessed alone (the person never answered)
+	SelfAssessed     bool       // false when the head assessed alone (the person never answered)
 	LockedAt         *time.Time // set when the unit's results are published; nothing changes after
 	OnBehalfOf       *int64     // the head a deputy approved for
 	Version          int
@@ -424,7 +424,7 @@ func AssessWithoutSelf(ctx context.Context, db store.DB, officialID int64, m cal
 	if err != nil {
 		return a, err
 	}
-	if a.Status != AssessDraft {
+	if a.Status != AssessDraft && a.Status != AssessReturned {
 		return a, ErrStale
 	}
 	if _, err := db.Exec(ctx, `UPDATE assessments SET status = 'submitted', self_assessed = false, reviewer_id = $2,
@@ -436,4 +436,13 @@ func AssessWithoutSelf(ctx context.Context, db store.DB, officialID int64, m cal
 		return a, err
 	}
 	return LoadAssessment(ctx, db, a.ID)
+}
+
+// Published reports whether the official's unit has published month m (công
+// khai): the official can no longer change anything of that month.
+func Published(ctx context.Context, db store.DB, officialID int64, m calendar.Month) (bool, error) {
+	var ok bool
+	err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM publications p JOIN officials o ON o.unit_id = p.unit_id
+		WHERE o.id = $1 AND p.month = $2)`, officialID, sqlDate(m.First())).Scan(&ok)
+	return ok, err
 }

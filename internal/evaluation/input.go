@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"evalbot/internal/calendar"
+	"evalbot/internal/citizen"
 	"evalbot/internal/grading"
 	"evalbot/internal/store"
 )
@@ -55,6 +56,10 @@ func BuildInput(ctx context.Context, db store.DB, a Assessment, review bool, cal
 		return in, err
 	}
 	in.WorkingDays, in.WorkedDays = len(days), len(days)-absent
+	// Citizens' complaints the head confirmed deduct by the framework's policy (DESIGN.md §3).
+	if in.ConfirmedComplaints, err = citizen.ConfirmedComplaints(ctx, db, a.OfficialID, a.Month); err != nil {
+		return in, err
+	}
 	if s.Role == grading.RoleHead && len(s.SubordinateIDs) > 0 {
 		in.SubordinateGrades, err = Grades(ctx, db, s.SubordinateIDs, a.Month)
 		if err != nil {

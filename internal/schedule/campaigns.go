@@ -23,8 +23,19 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	week := calendar.WeekOf(today)
 	cal := s.Cal
 
-	// Weekly plan: from Monday's hour through the week's working days.
-	if cal.IsWorkingDay(today) && (today.Weekday() != time.Monday || hour >= s.Times.WeekPlanHour) {
+	// Monthly plan: the 1st working day. It goes before the weekly one: when
+	// both come together, the week's (the more frequent) is the latest, and
+	// a text answers the latest prompt; the month's has its own button.
+	if first, ok := cal.NthWorkingDay(month, 1); ok && !today.Before(first) && cal.WorkingDaysBetween(first, today) < catchUpDays &&
+		(today != first || hour >= s.Times.MonthPlanHour) {
+		if err := s.once(ctx, "month_plan", month.String(), s.monthPlan(month)); err != nil {
+			return err
+		}
+	}
+	// Weekly plan: Monday from its hour; a run missed while down is caught
+	// up on the week's first three working days only.
+	if cal.IsWorkingDay(today) && cal.WorkingDaysBetween(week.Monday().AddDays(-1), today) <= catchUpDays &&
+		(today.Weekday() != time.Monday || hour >= s.Times.WeekPlanHour) {
 		if err := s.once(ctx, "week_plan", week.String(), s.weekPlan(week)); err != nil {
 			return err
 		}
@@ -32,12 +43,6 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	// Weekly report: Friday from its hour (or the last working day of the week).
 	if today.Weekday() == time.Friday && hour >= s.Times.WeekReportHour {
 		if err := s.once(ctx, "week_report", week.String(), s.weekReport(week)); err != nil {
-			return err
-		}
-	}
-	// Monthly plan: the 1st working day.
-	if first, ok := cal.NthWorkingDay(month, 1); ok && !today.Before(first) && (today != first || hour >= s.Times.MonthPlanHour) {
-		if err := s.once(ctx, "month_plan", month.String(), s.monthPlan(month)); err != nil {
 			return err
 		}
 	}
@@ -71,6 +76,10 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	}
 	return nil
 }
+
+// catchUpDays is how many working days into its period a missed plan prompt
+// is still worth sending.
+const catchUpDays = 3
 
 // once runs fn in one transaction with the campaign_runs row that marks the
 // period done; a second call for the same period does nothing.

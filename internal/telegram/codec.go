@@ -96,6 +96,16 @@ func (c callback) id(i int) (int64, error) {
 	return v, nil
 }
 
+// small reads argument i as an integer in 0..max (points, pages, indexes),
+// so nothing forged can overflow what is computed from it.
+func (c callback) small(i int, max int64) (int64, error) {
+	v, err := c.id(i)
+	if err != nil || v > max {
+		return 0, errBadData
+	}
+	return v, nil
+}
+
 func (c callback) str(i int) (string, error) {
 	if i >= len(c.args) {
 		return "", errBadData

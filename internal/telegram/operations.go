@@ -239,8 +239,8 @@ func (a *App) onDelegate(t *turn, c callback) error {
 		t.editPressed(t.t("DelegateHowLong", map[string]any{"Name": deputy.FullName}), delivery.Keyboard{row})
 		return nil
 	}
-	if days > 60 {
-		return staleOr(t, evaluation.ErrStale)
+	if days != 3 && days != 7 && days != 14 && days != 30 {
+		return staleOr(t, evaluation.ErrStale) // only what the menu offers
 	}
 	first := a.today()
 	last := first.AddDays(int(days) - 1)

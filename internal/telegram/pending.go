@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"errors"
 	"github.com/jackc/pgx/v5"
 
 	"evalbot/internal/calendar"
@@ -44,7 +45,7 @@ func (a *App) onPending(t *turn) error {
 	for _, o := range subs {
 		as, err := evaluation.FindAssessment(t.ctx, t.tx, o.ID, m)
 		switch {
-		case err == evaluation.ErrNotFound || (err == nil && as.Status == evaluation.AssessDraft):
+		case errors.Is(err, evaluation.ErrNotFound) || (err == nil && (as.Status == evaluation.AssessDraft || as.Status == evaluation.AssessReturned)):
 			missing = append(missing, o.FullName)
 			missingIDs = append(missingIDs, o.ID)
 			continue
@@ -142,8 +143,8 @@ func (a *App) onAssessOnBehalf(t *turn, c callback) error {
 	id, err := c.id(0)
 	ms, _ := c.str(1)
 	m, merr := calendar.ParseMonth(ms)
-	if err != nil || merr != nil {
-		return staleOr(t, evaluation.ErrStale)
+	if err != nil || merr != nil || m != a.assessMonth() {
+		return staleOr(t, evaluation.ErrStale) // only the month under review
 	}
 	if ok, err := t.canReview(id); err != nil || !ok {
 		if err == nil {

@@ -53,10 +53,27 @@ func (a *App) askPlan(t *turn, kind string, start calendar.Date) error {
 	return t.reply(t.t("PlanAsk", map[string]any{"Title": t.planTitle(kind, start)}), nil)
 }
 
-func (a *App) onPlanText(t *turn, d stepData, text string) error {
+// planStepStale: the period the step was for is over (an earlier week, an
+// earlier month), so a text now must not land there.
+func (a *App) planStepStale(d stepData) bool {
 	start, err := calendar.ParseDate(d.Start)
 	if err != nil {
-		return t.clearStep()
+		return true
+	}
+	today := a.today()
+	if d.Kind == evaluation.KindMonth {
+		return start.YearMonth().Before(today.YearMonth())
+	}
+	return start.Before(calendar.WeekOf(today).Monday())
+}
+
+func (a *App) onPlanText(t *turn, d stepData, text string) error {
+	start, err := calendar.ParseDate(d.Start)
+	if err != nil || a.planStepStale(d) {
+		if err := t.clearStep(); err != nil {
+			return err
+		}
+		return t.reply(t.t("PlanStepStale", nil), nil)
 	}
 	tasks, errs := evaluation.ParseTasks(text, start)
 	if len(errs) > 0 {
@@ -187,7 +204,7 @@ func (t *turn) as(o roster.Official) *turn {
 // staleOr turns the state machine's refusals into a polite answer.
 func staleOr(t *turn, err error) error {
 	switch {
-	case errors.Is(err, evaluation.ErrStale), errors.Is(err, evaluation.ErrNotFound):
+	case errors.Is(err, evaluation.ErrStale), errors.Is(err, evaluation.ErrNotFound), errors.Is(err, errBadData):
 		t.alert(t.t("ErrorStale", nil))
 	case errors.Is(err, evaluation.ErrLocked):
 		t.alert(t.t("ErrorLocked", nil))
@@ -271,9 +288,9 @@ func (a *App) onPlanHead(t *turn, c callback) error {
 }
 
 func (a *App) onPlanReturnReason(t *turn, d stepData, text string) error {
-	reason := strings.TrimSpace(text)
-	if reason == "" {
-		return t.reply(t.t("AskReturnReasonAgain", nil), nil)
+	reason, ok, err := t.reason(text)
+	if !ok {
+		return err
 	}
 	p, err := evaluation.LoadPlan(t.ctx, t.tx, d.PlanID)
 	if err != nil {

@@ -52,12 +52,17 @@ func (a *App) PromptPlan(ctx context.Context, tx pgx.Tx, o roster.Official, kind
 		return nil
 	}
 	t := a.turnFor(ctx, tx, o)
-	// Take the next text as this plan only when nothing else is being typed;
-	// the button sets it explicitly (a week's and a month's prompt can coincide).
-	raw := `{"kind":"` + kind + `","start":"` + start.String() + `"}`
-	if _, err := tx.Exec(ctx, `INSERT INTO conversations (telegram_user_id, step, data) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-		*o.TelegramUserID, stepPlanTasks, raw); err != nil {
+	// The next text answers the latest plan prompt; a reason or a score the
+	// person is typing is left alone.
+	t0 := a.turnFor(ctx, tx, o)
+	step, _, err := t0.stepOf(*o.TelegramUserID)
+	if err != nil {
 		return err
+	}
+	if step == "" || step == stepPlanTasks {
+		if err := t0.setStepFor(*o.TelegramUserID, stepPlanTasks, stepData{Kind: kind, Start: start.String()}); err != nil {
+			return err
+		}
 	}
 	id := "PromptWeekPlan"
 	if kind == evaluation.KindMonth {

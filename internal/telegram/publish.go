@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -203,6 +202,13 @@ func (a *App) onReconsider(t *turn) error {
 	if err != nil {
 		return err
 	}
+	var asked bool
+	if err := t.tx.QueryRow(t.ctx, `SELECT EXISTS (SELECT 1 FROM reconsiderations WHERE assessment_id = $1)`, as.ID).Scan(&asked); err != nil {
+		return err
+	}
+	if asked {
+		return t.reply(t.t("ReconsiderOnce", nil), nil) // one request a month; the head's decision stands
+	}
 	if a.Cal.WorkingDaysBetween(calendar.DateOf(at), a.today()) > reconsiderDays {
 		return t.reply(t.t("ReconsiderTooLate", map[string]any{"Days": reconsiderDays}), nil)
 	}
@@ -213,9 +219,9 @@ func (a *App) onReconsider(t *turn) error {
 }
 
 func (a *App) onReconsiderReason(t *turn, d stepData, text string) error {
-	reason := strings.TrimSpace(text)
-	if reason == "" {
-		return t.reply(t.t("ReconsiderAsk", nil), nil)
+	reason, ok, err := t.reason(text)
+	if !ok {
+		return err
 	}
 	if err := t.clearStep(); err != nil {
 		return err
@@ -318,9 +324,9 @@ func (a *App) onReconsiderDecision(t *turn, c callback) error {
 }
 
 func (a *App) onReconsiderKeepReason(t *turn, d stepData, text string) error {
-	reason := strings.TrimSpace(text)
-	if reason == "" {
-		return t.reply(t.t("AskReturnReasonAgain", nil), nil)
+	reason, ok, err := t.reason(text)
+	if !ok {
+		return err
 	}
 	if err := t.clearStep(); err != nil {
 		return err
@@ -358,4 +364,33 @@ func (a *App) onReconsiderKeepReason(t *turn, d stepData, text string) error {
 	}
 	return t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID,
 		Text: t.as(o).t("ReconsiderKept", map[string]any{"Month": monthLabel(as.Month), "Reason": reason})})
+}
+
+// publishLate: a result approved after its unit's month was published (a
+// review still open then, or a reconsideration) is published at once as an
+// addendum to the unit's group, told to the person, and locked.
+func (a *App) publishLate(t *turn, as evaluation.Assessment, o roster.Official) error {
+	published, err := evaluation.Published(t.ctx, t.tx, o.ID, as.Month)
+	if err != nil || !published {
+		return err
+	}
+	if _, err := t.tx.Exec(t.ctx, `UPDATE assessments SET locked_at = $2 WHERE id = $1`, as.ID, a.Now()); err != nil {
+		return err
+	}
+	u, err := roster.UnitByID(t.ctx, t.tx, o.UnitID)
+	if err != nil {
+		return err
+	}
+	if u.GroupChatID != nil && as.Total != nil {
+		line := a.Cat.T("vi", "PublishAddendum", map[string]any{"Month": monthLabel(as.Month), "Unit": u.Name,
+			"Name": o.FullName, "Position": o.Position, "Total": pts("vi", *as.Total), "Grade": as.Grade})
+		if err := t.send(delivery.Message{ChatID: *u.GroupChatID, DedupKey: key("publish-late", as.ID, strconv.Itoa(as.Version)), Text: line}); err != nil {
+			return err
+		}
+	}
+	if o.ChatID == nil {
+		return nil
+	}
+	return t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID, DedupKey: key("published-late", as.ID, strconv.Itoa(as.Version)),
+		Text: a.Cat.T(o.Language, "PublishedNotice", map[string]any{"Month": monthLabel(as.Month), "Days": reconsiderDays})})
 }

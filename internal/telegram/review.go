@@ -2,6 +2,9 @@ package telegram
 
 import (
 	"errors"
+	"time"
+
+	"evalbot/internal/calendar"
 	"strconv"
 	"strings"
 
@@ -210,9 +213,9 @@ func (a *App) onReview(t *turn, c callback) error {
 		}
 		return a.showAdjust(t, as, o, view)
 	case vAdjCrit:
-		i, err1 := c.id(1)
-		p, err2 := c.id(2)
-		if err1 != nil || err2 != nil || int(i) >= len(fw.General) {
+		i, err1 := c.small(1, int64(len(fw.General)-1))
+		p, err2 := c.small(2, 1000)
+		if err1 != nil || err2 != nil {
 			return staleOr(t, evaluation.ErrStale)
 		}
 		as, err = evaluation.AdjustCriterion(t.ctx, t.tx, id, fw, t.me.ID, fw.General[i].ID, grading.Points(p*100))
@@ -221,7 +224,7 @@ func (a *App) onReview(t *turn, c callback) error {
 		}
 		return a.showAdjust(t, as, o, "a")
 	case vAdjBonus:
-		n, err := c.id(1)
+		n, err := c.small(1, 1000)
 		if err != nil {
 			return staleOr(t, evaluation.ErrStale)
 		}
@@ -238,7 +241,9 @@ func (a *App) onReview(t *turn, c callback) error {
 			return staleOr(t, evaluation.ErrStale)
 		}
 		var owner int64
-		if err := t.tx.QueryRow(t.ctx, `SELECT p.official_id FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1`, taskID).Scan(&owner); err != nil || owner != as.OfficialID {
+		var month time.Time
+		if err := t.tx.QueryRow(t.ctx, `SELECT p.official_id, p.month FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1`, taskID).Scan(&owner, &month); err != nil ||
+			owner != as.OfficialID || (calendar.Month{Year: month.Year(), Month: month.Month()}) != as.Month {
 			return staleOr(t, evaluation.ErrStale)
 		}
 		if _, err := evaluation.MarkTask(t.ctx, t.tx, taskID, string(status), &t.me.ID); err != nil {
@@ -335,6 +340,9 @@ func (a *App) approve(t *turn, as evaluation.Assessment, o roster.Official, demo
 	as, err = evaluation.Approve(t.ctx, t.tx, as.ID, as.Version, t.me.ID, onBehalf, r)
 	if err != nil {
 		return staleOr(t, err)
+	}
+	if err := a.publishLate(t, as, o); err != nil {
+		return err
 	}
 	text, _, err := a.reviewCard(t, as, o)
 	if err != nil {
@@ -522,9 +530,9 @@ func (a *App) gradeCard(t *turn, as evaluation.Assessment) (string, error) {
 }
 
 func (a *App) onAssessReturnReason(t *turn, d stepData, text string) error {
-	reason := strings.TrimSpace(text)
-	if reason == "" {
-		return t.reply(t.t("AskReturnReasonAgain", nil), nil)
+	reason, ok, err := t.reason(text)
+	if !ok {
+		return err
 	}
 	if err := t.clearStep(); err != nil {
 		return err

@@ -107,6 +107,10 @@ func (a *App) route(t *turn) error {
 		return a.onHistory(t)
 	case "export":
 		return a.onExport(t, arg)
+	case "desks":
+		return a.onDesksCommand(t)
+	case "ratings":
+		return a.onRatingsCommand(t)
 	case "":
 		if handled, err := a.onCitizenText(t, msg.Text); handled || err != nil {
 			return err
@@ -163,7 +167,7 @@ func (a *App) onCallback(t *turn) error {
 	case vOpenReview:
 		return a.onOpenReview(t, c)
 	case vStatusPage:
-		p, err := c.id(0)
+		p, err := c.small(0, 10000)
 		if err != nil {
 			return staleOr(t, errBadData)
 		}

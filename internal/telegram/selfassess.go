@@ -243,7 +243,11 @@ func (a *App) onSelf(t *turn, c callback) error {
 		t.alert(t.t("NotAuthorized", nil))
 		return nil
 	}
-	if !as.Editable() {
+	published, err := evaluation.Published(t.ctx, t.tx, as.OfficialID, as.Month)
+	if err != nil {
+		return err
+	}
+	if !as.Editable() || published {
 		t.alert(t.t("ErrorLocked", nil))
 		return nil
 	}
@@ -257,9 +261,9 @@ func (a *App) onSelf(t *turn, c callback) error {
 		t.ack("")
 		return a.showSelf(t, as, view)
 	case vSelfCrit:
-		i, err1 := c.id(1)
-		p, err2 := c.id(2)
-		if err1 != nil || err2 != nil || int(i) >= len(fw.General) {
+		i, err1 := c.small(1, int64(len(fw.General)-1))
+		p, err2 := c.small(2, 1000)
+		if err1 != nil || err2 != nil {
 			return staleOr(t, evaluation.ErrStale)
 		}
 		as, err = evaluation.SetSelfCriterion(t.ctx, t.tx, id, fw, fw.General[i].ID, grading.Points(p*100))
@@ -269,7 +273,7 @@ func (a *App) onSelf(t *turn, c callback) error {
 		t.ack(t.t("SavedToast", nil))
 		return a.showSelf(t, as, "m")
 	case vSelfBonus:
-		n, err := c.id(1)
+		n, err := c.small(1, 1000)
 		if err != nil {
 			return staleOr(t, evaluation.ErrStale)
 		}
@@ -329,9 +333,9 @@ func (a *App) inputRefusal(t *turn, err error) error {
 }
 
 func (a *App) onBonusReason(t *turn, d stepData, text string) error {
-	reason := strings.TrimSpace(text)
-	if reason == "" {
-		return t.reply(t.t("BonusReasonAsk", map[string]any{"Bonus": pts(t.lang, grading.Points(d.Bonus))}), nil)
+	reason, ok, err := t.reason(text)
+	if !ok {
+		return err
 	}
 	if err := t.clearStep(); err != nil {
 		return err

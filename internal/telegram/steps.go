@@ -3,6 +3,8 @@ package telegram
 import (
 	"encoding/json"
 	"errors"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -48,11 +50,14 @@ func (t *turn) clearStep() error {
 }
 
 // step reads the sender's step, locking it for this transaction.
-func (t *turn) step() (string, stepData, error) {
+func (t *turn) step() (string, stepData, error) { return t.stepOf(t.userID) }
+
+// stepOf reads someone's step, locking it for this transaction.
+func (t *turn) stepOf(telegramUserID int64) (string, stepData, error) {
 	var step string
 	var raw []byte
 	var d stepData
-	err := t.tx.QueryRow(t.ctx, `SELECT step, data FROM conversations WHERE telegram_user_id = $1 FOR UPDATE`, t.userID).Scan(&step, &raw)
+	err := t.tx.QueryRow(t.ctx, `SELECT step, data FROM conversations WHERE telegram_user_id = $1 FOR UPDATE`, telegramUserID).Scan(&step, &raw)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", d, nil
 	}
@@ -92,4 +97,21 @@ func (a *App) onCancelStep(t *turn) error {
 		return err
 	}
 	return t.reply(t.t("StepCancelled", nil), nil)
+}
+
+// maxReasonRunes keeps a typed reason readable on a card and the card within
+// Telegram's 4096 characters.
+const maxReasonRunes = 500
+
+// reason trims a typed reason and checks its length; ok is false (and the
+// person has been asked again) when it is empty or too long.
+func (t *turn) reason(text string) (string, bool, error) {
+	r := strings.TrimSpace(text)
+	switch {
+	case r == "":
+		return "", false, t.reply(t.t("AskReturnReasonAgain", nil), nil)
+	case utf8.RuneCountInString(r) > maxReasonRunes:
+		return "", false, t.reply(t.t("ReasonTooLong", map[string]any{"Max": maxReasonRunes}), nil)
+	}
+	return r, true, nil
 }

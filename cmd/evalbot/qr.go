@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"evalbot/internal/citizen"
+	"evalbot/internal/locale"
+	"evalbot/internal/store"
+)
+
+// qrCmd writes one printable PNG per desk of the one-stop shop: the QR code
+// of the desk's deep link (https://t.me/<bot>?start=<opaque code>) with the
+// desk's name and a short instruction under it.
+//
+//	evalbot qr --bot <username> [--out qr] [--desks desks.csv] [--desk HCC-Q1,HCC-Q2] [--rotate] [--lang vi]
+//
+// --desks imports (creates or updates) desks from a CSV of the shape of
+// shared/data/roster/desks.csv first; --rotate issues new codes, so that the
+// old signs stop working (a scan of one is answered politely).
+func qrCmd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("qr", flag.ExitOnError)
+	botName := fs.String("bot", os.Getenv("TELEGRAM_BOT_USERNAME"), "the bot's username, for the t.me links")
+	out := fs.String("out", "qr", "directory for the PNG files (created if missing)")
+	desks := fs.String("desks", "", "import desks from this CSV first (desk_code,name,unit_code,employee_code)")
+	only := fs.String("desk", "", "only these desk codes, comma separated (default: every active desk)")
+	rotate := fs.Bool("rotate", false, "issue new codes first: the old signs stop working")
+	lang := fs.String("lang", "vi", "language of the text under the code: vi or en")
+	_ = fs.Parse(args)
+	if *botName == "" {
+		return errors.New("give --bot <username> or set TELEGRAM_BOT_USERNAME")
+	}
+	pool, err := openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	o := qrOptions{Bot: *botName, Out: *out, DesksFile: *desks, Rotate: *rotate, Lang: locale.Lang(*lang), Now: time.Now()}
+	for _, c := range strings.Split(*only, ",") {
+		if c = strings.ToUpper(strings.TrimSpace(c)); c != "" {
+			o.Only = append(o.Only, c)
+		}
+	}
+	_, err = runQR(ctx, os.Stdout, pool, o)
+	return err
+}
+
+type qrOptions struct {
+	Bot       string
+	Out       string
+	DesksFile string
+	Only      []string // desk codes; empty: every active desk
+	Rotate    bool
+	Lang      string
+	Now       time.Time
+}
+
+// qrSign is one file runQR wrote.
+type qrSign struct {
+	Desk citizen.Desk
+	Link string
+	Path string
+}
+
+var errDeskRows = errors.New("faulty desk rows; nothing was written")
+
+// runQR imports and rotates (in one transaction) as asked, then renders
+// the signs and prints "code<TAB>link<TAB>file" per desk.
+func runQR(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o qrOptions) ([]qrSign, error) {
+	cat, err := locale.Load()
+	if err != nil {
+		return nil, err
+	}
+	var rows []citizen.DeskRow
+	if o.DesksFile != "" {
+		f, err := os.Open(o.DesksFile)
+		if err != nil {
+			return nil, err
+		}
+		var errs []citizen.RowError
+		rows, errs, err = citizen.ReadDesks(f, filepath.Base(o.DesksFile))
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		if len(errs) > 0 {
+			for _, e := range errs {
+				fmt.Fprintln(w, e.Error())
+			}
+			return nil, errDeskRows
+		}
+	}
+	var signs []qrSign
+	err = store.InTx(ctx, pool, func(tx pgx.Tx) error {
+		if o.DesksFile != "" {
+			rep, err := citizen.ImportDesks(ctx, tx, filepath.Base(o.DesksFile), rows, o.Now)
+			if err != nil {
+				return err
+			}
+			if len(rep.Errors) > 0 {
+				for _, e := range rep.Errors {
+					fmt.Fprintln(w, e.Error())
+				}
+				return errDeskRows
+			}
+			fmt.Fprintf(w, "desks: %d created, %d updated, %d unchanged\n", rep.Created, rep.Updated, rep.Unchanged)
+		}
+		all, err := citizen.AllDesks(ctx, tx)
+		if err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		for _, d := range all {
+			if len(o.Only) > 0 && !hasCode(o.Only, d.Code) || len(o.Only) == 0 && !d.Active {
+				continue
+			}
+			seen[d.Code] = true
+			var c citizen.Code
+			if o.Rotate {
+				c, err = citizen.Rotate(ctx, tx, d.ID, nil, o.Now)
+			} else {
+				c, err = citizen.ActiveCode(ctx, tx, d.ID, o.Now)
+			}
+			if err != nil {
+				return err
+			}
+			signs = append(signs, qrSign{Desk: d, Link: citizen.DeepLink(o.Bot, c.Code)})
+		}
+		for _, c := range o.Only {
+			if !seen[c] {
+				return fmt.Errorf("no desk %q", c)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+		return nil, err
+	}
+	for i, s := range signs {
+		png, err := citizen.SignPNG(s.Link, citizen.SignText{Title: s.Desk.Name, Footer: s.Desk.Code,
+			Lines: []string{cat.T(o.Lang, "QRSignInstruction", nil), cat.T(o.Lang, "QRSignHint", nil)}})
+		if err != nil {
+			return nil, err
+		}
+		signs[i].Path = filepath.Join(o.Out, s.Desk.Code+".png")
+		if err := os.WriteFile(signs[i].Path, png, 0o644); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\n", s.Desk.Code, s.Link, signs[i].Path)
+	}
+	return signs, nil
+}
+
+func hasCode(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

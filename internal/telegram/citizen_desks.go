@@ -1,0 +1,399 @@
+package telegram
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+
+	"github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"evalbot/internal/calendar"
+	"evalbot/internal/citizen"
+	"evalbot/internal/delivery"
+	"evalbot/internal/roster"
+)
+
+// The centre's head manages the one-stop shop's desks from Telegram: who
+// serves at each by default and on a given day, the QR code (rotate, get
+// the printable sign), pause or resume, add a desk. Authorization comes
+// from the database on every press: the head of the desk's unit or of a
+// unit above it (citizen.CanManage).
+
+// onDesksCommand lists the desks the head manages.
+func (a *App) onDesksCommand(t *turn) error {
+	if !t.me.IsHead {
+		return t.reply(t.t("DesksNotHead", nil), nil)
+	}
+	text, kb, err := a.deskList(t)
+	if err != nil {
+		return err
+	}
+	return t.reply(text, kb)
+}
+
+func (a *App) deskList(t *turn) (string, delivery.Keyboard, error) {
+	desks, err := citizen.DesksUnder(t.ctx, t.tx, t.me.UnitID)
+	if err != nil {
+		return "", nil, err
+	}
+	var b strings.Builder
+	b.WriteString(t.t("DesksTitle", nil))
+	if len(desks) == 0 {
+		b.WriteString("\n" + t.t("DesksNone", nil))
+	}
+	today := a.today()
+	var kb delivery.Keyboard
+	var row []delivery.Button
+	for _, d := range desks {
+		who := t.t("DeskUnassigned", nil)
+		if id, ok, err := citizen.ServingOn(t.ctx, t.tx, d.ID, today); err != nil {
+			return "", nil, err
+		} else if ok {
+			if o, err := roster.OfficialByID(t.ctx, t.tx, id); err == nil {
+				who = escape(o.FullName)
+			}
+		}
+		mark := ""
+		if !d.Active {
+			mark = "⏸ "
+		}
+		b.WriteString("\n" + mark + "<b>" + escape(d.Code) + "</b> · " + escape(d.Name) + " — " + who)
+		row = append(row, delivery.Button{Text: d.Code, Data: cb(vCitDesk, d.ID)})
+		if len(row) == 3 {
+			kb, row = append(kb, row), nil
+		}
+	}
+	if len(row) > 0 {
+		kb = append(kb, row)
+	}
+	kb = append(kb, []delivery.Button{{Text: t.t("BtnDeskAdd", nil), Data: cb(vCitAddDesk)}})
+	return b.String(), kb, nil
+}
+
+// deskView: the desk, who serves by default, today and on the coming duty
+// days, the rating link, and what the head can change.
+func (a *App) deskView(t *turn, d citizen.Desk) (string, delivery.Keyboard, error) {
+	name := t.t("DeskUnassigned", nil)
+	if d.OfficialID != nil {
+		if o, err := roster.OfficialByID(t.ctx, t.tx, *d.OfficialID); err == nil {
+			name = o.FullName
+		}
+	}
+	var b strings.Builder
+	b.WriteString(t.t("DeskView", map[string]any{"Code": d.Code, "Desk": d.Name, "Unit": d.UnitName, "Name": name}))
+	today := a.today()
+	duties, err := citizen.Duties(t.ctx, t.tx, d.ID, today, today.AddDays(14))
+	if err != nil {
+		return "", nil, err
+	}
+	if len(duties) > 0 {
+		b.WriteString("\n" + t.t("DeskDuties", nil))
+		for _, du := range duties {
+			if o, err := roster.OfficialByID(t.ctx, t.tx, du.OfficialID); err == nil {
+				b.WriteString("\n• " + day(du.Day) + ": " + escape(o.FullName))
+			}
+		}
+	}
+	code, err := citizen.ActiveCode(t.ctx, t.tx, d.ID, a.Now())
+	if err != nil {
+		return "", nil, err
+	}
+	b.WriteString("\n" + t.t("DeskLink", map[string]any{"Link": citizen.DeepLink(a.botName(t), code.Code)}))
+	if !d.Active {
+		b.WriteString("\n" + t.t("DeskPaused", nil))
+	}
+	toggle := delivery.Button{Text: t.t("BtnDeskPause", nil), Data: cb(vCitActive, d.ID, "0")}
+	if !d.Active {
+		toggle = delivery.Button{Text: t.t("BtnDeskResume", nil), Data: cb(vCitActive, d.ID, "1")}
+	}
+	kb := delivery.Keyboard{
+		{{Text: t.t("BtnDeskDefault", nil), Data: cb(vCitDefault, d.ID)}, {Text: t.t("BtnDeskDuty", nil), Data: cb(vCitDays, d.ID)}},
+		{{Text: t.t("BtnDeskRotate", nil), Data: cb(vCitRotate, d.ID)}, {Text: t.t("BtnDeskSign", nil), Data: cb(vCitSign, d.ID)}},
+		{toggle},
+		{{Text: t.t("BtnBack", nil), Data: cb(vCitDesks)}},
+	}
+	return b.String(), kb, nil
+}
+
+// unitMembers lists the active officials of a unit, by name.
+func unitMembers(t *turn, unitID int64) ([][2]any, error) {
+	rows, err := t.tx.Query(t.ctx, `SELECT id, full_name FROM officials WHERE unit_id = $1 AND active ORDER BY full_name, id`, unitID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][2]any
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out = append(out, [2]any{id, name})
+	}
+	return out, rows.Err()
+}
+
+// memberButtons: two names a row, each setting the desk's official for
+// dayN (0: the default).
+func memberButtons(t *turn, d citizen.Desk, dayN int64) (delivery.Keyboard, error) {
+	ms, err := unitMembers(t, d.UnitID)
+	if err != nil {
+		return nil, err
+	}
+	var kb delivery.Keyboard
+	var row []delivery.Button
+	for _, m := range ms {
+		name := m[1].(string)
+		if r := []rune(name); len(r) > 30 {
+			name = string(r[:29]) + "…"
+		}
+		row = append(row, delivery.Button{Text: name, Data: cb(vCitDuty, d.ID, dayN, m[0].(int64))})
+		if len(row) == 2 {
+			kb, row = append(kb, row), nil
+		}
+	}
+	if len(row) > 0 {
+		kb = append(kb, row)
+	}
+	if dayN != 0 {
+		kb = append(kb, []delivery.Button{{Text: t.t("BtnDeskAsDefault", nil), Data: cb(vCitDuty, d.ID, dayN, int64(0))}})
+	}
+	return append(kb, []delivery.Button{{Text: t.t("BtnBack", nil), Data: cb(vCitDesk, d.ID)}}), nil
+}
+
+func (a *App) onDeskCallback(t *turn, c callback) error {
+	if t.me == nil {
+		t.alert(t.t("NotAuthorized", nil))
+		return nil
+	}
+	switch c.verb {
+	case vCitDesks:
+		if !t.me.IsHead {
+			t.alert(t.t("NotAuthorized", nil))
+			return nil
+		}
+		text, kb, err := a.deskList(t)
+		if err != nil {
+			return err
+		}
+		t.editPressed(text, kb)
+		return nil
+	case vCitAddDesk:
+		if !t.me.IsHead {
+			t.alert(t.t("NotAuthorized", nil))
+			return nil
+		}
+		if err := t.setStep(stepDeskAdd, stepData{}); err != nil {
+			return err
+		}
+		t.ack("")
+		return t.reply(t.t("DeskAddAsk", nil), nil)
+	}
+	id, err := c.id(0)
+	if err != nil {
+		t.alert(t.t("ErrorStale", nil))
+		return nil
+	}
+	d, err := citizen.DeskByID(t.ctx, t.tx, id)
+	if errors.Is(err, citizen.ErrNotFound) {
+		t.alert(t.t("ErrorStale", nil))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if ok, err := citizen.CanManage(t.ctx, t.tx, t.me.ID, d.UnitID); err != nil || !ok {
+		if err == nil {
+			t.alert(t.t("NotAuthorized", nil))
+		}
+		return err
+	}
+	show := func(d citizen.Desk, prefix string) error {
+		text, kb, err := a.deskView(t, d)
+		if err != nil {
+			return err
+		}
+		if prefix != "" {
+			text = prefix + "\n\n" + text
+		}
+		t.editPressed(text, kb)
+		return nil
+	}
+	switch c.verb {
+	case vCitDesk:
+		return show(d, "")
+	case vCitDefault:
+		kb, err := memberButtons(t, d, 0)
+		if err != nil {
+			return err
+		}
+		t.editPressed(t.t("DeskChooseDefault", map[string]any{"Desk": d.Name}), kb)
+		return nil
+	case vCitDays:
+		var kb delivery.Keyboard
+		var row []delivery.Button
+		for dd, n := a.today(), 0; n < 6; dd = dd.AddDays(1) {
+			if !a.Cal.IsWorkingDay(dd) {
+				continue
+			}
+			row = append(row, delivery.Button{Text: day(dd), Data: cb(vCitDuty, d.ID, dayNum(dd))})
+			if len(row) == 3 {
+				kb, row = append(kb, row), nil
+			}
+			n++
+		}
+		if len(row) > 0 {
+			kb = append(kb, row)
+		}
+		kb = append(kb, []delivery.Button{{Text: t.t("BtnBack", nil), Data: cb(vCitDesk, d.ID)}})
+		t.editPressed(t.t("DeskChooseDay", map[string]any{"Desk": d.Name}), kb)
+		return nil
+	case vCitDuty:
+		dn, err := c.id(1)
+		if err != nil {
+			t.alert(t.t("ErrorStale", nil))
+			return nil
+		}
+		var on calendar.Date
+		if dn != 0 {
+			var ok bool
+			if on, ok = numDay(dn); !ok || on.Before(a.today()) {
+				t.alert(t.t("ErrorStale", nil))
+				return nil
+			}
+		}
+		if len(c.args) < 3 { // a day was chosen: now who
+			kb, err := memberButtons(t, d, dn)
+			if err != nil {
+				return err
+			}
+			t.editPressed(t.t("DeskChooseDuty", map[string]any{"Desk": d.Name, "Date": day(on)}), kb)
+			return nil
+		}
+		who, err := c.id(2)
+		if err != nil {
+			t.alert(t.t("ErrorStale", nil))
+			return nil
+		}
+		var official *int64
+		if who != 0 {
+			official = &who
+		}
+		if dn == 0 {
+			d, err = citizen.SetDefault(t.ctx, t.tx, d.ID, official, &t.me.ID)
+		} else {
+			err = citizen.SetDuty(t.ctx, t.tx, d.ID, on, official, &t.me.ID)
+		}
+		if errors.Is(err, citizen.ErrBadDesk) {
+			t.alert(t.t("ErrorStale", nil))
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		t.ack(t.t("SavedToast", nil))
+		return show(d, "")
+	case vCitRotate:
+		if confirm, _ := c.str(1); confirm != "y" {
+			t.editPressed(t.t("DeskRotateAsk", map[string]any{"Desk": d.Name}), delivery.Keyboard{
+				{{Text: t.t("BtnConfirm", nil), Data: cb(vCitRotate, d.ID, "y")}},
+				{{Text: t.t("BtnBack", nil), Data: cb(vCitDesk, d.ID)}},
+			})
+			return nil
+		}
+		if _, err := citizen.Rotate(t.ctx, t.tx, d.ID, &t.me.ID, a.Now()); err != nil {
+			return err
+		}
+		t.ack(t.t("DeskRotated", nil))
+		return show(d, t.t("DeskRotated", nil))
+	case vCitActive:
+		v, _ := c.str(1)
+		d, err = citizen.SetActive(t.ctx, t.tx, d.ID, v == "1", &t.me.ID)
+		if err != nil {
+			return err
+		}
+		t.ack(t.t("SavedToast", nil))
+		return show(d, "")
+	case vCitSign:
+		t.ack("")
+		return a.sendSign(t, d)
+	}
+	t.alert(t.t("ErrorStale", nil))
+	return nil
+}
+
+// signText is what a desk's printed sign says, in Vietnamese (the sign is
+// for citizens, whatever the head's language).
+func (a *App) signText(d citizen.Desk) citizen.SignText {
+	return citizen.SignText{Title: d.Name, Lines: []string{a.Cat.T("vi", "QRSignInstruction", nil), a.Cat.T("vi", "QRSignHint", nil)}, Footer: d.Code}
+}
+
+// sendSign sends the printable QR sign as a PNG document (a photo would be
+// recompressed). It changes nothing, so it is sent at once.
+func (a *App) sendSign(t *turn, d citizen.Desk) error {
+	code, err := citizen.ActiveCode(t.ctx, t.tx, d.ID, a.Now())
+	if err != nil {
+		return err
+	}
+	png, err := citizen.SignPNG(citizen.DeepLink(a.botName(t), code.Code), a.signText(d))
+	if err != nil {
+		return err
+	}
+	_, err = a.Bot.SendDocument(t.ctx, &bot.SendDocumentParams{ChatID: t.chatID,
+		Document: &models.InputFileUpload{Filename: d.Code + ".png", Data: bytes.NewReader(png)},
+		Caption:  t.t("DeskSignCaption", map[string]any{"Code": d.Code, "Desk": d.Name}), ParseMode: models.ParseModeHTML})
+	if err != nil {
+		a.Log.Warn("sending a desk sign failed", "desk_id", d.ID, "err", scrubToken(err))
+	}
+	return nil
+}
+
+// onDeskAddText: "code | name | employee code" from a head.
+func (a *App) onDeskAddText(t *turn, d stepData, text string) error {
+	bad := func(reason string) error {
+		return t.reply(t.t("DeskAddBad", map[string]any{"Reason": t.t("DeskErr_"+reason, nil)}), nil)
+	}
+	parts := strings.Split(text, "|")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
+		return bad("format")
+	}
+	in := citizen.DeskInput{Code: parts[0], Name: parts[1], UnitID: t.me.UnitID}
+	if len(parts) == 3 && parts[2] != "" {
+		o, err := roster.OfficialByCode(t.ctx, t.tx, parts[2])
+		if errors.Is(err, roster.ErrNotFound) || err == nil && !o.Active {
+			return bad("official")
+		}
+		if err != nil {
+			return err
+		}
+		in.UnitID, in.OfficialID = o.UnitID, &o.ID
+	}
+	if ok, err := citizen.CanManage(t.ctx, t.tx, t.me.ID, in.UnitID); err != nil || !ok {
+		if err == nil {
+			return bad("official")
+		}
+		return err
+	}
+	desk, err := citizen.CreateDesk(t.ctx, t.tx, in, &t.me.ID, a.Now())
+	switch {
+	case errors.Is(err, citizen.ErrCodeTaken):
+		return bad("taken")
+	case errors.Is(err, citizen.ErrBadDesk):
+		return bad("code")
+	case err != nil:
+		return err
+	}
+	if err := t.clearStep(); err != nil {
+		return err
+	}
+	view, kb, err := a.deskView(t, desk)
+	if err != nil {
+		return err
+	}
+	return t.reply(t.t("DeskCreated", map[string]any{"Code": desk.Code})+"\n\n"+view, kb)
+}
