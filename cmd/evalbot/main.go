@@ -25,6 +25,7 @@ commands:
   import    import units and officials from CSV/XLSX
   invites   print one-time invite links
   export    results of a month, quarter or year as XLSX/CSV
+  health    exit 0 when a running serve is ready (the container HEALTHCHECK)
   qr        print a QR sign (PNG) per one-stop-shop desk
   admin     grant or revoke an organization-department admin over a unit subtree
   absence   record leave, sickness or maternity (no prompts, no grade if mostly away)
@@ -52,6 +53,8 @@ func main() {
 		err = invitesCmd(ctx, os.Args[2:])
 	case "export":
 		err = exportCmd(ctx, os.Args[2:])
+	case "health":
+		err = healthCmd(ctx)
 	case "qr":
 		err = qrCmd(ctx, os.Args[2:])
 	case "admin":
