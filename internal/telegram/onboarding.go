@@ -3,6 +3,8 @@ package telegram
 import (
 	"errors"
 
+	"github.com/go-telegram/bot"
+
 	"github.com/go-telegram/bot/models"
 
 	"evalbot/internal/delivery"
@@ -15,9 +17,9 @@ func (a *App) onStartToken(t *turn, token string) error {
 	switch {
 	case err == nil:
 	case errors.Is(err, roster.ErrInviteExpired):
-		return t.reply(t.t("InviteExpired", nil), nil)
+		return t.replyStranger(t.t("InviteExpired", nil))
 	case errors.Is(err, roster.ErrAccountBound):
-		return t.reply(t.t("AccountBoundElsewhere", nil), nil)
+		return t.replyStranger(t.t("AccountBoundElsewhere", nil))
 	case errors.Is(err, roster.ErrInviteUnknown), errors.Is(err, roster.ErrInviteUsed), errors.Is(err, roster.ErrInactive):
 		if t.me != nil {
 			return a.onHelp(t, false)
@@ -45,29 +47,60 @@ func (a *App) welcome(t *turn, id int64) error {
 // refuseStranger: a polite refusal and the one thing they can do, share the
 // phone number the organization has on file. Nothing else is revealed.
 func (a *App) refuseStranger(t *turn) error {
-	return t.send(delivery.Message{ChatID: t.chatID, Text: t.t("StrangerRefused", nil), ContactButton: t.t("ShareContactButton", nil)})
+	return t.sendStranger(delivery.Message{ChatID: t.chatID, Text: t.t("StrangerRefused", nil), ContactButton: t.t("ShareContactButton", nil)})
+}
+
+// sendStranger answers someone not on the roster (a stranger, a citizen)
+// directly, not through the outbox: their Telegram id is personal data that
+// the database must not keep (DESIGN.md §6). The answer is a pure reply, so
+// sending it before the transaction commits changes nothing if it rolls back.
+// An official's message goes through the outbox as usual.
+func (t *turn) sendStranger(m delivery.Message) error {
+	if t.me != nil {
+		m.OfficialID = t.me.ID
+		return t.send(m)
+	}
+	var markup models.ReplyMarkup
+	switch {
+	case m.ContactButton != "":
+		markup = &models.ReplyKeyboardMarkup{Keyboard: [][]models.KeyboardButton{{{Text: m.ContactButton, RequestContact: true}}},
+			ResizeKeyboard: true, OneTimeKeyboard: true}
+	case m.RemoveKeyboard:
+		markup = &models.ReplyKeyboardRemove{RemoveKeyboard: true}
+	default:
+		markup = delivery.InlineMarkup(m.Keyboard)
+	}
+	if _, err := t.a().Bot.SendMessage(t.ctx, &bot.SendMessageParams{ChatID: m.ChatID, Text: m.Text, ParseMode: models.ParseModeHTML, ReplyMarkup: markup}); err != nil {
+		t.a().Log.Warn("reply to a stranger failed", "err", err)
+	}
+	return nil
+}
+
+// replyStranger is reply for a sender who may not be on the roster.
+func (t *turn) replyStranger(text string) error {
+	return t.sendStranger(delivery.Message{ChatID: t.chatID, Text: text})
 }
 
 // onContact binds by phone, only when the shared contact is the sender's own.
 func (a *App) onContact(t *turn, c *models.Contact) error {
 	if c.UserID != t.userID {
-		return t.reply(t.t("ContactNotOwn", nil), nil)
+		return t.replyStranger(t.t("ContactNotOwn", nil))
 	}
 	if t.me != nil {
 		return t.send(delivery.Message{ChatID: t.chatID, OfficialID: t.me.ID, RemoveKeyboard: true, Text: t.t("AlreadyLinked", nil)})
 	}
 	phone, err := roster.NormalizePhone(c.PhoneNumber)
 	if err != nil {
-		return t.send(delivery.Message{ChatID: t.chatID, RemoveKeyboard: true, Text: t.t("StrangerRefused", nil)})
+		return t.sendStranger(delivery.Message{ChatID: t.chatID, RemoveKeyboard: true, Text: t.t("StrangerRefused", nil)})
 	}
 	id, err := roster.BindByPhone(t.ctx, t.tx, phone, t.userID, t.chatID)
 	switch {
 	case err == nil:
 		return a.welcome(t, id)
 	case errors.Is(err, roster.ErrAccountBound), errors.Is(err, roster.ErrAlreadyBoundToOther):
-		return t.send(delivery.Message{ChatID: t.chatID, RemoveKeyboard: true, Text: t.t("AccountBoundElsewhere", nil)})
+		return t.sendStranger(delivery.Message{ChatID: t.chatID, RemoveKeyboard: true, Text: t.t("AccountBoundElsewhere", nil)})
 	case errors.Is(err, roster.ErrPhoneUnknown):
-		return t.send(delivery.Message{ChatID: t.chatID, RemoveKeyboard: true, Text: t.t("StrangerRefused", nil)})
+		return t.sendStranger(delivery.Message{ChatID: t.chatID, RemoveKeyboard: true, Text: t.t("StrangerRefused", nil)})
 	default:
 		return err
 	}

@@ -45,6 +45,13 @@ func TestStrangerAndContactBinding(t *testing.T) {
 		}
 	}
 
+	// Strangers' Telegram ids are personal data: nothing of theirs is kept.
+	var kept int
+	must(t, pool.QueryRow(context.Background(), `SELECT count(*) FROM outbox WHERE chat_id BETWEEN 500 AND 503`).Scan(&kept))
+	if kept != 0 {
+		t.Fatalf("%d outbox rows keep a stranger's chat id", kept)
+	}
+
 	u := h.Srv.NewUser(777, "An", "vi")
 	must(t, h.Wait(u.ShareContact("+84912000003", false)))
 	if !strings.Contains(u.Last().Text, "chính mình") {
