@@ -88,7 +88,11 @@ func runImport(ctx context.Context, w io.Writer, pool *pgxpool.Pool, unitsPath, 
 		}
 		return errFaultyRows
 	}
-	fmt.Fprintln(w, cat.Plain(lang, "ImportDone", 0, map[string]any{
+	done := "ImportDone"
+	if dry {
+		done = "ImportChecked"
+	}
+	fmt.Fprintln(w, cat.Plain(lang, done, 0, map[string]any{
 		"UnitsNew": rep.Units.Inserted, "UnitsChanged": rep.Units.Updated + rep.Units.Reactivated,
 		"New": rep.Officials.Inserted, "Changed": rep.Officials.Updated + rep.Officials.Reactivated,
 		"Left": rep.Officials.Deactivated, "Same": rep.Officials.Unchanged}))

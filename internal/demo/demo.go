@@ -13,11 +13,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"evalbot/internal/botapitest"
 	"evalbot/internal/calendar"
+	"evalbot/internal/citizen"
+	"evalbot/internal/evaluation"
 	"evalbot/internal/sim"
+	"evalbot/internal/store"
 )
 
 //go:embed roster/*.csv
@@ -50,6 +54,14 @@ func Run(ctx context.Context, pool *pgxpool.Pool, w io.Writer) error {
 	sort.Strings(codes)
 	rng := rand.New(rand.NewSource(2026))
 	d := &driver{h: h, people: people, codes: codes, rng: rng}
+	// The organization department's records: one official on sick leave for
+	// most of the month (not graded), one reprimanded (grade D).
+	if err := records(ctx, pool, people); err != nil {
+		return err
+	}
+	if err := importDesks(ctx, pool, h.Clock.Now()); err != nil {
+		return err
+	}
 
 	// Every working week of the month: Monday plans, the heads appraise, Friday reports.
 	for _, wk := range month.Weeks() {
@@ -62,6 +74,11 @@ func Run(ctx context.Context, pool *pgxpool.Pool, w io.Writer) error {
 		}
 		if err := d.plans(wk); err != nil {
 			return err
+		}
+		if wk.Monday().Day >= 16 && wk.Monday().Day < 23 {
+			if err := d.citizens(ctx, pool, at(wk.Monday().AddDays(2), 10)); err != nil {
+				return err
+			}
 		}
 		fri := wk.Monday().AddDays(4)
 		if err := h.At(at(fri, 16)); err != nil {
@@ -104,15 +121,118 @@ func Run(ctx context.Context, pool *pgxpool.Pool, w io.Writer) error {
 			return err
 		}
 	}
+	for _, c := range d.citizensSeen {
+		people[fmt.Sprint("citizen-", c.User.ID)] = c
+	}
 	printTranscript(w, h.Srv, people, groups)
 	return printGrades(ctx, w, pool, month)
 }
 
+// records: HB013 on sick leave 2–20 November (fewer than half the working
+// days: not graded), HB018 reprimanded in November (grade D).
+func records(ctx context.Context, pool *pgxpool.Pool, people map[string]*sim.Person) error {
+	first, _ := calendar.ParseDate("2026-11-02")
+	last, _ := calendar.ParseDate("2026-11-20")
+	if err := evaluation.RecordAbsence(ctx, pool, people["HB013"].ID, first, last, "sick", nil); err != nil {
+		return err
+	}
+	return evaluation.RecordDiscipline(ctx, pool, people["HB018"].ID, calendar.Month{Year: 2026, Month: time.November},
+		"reprimand", "Quyết định số 15/QĐ-UBND ngày 12/11/2026", nil)
+}
+
+// importDesks loads the one-stop shop's counters (desks.csv).
+func importDesks(ctx context.Context, pool *pgxpool.Pool, now time.Time) error {
+	raw, _ := rosterFS.ReadFile("roster/desks.csv")
+	rows, errs, err := citizen.ReadDesks(strings.NewReader(string(raw)), "desks.csv")
+	if err != nil || len(errs) > 0 {
+		return fmt.Errorf("desks: %v %v", err, errs)
+	}
+	return store.InTx(ctx, pool, func(tx pgx.Tx) error {
+		rep, err := citizen.ImportDesks(ctx, tx, "desks.csv", rows, now)
+		if err == nil && len(rep.Errors) > 0 {
+			err = fmt.Errorf("desks: %v", rep.Errors)
+		}
+		return err
+	})
+}
+
+// citizens: people served at the one-stop shop scan the desk's QR code and
+// rate; two are not satisfied: the centre's head confirms one complaint
+// (a point off that official's month) and dismisses the other with a reason.
+func (d *driver) citizens(ctx context.Context, pool *pgxpool.Pool, when time.Time) error {
+	d.h.Clock.Set(when)
+	visits := []struct {
+		desk, level, comment string
+	}{
+		{"HCC-Q1", "😀 Rất hài lòng", ""},
+		{"HCC-Q1", "🙂 Hài lòng", "Cán bộ hướng dẫn tận tình."},
+		{"HCC-Q1", "🙁 Không hài lòng", "Chờ hơn một giờ mà không được hướng dẫn."},
+		{"HCC-Q2", "😀 Rất hài lòng", ""},
+		{"HCC-Q2", "😐 Bình thường", ""},
+		{"HCC-Q3", "🙁 Không hài lòng", "Thái độ chưa niềm nở."},
+		{"HCC-Q4", "🙂 Hài lòng", ""},
+	}
+	for i, v := range visits {
+		desk, err := citizen.DeskByCode(ctx, pool, v.desk)
+		if err != nil {
+			return err
+		}
+		code, err := citizen.ActiveCode(ctx, pool, desk.ID, when)
+		if err != nil {
+			return err
+		}
+		u := d.h.Srv.NewUser(int64(900000+i), "Công dân", "vi")
+		p := &sim.Person{Code: "citizen", Name: fmt.Sprintf("Người dân %d", i+1), User: u}
+		d.citizensSeen = append(d.citizensSeen, p)
+		id, err := u.OpenLink(citizen.DeepLink(d.h.Srv.BotUsername(), code.Code))
+		if err != nil {
+			return err
+		}
+		if err := d.h.Wait(id); err != nil {
+			return err
+		}
+		if err := d.h.Tap(p, v.level); err != nil {
+			return err
+		}
+		if v.comment == "" {
+			if err := d.h.Tap(p, "Bỏ qua"); err != nil {
+				return err
+			}
+		} else if err := d.h.Say(p, v.comment); err != nil {
+			return err
+		}
+	}
+	head := d.people["HB020"]
+	if m, ok := newestWith(head.User.Messages(), "Chờ hơn một giờ"); ok {
+		if err := d.h.TapOn(head, m, "✅ Xác nhận"); err != nil {
+			return err
+		}
+	}
+	if m, ok := newestWith(head.User.Messages(), "Thái độ chưa niềm nở"); ok {
+		if err := d.h.TapOn(head, m, "✖️ Bác bỏ"); err != nil {
+			return err
+		}
+		return d.h.Say(head, "Đã xác minh qua camera: cán bộ hướng dẫn đúng quy trình, người dân phản ánh chưa chính xác.")
+	}
+	return nil
+}
+
+// newestWith is the newest message whose text contains s.
+func newestWith(ms []sim.Message, s string) (sim.Message, bool) {
+	for i := len(ms) - 1; i >= 0; i-- {
+		if strings.Contains(ms[i].Text, s) {
+			return ms[i], true
+		}
+	}
+	return sim.Message{}, false
+}
+
 type driver struct {
-	h      *sim.Harness
-	people map[string]*sim.Person
-	codes  []string
-	rng    *rand.Rand
+	citizensSeen []*sim.Person
+	h            *sim.Harness
+	people       map[string]*sim.Person
+	codes        []string
+	rng          *rand.Rand
 }
 
 var taskNames = []string{
@@ -402,7 +522,10 @@ func printTranscript(w io.Writer, srv *botapitest.Server, people map[string]*sim
 			fmt.Fprintf(w, "[%s] %s → bấm «%s»\n", when, who, e.Text)
 		case "text", "start", "contact":
 			if e.Kind == "start" {
-				text = "/start <mã mời>"
+				text = "/start <mã mời>" // the invite token is a secret
+				if strings.HasPrefix(e.Text, "/start d") {
+					text = "quét mã QR của quầy"
+				}
 			}
 			fmt.Fprintf(w, "[%s] %s → %s\n", when, who, text)
 		case "answer":
