@@ -47,7 +47,14 @@ func main() {
 	// A closed pipe (demo | head) turns writes into errors instead of killing
 	// the process, so the demo still stops its throwaway cluster.
 	signal.Ignore(syscall.SIGPIPE)
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	// Structured logs carry ids, never names, texts or tokens; JSON unless
+	// EVALBOT_LOG_FORMAT=text (for a terminal).
+	var handler slog.Handler = slog.NewJSONHandler(os.Stderr, nil)
+	if os.Getenv("EVALBOT_LOG_FORMAT") == "text" {
+		handler = slog.NewTextHandler(os.Stderr, nil)
+	}
+	log := slog.New(handler)
+	slog.SetDefault(log)
 	var err error
 	switch os.Args[1] {
 	case "serve":
@@ -60,6 +67,8 @@ func main() {
 		err = invitesCmd(ctx, os.Args[2:])
 	case "export":
 		err = exportCmd(ctx, os.Args[2:])
+	case "bench":
+		err = benchCmd(ctx, os.Args[2:])
 	case "health":
 		err = healthCmd(ctx)
 	case "qr":

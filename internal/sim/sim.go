@@ -15,12 +15,12 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"evalbot/internal/botapitest"
 	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
+	"evalbot/internal/inbound"
 	"evalbot/internal/locale"
 	"evalbot/internal/schedule"
 	"evalbot/internal/telegram"
@@ -48,10 +48,12 @@ type Harness struct {
 	Pool   *pgxpool.Pool
 	Clock  *Clock
 
-	cancel context.CancelFunc
-	mu     sync.Mutex
-	done   map[int64]bool
-	wake   chan struct{}
+	cancel  context.CancelFunc
+	disp    *inbound.Dispatcher
+	polling sync.WaitGroup
+	mu      sync.Mutex
+	done    map[int64]bool
+	wake    chan struct{}
 }
 
 // New starts the fake server and the bot on pool (migrated), at time start.
@@ -69,25 +71,34 @@ func New(pool *pgxpool.Pool, start time.Time, log io.Writer) (*Harness, error) {
 	app := &telegram.App{Pool: pool, Cat: cat, Cal: calendar.Default(), Now: clock.Now, Log: logger, BotUsername: srv.BotUsername(),
 		Done: h.markDone}
 	b, err := bot.New(srv.Token(), bot.WithServerURL(srv.URL()), bot.WithSkipGetMe(),
-		bot.WithDefaultHandler(func(ctx context.Context, _ *bot.Bot, u *models.Update) { app.HandleUpdate(ctx, u) }),
 		bot.WithHTTPClient(2*time.Second, &http.Client{Timeout: 10 * time.Second}))
 	if err != nil {
 		srv.Close()
 		return nil, err
 	}
 	app.Bot = b
+	app.BeforeRoute = inbound.Reachability(cat)
 	h.App, h.Bot = app, b
-	h.Sender = delivery.NewSender(pool, b, delivery.Limits{PerSecond: 100000, PerChatSecond: 100000, PerChatBurst: 1000}, logger)
+	h.Sender = delivery.NewSender(pool, b, delivery.Limits{PerSecond: 100000, PerChatSecond: 100000, PerChatBurst: 1000,
+		GroupPerMinute: 6000000, GroupBurst: 1000}, logger)
+	h.Sender.Cat = cat
 	h.Sched = &schedule.Scheduler{Pool: pool, Cal: app.Cal, Prompter: app, Times: schedule.DefaultTimes, Log: logger}
 	ctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
-	go b.Start(ctx)
+	// Updates come the way `evalbot serve` gets them in development: long
+	// polling with a persisted offset, stored, then per-chat queues.
+	h.disp = inbound.NewDispatcher(pool, app.HandleUpdate, logger, inbound.Options{Workers: 4, Timeout: 10 * time.Second})
+	poller := &inbound.Poller{Pool: pool, D: h.disp, APIURL: srv.URL(), Token: srv.Token(), Timeout: 10 * time.Second, Log: logger}
+	h.polling.Add(1)
+	go func() { defer h.polling.Done(); poller.Run(ctx) }()
 	return h, nil
 }
 
 // Close stops the bot and the fake server.
 func (h *Harness) Close() {
 	h.cancel()
+	h.polling.Wait()
+	h.disp.Stop(5 * time.Second)
 	h.Srv.Close()
 }
 

@@ -38,6 +38,9 @@ type App struct {
 	Kick func()
 	// Done, when set, is called after each update is fully handled (tests, the demo).
 	Done func(updateID int64)
+	// BeforeRoute, when set, runs in each new update's transaction before the
+	// handlers (inbound.Reachability: a /start makes a person reachable again).
+	BeforeRoute func(ctx context.Context, tx pgx.Tx, upd *models.Update) error
 
 	fwMu sync.Mutex
 	fws  map[string]*grading.Framework
@@ -136,6 +139,11 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update) {
 	if upd.CallbackQuery != nil {
 		t.cq = upd.CallbackQuery
 	}
+	// Answers and edits go out after the commit even when ctx (the update's
+	// timeout) ran out meanwhile: a spinning button is worse than a late answer.
+	after := func() (context.Context, context.CancelFunc) {
+		return context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	}
 	defer func() {
 		if a.Done != nil {
 			a.Done(upd.ID)
@@ -145,7 +153,9 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update) {
 		if p := recover(); p != nil {
 			a.Log.Error("panic handling update", "update_id", upd.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			if t.cq != nil {
-				a.answerQuery(ctx, t.cq.ID, &answer{text: a.Cat.T(t.lang, "ErrorGeneric", nil), alert: true})
+				actx, cancel := after()
+				a.answerQuery(actx, t.cq.ID, &answer{text: a.Cat.T(t.lang, "ErrorGeneric", nil), alert: true})
+				cancel()
 			}
 		}
 	}()
@@ -161,26 +171,38 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update) {
 			dup = true
 			return nil
 		}
+		// The stored copy (internal/inbound) goes with the same commit: it
+		// holds personal data and is not needed once handled.
+		if _, err := tx.Exec(ctx, `DELETE FROM inbound_updates WHERE update_id = $1`, upd.ID); err != nil {
+			return err
+		}
+		if a.BeforeRoute != nil {
+			if err := a.BeforeRoute(ctx, tx, upd); err != nil {
+				return err
+			}
+		}
 		return a.route(t)
 	})
 	if dup {
 		a.Log.Info("repeated update ignored", "update_id", upd.ID)
 		return
 	}
+	actx, cancel := after()
+	defer cancel()
 	if err != nil {
 		a.Log.Error("update failed", "update_id", upd.ID, "err", err)
 		if t.cq != nil {
-			a.answerQuery(ctx, t.cq.ID, &answer{text: a.Cat.T(t.lang, "ErrorGeneric", nil), alert: true})
+			a.answerQuery(actx, t.cq.ID, &answer{text: a.Cat.T(t.lang, "ErrorGeneric", nil), alert: true})
 		} else if t.chatID != 0 {
-			a.sendNow(ctx, t.chatID, a.Cat.T(t.lang, "ErrorGeneric", nil))
+			a.sendNow(actx, t.chatID, a.Cat.T(t.lang, "ErrorGeneric", nil))
 		}
 		return
 	}
 	if t.edit != nil {
-		a.editNow(ctx, t.edit)
+		a.editNow(actx, t.edit)
 	}
 	if t.cq != nil {
-		a.answerQuery(ctx, t.cq.ID, t.answer)
+		a.answerQuery(actx, t.cq.ID, t.answer)
 	}
 	if t.enqueued && a.Kick != nil {
 		a.Kick()

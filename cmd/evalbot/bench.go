@@ -1,0 +1,742 @@
+package main
+
+// evalbot bench: the delivery benchmarks of docs/decisions/0001-delivery-outbox.md.
+//
+//	evalbot bench fanout  --n 900 --rate 30       month-end prompts through the fake API with its limits on
+//	evalbot bench updates --rate 1000 --duration 10s   button presses through the webhook
+//	evalbot bench idle    --n 100000              RSS of an idle `serve` with that roster
+//
+// Each runs on DATABASE_URL when set (a new, empty database), otherwise on a
+// throwaway PostgreSQL cluster removed at exit.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime/debug"
+	"runtime/pprof"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"evalbot/internal/botapitest"
+	"evalbot/internal/calendar"
+	"evalbot/internal/delivery"
+	"evalbot/internal/inbound"
+	"evalbot/internal/locale"
+	"evalbot/internal/pgcluster"
+	"evalbot/internal/roster"
+	"evalbot/internal/schedule"
+	"evalbot/internal/store"
+	"evalbot/internal/telegram"
+)
+
+const benchUsage = `usage: evalbot bench <fanout|updates|idle> [flags]`
+
+func benchCmd(ctx context.Context, args []string) error {
+	if len(args) < 1 {
+		return errors.New(benchUsage)
+	}
+	// The fake Bot API runs in this process and allocates much per request;
+	// a larger GC target keeps the collector from taking the CPU the bot needs.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	switch args[0] {
+	case "fanout":
+		return benchFanout(ctx, args[1:])
+	case "updates":
+		return benchUpdates(ctx, args[1:])
+	case "idle":
+		return benchIdle(ctx, args[1:])
+	}
+	return errors.New(benchUsage)
+}
+
+// benchDB opens DATABASE_URL, or a throwaway cluster; stop releases it.
+func benchDB(ctx context.Context, maxConns int32) (pool *pgxpool.Pool, url string, stop func(), err error) {
+	url = os.Getenv("DATABASE_URL")
+	var cluster *pgcluster.Cluster
+	if url == "" {
+		if cluster, err = pgcluster.Start(ctx); err != nil {
+			return nil, "", nil, err
+		}
+		url = cluster.URL("postgres")
+	}
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		cluster.Stop()
+		return nil, "", nil, err
+	}
+	cfg.MaxConns = maxConns
+	// A fresh database has no statistics: a statement prepared while a table
+	// is empty keeps a sequential-scan plan as the table grows inside the
+	// campaign's one transaction (quadratic at 100,000 officials). Real
+	// databases have statistics from earlier months; the benchmark re-plans.
+	cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	pool, err = pgxpool.NewWithConfig(ctx, cfg)
+	if err == nil {
+		err = store.Migrate(ctx, pool)
+	}
+	if err != nil {
+		cluster.Stop()
+		return nil, "", nil, err
+	}
+	return pool, url, func() { pool.Close(); cluster.Stop() }, nil
+}
+
+// seedRoster makes n officials in units of 50 (the first of each unit its
+// head) under one root unit whose head is the top; every official is bound to
+// Telegram user/chat 1,000,000 + k and has started the bot on srv (if given).
+func seedRoster(ctx context.Context, pool *pgxpool.Pool, srv *botapitest.Server, n int) error {
+	units := (n + 49) / 50
+	_, err := pool.Exec(ctx, `
+		WITH root AS (INSERT INTO units (code, name) VALUES ('ROOT', 'UBND (bench)') RETURNING id),
+		top AS (INSERT INTO officials (employee_code, full_name, unit_id, category, is_head, telegram_user_id, chat_id)
+		        SELECT 'E0', 'Nguyễn Văn Chủ', id, 'can_bo', true, 1000000, 1000000 FROM root)
+		INSERT INTO units (code, name, parent_id) SELECT 'U' || g, 'Phòng ' || g, root.id FROM root, generate_series(1, $1) g`, units)
+	if err != nil {
+		return err
+	}
+	_, err = pool.Exec(ctx, `
+		INSERT INTO officials (employee_code, full_name, unit_id, category, is_head, telegram_user_id, chat_id)
+		SELECT 'E' || g, 'Cán bộ Số ' || g, u.id, 'cong_chuc', (g - 1) % 50 = 0, 1000000 + g, 1000000 + g
+		FROM generate_series(1, $1) g JOIN units u ON u.code = 'U' || ((g - 1) / 50 + 1)`, n)
+	if err != nil || srv == nil {
+		return err
+	}
+	for k := 0; k <= n; k++ {
+		srv.NewUser(int64(1000000+k), "CB"+strconv.Itoa(k), "vi").Start("")
+	}
+	return nil
+}
+
+// monthEnd is the self-assessment moment of a month: its last working day, 09:05.
+func monthEnd(cal *calendar.Calendar, m calendar.Month) time.Time {
+	return cal.LastWorkingDay(m).Time(9, 5)
+}
+
+// onlySelfAssessment marks the other campaigns due at t as fired, so that
+// RunDue at t sends the month-end prompt alone.
+func onlySelfAssessment(ctx context.Context, pool *pgxpool.Pool, t time.Time) error {
+	day := calendar.DateOf(t)
+	m := day.YearMonth()
+	_, err := pool.Exec(ctx, `INSERT INTO campaign_runs (campaign, period) VALUES
+		('week_plan', $1), ('week_report', $1), ('month_plan', $2), ('self_remind', $3), ('publish', $3), ('review_chase', $4)
+		ON CONFLICT DO NOTHING`, calendar.WeekOf(day).String(), m.String(), m.Prev().String(), day.String())
+	return err
+}
+
+func apiClient(conns int) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = conns
+	return &http.Client{Timeout: 30 * time.Second, Transport: tr}
+}
+
+func benchBot(srv *botapitest.Server, conns int) (*bot.Bot, error) {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = conns
+	return bot.New(srv.Token(), bot.WithServerURL(srv.URL()), bot.WithSkipGetMe(),
+		bot.WithHTTPClient(time.Minute, &http.Client{Timeout: 30 * time.Second, Transport: tr}))
+}
+
+func benchFanout(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("bench fanout", flag.ExitOnError)
+	n := fs.Int("n", 900, "officials prompted")
+	rate := fs.Float64("rate", 30, "global limit, messages/s (the fake API enforces it, and 1/s per chat, 20/min per group)")
+	workers := fs.Int("workers", 16, "sender requests in flight")
+	senders := fs.Int("senders", 1, "senders (replicas) sharing the database")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the sending phase to this file")
+	batched := fs.Bool("batched", false, "enqueue the prompts in transactions of 500 officials instead of the campaign's one transaction "+
+		"(the campaign's single transaction takes many minutes at 100,000)")
+	analyze := fs.Bool("analyze", true, "ANALYZE the outbox after the campaign, as autovacuum soon would")
+	gotg := fs.Bool("go-telegram", false, "send through go-telegram/bot's client instead of delivery.API")
+	_ = fs.Parse(args)
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+
+	pool, _, stop, err := benchDB(ctx, 40)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	srv := botapitest.New(botapitest.WithLimits(*rate, 1, 20))
+	defer srv.Close()
+	fmt.Printf("fan-out: %d officials, limit %.0f msg/s (fake API limits on: global %.0f/s, 1/s per chat, 20/min per group)\n", *n, *rate, *rate)
+	t0 := time.Now()
+	if err := seedRoster(ctx, pool, srv, *n); err != nil {
+		return err
+	}
+	fmt.Printf("  roster seeded in %s\n", time.Since(t0).Round(time.Millisecond))
+
+	b, err := benchBot(srv, *workers*(*senders)+8)
+	if err != nil {
+		return err
+	}
+	cat, err := locale.Load()
+	if err != nil {
+		return err
+	}
+	cal := calendar.Default()
+	at := monthEnd(cal, calendar.Month{Year: 2026, Month: 11})
+	app := &telegram.App{Pool: pool, Bot: b, Cat: cat, Cal: cal, Now: func() time.Time { return at }, Log: log}
+	if err := onlySelfAssessment(ctx, pool, at); err != nil {
+		return err
+	}
+	sched := &schedule.Scheduler{Pool: pool, Cal: cal, Prompter: app, Times: schedule.DefaultTimes, Log: log}
+	t0 = time.Now()
+	how := "the campaign (schedule.RunDue), one transaction"
+	if *batched {
+		how = "PromptSelfAssessment per official, transactions of 500"
+		if err := enqueueBatched(ctx, pool, app, calendar.Month{Year: 2026, Month: 11}); err != nil {
+			return err
+		}
+	} else if err := sched.RunDue(ctx, at); err != nil {
+		return err
+	}
+	var queued int
+	_ = pool.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE state = 'pending'`).Scan(&queued)
+	fmt.Printf("  month-end prompt (self-assessment, %s): %d messages enqueued by %s in %s\n", at.Format("2006-01-02 15:04"), queued, how, time.Since(t0).Round(time.Millisecond))
+
+	if *analyze {
+		// What autovacuum does after a table grew by more than 10 %: the
+		// claim query is planned with statistics of the 100,000 new rows.
+		if _, err := pool.Exec(ctx, `ANALYZE outbox; ANALYZE chat_pace`); err != nil {
+			return err
+		}
+	}
+	limits := delivery.Limits{PerSecond: *rate, PerChatSecond: 1, PerChatBurst: 3, GroupPerMinute: 20, GroupBurst: 1}
+	var ss []*delivery.Sender
+	sctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	for range *senders {
+		s := delivery.NewSender(pool, b, limits, log)
+		s.Workers, s.Cat = *workers, cat
+		if !*gotg {
+			s.API = &delivery.API{URL: srv.URL(), Token: srv.Token(), Client: apiClient(*workers + 8)}
+		}
+		ss = append(ss, s)
+		wg.Add(1)
+		go func() { defer wg.Done(); s.Run(sctx, 200*time.Millisecond) }()
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			cancel()
+			return err
+		}
+		_ = pprof.StartCPUProfile(f)
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
+	t0 = time.Now()
+	lastReport := t0
+	for {
+		var open int
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE state IN ('pending', 'claimed', 'sending')`).Scan(&open); err != nil {
+			cancel()
+			return err
+		}
+		if open == 0 || ctx.Err() != nil {
+			break
+		}
+		if time.Since(lastReport) > 10*time.Second {
+			ok, _ := srv.Sent()
+			fmt.Printf("  … %d sent, %d to go (%.0f s)\n", ok, open, time.Since(t0).Seconds())
+			lastReport = time.Now()
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	cancel()
+	wg.Wait()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+
+	perChat := map[int64]int{}
+	var first, last time.Time
+	for _, e := range srv.Transcript() {
+		if e.Kind != "send" || e.Err != "" {
+			continue
+		}
+		perChat[e.ChatID]++
+		if first.IsZero() || e.Time.Before(first) {
+			first = e.Time
+		}
+		if e.Time.After(last) {
+			last = e.Time
+		}
+	}
+	rows, err := pool.Query(ctx, `SELECT chat_id FROM officials o WHERE EXISTS (SELECT 1 FROM outbox x WHERE x.chat_id = o.chat_id)`)
+	if err != nil {
+		return err
+	}
+	var expected []int64
+	for rows.Next() {
+		var c int64
+		_ = rows.Scan(&c)
+		expected = append(expected, c)
+	}
+	rows.Close()
+	dups, losses, total := 0, 0, 0
+	for _, c := range expected {
+		switch k := perChat[c]; {
+		case k == 0:
+			losses++
+		case k > 1:
+			dups += k - 1
+		}
+		total += perChat[c]
+	}
+	ok, rejected := srv.Sent()
+	span := last.Sub(first).Seconds()
+	achieved := float64(total-1) / span
+	var states string
+	_ = pool.QueryRow(ctx, `SELECT string_agg(state || '=' || n, ', ' ORDER BY state) FROM (SELECT state, count(*) n FROM outbox GROUP BY state) s`).Scan(&states)
+	var wasted int64
+	for _, s := range ss {
+		wasted += s.WastedSlots()
+	}
+	fmt.Printf("  sent %d messages in %.2f s (first to last accepted send)\n", ok, span)
+	fmt.Printf("  achieved %.1f msg/s; ratio to the limit %.3f\n", achieved, achieved/(*rate))
+	fmt.Printf("  duplicates %d, losses %d (of %d officials prompted); 429 from the fake API %d; max in any 1 s window %d\n",
+		dups, losses, len(expected), rejected, maxPerWindow(srv, time.Second))
+	client := "delivery.API (JSON)"
+	if *gotg {
+		client = "go-telegram/bot"
+	}
+	fmt.Printf("  outbox: %s; unused global slots %d; senders %d × %d requests in flight, client %s\n", states, wasted, *senders, *workers, client)
+	if dups > 0 || losses > 0 {
+		return fmt.Errorf("fan-out lost %d and duplicated %d", losses, dups)
+	}
+	return nil
+}
+
+// enqueueBatched renders and enqueues the month-end prompt of every official
+// who has a head, as the campaign does, but 500 officials per transaction.
+func enqueueBatched(ctx context.Context, pool *pgxpool.Pool, app *telegram.App, m calendar.Month) error {
+	rows, err := pool.Query(ctx, `SELECT id FROM officials WHERE active AND chat_id IS NOT NULL AND reachable ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return err
+	}
+	for len(ids) > 0 {
+		batch := ids[:min(500, len(ids))]
+		ids = ids[len(batch):]
+		err := store.InTx(ctx, pool, func(tx pgx.Tx) error {
+			for _, id := range batch {
+				o, err := roster.OfficialByID(ctx, tx, id)
+				if err != nil {
+					return err
+				}
+				if _, ok, err := roster.HeadOf(ctx, tx, id); err != nil || !ok {
+					if err != nil {
+						return err
+					}
+					continue
+				}
+				if err := app.PromptSelfAssessment(ctx, tx, o, m); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func maxPerWindow(srv *botapitest.Server, w time.Duration) int {
+	var ts []time.Time
+	for _, e := range srv.Transcript() {
+		if e.Kind == "send" && e.Err == "" {
+			ts = append(ts, e.Time)
+		}
+	}
+	sort.Slice(ts, func(i, j int) bool { return ts[i].Before(ts[j]) })
+	best, j := 0, 0
+	for i := range ts {
+		for ts[i].Sub(ts[j]) >= w {
+			j++
+		}
+		best = max(best, i-j+1)
+	}
+	return best
+}
+
+// benchUpdates presses self-assessment buttons through the webhook: each
+// press is an update POSTed with the secret token, stored, handled in its own
+// transaction (the assessment updated, the card re-rendered and edited, the
+// query answered) and deleted.
+func benchUpdates(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("bench updates", flag.ExitOnError)
+	n := fs.Int("n", 2000, "officials pressing buttons")
+	rate := fs.Float64("rate", 1000, "presses/s offered (open loop)")
+	dur := fs.Duration("duration", 10*time.Second, "how long to press")
+	queues := fs.Int("queues", 16, "per-chat update queues")
+	pgb := fs.Bool("pgbench", true, "also run pgbench on the same cluster")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the pressing phase to this file")
+	press := fs.String("press", "criterion", "criterion: a self-assessment score button (the assessment is updated and the card edited); "+
+		"label: the criterion's label button (only answered: measures the webhook and update plumbing)")
+	_ = fs.Parse(args)
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+
+	pool, dbURL, stop, err := benchDB(ctx, 48)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	srv := botapitest.New()
+	defer srv.Close()
+	if err := seedRoster(ctx, pool, srv, *n); err != nil {
+		return err
+	}
+	b, err := benchBot(srv, 64)
+	if err != nil {
+		return err
+	}
+	cat, err := locale.Load()
+	if err != nil {
+		return err
+	}
+	cal := calendar.Default()
+	at := monthEnd(cal, calendar.Month{Year: 2026, Month: 11})
+	app := &telegram.App{Pool: pool, Bot: b, Cat: cat, Cal: cal, Now: func() time.Time { return at }, Log: log,
+		BeforeRoute: inbound.Reachability(cat)}
+	if err := onlySelfAssessment(ctx, pool, at); err != nil {
+		return err
+	}
+	sched := &schedule.Scheduler{Pool: pool, Cal: cal, Prompter: app, Times: schedule.DefaultTimes, Log: log}
+	if err := sched.RunDue(ctx, at); err != nil {
+		return err
+	}
+	sender := delivery.NewSender(pool, b, delivery.Limits{PerSecond: 100000, PerChatSecond: 1000, PerChatBurst: 100, GroupPerMinute: 6000, GroupBurst: 100}, log)
+	sender.Workers = 16
+	sctx, scancel := context.WithCancel(ctx)
+	sdone := make(chan struct{})
+	go func() { defer close(sdone); sender.Run(sctx, 50*time.Millisecond) }()
+	for {
+		var open int
+		_ = pool.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE state IN ('pending', 'claimed', 'sending')`).Scan(&open)
+		if open == 0 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// The cards and their criterion buttons.
+	type card struct {
+		user *botapitest.User
+		msg  botapitest.Message
+	}
+	var cards []card
+	for k := 1; k <= *n; k++ {
+		u := srv.NewUser(int64(1000000+k), "", "vi")
+		for _, m := range u.Messages() {
+			if len(m.Keyboard) > 0 {
+				cards = append(cards, card{u, m})
+			}
+		}
+	}
+	if len(cards) == 0 {
+		scancel()
+		return errors.New("no self-assessment cards were sent")
+	}
+
+	// The webhook, as `serve --webhook` mounts it.
+	var handled sync.Map // update id → chan struct{}
+	app.Done = func(id int64) {
+		if ch, ok := handled.Load(id); ok {
+			close(ch.(chan struct{}))
+		}
+	}
+	var hmu sync.Mutex
+	var handling []time.Duration
+	timed := func(ctx context.Context, u *models.Update) {
+		t0 := time.Now()
+		app.HandleUpdate(ctx, u)
+		hmu.Lock()
+		handling = append(handling, time.Since(t0))
+		hmu.Unlock()
+	}
+	disp := inbound.NewDispatcher(pool, timed, log, inbound.Options{Workers: *queues, Timeout: 10 * time.Second, QueueLen: 4096})
+	secret := inbound.DeriveSecret(srv.Token())
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		scancel()
+		return err
+	}
+	hs := &http.Server{Handler: &inbound.Webhook{Pool: pool, D: disp, Secret: secret, Log: log}}
+	go func() { _ = hs.Serve(ln) }()
+	hookURL := "http://" + ln.Addr().String() + "/telegram"
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 256
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+
+	// A forged call first: 401, nothing stored.
+	if resp, err := client.Post(hookURL, "application/json", strings.NewReader(`{"update_id":1}`)); err == nil {
+		fmt.Printf("forged webhook call (no secret): HTTP %d\n", resp.StatusCode)
+		resp.Body.Close()
+	}
+
+	fmt.Printf("updates: %d officials press self-assessment buttons (%s) through the webhook, %.0f presses/s offered for %s, %d per-chat queues\n",
+		len(cards), *press, *rate, *dur, *queues)
+	var mu sync.Mutex
+	var ack, e2e []time.Duration
+	var failed, sentN atomic.Int64
+	var wg sync.WaitGroup
+	interval := time.Duration(float64(time.Second) / *rate)
+	var tupBefore, xactBefore, scanBefore int64
+	_ = pool.QueryRow(ctx, `SELECT tup_returned, xact_commit FROM pg_stat_database WHERE datname = current_database()`).Scan(&tupBefore, &xactBefore)
+	_ = pool.QueryRow(ctx, `SELECT coalesce(sum(seq_tup_read), 0) FROM pg_stat_user_tables`).Scan(&scanBefore)
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			scancel()
+			return err
+		}
+		_ = pprof.StartCPUProfile(f)
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
+	start := time.Now()
+	busy := make([]atomic.Bool, len(cards))
+	for i := 0; time.Since(start) < *dur; i++ {
+		next := start.Add(time.Duration(i) * interval)
+		if d := time.Until(next); d > 0 {
+			time.Sleep(d)
+		}
+		k := rand.IntN(len(cards))
+		if !busy[k].CompareAndSwap(false, true) {
+			continue // one press at a time per person, as on a phone
+		}
+		wg.Add(1)
+		sentN.Add(1)
+		go func(k int) {
+			defer wg.Done()
+			defer busy[k].Store(false)
+			c := cards[k]
+			m, ok := srv.Message(c.msg.ChatID, c.msg.ID)
+			if !ok || len(m.Keyboard) == 0 {
+				failed.Add(1)
+				return
+			}
+			row := m.Keyboard[rand.IntN(min(4, len(m.Keyboard)))]
+			if len(row) < 2 {
+				failed.Add(1)
+				return
+			}
+			btn := row[1+rand.IntN(len(row)-1)]
+			if *press == "label" {
+				btn = row[0]
+			}
+			id := c.user.PressData(m, btn.Data)
+			raw, _ := srv.Update(id)
+			done := make(chan struct{})
+			handled.Store(id, done)
+			t0 := time.Now()
+			req, _ := http.NewRequest(http.MethodPost, hookURL, bytes.NewReader(raw))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set(inbound.SecretHeader, secret)
+			resp, err := client.Do(req)
+			if err != nil || resp.StatusCode != http.StatusOK {
+				failed.Add(1)
+				if resp != nil {
+					resp.Body.Close()
+				}
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			t1 := time.Now()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				failed.Add(1)
+				return
+			}
+			t2 := time.Now()
+			mu.Lock()
+			ack = append(ack, t1.Sub(t0))
+			e2e = append(e2e, t2.Sub(t0))
+			mu.Unlock()
+		}(k)
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	_ = hs.Close()
+	disp.Stop(5 * time.Second)
+	scancel()
+	<-sdone
+
+	var unanswered, leftover int
+	unanswered = srv.UnansweredCount()
+	_ = pool.QueryRow(ctx, `SELECT count(*) FROM inbound_updates`).Scan(&leftover)
+	fmt.Printf("  %d presses handled in %.2f s: %.0f presses/s; %d failed; %d callback queries unanswered; %d updates left stored\n",
+		len(e2e), elapsed.Seconds(), float64(len(e2e))/elapsed.Seconds(), failed.Load(), unanswered, leftover)
+	fmt.Printf("  webhook reply (stored, 200): p50 %s  p99 %s\n", pct(ack, 50), pct(ack, 99))
+	fmt.Printf("  press handled (POST → transaction committed, card edited, query answered): p50 %s  p99 %s  max %s\n",
+		pct(e2e, 50), pct(e2e, 99), pct(e2e, 100))
+	time.Sleep(600 * time.Millisecond) // statistics are reported every 500 ms
+	var tupAfter, xactAfter, scanAfter int64
+	_ = pool.QueryRow(ctx, `SELECT tup_returned, xact_commit FROM pg_stat_database WHERE datname = current_database()`).Scan(&tupAfter, &xactAfter)
+	_ = pool.QueryRow(ctx, `SELECT coalesce(sum(seq_tup_read), 0) FROM pg_stat_user_tables`).Scan(&scanAfter)
+	if k := int64(len(e2e)); k > 0 {
+		fmt.Printf("  database per press: %.1f commits, %d rows scanned (%d by sequential scans)\n",
+			float64(xactAfter-xactBefore)/float64(k), (tupAfter-tupBefore)/k, (scanAfter-scanBefore)/k)
+		rows, err := pool.Query(ctx, `SELECT relname, seq_scan, seq_tup_read FROM pg_stat_user_tables WHERE seq_tup_read > 0 ORDER BY seq_tup_read DESC LIMIT 5`)
+		if err == nil {
+			for rows.Next() {
+				var name string
+				var scans, read int64
+				_ = rows.Scan(&name, &scans, &read)
+				fmt.Printf("    sequential scans of %s: %d, %d rows in all\n", name, scans, read)
+			}
+			rows.Close()
+		}
+	}
+	fmt.Printf("  handler alone (one transaction, edit, answer): p50 %s  p99 %s\n", pct(handling, 50), pct(handling, 99))
+	if *pgb {
+		if tps, err := runPgbench(ctx, dbURL); err != nil {
+			fmt.Printf("  pgbench: %v\n", err)
+		} else {
+			fmt.Printf("  pgbench on the same cluster (TPC-B-like, scale 10, 8 clients, 10 s): %s TPS\n", tps)
+		}
+	}
+	return nil
+}
+
+func pct(ds []time.Duration, p int) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	i := min(len(s)-1, len(s)*p/100)
+	return s[i].Round(10 * time.Microsecond)
+}
+
+// runPgbench runs pgbench (from the PostgreSQL binaries) on a new database of
+// the same server.
+func runPgbench(ctx context.Context, dbURL string) (string, error) {
+	bin, err := exec.LookPath("pgbench")
+	if err != nil {
+		dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pgbench")
+		if len(dirs) == 0 {
+			return "", errors.New("pgbench not found")
+		}
+		sort.Strings(dirs)
+		bin = dirs[len(dirs)-1]
+	}
+	admin, err := pgxpool.New(ctx, dbURL)
+	if err != nil {
+		return "", err
+	}
+	_, _ = admin.Exec(ctx, `DROP DATABASE IF EXISTS evalbot_pgbench`)
+	_, err = admin.Exec(ctx, `CREATE DATABASE evalbot_pgbench`)
+	admin.Close()
+	if err != nil {
+		return "", err
+	}
+	u := regexp.MustCompile(`/[^/?]*(\?|$)`).ReplaceAllString(dbURL, "/evalbot_pgbench$1")
+	if out, err := exec.CommandContext(ctx, bin, "-i", "-q", "-s", "10", u).CombinedOutput(); err != nil {
+		return "", fmt.Errorf("pgbench -i: %v: %s", err, out)
+	}
+	out, err := exec.CommandContext(ctx, bin, "-c", "8", "-j", "2", "-T", "10", "-M", "prepared", u).CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("pgbench: %v: %s", err, out)
+	}
+	m := regexp.MustCompile(`tps = ([0-9.]+)`).FindSubmatch(out)
+	if m == nil {
+		return "", fmt.Errorf("pgbench: no tps in %s", out)
+	}
+	return string(m[1]), nil
+}
+
+// benchIdle starts `evalbot serve` (this binary) on a seeded roster and the
+// fake API, lets it settle, and reads its resident memory.
+func benchIdle(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("bench idle", flag.ExitOnError)
+	n := fs.Int("n", 100000, "officials on the roster")
+	settle := fs.Duration("settle", 15*time.Second, "how long serve runs before its memory is read")
+	_ = fs.Parse(args)
+	pool, dbURL, stop, err := benchDB(ctx, 8)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	srv := botapitest.New()
+	defer srv.Close()
+	if err := seedRoster(ctx, pool, nil, *n); err != nil {
+		return err
+	}
+	// Idle: nothing is due (the month's campaigns have run).
+	at := time.Date(2026, 11, 15, 10, 0, 0, 0, calendar.Location) // a Sunday
+	if err := onlySelfAssessment(ctx, pool, at); err != nil {
+		return err
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO campaign_runs (campaign, period) VALUES ('self_assess', '2026-11') ON CONFLICT DO NOTHING`); err != nil {
+		return err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, exe, "serve", "--clock-start", at.Format(time.RFC3339))
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "TELEGRAM_BOT_TOKEN="+srv.Token(), "TELEGRAM_API_URL="+srv.URL(), "EVALBOT_OPS_ADDR=127.0.0.1:0")
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		<-exited
+	}()
+	select {
+	case err := <-exited:
+		exited <- err
+		return fmt.Errorf("serve exited: %v\n%s", err, logs.String())
+	case <-time.After(*settle):
+	}
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
+	if err != nil {
+		return err
+	}
+	var rss, hwm string
+	for _, line := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			rss = strings.TrimSpace(v)
+		}
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			hwm = strings.TrimSpace(v)
+		}
+	}
+	var officials int
+	_ = pool.QueryRow(ctx, `SELECT count(*) FROM officials`).Scan(&officials)
+	fmt.Printf("idle serve, %d officials on the roster, after %s: RSS %s (peak %s)\n", officials, *settle, rss, hwm)
+	return nil
+}

@@ -1,0 +1,303 @@
+// Package inbound receives Telegram updates — by webhook in production, by
+// long polling in development — and hands them to the bot so that none is
+// lost and none is handled twice:
+//
+//   - every update is stored in inbound_updates, keyed by update_id, before
+//     Telegram is told it arrived (the webhook's 200, the next getUpdates
+//     offset, which is persisted in bot_state), and deleted once handled;
+//   - stored updates run through per-chat queues (the chat id hashed to a
+//     worker), so one chat's updates are handled in order, each with a
+//     timeout and panic recovery; a repeated update_id is a no-op
+//     (processed_updates, in the handler's transaction);
+//   - updates stored but not handled (a crash) are handled at the next start,
+//     or by any replica's sweep.
+//
+// go-telegram/bot's own poller and webhook handler do none of this (DESIGN.md
+// §9; docs/decisions/0002-inbound-updates.md).
+package inbound
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"hash/maphash"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Handler handles one update (telegram.App.HandleUpdate).
+type Handler func(ctx context.Context, upd *models.Update)
+
+// Dispatcher runs stored updates through per-chat queues.
+type Dispatcher struct {
+	pool    *pgxpool.Pool
+	handle  Handler
+	log     *slog.Logger
+	timeout time.Duration
+
+	seed   maphash.Seed
+	queues []chan *models.Update
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	stopped bool
+	active  map[int64]bool // update ids queued or running here
+	handled []int64        // handled, not yet deleted from inbound_updates
+
+	stopForget chan struct{}
+	forgotten  chan struct{}
+}
+
+// Options tune a Dispatcher.
+type Options struct {
+	Workers  int           // per-chat queues (default 16)
+	Timeout  time.Duration // per update (default 30s)
+	QueueLen int           // updates waiting per queue (default 256)
+}
+
+// NewDispatcher starts the workers. Stop them with Stop.
+func NewDispatcher(pool *pgxpool.Pool, h Handler, log *slog.Logger, o Options) *Dispatcher {
+	if o.Workers <= 0 {
+		o.Workers = 16
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 30 * time.Second
+	}
+	if o.QueueLen <= 0 {
+		o.QueueLen = 256
+	}
+	d := &Dispatcher{pool: pool, handle: h, log: log, timeout: o.Timeout, seed: maphash.MakeSeed(), active: map[int64]bool{},
+		stopForget: make(chan struct{}), forgotten: make(chan struct{})}
+	go d.forgetLoop()
+	for range o.Workers {
+		q := make(chan *models.Update, o.QueueLen)
+		d.queues = append(d.queues, q)
+		d.wg.Add(1)
+		go d.work(q)
+	}
+	return d
+}
+
+// ChatOf is the chat whose order an update belongs to (the user for updates
+// without a chat; 0 when neither).
+func ChatOf(u *models.Update) int64 {
+	switch {
+	case u.Message != nil:
+		return u.Message.Chat.ID
+	case u.EditedMessage != nil:
+		return u.EditedMessage.Chat.ID
+	case u.CallbackQuery != nil:
+		if m := u.CallbackQuery.Message.Message; m != nil {
+			return m.Chat.ID
+		}
+		if m := u.CallbackQuery.Message.InaccessibleMessage; m != nil {
+			return m.Chat.ID
+		}
+		return u.CallbackQuery.From.ID
+	case u.MyChatMember != nil:
+		return u.MyChatMember.Chat.ID
+	case u.ChatMember != nil:
+		return u.ChatMember.Chat.ID
+	}
+	return 0
+}
+
+// Store writes the update to inbound_updates unless it is stored already or
+// was handled before; true when it was written (and must be submitted).
+func Store(ctx context.Context, pool *pgxpool.Pool, u *models.Update, raw []byte) (bool, error) {
+	tag, err := pool.Exec(ctx, `INSERT INTO inbound_updates (update_id, chat_id, payload)
+		SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM processed_updates WHERE update_id = $1)
+		ON CONFLICT (update_id) DO NOTHING`, u.ID, ChatOf(u), raw)
+	if err != nil {
+		return false, err
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// Submit queues a stored update on its chat's worker. When that queue is
+// full or the dispatcher stopped, the update stays stored for the sweep.
+func (d *Dispatcher) Submit(u *models.Update) bool {
+	var h maphash.Hash
+	h.SetSeed(d.seed)
+	var b [8]byte
+	c := ChatOf(u)
+	for i := range b {
+		b[i] = byte(c >> (8 * i))
+	}
+	_, _ = h.Write(b[:])
+	q := d.queues[h.Sum64()%uint64(len(d.queues))]
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.stopped || d.active[u.ID] {
+		return false
+	}
+	select {
+	case q <- u:
+		d.active[u.ID] = true
+		return true
+	default:
+		d.log.Warn("inbound: queue full; the update waits for the sweep", "update_id", u.ID)
+		return false
+	}
+}
+
+func (d *Dispatcher) work(q chan *models.Update) {
+	defer d.wg.Done()
+	for u := range q {
+		d.run(u)
+	}
+}
+
+// run handles one update with a timeout and panic recovery, then deletes it
+// from inbound_updates. The handler's own transaction marks it processed.
+func (d *Dispatcher) run(u *models.Update) {
+	defer func() {
+		d.mu.Lock()
+		delete(d.active, u.ID)
+		d.mu.Unlock()
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), d.timeout)
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				d.log.Error("inbound: panic handling update", "update_id", u.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			}
+		}()
+		d.handle(ctx, u)
+	}()
+	cancel()
+	d.mu.Lock()
+	d.handled = append(d.handled, u.ID)
+	d.mu.Unlock()
+}
+
+// forget deletes handled updates from inbound_updates, in batches (one
+// statement for all handled since the last call). A crash before it only
+// means that the next start runs them again, and processed_updates makes that
+// a no-op.
+func (d *Dispatcher) forget(ctx context.Context) error {
+	d.mu.Lock()
+	ids := d.handled
+	d.handled = nil
+	d.mu.Unlock()
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := d.pool.Exec(ctx, `DELETE FROM inbound_updates WHERE update_id = ANY($1)`, ids)
+	if err != nil {
+		d.mu.Lock()
+		d.handled = append(d.handled, ids...)
+		d.mu.Unlock()
+	}
+	return err
+}
+
+func (d *Dispatcher) forgetLoop() {
+	defer close(d.forgotten)
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			if err := d.forget(ctx); err != nil {
+				d.log.Warn("inbound: delete handled updates", "err", err)
+			}
+			cancel()
+		case <-d.stopForget:
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			if err := d.forget(ctx); err != nil {
+				d.log.Warn("inbound: delete handled updates", "err", err)
+			}
+			cancel()
+			return
+		}
+	}
+}
+
+// Recover submits the stored updates older than age (0: all), oldest first:
+// at start, the ones a crash left; in the sweep, the ones another replica left.
+func (d *Dispatcher) Recover(ctx context.Context, age time.Duration) (int, error) {
+	rows, err := d.pool.Query(ctx, `SELECT payload FROM inbound_updates
+		WHERE received_at <= now() - make_interval(secs => $1::float8) ORDER BY update_id LIMIT 10000`, age.Seconds())
+	if err != nil {
+		return 0, err
+	}
+	var us []*models.Update
+	for rows.Next() {
+		var raw []byte
+		if err := rows.Scan(&raw); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		u := &models.Update{}
+		if err := json.Unmarshal(raw, u); err != nil {
+			d.log.Error("inbound: unreadable stored update", "err", err)
+			continue
+		}
+		us = append(us, u)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, u := range us {
+		if d.Submit(u) {
+			n++
+		}
+	}
+	if n > 0 {
+		d.log.Info("inbound: resumed stored updates", "count", n)
+	}
+	return n, nil
+}
+
+// Sweep runs Recover every interval for updates stored longer than age ago,
+// until ctx ends.
+func (d *Dispatcher) Sweep(ctx context.Context, interval, age time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := d.Recover(ctx, age); err != nil && ctx.Err() == nil {
+				d.log.Warn("inbound: sweep", "err", err)
+			}
+		}
+	}
+}
+
+// Stop takes no more updates and waits for the queued and running ones to
+// finish, at most grace; what is left stays stored for the next start. It
+// reports whether everything finished.
+func (d *Dispatcher) Stop(grace time.Duration) bool {
+	d.mu.Lock()
+	if d.stopped {
+		d.mu.Unlock()
+		return true
+	}
+	d.stopped = true
+	for _, q := range d.queues {
+		close(q)
+	}
+	d.mu.Unlock()
+	done := make(chan struct{})
+	go func() { d.wg.Wait(); close(done) }()
+	ok := true
+	select {
+	case <-done:
+	case <-time.After(grace):
+		ok = false
+	}
+	close(d.stopForget)
+	<-d.forgotten
+	return ok
+}

@@ -1,0 +1,75 @@
+package inbound
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/go-telegram/bot/models"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// SecretHeader is where Telegram puts the webhook's secret_token.
+const SecretHeader = "X-Telegram-Bot-Api-Secret-Token"
+
+// maxUpdate bounds a webhook body (an update is a few kilobytes).
+const maxUpdate = 1 << 20
+
+// Webhook is the http.Handler Telegram posts updates to. A request without
+// the secret token, or with a wrong one, gets 401 and touches nothing. An
+// update is stored before the 200 reply, then handled from the store: a crash
+// after the reply loses nothing, and a repeat (Telegram retries until it gets
+// a 200) is ignored.
+type Webhook struct {
+	Pool   *pgxpool.Pool
+	D      *Dispatcher
+	Secret string
+	Log    *slog.Logger
+}
+
+// DeriveSecret makes a webhook secret from the bot token, so that every
+// replica agrees on it without more configuration: hex SHA-256 of a label and
+// the token (Telegram allows 1-256 characters of A-Za-z0-9_-).
+func DeriveSecret(token string) string {
+	h := sha256.Sum256([]byte("evalbot-webhook-secret:" + token))
+	return hex.EncodeToString(h[:])
+}
+
+func (wh *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	got := r.Header.Get(SecretHeader)
+	if wh.Secret == "" || subtle.ConstantTimeCompare([]byte(got), []byte(wh.Secret)) != 1 {
+		wh.Log.Warn("webhook: wrong or missing secret token", "remote", r.RemoteAddr)
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxUpdate+1))
+	if err != nil || len(body) > maxUpdate {
+		http.Error(w, "bad request", http.StatusBadRequest)
+		return
+	}
+	u := &models.Update{}
+	if err := json.Unmarshal(body, u); err != nil || u.ID <= 0 {
+		http.Error(w, "bad request", http.StatusBadRequest)
+		return
+	}
+	stored, err := Store(r.Context(), wh.Pool, u, body)
+	if err != nil {
+		// Not stored: Telegram retries on anything but 2xx.
+		wh.Log.Error("webhook: store update", "update_id", u.ID, "err", err)
+		http.Error(w, "try again", http.StatusServiceUnavailable)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	if stored {
+		wh.D.Submit(u)
+	}
+}
