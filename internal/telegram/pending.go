@@ -113,18 +113,8 @@ func (a *App) onOpenReview(t *turn, c callback) error {
 	if err != nil {
 		return staleOr(t, evaluation.ErrStale)
 	}
-	as, err := evaluation.LoadAssessment(t.ctx, t.tx, id)
-	if err != nil {
-		return staleOr(t, err)
-	}
-	if ok, err := t.canReview(as.OfficialID); err != nil || !ok {
-		if err == nil {
-			t.alert(t.t("NotAuthorized", nil))
-		}
-		return err
-	}
-	o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID)
-	if err != nil {
+	as, o, ok, err := a.reviewable(t, id)
+	if !ok || err != nil {
 		return err
 	}
 	text, kb, err := a.reviewCard(t, as, o)

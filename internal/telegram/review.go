@@ -152,18 +152,8 @@ func (a *App) onReview(t *turn, c callback) error {
 	if err != nil {
 		return staleOr(t, evaluation.ErrStale)
 	}
-	as, err := evaluation.LoadAssessment(t.ctx, t.tx, id)
-	if err != nil {
-		return staleOr(t, err)
-	}
-	if ok, err := t.canReview(as.OfficialID); err != nil || !ok {
-		if err == nil {
-			t.alert(t.t("NotAuthorized", nil))
-		}
-		return err
-	}
-	o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID)
-	if err != nil {
+	as, o, ok, err := a.reviewable(t, id)
+	if !ok || err != nil {
 		return err
 	}
 	if as.Status != evaluation.AssessSubmitted {
@@ -614,4 +604,22 @@ func (a *App) onManualTaskScore(t *turn, d stepData, text string) error {
 	}
 	t.edit = &edit{chatID: d.ChatID, messageID: d.MessageID, text: view, kb: kb}
 	return t.reply(t.t("SavedToast", nil), nil)
+}
+
+// reviewable loads assessment id and its official for a reviewer's button,
+// checking from the database that the sender may review it. ok is false when
+// the press was answered already (stale or not allowed).
+func (a *App) reviewable(t *turn, id int64) (evaluation.Assessment, roster.Official, bool, error) {
+	as, err := evaluation.LoadAssessment(t.ctx, t.tx, id)
+	if err != nil {
+		return as, roster.Official{}, false, staleOr(t, err)
+	}
+	if ok, err := t.canReview(as.OfficialID); err != nil || !ok {
+		if err == nil {
+			t.alert(t.t("NotAuthorized", nil))
+		}
+		return as, roster.Official{}, false, err
+	}
+	o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID)
+	return as, o, err == nil, err
 }
