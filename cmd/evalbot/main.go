@@ -33,6 +33,7 @@ commands:
   absence   record leave, sickness or maternity (no prompts, no grade if mostly away)
   discipline
             record a disciplinary measure of a month (grade D)
+  bench     delivery benchmarks (fanout, updates, idle)
   devdb     start a throwaway PostgreSQL and print its DATABASE_URL (until Ctrl-C)
   demo      run one whole month on a fake Telegram and print it
 `
