@@ -16,6 +16,7 @@ import (
 // fired for its period yet. It is what each cron wake-up, and the start-up
 // catch-up, calls; the demo calls it with a simulated clock.
 func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
+	ctx = context.WithValue(ctx, nowKey{}, now) // campaign_runs.fired_at is the scheduler's clock
 	local := now.In(calendar.Location)
 	today := calendar.DateOf(now)
 	hour := local.Hour()
@@ -54,8 +55,14 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 		}
 	}
 	prev := month.Prev()
+	// Down over the last working day: the prompt is caught up early next month, once.
+	if cal.WorkingDaysBetween(cal.LastWorkingDay(prev), today) <= catchUpDays {
+		if err := s.once(ctx, "self_assess", prev.String(), s.selfAssess(prev)); err != nil {
+			return err
+		}
+	}
 	remindDay := cal.AddWorkingDays(cal.LastWorkingDay(prev), s.Times.RemindAfterDays)
-	if today == remindDay && hour >= s.Times.RemindHour && s.fired(ctx, "self_assess", prev.String()) {
+	if today == remindDay && hour >= s.Times.RemindHour && s.firedBefore(ctx, "self_assess", prev.String(), today.Time(0, 0)) {
 		if err := s.once(ctx, "self_remind", prev.String(), s.selfRemind(prev)); err != nil {
 			return err
 		}
@@ -77,6 +84,8 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	return nil
 }
 
+type nowKey struct{}
+
 // catchUpDays is how many working days into its period a missed plan prompt
 // is still worth sending.
 const catchUpDays = 3
@@ -84,9 +93,13 @@ const catchUpDays = 3
 // once runs fn in one transaction with the campaign_runs row that marks the
 // period done; a second call for the same period does nothing.
 func (s *Scheduler) once(ctx context.Context, campaign, period string, fn func(ctx context.Context, tx pgx.Tx) (int, error)) error {
+	now, _ := ctx.Value(nowKey{}).(time.Time)
+	if now.IsZero() {
+		now = time.Now()
+	}
 	sent := 0
 	err := store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `INSERT INTO campaign_runs (campaign, period) VALUES ($1, $2) ON CONFLICT DO NOTHING`, campaign, period)
+		tag, err := tx.Exec(ctx, `INSERT INTO campaign_runs (campaign, period, fired_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, campaign, period, now)
 		if err != nil || tag.RowsAffected() == 0 {
 			return err
 		}
@@ -102,10 +115,12 @@ func (s *Scheduler) once(ctx context.Context, campaign, period string, fn func(c
 	return err
 }
 
-// fired reports whether campaign ran for period (a reminder follows only a prompt).
-func (s *Scheduler) fired(ctx context.Context, campaign, period string) bool {
+// firedBefore reports whether campaign ran for period before t: a reminder
+// follows only a prompt, and not one caught up the same day.
+func (s *Scheduler) firedBefore(ctx context.Context, campaign, period string, t time.Time) bool {
 	var ok bool
-	err := s.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM campaign_runs WHERE campaign = $1 AND period = $2)`, campaign, period).Scan(&ok)
+	err := s.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM campaign_runs WHERE campaign = $1 AND period = $2 AND fired_at < $3)`,
+		campaign, period, t).Scan(&ok)
 	return err == nil && ok
 }
 

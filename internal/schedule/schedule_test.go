@@ -133,7 +133,8 @@ func TestCampaignsFireOncePerPeriod(t *testing.T) {
 	if err := b.RunDue(ctx, at(30, 10)); err != nil {
 		t.Fatal(err)
 	}
-	if rec.calls["assess"] != 2 {
+	// 2 for October (caught up on 2 Nov: down over its last working day), 2 for November.
+	if rec.calls["assess"] != 4 {
 		t.Fatalf("self-assessment prompts: %v", rec.calls)
 	}
 	// 1 Dec 08:00: reminders to both, the head told once about A.
@@ -142,6 +143,13 @@ func TestCampaignsFireOncePerPeriod(t *testing.T) {
 	}
 	if rec.calls["remind"] != 2 || rec.calls["missing"] != 2 {
 		t.Fatalf("reminders: %v", rec.calls)
+	}
+	// Down over October's last working day (Fri 30 Oct): caught up on 2 Nov, once.
+	rec.calls["assess"] = 0
+	// (the run above on 2 Nov already caught up October: check the record)
+	var oct int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM campaign_runs WHERE campaign = 'self_assess' AND period = '2026-10'`).Scan(&oct); err != nil || oct != 1 {
+		t.Fatalf("October's self-assessment caught up %d times (%v)", oct, err)
 	}
 	// 7 Dec 08:00: publication of November, once.
 	for i := 0; i < 2; i++ {
