@@ -55,8 +55,11 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 		}
 	}
 	prev := month.Prev()
-	// Down over the last working day: the prompt is caught up early next month, once.
-	if cal.WorkingDaysBetween(cal.LastWorkingDay(prev), today) <= catchUpDays {
+	// Down over the last working day: the prompt is caught up early next month,
+	// once — only when the bot was running before that day (a new install
+	// does not prompt for a month it never saw).
+	if cal.WorkingDaysBetween(cal.LastWorkingDay(prev), today) <= catchUpDays &&
+		s.ranBefore(ctx, cal.LastWorkingDay(prev).Time(0, 0)) {
 		if err := s.once(ctx, "self_assess", prev.String(), s.selfAssess(prev)); err != nil {
 			return err
 		}
@@ -113,6 +116,13 @@ func (s *Scheduler) once(ctx context.Context, campaign, period string, fn func(c
 		}
 	}
 	return err
+}
+
+// ranBefore reports whether any campaign ran before t.
+func (s *Scheduler) ranBefore(ctx context.Context, t time.Time) bool {
+	var ok bool
+	err := s.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM campaign_runs WHERE fired_at < $1)`, t).Scan(&ok)
+	return err == nil && ok
 }
 
 // firedBefore reports whether campaign ran for period before t: a reminder

@@ -133,8 +133,8 @@ func TestCampaignsFireOncePerPeriod(t *testing.T) {
 	if err := b.RunDue(ctx, at(30, 10)); err != nil {
 		t.Fatal(err)
 	}
-	// 2 for October (caught up on 2 Nov: down over its last working day), 2 for November.
-	if rec.calls["assess"] != 4 {
+	// November's two; none for October: the bot did not run before it.
+	if rec.calls["assess"] != 2 {
 		t.Fatalf("self-assessment prompts: %v", rec.calls)
 	}
 	// 1 Dec 08:00: reminders to both, the head told once about A.
@@ -144,13 +144,6 @@ func TestCampaignsFireOncePerPeriod(t *testing.T) {
 	if rec.calls["remind"] != 2 || rec.calls["missing"] != 2 {
 		t.Fatalf("reminders: %v", rec.calls)
 	}
-	// Down over October's last working day (Fri 30 Oct): caught up on 2 Nov, once.
-	rec.calls["assess"] = 0
-	// (the run above on 2 Nov already caught up October: check the record)
-	var oct int
-	if err := pool.QueryRow(ctx, `SELECT count(*) FROM campaign_runs WHERE campaign = 'self_assess' AND period = '2026-10'`).Scan(&oct); err != nil || oct != 1 {
-		t.Fatalf("October's self-assessment caught up %d times (%v)", oct, err)
-	}
 	// 7 Dec 08:00: publication of November, once.
 	for i := 0; i < 2; i++ {
 		if err := a.RunDue(ctx, time.Date(2026, 12, 7, 8+i, 0, 0, 0, calendar.Location)); err != nil {
@@ -159,5 +152,38 @@ func TestCampaignsFireOncePerPeriod(t *testing.T) {
 	}
 	if rec.calls["publish"] != 1 {
 		t.Fatalf("publication: %v", rec.calls)
+	}
+}
+
+// Down over the last working day: the self-assessment prompt is caught up on
+// the next working days, once.
+func TestSelfAssessmentCaughtUpAfterDowntime(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	units := "code,name,parent_code,exceptional\nR,Phường,,\nU,Phòng,R,\n"
+	offs := "employee_code,full_name,unit_code,category,position,is_head,phone,language\n" +
+		"S,Sếp,R,Cán bộ,Chủ tịch,true,,vi\nH,Trưởng,U,Công chức,Trưởng phòng,true,,vi\nA,An,U,Công chức,Chuyên viên,,,vi\n"
+	us, _, _ := roster.ReadUnits(strings.NewReader(units), "u.csv")
+	os_, _, _ := roster.ReadOfficials(strings.NewReader(offs), "o.csv")
+	if _, err := roster.Import(ctx, pool, us, os_, roster.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE officials SET chat_id = id + 1000, telegram_user_id = id + 1000`); err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{calls: map[string]int{}}
+	s := &schedule.Scheduler{Pool: pool, Cal: calendar.Default(), Prompter: rec, Times: schedule.DefaultTimes,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if err := s.RunDue(ctx, time.Date(2026, 11, 23, 8, 0, 0, 0, calendar.Location)); err != nil {
+		t.Fatal(err)
+	}
+	// Down from 24 November to 1 December 10:00: Monday 30 November was missed.
+	for i := 0; i < 2; i++ {
+		if err := s.RunDue(ctx, time.Date(2026, 12, 1, 10+i, 0, 0, 0, calendar.Location)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if rec.calls["assess"] != 2 {
+		t.Fatalf("caught-up prompts: %v", rec.calls)
 	}
 }
