@@ -177,12 +177,16 @@ func Subordinates(ctx context.Context, db store.DB, headID int64) ([]Official, e
 			SELECT u.id, b.depth + 1 FROM below b JOIN units u ON u.parent_id = b.unit_id
 			 WHERE b.depth < 1000 AND NOT EXISTS (
 				SELECT 1 FROM officials x WHERE x.unit_id = b.unit_id AND x.is_head AND x.active)
+		), ids AS (
+			-- Two indexed lookups rather than one OR, which scanned every official.
+			SELECT o.id FROM officials o JOIN h ON o.unit_id = h.unit_id WHERE o.active AND o.id <> $1
+			UNION ALL
+			SELECT o.id FROM officials o JOIN below b ON b.unit_id = o.unit_id
+			 WHERE o.active AND o.id <> $1 AND (o.is_head OR NOT EXISTS (
+				SELECT 1 FROM officials x WHERE x.unit_id = o.unit_id AND x.is_head AND x.active))
 		)
 		SELECT `+officialCols+`
 		  FROM officials o JOIN units u ON u.id = o.unit_id
-		 WHERE o.active AND o.id <> $1 AND (
-			o.unit_id = (SELECT unit_id FROM h)
-			OR o.unit_id IN (SELECT unit_id FROM below) AND (o.is_head OR NOT EXISTS (
-				SELECT 1 FROM officials x WHERE x.unit_id = o.unit_id AND x.is_head AND x.active)))
+		 WHERE o.id IN (SELECT id FROM ids)
 		 ORDER BY u.code, o.full_name, o.employee_code`, headID)
 }
