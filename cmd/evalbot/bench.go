@@ -41,6 +41,7 @@ import (
 
 	"evalbot/internal/botapitest"
 	"evalbot/internal/calendar"
+	"evalbot/internal/citizen"
 	"evalbot/internal/delivery"
 	"evalbot/internal/inbound"
 	"evalbot/internal/locale"
@@ -481,14 +482,19 @@ func benchUpdates(ctx context.Context, args []string) error {
 		handling = append(handling, time.Since(t0))
 		hmu.Unlock()
 	}
-	disp := inbound.NewDispatcher(pool, timed, log, inbound.Options{Workers: *queues, Timeout: 10 * time.Second, QueueLen: 4096})
+	box, err := inbound.NewBox(citizen.Secret())
+	if err != nil {
+		scancel()
+		return err
+	}
+	disp := inbound.NewDispatcher(pool, timed, log, inbound.Options{Workers: *queues, Timeout: 10 * time.Second, QueueLen: 4096, Box: box})
 	secret := inbound.DeriveSecret(srv.Token())
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		scancel()
 		return err
 	}
-	hs := &http.Server{Handler: &inbound.Webhook{Pool: pool, D: disp, Secret: secret, Log: log}}
+	hs := &http.Server{Handler: &inbound.Webhook{D: disp, Secret: secret, Log: log}}
 	go func() { _ = hs.Serve(ln) }()
 	hookURL := "http://" + ln.Addr().String() + "/telegram"
 	tr := http.DefaultTransport.(*http.Transport).Clone()

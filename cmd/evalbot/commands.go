@@ -117,6 +117,10 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	} else if dev {
 		log.Warn("EVALBOT_CITIZEN_KEY is not set: citizens' ids are hashed with the development key")
 	}
+	box, err := inbound.NewBox(citizen.Secret())
+	if err != nil {
+		return err
+	}
 	cat, err := locale.Load()
 	if err != nil {
 		return err
@@ -158,7 +162,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		return err
 	}
 
-	disp := inbound.NewDispatcher(pool, metrics.Timed(app.HandleUpdate), log, inbound.Options{Workers: *queues, Timeout: *updateTimeout})
+	disp := inbound.NewDispatcher(pool, metrics.Timed(app.HandleUpdate), log, inbound.Options{Workers: *queues, Timeout: *updateTimeout, Box: box})
 	if _, err := disp.Recover(ctx, 0); err != nil {
 		return err
 	}
@@ -193,7 +197,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		if path == "" {
 			path = "/"
 		}
-		mux.Handle("POST "+path, &inbound.Webhook{Pool: pool, D: disp, Secret: secret, Log: log})
+		mux.Handle("POST "+path, &inbound.Webhook{D: disp, Secret: secret, Log: log})
 		mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 		srv = &http.Server{Addr: *listen, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 		ln, err := net.Listen("tcp", *listen)

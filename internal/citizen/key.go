@@ -61,6 +61,10 @@ func currentKey() []byte {
 	return []byte(DevelopmentKey)
 }
 
+// Secret is the configured key (KeyEnv, or the development key), from which
+// other keys are derived: inbound.NewBox seals stored updates with one.
+func Secret() []byte { return append([]byte(nil), currentKey()...) }
+
 // Hash is how a citizen is known: HMAC-SHA256 of their Telegram user id
 // under the configured key (32 bytes). The id cannot be recovered from it
 // without the key.

@@ -2,7 +2,8 @@
 // long polling in development — and hands them to the bot so that none is
 // lost and none is handled twice:
 //
-//   - every update is stored in inbound_updates, keyed by update_id, before
+//   - every update is stored in inbound_updates, keyed by update_id and
+//     sealed (box.go: a citizen's id is never in the database in clear), before
 //     Telegram is told it arrived (the webhook's 200, the next getUpdates
 //     offset, which is persisted in bot_state), and deleted once handled;
 //   - stored updates run through per-chat queues (the chat id hashed to a
@@ -36,6 +37,7 @@ type Handler func(ctx context.Context, upd *models.Update)
 // Dispatcher runs stored updates through per-chat queues.
 type Dispatcher struct {
 	pool    *pgxpool.Pool
+	box     *Box
 	handle  Handler
 	log     *slog.Logger
 	timeout time.Duration
@@ -55,6 +57,7 @@ type Dispatcher struct {
 
 // Options tune a Dispatcher.
 type Options struct {
+	Box      *Box          // seals stored updates (required)
 	Workers  int           // per-chat queues (default 16)
 	Timeout  time.Duration // per update (default 30s)
 	QueueLen int           // updates waiting per queue (default 256)
@@ -71,7 +74,10 @@ func NewDispatcher(pool *pgxpool.Pool, h Handler, log *slog.Logger, o Options) *
 	if o.QueueLen <= 0 {
 		o.QueueLen = 256
 	}
-	d := &Dispatcher{pool: pool, handle: h, log: log, timeout: o.Timeout, seed: maphash.MakeSeed(), active: map[int64]bool{},
+	if o.Box == nil {
+		panic("inbound: NewDispatcher without a Box")
+	}
+	d := &Dispatcher{pool: pool, box: o.Box, handle: h, log: log, timeout: o.Timeout, seed: maphash.MakeSeed(), active: map[int64]bool{},
 		stopForget: make(chan struct{}), forgotten: make(chan struct{})}
 	go d.forgetLoop()
 	for range o.Workers {
@@ -107,12 +113,17 @@ func ChatOf(u *models.Update) int64 {
 	return 0
 }
 
-// Store writes the update to inbound_updates unless it is stored already or
-// was handled before; true when it was written (and must be submitted).
-func Store(ctx context.Context, pool *pgxpool.Pool, u *models.Update, raw []byte) (bool, error) {
-	tag, err := pool.Exec(ctx, `INSERT INTO inbound_updates (update_id, chat_id, payload)
-		SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM processed_updates WHERE update_id = $1)
-		ON CONFLICT (update_id) DO NOTHING`, u.ID, ChatOf(u), raw)
+// storeSQL writes a sealed update unless it is stored already or was
+// handled before.
+const storeSQL = `INSERT INTO inbound_updates (update_id, payload)
+	SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM processed_updates WHERE update_id = $1)
+	ON CONFLICT (update_id) DO NOTHING`
+
+// Store writes the update, sealed (Box), to inbound_updates unless it is
+// stored already or was handled before; true when it was written (and must
+// be submitted).
+func (d *Dispatcher) Store(ctx context.Context, u *models.Update, raw []byte) (bool, error) {
+	tag, err := d.pool.Exec(ctx, storeSQL, u.ID, d.box.Seal(u.ID, raw))
 	if err != nil {
 		return false, err
 	}
@@ -223,21 +234,29 @@ func (d *Dispatcher) forgetLoop() {
 // Recover submits the stored updates older than age (0: all), oldest first:
 // at start, the ones a crash left; in the sweep, the ones another replica left.
 func (d *Dispatcher) Recover(ctx context.Context, age time.Duration) (int, error) {
-	rows, err := d.pool.Query(ctx, `SELECT payload FROM inbound_updates
+	rows, err := d.pool.Query(ctx, `SELECT update_id, payload FROM inbound_updates
 		WHERE received_at <= now() - make_interval(secs => $1::float8) ORDER BY update_id LIMIT 10000`, age.Seconds())
 	if err != nil {
 		return 0, err
 	}
 	var us []*models.Update
+	var bad []int64
 	for rows.Next() {
-		var raw []byte
-		if err := rows.Scan(&raw); err != nil {
+		var id int64
+		var sealed []byte
+		if err := rows.Scan(&id, &sealed); err != nil {
 			rows.Close()
 			return 0, err
 		}
 		u := &models.Update{}
-		if err := json.Unmarshal(raw, u); err != nil {
-			d.log.Error("inbound: unreadable stored update", "err", err)
+		raw, err := d.box.Open(id, sealed)
+		if err == nil {
+			err = json.Unmarshal(raw, u)
+		}
+		if err != nil {
+			// Sealed under another key or altered: it can never be handled.
+			d.log.Error("inbound: unreadable stored update dropped", "update_id", id, "err", err)
+			bad = append(bad, id)
 			continue
 		}
 		us = append(us, u)
@@ -245,6 +264,11 @@ func (d *Dispatcher) Recover(ctx context.Context, age time.Duration) (int, error
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return 0, err
+	}
+	if len(bad) > 0 {
+		if _, err := d.pool.Exec(ctx, `DELETE FROM inbound_updates WHERE update_id = ANY($1)`, bad); err != nil {
+			return 0, err
+		}
 	}
 	n := 0
 	for _, u := range us {

@@ -27,6 +27,16 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
+var testBox = mustBox("inbound-test-secret")
+
+func mustBox(secret string) *inbound.Box {
+	b, err := inbound.NewBox([]byte(secret))
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
 // recorder is a handler that does what telegram.App.HandleUpdate does with
 // processed_updates, and records the order per chat.
 type recorder struct {
@@ -107,9 +117,9 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func TestWebhookSecretStoreAndRepeat(t *testing.T) {
 	pool := pgtest.New(t)
 	rec := &recorder{pool: pool, seen: map[int64][]int64{}}
-	d := inbound.NewDispatcher(pool, rec.handle, quiet, inbound.Options{Workers: 4})
+	d := inbound.NewDispatcher(pool, rec.handle, quiet, inbound.Options{Workers: 4, Box: testBox})
 	defer d.Stop(time.Second)
-	wh := &inbound.Webhook{Pool: pool, D: d, Secret: "s3cr3t", Log: quiet}
+	wh := &inbound.Webhook{D: d, Secret: "s3cr3t", Log: quiet}
 	hs := httptest.NewServer(wh)
 	defer hs.Close()
 
@@ -158,14 +168,14 @@ func TestPerChatOrderTimeoutAndPanic(t *testing.T) {
 			panic("boom")
 		}
 	}
-	d := inbound.NewDispatcher(pool, rec.handle, quiet, inbound.Options{Workers: 4})
+	d := inbound.NewDispatcher(pool, rec.handle, quiet, inbound.Options{Workers: 4, Box: testBox})
 	id := int64(100)
 	var want = map[int64][]int64{}
 	for range 20 {
 		for chat := int64(1); chat <= 10; chat++ {
 			id++
 			u := &models.Update{ID: id, Message: &models.Message{Chat: models.Chat{ID: chat}}}
-			if _, err := inbound.Store(context.Background(), pool, u, []byte(update(id, chat, "x"))); err != nil {
+			if _, err := d.Store(context.Background(), u, []byte(update(id, chat, "x"))); err != nil {
 				t.Fatal(err)
 			}
 			d.Submit(u)
@@ -201,14 +211,14 @@ func TestPerChatOrderTimeoutAndPanic(t *testing.T) {
 // are handled at the next start, once.
 func TestStoredUpdatesAreRecovered(t *testing.T) {
 	pool := pgtest.New(t)
+	rec := &recorder{pool: pool, seen: map[int64][]int64{}}
+	d := inbound.NewDispatcher(pool, rec.handle, quiet, inbound.Options{Box: testBox})
 	for id := int64(1); id <= 5; id++ {
 		u := &models.Update{ID: id, Message: &models.Message{Chat: models.Chat{ID: 9}}}
-		if _, err := inbound.Store(context.Background(), pool, u, []byte(update(id, 9, "x"))); err != nil {
+		if _, err := d.Store(context.Background(), u, []byte(update(id, 9, "x"))); err != nil {
 			t.Fatal(err)
 		}
 	}
-	rec := &recorder{pool: pool, seen: map[int64][]int64{}}
-	d := inbound.NewDispatcher(pool, rec.handle, quiet, inbound.Options{})
 	if n, err := d.Recover(context.Background(), 0); err != nil || n != 5 {
 		t.Fatalf("recovered %d, %v", n, err)
 	}
@@ -232,7 +242,7 @@ func TestPollerPersistsOffset(t *testing.T) {
 		ids = append(ids, u.SendText("hello"))
 	}
 	run := func() {
-		d := inbound.NewDispatcher(pool, rec.handle, quiet, inbound.Options{Workers: 2})
+		d := inbound.NewDispatcher(pool, rec.handle, quiet, inbound.Options{Workers: 2, Box: testBox})
 		p := &inbound.Poller{Pool: pool, D: d, APIURL: srv.URL(), Token: srv.Token(), Timeout: time.Second, Log: quiet}
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})

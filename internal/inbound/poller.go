@@ -170,9 +170,7 @@ func (p *Poller) store(ctx context.Context, raws []json.RawMessage, offset int64
 				}
 				continue
 			}
-			tag, err := tx.Exec(ctx, `INSERT INTO inbound_updates (update_id, chat_id, payload)
-				SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM processed_updates WHERE update_id = $1)
-				ON CONFLICT (update_id) DO NOTHING`, u.ID, ChatOf(u), []byte(raw))
+			tag, err := tx.Exec(ctx, storeSQL, u.ID, p.D.box.Seal(u.ID, raw))
 			if err != nil {
 				return err
 			}

@@ -10,7 +10,6 @@ import (
 	"net/http"
 
 	"github.com/go-telegram/bot/models"
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // SecretHeader is where Telegram puts the webhook's secret_token.
@@ -25,7 +24,6 @@ const maxUpdate = 1 << 20
 // after the reply loses nothing, and a repeat (Telegram retries until it gets
 // a 200) is ignored.
 type Webhook struct {
-	Pool   *pgxpool.Pool
 	D      *Dispatcher
 	Secret string
 	Log    *slog.Logger
@@ -61,7 +59,7 @@ func (wh *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad request", http.StatusBadRequest)
 		return
 	}
-	stored, err := Store(r.Context(), wh.Pool, u, body)
+	stored, err := wh.D.Store(r.Context(), u, body)
 	if err != nil {
 		// Not stored: Telegram retries on anything but 2xx.
 		wh.Log.Error("webhook: store update", "update_id", u.ID, "err", err)

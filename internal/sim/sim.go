@@ -19,6 +19,7 @@ import (
 
 	"evalbot/internal/botapitest"
 	"evalbot/internal/calendar"
+	"evalbot/internal/citizen"
 	"evalbot/internal/delivery"
 	"evalbot/internal/inbound"
 	"evalbot/internal/locale"
@@ -87,7 +88,13 @@ func New(pool *pgxpool.Pool, start time.Time, log io.Writer) (*Harness, error) {
 	h.cancel = cancel
 	// Updates come the way `evalbot serve` gets them in development: long
 	// polling with a persisted offset, stored, then per-chat queues.
-	h.disp = inbound.NewDispatcher(pool, app.HandleUpdate, logger, inbound.Options{Workers: 4, Timeout: 10 * time.Second})
+	box, err := inbound.NewBox(citizen.Secret())
+	if err != nil {
+		cancel()
+		srv.Close()
+		return nil, err
+	}
+	h.disp = inbound.NewDispatcher(pool, app.HandleUpdate, logger, inbound.Options{Workers: 4, Timeout: 10 * time.Second, Box: box})
 	poller := &inbound.Poller{Pool: pool, D: h.disp, APIURL: srv.URL(), Token: srv.Token(), Timeout: 10 * time.Second, Log: logger}
 	h.polling.Add(1)
 	go func() { defer h.polling.Done(); poller.Run(ctx) }()
