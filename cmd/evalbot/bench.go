@@ -36,7 +36,6 @@ import (
 
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"evalbot/internal/botapitest"
@@ -46,7 +45,6 @@ import (
 	"evalbot/internal/inbound"
 	"evalbot/internal/locale"
 	"evalbot/internal/pgcluster"
-	"evalbot/internal/roster"
 	"evalbot/internal/schedule"
 	"evalbot/internal/store"
 	"evalbot/internal/telegram"
@@ -168,8 +166,6 @@ func benchFanout(ctx context.Context, args []string) error {
 	workers := fs.Int("workers", 16, "sender requests in flight")
 	senders := fs.Int("senders", 1, "senders (replicas) sharing the database")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the sending phase to this file")
-	batched := fs.Bool("batched", false, "enqueue the prompts in transactions of 500 officials instead of the campaign's one transaction "+
-		"(the campaign's single transaction takes many minutes at 100,000)")
 	analyze := fs.Bool("analyze", true, "ANALYZE the outbox after the campaign, as autovacuum soon would")
 	gotg := fs.Bool("go-telegram", false, "send through go-telegram/bot's client instead of delivery.API")
 	_ = fs.Parse(args)
@@ -205,13 +201,8 @@ func benchFanout(ctx context.Context, args []string) error {
 	}
 	sched := &schedule.Scheduler{Pool: pool, Cal: cal, Prompter: app, Times: schedule.DefaultTimes, Log: log}
 	t0 = time.Now()
-	how := "the campaign (schedule.RunDue), one transaction"
-	if *batched {
-		how = "PromptSelfAssessment per official, transactions of 500"
-		if err := enqueueBatched(ctx, pool, app, calendar.Month{Year: 2026, Month: 11}); err != nil {
-			return err
-		}
-	} else if err := sched.RunDue(ctx, at); err != nil {
+	how := "the campaign (schedule.RunDue), batches of officials"
+	if err := sched.RunDue(ctx, at); err != nil {
 		return err
 	}
 	var queued int
@@ -327,45 +318,6 @@ func benchFanout(ctx context.Context, args []string) error {
 	fmt.Printf("  outbox: %s; unused global slots %d; senders %d × %d requests in flight, client %s\n", states, wasted, *senders, *workers, client)
 	if dups > 0 || losses > 0 {
 		return fmt.Errorf("fan-out lost %d and duplicated %d", losses, dups)
-	}
-	return nil
-}
-
-// enqueueBatched renders and enqueues the month-end prompt of every official
-// who has a head, as the campaign does, but 500 officials per transaction.
-func enqueueBatched(ctx context.Context, pool *pgxpool.Pool, app *telegram.App, m calendar.Month) error {
-	rows, err := pool.Query(ctx, `SELECT id FROM officials WHERE active AND chat_id IS NOT NULL AND reachable ORDER BY id`)
-	if err != nil {
-		return err
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return err
-	}
-	for len(ids) > 0 {
-		batch := ids[:min(500, len(ids))]
-		ids = ids[len(batch):]
-		err := store.InTx(ctx, pool, func(tx pgx.Tx) error {
-			for _, id := range batch {
-				o, err := roster.OfficialByID(ctx, tx, id)
-				if err != nil {
-					return err
-				}
-				if _, ok, err := roster.HeadOf(ctx, tx, id); err != nil || !ok {
-					if err != nil {
-						return err
-					}
-					continue
-				}
-				if err := app.PromptSelfAssessment(ctx, tx, o, m); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
 	}
 	return nil
 }

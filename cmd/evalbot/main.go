@@ -33,6 +33,7 @@ commands:
   absence   record leave, sickness or maternity (no prompts, no grade if mostly away)
   discipline
             record a disciplinary measure of a month (grade D)
+  outbox    list undelivered messages (dead, unconfirmed) and queue them again
   bench     delivery benchmarks (fanout, updates, idle)
   devdb     start a throwaway PostgreSQL and print its DATABASE_URL (until Ctrl-C)
   demo      run one whole month on a fake Telegram and print it
@@ -68,6 +69,8 @@ func main() {
 		err = invitesCmd(ctx, os.Args[2:])
 	case "export":
 		err = exportCmd(ctx, os.Args[2:])
+	case "outbox":
+		err = outboxCmd(ctx, os.Args[2:])
 	case "bench":
 		err = benchCmd(ctx, os.Args[2:])
 	case "health":

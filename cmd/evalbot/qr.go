@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -70,6 +72,7 @@ type qrSign struct {
 	Desk citizen.Desk
 	Link string
 	Path string
+	png  []byte
 }
 
 var errDeskRows = errors.New("faulty desk rows; nothing was written")
@@ -134,7 +137,30 @@ func runQR(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o qrOptions) ([
 			if err != nil {
 				return err
 			}
-			signs = append(signs, qrSign{Desk: d, Link: citizen.DeepLink(o.Bot, c.Code)})
+			text := citizen.SignText{Title: d.Name, Footer: d.Code,
+				Lines: []string{cat.T(o.Lang, "QRSignInstruction", nil), cat.T(o.Lang, "QRSignHint", nil)}}
+			for attempt := 1; ; attempt++ {
+				link := citizen.DeepLink(o.Bot, c.Code)
+				img, err := citizen.SignImage(link, text)
+				if err != nil {
+					return err
+				}
+				if citizen.Readable(img, link) {
+					var buf bytes.Buffer
+					if err := png.Encode(&buf, img); err != nil {
+						return err
+					}
+					signs = append(signs, qrSign{Desk: d, Link: link, png: buf.Bytes()})
+					break
+				}
+				if attempt == 5 {
+					return fmt.Errorf("desk %s: no readable QR code in %d tries", d.Code, attempt)
+				}
+				// Some phones could not read this one: a new code, the old one retired.
+				if c, err = citizen.Rotate(ctx, tx, d.ID, nil, o.Now); err != nil {
+					return err
+				}
+			}
 		}
 		for _, c := range o.Only {
 			if !seen[c] {
@@ -150,13 +176,8 @@ func runQR(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o qrOptions) ([
 		return nil, err
 	}
 	for i, s := range signs {
-		png, err := citizen.SignPNG(s.Link, citizen.SignText{Title: s.Desk.Name, Footer: s.Desk.Code,
-			Lines: []string{cat.T(o.Lang, "QRSignInstruction", nil), cat.T(o.Lang, "QRSignHint", nil)}})
-		if err != nil {
-			return nil, err
-		}
 		signs[i].Path = filepath.Join(o.Out, s.Desk.Code+".png")
-		if err := os.WriteFile(signs[i].Path, png, 0o644); err != nil {
+		if err := os.WriteFile(signs[i].Path, s.png, 0o644); err != nil {
 			return nil, err
 		}
 		fmt.Fprintf(w, "%s\t%s\t%s\n", s.Desk.Code, s.Link, signs[i].Path)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -49,8 +50,11 @@ type sendReply struct {
 	} `json:"parameters"`
 }
 
-// send posts one message and returns its message_id.
-func (a *API) send(ctx context.Context, chatID int64, p payload) (int64, error) {
+// send posts one message and returns its message_id. commit is called once
+// the whole request but its last byte is written, and the last byte goes only
+// if it returns nil; otherwise the request is cut short, which Telegram (and
+// any HTTP server) discards: see gate.
+func (a *API) send(ctx context.Context, chatID int64, p payload, g *gate) (int64, error) {
 	buf := bufs.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufs.Put(buf)
@@ -59,12 +63,15 @@ func (a *API) send(ctx context.Context, chatID int64, p payload) (int64, error) 
 	if err != nil {
 		return 0, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(a.URL, "/")+"/bot"+a.Token+"/sendMessage", bytes.NewReader(buf.Bytes()))
+	g.body = bytes.TrimRight(buf.Bytes(), "\n")
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(a.URL, "/")+"/bot"+a.Token+"/sendMessage", g)
 	if err != nil {
 		return 0, err
 	}
+	req.ContentLength = int64(len(g.body))
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := a.Client.Do(req)
+	g.close()
 	if err != nil {
 		return 0, fmt.Errorf("error do request for method sendMessage, %s", strings.ReplaceAll(err.Error(), a.Token, "***"))
 	}
@@ -99,3 +106,71 @@ func (a *API) send(ctx context.Context, chatID int64, p payload) (int64, error) 
 	}
 	return 0, fmt.Errorf("error response from telegram for method sendMessage, %d %s", r.ErrorCode, r.Description)
 }
+
+// gate is a request body that holds back its last byte until commit has
+// recorded, in the outbox, that the message is being sent. A crash (even
+// SIGKILL) before that leaves the row claimed and the request incomplete, so
+// Telegram never saw it and it is sent again; after it, the row says
+// "sending", and only the final write is left. This shrinks the window in
+// which a crash leaves a message's fate unknown from a whole database round
+// trip to one write (docs/decisions/0001-delivery-outbox.md).
+type gate struct {
+	body   []byte
+	commit func() error
+
+	mu        sync.Mutex
+	off       int
+	committed bool  // commit returned nil: the last byte may go
+	err       error // commit failed: nothing was sent
+	closed    bool  // the request is over; commit can no longer run
+}
+
+// Read implements io.Reader for the HTTP transport.
+func (g *gate) Read(p []byte) (int, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.err != nil {
+		return 0, g.err
+	}
+	if g.off >= len(g.body) {
+		return 0, io.EOF
+	}
+	end := len(g.body) - 1
+	if g.off == end && !g.committed {
+		if g.closed {
+			g.err = errGateClosed
+			return 0, g.err
+		}
+		if err := g.commit(); err != nil {
+			g.err = err
+			return 0, err
+		}
+		g.committed = true
+	}
+	if g.committed {
+		end = len(g.body)
+	}
+	n := copy(p, g.body[g.off:end])
+	g.off += n
+	return n, nil
+}
+
+// Close implements io.Closer (the transport closes request bodies).
+func (g *gate) Close() error { return nil }
+
+// close ends the request: a commit not started by now never runs.
+func (g *gate) close() {
+	g.mu.Lock()
+	g.closed = true
+	g.mu.Unlock()
+}
+
+// sent reports whether the last byte was let go (commit succeeded), and
+// commit's error when it failed.
+func (g *gate) sent() (bool, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.committed, g.err
+}
+
+var errGateClosed = errors.New("request ended before its last byte")

@@ -103,6 +103,36 @@ func exactlyOnePrompt(t testing.TB, srv *botapitest.Server, chats []int64) {
 	exactlyOneOf(t, prompts, chats)
 }
 
+// atMostOnePrompt fails if a chat got a prompt twice, or if a chat other than
+// the excused ones got none; it returns how many excused chats got none.
+func atMostOnePrompt(t testing.TB, srv *botapitest.Server, chats, excused []int64) int {
+	t.Helper()
+	ex := map[int64]bool{}
+	for _, c := range excused {
+		ex[c] = true
+	}
+	n := map[int64]int{}
+	for c, es := range sends(srv) {
+		for _, e := range es {
+			if len(e.Buttons) > 0 {
+				n[c]++
+			}
+		}
+	}
+	lost := 0
+	for _, c := range chats {
+		switch {
+		case n[c] > 1:
+			t.Fatalf("chat %d got %d prompts", c, n[c])
+		case n[c] == 0 && !ex[c]:
+			t.Fatalf("chat %d got no prompt and is not unconfirmed", c)
+		case n[c] == 0:
+			lost++
+		}
+	}
+	return lost
+}
+
 func exactlyOneOf(t testing.TB, got map[int64][]botapitest.Event, chats []int64) {
 	t.Helper()
 	lost, dup := 0, 0

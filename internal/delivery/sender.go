@@ -413,54 +413,102 @@ func (s *Sender) flush(ctx context.Context) error {
 	return nil
 }
 
-// deliver sends one claimed row and records the outcome; true when Telegram took it.
+// markSending makes a claimed row 'sending' and advances its chat's pace, in
+// one statement; false when this sender lost its claim (it was thought dead).
+const markSending = `
+	WITH o AS (UPDATE outbox SET state = 'sending', attempts = attempts + 1
+	           WHERE id = $1 AND state = 'claimed' AND claimed_by = $2 RETURNING chat_id),
+	p AS (INSERT INTO chat_pace (chat_id, tat) SELECT chat_id, clock_timestamp() + make_interval(secs => $3::float8) FROM o
+	      ON CONFLICT (chat_id) DO UPDATE SET tat = greatest(chat_pace.tat, clock_timestamp()) + make_interval(secs => $3::float8))
+	SELECT EXISTS (SELECT 1 FROM o)`
+
+var errLostClaim = errors.New("claim lost")
+
+// deliver sends one claimed row and records the outcome; true when Telegram
+// took it. The row becomes 'sending' while the request is held before its
+// last byte (gate), so a crash either leaves it claimed and unsent, or
+// marked and as good as sent.
 func (s *Sender) deliver(ctx context.Context, r row) bool {
-	// The row becomes 'sending' and the chat's pace advances, or, if this
-	// sender lost its claim (it was thought dead), nothing is sent.
 	iv, _ := s.limits.chatInterval(r.chatID)
-	var ok bool
-	err := s.pool.QueryRow(ctx, `
-		WITH o AS (UPDATE outbox SET state = 'sending', attempts = attempts + 1
-		           WHERE id = $1 AND state = 'claimed' AND claimed_by = $2 RETURNING chat_id),
-		p AS (INSERT INTO chat_pace (chat_id, tat) SELECT chat_id, clock_timestamp() + make_interval(secs => $3::float8) FROM o
-		      ON CONFLICT (chat_id) DO UPDATE SET tat = greatest(chat_pace.tat, clock_timestamp()) + make_interval(secs => $3::float8))
-		SELECT EXISTS (SELECT 1 FROM o)`, r.id, s.ID, iv).Scan(&ok)
-	if err != nil || !ok {
-		if err != nil {
-			// Nothing was sent: whether or not the statement committed, the
-			// row goes back to pending (this sender still owns it).
-			s.log.Warn("outbox: mark sending", "outbox_id", r.id, "err", err)
-			s.dbRetry(context.WithoutCancel(ctx), func() error {
-				_, e := s.pool.Exec(context.WithoutCancel(ctx), `UPDATE outbox SET state = 'pending', claimed_by = NULL,
-					attempts = greatest(attempts - CASE state WHEN 'sending' THEN 1 ELSE 0 END, 0),
-					not_before = clock_timestamp() + interval '1 second', last_error = $3
-					WHERE id = $1 AND claimed_by = $2 AND state IN ('claimed', 'sending')`, r.id, s.ID, "database: "+reason(err))
-				return e
-			})
+	g := &gate{commit: func() error {
+		var ok bool
+		if err := s.pool.QueryRow(ctx, markSending, r.id, s.ID, iv).Scan(&ok); err != nil {
+			return fmt.Errorf("database: %w", err)
 		}
-		s.stats.Skipped.Add(1)
-		return false
-	}
-	r.attempts++
+		if !ok {
+			return errLostClaim
+		}
+		return nil
+	}}
 	sctx, cancel := context.WithTimeout(ctx, s.SendTimeout)
 	var mid int64
+	var err error
 	if s.API != nil {
-		mid, err = s.API.send(sctx, r.chatID, r.p)
+		mid, err = s.API.send(sctx, r.chatID, r.p, g)
 	} else {
-		var msg *models.Message
-		msg, err = s.bot.SendMessage(sctx, &bot.SendMessageParams{
-			ChatID:             r.chatID,
-			Text:               r.p.Text,
-			ParseMode:          models.ParseModeHTML,
-			ReplyMarkup:        r.p.markup(),
-			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: bot.True()},
-		})
-		if msg != nil {
-			mid = int64(msg.ID)
+		// go-telegram/bot's client cannot hold a byte back: mark, then send.
+		g.body = []byte{0}
+		if _, err = g.Read(make([]byte, 1)); err == nil {
+			var msg *models.Message
+			msg, err = s.bot.SendMessage(sctx, &bot.SendMessageParams{
+				ChatID:             r.chatID,
+				Text:               r.p.Text,
+				ParseMode:          models.ParseModeHTML,
+				ReplyMarkup:        r.p.markup(),
+				LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: bot.True()},
+			})
+			if msg != nil {
+				mid = int64(msg.ID)
+			}
 		}
 	}
 	cancel()
+	if sent, gerr := g.sent(); !sent {
+		s.notSent(ctx, r, gerr, err)
+		return false
+	}
+	r.attempts++
 	return s.outcome(ctx, r, mid, err)
+}
+
+// notSent handles a request that never reached Telegram whole: the claim was
+// lost (nothing to do), the row could not be marked (back to pending, whether
+// or not the statement committed: this sender still owns the row), or the
+// connection failed before the last byte (retried with backoff, the attempt
+// counted).
+func (s *Sender) notSent(ctx context.Context, r row, gateErr, sendErr error) {
+	bg := context.WithoutCancel(ctx)
+	s.stats.Skipped.Add(1)
+	switch {
+	case errors.Is(gateErr, errLostClaim):
+		return
+	case gateErr != nil && !errors.Is(gateErr, errGateClosed):
+		s.log.Warn("outbox: mark sending", "outbox_id", r.id, "err", gateErr)
+		s.dbRetry(bg, func() error {
+			_, e := s.pool.Exec(bg, `UPDATE outbox SET state = 'pending', claimed_by = NULL,
+				attempts = greatest(attempts - CASE state WHEN 'sending' THEN 1 ELSE 0 END, 0),
+				not_before = clock_timestamp() + interval '1 second', last_error = $3
+				WHERE id = $1 AND claimed_by = $2 AND state IN ('claimed', 'sending')`, r.id, s.ID, reason(gateErr))
+			return e
+		})
+		return
+	}
+	if sendErr == nil {
+		sendErr = errGateClosed
+	}
+	if s.Metrics != nil {
+		s.Metrics.SendError(sendErr)
+	}
+	r.attempts++
+	backoff := min(time.Duration(1<<min(r.attempts-1, 9))*time.Second, 5*time.Minute)
+	s.dbRetry(bg, func() error {
+		_, e := s.pool.Exec(bg, `UPDATE outbox SET state = CASE WHEN attempts + 1 >= $5 THEN 'dead' ELSE 'pending' END,
+			dead_at = CASE WHEN attempts + 1 >= $5 THEN now() END,
+			claimed_by = NULL, attempts = attempts + 1,
+			not_before = clock_timestamp() + make_interval(secs => $2::float8), last_error = $3
+			WHERE id = $1 AND claimed_by = $4 AND state = 'claimed'`, r.id, backoff.Seconds(), reason(sendErr), s.ID, s.MaxAttempts)
+		return e
+	})
 }
 
 func (s *Sender) outcome(ctx context.Context, r row, mid int64, err error) bool {

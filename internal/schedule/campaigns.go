@@ -2,6 +2,8 @@ package schedule
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -23,13 +25,18 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	month := today.YearMonth()
 	week := calendar.WeekOf(today)
 	cal := s.Cal
+	// A per-person campaign cut short (a crash, a restart) goes on first,
+	// whatever the day.
+	if err := s.resume(ctx); err != nil {
+		return err
+	}
 
 	// Monthly plan: the 1st working day. It goes before the weekly one: when
 	// both come together, the week's (the more frequent) is the latest, and
 	// a text answers the latest prompt; the month's has its own button.
 	if first, ok := cal.NthWorkingDay(month, 1); ok && !today.Before(first) && cal.WorkingDaysBetween(first, today) < catchUpDays &&
 		(today != first || hour >= s.Times.MonthPlanHour) {
-		if err := s.once(ctx, "month_plan", month.String(), s.monthPlan(month)); err != nil {
+		if err := s.eachOnce(ctx, "month_plan", month.String(), s.monthPlan(month)); err != nil {
 			return err
 		}
 	}
@@ -37,20 +44,20 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	// up on the week's first three working days only.
 	if cal.IsWorkingDay(today) && cal.WorkingDaysBetween(week.Monday().AddDays(-1), today) <= catchUpDays &&
 		(today.Weekday() != time.Monday || hour >= s.Times.WeekPlanHour) {
-		if err := s.once(ctx, "week_plan", week.String(), s.weekPlan(week)); err != nil {
+		if err := s.eachOnce(ctx, "week_plan", week.String(), s.weekPlan(week)); err != nil {
 			return err
 		}
 	}
 	// Weekly report: Friday from its hour (or the last working day of the week).
 	if today.Weekday() == time.Friday && hour >= s.Times.WeekReportHour {
-		if err := s.once(ctx, "week_report", week.String(), s.weekReport(week)); err != nil {
+		if err := s.eachOnce(ctx, "week_report", week.String(), s.weekReport(week)); err != nil {
 			return err
 		}
 	}
 	// Self-assessment: the last working day. Reminders: RemindAfterDays later.
 	last := cal.LastWorkingDay(month)
 	if today == last && hour >= s.Times.SelfAssessHour {
-		if err := s.once(ctx, "self_assess", month.String(), s.selfAssess(month)); err != nil {
+		if err := s.eachOnce(ctx, "self_assess", month.String(), s.selfAssess(month)); err != nil {
 			return err
 		}
 	}
@@ -60,7 +67,7 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	// does not prompt for a month it never saw).
 	if cal.WorkingDaysBetween(cal.LastWorkingDay(prev), today) <= catchUpDays &&
 		s.ranBefore(ctx, cal.LastWorkingDay(prev).Time(0, 0)) {
-		if err := s.once(ctx, "self_assess", prev.String(), s.selfAssess(prev)); err != nil {
+		if err := s.eachOnce(ctx, "self_assess", prev.String(), s.selfAssess(prev)); err != nil {
 			return err
 		}
 	}
@@ -102,7 +109,7 @@ func (s *Scheduler) once(ctx context.Context, campaign, period string, fn func(c
 	}
 	sent := 0
 	err := store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `INSERT INTO campaign_runs (campaign, period, fired_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, campaign, period, now)
+		tag, err := tx.Exec(ctx, `INSERT INTO campaign_runs (campaign, period, fired_at, finished_at) VALUES ($1, $2, $3, $3) ON CONFLICT DO NOTHING`, campaign, period, now)
 		if err != nil || tag.RowsAffected() == 0 {
 			return err
 		}
@@ -116,6 +123,126 @@ func (s *Scheduler) once(ctx context.Context, campaign, period string, fn func(c
 		}
 	}
 	return err
+}
+
+// batchSize is how many officials one transaction of a per-person campaign
+// prompts: about a second of rendering, so that sending starts early and no
+// transaction holds locks for long.
+const batchSize = 200
+
+// eachOnce runs a per-person campaign for period once, in batches: each batch
+// is one transaction that prompts the next officials in id order and moves
+// the run's cursor (campaign_runs.next_official) past them, under the run's
+// row lock. A crash loses at most the batch in progress, which the next
+// RunDue (here or on another replica) does again; replicas take batches in
+// turn; a finished run does nothing.
+func (s *Scheduler) eachOnce(ctx context.Context, campaign, period string, c perPerson) error {
+	now, _ := ctx.Value(nowKey{}).(time.Time)
+	if now.IsZero() {
+		now = time.Now()
+	}
+	if _, err := s.Pool.Exec(ctx, `INSERT INTO campaign_runs (campaign, period, fired_at, finished_at)
+		VALUES ($1, $2, $3, NULL) ON CONFLICT DO NOTHING`, campaign, period, now); err != nil {
+		return err
+	}
+	total := 0
+	for {
+		done, n := false, 0
+		err := store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+			done, n = false, 0
+			var after int64
+			var finished bool
+			if err := tx.QueryRow(ctx, `SELECT next_official, finished_at IS NOT NULL FROM campaign_runs
+				WHERE campaign = $1 AND period = $2 FOR UPDATE`, campaign, period).Scan(&after, &finished); err != nil {
+				return err
+			}
+			if finished {
+				done = true
+				return nil
+			}
+			ps, err := people(ctx, tx, c.day, after, batchSize)
+			if err != nil {
+				return err
+			}
+			for _, o := range ps {
+				sent, err := c.prompt(ctx, tx, o)
+				if err != nil {
+					return err
+				}
+				if sent {
+					n++
+				}
+			}
+			if len(ps) < batchSize {
+				done = true
+				_, err = tx.Exec(ctx, `UPDATE campaign_runs SET finished_at = now() WHERE campaign = $1 AND period = $2`, campaign, period)
+				return err
+			}
+			_, err = tx.Exec(ctx, `UPDATE campaign_runs SET next_official = $3 WHERE campaign = $1 AND period = $2`,
+				campaign, period, ps[len(ps)-1].ID)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		total += n
+		if n > 0 && s.Sent != nil {
+			s.Sent() // the sender starts on this batch while the next renders
+		}
+		if done {
+			break
+		}
+	}
+	if total > 0 {
+		s.Log.Info("campaign fired", "campaign", campaign, "period", period, "recipients", total)
+	}
+	return nil
+}
+
+// resume goes on with per-person campaigns that were cut short.
+func (s *Scheduler) resume(ctx context.Context) error {
+	rows, err := s.Pool.Query(ctx, `SELECT campaign, period FROM campaign_runs WHERE finished_at IS NULL ORDER BY fired_at`)
+	if err != nil {
+		return err
+	}
+	type run struct{ campaign, period string }
+	runs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (run, error) {
+		var x run
+		return x, r.Scan(&x.campaign, &x.period)
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range runs {
+		var c perPerson
+		switch r.campaign {
+		case "month_plan", "self_assess":
+			m, err := calendar.ParseMonth(r.period)
+			if err != nil {
+				return fmt.Errorf("campaign %s: period %q: %w", r.campaign, r.period, err)
+			}
+			c = s.monthPlan(m)
+			if r.campaign == "self_assess" {
+				c = s.selfAssess(m)
+			}
+		case "week_plan", "week_report":
+			w, err := calendar.ParseWeek(r.period)
+			if err != nil {
+				return fmt.Errorf("campaign %s: period %q: %w", r.campaign, r.period, err)
+			}
+			c = s.weekPlan(w)
+			if r.campaign == "week_report" {
+				c = s.weekReport(w)
+			}
+		default:
+			return fmt.Errorf("campaign %s: cannot resume", r.campaign)
+		}
+		s.Log.Info("campaign resumed", "campaign", r.campaign, "period", r.period)
+		if err := s.eachOnce(ctx, r.campaign, r.period, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ranBefore reports whether any campaign ran before t.
@@ -134,12 +261,13 @@ func (s *Scheduler) firedBefore(ctx context.Context, campaign, period string, t 
 	return err == nil && ok
 }
 
-// people lists active officials bound to Telegram and reachable, not absent on day.
-func people(ctx context.Context, tx pgx.Tx, day calendar.Date) ([]roster.Official, error) {
+// people lists up to limit active officials with ids above after, bound to
+// Telegram, reachable and not absent on day, in id order.
+func people(ctx context.Context, tx pgx.Tx, day calendar.Date, after int64, limit int) ([]roster.Official, error) {
 	rows, err := tx.Query(ctx, `SELECT o.id FROM officials o
-		WHERE o.active AND o.chat_id IS NOT NULL AND o.reachable
+		WHERE o.active AND o.chat_id IS NOT NULL AND o.reachable AND o.id > $2
 		AND NOT EXISTS (SELECT 1 FROM absences a WHERE a.official_id = o.id AND $1 BETWEEN a.first_day AND a.last_day)
-		ORDER BY o.id`, day.Time(0, 0))
+		ORDER BY o.id LIMIT $3`, day.Time(0, 0), after, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -158,60 +286,41 @@ func people(ctx context.Context, tx pgx.Tx, day calendar.Date) ([]roster.Officia
 	return out, nil
 }
 
-func (s *Scheduler) weekPlan(w calendar.Week) func(context.Context, pgx.Tx) (int, error) {
-	return func(ctx context.Context, tx pgx.Tx) (int, error) {
-		ps, err := people(ctx, tx, w.Monday())
-		if err != nil {
-			return 0, err
-		}
-		n := 0
-		for _, o := range ps {
-			if _, err := evaluation.FindPlan(ctx, tx, o.ID, evaluation.KindWeek, w.Monday()); err == nil {
-				continue // already planned
-			}
-			if err := s.Prompter.PromptPlan(ctx, tx, o, evaluation.KindWeek, w.Monday()); err != nil {
-				return n, err
-			}
-			n++
-		}
-		return n, nil
-	}
+// everyone lists all of people (campaigns that run in one transaction).
+func everyone(ctx context.Context, tx pgx.Tx, day calendar.Date) ([]roster.Official, error) {
+	return people(ctx, tx, day, 0, math.MaxInt32)
 }
 
-func (s *Scheduler) weekReport(w calendar.Week) func(context.Context, pgx.Tx) (int, error) {
-	return func(ctx context.Context, tx pgx.Tx) (int, error) {
-		ps, err := people(ctx, tx, w.Monday().AddDays(4))
-		if err != nil {
-			return 0, err
-		}
-		for _, o := range ps {
-			if err := s.Prompter.PromptWeekReport(ctx, tx, o, w); err != nil {
-				return 0, err
-			}
-		}
-		return len(ps), nil
-	}
+// perPerson is a campaign that prompts each official on their own: it runs
+// in batches (eachOnce). prompt reports whether it sent anything to o.
+type perPerson struct {
+	day    calendar.Date // absences on this day skip a person
+	prompt func(ctx context.Context, tx pgx.Tx, o roster.Official) (bool, error)
 }
 
-func (s *Scheduler) monthPlan(m calendar.Month) func(context.Context, pgx.Tx) (int, error) {
-	return func(ctx context.Context, tx pgx.Tx) (int, error) {
-		first, _ := s.Cal.NthWorkingDay(m, 1)
-		ps, err := people(ctx, tx, first)
-		if err != nil {
-			return 0, err
+func (s *Scheduler) weekPlan(w calendar.Week) perPerson {
+	return perPerson{day: w.Monday(), prompt: func(ctx context.Context, tx pgx.Tx, o roster.Official) (bool, error) {
+		if _, err := evaluation.FindPlan(ctx, tx, o.ID, evaluation.KindWeek, w.Monday()); err == nil {
+			return false, nil // already planned
 		}
-		n := 0
-		for _, o := range ps {
-			if _, err := evaluation.FindPlan(ctx, tx, o.ID, evaluation.KindMonth, m.First()); err == nil {
-				continue
-			}
-			if err := s.Prompter.PromptPlan(ctx, tx, o, evaluation.KindMonth, m.First()); err != nil {
-				return n, err
-			}
-			n++
+		return true, s.Prompter.PromptPlan(ctx, tx, o, evaluation.KindWeek, w.Monday())
+	}}
+}
+
+func (s *Scheduler) weekReport(w calendar.Week) perPerson {
+	return perPerson{day: w.Monday().AddDays(4), prompt: func(ctx context.Context, tx pgx.Tx, o roster.Official) (bool, error) {
+		return true, s.Prompter.PromptWeekReport(ctx, tx, o, w)
+	}}
+}
+
+func (s *Scheduler) monthPlan(m calendar.Month) perPerson {
+	first, _ := s.Cal.NthWorkingDay(m, 1)
+	return perPerson{day: first, prompt: func(ctx context.Context, tx pgx.Tx, o roster.Official) (bool, error) {
+		if _, err := evaluation.FindPlan(ctx, tx, o.ID, evaluation.KindMonth, m.First()); err == nil {
+			return false, nil
 		}
-		return n, nil
-	}
+		return true, s.Prompter.PromptPlan(ctx, tx, o, evaluation.KindMonth, m.First())
+	}}
 }
 
 // graded reports whether o is evaluated in the system: someone reviews them.
@@ -220,32 +329,18 @@ func graded(ctx context.Context, tx pgx.Tx, o roster.Official) (bool, error) {
 	return ok, err
 }
 
-func (s *Scheduler) selfAssess(m calendar.Month) func(context.Context, pgx.Tx) (int, error) {
-	return func(ctx context.Context, tx pgx.Tx) (int, error) {
-		ps, err := people(ctx, tx, s.Cal.LastWorkingDay(m))
-		if err != nil {
-			return 0, err
+func (s *Scheduler) selfAssess(m calendar.Month) perPerson {
+	return perPerson{day: s.Cal.LastWorkingDay(m), prompt: func(ctx context.Context, tx pgx.Tx, o roster.Official) (bool, error) {
+		if ok, err := graded(ctx, tx, o); err != nil || !ok {
+			return false, err
 		}
-		n := 0
-		for _, o := range ps {
-			if ok, err := graded(ctx, tx, o); err != nil || !ok {
-				if err != nil {
-					return n, err
-				}
-				continue
-			}
-			if err := s.Prompter.PromptSelfAssessment(ctx, tx, o, m); err != nil {
-				return n, err
-			}
-			n++
-		}
-		return n, nil
-	}
+		return true, s.Prompter.PromptSelfAssessment(ctx, tx, o, m)
+	}}
 }
 
 func (s *Scheduler) selfRemind(m calendar.Month) func(context.Context, pgx.Tx) (int, error) {
 	return func(ctx context.Context, tx pgx.Tx) (int, error) {
-		ps, err := people(ctx, tx, s.Cal.LastWorkingDay(m))
+		ps, err := everyone(ctx, tx, s.Cal.LastWorkingDay(m))
 		if err != nil {
 			return 0, err
 		}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"evalbot/internal/calendar"
+	"evalbot/internal/delivery"
+)
+
+// outboxCmd shows the messages that were not delivered and sends them again:
+//
+//	evalbot outbox                 list dead and unconfirmed messages, newest first
+//	evalbot outbox --requeue 12,15 queue those again
+//	evalbot outbox --requeue all   queue every one again
+func outboxCmd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("outbox", flag.ContinueOnError)
+	limit := fs.Int("limit", 50, "how many to list")
+	requeue := fs.String("requeue", "", `ids to send again (comma-separated), or "all"; people still unreachable are skipped`)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var ids []int64
+	if *requeue != "" && *requeue != "all" {
+		for _, f := range strings.Split(*requeue, ",") {
+			id, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
+			if err != nil || id <= 0 {
+				return fmt.Errorf("--requeue: %q is not an outbox id", f)
+			}
+			ids = append(ids, id)
+		}
+	}
+	pool, err := openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if *requeue != "" {
+		n, err := delivery.Requeue(ctx, pool, ids)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%d message(s) queued again\n", n)
+		return nil
+	}
+	dl, err := delivery.DeadLetters(ctx, pool, *limit)
+	if err != nil {
+		return err
+	}
+	if len(dl) == 0 {
+		fmt.Println("no undelivered messages")
+		return nil
+	}
+	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tSTATE\tTO\tATTEMPTS\tSINCE\tREASON")
+	for _, d := range dl {
+		to := d.ChatKind
+		if d.EmployeeCode != "" {
+			to = d.EmployeeCode + " " + d.FullName
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\n", d.ID, d.State, to, d.Attempts, d.DeadAt.In(calendar.Location).Format("2006-01-02 15:04"), d.LastError)
+	}
+	return w.Flush()
+}
