@@ -33,8 +33,31 @@ type sendBody struct {
 	ChatID      int64                      `json:"chat_id"`
 	Text        string                     `json:"text"`
 	ParseMode   string                     `json:"parse_mode"`
-	ReplyMarkup models.ReplyMarkup         `json:"reply_markup,omitempty"`
+	ReplyMarkup any                        `json:"reply_markup,omitempty"`
 	LinkPreview *models.LinkPreviewOptions `json:"link_preview_options,omitempty"`
+}
+
+// wireInline is an InlineKeyboardMarkup with only the fields a Button uses
+// (go-telegram's type is encoded by reflection over many more).
+type wireInline struct {
+	Rows [][]wireButton `json:"inline_keyboard"`
+}
+
+type wireButton struct {
+	Text         string `json:"text"`
+	CallbackData string `json:"callback_data,omitempty"`
+	URL          string `json:"url,omitempty"`
+}
+
+func toWire(k Keyboard) wireInline {
+	rows := make([][]wireButton, len(k))
+	for i, r := range k {
+		rows[i] = make([]wireButton, len(r))
+		for j, b := range r {
+			rows[i][j] = wireButton{b.Text, b.Data, b.URL}
+		}
+	}
+	return wireInline{rows}
 }
 
 type sendReply struct {
@@ -58,8 +81,14 @@ func (a *API) send(ctx context.Context, chatID int64, p payload, g *gate) (int64
 	buf := bufs.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufs.Put(buf)
+	var markup any
+	if len(p.Keyboard) > 0 && p.ContactButton == "" && !p.RemoveKeyboard {
+		markup = toWire(p.Keyboard)
+	} else if m := p.markup(); m != nil {
+		markup = m
+	}
 	err := json.NewEncoder(buf).Encode(sendBody{ChatID: chatID, Text: p.Text, ParseMode: string(models.ParseModeHTML),
-		ReplyMarkup: p.markup(), LinkPreview: &models.LinkPreviewOptions{IsDisabled: bot.True()}})
+		ReplyMarkup: markup, LinkPreview: &models.LinkPreviewOptions{IsDisabled: bot.True()}})
 	if err != nil {
 		return 0, err
 	}
