@@ -242,17 +242,20 @@ func benchFanout(ctx context.Context, args []string) error {
 	t0 = time.Now()
 	lastReport := t0
 	for {
-		var open int
-		if err := pool.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE state IN ('pending', 'claimed', 'sending')`).Scan(&open); err != nil {
+		// EXISTS stops at the first open row (the partial index): a count
+		// every 100 ms scanned the whole outbox and took a tenth of a core
+		// at 100,000 rows from the run it measures.
+		var open bool
+		if err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM outbox WHERE state IN ('pending', 'claimed', 'sending'))`).Scan(&open); err != nil {
 			cancel()
 			return err
 		}
-		if open == 0 || ctx.Err() != nil {
+		if !open || ctx.Err() != nil {
 			break
 		}
 		if time.Since(lastReport) > 10*time.Second {
 			ok, _ := srv.Sent()
-			fmt.Printf("  … %d sent, %d to go (%.0f s)\n", ok, open, time.Since(t0).Seconds())
+			fmt.Printf("  … %d sent (%.0f s)\n", ok, time.Since(t0).Seconds())
 			lastReport = time.Now()
 		}
 		time.Sleep(100 * time.Millisecond)

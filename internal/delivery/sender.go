@@ -66,6 +66,8 @@ type Sender struct {
 	// (loaded from locales/ when nil).
 	Cat *locale.Catalog
 
+	marks chan markReq // Run's marker (mark.go); nil outside Run
+
 	regMu      sync.Mutex
 	registered bool
 
@@ -288,6 +290,10 @@ func (s *Sender) Run(ctx context.Context, interval time.Duration) {
 	wg.Add(1)
 	go func() { defer wg.Done(); s.housekeeping(hbCtx) }()
 
+	s.marks = make(chan markReq, 64)
+	marked := make(chan struct{})
+	go func() { defer close(marked); s.markLoop(bg) }()
+
 	queue := make(chan row, s.batchSize()*2)
 	work := make(chan row)
 	var inFlight sync.WaitGroup
@@ -353,6 +359,9 @@ func (s *Sender) Run(ctx context.Context, interval time.Duration) {
 	close(queue)
 	<-dispatched
 	inFlight.Wait()
+	close(s.marks)
+	<-marked
+	s.marks = nil
 	stopHB()
 	wg.Wait()
 	if err := s.flush(bg); err != nil {
@@ -413,15 +422,6 @@ func (s *Sender) flush(ctx context.Context) error {
 	return nil
 }
 
-// markSending makes a claimed row 'sending' and advances its chat's pace, in
-// one statement; false when this sender lost its claim (it was thought dead).
-const markSending = `
-	WITH o AS (UPDATE outbox SET state = 'sending', attempts = attempts + 1
-	           WHERE id = $1 AND state = 'claimed' AND claimed_by = $2 RETURNING chat_id),
-	p AS (INSERT INTO chat_pace (chat_id, tat) SELECT chat_id, clock_timestamp() + make_interval(secs => $3::float8) FROM o
-	      ON CONFLICT (chat_id) DO UPDATE SET tat = greatest(chat_pace.tat, clock_timestamp()) + make_interval(secs => $3::float8))
-	SELECT EXISTS (SELECT 1 FROM o)`
-
 var errLostClaim = errors.New("claim lost")
 
 // deliver sends one claimed row and records the outcome; true when Telegram
@@ -429,16 +429,12 @@ var errLostClaim = errors.New("claim lost")
 // last byte (gate), so a crash either leaves it claimed and unsent, or
 // marked and as good as sent.
 func (s *Sender) deliver(ctx context.Context, r row) bool {
-	iv, _ := s.limits.chatInterval(r.chatID)
 	g := &gate{commit: func() error {
-		var ok bool
-		if err := s.pool.QueryRow(ctx, markSending, r.id, s.ID, iv).Scan(&ok); err != nil {
+		err := s.mark(ctx, r.id)
+		if err != nil && !errors.Is(err, errLostClaim) {
 			return fmt.Errorf("database: %w", err)
 		}
-		if !ok {
-			return errLostClaim
-		}
-		return nil
+		return err
 	}}
 	sctx, cancel := context.WithTimeout(ctx, s.SendTimeout)
 	var mid int64

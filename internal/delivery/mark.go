@@ -1,0 +1,136 @@
+package delivery
+
+import (
+	"context"
+	"time"
+)
+
+// Marking rows 'sending' is the sender's one database write per message; at
+// high rates the marks of requests held at their gate together are written
+// in one statement (a group commit): each request still waits for its own
+// row's commit before its last byte goes.
+
+// markBatch makes claimed rows 'sending' and advances their chats' pace, in
+// one statement, and returns the ids it marked (a row whose claim this
+// sender lost is not among them). $3 and $4 are the pace intervals of
+// private chats and groups, in seconds. A batch never holds two rows of one
+// chat: per-chat order leaves a chat one open claimed row at a time.
+const markBatch = `
+	WITH o AS (UPDATE outbox SET state = 'sending', attempts = attempts + 1
+	           WHERE id = ANY($1) AND state = 'claimed' AND claimed_by = $2 RETURNING id, chat_id),
+	p AS (INSERT INTO chat_pace (chat_id, tat)
+	      SELECT chat_id, clock_timestamp() + make_interval(secs => CASE WHEN chat_id < 0 THEN $4::float8 ELSE $3::float8 END) FROM o
+	      ON CONFLICT (chat_id) DO UPDATE SET tat = greatest(chat_pace.tat, clock_timestamp())
+	          + make_interval(secs => CASE WHEN excluded.chat_id < 0 THEN $4::float8 ELSE $3::float8 END))
+	SELECT id FROM o`
+
+type markReq struct {
+	id   int64
+	done chan error // nil: marked; errLostClaim; or the database's error
+}
+
+// markWindow is how long the marker gathers requests before writing: none at
+// Telegram's usual rates, a few send intervals at paid-broadcast rates.
+func (s *Sender) markWindow() time.Duration {
+	iv := s.budget.interval
+	if iv >= 5*time.Millisecond {
+		return 0
+	}
+	return min(4*iv, 4*time.Millisecond)
+}
+
+// mark makes row id 'sending': through the marker when it runs, else alone.
+func (s *Sender) mark(ctx context.Context, id int64) error {
+	if s.marks == nil {
+		return s.markRows(ctx, []markReq{{id: id}})[0]
+	}
+	req := markReq{id: id, done: make(chan error, 1)}
+	select {
+	case s.marks <- req:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return <-req.done
+}
+
+// markLoop writes the marks of Run's requests until marks is closed.
+func (s *Sender) markLoop(ctx context.Context) {
+	window := s.markWindow()
+	for first := range s.marks {
+		batch := []markReq{first}
+		if window > 0 {
+			t := time.NewTimer(window)
+		gather:
+			for len(batch) < 64 {
+				select {
+				case r, ok := <-s.marks:
+					if !ok {
+						break gather
+					}
+					batch = append(batch, r)
+				case <-t.C:
+					break gather
+				}
+			}
+			t.Stop()
+		}
+		for {
+			select {
+			case r, ok := <-s.marks: // whatever queued while waiting goes too
+				if ok && len(batch) < 64 {
+					batch = append(batch, r)
+					continue
+				}
+				if ok {
+					s.reply(s.markRows(ctx, batch), batch)
+					batch = []markReq{r}
+					continue
+				}
+			default:
+			}
+			break
+		}
+		s.reply(s.markRows(ctx, batch), batch)
+	}
+}
+
+func (s *Sender) reply(errs []error, batch []markReq) {
+	for i, r := range batch {
+		r.done <- errs[i]
+	}
+}
+
+// markRows runs markBatch for reqs and returns each one's outcome.
+func (s *Sender) markRows(ctx context.Context, reqs []markReq) []error {
+	ids := make([]int64, len(reqs))
+	for i, r := range reqs {
+		ids[i] = r.id
+	}
+	priv, _ := s.limits.chatInterval(1)
+	group, _ := s.limits.chatInterval(-1)
+	errs := make([]error, len(reqs))
+	rows, err := s.pool.Query(ctx, markBatch, ids, s.ID, priv, group)
+	marked := map[int64]bool{}
+	if err == nil {
+		for rows.Next() {
+			var id int64
+			if err = rows.Scan(&id); err != nil {
+				break
+			}
+			marked[id] = true
+		}
+		rows.Close()
+		if err == nil {
+			err = rows.Err()
+		}
+	}
+	for i, r := range reqs {
+		switch {
+		case err != nil:
+			errs[i] = err
+		case !marked[r.id]:
+			errs[i] = errLostClaim
+		}
+	}
+	return errs
+}
