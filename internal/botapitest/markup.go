@@ -72,41 +72,21 @@ func parseMarkup(raw string) (*markup, *apiError) {
 		if fast, ok := callbackKeyboard(obj["inline_keyboard"]); ok {
 			return fast, nil
 		}
-		var objs [][]map[string]json.RawMessage
-		if json.Unmarshal(obj["inline_keyboard"], &objs) == nil && !hasNilButton(objs) {
-			return parseInlineRows(m, objs)
-		}
 		var rows [][]json.RawMessage
 		if err := json.Unmarshal(obj["inline_keyboard"], &rows); err != nil {
 			return nil, badRequest("field \"inline_keyboard\" of the InlineKeyboardMarkup must be an Array of Arrays")
 		}
-		total := 0
-		for _, row := range rows {
-			if len(row) == 0 {
-				continue
-			}
-			if len(row) > maxInlineRow {
-				return nil, badRequest("reply markup is too long")
-			}
-			total += len(row)
-			if total > maxInlineTotal {
-				return nil, badRequest("reply markup is too long")
-			}
-			var out []inlineButton
+		objs := make([][]map[string]json.RawMessage, len(rows))
+		for i, row := range rows {
 			for _, rb := range row {
-				b, err := parseInlineButton(rb)
-				if err != nil {
-					return nil, err
+				var fields map[string]json.RawMessage
+				if err := json.Unmarshal(rb, &fields); err != nil || fields == nil {
+					return nil, badRequest("can't parse inline keyboard button: InlineKeyboardButton must be an Object")
 				}
-				out = append(out, b)
+				objs[i] = append(objs[i], fields)
 			}
-			m.inline = append(m.inline, out)
 		}
-		m.kind = markupInline
-		if len(m.inline) == 0 {
-			m.kind = markupNone // an empty inline keyboard is no keyboard
-		}
-		m.inlineJS = inlineKey(m.inline)
+		return parseInlineRows(m, objs)
 	case obj["keyboard"] != nil:
 		var rows [][]json.RawMessage
 		if err := json.Unmarshal(obj["keyboard"], &rows); err != nil {
@@ -204,18 +184,6 @@ func callbackKeyboard(raw json.RawMessage) (*markup, bool) {
 	return m, true
 }
 
-// hasNilButton: a null in place of a button decodes as a nil map.
-func hasNilButton(rows [][]map[string]json.RawMessage) bool {
-	for _, r := range rows {
-		for _, b := range r {
-			if b == nil {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // parseInlineRows is the inline_keyboard of parseMarkup, decoded already.
 func parseInlineRows(m *markup, rows [][]map[string]json.RawMessage) (*markup, *apiError) {
 	total := 0
@@ -266,14 +234,6 @@ func hasControl(b []byte) bool {
 		}
 	}
 	return false
-}
-
-func parseInlineButton(raw json.RawMessage) (inlineButton, *apiError) {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
-		return inlineButton{}, badRequest("can't parse inline keyboard button: InlineKeyboardButton must be an Object")
-	}
-	return parseInlineFields(fields)
 }
 
 func parseInlineFields(fields map[string]json.RawMessage) (inlineButton, *apiError) {
