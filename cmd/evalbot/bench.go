@@ -357,10 +357,15 @@ func benchUpdates(ctx context.Context, args []string) error {
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the pressing phase to this file")
 	press := fs.String("press", "criterion", "criterion: a self-assessment score button (the assessment is updated and the card edited); "+
 		"label: the criterion's label button (only answered: measures the webhook and update plumbing)")
+	conns := fs.Int("conns", 48, "database connections (pool size)")
+	gotg := fs.Bool("go-telegram", false, "edit and answer through go-telegram/bot's client instead of telegram.BotAPI")
+	planMode := fs.String("plan-cache-mode", "force_custom_plan", "plan_cache_mode of the connections that handle the presses: "+
+		"force_custom_plan plans every statement (as the other benchmarks, for a fresh database); auto is PostgreSQL's default, "+
+		"as `serve` runs (generic plans after five executions), with the tables analyzed after seeding")
 	_ = fs.Parse(args)
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
-	pool, dbURL, stop, err := benchDB(ctx, 48)
+	pool, dbURL, stop, err := benchDB(ctx, int32(*conns))
 	if err != nil {
 		return err
 	}
@@ -382,6 +387,9 @@ func benchUpdates(ctx context.Context, args []string) error {
 	at := monthEnd(cal, calendar.Month{Year: 2026, Month: 11})
 	app := &telegram.App{Pool: pool, Bot: b, Cat: cat, Cal: cal, Now: func() time.Time { return at }, Log: log,
 		BeforeRoute: inbound.Reachability(cat)}
+	if !*gotg {
+		app.API = &telegram.BotAPI{URL: srv.URL(), Token: srv.Token(), Client: apiClient(64)}
+	}
 	if err := onlySelfAssessment(ctx, pool, at); err != nil {
 		return err
 	}
@@ -408,6 +416,15 @@ func benchUpdates(ctx context.Context, args []string) error {
 		msg  botapitest.Message
 	}
 	var cards []card
+	if *planMode != "force_custom_plan" {
+		hpool, err := pressPool(ctx, dbURL, int32(*conns), *planMode)
+		if err != nil {
+			scancel()
+			return err
+		}
+		defer hpool.Close()
+		app.Pool, pool = hpool, hpool
+	}
 	for k := 1; k <= *n; k++ {
 		u := srv.NewUser(int64(1000000+k), "", "vi")
 		for _, m := range u.Messages() {
@@ -462,8 +479,12 @@ func benchUpdates(ctx context.Context, args []string) error {
 		resp.Body.Close()
 	}
 
-	fmt.Printf("updates: %d officials press self-assessment buttons (%s) through the webhook, %.0f presses/s offered for %s, %d per-chat queues\n",
-		len(cards), *press, *rate, *dur, *queues)
+	via := "telegram.BotAPI (JSON)"
+	if *gotg {
+		via = "go-telegram/bot"
+	}
+	fmt.Printf("updates: %d officials press self-assessment buttons (%s) through the webhook, %.0f presses/s offered for %s, %d per-chat queues, "+
+		"%d connections, plan_cache_mode %s, edits and answers by %s\n", len(cards), *press, *rate, *dur, *queues, *conns, *planMode, via)
 	var mu sync.Mutex
 	var ack, e2e []time.Duration
 	var failed, sentN atomic.Int64
@@ -586,6 +607,29 @@ func benchUpdates(ctx context.Context, args []string) error {
 		}
 	}
 	return nil
+}
+
+// pressPool opens the connections that handle the presses with the given
+// plan_cache_mode, after analyzing the seeded tables (statistics, as a
+// database in use has). Tables still empty are left unanalyzed: statistics
+// of an empty table would keep sequential scans in the generic plans as it
+// grows (processed_updates, which a database in use has many rows of).
+func pressPool(ctx context.Context, url string, conns int32, mode string) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, err
+	}
+	cfg.MaxConns = conns
+	cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = mode
+	p, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := p.Exec(ctx, `ANALYZE units, officials, assessments, outbox`); err != nil {
+		p.Close()
+		return nil, err
+	}
+	return p, nil
 }
 
 func pct(ds []time.Duration, p int) time.Duration {

@@ -142,6 +142,8 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	}
 	app := &telegram.App{Pool: pool, Cat: cat, Cal: cal, Now: now, Log: log, Bot: b, BotUsername: os.Getenv("TELEGRAM_BOT_USERNAME"),
 		BeforeRoute: inbound.Reachability(cat)}
+	// Edits and answers after a button press: the lean JSON client.
+	app.API = &telegram.BotAPI{URL: apiURL, Token: token, Client: &http.Client{Timeout: 30 * time.Second, Transport: transport}}
 	limits := delivery.DefaultLimits
 	limits.PerSecond = *rateFlag
 	sender := delivery.NewSender(pool, b, limits, log)

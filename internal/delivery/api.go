@@ -37,27 +37,33 @@ type sendBody struct {
 	LinkPreview *models.LinkPreviewOptions `json:"link_preview_options,omitempty"`
 }
 
-// wireInline is an InlineKeyboardMarkup with only the fields a Button uses
-// (go-telegram's type is encoded by reflection over many more).
-type wireInline struct {
-	Rows [][]wireButton `json:"inline_keyboard"`
+// WireInline is an InlineKeyboardMarkup with only the fields a Button uses,
+// for lean JSON clients (go-telegram's type is encoded by reflection over
+// many more).
+type WireInline struct {
+	Rows [][]WireButton `json:"inline_keyboard"`
 }
 
-type wireButton struct {
+// WireButton is an InlineKeyboardButton as the Bot API spells it.
+type WireButton struct {
 	Text         string `json:"text"`
 	CallbackData string `json:"callback_data,omitempty"`
 	URL          string `json:"url,omitempty"`
 }
 
-func toWire(k Keyboard) wireInline {
-	rows := make([][]wireButton, len(k))
+// Wire converts k for the Bot API; nil for no keyboard.
+func Wire(k Keyboard) *WireInline {
+	if len(k) == 0 {
+		return nil
+	}
+	rows := make([][]WireButton, len(k))
 	for i, r := range k {
-		rows[i] = make([]wireButton, len(r))
+		rows[i] = make([]WireButton, len(r))
 		for j, b := range r {
-			rows[i][j] = wireButton{b.Text, b.Data, b.URL}
+			rows[i][j] = WireButton{b.Text, b.Data, b.URL}
 		}
 	}
-	return wireInline{rows}
+	return &WireInline{rows}
 }
 
 type sendReply struct {
@@ -83,7 +89,7 @@ func (a *API) send(ctx context.Context, chatID int64, p payload, g *gate) (int64
 	defer bufs.Put(buf)
 	var markup any
 	if len(p.Keyboard) > 0 && p.ContactButton == "" && !p.RemoveKeyboard {
-		markup = toWire(p.Keyboard)
+		markup = Wire(p.Keyboard)
 	} else if m := p.markup(); m != nil {
 		markup = m
 	}
@@ -116,24 +122,32 @@ func (a *API) send(ctx context.Context, chatID int64, p payload, g *gate) (int64
 	if r.OK {
 		return r.Result.MessageID, nil
 	}
-	switch r.ErrorCode {
+	return 0, APIError("sendMessage", r.ErrorCode, r.Description, r.Parameters.RetryAfter, r.Parameters.MigrateToChatID)
+}
+
+// APIError turns a Bot API error reply into go-telegram/bot's error values
+// (ErrorForbidden, ErrorBadRequest, *TooManyRequestsError, *MigrateError,
+// …), so that replies from lean clients and from go-telegram/bot are
+// handled alike.
+func APIError(method string, code int, desc string, retryAfter int, migrateTo int64) error {
+	switch code {
 	case http.StatusForbidden:
-		return 0, fmt.Errorf("%w, %s", bot.ErrorForbidden, r.Description)
+		return fmt.Errorf("%w, %s", bot.ErrorForbidden, desc)
 	case http.StatusBadRequest:
-		if r.Parameters.MigrateToChatID != 0 {
-			return 0, &bot.MigrateError{Message: fmt.Sprintf("%s: %s", bot.ErrorBadRequest, r.Description), MigrateToChatID: int(r.Parameters.MigrateToChatID)}
+		if migrateTo != 0 {
+			return &bot.MigrateError{Message: fmt.Sprintf("%s: %s", bot.ErrorBadRequest, desc), MigrateToChatID: int(migrateTo)}
 		}
-		return 0, fmt.Errorf("%w, %s", bot.ErrorBadRequest, r.Description)
+		return fmt.Errorf("%w, %s", bot.ErrorBadRequest, desc)
 	case http.StatusUnauthorized:
-		return 0, fmt.Errorf("%w, %s", bot.ErrorUnauthorized, r.Description)
+		return fmt.Errorf("%w, %s", bot.ErrorUnauthorized, desc)
 	case http.StatusNotFound:
-		return 0, fmt.Errorf("%w, %s", bot.ErrorNotFound, r.Description)
+		return fmt.Errorf("%w, %s", bot.ErrorNotFound, desc)
 	case http.StatusConflict:
-		return 0, fmt.Errorf("%w, %s", bot.ErrorConflict, r.Description)
+		return fmt.Errorf("%w, %s", bot.ErrorConflict, desc)
 	case http.StatusTooManyRequests:
-		return 0, &bot.TooManyRequestsError{Message: fmt.Sprintf("%s, %s", bot.ErrorTooManyRequests, r.Description), RetryAfter: r.Parameters.RetryAfter}
+		return &bot.TooManyRequestsError{Message: fmt.Sprintf("%s, %s", bot.ErrorTooManyRequests, desc), RetryAfter: retryAfter}
 	}
-	return 0, fmt.Errorf("error response from telegram for method sendMessage, %d %s", r.ErrorCode, r.Description)
+	return fmt.Errorf("error response from telegram for method %s, %d %s", method, code, desc)
 }
 
 // gate is a request body that holds back its last byte until commit has

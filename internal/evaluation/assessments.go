@@ -60,15 +60,16 @@ const assessCols = `id, official_id, month, framework_id, framework_version, sta
 	coalesce(bonus_reason, ''), self_total, coalesce(self_grade, ''), criteria, bonus, manual_task_score,
 	coalesce(return_reason, ''), reviewer_id, total, coalesce(grade, ''), graded, result, quota_demoted, self_assessed, locked_at, on_behalf_of, version`
 
-func scanAssessment(r pgx.Row) (Assessment, error) {
+// scanAssessment reads assessCols, then extra columns into extra.
+func scanAssessment(r pgx.Row, extra ...any) (Assessment, error) {
 	var a Assessment
 	var month time.Time
 	var selfCrit, crit, result []byte
 	var selfBonus int64
 	var selfTotal, bonus, manual, total *int64
-	err := r.Scan(&a.ID, &a.OfficialID, &month, &a.FrameworkID, &a.FrameworkVersion, &a.Status, &selfCrit, &selfBonus,
+	err := r.Scan(append([]any{&a.ID, &a.OfficialID, &month, &a.FrameworkID, &a.FrameworkVersion, &a.Status, &selfCrit, &selfBonus,
 		&a.BonusReason, &selfTotal, &a.SelfGrade, &crit, &bonus, &manual, &a.ReturnReason, &a.ReviewerID, &total,
-		&a.Grade, &a.Graded, &result, &a.QuotaDemoted, &a.SelfAssessed, &a.LockedAt, &a.OnBehalfOf, &a.Version)
+		&a.Grade, &a.Graded, &result, &a.QuotaDemoted, &a.SelfAssessed, &a.LockedAt, &a.OnBehalfOf, &a.Version}, extra...)...)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return a, ErrNotFound
 	}
@@ -115,6 +116,17 @@ func LoadAssessment(ctx context.Context, db store.DB, id int64) (Assessment, err
 	return scanAssessment(db.QueryRow(ctx, `SELECT `+assessCols+` FROM assessments WHERE id = $1`, id))
 }
 
+// LoadAssessmentPublished is LoadAssessment and Published in one query:
+// the assessment and whether its official's unit has published its month.
+func LoadAssessmentPublished(ctx context.Context, db store.DB, id int64) (Assessment, bool, error) {
+	var published bool
+	a, err := scanAssessment(db.QueryRow(ctx, `SELECT `+assessCols+`,
+		EXISTS (SELECT 1 FROM publications p JOIN officials o ON o.unit_id = p.unit_id
+		         WHERE o.id = assessments.official_id AND p.month = assessments.month)
+		FROM assessments WHERE id = $1`, id), &published)
+	return a, published, err
+}
+
 // FindAssessment reads the official's assessment of month m.
 func FindAssessment(ctx context.Context, db store.DB, officialID int64, m calendar.Month) (Assessment, error) {
 	return scanAssessment(db.QueryRow(ctx, `SELECT `+assessCols+` FROM assessments WHERE official_id = $1 AND month = $2`,
@@ -152,9 +164,21 @@ func OpenAssessment(ctx context.Context, db store.DB, officialID int64, m calend
 	return FindAssessment(ctx, db, officialID, m)
 }
 
+// setSelfCriterionSQL sets criterion $2 to $3 in an editable assessment $1.
+const setSelfCriterionSQL = `UPDATE assessments
+	SET self_criteria = self_criteria || jsonb_build_object($2::text, $3::bigint), version = version + 1, updated_at = now()
+	WHERE id = $1 AND status IN ('draft', 'returned') AND locked_at IS NULL RETURNING ` + assessCols
+
 // SetSelfCriterion sets one criterion of an editable self-assessment; the
 // value must lie within the criterion's 0..max.
 func SetSelfCriterion(ctx context.Context, db store.DB, id int64, fw *grading.Framework, criterion string, p grading.Points) (Assessment, error) {
+	if checkCriterion(fw, criterion, p) == nil {
+		// One statement when it is editable; otherwise the steps below say why not.
+		a, err := scanAssessment(db.QueryRow(ctx, setSelfCriterionSQL, id, criterion, int64(p)))
+		if !errors.Is(err, ErrNotFound) {
+			return a, err
+		}
+	}
 	a, err := lockAssessment(ctx, db, id)
 	if err != nil {
 		return a, err

@@ -3,12 +3,12 @@ package evaluation
 import (
 	"context"
 	"errors"
-
-	"github.com/jackc/pgx/v5"
+	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"evalbot/internal/calendar"
-	"evalbot/internal/citizen"
 	"evalbot/internal/grading"
 	"evalbot/internal/store"
 )
@@ -27,13 +27,95 @@ type Subject struct {
 // plans; a task never marked counts as not done. Working days come from the
 // calendar, less recorded absences.
 func BuildInput(ctx context.Context, db store.DB, a Assessment, review bool, cal *calendar.Calendar, s Subject) (grading.Input, error) {
+	in, _, err := CardInput(ctx, db, a, review, cal, s)
+	return in, err
+}
+
+// cardSQL reads in one statement what BuildInput needs beside the
+// assessment: the discipline of the month, the confirmed citizen complaints
+// (as citizen.ConfirmedComplaints counts them), the absences overlapping the
+// month, the final grades of a head's subordinates ($4; see gradesCol), and
+// the month's tasks (MonthTasks), one row each (one row of NULLs when none).
+const cardSQL = `
+	WITH x AS (
+		SELECT (SELECT level FROM disciplines WHERE official_id = $1 AND month = $2) AS level,
+		       (SELECT count(*) FROM citizen_ratings WHERE official_id = $1 AND complaint = 'confirmed'
+		           AND NOT flagged AND counted_month = $2) AS complaints,
+		       ab.first_days, ab.last_days, ` + gradesCol + ` AS grades
+		  FROM (SELECT array_agg(first_day ORDER BY id) AS first_days, array_agg(last_day ORDER BY id) AS last_days
+		          FROM absences WHERE official_id = $1 AND last_day >= $2 AND first_day <= $3) ab
+	)
+	SELECT x.level, x.complaints, x.first_days, x.last_days, x.grades,
+	       t.id, t.plan_id, t.position, t.title, t.deadline, t.weight, t.status, t.delays, t.quality_faults
+	  FROM x LEFT JOIN (tasks t JOIN plans p ON p.id = t.plan_id AND p.official_id = $1 AND p.month = $2 AND p.status = 'approved') ON true
+	 ORDER BY p.kind DESC, p.period_start, t.position`
+
+// gradesCol is Grades($4, month $2); staffCardSQL, without it, is cheaper
+// to plan.
+const gradesCol = `ARRAY(SELECT grade FROM assessments WHERE official_id = ANY($4::bigint[]) AND month = $2
+		           AND status = 'approved' AND graded AND grade IS NOT NULL ORDER BY official_id)`
+
+var staffCardSQL = strings.Replace(cardSQL, gradesCol, `NULL::text[]`, 1)
+
+// CardInput is BuildInput that also returns the month's tasks (MonthTasks),
+// for a card that shows them: one query where there were five.
+func CardInput(ctx context.Context, db store.DB, a Assessment, review bool, cal *calendar.Calendar, s Subject) (grading.Input, []Task, error) {
+	sql, args := cardQuery(a, s)
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		return grading.Input{}, nil, err
+	}
+	return scanCard(rows, a, review, cal, s)
+}
+
+// cardQuery is the statement and arguments that read a's card for s.
+func cardQuery(a Assessment, s Subject) (string, []any) {
+	args := []any{a.OfficialID, sqlDate(a.Month.First()), sqlDate(a.Month.Last())}
+	if s.Role == grading.RoleHead && len(s.SubordinateIDs) > 0 {
+		return cardSQL, append(args, s.SubordinateIDs)
+	}
+	return staffCardSQL, args
+}
+
+// scanCard reads cardSQL's rows (and closes them) into a's grading input and tasks.
+func scanCard(rows pgx.Rows, a Assessment, review bool, cal *calendar.Calendar, s Subject) (grading.Input, []Task, error) {
+	defer rows.Close()
 	in := grading.Input{Criteria: a.SelfCriteria, Bonus: a.SelfBonus, Role: s.Role}
 	if review {
 		in.Criteria, in.Bonus, in.ManualTaskScore = a.ReviewCriteria(), a.ReviewBonus(), a.ManualTaskScore
 	}
-	tasks, err := MonthTasks(ctx, db, a.OfficialID, a.Month)
-	if err != nil {
-		return in, err
+	var tasks []Task
+	var level *string
+	var complaints int
+	var firstDays, lastDays []time.Time
+	var grades []string
+	for first := true; rows.Next(); first = false {
+		var id, planID, weight *int64
+		var position, delays, faults *int
+		var title, status *string
+		var deadline *time.Time
+		dest := []any{&id, &planID, &position, &title, &deadline, &weight, &status, &delays, &faults}
+		if first {
+			dest = append([]any{&level, &complaints, &firstDays, &lastDays, &grades}, dest...)
+		} else {
+			dest = append([]any{nil, nil, nil, nil, nil}, dest...)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return in, nil, err
+		}
+		if id == nil {
+			continue // no tasks
+		}
+		t := Task{ID: *id, PlanID: *planID, Position: *position, Title: *title, Weight: grading.Points(*weight),
+			Status: *status, Delays: *delays, QualityFaults: *faults}
+		if deadline != nil {
+			d := dateOf(*deadline)
+			t.Deadline = &d
+		}
+		tasks = append(tasks, t)
+	}
+	if err := rows.Err(); err != nil {
+		return in, nil, err
 	}
 	for _, t := range tasks {
 		st := grading.TaskStatus(t.Status)
@@ -42,31 +124,72 @@ func BuildInput(ctx context.Context, db store.DB, a Assessment, review bool, cal
 		}
 		in.Tasks = append(in.Tasks, grading.Task{Weight: t.Weight, Status: st, Delays: t.Delays, QualityFaults: t.QualityFaults})
 	}
-	var level *string
-	if err := db.QueryRow(ctx, `SELECT level FROM disciplines WHERE official_id = $1 AND month = $2`,
-		a.OfficialID, sqlDate(a.Month.First())).Scan(&level); err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return in, err
-	}
 	if level != nil {
 		in.Discipline = grading.Discipline(*level)
 	}
 	days := cal.WorkingDays(a.Month)
-	absent, err := AbsentDays(ctx, db, a.OfficialID, a.Month, cal)
-	if err != nil {
-		return in, err
-	}
-	in.WorkingDays, in.WorkedDays = len(days), len(days)-absent
+	in.WorkingDays, in.WorkedDays = len(days), len(days)-awayDays(firstDays, lastDays, a.Month, cal)
 	// Citizens' complaints the head confirmed deduct by the framework's policy (DESIGN.md §3).
-	if in.ConfirmedComplaints, err = citizen.ConfirmedComplaints(ctx, db, a.OfficialID, a.Month); err != nil {
-		return in, err
+	in.ConfirmedComplaints = complaints
+	for _, g := range grades {
+		in.SubordinateGrades = append(in.SubordinateGrades, grading.Grade(g))
 	}
-	if s.Role == grading.RoleHead && len(s.SubordinateIDs) > 0 {
-		in.SubordinateGrades, err = Grades(ctx, db, s.SubordinateIDs, a.Month)
-		if err != nil {
-			return in, err
+	return in, tasks, nil
+}
+
+// batcher is a transaction that can pipeline statements (pgx.Tx).
+type batcher interface {
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+// SetSelfCriterionCard is SetSelfCriterion followed by CardInput (not for
+// review) of the changed assessment, sent to the database together when db
+// is a pgx.Tx. before is the assessment as loaded in this transaction.
+func SetSelfCriterionCard(ctx context.Context, db store.DB, before Assessment, fw *grading.Framework, criterion string, p grading.Points,
+	cal *calendar.Calendar, s Subject) (Assessment, grading.Input, []Task, error) {
+	if bt, ok := db.(batcher); ok && checkCriterion(fw, criterion, p) == nil {
+		b := &pgx.Batch{}
+		b.Queue(setSelfCriterionSQL, before.ID, criterion, int64(p))
+		sql, args := cardQuery(before, s)
+		b.Queue(sql, args...)
+		br := bt.SendBatch(ctx, b)
+		a, err := scanAssessment(br.QueryRow())
+		if err == nil {
+			rows, qerr := br.Query()
+			var in grading.Input
+			var tasks []Task
+			if qerr == nil {
+				in, tasks, qerr = scanCard(rows, a, false, cal, s)
+			}
+			if cerr := br.Close(); qerr == nil {
+				qerr = cerr
+			}
+			return a, in, tasks, qerr
+		}
+		if cerr := br.Close(); !errors.Is(err, ErrNotFound) || cerr != nil {
+			return a, grading.Input{}, nil, errors.Join(err, cerr)
+		}
+		// Not editable: SetSelfCriterion below says why.
+	}
+	a, err := SetSelfCriterion(ctx, db, before.ID, fw, criterion, p)
+	if err != nil {
+		return a, grading.Input{}, nil, err
+	}
+	in, tasks, err := CardInput(ctx, db, a, false, cal, s)
+	return a, in, tasks, err
+}
+
+// awayDays counts the working days of m inside the ranges first[i]..last[i].
+func awayDays(first, last []time.Time, m calendar.Month, cal *calendar.Calendar) int {
+	away := map[calendar.Date]bool{}
+	for i := range first {
+		for d := dateOf(first[i]); !d.After(dateOf(last[i])); d = d.AddDays(1) {
+			if d.YearMonth() == m && cal.IsWorkingDay(d) {
+				away[d] = true
+			}
 		}
 	}
-	return in, nil
+	return len(away)
 }
 
 // AbsentDays counts the working days of month m on which the official was
@@ -78,19 +201,18 @@ func AbsentDays(ctx context.Context, db store.DB, officialID int64, m calendar.M
 		return 0, err
 	}
 	defer rows.Close()
-	away := map[calendar.Date]bool{}
+	var first, last []time.Time
 	for rows.Next() {
 		var a, b time.Time
 		if err := rows.Scan(&a, &b); err != nil {
 			return 0, err
 		}
-		for d := dateOf(a); !d.After(dateOf(b)); d = d.AddDays(1) {
-			if d.YearMonth() == m && cal.IsWorkingDay(d) {
-				away[d] = true
-			}
-		}
+		first, last = append(first, a), append(last, b)
 	}
-	return len(away), rows.Err()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	return awayDays(first, last, m, cal), nil
 }
 
 // Grades lists the final grades of month m among ids (approved and graded only).

@@ -283,10 +283,11 @@ func (d *Dispatcher) Recover(ctx context.Context, age time.Duration) (int, error
 }
 
 // Sweep runs Recover every interval for updates stored longer than age ago,
-// until ctx ends.
+// and Prune every hour, until ctx ends.
 func (d *Dispatcher) Sweep(ctx context.Context, interval, age time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	var pruned time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -295,6 +296,37 @@ func (d *Dispatcher) Sweep(ctx context.Context, interval, age time.Duration) {
 			if _, err := d.Recover(ctx, age); err != nil && ctx.Err() == nil {
 				d.log.Warn("inbound: sweep", "err", err)
 			}
+			if time.Since(pruned) >= time.Hour {
+				if _, err := Prune(ctx, d.pool, KeepProcessed); err != nil && ctx.Err() == nil {
+					d.log.Warn("inbound: prune processed updates", "err", err)
+				} else {
+					pruned = time.Now()
+				}
+			}
+		}
+	}
+}
+
+// KeepProcessed is how long a handled update id is remembered: Telegram
+// repeats an unconfirmed update for at most 24 hours, and after a week
+// without updates it starts update ids afresh at random, so remembering ids
+// for ever would one day swallow a new update as a repeat.
+const KeepProcessed = 48 * time.Hour
+
+// Prune forgets update ids handled more than keep ago, in batches of 10,000
+// (short transactions); it returns how many.
+func Prune(ctx context.Context, pool *pgxpool.Pool, keep time.Duration) (int64, error) {
+	var total int64
+	for {
+		tag, err := pool.Exec(ctx, `DELETE FROM processed_updates WHERE update_id IN (
+			SELECT update_id FROM processed_updates WHERE processed_at < now() - make_interval(secs => $1::float8) LIMIT 10000)`,
+			keep.Seconds())
+		if err != nil {
+			return total, err
+		}
+		total += tag.RowsAffected()
+		if tag.RowsAffected() < 10000 {
+			return total, nil
 		}
 	}
 }

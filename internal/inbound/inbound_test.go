@@ -267,3 +267,21 @@ func TestPollerPersistsOffset(t *testing.T) {
 		t.Fatalf("handled %d updates, want 6", rec.handled())
 	}
 }
+
+// Handled update ids are forgotten after KeepProcessed; newer ones stay.
+func TestPruneProcessedUpdates(t *testing.T) {
+	pool := pgtest.New(t)
+	ctx := context.Background()
+	if _, err := pool.Exec(ctx, `INSERT INTO processed_updates (update_id, processed_at)
+		SELECT g, now() - CASE WHEN g <= 12000 THEN interval '3 days' ELSE interval '1 hour' END FROM generate_series(1, 12005) g`); err != nil {
+		t.Fatal(err)
+	}
+	n, err := inbound.Prune(ctx, pool, inbound.KeepProcessed)
+	if err != nil || n != 12000 {
+		t.Fatalf("pruned %d, %v; want 12000", n, err)
+	}
+	var left int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM processed_updates`).Scan(&left); err != nil || left != 5 {
+		t.Fatalf("%d left, %v", left, err)
+	}
+}

@@ -163,12 +163,8 @@ func HeadOf(ctx context.Context, db store.DB, officialID int64) (head Official, 
 	return head, true, nil
 }
 
-// Subordinates returns the active people whose HeadOf is headID: the staff of
-// the head's unit, the heads of the units below whose nearest head-bearing
-// ancestor is this unit, and the staff of head-less units in between; ordered
-// by unit code, then name. Empty when headID is not an active head.
-func Subordinates(ctx context.Context, db store.DB, headID int64) ([]Official, error) {
-	return queryOfficials(ctx, db, `
+// subordinatesSQL selects the ids of Subordinates($1) as "ids".
+const subordinatesSQL = `
 		WITH RECURSIVE h AS (
 			SELECT id, unit_id FROM officials WHERE id = $1 AND is_head AND active
 		), below (unit_id, depth) AS (
@@ -184,9 +180,26 @@ func Subordinates(ctx context.Context, db store.DB, headID int64) ([]Official, e
 			SELECT o.id FROM officials o JOIN below b ON b.unit_id = o.unit_id
 			 WHERE o.active AND o.id <> $1 AND (o.is_head OR NOT EXISTS (
 				SELECT 1 FROM officials x WHERE x.unit_id = o.unit_id AND x.is_head AND x.active))
-		)
+		)`
+
+// Subordinates returns the active people whose HeadOf is headID: the staff of
+// the head's unit, the heads of the units below whose nearest head-bearing
+// ancestor is this unit, and the staff of head-less units in between; ordered
+// by unit code, then name. Empty when headID is not an active head.
+func Subordinates(ctx context.Context, db store.DB, headID int64) ([]Official, error) {
+	return queryOfficials(ctx, db, subordinatesSQL+`
 		SELECT `+officialCols+`
 		  FROM officials o JOIN units u ON u.id = o.unit_id
 		 WHERE o.id IN (SELECT id FROM ids)
 		 ORDER BY u.code, o.full_name, o.employee_code`, headID)
+}
+
+// SubordinateIDs returns the ids of Subordinates(headID), in id order: for
+// when only who, not their names, matters (a head's grade).
+func SubordinateIDs(ctx context.Context, db store.DB, headID int64) ([]int64, error) {
+	rows, err := db.Query(ctx, subordinatesSQL+` SELECT DISTINCT id FROM ids ORDER BY id`, headID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }

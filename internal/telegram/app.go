@@ -41,6 +41,9 @@ type App struct {
 	// BeforeRoute, when set, runs in each new update's transaction before the
 	// handlers (inbound.Reachability: a /start makes a person reachable again).
 	BeforeRoute func(ctx context.Context, tx pgx.Tx, upd *models.Update) error
+	// API, when set, makes the edit and the answer after each callback
+	// query instead of Bot (BotAPI: one JSON POST each, cheaper).
+	API *BotAPI
 
 	fwMu sync.Mutex
 	fws  map[string]*grading.Framework
@@ -163,18 +166,15 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update) {
 	err := store.InTx(ctx, a.Pool, func(tx pgx.Tx) error {
 		t.tx = tx
 		t.answer, t.edit, t.enqueued = nil, nil, false
-		tag, err := tx.Exec(ctx, `INSERT INTO processed_updates (update_id) VALUES ($1) ON CONFLICT DO NOTHING`, upd.ID)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			dup = true
-			return nil
-		}
 		// The stored copy (internal/inbound) goes with the same commit: it
 		// holds personal data and is not needed once handled.
-		if _, err := tx.Exec(ctx, `DELETE FROM inbound_updates WHERE update_id = $1`, upd.ID); err != nil {
+		var fresh bool
+		if err := tx.QueryRow(ctx, dedupSQL, upd.ID).Scan(&fresh); err != nil {
 			return err
+		}
+		if !fresh {
+			dup = true
+			return nil
 		}
 		if a.BeforeRoute != nil {
 			if err := a.BeforeRoute(ctx, tx, upd); err != nil {
@@ -209,7 +209,22 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update) {
 	}
 }
 
+// dedupSQL marks an update processed and, when it was not already, deletes
+// its stored copy; true when it was new.
+const dedupSQL = `WITH p AS (
+		INSERT INTO processed_updates (update_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING update_id
+	), d AS (
+		DELETE FROM inbound_updates WHERE update_id IN (SELECT update_id FROM p)
+	)
+	SELECT EXISTS (SELECT 1 FROM p)`
+
 func (a *App) answerQuery(ctx context.Context, id string, ans *answer) {
+	if a.API != nil {
+		if err := a.API.answerCallbackQuery(ctx, id, ans); err != nil {
+			a.Log.Warn("answerCallbackQuery failed", "err", err)
+		}
+		return
+	}
 	p := &bot.AnswerCallbackQueryParams{CallbackQueryID: id}
 	if ans != nil {
 		p.Text, p.ShowAlert = ans.text, ans.alert
@@ -220,6 +235,12 @@ func (a *App) answerQuery(ctx context.Context, id string, ans *answer) {
 }
 
 func (a *App) editNow(ctx context.Context, e *edit) {
+	if a.API != nil {
+		if err := a.API.editMessageText(ctx, e); err != nil && !isNotModified(err) {
+			a.Log.Warn("editMessageText failed", "err", err)
+		}
+		return
+	}
 	_, err := a.Bot.EditMessageText(ctx, &bot.EditMessageTextParams{
 		ChatID: e.chatID, MessageID: e.messageID, Text: e.text, ParseMode: models.ParseModeHTML,
 		ReplyMarkup:        delivery.InlineMarkup(e.kb),

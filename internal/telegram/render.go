@@ -73,9 +73,9 @@ func statusIcon(s string) string {
 	return "▫️"
 }
 
-func escape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
+func escape(s string) string { return htmlEscaper.Replace(s) }
+
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // planText renders a plan for its owner or head.
 func (t *turn) planText(p evaluation.Plan, owner string, headerID string) string {

@@ -17,17 +17,13 @@ import (
 // reviewCard renders a submission for its head: who, the self-assessed
 // points and grade, the breakdown, and Approve / Adjust / Return.
 func (a *App) reviewCard(t *turn, as evaluation.Assessment, o roster.Official) (string, delivery.Keyboard, error) {
-	r, fw, err := a.compute(t, o, as, true)
+	r, fw, tasks, err := a.computeCard(t, o, as, true)
 	var gradeErr error
 	if err != nil {
 		if fw == nil || !errors.As(err, new(*grading.InputError)) {
 			return "", nil, err
 		}
 		gradeErr = err
-	}
-	tasks, err := evaluation.MonthTasks(t.ctx, t.tx, as.OfficialID, as.Month)
-	if err != nil {
-		return "", nil, err
 	}
 	var b strings.Builder
 	b.WriteString("<b>" + t.t("ReviewTitle", map[string]any{"Month": monthLabel(as.Month), "Name": o.FullName}) + "</b>\n")

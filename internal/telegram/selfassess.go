@@ -37,33 +37,37 @@ func (a *App) subject(t *turn, o roster.Official) (evaluation.Subject, error) {
 	if !o.IsHead {
 		return evaluation.Subject{Role: grading.RoleStaff}, nil
 	}
-	subs, err := roster.Subordinates(t.ctx, t.tx, o.ID)
+	ids, err := roster.SubordinateIDs(t.ctx, t.tx, o.ID)
 	if err != nil {
 		return evaluation.Subject{}, err
 	}
-	s := evaluation.Subject{Role: grading.RoleHead}
-	for _, p := range subs {
-		s.SubordinateIDs = append(s.SubordinateIDs, p.ID)
-	}
-	return s, nil
+	return evaluation.Subject{Role: grading.RoleHead, SubordinateIDs: ids}, nil
 }
 
 // compute grades an assessment with the engine; review selects the head's copy.
 func (a *App) compute(t *turn, o roster.Official, as evaluation.Assessment, review bool) (grading.Result, *grading.Framework, error) {
+	r, fw, _, err := a.computeCard(t, o, as, review)
+	return r, fw, err
+}
+
+// computeCard is compute that also returns the month's tasks
+// (evaluation.MonthTasks), read with the grading input; they are nil only
+// when err is not a grading.InputError.
+func (a *App) computeCard(t *turn, o roster.Official, as evaluation.Assessment, review bool) (grading.Result, *grading.Framework, []evaluation.Task, error) {
 	fw, err := a.Framework(as.FrameworkID)
 	if err != nil {
-		return grading.Result{}, nil, err
+		return grading.Result{}, nil, nil, err
 	}
 	s, err := a.subject(t, o)
 	if err != nil {
-		return grading.Result{}, fw, err
+		return grading.Result{}, fw, nil, err
 	}
-	in, err := evaluation.BuildInput(t.ctx, t.tx, as, review, a.Cal, s)
+	in, tasks, err := evaluation.CardInput(t.ctx, t.tx, as, review, a.Cal, s)
 	if err != nil {
-		return grading.Result{}, fw, err
+		return grading.Result{}, fw, nil, err
 	}
 	r, err := fw.Grade(in)
-	return r, fw, err
+	return r, fw, tasks, err
 }
 
 func (a *App) onAssessCommand(t *turn) error {
@@ -85,7 +89,7 @@ func (a *App) onAssessCommand(t *turn) error {
 // selfView renders the official's own self-assessment: the main card with a
 // row of point buttons per criterion, the task list, or the bonus choice.
 func (a *App) selfView(t *turn, as evaluation.Assessment, view string) (string, delivery.Keyboard, error) {
-	r, fw, err := a.compute(t, *t.me, as, false)
+	r, fw, tasks, err := a.computeCard(t, *t.me, as, false)
 	var gradeErr error
 	if err != nil {
 		if fw == nil || !errors.As(err, new(*grading.InputError)) {
@@ -93,10 +97,13 @@ func (a *App) selfView(t *turn, as evaluation.Assessment, view string) (string, 
 		}
 		gradeErr = err
 	}
-	tasks, err := evaluation.MonthTasks(t.ctx, t.tx, as.OfficialID, as.Month)
-	if err != nil {
-		return "", nil, err
-	}
+	text, kb := a.renderSelf(t, as, view, fw, tasks, r, gradeErr)
+	return text, kb, nil
+}
+
+// renderSelf is selfView once the grade (or gradeErr) and the tasks are known.
+func (a *App) renderSelf(t *turn, as evaluation.Assessment, view string, fw *grading.Framework, tasks []evaluation.Task,
+	r grading.Result, gradeErr error) (string, delivery.Keyboard) {
 	var b strings.Builder
 	b.WriteString("<b>" + t.t("SelfTitle", map[string]any{"Month": monthLabel(as.Month)}) + "</b>\n")
 	if as.Status == evaluation.AssessReturned && as.ReturnReason != "" {
@@ -105,7 +112,7 @@ func (a *App) selfView(t *turn, as evaluation.Assessment, view string) (string, 
 	if !as.Editable() {
 		b.WriteString("\n" + t.summary(fw, as.SelfCriteria, as.SelfBonus, tasks, r, gradeErr))
 		b.WriteString("\n\n" + t.t("SelfSubmittedStatus", nil))
-		return b.String(), nil, nil
+		return b.String(), nil
 	}
 	var kb delivery.Keyboard
 	switch {
@@ -139,7 +146,7 @@ func (a *App) selfView(t *turn, as evaluation.Assessment, view string) (string, 
 		}
 		kb = append(kb, row, []delivery.Button{{Text: t.t("BtnSubmitAssessment", nil), Data: cb(vSelfSubmit, as.ID, as.Version)}})
 	}
-	return b.String(), kb, nil
+	return b.String(), kb
 }
 
 // criterionButtons: per criterion, a label button and its point values
@@ -235,17 +242,13 @@ func (a *App) onSelf(t *turn, c callback) error {
 	if err != nil {
 		return staleOr(t, evaluation.ErrStale)
 	}
-	as, err := evaluation.LoadAssessment(t.ctx, t.tx, id)
+	as, published, err := evaluation.LoadAssessmentPublished(t.ctx, t.tx, id)
 	if err != nil {
 		return staleOr(t, err)
 	}
 	if as.OfficialID != t.me.ID {
 		t.alert(t.t("NotAuthorized", nil))
 		return nil
-	}
-	published, err := evaluation.Published(t.ctx, t.tx, as.OfficialID, as.Month)
-	if err != nil {
-		return err
 	}
 	if !as.Editable() || published {
 		t.alert(t.t("ErrorLocked", nil))
@@ -266,12 +269,22 @@ func (a *App) onSelf(t *turn, c callback) error {
 		if err1 != nil || err2 != nil {
 			return staleOr(t, evaluation.ErrStale)
 		}
-		as, err = evaluation.SetSelfCriterion(t.ctx, t.tx, id, fw, fw.General[i].ID, grading.Points(p*100))
+		subj, err := a.subject(t, *t.me)
+		if err != nil {
+			return err
+		}
+		// The change and the card's data in one round trip.
+		as, in, tasks, err := evaluation.SetSelfCriterionCard(t.ctx, t.tx, as, fw, fw.General[i].ID, grading.Points(p*100), a.Cal, subj)
 		if err != nil {
 			return a.inputRefusal(t, err)
 		}
 		t.ack(t.t("SavedToast", nil))
-		return a.showSelf(t, as, "m")
+		r, gradeErr := fw.Grade(in)
+		if gradeErr != nil && !errors.As(gradeErr, new(*grading.InputError)) {
+			return gradeErr
+		}
+		t.editPressed(a.renderSelf(t, as, "m", fw, tasks, r, gradeErr))
+		return nil
 	case vSelfBonus:
 		n, err := c.small(1, 1000)
 		if err != nil {
