@@ -88,6 +88,7 @@ func benchDB(ctx context.Context, maxConns int32) (pool *pgxpool.Pool, url strin
 		return nil, "", nil, err
 	}
 	cfg.MaxConns = maxConns
+	store.Tune(cfg)
 	// A fresh database has no statistics: a statement prepared while a table
 	// is empty keeps a sequential-scan plan as the table grows inside the
 	// campaign's one transaction (quadratic at 100,000 officials). Real
@@ -620,6 +621,7 @@ func pressPool(ctx context.Context, url string, conns int32, mode string) (*pgxp
 		return nil, err
 	}
 	cfg.MaxConns = conns
+	store.Tune(cfg)
 	cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = mode
 	p, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -26,3 +26,13 @@ func TestMigrateIsIdempotentAndCurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Regression: JIT compiled roster.Subordinates for 600 ms a call at 100,000
+// officials (a cost estimate past its thresholds); connections run without it.
+func TestConnectionsRunWithoutJIT(t *testing.T) {
+	pool := pgtest.New(t)
+	var jit string
+	if err := pool.QueryRow(context.Background(), `SHOW jit`).Scan(&jit); err != nil || jit != "off" {
+		t.Fatalf("jit = %q, %v", jit, err)
+	}
+}
