@@ -26,15 +26,21 @@ import (
 // nothing. The failAt-th prompt fails (a crash mid-campaign).
 type ledger struct {
 	recorder
-	calls  atomic.Int64
-	failAt int64
+	calls   atomic.Int64
+	crashAt int64 // the crashAt-th prompt cancels the context (a crash)
+	crash   context.CancelFunc
+	poison  int64 // this official's prompt fails (a bad record)
 }
 
-var errCrash = errors.New("crash")
+var errPoison = errors.New("card does not render")
 
 func (l *ledger) PromptSelfAssessment(ctx context.Context, tx pgx.Tx, o roster.Official, m calendar.Month) error {
-	if l.calls.Add(1) == l.failAt {
-		return errCrash
+	if l.calls.Add(1) == l.crashAt {
+		l.crash()
+		return ctx.Err()
+	}
+	if o.ID == l.poison {
+		return errPoison
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO prompted (official_id, month) VALUES ($1, $2)`, o.ID, m.String())
 	return err
@@ -89,10 +95,11 @@ func TestCampaignCutShortResumes(t *testing.T) {
 	ctx := context.Background()
 	const n = 450 // the head and 450 officials: 451 graded, three batches
 	pool := bigUnit(t, n)
-	l := &ledger{recorder: recorder{calls: map[string]int{}}, failAt: 420}
+	crashCtx, crash := context.WithCancel(ctx)
+	l := &ledger{recorder: recorder{calls: map[string]int{}}, crashAt: 420, crash: crash}
 	s := &schedule.Scheduler{Pool: pool, Cal: calendar.Default(), Prompter: l, Times: schedule.DefaultTimes, Log: quietLog}
 	lastDay := time.Date(2026, 11, 30, 17, 0, 0, 0, calendar.Location)
-	if err := s.RunDue(ctx, lastDay); !errors.Is(err, errCrash) {
+	if err := s.RunDue(crashCtx, lastDay); !errors.Is(err, context.Canceled) {
 		t.Fatalf("RunDue: %v, want the crash", err)
 	}
 	var committed int
@@ -134,4 +141,26 @@ func TestCampaignBatchesAcrossReplicas(t *testing.T) {
 		}
 	}
 	promptedOnce(t, pool, n+1)
+}
+
+// One person whose prompt fails does not stop the campaign: everyone else is
+// prompted, once, and the run finishes.
+func TestCampaignSkipsAPersonWhosePromptFails(t *testing.T) {
+	ctx := context.Background()
+	const n = 300
+	pool := bigUnit(t, n)
+	var poison int64
+	if err := pool.QueryRow(ctx, `SELECT id FROM officials WHERE employee_code = 'E0150'`).Scan(&poison); err != nil {
+		t.Fatal(err)
+	}
+	l := &ledger{recorder: recorder{calls: map[string]int{}}, poison: poison}
+	s := &schedule.Scheduler{Pool: pool, Cal: calendar.Default(), Prompter: l, Times: schedule.DefaultTimes, Log: quietLog}
+	if err := s.RunDue(ctx, time.Date(2026, 11, 30, 17, 0, 0, 0, calendar.Location)); err != nil {
+		t.Fatal(err)
+	}
+	promptedOnce(t, pool, n) // the head and 300 officials, less the one
+	var unfinished int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM campaign_runs WHERE finished_at IS NULL`).Scan(&unfinished); err != nil || unfinished != 0 {
+		t.Fatalf("%d runs unfinished, %v", unfinished, err)
+	}
 }

@@ -165,7 +165,7 @@ func (s *Scheduler) eachOnce(ctx context.Context, campaign, period string, c per
 				return err
 			}
 			for _, o := range ps {
-				sent, err := c.prompt(ctx, tx, o)
+				sent, err := s.promptOne(ctx, tx, c, campaign, o)
 				if err != nil {
 					return err
 				}
@@ -197,6 +197,26 @@ func (s *Scheduler) eachOnce(ctx context.Context, campaign, period string, c per
 		s.Log.Info("campaign fired", "campaign", campaign, "period", period, "recipients", total)
 	}
 	return nil
+}
+
+// promptOne prompts o inside a savepoint: one person whose prompt fails (a
+// record the roster import let through, a card that does not render) is
+// logged and skipped, and the campaign goes on for everyone else. An error
+// the savepoint cannot undo (the connection, the context) ends the batch.
+func (s *Scheduler) promptOne(ctx context.Context, tx pgx.Tx, c perPerson, campaign string, o roster.Official) (bool, error) {
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return false, err
+	}
+	sent, err := c.prompt(ctx, sp, o)
+	if err == nil {
+		return sent, sp.Commit(ctx)
+	}
+	if rerr := sp.Rollback(ctx); rerr != nil || ctx.Err() != nil {
+		return false, err
+	}
+	s.Log.Error("campaign: prompt failed; the person is skipped", "campaign", campaign, "official_id", o.ID, "err", err)
+	return false, nil
 }
 
 // resume goes on with per-person campaigns that were cut short.
