@@ -25,6 +25,9 @@ func outboxCmd(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected %q: evalbot outbox [--limit N] [--requeue ID,…|all]", fs.Arg(0))
+	}
 	var ids []int64
 	if *requeue != "" && *requeue != "all" {
 		for _, f := range strings.Split(*requeue, ",") {
@@ -41,14 +44,23 @@ func outboxCmd(ctx context.Context, args []string) error {
 	}
 	defer pool.Close()
 	if *requeue != "" {
-		n, err := delivery.Requeue(ctx, pool, ids)
+		done, err := delivery.Requeue(ctx, pool, ids)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("%d message(s) queued again\n", n)
+		fmt.Printf("%d message(s) queued again\n", len(done))
+		queued := map[int64]bool{}
+		for _, id := range done {
+			queued[id] = true
+		}
+		for _, id := range ids {
+			if !queued[id] {
+				fmt.Printf("%d: not queued (no undelivered message with this id, or its recipient is still unreachable)\n", id)
+			}
+		}
 		return nil
 	}
-	dl, err := delivery.DeadLetters(ctx, pool, *limit)
+	dl, err := delivery.DeadLetters(ctx, pool, *limit+1)
 	if err != nil {
 		return err
 	}
@@ -56,8 +68,12 @@ func outboxCmd(ctx context.Context, args []string) error {
 		fmt.Println("no undelivered messages")
 		return nil
 	}
+	more := len(dl) > *limit
+	if more {
+		dl = dl[:*limit]
+	}
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tSTATE\tTO\tATTEMPTS\tSINCE\tREASON")
+	fmt.Fprintln(w, "ID\tSTATE\tTO\tATTEMPTS\tSINCE (Hanoi)\tREASON")
 	for _, d := range dl {
 		to := d.ChatKind
 		if d.EmployeeCode != "" {
@@ -65,5 +81,11 @@ func outboxCmd(ctx context.Context, args []string) error {
 		}
 		fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\n", d.ID, d.State, to, d.Attempts, d.DeadAt.In(calendar.Location).Format("2006-01-02 15:04"), d.LastError)
 	}
-	return w.Flush()
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if more {
+		fmt.Printf("… and more: --limit %d shows more\n", *limit*2)
+	}
+	return nil
 }

@@ -42,6 +42,9 @@ func qrCmd(ctx context.Context, args []string) error {
 	if *botName == "" {
 		return errors.New("give --bot <username> or set TELEGRAM_BOT_USERNAME")
 	}
+	if *lang != "vi" && *lang != "en" {
+		return fmt.Errorf("--lang %q: the signs are printed in vi or en", *lang)
+	}
 	pool, err := openDB(ctx)
 	if err != nil {
 		return err

@@ -64,7 +64,11 @@ func disciplineCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", *code, err)
 	}
-	return store.InTx(ctx, pool, func(tx pgx.Tx) error {
+	if err := store.InTx(ctx, pool, func(tx pgx.Tx) error {
 		return evaluation.RecordDiscipline(ctx, tx, o.ID, m, *level, *reason, nil)
-	})
+	}); err != nil {
+		return err
+	}
+	fmt.Printf("%s: %s in %s recorded (grade D for the month)\n", *code, *level, m)
+	return nil
 }

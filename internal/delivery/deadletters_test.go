@@ -36,12 +36,12 @@ func TestDeadLettersListedAndRequeued(t *testing.T) {
 		t.Fatal("token in the reason")
 	}
 	// Requeueing an id that is not dead does nothing.
-	if n, err := delivery.Requeue(ctx, pool, []int64{dl[0].ID + 1000}); err != nil || n != 0 {
-		t.Fatalf("requeue of another id: %d, %v", n, err)
+	if got, err := delivery.Requeue(ctx, pool, []int64{dl[0].ID + 1000}); err != nil || len(got) != 0 {
+		t.Fatalf("requeue of another id: %v, %v", got, err)
 	}
 	srv.NewUser(stranger, "S", "vi").Start("")
-	if n, err := delivery.Requeue(ctx, pool, nil); err != nil || n != 1 {
-		t.Fatalf("requeue all: %d, %v", n, err)
+	if got, err := delivery.Requeue(ctx, pool, nil); err != nil || len(got) != 1 || got[0] != dl[0].ID {
+		t.Fatalf("requeue all: %v, %v", got, err)
 	}
 	if _, err := s.Drain(ctx); err != nil {
 		t.Fatal(err)
