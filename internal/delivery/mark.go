@@ -39,9 +39,11 @@ func (s *Sender) markWindow() time.Duration {
 	return min(4*iv, 4*time.Millisecond)
 }
 
-// mark makes row id 'sending': through the marker when it runs, else alone.
+// mark makes row id 'sending': through the marker at high rates, else alone
+// (a serial marker would let one slow statement hold back, then release
+// together, the sends queued behind it).
 func (s *Sender) mark(ctx context.Context, id int64) error {
-	if s.marks == nil {
+	if s.marks == nil || s.markWindow() == 0 {
 		return s.markRows(ctx, []markReq{{id: id}})[0]
 	}
 	req := markReq{id: id, done: make(chan error, 1)}

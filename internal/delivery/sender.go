@@ -128,6 +128,7 @@ type row struct {
 	official *int64
 	attempts int
 	p        payload
+	slot     time.Time // the global slot it was given (zero: none)
 }
 
 // register records this sender in delivery_workers (and refreshes its heartbeat).
@@ -249,6 +250,7 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 				s.release(context.WithoutCancel(ctx))
 				return sent, ctx.Err()
 			}
+			r.slot = at
 			if s.deliver(ctx, r) {
 				sent++
 			}
@@ -324,6 +326,7 @@ func (s *Sender) Run(ctx context.Context, interval time.Duration) {
 			if err != nil || !sleepUntil(ctx, at) {
 				continue
 			}
+			r.slot = at
 			select {
 			case work <- r:
 			case <-ctx.Done():
@@ -430,6 +433,18 @@ var errLostClaim = errors.New("claim lost")
 // marked and as good as sent.
 func (s *Sender) deliver(ctx context.Context, r row) bool {
 	g := &gate{commit: func() error {
+		// The last byte is the send: if getting here took the slot past its
+		// time (a slow worker or database), wait for a fresh one, so that
+		// late sends never bunch into a burst above the limit.
+		if !r.slot.IsZero() && time.Since(r.slot) > s.budget.stale {
+			at, err := s.budget.next(ctx, 1)
+			if err != nil {
+				return fmt.Errorf("database: %w", err)
+			}
+			if !sleepUntil(ctx, at) {
+				return ctx.Err()
+			}
+		}
 		err := s.mark(ctx, r.id)
 		if err != nil && !errors.Is(err, errLostClaim) {
 			return fmt.Errorf("database: %w", err)
