@@ -73,7 +73,7 @@ func benchCmd(ctx context.Context, args []string) error {
 }
 
 // benchDB opens DATABASE_URL, or a throwaway cluster; stop releases it.
-func benchDB(ctx context.Context, maxConns int32) (pool *pgxpool.Pool, url string, stop func(), err error) {
+func benchDB(ctx context.Context, maxConns int32, planMode string) (pool *pgxpool.Pool, url string, stop func(), err error) {
 	url = os.Getenv("DATABASE_URL")
 	var cluster *pgcluster.Cluster
 	if url == "" {
@@ -90,10 +90,11 @@ func benchDB(ctx context.Context, maxConns int32) (pool *pgxpool.Pool, url strin
 	cfg.MaxConns = maxConns
 	store.Tune(cfg)
 	// A fresh database has no statistics: a statement prepared while a table
-	// is empty keeps a sequential-scan plan as the table grows inside the
-	// campaign's one transaction (quadratic at 100,000 officials). Real
-	// databases have statistics from earlier months; the benchmark re-plans.
-	cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	// is empty keeps a sequential-scan plan as the table grows (quadratic at
+	// 100,000 officials). Real databases have statistics from earlier months;
+	// a benchmark on a fresh database re-plans (force_custom_plan), one that
+	// seeds a month of history first runs as serve does (auto).
+	cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = planMode
 	pool, err = pgxpool.NewWithConfig(ctx, cfg)
 	if err == nil {
 		err = store.Migrate(ctx, pool)
@@ -129,6 +130,22 @@ func seedRoster(ctx context.Context, pool *pgxpool.Pool, srv *botapitest.Server,
 		srv.NewUser(int64(1000000+k), "CB"+strconv.Itoa(k), "vi").Start("")
 	}
 	return nil
+}
+
+// seedLastMonth gives every official an approved, graded assessment of m
+// and analyzes the tables: what a database has at the end of its second
+// month, so that generic plans are made with real statistics.
+func seedLastMonth(ctx context.Context, pool *pgxpool.Pool, m calendar.Month) error {
+	_, err := pool.Exec(ctx, `
+		INSERT INTO assessments (official_id, month, framework_id, framework_version, status, self_total, self_grade,
+		                         graded, total, grade, submitted_at, approved_at)
+		SELECT id, $1::date, 'hanoi-3814-2018', '1', 'approved', 9000, 'B', true, 9000, 'B', now(), now() FROM officials`,
+		m.First().String())
+	if err != nil {
+		return err
+	}
+	_, err = pool.Exec(ctx, `ANALYZE units, officials, assessments`)
+	return err
 }
 
 // monthEnd is the self-assessment moment of a month: its last working day, 09:05.
@@ -167,12 +184,19 @@ func benchFanout(ctx context.Context, args []string) error {
 	workers := fs.Int("workers", 16, "sender requests in flight")
 	senders := fs.Int("senders", 1, "senders (replicas) sharing the database")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the sending phase to this file")
+	enqProfile := fs.String("enqueue-cpuprofile", "", "write a CPU profile of the campaign's enqueue to this file")
 	analyze := fs.Bool("analyze", true, "ANALYZE the outbox after the campaign, as autovacuum soon would")
 	gotg := fs.Bool("go-telegram", false, "send through go-telegram/bot's client instead of delivery.API")
+	history := fs.Bool("history", true, "seed last month's approved assessments and analyze, as a database in use has, and plan as serve does "+
+		"(plan_cache_mode auto); false: a fresh database, every statement planned (force_custom_plan)")
 	_ = fs.Parse(args)
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
-	pool, _, stop, err := benchDB(ctx, 40)
+	mode := "force_custom_plan"
+	if *history {
+		mode = "auto"
+	}
+	pool, _, stop, err := benchDB(ctx, 40, mode)
 	if err != nil {
 		return err
 	}
@@ -184,7 +208,12 @@ func benchFanout(ctx context.Context, args []string) error {
 	if err := seedRoster(ctx, pool, srv, *n); err != nil {
 		return err
 	}
-	fmt.Printf("  roster seeded in %s\n", time.Since(t0).Round(time.Millisecond))
+	if *history {
+		if err := seedLastMonth(ctx, pool, calendar.Month{Year: 2026, Month: 10}); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("  roster seeded in %s (history: %t, plan_cache_mode %s)\n", time.Since(t0).Round(time.Millisecond), *history, mode)
 
 	b, err := benchBot(srv, *workers*(*senders)+8)
 	if err != nil {
@@ -203,7 +232,18 @@ func benchFanout(ctx context.Context, args []string) error {
 	sched := &schedule.Scheduler{Pool: pool, Cal: cal, Prompter: app, Times: schedule.DefaultTimes, Log: log}
 	t0 = time.Now()
 	how := "the campaign (schedule.RunDue), batches of officials"
-	if err := sched.RunDue(ctx, at); err != nil {
+	if *enqProfile != "" {
+		f, err := os.Create(*enqProfile)
+		if err != nil {
+			return err
+		}
+		_ = pprof.StartCPUProfile(f)
+	}
+	err = sched.RunDue(ctx, at)
+	if *enqProfile != "" {
+		pprof.StopCPUProfile()
+	}
+	if err != nil {
 		return err
 	}
 	var queued int
@@ -366,7 +406,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 	_ = fs.Parse(args)
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
-	pool, dbURL, stop, err := benchDB(ctx, int32(*conns))
+	pool, dbURL, stop, err := benchDB(ctx, int32(*conns), "force_custom_plan")
 	if err != nil {
 		return err
 	}
@@ -688,7 +728,7 @@ func benchIdle(ctx context.Context, args []string) error {
 	n := fs.Int("n", 100000, "officials on the roster")
 	settle := fs.Duration("settle", 15*time.Second, "how long serve runs before its memory is read")
 	_ = fs.Parse(args)
-	pool, dbURL, stop, err := benchDB(ctx, 8)
+	pool, dbURL, stop, err := benchDB(ctx, 8, "force_custom_plan")
 	if err != nil {
 		return err
 	}

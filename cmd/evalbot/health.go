@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -22,13 +23,20 @@ func healthCmd(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/readyz", nil)
+	url := "http://" + net.JoinHostPort(host, port) + "/readyz"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return err
+		// The usual case: serve is not running, or listens elsewhere.
+		cause := err
+		var op *net.OpError
+		if errors.As(err, &op) {
+			cause = op.Err
+		}
+		return fmt.Errorf("no evalbot serve answers at %s: %v (is it running? it listens at EVALBOT_OPS_ADDR, now %q)", url, cause, addr)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

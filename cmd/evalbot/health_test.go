@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -27,5 +28,20 @@ func TestHealthCommand(t *testing.T) {
 	ready = false
 	if err := healthCmd(context.Background()); err == nil {
 		t.Fatal("not ready, but the health command succeeded")
+	}
+}
+
+// Nothing listening: the message says so, and where it looked.
+func TestHealthCommandWithoutServe(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	t.Setenv("EVALBOT_OPS_ADDR", addr)
+	err = healthCmd(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "is it running?") || !strings.Contains(err.Error(), addr) {
+		t.Fatalf("health without serve: %v", err)
 	}
 }

@@ -1,8 +1,8 @@
 package botapitest
 
 import (
-	"encoding/json"
 	"fmt"
+	json "github.com/goccy/go-json"
 	"net"
 	"net/url"
 	"sort"

@@ -2,7 +2,7 @@ package botapitest
 
 import (
 	"bytes"
-	"encoding/json"
+	json "github.com/goccy/go-json"
 	"unicode/utf8"
 )
 

@@ -3,8 +3,8 @@ package botapitest
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
+	json "github.com/goccy/go-json"
 	"image"
 	_ "image/gif"  // sendPhoto accepts GIF
 	_ "image/jpeg" // and JPEG

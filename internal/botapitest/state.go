@@ -2,8 +2,8 @@ package botapitest
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	json "github.com/goccy/go-json"
 	"sort"
 	"strings"
 	"time"

@@ -1,7 +1,7 @@
 package botapitest
 
 import (
-	"encoding/json"
+	json "github.com/goccy/go-json"
 
 	"github.com/go-telegram/bot/models"
 )

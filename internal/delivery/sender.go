@@ -496,10 +496,11 @@ func (s *Sender) notSent(ctx context.Context, r row, gateErr, sendErr error) {
 	case gateErr != nil && !errors.Is(gateErr, errGateClosed):
 		s.log.Warn("outbox: mark sending", "outbox_id", r.id, "err", gateErr)
 		s.dbRetry(bg, func() error {
+			// IS TRUE: found by primary key (see markBatch).
 			_, e := s.pool.Exec(bg, `UPDATE outbox SET state = 'pending', claimed_by = NULL,
 				attempts = greatest(attempts - CASE state WHEN 'sending' THEN 1 ELSE 0 END, 0),
 				not_before = clock_timestamp() + interval '1 second', last_error = $3
-				WHERE id = $1 AND claimed_by = $2 AND state IN ('claimed', 'sending')`, r.id, s.ID, reason(gateErr))
+				WHERE id = $1 AND (claimed_by = $2 AND state IN ('claimed', 'sending')) IS TRUE`, r.id, s.ID, reason(gateErr))
 			return e
 		})
 		return
@@ -513,11 +514,12 @@ func (s *Sender) notSent(ctx context.Context, r row, gateErr, sendErr error) {
 	r.attempts++
 	backoff := min(time.Duration(1<<min(r.attempts-1, 9))*time.Second, 5*time.Minute)
 	s.dbRetry(bg, func() error {
+		// IS TRUE: found by primary key (see markBatch).
 		_, e := s.pool.Exec(bg, `UPDATE outbox SET state = CASE WHEN attempts + 1 >= $5 THEN 'dead' ELSE 'pending' END,
 			dead_at = CASE WHEN attempts + 1 >= $5 THEN now() END,
 			claimed_by = NULL, attempts = attempts + 1,
 			not_before = clock_timestamp() + make_interval(secs => $2::float8), last_error = $3
-			WHERE id = $1 AND claimed_by = $4 AND state = 'claimed'`, r.id, backoff.Seconds(), reason(sendErr), s.ID, s.MaxAttempts)
+			WHERE id = $1 AND (claimed_by = $4 AND state = 'claimed') IS TRUE`, r.id, backoff.Seconds(), reason(sendErr), s.ID, s.MaxAttempts)
 		return e
 	})
 }
@@ -597,12 +599,13 @@ func (s *Sender) outcome(ctx context.Context, r row, mid int64, err error) bool 
 	return false
 }
 
-// retryLater puts the row back to pending after secs seconds.
+// retryLater puts the row back to pending after secs seconds. IS TRUE: the
+// row is found by primary key (see markBatch).
 func (s *Sender) retryLater(ctx context.Context, r row, why string, secs float64, from string) {
 	s.dbRetry(context.WithoutCancel(ctx), func() error {
 		_, e := s.pool.Exec(context.WithoutCancel(ctx), `UPDATE outbox SET state = 'pending', claimed_by = NULL,
 			not_before = clock_timestamp() + make_interval(secs => $2::float8), last_error = $3
-			WHERE id = $1 AND claimed_by = $4 AND state = $5`, r.id, secs, why, s.ID, from)
+			WHERE id = $1 AND (claimed_by = $4 AND state = $5) IS TRUE`, r.id, secs, why, s.ID, from)
 		return e
 	})
 }
