@@ -393,6 +393,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 	n := fs.Int("n", 2000, "officials pressing buttons")
 	rate := fs.Float64("rate", 1000, "presses/s offered (open loop)")
 	dur := fs.Duration("duration", 10*time.Second, "how long to press")
+	warmup := fs.Duration("warmup", 3*time.Second, "how long to press first, unmeasured: connections opened and statements prepared, as in a serve that has been running")
 	queues := fs.Int("queues", 16, "per-chat update queues")
 	pgb := fs.Bool("pgbench", true, "also run pgbench on the same cluster")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the pressing phase to this file")
@@ -488,9 +489,14 @@ func benchUpdates(ctx context.Context, args []string) error {
 	}
 	var hmu sync.Mutex
 	var handling []time.Duration
+	var measureNanos atomic.Int64 // when the measured part starts (Unix ns); read by the handlers
+	measured := func(t time.Time) bool { return t.UnixNano() >= measureNanos.Load() }
 	timed := func(ctx context.Context, u *models.Update) {
 		t0 := time.Now()
 		app.HandleUpdate(ctx, u)
+		if !measured(t0) {
+			return
+		}
 		hmu.Lock()
 		handling = append(handling, time.Since(t0))
 		hmu.Unlock()
@@ -532,8 +538,11 @@ func benchUpdates(ctx context.Context, args []string) error {
 	var wg sync.WaitGroup
 	interval := time.Duration(float64(time.Second) / *rate)
 	var tupBefore, xactBefore, scanBefore int64
-	_ = pool.QueryRow(ctx, `SELECT tup_returned, xact_commit FROM pg_stat_database WHERE datname = current_database()`).Scan(&tupBefore, &xactBefore)
-	_ = pool.QueryRow(ctx, `SELECT coalesce(sum(seq_tup_read), 0) FROM pg_stat_user_tables`).Scan(&scanBefore)
+	snapshot := func() {
+		_ = pool.QueryRow(ctx, `SELECT tup_returned, xact_commit FROM pg_stat_database WHERE datname = current_database()`).Scan(&tupBefore, &xactBefore)
+		_ = pool.QueryRow(ctx, `SELECT coalesce(sum(seq_tup_read), 0) FROM pg_stat_user_tables`).Scan(&scanBefore)
+	}
+	snapped := false
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {
@@ -544,8 +553,14 @@ func benchUpdates(ctx context.Context, args []string) error {
 		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
 	start := time.Now()
+	measureFrom := start.Add(*warmup)
+	measureNanos.Store(measureFrom.UnixNano())
 	busy := make([]atomic.Bool, len(cards))
-	for i := 0; time.Since(start) < *dur; i++ {
+	for i := 0; time.Since(start) < *warmup+*dur; i++ {
+		if !snapped && !time.Now().Before(measureFrom) {
+			snapshot() // the database's counters from the measured part on
+			snapped = true
+		}
 		next := start.Add(time.Duration(i) * interval)
 		if d := time.Until(next); d > 0 {
 			time.Sleep(d)
@@ -600,6 +615,9 @@ func benchUpdates(ctx context.Context, args []string) error {
 				return
 			}
 			t2 := time.Now()
+			if !measured(t0) {
+				return
+			}
 			mu.Lock()
 			ack = append(ack, t1.Sub(t0))
 			e2e = append(e2e, t2.Sub(t0))
@@ -607,7 +625,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 		}(k)
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
+	elapsed := time.Since(measureFrom)
 	_ = hs.Close()
 	disp.Stop(5 * time.Second)
 	scancel()
