@@ -96,6 +96,9 @@ func benchDB(ctx context.Context, maxConns int32, planMode string) (pool *pgxpoo
 	// seeds a month of history first runs as serve does (auto).
 	cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = planMode
 	pool, err = pgxpool.NewWithConfig(ctx, cfg)
+	if err == nil && cluster == nil {
+		err = refuseDatabaseInUse(ctx, pool)
+	}
 	if err == nil {
 		err = store.Migrate(ctx, pool)
 	}
@@ -104,6 +107,25 @@ func benchDB(ctx context.Context, maxConns int32, planMode string) (pool *pgxpoo
 		return nil, "", nil, err
 	}
 	return pool, url, func() { pool.Close(); cluster.Stop() }, nil
+}
+
+// refuseDatabaseInUse stops a benchmark pointed (by DATABASE_URL) at a
+// database that already has officials: it would add thousands of synthetic
+// ones to a real roster.
+func refuseDatabaseInUse(ctx context.Context, pool *pgxpool.Pool) error {
+	var exists bool
+	if err := pool.QueryRow(ctx, `SELECT to_regclass('officials') IS NOT NULL`).Scan(&exists); err != nil || !exists {
+		return err
+	}
+	var used bool
+	if err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM officials)`).Scan(&used); err != nil {
+		return err
+	}
+	if used {
+		return errors.New("DATABASE_URL has officials already; the benchmarks need a new, empty database " +
+			"(unset DATABASE_URL and they make a throwaway one)")
+	}
+	return nil
 }
 
 // seedRoster makes n officials in units of 50 (the first of each unit its
@@ -187,8 +209,8 @@ func benchFanout(ctx context.Context, args []string) error {
 	enqProfile := fs.String("enqueue-cpuprofile", "", "write a CPU profile of the campaign's enqueue to this file")
 	analyze := fs.Bool("analyze", true, "ANALYZE the outbox after the campaign, as autovacuum soon would")
 	gotg := fs.Bool("go-telegram", false, "send through go-telegram/bot's client instead of delivery.API")
-	history := fs.Bool("history", true, "seed last month's approved assessments and analyze, as a database in use has, and plan as serve does "+
-		"(plan_cache_mode auto); false: a fresh database, every statement planned (force_custom_plan)")
+	history := fs.Bool("history", true, "seed last month's approved assessments and analyze the tables, like a database in its second month, "+
+		"and plan as serve does (plan_cache_mode auto); false: a fresh database, every statement planned (force_custom_plan)")
 	_ = fs.Parse(args)
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
@@ -401,10 +423,13 @@ func benchUpdates(ctx context.Context, args []string) error {
 		"label: the criterion's label button (only answered: measures the webhook and update plumbing)")
 	conns := fs.Int("conns", 48, "database connections (pool size)")
 	gotg := fs.Bool("go-telegram", false, "edit and answer through go-telegram/bot's client instead of telegram.BotAPI")
-	planMode := fs.String("plan-cache-mode", "force_custom_plan", "plan_cache_mode of the connections that handle the presses: "+
-		"force_custom_plan plans every statement (as the other benchmarks, for a fresh database); auto is PostgreSQL's default, "+
-		"as `serve` runs (generic plans after five executions), with the tables analyzed after seeding")
+	planMode := fs.String("plan-cache-mode", "auto", "plan_cache_mode of the connections that handle the presses: "+
+		"auto is PostgreSQL's default, as serve runs (generic plans after five executions), with the tables analyzed after seeding; "+
+		"force_custom_plan plans every statement, as on a fresh database")
 	_ = fs.Parse(args)
+	if *planMode != "auto" && *planMode != "force_custom_plan" && *planMode != "force_generic_plan" {
+		return fmt.Errorf("--plan-cache-mode %q: want auto, force_custom_plan or force_generic_plan", *planMode)
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
 	pool, dbURL, stop, err := benchDB(ctx, int32(*conns), "force_custom_plan")
