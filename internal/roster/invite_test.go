@@ -86,7 +86,7 @@ func TestInvites(t *testing.T) {
 		t.Errorf("expired = %v", err)
 	}
 	// Unknown, or not a token at all.
-	for _, tok := range []string{"i" + first.Token[1:32] + "A", "", "hello", "i$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$"} {
+	for _, tok := range []string{otherToken(first.Token), "", "hello", "i$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$"} {
 		if _, err := redeem(tok, 3003, later); !errors.Is(err, ErrInviteUnknown) {
 			t.Errorf("Redeem(%q) = %v", tok, err)
 		}
@@ -171,5 +171,24 @@ func TestBindByPhone(t *testing.T) {
 	}
 	if _, err := bind("0912000105", 2005); !errors.Is(err, ErrPhoneUnknown) {
 		t.Errorf("inactive = %v", err)
+	}
+}
+
+// otherToken is a well-formed token that differs from tok in its last
+// character (regression: replacing it with "A" gave tok itself when tok
+// ended in "A", one run in 64: "izfJu7zzBngpZhreIfCzOfgkzq6urN5mA").
+func otherToken(tok string) string {
+	last := byte('A')
+	if tok[len(tok)-1] == last {
+		last = 'B'
+	}
+	return tok[:len(tok)-1] + string(last)
+}
+
+func TestOtherTokenDiffers(t *testing.T) {
+	for _, tok := range []string{"izfJu7zzBngpZhreIfCzOfgkzq6urN5mA", "izfJu7zzBngpZhreIfCzOfgkzq6urN5mB", "izfJu7zzBngpZhreIfCzOfgkzq6urN5mz"} {
+		if o := otherToken(tok); o == tok || len(o) != len(tok) || o[:len(o)-1] != tok[:len(tok)-1] {
+			t.Errorf("otherToken(%q) = %q", tok, o)
+		}
 	}
 }
