@@ -24,6 +24,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"sort"
@@ -568,6 +569,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 		_ = pool.QueryRow(ctx, `SELECT coalesce(sum(seq_tup_read), 0) FROM pg_stat_user_tables`).Scan(&scanBefore)
 	}
 	snapped := false
+	var cpuFrom cpuSample
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {
@@ -584,6 +586,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 	for i := 0; time.Since(start) < *warmup+*dur; i++ {
 		if !snapped && !time.Now().Before(measureFrom) {
 			snapshot() // the database's counters from the measured part on
+			cpuFrom = sampleCPU()
 			snapped = true
 		}
 		next := start.Add(time.Duration(i) * interval)
@@ -651,6 +654,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 	}
 	wg.Wait()
 	elapsed := time.Since(measureFrom)
+	cpu := cpuBetween(cpuFrom, sampleCPU(), len(e2e))
 	_ = hs.Close()
 	disp.Stop(5 * time.Second)
 	scancel()
@@ -682,6 +686,8 @@ func benchUpdates(ctx context.Context, args []string) error {
 			rows.Close()
 		}
 	}
+	fmt.Printf("  CPU per press: %s on the machine (PostgreSQL included), %s in this process (bot, fake Telegram, pressing client); machine busy %.2f of %d cores\n",
+		cpu.machinePerOp.Round(time.Microsecond), cpu.selfPerOp.Round(time.Microsecond), cpu.cores, runtime.NumCPU())
 	fmt.Printf("  handler alone (one transaction, edit, answer): p50 %s  p99 %s\n", pct(handling, 50), pct(handling, 99))
 	if *pgb {
 		if tps, err := runPgbench(ctx, dbURL); err != nil {

@@ -159,8 +159,8 @@ func (p *Poller) store(ctx context.Context, raws []json.RawMessage, offset int64
 		fresh = fresh[:0]
 		next = offset
 		for _, raw := range raws {
-			u := &models.Update{}
-			if err := json.Unmarshal(raw, u); err != nil {
+			u, keep, err := Decode(raw)
+			if err != nil {
 				p.Log.Error("inbound: unreadable update", "err", err)
 				var id struct {
 					UpdateID int64 `json:"update_id"`
@@ -170,7 +170,7 @@ func (p *Poller) store(ctx context.Context, raws []json.RawMessage, offset int64
 				}
 				continue
 			}
-			tag, err := tx.Exec(ctx, storeSQL, u.ID, p.D.box.Seal(u.ID, raw))
+			tag, err := tx.Exec(ctx, storeSQL, u.ID, p.D.box.Seal(u.ID, keep))
 			if err != nil {
 				return err
 			}

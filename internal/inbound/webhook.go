@@ -4,12 +4,9 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
-
-	"github.com/go-telegram/bot/models"
 )
 
 // SecretHeader is where Telegram puts the webhook's secret_token.
@@ -54,12 +51,12 @@ func (wh *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad request", http.StatusBadRequest)
 		return
 	}
-	u := &models.Update{}
-	if err := json.Unmarshal(body, u); err != nil || u.ID <= 0 {
+	u, keep, err := Decode(body)
+	if err != nil {
 		http.Error(w, "bad request", http.StatusBadRequest)
 		return
 	}
-	stored, err := wh.D.Store(r.Context(), u, body)
+	stored, err := wh.D.Store(r.Context(), u, keep)
 	if err != nil {
 		// Not stored: Telegram retries on anything but 2xx.
 		wh.Log.Error("webhook: store update", "update_id", u.ID, "err", err)

@@ -1,0 +1,130 @@
+package inbound
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/go-telegram/bot/models"
+)
+
+// cardPress is a callback query as Telegram sends it for a press on a
+// month-end self-assessment card: the whole card (text and 60 buttons) comes
+// back inside it.
+func cardPress(updateID int64, date int) string {
+	var rows []string
+	for r := range 12 {
+		var bs []string
+		for c := range 5 {
+			bs = append(bs, fmt.Sprintf(`{"text":"%d điểm","callback_data":"sa:c:%d:%d:41873:7"}`, c, r, c))
+		}
+		rows = append(rows, "["+strings.Join(bs, ",")+"]")
+	}
+	text := strings.Repeat("Tiêu chí 1. Chấp hành chủ trương, đường lối của Đảng: 5/5\\n", 40)
+	return fmt.Sprintf(`{"update_id":%d,"callback_query":{"id":"4382bfdwdsb323b2d9","from":{"id":1000042,"is_bot":false,"first_name":"Lan","language_code":"vi"},`+
+		`"message":{"message_id":77,"from":{"id":5000,"is_bot":true,"first_name":"evalbot","username":"evalbot"},`+
+		`"chat":{"id":1000042,"type":"private","first_name":"Lan"},"date":%d,"text":"%s",`+
+		`"reply_markup":{"inline_keyboard":[%s]}},"chat_instance":"-8213","data":"sa:c:3:4:41873:7"}}`,
+		updateID, date, text, strings.Join(rows, ","))
+}
+
+func TestDecode(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		body      string
+		err       bool
+		keepWhole bool // stored as received
+	}{
+		{name: "press on a card", body: cardPress(10, 1764547200)},
+		{name: "press on a message too old to see", body: cardPress(11, 0)},
+		{name: "press without a message (inline)", body: `{"update_id":12,"callback_query":{"id":"q","from":{"id":5,"first_name":"A"},"inline_message_id":"im","data":"x"}}`, keepWhole: true},
+		{name: "text message", body: `{"update_id":13,"message":{"message_id":1,"date":1,"chat":{"id":5,"type":"private"},"from":{"id":5,"first_name":"A"},"text":"/start"}}`, keepWhole: true},
+		{name: "member update", body: `{"update_id":14,"my_chat_member":{"chat":{"id":5,"type":"private"},"from":{"id":5,"first_name":"A"},"date":1,"old_chat_member":{"status":"member","user":{"id":9,"first_name":"B"}},"new_chat_member":{"status":"kicked","user":{"id":9,"first_name":"B"},"until_date":0}}}`, keepWhole: true},
+		{name: "not JSON", body: `{"update_id":15,`, err: true},
+		{name: "no update id", body: `{"message":{"message_id":1}}`, err: true},
+		{name: "negative update id", body: `{"update_id":-3}`, err: true},
+		{name: "callback query of the wrong shape", body: `{"update_id":16,"callback_query":{"id":7}}`, err: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u, keep, err := Decode([]byte(tc.body))
+			if tc.err {
+				if !errors.Is(err, ErrBadUpdate) {
+					t.Fatalf("err = %v, want ErrBadUpdate", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			full := &models.Update{}
+			if err := json.Unmarshal([]byte(tc.body), full); err != nil {
+				t.Fatal(err)
+			}
+			if tc.keepWhole {
+				if string(keep) != tc.body {
+					t.Errorf("stored %s, want the body as received", keep)
+				}
+				if !reflect.DeepEqual(u, full) {
+					t.Errorf("decoded %+v, want %+v", u, full)
+				}
+				return
+			}
+			if len(keep) > 400 {
+				t.Errorf("stored %d bytes for a press; the card should not be kept: %s", len(keep), keep)
+			}
+			// What the handlers read is the same as a full decoding gives.
+			again := &models.Update{}
+			if err := json.Unmarshal(keep, again); err != nil {
+				t.Fatalf("stored copy does not decode: %v", err)
+			}
+			for _, got := range []*models.Update{u, again} {
+				q, want := got.CallbackQuery, full.CallbackQuery
+				if got.ID != full.ID || q.ID != want.ID || q.From != want.From || q.Data != want.Data || q.ChatInstance != want.ChatInstance {
+					t.Errorf("callback query %+v, want %+v", q, want)
+				}
+				if q.Message.Type != want.Message.Type {
+					t.Fatalf("message type %v, want %v", q.Message.Type, want.Message.Type)
+				}
+				if m := want.Message.Message; m != nil {
+					g := q.Message.Message
+					if g.ID != m.ID || g.Date != m.Date || !reflect.DeepEqual(g.Chat, m.Chat) {
+						t.Errorf("message %+v, want id %d, date %d, chat %+v", g, m.ID, m.Date, m.Chat)
+					}
+				}
+				if m := want.Message.InaccessibleMessage; m != nil {
+					if !reflect.DeepEqual(q.Message.InaccessibleMessage, m) {
+						t.Errorf("inaccessible message %+v, want %+v", q.Message.InaccessibleMessage, m)
+					}
+				}
+				if ChatOf(got) != ChatOf(full) {
+					t.Errorf("chat %d, want %d", ChatOf(got), ChatOf(full))
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkDecodeCardPress decodes one press on a 60-button card: Decode
+// against decoding the whole update with encoding/json.
+func BenchmarkDecodeCardPress(b *testing.B) {
+	body := []byte(cardPress(10, 1764547200))
+	b.Run("Decode", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			if _, _, err := Decode(body); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("whole", func(b *testing.B) {
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			if err := json.Unmarshal(body, &models.Update{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
