@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -416,7 +417,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 	n := fs.Int("n", 2000, "officials pressing buttons")
 	rate := fs.Float64("rate", 1000, "presses/s offered (open loop)")
 	dur := fs.Duration("duration", 10*time.Second, "how long to press")
-	warmup := fs.Duration("warmup", 3*time.Second, "how long to press first, unmeasured: connections opened and statements prepared, as in a serve that has been running")
+	warmup := fs.Duration("warmup", 3*time.Second, "how long to press first, unmeasured (connections opened and statements prepared, as in a serve that has been running); the measured part starts once these are handled")
 	queues := fs.Int("queues", 16, "per-chat update queues")
 	pgb := fs.Bool("pgbench", true, "also run pgbench on the same cluster")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the pressing phase to this file")
@@ -568,7 +569,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 		_ = pool.QueryRow(ctx, `SELECT tup_returned, xact_commit FROM pg_stat_database WHERE datname = current_database()`).Scan(&tupBefore, &xactBefore)
 		_ = pool.QueryRow(ctx, `SELECT coalesce(sum(seq_tup_read), 0) FROM pg_stat_user_tables`).Scan(&scanBefore)
 	}
-	snapped := false
+	snapped := false // the measured part has begun
 	var cpuFrom cpuSample
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -579,15 +580,26 @@ func benchUpdates(ctx context.Context, args []string) error {
 		_ = pprof.StartCPUProfile(f)
 		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
-	start := time.Now()
-	measureFrom := start.Add(*warmup)
-	measureNanos.Store(measureFrom.UnixNano())
+	// The warm-up presses, then a pause until all of them are handled, then
+	// the measured ones: a backlog left by the warm-up (connections opening,
+	// statements being prepared) is not counted against the steady state.
+	measureNanos.Store(math.MaxInt64)
 	busy := make([]atomic.Bool, len(cards))
-	for i := 0; time.Since(start) < *warmup+*dur; i++ {
-		if !snapped && !time.Now().Before(measureFrom) {
+	start := time.Now()
+	measureFrom := start
+	for i := 0; ; i++ {
+		if !snapped && time.Since(start) >= *warmup {
+			wg.Wait()
+			start = time.Now()
+			i = 0
+			measureFrom = start
+			measureNanos.Store(measureFrom.UnixNano())
 			snapshot() // the database's counters from the measured part on
 			cpuFrom = sampleCPU()
 			snapped = true
+		}
+		if snapped && time.Since(start) >= *dur {
+			break
 		}
 		next := start.Add(time.Duration(i) * interval)
 		if d := time.Until(next); d > 0 {

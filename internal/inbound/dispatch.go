@@ -53,6 +53,10 @@ type Dispatcher struct {
 
 	stopForget chan struct{}
 	forgotten  chan struct{}
+
+	smu       sync.Mutex  // guards the two below (store.go)
+	spending  []*storeReq // waiting to be stored
+	sflushing bool        // a flushStores is running
 }
 
 // Options tune a Dispatcher.
@@ -113,22 +117,12 @@ func ChatOf(u *models.Update) int64 {
 	return 0
 }
 
-// storeSQL writes a sealed update unless it is stored already or was
-// handled before.
+// storeSQL writes one sealed update unless it is stored already or was
+// handled before (the poller's batches; the webhook's calls go through
+// Store).
 const storeSQL = `INSERT INTO inbound_updates (update_id, payload)
 	SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM processed_updates WHERE update_id = $1)
 	ON CONFLICT (update_id) DO NOTHING`
-
-// Store writes the update, sealed (Box), to inbound_updates unless it is
-// stored already or was handled before; true when it was written (and must
-// be submitted).
-func (d *Dispatcher) Store(ctx context.Context, u *models.Update, raw []byte) (bool, error) {
-	tag, err := d.pool.Exec(ctx, storeSQL, u.ID, d.box.Seal(u.ID, raw))
-	if err != nil {
-		return false, err
-	}
-	return tag.RowsAffected() == 1, nil
-}
 
 // Submit queues a stored update on its chat's worker. When that queue is
 // full or the dispatcher stopped, the update stays stored for the sweep.

@@ -285,3 +285,62 @@ func TestPruneProcessedUpdates(t *testing.T) {
 		t.Fatalf("%d left, %v", left, err)
 	}
 }
+
+// Webhook calls that arrive together are stored by shared statements: each
+// new update is reported stored exactly once (the same update_id twice at
+// once included), a handled one is not stored again, and every stored row
+// opens to the bytes given.
+func TestStoreConcurrentCallsGroupCommit(t *testing.T) {
+	pool := pgtest.New(t)
+	ctx := context.Background()
+	d := inbound.NewDispatcher(pool, func(context.Context, *models.Update) {}, quiet, inbound.Options{Box: testBox})
+	defer d.Stop(time.Second)
+	if _, err := pool.Exec(ctx, `INSERT INTO processed_updates (update_id) SELECT g FROM generate_series(1, 50) g`); err != nil {
+		t.Fatal(err)
+	}
+	const ids = 400
+	var mu sync.Mutex
+	storedTimes := map[int64]int{}
+	var wg sync.WaitGroup
+	for copy := 0; copy < 3; copy++ { // every update POSTed three times at once
+		for id := int64(1); id <= ids; id++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				u := &models.Update{ID: id, Message: &models.Message{Chat: models.Chat{ID: id % 7}}}
+				ok, err := d.Store(ctx, u, []byte(update(id, id%7, "x")))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if ok {
+					mu.Lock()
+					storedTimes[id]++
+					mu.Unlock()
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	for id := int64(1); id <= ids; id++ {
+		want := 1
+		if id <= 50 {
+			want = 0 // handled before
+		}
+		if storedTimes[id] != want {
+			t.Fatalf("update %d reported stored %d times, want %d", id, storedTimes[id], want)
+		}
+	}
+	var rows int
+	_ = pool.QueryRow(ctx, `SELECT count(*) FROM inbound_updates`).Scan(&rows)
+	if rows != ids-50 {
+		t.Fatalf("%d rows stored, want %d", rows, ids-50)
+	}
+	var stmts int
+	_ = pool.QueryRow(ctx, `SELECT count(DISTINCT received_at) FROM inbound_updates`).Scan(&stmts)
+	t.Logf("%d calls stored by %d statements", 3*ids, stmts)
+	n, err := d.Recover(ctx, 0)
+	if err != nil || n != ids-50 {
+		t.Fatalf("recovered %d (%v): a stored payload did not open", n, err)
+	}
+}

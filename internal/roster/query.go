@@ -90,6 +90,18 @@ func OfficialByTelegram(ctx context.Context, db store.DB, telegramUserID int64) 
 		FROM officials o JOIN units u ON u.id = o.unit_id WHERE o.telegram_user_id = $1`, telegramUserID))
 }
 
+// QueueOfficialByTelegram queues OfficialByTelegram on b, to go to the
+// database with other statements in one round trip; *o and *err are set when
+// the batch's results are read (err: ErrNotFound, or the database's).
+func QueueOfficialByTelegram(b *pgx.Batch, telegramUserID int64, o *Official, err *error) {
+	b.Queue(`SELECT `+officialCols+`
+		FROM officials o JOIN units u ON u.id = o.unit_id WHERE o.telegram_user_id = $1`, telegramUserID).
+		QueryRow(func(row pgx.Row) error {
+			*o, *err = scanOfficial(row)
+			return nil
+		})
+}
+
 // OfficialByID returns one official, active or not; ErrNotFound when there is
 // no such id.
 func OfficialByID(ctx context.Context, db store.DB, id int64) (Official, error) {

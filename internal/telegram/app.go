@@ -15,6 +15,7 @@ import (
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"evalbot/internal/calendar"
@@ -78,6 +79,11 @@ type turn struct {
 	userID int64
 	chatID int64
 	cq     *models.CallbackQuery
+
+	// The sender's roster row, read with the update's dedup (a button
+	// press): route uses it instead of reading it again.
+	pre    *roster.Official
+	preErr error
 
 	answer   *answer
 	edit     *edit
@@ -165,11 +171,20 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update) {
 	dup := false
 	err := store.InTx(ctx, a.Pool, func(tx pgx.Tx) error {
 		t.tx = tx
-		t.answer, t.edit, t.enqueued = nil, nil, false
-		// The stored copy (internal/inbound) goes with the same commit: it
-		// holds personal data and is not needed once handled.
+		t.answer, t.edit, t.enqueued, t.pre = nil, nil, false, nil
+		// A button press also reads its sender's roster row in the same
+		// round trip (nothing before route changes that row for a press).
+		b := &pgx.Batch{}
 		var fresh bool
-		if err := tx.QueryRow(ctx, dedupSQL, upd.ID).Scan(&fresh); err != nil {
+		b.Queue(dedupSQL, upd.ID).Exec(func(tag pgconn.CommandTag) error {
+			fresh = tag.RowsAffected() == 1
+			return nil
+		})
+		if t.cq != nil {
+			t.pre = &roster.Official{}
+			roster.QueueOfficialByTelegram(b, t.cq.From.ID, t.pre, &t.preErr)
+		}
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return err
 		}
 		if !fresh {
@@ -209,14 +224,10 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update) {
 	}
 }
 
-// dedupSQL marks an update processed and, when it was not already, deletes
-// its stored copy; true when it was new.
-const dedupSQL = `WITH p AS (
-		INSERT INTO processed_updates (update_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING update_id
-	), d AS (
-		DELETE FROM inbound_updates WHERE update_id IN (SELECT update_id FROM p)
-	)
-	SELECT EXISTS (SELECT 1 FROM p)`
+// dedupSQL marks an update processed; one row affected when it was new. Its
+// stored copy (internal/inbound) is deleted after the commit, with others
+// handled meanwhile, in one statement.
+const dedupSQL = `INSERT INTO processed_updates (update_id) VALUES ($1) ON CONFLICT DO NOTHING`
 
 func (a *App) answerQuery(ctx context.Context, id string, ans *answer) {
 	if a.API != nil {

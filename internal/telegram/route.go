@@ -36,7 +36,13 @@ func (a *App) route(t *turn) error {
 	}
 	t.userID = from.ID
 	t.lang = locale.Lang(from.LanguageCode)
-	me, err := roster.OfficialByTelegram(t.ctx, t.tx, from.ID)
+	var me roster.Official
+	var err error
+	if t.pre != nil {
+		me, err = *t.pre, t.preErr
+	} else {
+		me, err = roster.OfficialByTelegram(t.ctx, t.tx, from.ID)
+	}
 	switch {
 	case err == nil && me.Active:
 		t.me = &me
