@@ -424,6 +424,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 	press := fs.String("press", "criterion", "criterion: a self-assessment score button (the assessment is updated and the card edited); "+
 		"label: the criterion's label button (only answered: measures the webhook and update plumbing)")
 	conns := fs.Int("conns", 48, "database connections (pool size)")
+	apiLatency := fs.Duration("api-latency", 0, "the fake Bot API's delay before each request (Telegram's round trip from the bot's server, e.g. 40ms); 0: none")
 	gotg := fs.Bool("go-telegram", false, "edit and answer through go-telegram/bot's client instead of telegram.BotAPI")
 	planMode := fs.String("plan-cache-mode", "auto", "plan_cache_mode of the connections that handle the presses: "+
 		"auto is PostgreSQL's default, as serve runs (generic plans after five executions), with the tables analyzed after seeding; "+
@@ -507,6 +508,8 @@ func benchUpdates(ctx context.Context, args []string) error {
 		return errors.New("no self-assessment cards were sent")
 	}
 
+	srv.SetLatency(*apiLatency)
+
 	// The webhook, as `serve --webhook` mounts it.
 	var handled sync.Map // update id → chan struct{}
 	app.Done = func(id int64) {
@@ -558,7 +561,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 		via = "go-telegram/bot"
 	}
 	fmt.Printf("updates: %d officials press self-assessment buttons (%s) through the webhook, %.0f presses/s offered for %s, %d per-chat queues, "+
-		"%d connections, plan_cache_mode %s, edits and answers by %s\n", len(cards), *press, *rate, *dur, *queues, *conns, *planMode, via)
+		"%d connections, plan_cache_mode %s, edits and answers by %s, Bot API latency %s\n", len(cards), *press, *rate, *dur, *queues, *conns, *planMode, via, *apiLatency)
 	var mu sync.Mutex
 	var ack, e2e []time.Duration
 	var failed, sentN atomic.Int64
