@@ -89,8 +89,8 @@ func benchDB(ctx context.Context, maxConns int32, planMode string) (pool *pgxpoo
 		cluster.Stop()
 		return nil, "", nil, err
 	}
-	cfg.MaxConns = maxConns
 	store.Tune(cfg)
+	cfg.MaxConns = maxConns
 	// A fresh database has no statistics: a statement prepared while a table
 	// is empty keeps a sequential-scan plan as the table grows (quadratic at
 	// 100,000 officials). Real databases have statistics from earlier months;
@@ -418,12 +418,12 @@ func benchUpdates(ctx context.Context, args []string) error {
 	rate := fs.Float64("rate", 1000, "presses/s offered (open loop)")
 	dur := fs.Duration("duration", 10*time.Second, "how long to press")
 	warmup := fs.Duration("warmup", 3*time.Second, "how long to press first, unmeasured (connections opened and statements prepared, as in a serve that has been running); the measured part starts once these are handled")
-	queues := fs.Int("queues", 16, "per-chat update queues")
+	queues := fs.Int("queues", inbound.DefaultQueues, "per-chat update queues")
 	pgb := fs.Bool("pgbench", true, "also run pgbench on the same cluster")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the pressing phase to this file")
 	press := fs.String("press", "criterion", "criterion: a self-assessment score button (the assessment is updated and the card edited); "+
 		"label: the criterion's label button (only answered: measures the webhook and update plumbing)")
-	conns := fs.Int("conns", 48, "database connections (pool size)")
+	conns := fs.Int("conns", 16, "database connections (pool size)")
 	apiLatency := fs.Duration("api-latency", 0, "the fake Bot API's delay before each request (Telegram's round trip from the bot's server, e.g. 40ms); 0: none")
 	gotg := fs.Bool("go-telegram", false, "edit and answer through go-telegram/bot's client instead of telegram.BotAPI")
 	planMode := fs.String("plan-cache-mode", "auto", "plan_cache_mode of the connections that handle the presses: "+
@@ -458,7 +458,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 	app := &telegram.App{Pool: pool, Bot: b, Cat: cat, Cal: cal, Now: func() time.Time { return at }, Log: log,
 		BeforeRoute: inbound.Reachability(cat)}
 	if !*gotg {
-		app.API = &telegram.BotAPI{URL: srv.URL(), Token: srv.Token(), Client: apiClient(64)}
+		app.API = &telegram.BotAPI{URL: srv.URL(), Token: srv.Token(), Client: apiClient(*queues + 16)}
 	}
 	if err := onlySelfAssessment(ctx, pool, at); err != nil {
 		return err
@@ -724,8 +724,8 @@ func pressPool(ctx context.Context, url string, conns int32, mode string) (*pgxp
 	if err != nil {
 		return nil, err
 	}
-	cfg.MaxConns = conns
 	store.Tune(cfg)
+	cfg.MaxConns = conns
 	cfg.ConnConfig.RuntimeParams["plan_cache_mode"] = mode
 	p, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

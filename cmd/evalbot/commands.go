@@ -78,7 +78,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	rateFlag := fs.Float64("rate", envFloat("EVALBOT_RATE", delivery.DefaultLimits.PerSecond), "global send limit in messages/s, shared by all replicas (30; more for paid broadcasts)")
 	grace := fs.Duration("grace", envDuration("EVALBOT_GRACE", 20*time.Second), "on SIGTERM, how long in-flight updates, jobs and sends may take")
 	updateTimeout := fs.Duration("update-timeout", 30*time.Second, "time limit of one update")
-	queues := fs.Int("queues", 16, "per-chat update queues (workers)")
+	queues := fs.Int("queues", inbound.DefaultQueues, "per-chat update queues (workers); each waits for the Bot API after its commit")
 	senders := fs.Int("send-workers", 16, "requests to Telegram in flight at once")
 	campaigns := fs.Bool("campaigns", true, "run the monthly cycle's campaigns")
 	clockStart := fs.String("clock-start", os.Getenv("EVALBOT_CLOCK_START"), "testing only: the campaigns' clock starts at this RFC 3339 time")
@@ -131,7 +131,9 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 
 	apiURL := env("TELEGRAM_API_URL", "https://api.telegram.org")
 	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.MaxIdleConnsPerHost = *senders + 16
+	// One idle connection per sender and per queue: beyond the idle pool, a
+	// busy bot opens (and closes) a TLS connection per request.
+	transport.MaxIdleConnsPerHost = *senders + *queues
 	b, err := bot.New(token,
 		bot.WithServerURL(apiURL),
 		bot.WithSkipGetMe(),

@@ -213,12 +213,20 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update) {
 		}
 		return
 	}
+	// The edit and the answer are independent requests: sent together, a
+	// press waits one Bot API round trip (~40 ms from Vietnam) instead of two.
+	var wg sync.WaitGroup
 	if t.edit != nil {
-		a.editNow(actx, t.edit)
+		if t.cq != nil {
+			wg.Go(func() { a.editNow(actx, t.edit) })
+		} else {
+			a.editNow(actx, t.edit)
+		}
 	}
 	if t.cq != nil {
 		a.answerQuery(actx, t.cq.ID, t.answer)
 	}
+	wg.Wait()
 	if t.enqueued && a.Kick != nil {
 		a.Kick()
 	}
