@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -316,5 +317,38 @@ func TestInjectedHTTPFailureIsHTML(t *testing.T) {
 	_, _ = buf.ReadFrom(resp.Body)
 	if resp.StatusCode != 502 || !strings.Contains(buf.String(), "<title>502 Bad Gateway</title>") {
 		t.Fatalf("%d %q", resp.StatusCode, buf.String())
+	}
+}
+
+// WithJournal bounds what the server remembers: the last events and
+// updates stay readable, older ones are dropped, and Seq keeps counting.
+func TestJournalKeepsTheLastEvents(t *testing.T) {
+	const n = 10
+	s := New(WithJournal(n))
+	defer s.Close()
+	u := s.NewUser(42, "An", "vi")
+	var ids []int64
+	for i := range 5 * n {
+		ids = append(ids, u.SendText(fmt.Sprint("tin ", i)))
+	}
+	tr := s.Transcript()
+	if len(tr) < n || len(tr) > 2*n {
+		t.Fatalf("%d events kept, want %d to %d", len(tr), n, 2*n)
+	}
+	if last := tr[len(tr)-1]; last.Seq != 5*n || last.Text != fmt.Sprint("tin ", 5*n-1) {
+		t.Errorf("last event = #%d %q", last.Seq, last.Text)
+	}
+	for i := 1; i < len(tr); i++ {
+		if tr[i].Seq != tr[i-1].Seq+1 {
+			t.Fatalf("events not consecutive: #%d after #%d", tr[i].Seq, tr[i-1].Seq)
+		}
+	}
+	if _, ok := s.Update(ids[0]); ok {
+		t.Error("the first update is still kept")
+	}
+	for _, id := range ids[len(ids)-n+1:] {
+		if _, ok := s.Update(id); !ok {
+			t.Errorf("update %d (among the last %d) dropped", id, n)
+		}
 	}
 }

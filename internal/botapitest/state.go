@@ -192,8 +192,12 @@ func (s *Server) bumpLocked() {
 }
 
 func (s *Server) eventLocked(e Event) {
-	e.Seq = len(s.events) + 1
+	s.seq++
+	e.Seq = s.seq
 	e.Time = s.now()
+	if n := s.cfg.journal; n > 0 && len(s.events) >= 2*n {
+		s.events = append(make([]Event, 0, 2*n), s.events[len(s.events)-n:]...)
+	}
 	s.events = append(s.events, e)
 	s.bumpLocked()
 }
@@ -373,6 +377,9 @@ func (s *Server) enqueueLocked(kind string, build func(id int64) wUpdate) int64 
 	s.queue = append(s.queue, u)
 	h := *u
 	s.history[id] = &h
+	if n := int64(s.cfg.journal); n > 0 {
+		delete(s.history, id-n)
+	}
 	s.bumpLocked()
 	return id
 }
@@ -454,7 +461,8 @@ func (s *Server) AnswerCounts() map[string]int {
 	return out
 }
 
-// Transcript returns every event so far, in order.
+// Transcript returns every event so far, in order (the last ones only
+// WithJournal).
 func (s *Server) Transcript() []Event {
 	s.mu.Lock()
 	defer s.mu.Unlock()

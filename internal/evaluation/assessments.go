@@ -120,12 +120,23 @@ func LoadAssessment(ctx context.Context, db store.DB, id int64) (Assessment, err
 // the assessment and whether its official's unit has published its month.
 func LoadAssessmentPublished(ctx context.Context, db store.DB, id int64) (Assessment, bool, error) {
 	var published bool
-	a, err := scanAssessment(db.QueryRow(ctx, `SELECT `+assessCols+`,
-		EXISTS (SELECT 1 FROM publications p JOIN officials o ON o.unit_id = p.unit_id
-		         WHERE o.id = assessments.official_id AND p.month = assessments.month)
-		FROM assessments WHERE id = $1`, id), &published)
+	a, err := scanAssessment(db.QueryRow(ctx, loadPublishedSQL, id), &published)
 	return a, published, err
 }
+
+// QueueAssessmentPublished queues LoadAssessmentPublished on b: when b has
+// been sent, *a, *published and *err hold its results (ErrNotFound included).
+func QueueAssessmentPublished(b *pgx.Batch, id int64, a *Assessment, published *bool, err *error) {
+	b.Queue(loadPublishedSQL, id).QueryRow(func(row pgx.Row) error {
+		*a, *err = scanAssessment(row, published)
+		return nil
+	})
+}
+
+const loadPublishedSQL = `SELECT ` + assessCols + `,
+	EXISTS (SELECT 1 FROM publications p JOIN officials o ON o.unit_id = p.unit_id
+	         WHERE o.id = assessments.official_id AND p.month = assessments.month)
+	FROM assessments WHERE id = $1`
 
 // FindAssessment reads the official's assessment of month m.
 func FindAssessment(ctx context.Context, db store.DB, officialID int64, m calendar.Month) (Assessment, error) {

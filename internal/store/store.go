@@ -114,6 +114,28 @@ func InTx(ctx context.Context, pool *pgxpool.Pool, fn func(tx pgx.Tx) error) (er
 	if err != nil {
 		return err
 	}
+	return finish(ctx, tx, fn)
+}
+
+// InTxBatch is InTx whose first statements are queued by first and sent in
+// one round trip with BEGIN (pgx's Batch.BeginTx); their callbacks have run
+// when fn is called. A button press reads its dedup row, its sender and what
+// it acts on this way: one round trip of about six fewer.
+func InTxBatch(ctx context.Context, pool *pgxpool.Pool, first func(b *pgx.Batch), fn func(tx pgx.Tx) error) error {
+	b := &pgx.Batch{}
+	b.BeginTx(pgx.TxOptions{})
+	first(b)
+	br := pool.SendBatch(ctx, b)
+	tx := br.Tx()
+	if err := br.Close(); err != nil {
+		_ = tx.Rollback(ctx)
+		return err
+	}
+	return finish(ctx, tx, fn)
+}
+
+// finish runs fn in tx, then commits; an error or a panic rolls back.
+func finish(ctx context.Context, tx pgx.Tx, fn func(tx pgx.Tx) error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			_ = tx.Rollback(ctx)

@@ -20,6 +20,7 @@ import (
 
 	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
+	"evalbot/internal/evaluation"
 	"evalbot/internal/grading"
 	"evalbot/internal/locale"
 	"evalbot/internal/roster"
@@ -84,10 +85,20 @@ type turn struct {
 	// press): route uses it instead of reading it again.
 	pre    *roster.Official
 	preErr error
+	// The assessment a score button names, read in the same round trip.
+	preAs *preAssessment
 
 	answer   *answer
 	edit     *edit
 	enqueued bool
+}
+
+// preAssessment is evaluation.LoadAssessmentPublished's result for id.
+type preAssessment struct {
+	id        int64
+	as        evaluation.Assessment
+	published bool
+	err       error
 }
 
 type answer struct {
@@ -169,13 +180,11 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update) {
 		}
 	}()
 	dup := false
-	err := store.InTx(ctx, a.Pool, func(tx pgx.Tx) error {
-		t.tx = tx
-		t.answer, t.edit, t.enqueued, t.pre = nil, nil, false, nil
-		// A button press also reads its sender's roster row in the same
-		// round trip (nothing before route changes that row for a press).
-		b := &pgx.Batch{}
-		var fresh bool
+	var fresh bool
+	// BEGIN, the dedup and, for a button press, its sender's roster row and
+	// the assessment a score button acts on: one round trip.
+	first := func(b *pgx.Batch) {
+		t.answer, t.edit, t.enqueued, t.pre, t.preAs = nil, nil, false, nil, nil
 		b.Queue(dedupSQL, upd.ID).Exec(func(tag pgconn.CommandTag) error {
 			fresh = tag.RowsAffected() == 1
 			return nil
@@ -183,10 +192,16 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update) {
 		if t.cq != nil {
 			t.pre = &roster.Official{}
 			roster.QueueOfficialByTelegram(b, t.cq.From.ID, t.pre, &t.preErr)
+			if c, err := parseCallback(t.cq.Data); err == nil && c.verb == vSelfCrit {
+				if id, err := c.id(0); err == nil {
+					t.preAs = &preAssessment{id: id}
+					evaluation.QueueAssessmentPublished(b, id, &t.preAs.as, &t.preAs.published, &t.preAs.err)
+				}
+			}
 		}
-		if err := tx.SendBatch(ctx, b).Close(); err != nil {
-			return err
-		}
+	}
+	err := store.InTxBatch(ctx, a.Pool, first, func(tx pgx.Tx) error {
+		t.tx = tx
 		if !fresh {
 			dup = true
 			return nil

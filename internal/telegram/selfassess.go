@@ -242,7 +242,13 @@ func (a *App) onSelf(t *turn, c callback) error {
 	if err != nil {
 		return staleOr(t, evaluation.ErrStale)
 	}
-	as, published, err := evaluation.LoadAssessmentPublished(t.ctx, t.tx, id)
+	var as evaluation.Assessment
+	var published bool
+	if p := t.preAs; p != nil && p.id == id {
+		as, published, err = p.as, p.published, p.err
+	} else {
+		as, published, err = evaluation.LoadAssessmentPublished(t.ctx, t.tx, id)
+	}
 	if err != nil {
 		return staleOr(t, err)
 	}
