@@ -442,7 +442,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 	defer stop()
 	// The fake remembers only its last calls: all 10,000 edited cards would
 	// be 120 MB that the garbage collector marks in this process.
-	srv := botapitest.New(botapitest.WithJournal(10000))
+	srv := botapitest.New(botapitest.WithJournal(1000))
 	defer srv.Close()
 	if err := seedRoster(ctx, pool, srv, *n); err != nil {
 		return err
@@ -548,8 +548,10 @@ func benchUpdates(ctx context.Context, args []string) error {
 	hs := &http.Server{Handler: &inbound.Webhook{D: disp, Secret: secret, Log: log}}
 	go func() { _ = hs.Serve(ln) }()
 	hookURL := "http://" + ln.Addr().String() + "/telegram"
+	// The pressing client is Telegram: at most max_connections requests at
+	// once, as serve's setWebhook asks.
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = 256
+	tr.MaxConnsPerHost, tr.MaxIdleConnsPerHost = webhookConnections, webhookConnections
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 
 	// A forged call first: 401, nothing stored.

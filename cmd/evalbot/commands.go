@@ -70,6 +70,10 @@ func migrateCmd(ctx context.Context) error {
 // no new updates are taken, the updates and campaign jobs in flight finish,
 // the sender finishes its requests and records them, and what is left stays
 // in PostgreSQL for the next start or another replica.
+// webhookConnections is setWebhook's max_connections: Telegram posts at most
+// this many updates to the bot at once (1–100; Telegram's default is 40).
+const webhookConnections = 40
+
 func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ExitOnError)
 	holidays := fs.String("holidays", os.Getenv("EVALBOT_HOLIDAYS"), "holiday file (TOML); default: the shipped list")
@@ -216,7 +220,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 				log.Error("webhook server", "err", err)
 			}
 		}()
-		if _, err := b.SetWebhook(ctx, &bot.SetWebhookParams{URL: *webhook, SecretToken: secret, MaxConnections: 40,
+		if _, err := b.SetWebhook(ctx, &bot.SetWebhookParams{URL: *webhook, SecretToken: secret, MaxConnections: webhookConnections,
 			AllowedUpdates: []string{"message", "callback_query", "my_chat_member"}}); err != nil {
 			log.Error("setWebhook failed; Telegram will not post updates until it succeeds", "err", err)
 		}

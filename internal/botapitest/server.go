@@ -118,8 +118,10 @@ func WithBotName(firstName string) Option { return func(c *config) { c.firstName
 // WithFirstUpdateID sets the update_id of the first update (default 100001).
 func WithFirstUpdateID(id int64) Option { return func(c *config) { c.firstUpdate = id } }
 
-// WithJournal keeps only about the last n events (Transcript) and the last n
-// updates' JSON (Update, RepeatUpdate) instead of all of them: a long
+// WithJournal keeps only about the last n events (Transcript), the last n
+// updates' JSON (Update, RepeatUpdate) and the last n updates not yet taken
+// by getUpdates (Telegram drops unclaimed ones after 24 hours), instead of
+// all of them: a long
 // benchmark's fake would otherwise hold every card it ever edited, and the
 // garbage collector's work on that memory would be counted as the bot's
 // latency (120 MB after 10,000 presses in bench updates).

@@ -343,6 +343,9 @@ func TestJournalKeepsTheLastEvents(t *testing.T) {
 			t.Fatalf("events not consecutive: #%d after #%d", tr[i].Seq, tr[i-1].Seq)
 		}
 	}
+	if p := s.Pending(); p < n || p > 2*n {
+		t.Errorf("%d updates pending, want %d to %d", p, n, 2*n)
+	}
 	if _, ok := s.Update(ids[0]); ok {
 		t.Error("the first update is still kept")
 	}

@@ -377,8 +377,11 @@ func (s *Server) enqueueLocked(kind string, build func(id int64) wUpdate) int64 
 	s.queue = append(s.queue, u)
 	h := *u
 	s.history[id] = &h
-	if n := int64(s.cfg.journal); n > 0 {
-		delete(s.history, id-n)
+	if n := s.cfg.journal; n > 0 {
+		delete(s.history, id-int64(n))
+		if len(s.queue) >= 2*n { // unclaimed: Telegram, too, drops them in time
+			s.queue = append(make([]*queuedUpdate, 0, 2*n), s.queue[len(s.queue)-n:]...)
+		}
 	}
 	s.bumpLocked()
 	return id
