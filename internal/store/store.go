@@ -7,8 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -44,18 +42,12 @@ func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	return pool, nil
 }
 
-// Tune sets what every evalbot pool needs, unless the URL sets it: up to
-// max(16, 4 × cores) connections, and JIT off. The bot's statements are short lookups, but PostgreSQL estimates a
+// Tune sets what every evalbot connection needs: JIT off, unless the URL
+// sets it. The bot's statements are short lookups, but PostgreSQL estimates a
 // recursive unit walk (roster.Subordinates) at up to a million rows at city
 // scale, which passes JIT's cost thresholds and spent 600 ms compiling a
 // query that runs in 1 ms — measured on a 100,000-person roster.
 func Tune(cfg *pgxpool.Config) {
-	if !strings.Contains(cfg.ConnString(), "pool_max_conns") {
-		// pgxpool's default, max(4, cores), starves a serve whose per-chat
-		// queues (256) wait on the Bot API: sixteen connections keep
-		// PostgreSQL busy without thrashing it (bench updates).
-		cfg.MaxConns = max(16, 4*int32(runtime.NumCPU()))
-	}
 	if _, set := cfg.ConnConfig.RuntimeParams["jit"]; !set {
 		cfg.ConnConfig.RuntimeParams["jit"] = "off"
 	}
