@@ -319,3 +319,42 @@ func TestForbiddenMarksUnreachableAndTellsTheHeadOnce(t *testing.T) {
 		t.Fatal("/start did not bring them back")
 	}
 }
+
+// Regression: a mark that took longer than a slot lasts (a busy database)
+// let its send go late, right beside the sends of the slots after it, and
+// two serve processes on a loaded CI machine put 56 sends into one second
+// against a limit of 50. A send whose slot went stale during its mark now
+// waits for a fresh slot. Here a trigger holds the marks of the first twelve
+// messages (the first 0.6 s of slots) for 0.6 s each: before the fix their
+// sends landed in the same second as the next 20 (32 in a second). The
+// bound allows one send more than the sender's own (rate + 1) for the time
+// a request takes to reach the fake API on a busy machine.
+func TestSlowMarksDoNotBunchSends(t *testing.T) {
+	pool := pgtest.New(t)
+	ctx := context.Background()
+	if _, err := pool.Exec(ctx, `
+		CREATE FUNCTION slow_mark() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN PERFORM pg_sleep(0.6); RETURN NEW; END $$;
+		CREATE TRIGGER slow_mark BEFORE UPDATE ON outbox FOR EACH ROW
+		WHEN (NEW.state = 'sending' AND OLD.state = 'claimed' AND NEW.payload->>'text' LIKE 'slow%')
+		EXECUTE FUNCTION slow_mark()`); err != nil {
+		t.Fatal(err)
+	}
+	const rate = 20
+	srv := botapitest.New(botapitest.WithLimits(rate, 1, 20))
+	defer srv.Close()
+	slow, fast := users(srv, 4000, 12), users(srv, 5000, 68)
+	enqueue(t, pool, slow, "slow")
+	enqueue(t, pool, fast, "fast")
+	s := delivery.NewSender(pool, newBot(t, srv), delivery.Limits{PerSecond: rate, PerChatSecond: 1, PerChatBurst: 3}, quiet)
+	s.Workers = 12
+	stop := run(t, s)
+	waitSettled(t, pool, 30*time.Second)
+	stop()
+	exactlyOnce(t, srv, append(slow, fast...))
+	peak := maxInWindow(srv, time.Second)
+	t.Logf("max %d sends in any second (limit %d), %d slots wasted", peak, rate, s.WastedSlots())
+	if peak > rate+2 {
+		t.Fatalf("%d sends within one second, limit %d", peak, rate)
+	}
+}
