@@ -487,6 +487,9 @@ func (s *Sender) onTime(ctx context.Context, r *row) error {
 	if r.slot.IsZero() || time.Since(r.slot) <= s.budget.stale {
 		return nil
 	}
+	s.budget.mu.Lock()
+	s.budget.wasted++ // the stale slot
+	s.budget.mu.Unlock()
 	at, err := s.budget.next(ctx, 1)
 	if err != nil {
 		return fmt.Errorf("database: %w", err)
