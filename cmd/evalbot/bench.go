@@ -209,6 +209,7 @@ func benchFanout(ctx context.Context, args []string) error {
 	senders := fs.Int("senders", 1, "senders (replicas) sharing the database")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the sending phase to this file")
 	enqProfile := fs.String("enqueue-cpuprofile", "", "write a CPU profile of the campaign's enqueue to this file")
+	memprofile := fs.String("memprofile", "", "write a heap profile at the end of the sending phase to this file")
 	analyze := fs.Bool("analyze", true, "ANALYZE the outbox after the campaign, as autovacuum soon would")
 	gotg := fs.Bool("go-telegram", false, "send through go-telegram/bot's client instead of delivery.API")
 	history := fs.Bool("history", true, "seed last month's approved assessments and analyze the tables, like a database in its second month, "+
@@ -330,6 +331,11 @@ func benchFanout(ctx context.Context, args []string) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	if *memprofile != "" {
+		if err := writeHeapProfile(*memprofile); err != nil {
+			return err
+		}
+	}
 
 	perChat := map[int64]int{}
 	var first, last time.Time
@@ -388,6 +394,20 @@ func benchFanout(ctx context.Context, args []string) error {
 		return fmt.Errorf("fan-out lost %d and duplicated %d", losses, dups)
 	}
 	return nil
+}
+
+// writeHeapProfile writes the live heap, after a collection, to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func maxPerWindow(srv *botapitest.Server, w time.Duration) int {

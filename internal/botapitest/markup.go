@@ -29,8 +29,10 @@ type inlineButton struct {
 	Text string
 	Data string
 	URL  string
-	// echo is the button as Telegram returns it in message.reply_markup.
-	echo map[string]any
+	// echo is the button as Telegram returns it in message.reply_markup, as
+	// JSON (a map per button was 14 KB for a self-assessment card, which a
+	// 100,000-message fan-out kept in the fake).
+	echo json.RawMessage
 }
 
 type replyButton struct {
@@ -171,8 +173,7 @@ func callbackKeyboard(raw json.RawMessage) (*markup, bool) {
 				b.SwitchChosen != nil || b.CopyText != nil || b.CallbackGame != nil || b.Pay != nil {
 				return nil, false
 			}
-			out = append(out, inlineButton{Text: *b.Text, Data: *b.CallbackData,
-				echo: map[string]any{"text": *b.Text, "callback_data": *b.CallbackData}})
+			out = append(out, inlineButton{Text: *b.Text, Data: *b.CallbackData, echo: callbackEcho(*b.Text, *b.CallbackData)})
 		}
 		m.inline = append(m.inline, out)
 	}
@@ -236,8 +237,7 @@ func hasControl(b []byte) bool {
 	return false
 }
 
-func parseInlineFields(fields map[string]json.RawMessage) (inlineButton, *apiError) {
-	var b inlineButton
+func parseInlineFields(fields map[string]json.RawMessage) (b inlineButton, _ *apiError) {
 	if fields["text"] == nil || jsonString(fields["text"], &b.Text) != nil {
 		return b, badRequest("can't parse inline keyboard button: Field \"text\" must be of type String")
 	}
@@ -269,7 +269,8 @@ func parseInlineFields(fields map[string]json.RawMessage) (inlineButton, *apiErr
 			break
 		}
 	}
-	b.echo = map[string]any{"text": b.Text}
+	echo := map[string]any{"text": b.Text}
+	defer func() { b.echo = mustJSON(echo) }()
 	switch action {
 	case "":
 		return b, badRequest("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
@@ -280,7 +281,7 @@ func parseInlineFields(fields map[string]json.RawMessage) (inlineButton, *apiErr
 		if len(b.Data) < 1 || len(b.Data) > maxCallbackData {
 			return b, badRequest("BUTTON_DATA_INVALID")
 		}
-		b.echo["callback_data"] = b.Data
+		echo["callback_data"] = b.Data
 	case "url":
 		if err := json.Unmarshal(fields["url"], &b.URL); err != nil {
 			return b, badRequest("can't parse inline keyboard button: Field \"url\" must be of type String")
@@ -289,11 +290,11 @@ func parseInlineFields(fields map[string]json.RawMessage) (inlineButton, *apiErr
 		if reason != "" {
 			return b, badRequest("inline keyboard button URL '" + b.URL + "' is invalid: " + reason)
 		}
-		b.echo["url"] = norm
+		echo["url"] = norm
 	default:
 		var v any
 		_ = json.Unmarshal(fields[action], &v)
-		b.echo[action] = v
+		echo[action] = v
 	}
 	return b, nil
 }
@@ -322,17 +323,44 @@ func parseReplyButton(raw json.RawMessage) (replyButton, *apiError) {
 	return b, nil
 }
 
+// inlineKey is the keyboard as Telegram echoes it in message.reply_markup,
+// canonical JSON (also what tells an edit that changes nothing). The
+// buttons' own echoes are dropped once it is made: the message keeps one
+// copy.
 func inlineKey(rows [][]inlineButton) string {
 	if len(rows) == 0 {
 		return ""
 	}
-	return string(mustJSON(echoRows(rows)))
+	js := string(mustJSON(echoRows(rows)))
+	for _, row := range rows {
+		for i := range row {
+			row[i].echo = nil
+		}
+	}
+	return js
 }
 
-func echoRows(rows [][]inlineButton) [][]map[string]any {
-	out := make([][]map[string]any, 0, len(rows))
+// callbackEcho is a callback button as Telegram echoes it (keys sorted, as
+// for a map).
+func callbackEcho(text, data string) json.RawMessage {
+	return mustJSON(struct {
+		Data string `json:"callback_data"`
+		Text string `json:"text"`
+	}{data, text})
+}
+
+// urlEcho is a URL button as Telegram echoes it.
+func urlEcho(text, url string) json.RawMessage {
+	return mustJSON(struct {
+		Text string `json:"text"`
+		URL  string `json:"url"`
+	}{text, url})
+}
+
+func echoRows(rows [][]inlineButton) [][]json.RawMessage {
+	out := make([][]json.RawMessage, 0, len(rows))
 	for _, row := range rows {
-		r := make([]map[string]any, 0, len(row))
+		r := make([]json.RawMessage, 0, len(row))
 		for _, b := range row {
 			r = append(r, b.echo)
 		}

@@ -259,7 +259,7 @@ func (s *Server) wireMessageLocked(m *message) *wMessage {
 		w.Document = &wDocument{FileName: m.fileName, MimeType: m.mimeType, FileID: m.fileID, FileUniqueID: m.fileUniqueID, FileSize: len(m.doc)}
 	}
 	if len(m.inline) > 0 {
-		w.ReplyMarkup = &wInlineMarkup{InlineKeyboard: echoRows(m.inline)}
+		w.ReplyMarkup = &wInlineMarkup{InlineKeyboard: json.RawMessage(m.inlineJS)}
 	}
 	return w
 }

@@ -313,16 +313,18 @@ func (u *User) PressData(m Message, data string) int64 {
 		for _, row := range m.Keyboard {
 			var r []inlineButton
 			for _, b := range row {
-				ib := inlineButton{Text: b.Text, Data: b.Data, URL: b.URL, echo: map[string]any{"text": b.Text}}
-				if b.Data != "" {
-					ib.echo["callback_data"] = b.Data
-				} else if b.URL != "" {
-					ib.echo["url"] = b.URL
+				ib := inlineButton{Text: b.Text, Data: b.Data, URL: b.URL, echo: callbackEcho(b.Text, b.Data)}
+				switch {
+				case b.Data == "" && b.URL != "":
+					ib.echo = urlEcho(b.Text, b.URL)
+				case b.Data == "":
+					ib.echo = mustJSON(map[string]string{"text": b.Text})
 				}
 				r = append(r, ib)
 			}
 			cur.inline = append(cur.inline, r)
 		}
+		cur.inlineJS = inlineKey(cur.inline)
 	}
 	return u.pressLocked(c, cur, "", data)
 }

@@ -76,7 +76,7 @@ type wContact struct {
 }
 
 type wInlineMarkup struct {
-	InlineKeyboard [][]map[string]any `json:"inline_keyboard"`
+	InlineKeyboard json.RawMessage `json:"inline_keyboard"` // the message's inlineJS
 }
 
 type wMessage struct {
