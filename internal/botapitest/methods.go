@@ -353,6 +353,7 @@ func (s *Server) sendMessage(_ context.Context, p *params) (res any, aerr *apiEr
 	m.text, m.entities, m.source = text, ents, p.str("text")
 	s.applyReplyMarkupLocked(c, m, mk)
 	s.sentOK++
+	s.deliveries = append(s.deliveries, Delivery{ChatID: c.id, Time: m.date})
 	s.eventLocked(Event{Kind: "send", ChatID: c.id, MessageID: m.id, Text: text, Buttons: buttonsOf(m.inline), ReplyKeyboard: replyTexts(m.replyKB)})
 	return s.wireMessageLocked(m), nil
 }

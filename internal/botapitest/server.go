@@ -192,6 +192,7 @@ type Server struct {
 	seq          int // events ever recorded (Event.Seq)
 	sentOK       int
 	sentRejected int
+	deliveries   []Delivery
 	calls        map[string]int
 
 	files    map[string]*storedFile

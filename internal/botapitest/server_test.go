@@ -355,3 +355,33 @@ func TestJournalKeepsTheLastEvents(t *testing.T) {
 		}
 	}
 }
+
+// Deliveries keep every accepted send, however few events the journal keeps;
+// a send refused with 429 is not among them.
+func TestDeliveriesOutliveTheJournal(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	s := New(WithJournal(2), WithLimits(5, -1, -1), WithLimitClock(func() time.Time { return now }))
+	defer s.Close()
+	for id := int64(1); id <= 3; id++ {
+		s.NewUser(id, "A", "vi").Start("")
+	}
+	refused := 0
+	for i := range 8 {
+		r := call(t, s, "sendMessage", map[string]any{"chat_id": 1 + i%3, "text": fmt.Sprint("tin ", i)})
+		if !r.OK {
+			refused++
+		}
+	}
+	ds := s.Deliveries()
+	if len(ds) != 5 || refused != 3 {
+		t.Fatalf("%d deliveries, %d refused; want 5 and 3 (the global limit of 5)", len(ds), refused)
+	}
+	for i, d := range ds {
+		if want := int64(1 + i%3); d.ChatID != want || d.Time.IsZero() {
+			t.Errorf("delivery %d = %+v, want chat %d", i, d, want)
+		}
+	}
+	if tr := s.Transcript(); len(tr) > 4 {
+		t.Errorf("%d events kept with WithJournal(2)", len(tr))
+	}
+}
