@@ -12,6 +12,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
@@ -438,6 +439,8 @@ func benchUpdates(ctx context.Context, args []string) error {
 	queues := fs.Int("queues", inbound.DefaultQueues, "per-chat update queues")
 	pgb := fs.Bool("pgbench", true, "also run pgbench on the same cluster")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the pressing phase to this file")
+	memprofile := fs.String("memprofile", "", "write a heap profile at the end of the pressing phase to this file")
+	trace := fs.String("trace", "", "write each measured press to this CSV file: start (Unix ms, to line up with logs), webhook reply and handled (ms)")
 	press := fs.String("press", "criterion", "criterion: a self-assessment score button (the assessment is updated and the card edited); "+
 		"label: the criterion's label button (only answered: measures the webhook and update plumbing)")
 	conns := fs.Int("conns", 16, "database connections (pool size)")
@@ -585,6 +588,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 		"%d connections, plan_cache_mode %s, edits and answers by %s, Bot API latency %s\n", len(cards), *press, *rate, *dur, *queues, *conns, *planMode, via, *apiLatency)
 	var mu sync.Mutex
 	var ack, e2e []time.Duration
+	var starts []time.Time
 	var failed, sentN atomic.Int64
 	var whyMu sync.Mutex
 	why := map[string]int{} // failures by reason
@@ -695,12 +699,19 @@ func benchUpdates(ctx context.Context, args []string) error {
 			mu.Lock()
 			ack = append(ack, t1.Sub(t0))
 			e2e = append(e2e, t2.Sub(t0))
+			starts = append(starts, t0)
 			mu.Unlock()
 		}(k)
 	}
 	wg.Wait()
 	elapsed := time.Since(measureFrom)
 	cpu := cpuBetween(cpuFrom, sampleCPU(), len(e2e))
+	if *memprofile != "" {
+		if err := writeHeapProfile(*memprofile); err != nil {
+			scancel()
+			return err
+		}
+	}
 	_ = hs.Close()
 	disp.Stop(5 * time.Second)
 	scancel()
@@ -713,6 +724,11 @@ func benchUpdates(ctx context.Context, args []string) error {
 		len(e2e), elapsed.Seconds(), float64(len(e2e))/elapsed.Seconds(), failed.Load(), unanswered, leftover)
 	for reason, k := range why {
 		fmt.Printf("    failed: %d × %s\n", k, reason)
+	}
+	if *trace != "" {
+		if err := writePressTrace(*trace, starts, ack, e2e); err != nil {
+			return err
+		}
 	}
 	fmt.Printf("  webhook reply (stored, 200): p50 %s  p99 %s\n", pct(ack, 50), pct(ack, 99))
 	fmt.Printf("  press handled (POST → transaction committed, card edited, query answered): p50 %s  p99 %s  max %s\n",
@@ -746,6 +762,28 @@ func benchUpdates(ctx context.Context, args []string) error {
 		}
 	}
 	return nil
+}
+
+// writePressTrace writes one CSV line per measured press, in milliseconds:
+// its start (Unix time, to line up with PostgreSQL's log and gctrace), the
+// webhook's reply and the whole press.
+func writePressTrace(path string, starts []time.Time, ack, e2e []time.Duration) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(f)
+	_ = w.Write([]string{"start_unix_ms", "reply_ms", "handled_ms"})
+	ms := func(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e6, 'f', 2, 64) }
+	for i := range starts {
+		_ = w.Write([]string{strconv.FormatInt(starts[i].UnixMilli(), 10), ms(ack[i]), ms(e2e[i])})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // pressPool opens the connections that handle the presses with the given
