@@ -30,8 +30,9 @@ type inlineButton struct {
 	Data string
 	URL  string
 	// echo is the button as Telegram returns it in message.reply_markup, as
-	// JSON (a map per button was 14 KB for a self-assessment card, which a
-	// 100,000-message fan-out kept in the fake).
+	// JSON, from parsing until inlineKey joins the keyboard's echoes into
+	// the message's one copy (a map kept per button was 14 KB a card, and a
+	// 100,000-message fan-out kept every card).
 	echo json.RawMessage
 }
 
