@@ -5,6 +5,7 @@ import (
 	json "github.com/goccy/go-json"
 	"net"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -130,6 +131,15 @@ func sortEntities(ents []models.MessageEntity) {
 // spaces and newlines (on the left only up to the first entity).
 func cleanText(text string, ents []models.MessageEntity) (string, []models.MessageEntity) {
 	runes := []rune(text)
+	if plainBMP(runes) {
+		return trimText(runes, text, ents)
+	}
+	return cleanRunes(runes, ents)
+}
+
+// cleanRunes is cleanText for any text: offsets are mapped through the
+// characters dropped and the UTF-16 width of each.
+func cleanRunes(runes []rune, ents []models.MessageEntity) (string, []models.MessageEntity) {
 	// pos[k] is the new UTF-16 offset of old UTF-16 offset k.
 	oldLen := 0
 	for _, r := range runes {
@@ -231,6 +241,64 @@ func cleanText(text string, ents []models.MessageEntity) (string, []models.Messa
 		}
 	}
 	return string(out), kept
+}
+
+// plainBMP reports whether cleanText would change no character of runes and
+// each is one UTF-16 unit, so offsets need no mapping (a card's usual text).
+func plainBMP(runes []rune) bool {
+	for _, r := range runes {
+		switch {
+		case r >= 0x10000, r == '\r', r >= 0x2028 && r <= 0x202E, r == 0x0333, r == 0x033F, r == 0x030A,
+			r < 32 && r != '\n':
+			return false
+		}
+	}
+	return true
+}
+
+// trimText is cleanText for a plainBMP text: UTF-16 offsets are rune indexes.
+func trimText(out []rune, text string, ents []models.MessageEntity) (string, []models.MessageEntity) {
+	isSpace := func(r rune) bool { return r == ' ' || r == '\n' }
+	n := len(out)
+	var kept []models.MessageEntity
+	for _, e := range ents {
+		if e.Offset < 0 || e.Length <= 0 || e.Offset+e.Length > n {
+			continue
+		}
+		if !slices.ContainsFunc(out[e.Offset:e.Offset+e.Length], func(r rune) bool { return !isSpace(r) }) {
+			continue
+		}
+		kept = append(kept, e)
+	}
+	last := len(out) - 1
+	for last >= 0 && isSpace(out[last]) {
+		last--
+	}
+	if last < 0 {
+		return "", nil
+	}
+	end := last + 1
+	for i := range kept {
+		if kept[i].Offset+kept[i].Length > end {
+			kept[i].Length = end - kept[i].Offset
+		}
+	}
+	sortEntities(kept)
+	firstEnt := end
+	if len(kept) > 0 {
+		firstEnt = kept[0].Offset
+	}
+	skip := 0
+	for skip < end && skip < firstEnt && isSpace(out[skip]) {
+		skip++
+	}
+	for i := range kept {
+		kept[i].Offset -= skip
+	}
+	if skip == 0 && end == len(out) {
+		return text, kept // unchanged: no copy
+	}
+	return string(out[skip:end]), kept
 }
 
 // htmlError is a parse error with TDLib's wording.

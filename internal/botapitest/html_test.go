@@ -143,3 +143,38 @@ func TestCheckURL(t *testing.T) {
 		}
 	}
 }
+
+// TestTrimTextAgreesWithCleanRunes checks the fast path of cleanText (a text
+// whose characters all stay and are one UTF-16 unit each) against the general
+// one, on texts and entities at every edge.
+func TestTrimTextAgreesWithCleanRunes(t *testing.T) {
+	texts := []string{"", " ", "\n\n", "a", "  a  ", "\n Nguyễn Văn Ánh \n", "a   b", "x\n\ny  ",
+		"Điểm tự đánh giá: 85\n\nĐánh giá của cấp trên: chưa có\n"}
+	for _, text := range texts {
+		n := utf16Len(text)
+		var sets [][]ent
+		sets = append(sets, nil)
+		for off := 0; off <= n; off++ {
+			for l := 0; off+l <= n+1; l++ {
+				sets = append(sets, []ent{{Type: "bold", Offset: off, Length: l}},
+					[]ent{{Type: "italic", Offset: off, Length: l}, {Type: "bold", Offset: 0, Length: n}})
+			}
+		}
+		for _, ents := range sets {
+			runes := []rune(text)
+			if !plainBMP(runes) {
+				t.Fatalf("%q should be plain", text)
+			}
+			gotT, gotE := trimText(runes, text, append([]ent(nil), ents...))
+			wantT, wantE := cleanRunes([]rune(text), append([]ent(nil), ents...))
+			if gotT != wantT || !reflect.DeepEqual(gotE, wantE) {
+				t.Fatalf("%q %+v: fast %q %+v, general %q %+v", text, ents, gotT, gotE, wantT, wantE)
+			}
+		}
+	}
+	for _, s := range []string{"a\rb", "a\tb", "😀", "a\u2028b"} {
+		if plainBMP([]rune(s)) {
+			t.Errorf("%q is not plain", s)
+		}
+	}
+}

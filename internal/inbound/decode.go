@@ -1,6 +1,7 @@
 package inbound
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 
@@ -40,6 +41,9 @@ type pressProbe struct {
 // data and the message's id, date and chat; the stored copy is that, encoded
 // again (a few hundred bytes). Every other update is decoded and stored whole.
 //
+// The bytes to store never share body's memory: the webhook reads bodies into
+// reused buffers.
+//
 // Errors: ErrBadUpdate for invalid JSON or an update_id that is not positive.
 func Decode(body []byte) (*models.Update, []byte, error) {
 	var p pressProbe
@@ -53,7 +57,7 @@ func Decode(body []byte) (*models.Update, []byte, error) {
 		if err := json.Unmarshal(body, u); err != nil {
 			return nil, nil, ErrBadUpdate
 		}
-		return u, body, nil
+		return u, bytes.Clone(body), nil
 	}
 	q := p.CallbackQuery
 	cq := &models.CallbackQuery{ID: q.ID, From: q.From, InlineMessageID: q.InlineMessageID,

@@ -128,3 +128,28 @@ func BenchmarkDecodeCardPress(b *testing.B) {
 		}
 	})
 }
+
+// TestDecodeKeepsNoPartOfTheBody: the webhook reuses its read buffers, so
+// what Decode returns to store must survive the buffer being overwritten.
+func TestDecodeKeepsNoPartOfTheBody(t *testing.T) {
+	for _, body := range []string{
+		`{"update_id":9,"message":{"message_id":1,"date":1,"chat":{"id":5,"type":"private"},"text":"/start"}}`,
+		cardPress(10, 1764000000),
+	} {
+		buf := []byte(body)
+		u, keep, err := Decode(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := string(keep)
+		for i := range buf {
+			buf[i] = 'x'
+		}
+		if string(keep) != want {
+			t.Errorf("update %d: the stored bytes changed with the body's buffer", u.ID)
+		}
+		if u.Message != nil && u.Message.Text != "/start" {
+			t.Errorf("update %d: text %q after the buffer changed", u.ID, u.Message.Text)
+		}
+	}
+}

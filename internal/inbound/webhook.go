@@ -1,12 +1,14 @@
 package inbound
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
 	"io"
 	"log/slog"
 	"net/http"
+	"sync"
 )
 
 // SecretHeader is where Telegram puts the webhook's secret_token.
@@ -14,6 +16,17 @@ const SecretHeader = "X-Telegram-Bot-Api-Secret-Token"
 
 // maxUpdate bounds a webhook body (an update is a few kilobytes).
 const maxUpdate = 1 << 20
+
+// bodies holds read buffers for webhook bodies: at 1,000 presses/s, reading
+// each into a new slice was a tenth of the process's allocation.
+var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// keepBody returns a body's buffer to the pool unless one large update grew it.
+func keepBody(b *bytes.Buffer) {
+	if b.Cap() <= 64<<10 {
+		bodies.Put(b)
+	}
+}
 
 // Webhook is the http.Handler Telegram posts updates to. A request without
 // the secret token, or with a wrong one, gets 401 and touches nothing. An
@@ -46,12 +59,15 @@ func (wh *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxUpdate+1))
-	if err != nil || len(body) > maxUpdate {
+	buf := bodies.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer keepBody(buf)
+	_, err := buf.ReadFrom(io.LimitReader(r.Body, maxUpdate+1))
+	if err != nil || buf.Len() > maxUpdate {
 		http.Error(w, "bad request", http.StatusBadRequest)
 		return
 	}
-	u, keep, err := Decode(body)
+	u, keep, err := Decode(buf.Bytes())
 	if err != nil {
 		http.Error(w, "bad request", http.StatusBadRequest)
 		return

@@ -87,13 +87,26 @@ func (a *BotAPI) call(ctx context.Context, method string, body any) error {
 		return fmt.Errorf("error do request for method %s, %s", method, strings.ReplaceAll(err.Error(), a.Token, "***"))
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	// A success starts with okPrefix, as Telegram answers; its result (for
+	// an edit, the whole card again) is not needed and is only drained, so
+	// the connection is reused.
+	var head [16]byte
+	n, err := io.ReadFull(resp.Body, head[:len(okPrefix)])
+	if err == nil && bytes.Equal(head[:n], okPrefix) {
+		_, err = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+		if err != nil {
+			return fmt.Errorf("error read response body for method %s, %w", method, err)
+		}
+		return nil
+	}
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return fmt.Errorf("error read response body for method %s, %w", method, err)
+	}
+	rest, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
 		return fmt.Errorf("error read response body for method %s, %w", method, err)
 	}
-	if bytes.HasPrefix(data, okPrefix) {
-		return nil // as Telegram answers; the result is not needed
-	}
+	data := append(head[:n:n], rest...)
 	var r apiReply
 	if err := json.Unmarshal(data, &r); err != nil {
 		return fmt.Errorf("error decode response body for method %s, HTTP %d", method, resp.StatusCode)
