@@ -28,6 +28,7 @@ import (
 	"regexp"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"runtime/pprof"
 	"sort"
 	"strconv"
@@ -627,6 +628,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 	busy := make([]atomic.Bool, len(cards))
 	start := time.Now()
 	measureFrom := start
+	var heapFrom heapSample
 	for i := 0; ; i++ {
 		if !snapped && time.Since(start) >= *warmup {
 			wg.Wait()
@@ -636,6 +638,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 			measureNanos.Store(measureFrom.UnixNano())
 			snapshot() // the database's counters from the measured part on
 			cpuFrom = sampleCPU()
+			heapFrom = sampleHeap()
 			snapped = true
 		}
 		if snapped && time.Since(start) >= *dur {
@@ -710,6 +713,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 	wg.Wait()
 	elapsed := time.Since(measureFrom)
 	cpu := cpuBetween(cpuFrom, sampleCPU(), len(e2e))
+	heap := sampleHeap()
 	if *memprofile != "" {
 		if err := writeHeapProfile(*memprofile); err != nil {
 			scancel()
@@ -757,6 +761,11 @@ func benchUpdates(ctx context.Context, args []string) error {
 	}
 	fmt.Printf("  CPU per press: %s on the machine (PostgreSQL included), %s in this process (bot, fake Telegram, pressing client); machine busy %.2f of %d cores\n",
 		cpu.machinePerOp.Round(time.Microsecond), cpu.selfPerOp.Round(time.Microsecond), cpu.cores, runtime.NumCPU())
+	if k := len(e2e); k > 0 {
+		fmt.Printf("  Go heap: %.0f KB allocated per press (this process); %d collections, %.1f a second\n",
+			float64(heap.allocs-heapFrom.allocs)/float64(k)/1024, heap.cycles-heapFrom.cycles,
+			float64(heap.cycles-heapFrom.cycles)/elapsed.Seconds())
+	}
 	fmt.Printf("  handler alone (one transaction, edit, answer): p50 %s  p99 %s\n", pct(handling, 50), pct(handling, 99))
 	if *pgb {
 		if tps, err := runPgbench(ctx, dbURL); err != nil {
@@ -788,6 +797,16 @@ func writePressTrace(path string, starts []time.Time, ack, e2e []time.Duration) 
 		return err
 	}
 	return f.Close()
+}
+
+// heapSample is the Go heap's cumulative counters (runtime/metrics).
+type heapSample struct{ allocs, cycles uint64 }
+
+// sampleHeap reads the bytes allocated and the collections finished so far.
+func sampleHeap() heapSample {
+	ms := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}, {Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(ms)
+	return heapSample{allocs: ms[0].Value.Uint64(), cycles: ms[1].Value.Uint64()}
 }
 
 // pressPool opens the connections that handle the presses with the given

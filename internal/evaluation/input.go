@@ -144,14 +144,24 @@ type batcher interface {
 
 // SetSelfCriterionCard is SetSelfCriterion followed by CardInput (not for
 // review) of the changed assessment, sent to the database together when db
-// is a pgx.Tx. before is the assessment as loaded in this transaction.
+// is a pgx.Tx. before is the assessment as loaded in this transaction, and
+// found editable in it.
+//
+// With commit, db is a transaction of store.InTxBatch that writes nothing
+// after this: its COMMIT goes with the two statements (store.QueueCommit).
+// An assessment no longer editable by then (changed by another transaction
+// since before was loaded) is ErrLocked, and only the transaction's other
+// writes (the update's dedup row) are committed.
 func SetSelfCriterionCard(ctx context.Context, db store.DB, before Assessment, fw *grading.Framework, criterion string, p grading.Points,
-	cal *calendar.Calendar, s Subject) (Assessment, grading.Input, []Task, error) {
+	cal *calendar.Calendar, s Subject, commit bool) (Assessment, grading.Input, []Task, error) {
 	if bt, ok := db.(batcher); ok && checkCriterion(fw, criterion, p) == nil {
 		b := &pgx.Batch{}
 		b.Queue(setSelfCriterionSQL, before.ID, criterion, int64(p))
 		sql, args := cardQuery(before, s)
 		b.Queue(sql, args...)
+		if commit {
+			store.QueueCommit(b)
+		}
 		br := bt.SendBatch(ctx, b)
 		a, err := scanAssessment(br.QueryRow())
 		if err == nil {
@@ -168,6 +178,9 @@ func SetSelfCriterionCard(ctx context.Context, db store.DB, before Assessment, f
 		}
 		if cerr := br.Close(); !errors.Is(err, ErrNotFound) || cerr != nil {
 			return a, grading.Input{}, nil, errors.Join(err, cerr)
+		}
+		if commit {
+			return a, grading.Input{}, nil, ErrLocked
 		}
 		// Not editable: SetSelfCriterion below says why.
 	}

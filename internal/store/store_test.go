@@ -71,9 +71,21 @@ func TestInTxBatch(t *testing.T) {
 		{"fn fails: the batch's row rolled back", insert(3), func(tx pgx.Tx) error { return boom }, 2, boom, true},
 		{"batch fails: fn not called", insert(1), func(tx pgx.Tx) error { t.Error("fn called after a failed batch"); return nil }, 2, nil, true},
 		{"statement in fn fails", insert(4), func(tx pgx.Tx) error { _, err := tx.Exec(ctx, `INSERT INTO txbatch VALUES (1)`); return err }, 2, nil, true},
+		{"COMMIT with fn's batch", insert(6), func(tx pgx.Tx) error { return commitBatch(ctx, tx, 7) }, 4, nil, false},
+		{"fn's batch fails: COMMIT skipped, all rolled back", insert(8), func(tx pgx.Tx) error { return commitBatch(ctx, tx, 1) }, 4, nil, true},
+		{"fn fails after its COMMIT: the commit stays", insert(9), func(tx pgx.Tx) error {
+			if err := commitBatch(ctx, tx, 10); err != nil {
+				return err
+			}
+			return boom
+		}, 6, boom, true},
 	}
 	for _, tt := range tests {
+		before := pool.Stat().TotalConns()
 		err := store.InTxBatch(ctx, pool, tt.first, tt.fn)
+		if after := pool.Stat().TotalConns(); after < before {
+			t.Errorf("%s: a connection was closed (%d → %d), not returned to the pool", tt.name, before, after)
+		}
 		if (err != nil) != tt.isErr || (tt.err != nil && !errors.Is(err, tt.err)) {
 			t.Errorf("%s: err = %v", tt.name, err)
 		}
@@ -85,8 +97,8 @@ func TestInTxBatch(t *testing.T) {
 		defer func() { _ = recover() }()
 		_ = store.InTxBatch(ctx, pool, insert(5), func(tx pgx.Tx) error { panic("handler") })
 	}()
-	if n := count(); n != 2 {
-		t.Errorf("after a panic: %d rows, want 2", n)
+	if n := count(); n != 6 {
+		t.Errorf("after a panic: %d rows, want 6", n)
 	}
 	// pgxpool may release a connection in the background: wait a little.
 	for i := 0; pool.Stat().AcquiredConns() != 0; i++ {
@@ -95,4 +107,18 @@ func TestInTxBatch(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// commitBatch inserts k and commits in one round trip (store.QueueCommit).
+func commitBatch(ctx context.Context, tx pgx.Tx, k int) error {
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO txbatch VALUES ($1)`, k)
+	store.QueueCommit(b)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return err
+	}
+	if !store.Committed(tx) {
+		return errors.New("not committed after the COMMIT batch")
+	}
+	return nil
 }

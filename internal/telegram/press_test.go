@@ -1,10 +1,14 @@
 package telegram_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-telegram/bot/models"
+	"github.com/jackc/pgx/v5"
 
 	"evalbot/internal/botapitest"
 	"evalbot/internal/sim"
@@ -107,5 +111,52 @@ func TestSelfAssessmentPresses(t *testing.T) {
 	}
 	if strings.Join(texts, "\n") != strings.Join(want, "\n") {
 		t.Errorf("answers %q, want %q", texts, want)
+	}
+}
+
+// A score press whose assessment is submitted by another transaction after
+// the press loaded it (between its first round trip and its update) changes
+// nothing: the person is told the card is locked, the score is not saved, and
+// the update counts as handled (a repeat does nothing).
+func TestScorePressRacingASubmission(t *testing.T) {
+	h, ps, _ := bk(t, at(2026, 11, 23, 7))
+	A := ps["A"]
+	must(t, h.At(at(2026, 11, 30, 9)))
+	card, ok := sim.FindButton(A.User.Messages(), "📨 Gửi đánh giá")
+	if !ok {
+		t.Fatalf("no self-assessment card: %q", lastText(A))
+	}
+	ctx := context.Background()
+	inner := h.App.BeforeRoute
+	h.App.BeforeRoute = func(ctx context.Context, tx pgx.Tx, upd *models.Update) error {
+		// Another connection, committed before this update's transaction goes on.
+		if _, err := h.Pool.Exec(ctx, `UPDATE assessments SET status = 'submitted', submitted_at = now() WHERE official_id = $1`, A.ID); err != nil {
+			return err
+		}
+		return inner(ctx, tx, upd)
+	}
+	version := func() (v int) {
+		if err := h.Pool.QueryRow(ctx, `SELECT version FROM assessments WHERE official_id = $1`, A.ID).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	before := version()
+	m, _ := h.Srv.Message(card.ChatID, card.ID)
+	id := A.User.PressData(m, m.Keyboard[0][4].Data)
+	must(t, h.Wait(id))
+	answers := A.User.Answers()
+	if len(answers) != 1 || !strings.Contains(answers[0].Text, "không thể sửa") {
+		t.Fatalf("answers %+v, want the locked alert", answers)
+	}
+	var handled bool
+	if err := h.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM processed_updates WHERE update_id = $1)`, id).Scan(&handled); err != nil {
+		t.Fatal(err)
+	}
+	if after := version(); after != before || !handled {
+		t.Errorf("assessment version %d → %d, update handled %v; want unchanged and handled", before, after, handled)
+	}
+	if n := h.Pool.Stat().AcquiredConns(); n > 1 {
+		t.Errorf("%d connections still acquired", n)
 	}
 }

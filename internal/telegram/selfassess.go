@@ -279,8 +279,9 @@ func (a *App) onSelf(t *turn, c callback) error {
 		if err != nil {
 			return err
 		}
-		// The change and the card's data in one round trip.
-		as, in, tasks, err := evaluation.SetSelfCriterionCard(t.ctx, t.tx, as, fw, fw.General[i].ID, grading.Points(p*100), a.Cal, subj)
+		// The change, the card's data and the COMMIT in one round trip:
+		// nothing below writes.
+		as, in, tasks, err := evaluation.SetSelfCriterionCard(t.ctx, t.tx, as, fw, fw.General[i].ID, grading.Points(p*100), a.Cal, subj, true)
 		if err != nil {
 			return a.inputRefusal(t, err)
 		}
