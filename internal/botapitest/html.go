@@ -218,29 +218,32 @@ func cleanRunes(runes []rune, ents []models.MessageEntity) (string, []models.Mes
 		return "", nil
 	}
 	out = out[:last+1]
+	skip := trimEntities(out, lastU16, kept)
+	return string(out[skip:]), kept
+}
+
+// trimEntities clips kept (sorted here) to end, the UTF-16 length of the
+// right-trimmed out, and shifts them past the spaces that lead out up to the
+// first entity; it returns how many runes those are. Spaces and newlines are
+// one UTF-16 unit each, so the count is also the offset shift.
+func trimEntities(out []rune, end int, kept []models.MessageEntity) (skip int) {
 	for i := range kept {
-		if kept[i].Offset+kept[i].Length > lastU16 {
-			kept[i].Length = lastU16 - kept[i].Offset
+		if kept[i].Offset+kept[i].Length > end {
+			kept[i].Length = end - kept[i].Offset
 		}
 	}
 	sortEntities(kept)
-
-	// ltrim, up to the first entity
-	firstEnt := lastU16
+	firstEnt := end
 	if len(kept) > 0 {
 		firstEnt = kept[0].Offset
 	}
-	skip := 0
-	for skip < len(out) && skip < firstEnt && isSpace(out[skip]) {
-		skip++ // spaces and newlines are one UTF-16 unit each
+	for skip < len(out) && skip < firstEnt && (out[skip] == ' ' || out[skip] == '\n') {
+		skip++
 	}
-	if skip > 0 {
-		out = out[skip:]
-		for i := range kept {
-			kept[i].Offset -= skip
-		}
+	for i := range kept {
+		kept[i].Offset -= skip
 	}
-	return string(out), kept
+	return skip
 }
 
 // plainBMP reports whether cleanText would change no character of runes and
@@ -278,23 +281,7 @@ func trimText(out []rune, text string, ents []models.MessageEntity) (string, []m
 		return "", nil
 	}
 	end := last + 1
-	for i := range kept {
-		if kept[i].Offset+kept[i].Length > end {
-			kept[i].Length = end - kept[i].Offset
-		}
-	}
-	sortEntities(kept)
-	firstEnt := end
-	if len(kept) > 0 {
-		firstEnt = kept[0].Offset
-	}
-	skip := 0
-	for skip < end && skip < firstEnt && isSpace(out[skip]) {
-		skip++
-	}
-	for i := range kept {
-		kept[i].Offset -= skip
-	}
+	skip := trimEntities(out[:end], end, kept)
 	if skip == 0 && end == len(out) {
 		return text, kept // unchanged: no copy
 	}
