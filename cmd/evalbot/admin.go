@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"evalbot/internal/evaluation"
+	"evalbot/internal/locale"
 	"evalbot/internal/roster"
 	"evalbot/internal/store"
 )
@@ -20,7 +21,12 @@ func adminCmd(ctx context.Context, args []string) error {
 	code := fs.String("code", "", "employee code of the admin")
 	unit := fs.String("unit", "", "unit code: the admin sees this unit and every unit below it")
 	revoke := fs.Bool("revoke", false, "take the right away")
+	c, lang, err := newClerk(fs)
+	if err != nil {
+		return err
+	}
 	_ = fs.Parse(args)
+	c.lang = locale.Lang(*lang)
 	if *code == "" || *unit == "" {
 		return errors.New("give --code and --unit")
 	}
@@ -30,11 +36,14 @@ func adminCmd(ctx context.Context, args []string) error {
 	}
 	defer pool.Close()
 	return store.InTx(ctx, pool, func(tx pgx.Tx) error {
-		o, err := roster.OfficialByCode(ctx, tx, *code)
+		o, err := c.official(ctx, tx, *code)
 		if err != nil {
-			return fmt.Errorf("%s: %w", *code, err)
+			return err
 		}
 		u, err := roster.UnitByCode(ctx, tx, *unit)
+		if errors.Is(err, roster.ErrNotFound) {
+			return c.refuse("RecordNoUnit", map[string]any{"Code": *unit})
+		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", *unit, err)
 		}
@@ -51,7 +60,11 @@ func adminCmd(ctx context.Context, args []string) error {
 		if err := evaluation.Audit(ctx, tx, evaluation.AuditEntry{Subject: o.ID, Entity: "admin", EntityID: u.ID, Action: action}); err != nil {
 			return err
 		}
-		fmt.Printf("%s %s: %s\n", action, *code, *unit)
+		said := "AdminGranted"
+		if *revoke {
+			said = "AdminRevoked"
+		}
+		fmt.Println(c.say(said, map[string]any{"Code": *code, "Unit": *unit}))
 		return nil
 	})
 }

@@ -891,7 +891,7 @@ func runPgbench(ctx context.Context, dbURL string) (string, error) {
 // fake API, lets it settle, and reads its resident memory.
 func benchIdle(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("bench idle", flag.ExitOnError)
-	n := fs.Int("n", 100000, "officials on the roster")
+	n := fs.Int("n", 100000, "officials on the roster, besides the head of the root unit")
 	settle := fs.Duration("settle", 15*time.Second, "how long serve runs before its memory is read")
 	_ = fs.Parse(args)
 	pool, dbURL, stop, err := benchDB(ctx, 8, "force_custom_plan")

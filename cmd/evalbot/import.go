@@ -80,7 +80,7 @@ func runImport(ctx context.Context, w io.Writer, pool *pgxpool.Pool, unitsPath, 
 		}
 	}
 	if len(rep.Errors) > 0 {
-		fmt.Fprintln(w, cat.Plain(lang, "ImportFaulty", len(rep.Errors), nil))
+		fmt.Fprintln(w, cat.Plain(lang, "ImportFaulty", faultyRows(rep.Errors), nil))
 		for _, e := range rep.Errors {
 			fmt.Fprintln(w, "  "+cat.Plain(lang, "ImportRowError", 0, map[string]any{
 				"File": e.File, "Line": e.Line, "Reason": cat.Plain(lang, "ImportErr_"+e.Code, 0, map[string]any{"Field": e.Field, "Value": e.Value}),
@@ -123,4 +123,18 @@ func hasFileFault(errs []roster.RowError) bool {
 		}
 	}
 	return false
+}
+
+// faultyRows counts the rows (file and line) with at least one fault: a row
+// can have several, and each is listed, but the clerk mends rows.
+func faultyRows(errs []roster.RowError) int {
+	type row struct {
+		file string
+		line int
+	}
+	seen := map[row]bool{}
+	for _, e := range errs {
+		seen[row{e.File, e.Line}] = true
+	}
+	return len(seen)
 }

@@ -64,6 +64,30 @@ func TestImportMessyRosterWritesNothing(t *testing.T) {
 	}
 }
 
+// Regression: a row with two faults (a bad category and a bad phone) was
+// counted as two faulty rows ("Có 4 dòng lỗi" for 4 faults on 2 rows).
+func TestImportCountsFaultyRowsNotFaults(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	dir := rosterDir(t)
+	var out bytes.Buffer
+	if err := runImport(ctx, &out, pool, filepath.Join(dir, "units.csv"), filepath.Join(dir, "officials.csv"), false, "vi"); err != nil {
+		t.Fatalf("clean import: %v\n%s", err, out.String())
+	}
+	f := filepath.Join(t.TempDir(), "officials.csv")
+	must(t, os.WriteFile(f, []byte("employee_code,full_name,unit_code,category,position,is_head,phone,language\n"+
+		"HB901,Lê Văn Tú,PHB-VP,Giám đốc,Chuyên viên,,09120,vi\n"+
+		"HB902,Ngô Thị Lan,PHB-VP,Kế toán,Chuyên viên,,123,vi\n"), 0o600))
+	out.Reset()
+	if err := runImport(ctx, &out, pool, "", f, true, "vi"); !errors.Is(err, errFaultyRows) {
+		t.Fatalf("err = %v\n%s", err, out.String())
+	}
+	report := out.String()
+	if !strings.Contains(report, "Có 2 dòng lỗi") || strings.Count(report, "\n  ") != 4 {
+		t.Errorf("want 2 faulty rows with their 4 faults listed:\n%s", report)
+	}
+}
+
 func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {

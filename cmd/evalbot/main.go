@@ -1,6 +1,6 @@
 // Command evalbot runs the evaluation bot and its tools:
 //
-//	evalbot serve     long polling; TELEGRAM_BOT_TOKEN, DATABASE_URL, TELEGRAM_API_URL
+//	evalbot serve     long polling or --webhook URL; TELEGRAM_BOT_TOKEN, DATABASE_URL, TELEGRAM_API_URL
 //	evalbot migrate   apply the migrations (DATABASE_URL)
 //	evalbot import    units and officials from CSV or XLSX (--units, --officials, --dry-run)
 //	evalbot invites   one-time deep links for people not yet on Telegram (--bot, --ttl)
@@ -16,13 +16,14 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
 const usage = `usage: evalbot <command> [flags]
 
 commands:
-  serve     run the bot (long polling)
+  serve     run the bot (long polling, or --webhook URL)
   migrate   apply database migrations
   import    import units and officials from CSV/XLSX
   invites   print one-time invite links
@@ -62,7 +63,9 @@ func main() {
 	case "serve":
 		err = serve(ctx, log, os.Args[2:])
 	case "migrate":
-		err = migrateCmd(ctx)
+		if err = noFlags("migrate", os.Args[2:]); err == nil {
+			err = migrateCmd(ctx)
+		}
 	case "import":
 		err = importCmd(ctx, os.Args[2:])
 	case "invites":
@@ -74,7 +77,9 @@ func main() {
 	case "bench":
 		err = benchCmd(ctx, os.Args[2:])
 	case "health":
-		err = healthCmd(ctx)
+		if err = noFlags("health", os.Args[2:]); err == nil {
+			err = healthCmd(ctx)
+		}
 	case "qr":
 		err = qrCmd(ctx, os.Args[2:])
 	case "admin":
@@ -84,9 +89,13 @@ func main() {
 	case "discipline":
 		err = disciplineCmd(ctx, os.Args[2:])
 	case "devdb":
-		err = devdbCmd(ctx)
+		if err = noFlags("devdb", os.Args[2:]); err == nil {
+			err = devdbCmd(ctx)
+		}
 	case "demo":
-		err = demoCmd(ctx)
+		if err = noFlags("demo", os.Args[2:]); err == nil {
+			err = demoCmd(ctx)
+		}
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 		return
@@ -96,10 +105,36 @@ func main() {
 	}
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
+	case errors.As(err, new(usageError)):
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
 	case errors.Is(err, errFaultyRows):
 		os.Exit(1) // the report said it all, in the clerk's language
 	default:
 		fmt.Fprintln(os.Stderr, "evalbot:", err)
 		os.Exit(1)
 	}
+}
+
+// usageError is a command line the command does not take.
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+// noFlags checks the arguments of a command that takes none: -h or --help
+// prints what it does (flag.ErrHelp), anything else is a usage error, so
+// that "devdb --help" does not start a cluster.
+func noFlags(name string, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	if args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
+		for _, line := range strings.Split(usage, "\n") {
+			if strings.HasPrefix(line, "  "+name+" ") {
+				fmt.Printf("usage: evalbot %s\n\n%s\n", name, strings.TrimSpace(strings.TrimPrefix(line, "  "+name)))
+			}
+		}
+		return flag.ErrHelp
+	}
+	return usageError(fmt.Sprintf("evalbot %s takes no arguments (got %q); evalbot %s --help says what it does", name, strings.Join(args, " "), name))
 }

@@ -20,6 +20,7 @@ import (
 	"evalbot/internal/calendar"
 	"evalbot/internal/citizen"
 	"evalbot/internal/evaluation"
+	"evalbot/internal/report"
 	"evalbot/internal/sim"
 	"evalbot/internal/store"
 )
@@ -559,56 +560,32 @@ func oneLine(s string, max int) string {
 }
 
 func printGrades(ctx context.Context, w io.Writer, pool *pgxpool.Pool, m calendar.Month) error {
-	rows, err := pool.Query(ctx, `SELECT o.employee_code, o.full_name, u.code, coalesce(a.status, '—'), a.total, coalesce(a.grade, ''),
-		coalesce((SELECT string_agg(x->>'Code', ',') FROM jsonb_array_elements(CASE WHEN jsonb_typeof(a.result->'Overrides') = 'array' THEN a.result->'Overrides' ELSE '[]' END) x), '')
-		FROM officials o JOIN units u ON u.id = o.unit_id
-		LEFT JOIN assessments a ON a.official_id = o.id AND a.month = $1
-		WHERE o.active ORDER BY u.code, o.is_head DESC, o.employee_code`, m.First().Time(0, 0))
+	// The organization department's monthly report: its notes say why a
+	// row looks as it does (the same words as the XLSX export).
+	month, err := report.Monthly(ctx, pool, m, "")
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
+	statusVI := map[string]string{"approved": "đã duyệt", "submitted": "chờ duyệt", "draft": "chưa gửi", "returned": "trả lại"}
 	fmt.Fprintf(w, "\n=== Kết quả xếp loại tháng %02d/%d ===\n", int(m.Month), m.Year)
 	fmt.Fprintf(w, "%-6s %-24s %-8s %-9s %7s %-5s %s\n", "Mã", "Họ và tên", "Đơn vị", "Trạng thái", "Điểm", "Loại", "Ghi chú")
 	graded, total := 0, 0
-	for rows.Next() {
-		var code, name, unit, status, grade, overrides string
-		var pts *int64
-		if err := rows.Scan(&code, &name, &unit, &status, &pts, &grade, &overrides); err != nil {
-			return err
+	for _, u := range month.Units {
+		for _, p := range u.People {
+			total++
+			score, grade := "—", ""
+			if p.Approved && p.Graded {
+				score = strings.Replace(p.Total.String(), ".", ",", 1) // 89,00 as the bot writes it
+				grade = string(p.Grade)
+				graded++
+			}
+			status := statusVI[p.Status]
+			if status == "" {
+				status = "—"
+			}
+			fmt.Fprintf(w, "%-6s %-24s %-8s %-9s %7s %-5s %s\n", p.EmployeeCode, p.FullName, u.Code, status, score, grade, p.Note())
 		}
-		total++
-		score := "—"
-		if pts != nil {
-			score = fmt.Sprintf("%d.%02d", *pts/100, *pts%100)
-			graded++
-		}
-		note := overrideWords(overrides)
-		status = map[string]string{"approved": "đã duyệt", "submitted": "chờ duyệt", "draft": "chưa gửi", "returned": "trả lại"}[status]
-		if status == "" {
-			status = "—"
-		}
-		if status == "—" {
-			note = "không đánh giá trong hệ thống (cấp cao nhất)"
-		}
-		fmt.Fprintf(w, "%-6s %-24s %-8s %-9s %7s %-5s %s\n", code, name, unit, status, score, grade, note)
 	}
 	fmt.Fprintf(w, "\n%d/%d người được xếp loại.\n", graded, total)
-	return rows.Err()
-}
-
-// overrideWords names the grading overrides as the grade table shows them.
-func overrideWords(codes string) string {
-	var out []string
-	for _, c := range strings.Split(codes, ",") {
-		switch c {
-		case "quota":
-			out = append(out, "A → B do giới hạn tỷ lệ loại A")
-		case "discipline":
-			out = append(out, "bị kỷ luật: loại D")
-		case "too_few_days":
-			out = append(out, "không xếp loại: ít hơn nửa số ngày công")
-		}
-	}
-	return strings.Join(out, "; ")
+	return nil
 }

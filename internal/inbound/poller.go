@@ -123,7 +123,7 @@ func (p *Poller) poll(ctx context.Context, lockConn *pgx.Conn) {
 			if retryAfter > 0 {
 				wait = time.Duration(retryAfter) * time.Second
 			}
-			p.Log.Warn("inbound: getUpdates", "err", err, "retry_in", wait)
+			p.Log.Warn("inbound: getUpdates", "err", err, "retry_in", wait.String())
 			p.sleep(ctx, wait)
 			backoff = min(backoff*2, 30*time.Second)
 			continue

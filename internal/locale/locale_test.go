@@ -34,7 +34,7 @@ func TestEveryMessageRenders(t *testing.T) {
 		data[k] = "X<&>"
 	}
 	// Citizen ratings (internal/telegram/citizen*.go).
-	for _, k := range []string{"Desk", "Level", "Comment", "Time", "Rate", "Confirmed", "Dismissed", "Pending", "Minutes", "Link", "Code"} {
+	for _, k := range []string{"Desk", "Level", "Comment", "Time", "Rate", "Confirmed", "Dismissed", "Pending", "Minutes", "Link", "Code", "Kind"} {
 		data[k] = "X<&>"
 	}
 	for _, lang := range locale.Languages {
