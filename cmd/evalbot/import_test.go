@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"evalbot/internal/pgtest"
 )
 
@@ -29,12 +31,8 @@ func rosterDir(t *testing.T) string {
 // line, in Vietnamese by default.
 func TestImportMessyRosterWritesNothing(t *testing.T) {
 	ctx := context.Background()
-	pool := pgtest.New(t)
-	dir := rosterDir(t)
+	pool, dir := cleanRoster(t)
 	var out bytes.Buffer
-	if err := runImport(ctx, &out, pool, filepath.Join(dir, "units.csv"), filepath.Join(dir, "officials.csv"), false, "vi"); err != nil {
-		t.Fatalf("clean import: %v\n%s", err, out.String())
-	}
 	var before int
 	must(t, pool.QueryRow(ctx, `SELECT count(*) FROM officials WHERE active`).Scan(&before))
 	out.Reset()
@@ -68,12 +66,8 @@ func TestImportMessyRosterWritesNothing(t *testing.T) {
 // counted as two faulty rows ("Có 4 dòng lỗi" for 4 faults on 2 rows).
 func TestImportCountsFaultyRowsNotFaults(t *testing.T) {
 	ctx := context.Background()
-	pool := pgtest.New(t)
-	dir := rosterDir(t)
+	pool, _ := cleanRoster(t)
 	var out bytes.Buffer
-	if err := runImport(ctx, &out, pool, filepath.Join(dir, "units.csv"), filepath.Join(dir, "officials.csv"), false, "vi"); err != nil {
-		t.Fatalf("clean import: %v\n%s", err, out.String())
-	}
 	f := filepath.Join(t.TempDir(), "officials.csv")
 	must(t, os.WriteFile(f, []byte("employee_code,full_name,unit_code,category,position,is_head,phone,language\n"+
 		"HB901,Lê Văn Tú,PHB-VP,Giám đốc,Chuyên viên,,09120,vi\n"+
@@ -86,6 +80,19 @@ func TestImportCountsFaultyRowsNotFaults(t *testing.T) {
 	if !strings.Contains(report, "Có 2 dòng lỗi") || strings.Count(report, "\n  ") != 4 {
 		t.Errorf("want 2 faulty rows with their 4 faults listed:\n%s", report)
 	}
+}
+
+// cleanRoster is a database with the sample roster imported, and the
+// roster's folder.
+func cleanRoster(t *testing.T) (*pgxpool.Pool, string) {
+	t.Helper()
+	pool := pgtest.New(t)
+	dir := rosterDir(t)
+	var out bytes.Buffer
+	if err := runImport(context.Background(), &out, pool, filepath.Join(dir, "units.csv"), filepath.Join(dir, "officials.csv"), false, "vi"); err != nil {
+		t.Fatalf("clean import: %v\n%s", err, out.String())
+	}
+	return pool, dir
 }
 
 func must(t *testing.T, err error) {
