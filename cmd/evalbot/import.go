@@ -80,12 +80,7 @@ func runImport(ctx context.Context, w io.Writer, pool *pgxpool.Pool, unitsPath, 
 		}
 	}
 	if len(rep.Errors) > 0 {
-		fmt.Fprintln(w, cat.Plain(lang, "ImportFaulty", faultyRows(rep.Errors), nil))
-		for _, e := range rep.Errors {
-			fmt.Fprintln(w, "  "+cat.Plain(lang, "ImportRowError", 0, map[string]any{
-				"File": e.File, "Line": e.Line, "Reason": cat.Plain(lang, "ImportErr_"+e.Code, 0, map[string]any{"Field": e.Field, "Value": e.Value}),
-			}))
-		}
+		printRowFaults(w, cat, lang, rep.Errors)
 		return errFaultyRows
 	}
 	done := "ImportDone"
@@ -123,6 +118,17 @@ func hasFileFault(errs []roster.RowError) bool {
 		}
 	}
 	return false
+}
+
+// printRowFaults writes how many rows are faulty and nothing was written,
+// then each fault by file and line.
+func printRowFaults(w io.Writer, cat *locale.Catalog, lang string, errs []roster.RowError) {
+	fmt.Fprintln(w, cat.Plain(lang, "ImportFaulty", faultyRows(errs), nil))
+	for _, e := range errs {
+		fmt.Fprintln(w, "  "+cat.Plain(lang, "ImportRowError", 0, map[string]any{
+			"File": e.File, "Line": e.Line, "Reason": cat.Plain(lang, "ImportErr_"+e.Code, 0, map[string]any{"Field": e.Field, "Value": e.Value}),
+		}))
+	}
 }
 
 // faultyRows counts the rows (file and line) with at least one fault: a row

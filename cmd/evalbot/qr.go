@@ -18,6 +18,7 @@ import (
 
 	"evalbot/internal/citizen"
 	"evalbot/internal/locale"
+	"evalbot/internal/roster"
 	"evalbot/internal/store"
 )
 
@@ -80,6 +81,16 @@ type qrSign struct {
 
 var errDeskRows = errors.New("faulty desk rows; nothing was written")
 
+// printDeskFaults lists a desks file's faults as import lists a roster's:
+// a count of faulty rows, then each fault by line, in the clerk's language.
+func printDeskFaults(w io.Writer, cat *locale.Catalog, lang string, errs []citizen.RowError) {
+	rows := make([]roster.RowError, len(errs))
+	for i, e := range errs {
+		rows[i] = roster.RowError{File: e.File, Line: e.Line, Field: e.Field, Code: e.Code, Value: e.Value}
+	}
+	printRowFaults(w, cat, lang, rows)
+}
+
 // runQR imports and rotates (in one transaction) as asked, then renders
 // the signs and prints "code<TAB>link<TAB>file" per desk.
 func runQR(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o qrOptions) ([]qrSign, error) {
@@ -100,9 +111,7 @@ func runQR(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o qrOptions) ([
 			return nil, err
 		}
 		if len(errs) > 0 {
-			for _, e := range errs {
-				fmt.Fprintln(w, e.Error())
-			}
+			printDeskFaults(w, cat, o.Lang, errs)
 			return nil, errDeskRows
 		}
 	}
@@ -114,12 +123,11 @@ func runQR(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o qrOptions) ([
 				return err
 			}
 			if len(rep.Errors) > 0 {
-				for _, e := range rep.Errors {
-					fmt.Fprintln(w, e.Error())
-				}
+				printDeskFaults(w, cat, o.Lang, rep.Errors)
 				return errDeskRows
 			}
-			fmt.Fprintf(w, "desks: %d created, %d updated, %d unchanged\n", rep.Created, rep.Updated, rep.Unchanged)
+			fmt.Fprintln(w, cat.Plain(o.Lang, "QRDesksImported", 0, map[string]any{
+				"Created": rep.Created, "Updated": rep.Updated, "Unchanged": rep.Unchanged}))
 		}
 		all, err := citizen.AllDesks(ctx, tx)
 		if err != nil {

@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image/png"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,5 +125,49 @@ func TestQRSignsDecodeToTheDeepLinks(t *testing.T) {
 	}
 	if _, err := runQR(ctx, io.Discard, pool, qrOptions{Bot: o.Bot, Out: out, Only: []string{"HCC-Q9"}, Now: time.Now()}); err == nil {
 		t.Fatal("an unknown desk code was accepted")
+	}
+}
+
+// A desks file's faults are listed as a roster's are, in the clerk's
+// language, and nothing is written; a clean file reports what it changed.
+func TestQRDeskFaultsInTheClerksLanguage(t *testing.T) {
+	ctx := context.Background()
+	pool, _ := cleanRoster(t)
+	write := func(body string) string {
+		f := filepath.Join(t.TempDir(), "desks.csv")
+		must(t, os.WriteFile(f, []byte("desk_code,name,unit_code,employee_code\n"+body), 0o600))
+		return f
+	}
+	for _, c := range []struct {
+		lang, body string
+		want       []string
+	}{
+		{"vi", "HCC Q1,Quầy 1,PHB-HCC,\n", []string{"Có 1 dòng lỗi", "desks.csv, dòng 2: mã quầy «HCC Q1» không hợp lệ"}},
+		{"vi", "HCC-Q2,Quầy 2,PHB-XX,\nHCC-Q3,Quầy 3,PHB-HCC,NOPE\n", []string{"Có 2 dòng lỗi",
+			"dòng 2: không có đơn vị mã «PHB-XX»", "dòng 3: không có cán bộ đang công tác mang mã «NOPE»"}},
+		{"en", "HCC-Q2,Desk 2,PHB-XX,\n", []string{"1 faulty row; nothing was written", "line 2: there is no unit «PHB-XX»"}},
+	} {
+		var out bytes.Buffer
+		_, err := runQR(ctx, &out, pool, qrOptions{Bot: "b", Out: t.TempDir(), DesksFile: write(c.body), Lang: c.lang, Now: time.Now()})
+		if !errors.Is(err, errDeskRows) {
+			t.Fatalf("%q: err = %v", c.body, err)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(out.String(), w) {
+				t.Errorf("%q: report lacks %q:\n%s", c.body, w, out.String())
+			}
+		}
+	}
+	var n int
+	must(t, pool.QueryRow(ctx, `SELECT count(*) FROM desks`).Scan(&n))
+	if n != 0 {
+		t.Fatalf("%d desks written by faulty files", n)
+	}
+	var out bytes.Buffer
+	if _, err := runQR(ctx, &out, pool, qrOptions{Bot: "b", Out: t.TempDir(), DesksFile: write("HCC-Q1,Quầy 1,PHB-HCC,\n"), Lang: "vi", Now: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "Quầy: 1 quầy mới, 0 quầy thay đổi, 0 quầy không đổi.") {
+		t.Errorf("clean file:\n%s", out.String())
 	}
 }

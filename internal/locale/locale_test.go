@@ -34,7 +34,7 @@ func TestEveryMessageRenders(t *testing.T) {
 		data[k] = "X<&>"
 	}
 	// Citizen ratings (internal/telegram/citizen*.go).
-	for _, k := range []string{"Desk", "Level", "Comment", "Time", "Rate", "Confirmed", "Dismissed", "Pending", "Minutes", "Link", "Code", "Kind"} {
+	for _, k := range []string{"Desk", "Level", "Comment", "Time", "Rate", "Confirmed", "Dismissed", "Pending", "Minutes", "Link", "Code", "Kind", "Created", "Updated", "Unchanged"} {
 		data[k] = "X<&>"
 	}
 	for _, lang := range locale.Languages {
