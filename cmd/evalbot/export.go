@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"evalbot/internal/calendar"
+	"evalbot/internal/locale"
 	"evalbot/internal/ops"
 	"evalbot/internal/report"
 	"evalbot/internal/store"
@@ -36,6 +37,7 @@ func exportCmd(ctx context.Context, args []string) error {
 	unit := fs.String("unit", "", "a unit's code: that unit and its sub-units (default: every unit)")
 	out := fs.String("out", "", "the XLSX file to write")
 	csvOut := fs.String("csv", "", "the CSV file to write (UTF-8 with BOM)")
+	lang := fs.String("lang", env("EVALBOT_LANG", "vi"), "language of the summary printed: vi or en (the workbook is in Vietnamese)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -111,6 +113,20 @@ func exportCmd(ctx context.Context, args []string) error {
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
 
+	cat, err := locale.Load()
+	if err != nil {
+		return err
+	}
+	l := locale.Lang(*lang)
+	var period string
+	switch {
+	case *monthFlag != "":
+		period = cat.Plain(l, "ExportPeriodMonth", 0, map[string]any{"Month": int(month.Month), "Year": month.Year})
+	case quarter != 0:
+		period = cat.Plain(l, "ExportPeriodQuarter", 0, map[string]any{"Quarter": quarter, "Year": year})
+	default:
+		period = cat.Plain(l, "ExportPeriodYear", 0, map[string]any{"Year": year})
+	}
 	var writeXLSX, writeCSV func(io.Writer) error
 	var summary string
 	if *monthFlag != "" {
@@ -121,8 +137,8 @@ func exportCmd(ctx context.Context, args []string) error {
 		writeXLSX = func(w io.Writer) error { return report.WriteXLSX(w, m) }
 		writeCSV = func(w io.Writer) error { return report.WriteCSV(w, m) }
 		c := m.Total()
-		summary = fmt.Sprintf("%s: %d units, %d people — A %d, B %d, C %d, D %d, not graded %d, not assessed %d",
-			label, len(m.Units), c.People, c.A, c.B, c.C, c.D, c.NotGraded, c.NotAssessed)
+		summary = cat.Plain(l, "ExportMonthSummary", 0, map[string]any{"Period": period, "Units": len(m.Units), "People": c.People,
+			"A": c.A, "B": c.B, "C": c.C, "D": c.D, "NotGraded": c.NotGraded, "NotAssessed": c.NotAssessed})
 	} else {
 		var r *report.Rollup
 		if quarter != 0 {
@@ -139,7 +155,7 @@ func exportCmd(ctx context.Context, args []string) error {
 		for _, u := range r.Units {
 			people += len(u.People)
 		}
-		summary = fmt.Sprintf("%s: %d units, %d people", label, len(r.Units), people)
+		summary = cat.Plain(l, "ExportRollupSummary", 0, map[string]any{"Period": period, "Units": len(r.Units), "People": people})
 	}
 	if *out != "" {
 		if err := writeOut(*out, writeXLSX); err != nil {
@@ -151,10 +167,10 @@ func exportCmd(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	fmt.Fprintln(os.Stderr, "evalbot export", summary)
+	fmt.Fprintln(os.Stderr, summary)
 	for _, p := range []string{*out, *csvOut} {
 		if p != "" && p != "-" {
-			fmt.Fprintln(os.Stderr, "wrote", p)
+			fmt.Fprintln(os.Stderr, cat.Plain(l, "ExportWrote", 0, map[string]any{"File": p}))
 		}
 	}
 	return nil
