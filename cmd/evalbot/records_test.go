@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"flag"
+	"io"
+	"os"
 	"strings"
 	"testing"
 
@@ -40,4 +42,57 @@ func TestRecordRefusals(t *testing.T) {
 	if _, err := k.official(ctx, pool, "NOPE"); err == nil || err.Error() != "Không có cán bộ nào mang mã «NOPE»." {
 		t.Errorf("unknown code: %v", err)
 	}
+}
+
+// The clerk's commands confirm what they recorded, in Vietnamese by
+// default, and the records are there.
+func TestRecordCommandsConfirm(t *testing.T) {
+	ctx := context.Background()
+	pool, _ := cleanRoster(t)
+	t.Setenv("DATABASE_URL", pool.Config().ConnString())
+	t.Setenv("EVALBOT_LANG", "")
+	for _, c := range []struct {
+		cmd  func(context.Context, []string) error
+		args []string
+		want string
+	}{
+		{absenceCmd, []string{"--code", "HB003", "--from", "2026-11-02", "--to", "2026-11-20", "--kind", "sick"},
+			"Đã ghi: HB003 nghỉ ốm từ 02/11/2026 đến 20/11/2026."},
+		{disciplineCmd, []string{"--code", "HB003", "--month", "2026-11", "--level", "warning", "--reason", "QĐ 12"},
+			"Đã ghi: HB003 bị cảnh cáo trong tháng 11/2026; tháng này xếp loại D."},
+		{adminCmd, []string{"--code", "HB005", "--unit", "PHB"}, "Đã giao: HB005 xem được kết quả của đơn vị PHB"},
+		{adminCmd, []string{"--lang", "en", "--code", "HB005", "--unit", "PHB", "--revoke"}, "Revoked: HB005 no longer sees the results of unit PHB"},
+	} {
+		out := captureStdout(t, func() error { return c.cmd(ctx, c.args) })
+		if !strings.Contains(out, c.want) {
+			t.Errorf("%q printed %q, want %q", c.args, out, c.want)
+		}
+	}
+	var absences, disciplines, admins int
+	must(t, pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM absences), (SELECT count(*) FROM disciplines), (SELECT count(*) FROM admins)`).
+		Scan(&absences, &disciplines, &admins))
+	if absences != 1 || disciplines != 1 || admins != 0 {
+		t.Errorf("absences %d, disciplines %d, admins %d; want 1, 1, 0 (granted, then revoked)", absences, disciplines, admins)
+	}
+}
+
+// captureStdout runs fn with os.Stdout going to a pipe, and returns what it wrote.
+func captureStdout(t *testing.T, fn func() error) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := os.Stdout
+	os.Stdout = w
+	done := make(chan string)
+	go func() { b, _ := io.ReadAll(r); done <- string(b) }()
+	err = fn()
+	os.Stdout = saved
+	w.Close()
+	out := <-done
+	if err != nil {
+		t.Fatalf("%v (printed %q)", err, out)
+	}
+	return out
 }
