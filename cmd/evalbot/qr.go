@@ -79,7 +79,8 @@ type qrSign struct {
 	png  []byte
 }
 
-var errDeskRows = errors.New("faulty desk rows; nothing was written")
+// errDeskRows: the faults were listed in the clerk's language; main adds nothing.
+var errDeskRows = fmt.Errorf("desks: %w", errFaultyRows)
 
 // printDeskFaults lists a desks file's faults as import lists a roster's:
 // a count of faulty rows, then each fault by line, in the clerk's language.
