@@ -30,34 +30,32 @@ type pressProbe struct {
 	} `json:"callback_query"`
 }
 
-// Decode reads an update (a webhook body, one getUpdates result) and returns
-// it with the bytes to store.
+// Decode reads an update (a webhook body, one getUpdates result); Keep gives
+// the bytes to store when it must be stored.
 //
 // A callback query carries the whole message its button was on: for a
 // self-assessment card, kilobytes of text and 60 buttons, which
 // go-telegram/bot's MaybeInaccessibleMessage parses three times. The
 // handlers use only that message's chat and id (every card is rebuilt from
 // the database, DESIGN.md §6), so a callback query is kept as its id, sender,
-// data and the message's id, date and chat; the stored copy is that, encoded
-// again (a few hundred bytes). Every other update is decoded and stored whole.
-//
-// The bytes to store never share body's memory: the webhook reads bodies into
-// reused buffers.
+// data and the message's id, date and chat. Every other update is decoded
+// whole. The update never shares body's memory: the webhook reads bodies
+// into reused buffers.
 //
 // Errors: ErrBadUpdate for invalid JSON or an update_id that is not positive.
-func Decode(body []byte) (*models.Update, []byte, error) {
+func Decode(body []byte) (*models.Update, error) {
 	var p pressProbe
 	if err := json.Unmarshal(body, &p); err != nil || p.UpdateID <= 0 {
-		return nil, nil, ErrBadUpdate
+		return nil, ErrBadUpdate
 	}
 	if p.CallbackQuery == nil || p.CallbackQuery.Message == nil {
 		// Not a press on one of our messages (an inline query's buttons
 		// have no message): small, kept whole.
 		u := &models.Update{}
 		if err := json.Unmarshal(body, u); err != nil {
-			return nil, nil, ErrBadUpdate
+			return nil, ErrBadUpdate
 		}
-		return u, bytes.Clone(body), nil
+		return u, nil
 	}
 	q := p.CallbackQuery
 	cq := &models.CallbackQuery{ID: q.ID, From: q.From, InlineMessageID: q.InlineMessageID,
@@ -71,10 +69,15 @@ func Decode(body []byte) (*models.Update, []byte, error) {
 		cq.Message = models.MaybeInaccessibleMessage{Type: models.MaybeInaccessibleMessageTypeMessage,
 			Message: &models.Message{ID: m.MessageID, Date: m.Date, Chat: m.Chat}}
 	}
-	u := &models.Update{ID: p.UpdateID, CallbackQuery: cq}
-	raw, err := json.Marshal(u)
-	if err != nil {
-		return nil, nil, err
+	return &models.Update{ID: p.UpdateID, CallbackQuery: cq}, nil
+}
+
+// Keep returns the bytes to store for u, which Decode read from body: a
+// press on a message is encoded again from what Decode kept (a few hundred
+// bytes), any other update is body, copied.
+func Keep(u *models.Update, body []byte) ([]byte, error) {
+	if cq := u.CallbackQuery; cq != nil && (cq.Message.Message != nil || cq.Message.InaccessibleMessage != nil) {
+		return json.Marshal(u)
 	}
-	return u, raw, nil
+	return bytes.Clone(body), nil
 }

@@ -48,7 +48,10 @@ type recorder struct {
 	fail func(u *models.Update)
 }
 
-func (r *recorder) handle(ctx context.Context, u *models.Update) {
+func (r *recorder) handle(ctx context.Context, u *models.Update, settled func()) {
+	r.mu.Lock()
+	r.runs++
+	r.mu.Unlock()
 	if r.fail != nil {
 		r.fail(u)
 	}
@@ -60,12 +63,20 @@ func (r *recorder) handle(ctx context.Context, u *models.Update) {
 		return err
 	})
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.runs++
 	if err == nil && first {
 		c := inbound.ChatOf(u)
 		r.seen[c] = append(r.seen[c], u.ID)
 	}
+	r.mu.Unlock()
+	if err == nil {
+		settled()
+	}
+}
+
+func (r *recorder) runCount() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.runs
 }
 
 func (r *recorder) handled() int {
@@ -112,8 +123,8 @@ func update(id, chat int64, text string) string {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // A forged webhook call (no secret, a wrong one) gets 401 and stores nothing;
-// a good one is stored before the 200 and handled; the same update delivered
-// twice is handled once.
+// a good one is handled and committed before the 200, without being stored;
+// the same update delivered again is handled once.
 func TestWebhookSecretStoreAndRepeat(t *testing.T) {
 	pool := pgtest.New(t)
 	rec := &recorder{pool: pool, seen: map[int64][]int64{}}
@@ -138,12 +149,20 @@ func TestWebhookSecretStoreAndRepeat(t *testing.T) {
 	if code := post(t, hs.URL, "s3cr3t", "not json"); code != http.StatusBadRequest {
 		t.Fatalf("bad body: %d", code)
 	}
-	for range 3 {
+	if code := post(t, hs.URL, "s3cr3t", update(12, 5, "hi")); code != http.StatusOK {
+		t.Fatalf("good call: %d", code)
+	}
+	var processed int
+	_ = pool.QueryRow(context.Background(), `SELECT count(*) FROM inbound_updates`).Scan(&stored)
+	_ = pool.QueryRow(context.Background(), `SELECT count(*) FROM processed_updates WHERE update_id = 12`).Scan(&processed)
+	if rec.handled() != 1 || processed != 1 || stored != 0 {
+		t.Fatalf("at the 200: handled %d, processed %d, stored %d; want 1, 1, 0", rec.handled(), processed, stored)
+	}
+	for range 2 {
 		if code := post(t, hs.URL, "s3cr3t", update(12, 5, "hi")); code != http.StatusOK {
-			t.Fatalf("good call: %d", code)
+			t.Fatalf("good call again: %d", code)
 		}
 	}
-	waitUntil(t, "update handled", func() bool { return rec.handled() == 1 })
 	time.Sleep(100 * time.Millisecond)
 	waitUntil(t, "stored update deleted", func() bool {
 		_ = pool.QueryRow(context.Background(), `SELECT count(*) FROM inbound_updates`).Scan(&stored)
@@ -156,6 +175,91 @@ func TestWebhookSecretStoreAndRepeat(t *testing.T) {
 	if rec.handled() != 1 {
 		t.Fatalf("repeated update handled %d times", rec.handled())
 	}
+}
+
+// A webhook update that is not handled while Telegram waits is stored
+// before the 200 and handled from the store, once: when its handler fails
+// (here a panic) and runs again, when its handler is slower than the
+// webhook's Wait, and when the dispatcher has stopped.
+func TestWebhookStoresWhatItCannotHandle(t *testing.T) {
+	count := func(t *testing.T, pool interface {
+		QueryRow(context.Context, string, ...any) pgx.Row
+	}, sql string) int {
+		t.Helper()
+		var n int
+		if err := pool.QueryRow(context.Background(), sql).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	const storedSQL = `SELECT count(*) FROM inbound_updates`
+
+	t.Run("handler fails once", func(t *testing.T) {
+		pool := pgtest.New(t)
+		rec := &recorder{pool: pool, seen: map[int64][]int64{}}
+		var once sync.Once
+		rec.fail = func(*models.Update) { once.Do(func() { panic("first run fails") }) }
+		d := inbound.NewDispatcher(pool, rec.handle, quiet, inbound.Options{Workers: 2, Box: testBox})
+		defer d.Stop(time.Second)
+		hs := httptest.NewServer(&inbound.Webhook{D: d, Secret: "s", Log: quiet})
+		defer hs.Close()
+		if code := post(t, hs.URL, "s", update(20, 5, "hi")); code != http.StatusOK {
+			t.Fatalf("call: %d", code)
+		}
+		waitUntil(t, "handled from the store", func() bool { return rec.handled() == 1 })
+		waitUntil(t, "stored copy deleted", func() bool { return count(t, pool, storedSQL) == 0 })
+		if rec.runCount() != 2 || rec.handled() != 1 {
+			t.Fatalf("runs %d, handled %d; want 2, 1", rec.runCount(), rec.handled())
+		}
+	})
+
+	t.Run("handler slower than Wait", func(t *testing.T) {
+		pool := pgtest.New(t)
+		rec := &recorder{pool: pool, seen: map[int64][]int64{}, slow: 400 * time.Millisecond}
+		d := inbound.NewDispatcher(pool, rec.handle, quiet, inbound.Options{Workers: 2, Box: testBox})
+		defer d.Stop(time.Second)
+		hs := httptest.NewServer(&inbound.Webhook{D: d, Secret: "s", Log: quiet, Wait: 20 * time.Millisecond})
+		defer hs.Close()
+		if code := post(t, hs.URL, "s", update(21, 5, "hi")); code != http.StatusOK {
+			t.Fatalf("call: %d", code)
+		}
+		if n, h := count(t, pool, storedSQL), rec.handled(); n != 1 || h != 0 {
+			t.Fatalf("at the 200: stored %d, handled %d; want 1, 0", n, h)
+		}
+		waitUntil(t, "handled", func() bool { return rec.handled() == 1 })
+		// The stored copy waits for the sweep, which finds it processed.
+		waitUntil(t, "sweep", func() bool {
+			n, err := d.Recover(context.Background(), 0) // 0 while the first run still holds the update
+			return err == nil && n == 1
+		})
+		waitUntil(t, "stored copy deleted", func() bool { return count(t, pool, storedSQL) == 0 })
+		if rec.runCount() != 2 || rec.handled() != 1 {
+			t.Fatalf("runs %d, handled %d; want 2 (the second a no-op), 1", rec.runCount(), rec.handled())
+		}
+	})
+
+	t.Run("dispatcher stopped", func(t *testing.T) {
+		pool := pgtest.New(t)
+		rec := &recorder{pool: pool, seen: map[int64][]int64{}}
+		d := inbound.NewDispatcher(pool, rec.handle, quiet, inbound.Options{Workers: 2, Box: testBox})
+		d.Stop(time.Second)
+		hs := httptest.NewServer(&inbound.Webhook{D: d, Secret: "s", Log: quiet})
+		defer hs.Close()
+		if code := post(t, hs.URL, "s", update(22, 5, "hi")); code != http.StatusOK {
+			t.Fatalf("call: %d", code)
+		}
+		if n := count(t, pool, storedSQL); n != 1 || rec.runCount() != 0 {
+			t.Fatalf("stored %d, runs %d; want 1, 0 (left for the next start)", n, rec.runCount())
+		}
+		next := inbound.NewDispatcher(pool, rec.handle, quiet, inbound.Options{Workers: 2, Box: testBox})
+		if n, err := next.Recover(context.Background(), 0); err != nil || n != 1 {
+			t.Fatalf("recovered %d, %v", n, err)
+		}
+		next.Stop(5 * time.Second)
+		if rec.handled() != 1 || count(t, pool, storedSQL) != 0 {
+			t.Fatalf("handled %d, stored %d after the next start", rec.handled(), count(t, pool, storedSQL))
+		}
+	})
 }
 
 // Updates of one chat are handled in order even when handling is slow and
@@ -293,7 +397,7 @@ func TestPruneProcessedUpdates(t *testing.T) {
 func TestStoreConcurrentCallsGroupCommit(t *testing.T) {
 	pool := pgtest.New(t)
 	ctx := context.Background()
-	d := inbound.NewDispatcher(pool, func(context.Context, *models.Update) {}, quiet, inbound.Options{Box: testBox})
+	d := inbound.NewDispatcher(pool, func(context.Context, *models.Update, func()) {}, quiet, inbound.Options{Box: testBox})
 	defer d.Stop(time.Second)
 	if _, err := pool.Exec(ctx, `INSERT INTO processed_updates (update_id) SELECT g FROM generate_series(1, 50) g`); err != nil {
 		t.Fatal(err)

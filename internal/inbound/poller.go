@@ -159,7 +159,11 @@ func (p *Poller) store(ctx context.Context, raws []json.RawMessage, offset int64
 		fresh = fresh[:0]
 		next = offset
 		for _, raw := range raws {
-			u, keep, err := Decode(raw)
+			u, err := Decode(raw)
+			var keep []byte
+			if err == nil {
+				keep, err = Keep(u, raw)
+			}
 			if err != nil {
 				p.Log.Error("inbound: unreadable update", "err", err)
 				var id struct {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"time"
 )
 
 // SecretHeader is where Telegram puts the webhook's secret_token.
@@ -29,15 +30,24 @@ func keepBody(b *bytes.Buffer) {
 }
 
 // Webhook is the http.Handler Telegram posts updates to. A request without
-// the secret token, or with a wrong one, gets 401 and touches nothing. An
-// update is stored before the 200 reply, then handled from the store: a crash
-// after the reply loses nothing, and a repeat (Telegram retries until it gets
-// a 200) is ignored.
+// the secret token, or with a wrong one, gets 401 and touches nothing. The
+// 200 reply goes out only once the update is durable: handled and committed
+// while Telegram waits (Dispatcher.Deliver), or else stored and handled from
+// the store. A crash before the reply loses nothing (Telegram posts the
+// update again until it gets a 200), and a repeat is ignored.
 type Webhook struct {
 	D      *Dispatcher
 	Secret string
 	Log    *slog.Logger
+	// Wait bounds how long a call waits for its update to be handled before
+	// it stores the update and replies (default DefaultWait).
+	Wait time.Duration
 }
+
+// DefaultWait is Webhook.Wait's default: a handler that is slower than that
+// (a database under strain) holds one of Telegram's max_connections no
+// longer than storing the update would.
+const DefaultWait = 3 * time.Second
 
 // DeriveSecret makes a webhook secret from the bot token, so that every
 // replica agrees on it without more configuration: hex SHA-256 of a label and
@@ -67,12 +77,24 @@ func (wh *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad request", http.StatusBadRequest)
 		return
 	}
-	u, keep, err := Decode(buf.Bytes())
+	u, err := Decode(buf.Bytes())
 	if err != nil {
 		http.Error(w, "bad request", http.StatusBadRequest)
 		return
 	}
-	stored, err := wh.D.Store(r.Context(), u, keep)
+	wait := wh.Wait
+	if wait <= 0 {
+		wait = DefaultWait
+	}
+	if wh.D.Deliver(r.Context(), u, wait) {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	keep, err := Keep(u, buf.Bytes())
+	var stored bool
+	if err == nil {
+		stored, err = wh.D.Store(r.Context(), u, keep)
+	}
 	if err != nil {
 		// Not stored: Telegram retries on anything but 2xx.
 		wh.Log.Error("webhook: store update", "update_id", u.ID, "err", err)

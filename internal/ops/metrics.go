@@ -162,14 +162,14 @@ func (m *Metrics) SendError(err error) {
 // Timed wraps an update handler (telegram.App.HandleUpdate, or what
 // inbound.NewDispatcher takes) so that each call is observed by
 // ObserveHandlerKind. With a nil *Metrics it returns h itself.
-func (m *Metrics) Timed(h func(context.Context, *models.Update)) func(context.Context, *models.Update) {
+func (m *Metrics) Timed(h func(context.Context, *models.Update, func())) func(context.Context, *models.Update, func()) {
 	if m == nil {
 		return h
 	}
-	return func(ctx context.Context, u *models.Update) {
+	return func(ctx context.Context, u *models.Update, settled func()) {
 		start := time.Now()
 		defer func() { m.ObserveHandlerKind(updateKind(u), time.Since(start)) }()
-		h(ctx, u)
+		h(ctx, u, settled)
 	}
 }
 

@@ -198,7 +198,7 @@ func TestNilMetrics(t *testing.T) {
 	m.ObserveHandler(time.Second)
 	m.ObserveHandlerKind(KindMessage, time.Second)
 	called := false
-	m.Timed(func(context.Context, *models.Update) { called = true })(context.Background(), &models.Update{})
+	m.Timed(func(context.Context, *models.Update, func()) { called = true })(context.Background(), &models.Update{}, func() {})
 	if !called {
 		t.Error("Timed on nil metrics did not call the handler")
 	}
@@ -213,10 +213,10 @@ func TestSendErrorAndTimed(t *testing.T) {
 	m.SendError(&bot.TooManyRequestsError{RetryAfter: 1})
 	m.SendError(fmt.Errorf("%w, blocked", bot.ErrorForbidden))
 	m.SendError(nil)
-	h := m.Timed(func(context.Context, *models.Update) { time.Sleep(2 * time.Millisecond) })
-	h(context.Background(), &models.Update{CallbackQuery: &models.CallbackQuery{}})
-	h(context.Background(), &models.Update{Message: &models.Message{}})
-	h(context.Background(), &models.Update{Message: &models.Message{}})
+	h := m.Timed(func(context.Context, *models.Update, func()) { time.Sleep(2 * time.Millisecond) })
+	h(context.Background(), &models.Update{CallbackQuery: &models.CallbackQuery{}}, func() {})
+	h(context.Background(), &models.Update{Message: &models.Message{}}, func() {})
+	h(context.Background(), &models.Update{Message: &models.Message{}}, func() {})
 	srv := httptest.NewServer(Handler(nil, reg))
 	defer srv.Close()
 	_, body := get(t, srv, "/metrics")

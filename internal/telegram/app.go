@@ -154,7 +154,10 @@ func (t *turn) editPressed(text string, kb delivery.Keyboard) {
 
 // HandleUpdate processes one update in one transaction. A repeated update_id
 // is ignored; a panic or an error rolls back and still answers a callback.
-func (a *App) HandleUpdate(ctx context.Context, upd *models.Update) {
+// It calls settled once that transaction, which records the update_id in
+// processed_updates, has committed, before the edits and answers it sends
+// (inbound.Handler: Telegram's webhook call is answered then).
+func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settled func()) {
 	t := &turn{ctx: context.WithValue(ctx, appKey{}, a), upd: upd, lang: "vi"}
 	if upd.CallbackQuery != nil {
 		t.cq = upd.CallbackQuery
@@ -213,6 +216,9 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update) {
 		}
 		return a.route(t)
 	})
+	if err == nil {
+		settled()
+	}
 	if dup {
 		a.Log.Info("repeated update ignored", "update_id", upd.ID)
 		return
