@@ -209,6 +209,12 @@ func SetSelfCriterion(ctx context.Context, db store.DB, id int64, fw *grading.Fr
 	return LoadAssessment(ctx, db, id)
 }
 
+// CheckCriterion reports whether p is a valid score of fw's criterion id:
+// a *grading.InputError when id is not fw's or p lies outside 0..max.
+func CheckCriterion(fw *grading.Framework, id string, p grading.Points) error {
+	return checkCriterion(fw, id, p)
+}
+
 func checkCriterion(fw *grading.Framework, id string, p grading.Points) error {
 	for _, c := range fw.General {
 		if c.ID == id {

@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"time"
@@ -137,59 +138,96 @@ func scanCard(rows pgx.Rows, a Assessment, review bool, cal *calendar.Calendar, 
 	return in, tasks, nil
 }
 
-// batcher is a transaction that can pipeline statements (pgx.Tx).
-type batcher interface {
-	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+// ScorePress is a self-assessment score button press (tự chấm một tiêu
+// chí) applied by QueueScorePress within the update's first round trip.
+type ScorePress struct {
+	UpdateID       int64          // the update; its processed_updates row licenses the change
+	TelegramUserID int64          // who pressed; must be the assessment's active owner
+	AssessmentID   int64          // the card's assessment
+	Points         grading.Points // the score, in hundredths
+	// Criteria maps each framework id to the criterion at the pressed
+	// button's position and its maximum (PressCriteria), as JSON.
+	Criteria []byte
 }
 
-// SetSelfCriterionCard is SetSelfCriterion followed by CardInput (not for
-// review) of the changed assessment, sent to the database together when db
-// is a pgx.Tx. before is the assessment as loaded in this transaction, and
-// found editable in it.
-//
-// With commit, db is a transaction of store.InTxBatch that writes nothing
-// after this: its COMMIT goes with the two statements (store.QueueCommit).
-// An assessment no longer editable by then (changed by another transaction
-// since before was loaded) is ErrLocked, and only the transaction's other
-// writes (the update's dedup row) are committed.
-func SetSelfCriterionCard(ctx context.Context, db store.DB, before Assessment, fw *grading.Framework, criterion string, p grading.Points,
-	cal *calendar.Calendar, s Subject, commit bool) (Assessment, grading.Input, []Task, error) {
-	if bt, ok := db.(batcher); ok && checkCriterion(fw, criterion, p) == nil {
-		b := &pgx.Batch{}
-		b.Queue(setSelfCriterionSQL, before.ID, criterion, int64(p))
-		sql, args := cardQuery(before, s)
-		b.Queue(sql, args...)
-		if commit {
-			store.QueueCommit(b)
+// PressCriteria is ScorePress.Criteria for the criterion at position i of
+// each framework's General list: {"<framework id>": ["<criterion id>", max]};
+// frameworks with fewer criteria are left out (a press on them changes
+// nothing).
+func PressCriteria(fws []*grading.Framework, i int) []byte {
+	m := map[string][2]any{}
+	for _, fw := range fws {
+		if i >= 0 && i < len(fw.General) {
+			m[fw.ID] = [2]any{fw.General[i].ID, int64(fw.General[i].Max)}
 		}
-		br := bt.SendBatch(ctx, b)
-		a, err := scanAssessment(br.QueryRow())
-		if err == nil {
-			rows, qerr := br.Query()
-			var in grading.Input
-			var tasks []Task
-			if qerr == nil {
-				in, tasks, qerr = scanCard(rows, a, false, cal, s)
-			}
-			if cerr := br.Close(); qerr == nil {
-				qerr = cerr
-			}
-			return a, in, tasks, qerr
-		}
-		if cerr := br.Close(); !errors.Is(err, ErrNotFound) || cerr != nil {
-			return a, grading.Input{}, nil, errors.Join(err, cerr)
-		}
-		if commit {
-			return a, grading.Input{}, nil, ErrLocked
-		}
-		// Not editable: SetSelfCriterion below says why.
 	}
-	a, err := SetSelfCriterion(ctx, db, before.ID, fw, criterion, p)
-	if err != nil {
-		return a, grading.Input{}, nil, err
-	}
-	in, tasks, err := CardInput(ctx, db, a, false, cal, s)
-	return a, in, tasks, err
+	b, _ := json.Marshal(m) // strings and integers: cannot fail
+	return b
+}
+
+// PressResult is what QueueScorePress read; Applied tells whether the score
+// was set. When it was not, the press changed nothing, and LoadAssessment's
+// checks, run on what the same batch read before, say why (another person's
+// card, not editable, published, out of range); if they all pass, the
+// assessment changed in between (ErrLocked).
+type PressResult struct {
+	Applied bool
+	After   Assessment    // the assessment as changed
+	Input   grading.Input // its card's grading input; Role and subordinates' grades are the caller's
+	Tasks   []Task
+	Err     error // reading the results (the statements' own errors fail the batch)
+}
+
+// pressSQL sets the criterion when every rule holds, in one statement: the
+// assessment is editable and not published, the presser is its active owner,
+// the framework has the criterion and the score is within 0..max, and this
+// transaction inserted the update's processed_updates row (a repeat changes
+// nothing). The same checks are made in Go on the assessment read earlier in
+// the batch, to tell the person why when nothing changed.
+const pressSQL = `UPDATE assessments
+	SET self_criteria = self_criteria || jsonb_build_object($4::jsonb -> framework_id ->> 0, $3::bigint), version = version + 1, updated_at = now()
+	WHERE id = $1 AND status IN ('draft', 'returned') AND locked_at IS NULL
+	  AND official_id = (SELECT o.id FROM officials o WHERE o.telegram_user_id = $2 AND o.active)
+	  AND $3::bigint BETWEEN 0 AND ($4::jsonb -> framework_id ->> 1)::bigint
+	  AND NOT EXISTS (SELECT 1 FROM publications p JOIN officials o ON o.unit_id = p.unit_id
+	                   WHERE o.id = assessments.official_id AND p.month = assessments.month)
+	  AND EXISTS (SELECT 1 FROM processed_updates d WHERE d.update_id = $5 AND d.xmin = pg_current_xact_id()::xid)
+	RETURNING ` + assessCols
+
+// pressCardSQL is staffCardSQL for the assessment $1 (its owner and month).
+var pressCardSQL = strings.Replace(
+	strings.NewReplacer("$1", "(SELECT official_id FROM a0)", "$2", "(SELECT month FROM a0)", "$3", "(SELECT last FROM a0)").Replace(staffCardSQL),
+	"WITH x AS (", `WITH a0 AS (
+		SELECT official_id, month, (month + interval '1 month' - interval '1 day')::date AS last FROM assessments WHERE id = $1
+	), x AS (`, 1)
+
+// QueueScorePress queues the press and its card's data on b, the update's
+// first batch, after its dedup insert; the caller queues the COMMIT after
+// them (store.QueueCommit), so that a score press is one round trip. *r is
+// set as b's results are read.
+func QueueScorePress(b *pgx.Batch, p ScorePress, cal *calendar.Calendar, r *PressResult) {
+	b.Queue(pressSQL, p.AssessmentID, p.TelegramUserID, int64(p.Points), p.Criteria, p.UpdateID).QueryRow(func(row pgx.Row) error {
+		a, err := scanAssessment(row)
+		switch {
+		case err == nil:
+			r.Applied, r.After = true, a
+		case !errors.Is(err, ErrNotFound):
+			return err // fails the batch; PostgreSQL skips its COMMIT after a failed statement
+		}
+		return nil
+	})
+	b.Queue(pressCardSQL, p.AssessmentID).Query(func(rows pgx.Rows) error {
+		if !r.Applied {
+			rows.Close()
+			return nil
+		}
+		in, tasks, err := scanCard(rows, r.After, false, cal, Subject{})
+		r.Input, r.Tasks = in, tasks
+		if err != nil && r.Err == nil {
+			r.Err = err
+		}
+		return nil
+	})
 }
 
 // awayDays counts the working days of m inside the ranges first[i]..last[i].

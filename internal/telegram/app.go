@@ -42,6 +42,8 @@ type App struct {
 	Done func(updateID int64)
 	// BeforeRoute, when set, runs in each new update's transaction before the
 	// handlers (inbound.Reachability: a /start makes a person reachable again).
+	// It must not write for a callback query: a score press has committed by
+	// then (turn.press).
 	BeforeRoute func(ctx context.Context, tx pgx.Tx, upd *models.Update) error
 	// API, when set, makes the edit and the answer after each callback
 	// query instead of Bot (BotAPI: one JSON POST each, cheaper).
@@ -49,6 +51,30 @@ type App struct {
 
 	fwMu sync.Mutex
 	fws  map[string]*grading.Framework
+
+	pressOnce sync.Once
+	pressCrit [][]byte // pressCriteria, by button position
+}
+
+// pressCriteria is evaluation.PressCriteria over every shipped framework for
+// the criterion at button position i; nil when no framework has one there.
+func (a *App) pressCriteria(i int) []byte {
+	a.pressOnce.Do(func() {
+		var fws []*grading.Framework
+		n := 0
+		for _, id := range grading.Presets() {
+			if fw, err := a.Framework(id); err == nil {
+				fws, n = append(fws, fw), max(n, len(fw.General))
+			}
+		}
+		for j := range n {
+			a.pressCrit = append(a.pressCrit, evaluation.PressCriteria(fws, j))
+		}
+	})
+	if i < 0 || i >= len(a.pressCrit) {
+		return nil
+	}
+	return a.pressCrit[i]
 }
 
 // Framework returns the preset or loaded framework with id, cached.
@@ -87,6 +113,11 @@ type turn struct {
 	preErr error
 	// The assessment a score button names, read in the same round trip.
 	preAs *preAssessment
+	// A score press applied in that round trip, whose COMMIT it also
+	// carried: when set, the transaction has ended before route runs, and
+	// nothing route does for the update may write (t.tx is closed; its
+	// Conn reads, outside any transaction).
+	press *evaluation.PressResult
 
 	answer   *answer
 	edit     *edit
@@ -185,9 +216,10 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settled func
 	dup := false
 	var fresh bool
 	// BEGIN, the dedup and, for a button press, its sender's roster row and
-	// the assessment a score button acts on: one round trip.
+	// the assessment a score button acts on, with the score's change and
+	// COMMIT: one round trip.
 	first := func(b *pgx.Batch) {
-		t.answer, t.edit, t.enqueued, t.pre, t.preAs = nil, nil, false, nil, nil
+		t.answer, t.edit, t.enqueued, t.pre, t.preAs, t.press = nil, nil, false, nil, nil, nil
 		b.Queue(dedupSQL, upd.ID).Exec(func(tag pgconn.CommandTag) error {
 			fresh = tag.RowsAffected() == 1
 			return nil
@@ -199,6 +231,17 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settled func
 				if id, err := c.id(0); err == nil {
 					t.preAs = &preAssessment{id: id}
 					evaluation.QueueAssessmentPublished(b, id, &t.preAs.as, &t.preAs.published, &t.preAs.err)
+					// The change, the card's data and the COMMIT go too: a
+					// score press is one round trip. What was read above
+					// says why, when the change's own checks refuse it.
+					i, err1 := c.small(1, 1000)
+					p, err2 := c.small(2, 1000)
+					if crit := a.pressCriteria(int(i)); err1 == nil && err2 == nil && crit != nil {
+						t.press = &evaluation.PressResult{}
+						evaluation.QueueScorePress(b, evaluation.ScorePress{UpdateID: upd.ID, TelegramUserID: t.cq.From.ID,
+							AssessmentID: id, Points: grading.Points(p * 100), Criteria: crit}, a.Cal, t.press)
+						store.QueueCommit(b)
+					}
 				}
 			}
 		}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot/models"
-	"github.com/jackc/pgx/v5"
 
 	"evalbot/internal/botapitest"
 	"evalbot/internal/sim"
@@ -115,9 +114,11 @@ func TestSelfAssessmentPresses(t *testing.T) {
 }
 
 // A score press whose assessment is submitted by another transaction after
-// the press loaded it (between its first round trip and its update) changes
-// nothing: the person is told the card is locked, the score is not saved, and
-// the update counts as handled (a repeat does nothing).
+// the press read it (between its first statements and its change, all in one
+// round trip) changes nothing: the person is told the card is locked, the
+// score is not saved, and the update counts as handled (a repeat does
+// nothing). The submission holds the assessment's row while the press's
+// change waits for it, then commits.
 func TestScorePressRacingASubmission(t *testing.T) {
 	h, ps, _ := bk(t, at(2026, 11, 23, 7))
 	A := ps["A"]
@@ -127,14 +128,6 @@ func TestScorePressRacingASubmission(t *testing.T) {
 		t.Fatalf("no self-assessment card: %q", lastText(A))
 	}
 	ctx := context.Background()
-	inner := h.App.BeforeRoute
-	h.App.BeforeRoute = func(ctx context.Context, tx pgx.Tx, upd *models.Update) error {
-		// Another connection, committed before this update's transaction goes on.
-		if _, err := h.Pool.Exec(ctx, `UPDATE assessments SET status = 'submitted', submitted_at = now() WHERE official_id = $1`, A.ID); err != nil {
-			return err
-		}
-		return inner(ctx, tx, upd)
-	}
 	version := func() (v int) {
 		if err := h.Pool.QueryRow(ctx, `SELECT version FROM assessments WHERE official_id = $1`, A.ID).Scan(&v); err != nil {
 			t.Fatal(err)
@@ -142,8 +135,32 @@ func TestScorePressRacingASubmission(t *testing.T) {
 		return v
 	}
 	before := version()
+	submit, err := h.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer submit.Rollback(ctx)
+	if _, err := submit.Exec(ctx, `UPDATE assessments SET status = 'submitted', submitted_at = now() WHERE official_id = $1`, A.ID); err != nil {
+		t.Fatal(err)
+	}
 	m, _ := h.Srv.Message(card.ChatID, card.ID)
 	id := A.User.PressData(m, m.Keyboard[0][4].Data)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		var waiting int
+		if err := h.Pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'UPDATE assessments%'`).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the press never waited for the submission's row")
+		}
+	}
+	if err := submit.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
 	must(t, h.Wait(id))
 	answers := A.User.Answers()
 	if len(answers) != 1 || !strings.Contains(answers[0].Text, "không thể sửa") {
@@ -162,5 +179,86 @@ func TestScorePressRacingASubmission(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d connections still acquired after 5 s", h.Pool.Stat().AcquiredConns())
 		}
+	}
+}
+
+// A score press delivered again after it was handled (Telegram repeats an
+// update it saw no reply to) changes nothing and answers nothing: the change
+// is licensed only by the processed_updates row its own transaction wrote.
+func TestRepeatedScorePressChangesNothing(t *testing.T) {
+	h, ps, _ := bk(t, at(2026, 11, 23, 7))
+	A := ps["A"]
+	must(t, h.At(at(2026, 11, 30, 9)))
+	card, ok := sim.FindButton(A.User.Messages(), "📨 Gửi đánh giá")
+	if !ok {
+		t.Fatalf("no self-assessment card: %q", lastText(A))
+	}
+	ctx := context.Background()
+	version := func() (v int) {
+		if err := h.Pool.QueryRow(ctx, `SELECT version FROM assessments WHERE official_id = $1`, A.ID).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	m, _ := h.Srv.Message(card.ChatID, card.ID)
+	data := m.Keyboard[0][4].Data
+	id := A.User.PressData(m, data)
+	must(t, h.Wait(id))
+	v, answers := version(), len(A.User.Answers())
+	again := &models.Update{ID: id, CallbackQuery: &models.CallbackQuery{ID: "again", From: models.User{ID: A.User.ID, FirstName: "A"}, Data: data,
+		Message: models.MaybeInaccessibleMessage{Type: models.MaybeInaccessibleMessageTypeMessage,
+			Message: &models.Message{ID: m.ID, Date: 1, Chat: models.Chat{ID: m.ChatID, Type: models.ChatTypePrivate}}}}}
+	settled := false
+	h.App.HandleUpdate(ctx, again, func() { settled = true })
+	if version() != v || len(A.User.Answers()) != answers || !settled {
+		t.Errorf("repeat: version %d → %d, answers %d → %d, settled %v; want unchanged and settled", v, version(), answers, len(A.User.Answers()), settled)
+	}
+}
+
+// A head's score press is saved and shows the card a fresh look at it
+// shows; the grades of the people the head leads are read after the press's
+// commit, on its connection.
+func TestHeadScorePressShowsTheFreshCard(t *testing.T) {
+	h, ps, _ := bk(t, at(2026, 11, 23, 7))
+	H := ps["H"]
+	must(t, h.At(at(2026, 11, 30, 9)))
+	ctx := context.Background()
+	// Two of H's three people already graded D this month.
+	if _, err := h.Pool.Exec(ctx, `UPDATE assessments SET status = 'approved', graded = true, grade = 'D', approved_at = now()
+		WHERE official_id = ANY($1)`, []int64{ps["A"].ID, ps["B"].ID}); err != nil {
+		t.Fatal(err)
+	}
+	card, ok := sim.FindButton(H.User.Messages(), "📨 Gửi đánh giá")
+	if !ok {
+		t.Fatalf("no self-assessment card: %q", lastText(H))
+	}
+	now := func() botapitest.Message {
+		m, _ := h.Srv.Message(card.ChatID, card.ID)
+		return m
+	}
+	press := func(data string) string {
+		t.Helper()
+		must(t, h.Wait(H.User.PressData(now(), data)))
+		return now().Source
+	}
+	var tasks, back string
+	for _, row := range now().Keyboard {
+		for _, b := range row {
+			if strings.HasPrefix(b.Data, "sv:") && strings.HasSuffix(b.Data, ":t") {
+				tasks, back = b.Data, strings.TrimSuffix(b.Data, "t")+"m"
+			}
+		}
+	}
+	if tasks == "" {
+		t.Fatal("no task list button on the card")
+	}
+	pressed := press(now().Keyboard[0][3].Data)
+	if a := H.User.Answers(); len(a) != 1 || a[0].Text != "Đã lưu" {
+		t.Fatalf("answers %+v, want Đã lưu", a)
+	}
+	press(tasks)
+	fresh := press(back)
+	if pressed != fresh {
+		t.Errorf("card after the press:\n%s\n--- drawn afresh:\n%s", pressed, fresh)
 	}
 }

@@ -272,25 +272,45 @@ func (a *App) onSelf(t *turn, c callback) error {
 	case vSelfCrit:
 		i, err1 := c.small(1, int64(len(fw.General)-1))
 		p, err2 := c.small(2, 1000)
-		if err1 != nil || err2 != nil {
+		pr := t.press // applied and committed with the update's first round trip
+		if err1 != nil || err2 != nil || pr == nil {
 			return staleOr(t, evaluation.ErrStale)
 		}
-		subj, err := a.subject(t, *t.me)
-		if err != nil {
-			return err
+		if !pr.Applied {
+			// The checks above passed on what the batch read before the
+			// change: the score is out of range, or the assessment was
+			// submitted or locked in between.
+			if err := evaluation.CheckCriterion(fw, fw.General[i].ID, grading.Points(p*100)); err != nil {
+				return a.inputRefusal(t, err)
+			}
+			return staleOr(t, evaluation.ErrLocked)
 		}
-		// The change, the card's data and the COMMIT in one round trip:
-		// nothing below writes.
-		as, in, tasks, err := evaluation.SetSelfCriterionCard(t.ctx, t.tx, as, fw, fw.General[i].ID, grading.Points(p*100), a.Cal, subj, true)
-		if err != nil {
-			return a.inputRefusal(t, err)
+		if pr.Err != nil {
+			return pr.Err
+		}
+		in := pr.Input
+		in.Role = grading.RoleStaff
+		if t.me.IsHead {
+			// Reads only, on the connection of the ended transaction
+			// (turn.press): whom the head leads, and their grades.
+			db := t.tx.Conn()
+			ids, err := roster.SubordinateIDs(t.ctx, db, t.me.ID)
+			if err != nil {
+				return err
+			}
+			in.Role = grading.RoleHead
+			if len(ids) > 0 {
+				if in.SubordinateGrades, err = evaluation.Grades(t.ctx, db, ids, pr.After.Month); err != nil {
+					return err
+				}
+			}
 		}
 		t.ack(t.t("SavedToast", nil))
 		r, gradeErr := fw.Grade(in)
 		if gradeErr != nil && !errors.As(gradeErr, new(*grading.InputError)) {
 			return gradeErr
 		}
-		t.editPressed(a.renderSelf(t, as, "m", fw, tasks, r, gradeErr))
+		t.editPressed(a.renderSelf(t, pr.After, "m", fw, pr.Tasks, r, gradeErr))
 		return nil
 	case vSelfBonus:
 		n, err := c.small(1, 1000)
