@@ -70,9 +70,13 @@ func migrateCmd(ctx context.Context) error {
 // no new updates are taken, the updates and campaign jobs in flight finish,
 // the sender finishes its requests and records them, and what is left stays
 // in PostgreSQL for the next start or another replica.
+
 // webhookConnections is setWebhook's max_connections: Telegram posts at most
 // this many updates to the bot at once (1–100; Telegram's default is 40).
-const webhookConnections = 40
+// Each post waits one network round trip (about 40 ms from Vietnam) plus
+// the update's handling, so 40 connections would carry at most about 900
+// updates a second; 100 carry over 2,000.
+const webhookConnections = 100
 
 func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ExitOnError)
