@@ -66,11 +66,6 @@ func migrateCmd(ctx context.Context) error {
 	return nil
 }
 
-// serve runs the bot until SIGTERM/SIGINT (ctx), then stops within --grace:
-// no new updates are taken, the updates and campaign jobs in flight finish,
-// the sender finishes its requests and records them, and what is left stays
-// in PostgreSQL for the next start or another replica.
-
 // webhookConnections is setWebhook's max_connections: Telegram posts at most
 // this many updates to the bot at once (1–100; Telegram's default is 40).
 // Each post waits one network round trip (about 40 ms from Vietnam) plus
@@ -78,6 +73,10 @@ func migrateCmd(ctx context.Context) error {
 // updates a second; 100 carry over 2,000.
 const webhookConnections = 100
 
+// serve runs the bot until SIGTERM/SIGINT (ctx), then stops within --grace:
+// no new updates are taken, the updates and campaign jobs in flight finish,
+// the sender finishes its requests and records them, and what is left stays
+// in PostgreSQL for the next start or another replica.
 func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ExitOnError)
 	holidays := fs.String("holidays", os.Getenv("EVALBOT_HOLIDAYS"), "holiday file (TOML); default: the shipped list")
