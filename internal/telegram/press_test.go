@@ -113,13 +113,10 @@ func TestSelfAssessmentPresses(t *testing.T) {
 	}
 }
 
-// A score press whose assessment is submitted by another transaction after
-// the press read it (between its first statements and its change, all in one
-// round trip) changes nothing: the person is told the card is locked, the
-// score is not saved, and the update counts as handled (a repeat does
-// nothing). The submission holds the assessment's row while the press's
-// change waits for it, then commits.
-func TestScorePressRacingASubmission(t *testing.T) {
+// cardOfA opens the month-end self-assessment of person A and returns it with
+// a reader of the assessment's version (one more at every change).
+func cardOfA(t *testing.T) (*sim.Harness, *sim.Person, botapitest.Message, func() int) {
+	t.Helper()
 	h, ps, _ := bk(t, at(2026, 11, 23, 7))
 	A := ps["A"]
 	must(t, h.At(at(2026, 11, 30, 9)))
@@ -127,13 +124,24 @@ func TestScorePressRacingASubmission(t *testing.T) {
 	if !ok {
 		t.Fatalf("no self-assessment card: %q", lastText(A))
 	}
-	ctx := context.Background()
 	version := func() (v int) {
-		if err := h.Pool.QueryRow(ctx, `SELECT version FROM assessments WHERE official_id = $1`, A.ID).Scan(&v); err != nil {
+		if err := h.Pool.QueryRow(context.Background(), `SELECT version FROM assessments WHERE official_id = $1`, A.ID).Scan(&v); err != nil {
 			t.Fatal(err)
 		}
 		return v
 	}
+	return h, A, card, version
+}
+
+// A score press whose assessment is submitted by another transaction after
+// the press read it (between its first statements and its change, all in one
+// round trip) changes nothing: the person is told the card is locked, the
+// score is not saved, and the update counts as handled (a repeat does
+// nothing). The submission holds the assessment's row while the press's
+// change waits for it, then commits.
+func TestScorePressRacingASubmission(t *testing.T) {
+	h, A, card, version := cardOfA(t)
+	ctx := context.Background()
 	before := version()
 	submit, err := h.Pool.Begin(ctx)
 	if err != nil {
@@ -186,20 +194,8 @@ func TestScorePressRacingASubmission(t *testing.T) {
 // update it saw no reply to) changes nothing and answers nothing: the change
 // is licensed only by the processed_updates row its own transaction wrote.
 func TestRepeatedScorePressChangesNothing(t *testing.T) {
-	h, ps, _ := bk(t, at(2026, 11, 23, 7))
-	A := ps["A"]
-	must(t, h.At(at(2026, 11, 30, 9)))
-	card, ok := sim.FindButton(A.User.Messages(), "📨 Gửi đánh giá")
-	if !ok {
-		t.Fatalf("no self-assessment card: %q", lastText(A))
-	}
+	h, A, card, version := cardOfA(t)
 	ctx := context.Background()
-	version := func() (v int) {
-		if err := h.Pool.QueryRow(ctx, `SELECT version FROM assessments WHERE official_id = $1`, A.ID).Scan(&v); err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
 	m, _ := h.Srv.Message(card.ChatID, card.ID)
 	data := m.Keyboard[0][4].Data
 	id := A.User.PressData(m, data)
