@@ -187,7 +187,8 @@ func (t *turn) editPressed(text string, kb delivery.Keyboard) {
 // is ignored; a panic or an error rolls back and still answers a callback.
 // It calls settled once that transaction, which records the update_id in
 // processed_updates, has committed, before the edits and answers it sends
-// (inbound.Handler: Telegram's webhook call is answered then).
+// (inbound.Handler: Telegram's webhook call is answered then). A failed
+// update is final, as the person is told (recordFailure).
 func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settled func()) {
 	t := &turn{ctx: context.WithValue(ctx, appKey{}, a), upd: upd, lang: "vi"}
 	if upd.CallbackQuery != nil {
@@ -206,10 +207,11 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settled func
 	defer func() {
 		if p := recover(); p != nil {
 			a.Log.Error("panic handling update", "update_id", upd.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			actx, cancel := after()
+			defer cancel()
+			a.recordFailure(actx, upd, settled)
 			if t.cq != nil {
-				actx, cancel := after()
 				a.answerQuery(actx, t.cq.ID, &answer{text: a.Cat.T(t.lang, "ErrorGeneric", nil), alert: true})
-				cancel()
 			}
 		}
 	}()
@@ -270,6 +272,7 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settled func
 	defer cancel()
 	if err != nil {
 		a.Log.Error("update failed", "update_id", upd.ID, "err", err)
+		a.recordFailure(actx, upd, settled)
 		if t.cq != nil {
 			a.answerQuery(actx, t.cq.ID, &answer{text: a.Cat.T(t.lang, "ErrorGeneric", nil), alert: true})
 		} else if t.chatID != 0 {
@@ -294,6 +297,21 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settled func
 	if t.enqueued && a.Kick != nil {
 		a.Kick()
 	}
+}
+
+// recordFailure makes a failed update final, as the person is told: its id
+// goes into processed_updates (its transaction, which would have put it
+// there, rolled back), and it is settled. Otherwise a stored copy (the
+// webhook stores an update it stopped waiting for) would run it again later,
+// after the person's next updates, and undo them. When even this insert
+// fails (the database is unreachable), the update stays unsettled: the
+// webhook stores it or answers 503, and it runs again once the database is back.
+func (a *App) recordFailure(ctx context.Context, upd *models.Update, settled func()) {
+	if _, err := a.Pool.Exec(ctx, dedupSQL, upd.ID); err != nil {
+		a.Log.Error("failed update not recorded", "update_id", upd.ID, "err", err)
+		return
+	}
+	settled()
 }
 
 // dedupSQL marks an update processed; one row affected when it was new. Its

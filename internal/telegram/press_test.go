@@ -2,7 +2,11 @@ package telegram_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +14,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"evalbot/internal/botapitest"
+	"evalbot/internal/inbound"
 	"evalbot/internal/sim"
 	"evalbot/internal/telegram"
 )
@@ -256,5 +261,81 @@ func TestHeadScorePressShowsTheFreshCard(t *testing.T) {
 	fresh := press(back)
 	if pressed != fresh {
 		t.Errorf("card after the press:\n%s\n--- drawn afresh:\n%s", pressed, fresh)
+	}
+}
+
+// A press that fails after the webhook stopped waiting for it (so a copy was
+// stored and Telegram got its 200) is final, as the person is told: the
+// stored copy does not run it again later, after their next press. Found by
+// a breaker: score 3 failed, 4 was saved and shown, then the sweep set 3.
+func TestFailedPressIsFinal(t *testing.T) {
+	h, A, card, _ := cardOfA(t)
+	ctx := context.Background()
+	m, _ := h.Srv.Message(card.ChatID, card.ID)
+	parts := strings.Split(m.Keyboard[0][4].Data, ":") // sc:<assessment>:<criterion>:<points>
+	press := func(id int64, p int) string {
+		return `{"update_id":` + strconv.FormatInt(id, 10) + `,"callback_query":{"id":"q` + strconv.FormatInt(id, 10) +
+			`","from":{"id":` + strconv.FormatInt(A.User.ID, 10) + `,"is_bot":false,"first_name":"A"},"message":{"message_id":` +
+			strconv.Itoa(m.ID) + `,"date":1700000000,"chat":{"id":` + strconv.FormatInt(card.ChatID, 10) +
+			`,"type":"private"}},"chat_instance":"x","data":"` + strings.Join(parts[:3], ":") + ":" + strconv.Itoa(p) + `"}}`
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	box, err := inbound.NewBox([]byte("press-test"))
+	must(t, err)
+	d := inbound.NewDispatcher(h.Pool, h.App.HandleUpdate, quiet, inbound.Options{Workers: 2, Timeout: 300 * time.Millisecond, Box: box})
+	defer d.Stop(5 * time.Second)
+	hs := httptest.NewServer(&inbound.Webhook{D: d, Secret: "s", Log: quiet, Wait: 50 * time.Millisecond})
+	defer hs.Close()
+	post := func(body string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, hs.URL, strings.NewReader(body))
+		req.Header.Set(inbound.SecretHeader, "s")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("webhook: %d", resp.StatusCode)
+		}
+	}
+	score := func() (s string) {
+		if err := h.Pool.QueryRow(ctx, `SELECT self_criteria ->> 'politics' FROM assessments WHERE official_id = $1`, A.ID).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	hold, err := h.Pool.Begin(ctx) // a slow database: the press waits for this row
+	must(t, err)
+	if _, err := hold.Exec(ctx, `SELECT 1 FROM assessments WHERE official_id = $1 FOR UPDATE`, A.ID); err != nil {
+		t.Fatal(err)
+	}
+	post(press(900001, 3))  // 200 after Wait, with the update stored
+	must(t, h.Wait(900001)) // failed: its timeout ran out waiting for the row
+	_ = hold.Rollback(ctx)
+	post(press(900002, 4))
+	must(t, h.Wait(900002))
+	if s := score(); s != "400" {
+		t.Fatalf("politics %s after the second press, want 400", s)
+	}
+	if _, err := d.Recover(ctx, 0); err != nil { // the sweep
+		t.Fatal(err)
+	}
+	waitFor(t, "the stored copy gone", func() bool {
+		var n int
+		_ = h.Pool.QueryRow(ctx, `SELECT count(*) FROM inbound_updates`).Scan(&n)
+		return n == 0
+	})
+	if s := score(); s != "400" {
+		t.Errorf("after the sweep: politics %s, want 400 (the failed press run again)", s)
+	}
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
 	}
 }
