@@ -244,7 +244,11 @@ func (a *App) onSelf(t *turn, c callback) error {
 	}
 	var as evaluation.Assessment
 	var published bool
-	if p := t.preAs; p != nil && p.id == id {
+	if pr := t.press; pr != nil && pr.Applied && c.verb == vSelfCrit {
+		// The change's own conditions held (owner, editable, unpublished):
+		// they, not the read just before it, decide.
+		as = pr.After
+	} else if p := t.preAs; p != nil && p.id == id {
 		as, published, err = p.as, p.published, p.err
 	} else {
 		as, published, err = evaluation.LoadAssessmentPublished(t.ctx, t.tx, id)
