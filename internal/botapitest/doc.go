@@ -15,7 +15,7 @@
 // multipart/form-data, application/json or x-www-form-urlencoded parameters;
 // {"ok":true,"result":…} or {"ok":false,"error_code":…,"description":…,
 // "parameters":{…}} with the matching HTTP status) for the methods evalbot uses:
-// getMe, getUpdates, deleteWebhook, getWebhookInfo, setMyCommands,
+// getMe, getUpdates, setWebhook, deleteWebhook, getWebhookInfo, setMyCommands,
 // getMyCommands, deleteMyCommands, sendChatAction, sendMessage, sendPhoto,
 // sendDocument, editMessageText, editMessageReplyMarkup, deleteMessage,
 // answerCallbackQuery. Other methods answer 404 "Not Found", a wrong token 401
@@ -35,6 +35,13 @@
 // long-polls and returns as soon as an update arrives, when the request is
 // cancelled, or when the server closes; a second getUpdates ends one still
 // waiting with 409 Conflict.
+//
+// setWebhook makes it post updates to the bot instead, as Telegram does:
+// with the secret_token header, at most max_connections at once, forgotten
+// on a 200 and retried otherwise (getWebhookInfo shows the last error);
+// getUpdates then answers 409. A 200's body may carry one Bot API call
+// ({"method":…}), which the server makes for the bot without telling the
+// result (ReplyCalls counts them). PostWebhook posts one update by hand.
 //
 // Faults can be injected: Block/Unblock, FailNext/FailNextMethod (502, 503 and
 // 504 come as nginx HTML pages, like Telegram's), TooManyNext, DropNext (the
@@ -85,6 +92,9 @@
 //   - Block sends the bot a my_chat_member update (member → kicked), Unblock
 //     or any later action of the user (kicked → member), as Telegram does. A
 //     blocked user can still press buttons; that does not unblock.
+//   - A webhook may be http:// (Telegram requires https://); updates of one
+//     chat are posted one at a time, in order; a failed post is retried
+//     after 100 ms, doubling to 5 s (Telegram waits longer).
 //   - User.Start and User.OpenLink drop an invalid start payload (not 1-64
 //     characters of A-Za-z0-9_-) and send a bare /start, as Telegram's apps do.
 package botapitest

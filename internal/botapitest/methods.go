@@ -46,6 +46,10 @@ func (s *Server) getUpdates(ctx context.Context, p *params) (any, *apiError) {
 	}
 
 	s.mu.Lock()
+	if s.hook != nil {
+		s.mu.Unlock()
+		return nil, &apiError{code: 409, desc: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"}
+	}
 	if p.has("allowed_updates") {
 		var a []string
 		if err := json.Unmarshal([]byte(p.str("allowed_updates")), &a); err != nil {
@@ -159,19 +163,27 @@ func (s *Server) collectLocked(offset int64, limit int) []*queuedUpdate {
 }
 
 func (s *Server) deleteWebhook(_ context.Context, p *params) (any, *apiError) {
+	s.mu.Lock()
+	s.stopHookLocked()
 	if p.bool("drop_pending_updates") {
-		s.mu.Lock()
 		s.queue = nil
-		s.bumpLocked()
-		s.mu.Unlock()
 	}
+	s.bumpLocked()
+	s.mu.Unlock()
 	return true, nil
 }
 
 func (s *Server) getWebhookInfo(_ context.Context, _ *params) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return wWebhookInfo{PendingUpdateCount: len(s.queue)}, nil
+	info := wWebhookInfo{PendingUpdateCount: len(s.queue)}
+	if h := s.hook; h != nil {
+		info.URL, info.MaxConnections, info.LastErrorMessage = h.url, h.maxConns, h.lastError
+		if !h.lastErrorAt.IsZero() {
+			info.LastErrorDate = unixDate(h.lastErrorAt)
+		}
+	}
+	return info, nil
 }
 
 var commandRe = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)

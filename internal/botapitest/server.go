@@ -180,6 +180,8 @@ type Server struct {
 	nextUpdateID int64
 	pollGen      uint64
 	allowed      []string
+	hook         *hook // set by setWebhook: updates are posted, not polled
+	posted       map[int64]bool
 
 	queries       map[string]*query
 	queryOrder    []string
@@ -194,6 +196,7 @@ type Server struct {
 	sentRejected int
 	deliveries   []Delivery
 	calls        map[string]int
+	replyCalls   map[string]int // calls made from webhook replies
 
 	files    map[string]*storedFile
 	nextFile int
@@ -272,6 +275,8 @@ func New(opts ...Option) *Server {
 		queries:      map[string]*query{},
 		answerCounts: map[string]int{},
 		calls:        map[string]int{},
+		replyCalls:   map[string]int{},
+		posted:       map[int64]bool{},
 		files:        map[string]*storedFile{},
 		commands:     map[string][]commandEntry{},
 		perChat:      map[int64]*rate.Limiter{},
@@ -309,6 +314,9 @@ func (s *Server) Close() {
 		s.closed = true
 		s.hmu.Unlock()
 		close(s.done)
+		s.mu.Lock()
+		s.stopHookLocked()
+		s.mu.Unlock()
 		_ = s.hs.Close()
 		s.hmu.Lock()
 		for s.inflight > 0 {
@@ -433,6 +441,7 @@ func init() {
 	list := []methodInfo{
 		{name: "getMe", fn: (*Server).getMe},
 		{name: "getUpdates", fn: (*Server).getUpdates},
+		{name: "setWebhook", fn: (*Server).setWebhook},
 		{name: "deleteWebhook", fn: (*Server).deleteWebhook},
 		{name: "getWebhookInfo", fn: (*Server).getWebhookInfo},
 		{name: "setMyCommands", fn: (*Server).setMyCommands},
@@ -659,10 +668,16 @@ func parseParams(r *http.Request) (*params, *apiError) {
 	if len(body) > maxBody {
 		return nil, &apiError{code: 413, desc: "Request Entity Too Large"}
 	}
+	return parseBody(p, r.Header.Get("Content-Type"), body)
+}
+
+// parseBody adds the parameters of a request's (or a webhook reply's) body
+// to p, by its Content-Type. Every value is copied out of body.
+func parseBody(p *params, contentType string, body []byte) (*params, *apiError) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return p, nil
 	}
-	ct, ctParams, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	ct, ctParams, _ := mime.ParseMediaType(contentType)
 	switch ct {
 	case "multipart/form-data":
 		mr := multipart.NewReader(bytes.NewReader(body), ctParams["boundary"])

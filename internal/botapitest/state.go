@@ -173,6 +173,27 @@ type queuedUpdate struct {
 	raw       json.RawMessage
 	forced    bool // re-sent by RepeatUpdate: delivered once whatever the offset
 	delivered bool
+	chat      int64 // whose order it keeps when posted to a webhook
+
+	posting bool      // posted to the webhook, no reply yet
+	retryAt time.Time // the webhook failed it: not posted again before
+	fails   int       // the webhook's failures in a row, for the backoff
+}
+
+// chatOf is the chat an update belongs to (the user for a callback query
+// without its message).
+func chatOf(w *wUpdate) int64 {
+	switch {
+	case w.Message != nil:
+		return w.Message.Chat.ID
+	case w.CallbackQuery != nil && w.CallbackQuery.Message != nil:
+		return w.CallbackQuery.Message.Chat.ID
+	case w.CallbackQuery != nil:
+		return w.CallbackQuery.From.ID
+	case w.MyChatMember != nil:
+		return w.MyChatMember.Chat.ID
+	}
+	return 0
 }
 
 // now is the server clock, never before 1970 (a zero date would make the
@@ -373,7 +394,8 @@ func (s *Server) Message(chatID int64, id int) (Message, bool) {
 func (s *Server) enqueueLocked(kind string, build func(id int64) wUpdate) int64 {
 	s.nextUpdateID++
 	id := s.nextUpdateID
-	u := &queuedUpdate{id: id, kind: kind, raw: mustJSON(build(id))}
+	w := build(id)
+	u := &queuedUpdate{id: id, kind: kind, raw: mustJSON(w), chat: chatOf(&w)}
 	s.queue = append(s.queue, u)
 	h := *u
 	s.history[id] = &h
@@ -398,7 +420,7 @@ func (s *Server) RepeatUpdate(updateID int64) {
 	if h == nil {
 		panic(fmt.Sprintf("botapitest: RepeatUpdate: no update %d", updateID))
 	}
-	u := &queuedUpdate{id: h.id, kind: h.kind, raw: h.raw, forced: true}
+	u := &queuedUpdate{id: h.id, kind: h.kind, raw: h.raw, chat: h.chat, forced: true}
 	s.queue = append(s.queue, u)
 	sort.SliceStable(s.queue, func(i, j int) bool { return s.queue[i].id < s.queue[j].id })
 	s.bumpLocked()

@@ -128,6 +128,9 @@ type wWebhookInfo struct {
 	URL                  string `json:"url"`
 	HasCustomCertificate bool   `json:"has_custom_certificate"`
 	PendingUpdateCount   int    `json:"pending_update_count"`
+	LastErrorDate        int64  `json:"last_error_date,omitempty"`
+	LastErrorMessage     string `json:"last_error_message,omitempty"`
+	MaxConnections       int    `json:"max_connections,omitempty"`
 }
 
 func mustJSON(v any) json.RawMessage {
