@@ -46,9 +46,13 @@ type recorder struct {
 	runs int
 	slow time.Duration
 	fail func(u *models.Update)
+	// reply is what the handler settles each update with; carried records
+	// what settle answered (whether the reply rides the webhook's 200).
+	reply   []byte
+	carried []bool
 }
 
-func (r *recorder) handle(ctx context.Context, u *models.Update, settled func()) {
+func (r *recorder) handle(ctx context.Context, u *models.Update, settle func([]byte) bool) {
 	r.mu.Lock()
 	r.runs++
 	r.mu.Unlock()
@@ -69,8 +73,17 @@ func (r *recorder) handle(ctx context.Context, u *models.Update, settled func())
 	}
 	r.mu.Unlock()
 	if err == nil {
-		settled()
+		ok := settle(r.reply)
+		r.mu.Lock()
+		r.carried = append(r.carried, ok)
+		r.mu.Unlock()
 	}
+}
+
+func (r *recorder) carriedSoFar() []bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]bool(nil), r.carried...)
 }
 
 func (r *recorder) runCount() int {
@@ -102,6 +115,13 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 
 func post(t *testing.T, url, secret, body string) int {
 	t.Helper()
+	code, _, _ := postReply(t, url, secret, body)
+	return code
+}
+
+// postReply posts like Telegram and returns the status, Content-Type and body.
+func postReply(t *testing.T, url, secret, body string) (int, string, string) {
+	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if secret != "" {
@@ -111,8 +131,12 @@ func post(t *testing.T, url, secret, body string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	return resp.StatusCode
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, resp.Header.Get("Content-Type"), string(b)
 }
 
 func update(id, chat int64, text string) string {
@@ -397,7 +421,7 @@ func TestPruneProcessedUpdates(t *testing.T) {
 func TestStoreConcurrentCallsGroupCommit(t *testing.T) {
 	pool := pgtest.New(t)
 	ctx := context.Background()
-	d := inbound.NewDispatcher(pool, func(context.Context, *models.Update, func()) {}, quiet, inbound.Options{Box: testBox})
+	d := inbound.NewDispatcher(pool, func(context.Context, *models.Update, func([]byte) bool) {}, quiet, inbound.Options{Box: testBox})
 	defer d.Stop(time.Second)
 	if _, err := pool.Exec(ctx, `INSERT INTO processed_updates (update_id) SELECT g FROM generate_series(1, 50) g`); err != nil {
 		t.Fatal(err)
@@ -447,4 +471,49 @@ func TestStoreConcurrentCallsGroupCommit(t *testing.T) {
 	if err != nil || n != ids-50 {
 		t.Fatalf("recovered %d (%v): a stored payload did not open", n, err)
 	}
+}
+
+// A handler's call rides the webhook's 200 when the call is still waiting;
+// when it stopped waiting (the update stored) or for a stored update, settle
+// says no, and the handler must make the call itself.
+func TestWebhookReplyCarriesTheHandlersCall(t *testing.T) {
+	const call = `{"method":"answerCallbackQuery","callback_query_id":"q1","text":"Đã lưu"}`
+	t.Run("waiting", func(t *testing.T) {
+		pool := pgtest.New(t)
+		rec := &recorder{pool: pool, seen: map[int64][]int64{}, reply: []byte(call)}
+		d := inbound.NewDispatcher(pool, rec.handle, quiet, inbound.Options{Workers: 2, Box: testBox})
+		defer d.Stop(time.Second)
+		hs := httptest.NewServer(&inbound.Webhook{D: d, Secret: "s", Log: quiet})
+		defer hs.Close()
+		code, ct, body := postReply(t, hs.URL, "s", update(30, 5, "hi"))
+		if code != http.StatusOK || ct != "application/json" || body != call {
+			t.Fatalf("reply %d %q %q; want 200 with the call", code, ct, body)
+		}
+		if c := rec.carriedSoFar(); len(c) != 1 || !c[0] {
+			t.Fatalf("settle answered %v; want [true]", c)
+		}
+	})
+	t.Run("stopped waiting", func(t *testing.T) {
+		pool := pgtest.New(t)
+		rec := &recorder{pool: pool, seen: map[int64][]int64{}, reply: []byte(call), slow: 200 * time.Millisecond}
+		d := inbound.NewDispatcher(pool, rec.handle, quiet, inbound.Options{Workers: 2, Box: testBox})
+		defer d.Stop(time.Second)
+		hs := httptest.NewServer(&inbound.Webhook{D: d, Secret: "s", Log: quiet, Wait: 20 * time.Millisecond})
+		defer hs.Close()
+		if code, _, body := postReply(t, hs.URL, "s", update(31, 5, "hi")); code != http.StatusOK || body != "" {
+			t.Fatalf("reply %d %q; want an empty 200 (stored)", code, body)
+		}
+		waitUntil(t, "handled", func() bool { return len(rec.carriedSoFar()) == 1 })
+		if c := rec.carriedSoFar(); c[0] {
+			t.Fatal("settle said the call rides a reply already sent")
+		}
+		waitUntil(t, "the stored copy run", func() bool {
+			n, err := d.Recover(context.Background(), 0)
+			return err == nil && n == 1
+		})
+		waitUntil(t, "the stored copy settled", func() bool { return len(rec.carriedSoFar()) == 2 })
+		if c := rec.carriedSoFar(); c[1] || rec.handled() != 1 {
+			t.Fatalf("stored copy: settle answered %v, handled %d; want false, 1", c, rec.handled())
+		}
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -34,7 +35,8 @@ func keepBody(b *bytes.Buffer) {
 // 200 reply goes out only once the update is durable: handled and committed
 // while Telegram waits (Dispatcher.Deliver), or else stored and handled from
 // the store. A crash before the reply loses nothing (Telegram posts the
-// update again until it gets a 200), and a repeat is ignored.
+// update again until it gets a 200), and a repeat is ignored. The 200 may
+// carry one Bot API call the handler settled the update with (Settle).
 type Webhook struct {
 	D      *Dispatcher
 	Secret string
@@ -86,7 +88,14 @@ func (wh *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if wait <= 0 {
 		wait = DefaultWait
 	}
-	if wh.D.Deliver(r.Context(), u, wait) {
+	if ok, reply := wh.D.Deliver(r.Context(), u, wait); ok {
+		if reply != nil {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Length", strconv.Itoa(len(reply)))
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write(reply)
+			return
+		}
 		w.WriteHeader(http.StatusOK)
 		return
 	}

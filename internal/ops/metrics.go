@@ -162,14 +162,14 @@ func (m *Metrics) SendError(err error) {
 // Timed wraps an update handler (telegram.App.HandleUpdate, or what
 // inbound.NewDispatcher takes) so that each call is observed by
 // ObserveHandlerKind. With a nil *Metrics it returns h itself.
-func (m *Metrics) Timed(h func(context.Context, *models.Update, func())) func(context.Context, *models.Update, func()) {
+func (m *Metrics) Timed(h func(context.Context, *models.Update, func([]byte) bool)) func(context.Context, *models.Update, func([]byte) bool) {
 	if m == nil {
 		return h
 	}
-	return func(ctx context.Context, u *models.Update, settled func()) {
+	return func(ctx context.Context, u *models.Update, settle func([]byte) bool) {
 		start := time.Now()
 		defer func() { m.ObserveHandlerKind(updateKind(u), time.Since(start)) }()
-		h(ctx, u, settled)
+		h(ctx, u, settle)
 	}
 }
 

@@ -198,7 +198,7 @@ func TestNilMetrics(t *testing.T) {
 	m.ObserveHandler(time.Second)
 	m.ObserveHandlerKind(KindMessage, time.Second)
 	called := false
-	m.Timed(func(context.Context, *models.Update, func()) { called = true })(context.Background(), &models.Update{}, func() {})
+	m.Timed(func(context.Context, *models.Update, func([]byte) bool) { called = true })(context.Background(), &models.Update{}, func([]byte) bool { return false })
 	if !called {
 		t.Error("Timed on nil metrics did not call the handler")
 	}
@@ -213,10 +213,10 @@ func TestSendErrorAndTimed(t *testing.T) {
 	m.SendError(&bot.TooManyRequestsError{RetryAfter: 1})
 	m.SendError(fmt.Errorf("%w, blocked", bot.ErrorForbidden))
 	m.SendError(nil)
-	h := m.Timed(func(context.Context, *models.Update, func()) { time.Sleep(2 * time.Millisecond) })
-	h(context.Background(), &models.Update{CallbackQuery: &models.CallbackQuery{}}, func() {})
-	h(context.Background(), &models.Update{Message: &models.Message{}}, func() {})
-	h(context.Background(), &models.Update{Message: &models.Message{}}, func() {})
+	h := m.Timed(func(context.Context, *models.Update, func([]byte) bool) { time.Sleep(2 * time.Millisecond) })
+	h(context.Background(), &models.Update{CallbackQuery: &models.CallbackQuery{}}, func([]byte) bool { return false })
+	h(context.Background(), &models.Update{Message: &models.Message{}}, func([]byte) bool { return false })
+	h(context.Background(), &models.Update{Message: &models.Message{}}, func([]byte) bool { return false })
 	srv := httptest.NewServer(Handler(nil, reg))
 	defer srv.Close()
 	_, body := get(t, srv, "/metrics")

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"time"
 
@@ -52,14 +53,29 @@ type Harness struct {
 	cancel  context.CancelFunc
 	disp    *inbound.Dispatcher
 	polling sync.WaitGroup
+	hook    *httptest.Server // the bot's webhook, with Webhook()
 	mu      sync.Mutex
 	done    map[int64]bool
 	wake    chan struct{}
 }
 
+// Option changes how New wires the bot.
+type Option func(*options)
+
+type options struct{ webhook bool }
+
+// Webhook makes the bot get its updates as `evalbot serve --webhook` does:
+// the fake server posts them (setWebhook) to inbound.Webhook, and answers
+// ride its replies. Without it the bot long-polls, as in development.
+func Webhook() Option { return func(o *options) { o.webhook = true } }
+
 // New starts the fake server and the bot on pool (migrated), at time start.
 // Logs go to log (io.Discard for quiet).
-func New(pool *pgxpool.Pool, start time.Time, log io.Writer) (*Harness, error) {
+func New(pool *pgxpool.Pool, start time.Time, log io.Writer, opts ...Option) (*Harness, error) {
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
 	clock := &Clock{t: start}
 	srv := botapitest.New(botapitest.WithClock(clock.Now))
 	cat, err := locale.Load()
@@ -95,6 +111,16 @@ func New(pool *pgxpool.Pool, start time.Time, log io.Writer) (*Harness, error) {
 		return nil, err
 	}
 	h.disp = inbound.NewDispatcher(pool, app.HandleUpdate, logger, inbound.Options{Workers: 4, Timeout: 10 * time.Second, Box: box})
+	if o.webhook {
+		secret := inbound.DeriveSecret(srv.Token())
+		h.hook = httptest.NewServer(&inbound.Webhook{D: h.disp, Secret: secret, Log: logger})
+		if _, err := b.SetWebhook(ctx, &bot.SetWebhookParams{URL: h.hook.URL, SecretToken: secret, MaxConnections: 40,
+			AllowedUpdates: []string{"message", "callback_query", "my_chat_member"}}); err != nil {
+			h.Close()
+			return nil, err
+		}
+		return h, nil
+	}
 	poller := &inbound.Poller{Pool: pool, D: h.disp, APIURL: srv.URL(), Token: srv.Token(), Timeout: 10 * time.Second, Log: logger}
 	h.polling.Add(1)
 	go func() { defer h.polling.Done(); poller.Run(ctx) }()
@@ -105,8 +131,11 @@ func New(pool *pgxpool.Pool, start time.Time, log io.Writer) (*Harness, error) {
 func (h *Harness) Close() {
 	h.cancel()
 	h.polling.Wait()
+	h.Srv.Close() // stops posting to the webhook
+	if h.hook != nil {
+		h.hook.Close()
+	}
 	h.disp.Stop(5 * time.Second)
-	h.Srv.Close()
 }
 
 func (h *Harness) markDone(id int64) {
@@ -135,6 +164,14 @@ func (h *Harness) Wait(id int64) error {
 		case <-time.After(20 * time.Millisecond):
 		case <-deadline:
 			return fmt.Errorf("update %d not handled within 10s", id)
+		}
+	}
+	// By webhook, the answer rides the reply: made once the fake has it.
+	for h.hook != nil && !h.Srv.Posted(id) {
+		select {
+		case <-time.After(time.Millisecond):
+		case <-deadline:
+			return fmt.Errorf("update %d handled, its webhook call not answered within 10s", id)
 		}
 	}
 	return h.Flush()

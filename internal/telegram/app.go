@@ -185,11 +185,12 @@ func (t *turn) editPressed(text string, kb delivery.Keyboard) {
 
 // HandleUpdate processes one update in one transaction. A repeated update_id
 // is ignored; a panic or an error rolls back and still answers a callback.
-// It calls settled once that transaction, which records the update_id in
+// It calls settle once that transaction, which records the update_id in
 // processed_updates, has committed, before the edits and answers it sends
-// (inbound.Handler: Telegram's webhook call is answered then). A failed
-// update is final, as the person is told (recordFailure).
-func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settled func()) {
+// (inbound.Handler: Telegram's webhook call is answered then, and carries
+// the callback query's answer when it can). A failed update is final, as the
+// person is told (recordFailure).
+func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(reply []byte) bool) {
 	t := &turn{ctx: context.WithValue(ctx, appKey{}, a), upd: upd, lang: "vi"}
 	if upd.CallbackQuery != nil {
 		t.cq = upd.CallbackQuery
@@ -209,10 +210,7 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settled func
 			a.Log.Error("panic handling update", "update_id", upd.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			actx, cancel := after()
 			defer cancel()
-			a.recordFailure(actx, upd, settled)
-			if t.cq != nil {
-				a.answerQuery(actx, t.cq.ID, &answer{text: a.Cat.T(t.lang, "ErrorGeneric", nil), alert: true})
-			}
+			a.failed(actx, t, settle)
 		}
 	}()
 	dup := false
@@ -261,10 +259,10 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settled func
 		}
 		return a.route(t)
 	})
-	if err == nil {
-		settled()
-	}
 	if dup {
+		if err == nil {
+			settle(nil)
+		}
 		a.Log.Info("repeated update ignored", "update_id", upd.ID)
 		return
 	}
@@ -272,14 +270,12 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settled func
 	defer cancel()
 	if err != nil {
 		a.Log.Error("update failed", "update_id", upd.ID, "err", err)
-		a.recordFailure(actx, upd, settled)
-		if t.cq != nil {
-			a.answerQuery(actx, t.cq.ID, &answer{text: a.Cat.T(t.lang, "ErrorGeneric", nil), alert: true})
-		} else if t.chatID != 0 {
-			a.sendNow(actx, t.chatID, a.Cat.T(t.lang, "ErrorGeneric", nil))
-		}
+		a.failed(actx, t, settle)
 		return
 	}
+	// The answer rides the webhook's reply when it can: one request fewer
+	// per press, and the spinner stops as soon as Telegram has the 200.
+	answered := settle(answerReply(t.cq, t.answer))
 	// The edit and the answer are independent requests: sent together, a
 	// press waits one Bot API round trip (~40 ms from Vietnam) instead of two.
 	var wg sync.WaitGroup
@@ -290,7 +286,7 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settled func
 			a.editNow(actx, t.edit)
 		}
 	}
-	if t.cq != nil {
+	if t.cq != nil && !answered {
 		a.answerQuery(actx, t.cq.ID, t.answer)
 	}
 	wg.Wait()
@@ -299,19 +295,38 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settled func
 	}
 }
 
-// recordFailure makes a failed update final, as the person is told: its id
-// goes into processed_updates (its transaction, which would have put it
-// there, rolled back), and it is settled. Otherwise a stored copy (the
-// webhook stores an update it stopped waiting for) would run it again later,
-// after the person's next updates, and undo them. When even this insert
-// fails (the database is unreachable), the update stays unsettled: the
-// webhook stores it or answers 503, and it runs again once the database is back.
-func (a *App) recordFailure(ctx context.Context, upd *models.Update, settled func()) {
-	if _, err := a.Pool.Exec(ctx, dedupSQL, upd.ID); err != nil {
-		a.Log.Error("failed update not recorded", "update_id", upd.ID, "err", err)
+// failed tells the person their update failed, after recordFailure. A
+// press's alert rides the webhook's reply when it can.
+func (a *App) failed(ctx context.Context, t *turn, settle func([]byte) bool) {
+	msg := a.Cat.T(t.lang, "ErrorGeneric", nil)
+	var ans *answer
+	if t.cq != nil {
+		ans = &answer{text: msg, alert: true}
+	}
+	if a.recordFailure(ctx, t.upd, answerReply(t.cq, ans), settle) {
 		return
 	}
-	settled()
+	if t.cq != nil {
+		a.answerQuery(ctx, t.cq.ID, ans)
+	} else if t.chatID != 0 {
+		a.sendNow(ctx, t.chatID, msg)
+	}
+}
+
+// recordFailure makes a failed update final, as the person is told: its id
+// goes into processed_updates (its transaction, which would have put it
+// there, rolled back), and it is settled with reply. Otherwise a stored copy
+// (the webhook stores an update it stopped waiting for) would run it again
+// later, after the person's next updates, and undo them. When even this
+// insert fails (the database is unreachable), the update stays unsettled:
+// the webhook stores it or answers 503, and it runs again once the database
+// is back. It reports whether reply rides the webhook's reply (settle).
+func (a *App) recordFailure(ctx context.Context, upd *models.Update, reply []byte, settle func([]byte) bool) bool {
+	if _, err := a.Pool.Exec(ctx, dedupSQL, upd.ID); err != nil {
+		a.Log.Error("failed update not recorded", "update_id", upd.ID, "err", err)
+		return false
+	}
+	return settle(reply)
 }
 
 // dedupSQL marks an update processed; one row affected when it was new. Its

@@ -48,6 +48,29 @@ type answerBody struct {
 	ShowAlert       bool   `json:"show_alert,omitempty"`
 }
 
+// answerReplyBody is answerCallbackQuery as a webhook reply's body.
+type answerReplyBody struct {
+	Method string `json:"method"`
+	answerBody
+}
+
+// answerReply is the webhook reply that answers cq with ans (nil: no text),
+// or nil when the update is not a callback query.
+func answerReply(cq *models.CallbackQuery, ans *answer) []byte {
+	if cq == nil {
+		return nil
+	}
+	b := answerReplyBody{Method: "answerCallbackQuery", answerBody: answerBody{CallbackQueryID: cq.ID}}
+	if ans != nil {
+		b.Text, b.ShowAlert = ans.text, ans.alert
+	}
+	out, err := json.Marshal(b)
+	if err != nil {
+		return nil
+	}
+	return out
+}
+
 type apiReply struct {
 	OK          bool   `json:"ok"`
 	ErrorCode   int    `json:"error_code"`

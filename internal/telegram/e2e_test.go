@@ -50,10 +50,25 @@ func lastText(p *sim.Person) string { return p.User.Last().Text }
 // self-assessment (one returned and resubmitted, one adjusted), approvals
 // and the grade cards. It also checks double taps, stale buttons, a
 // forwarded head's button, a repeated update and that every callback query
-// is answered exactly once.
+// is answered exactly once. It runs twice: updates by long polling, as in
+// development, and by webhook, as in production (answers then ride the
+// webhook's replies).
 func TestWholeMonth(t *testing.T) {
+	t.Run("long polling", func(t *testing.T) { wholeMonth(t) })
+	t.Run("webhook", func(t *testing.T) {
+		h := wholeMonth(t, sim.Webhook())
+		if n := h.Srv.ReplyCalls()["answerCallbackQuery"]; n == 0 {
+			t.Error("no callback query was answered in a webhook reply")
+		}
+		if n := h.Srv.Calls()["getUpdates"]; n != 0 {
+			t.Errorf("getUpdates called %d times with a webhook set", n)
+		}
+	})
+}
+
+func wholeMonth(t *testing.T, opts ...sim.Option) *sim.Harness {
 	pool := pgtest.New(t)
-	h, err := sim.New(pool, at(2026, 11, 23, 7), io.Discard)
+	h, err := sim.New(pool, at(2026, 11, 23, 7), io.Discard, opts...)
 	must(t, err)
 	defer h.Close()
 	must(t, h.ImportCSV(units, officials))
@@ -253,6 +268,7 @@ func TestWholeMonth(t *testing.T) {
 			t.Errorf("callback %s answered %d times", id, n)
 		}
 	}
+	return h
 }
 
 // findMsg returns the newest message whose text contains every part.

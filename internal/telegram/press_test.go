@@ -210,7 +210,7 @@ func TestRepeatedScorePressChangesNothing(t *testing.T) {
 		Message: models.MaybeInaccessibleMessage{Type: models.MaybeInaccessibleMessageTypeMessage,
 			Message: &models.Message{ID: m.ID, Date: 1, Chat: models.Chat{ID: m.ChatID, Type: models.ChatTypePrivate}}}}}
 	settled := false
-	h.App.HandleUpdate(ctx, again, func() { settled = true })
+	h.App.HandleUpdate(ctx, again, func(reply []byte) bool { settled = reply == nil; return false })
 	if version() != v || len(A.User.Answers()) != answers || !settled {
 		t.Errorf("repeat: version %d → %d, answers %d → %d, settled %v; want unchanged and settled", v, version(), answers, len(A.User.Answers()), settled)
 	}
