@@ -284,7 +284,10 @@ func (d *Dispatcher) run(j job) {
 	cancel()
 	d.mu.Lock()
 	delete(d.active, u.ID)
-	if j.w == nil {
+	// A webhook call that stopped waiting stores its update, usually while
+	// it is still running here: once settled, that copy goes too (one the
+	// call stores after the next forget waits for the sweep, a no-op).
+	if j.w == nil || (once.Load() && j.w.state.Load() == gone) {
 		d.handled = append(d.handled, u.ID)
 	}
 	d.mu.Unlock()
