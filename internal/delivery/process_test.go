@@ -82,10 +82,11 @@ func monthEndClock(t *testing.T, pool *pgxpool.Pool) time.Time {
 	return at
 }
 
-func startServe(t *testing.T, exe, dbURL string, srv *botapitest.Server, at time.Time, rate float64, name string) *exec.Cmd {
+func startServe(t *testing.T, exe, dbURL string, srv *botapitest.Server, at time.Time, rate float64, name string, extra ...string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(exe, "serve", "--rate", strconv.FormatFloat(rate, 'f', -1, 64), "--grace", "5s",
-		"--clock-start", at.Format(time.RFC3339))
+	args := append([]string{"serve", "--rate", strconv.FormatFloat(rate, 'f', -1, 64), "--grace", "5s",
+		"--clock-start", at.Format(time.RFC3339)}, extra...)
+	cmd := exec.Command(exe, args...)
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "TELEGRAM_BOT_TOKEN="+srv.Token(), "TELEGRAM_API_URL="+srv.URL(),
 		"EVALBOT_OPS_ADDR=127.0.0.1:0")
 	logf, err := os.Create(filepath.Join(t.TempDir(), name+".log"))
