@@ -47,6 +47,9 @@ func TestDecode(t *testing.T) {
 		{name: "no update id", body: `{"message":{"message_id":1}}`, err: true},
 		{name: "negative update id", body: `{"update_id":-3}`, err: true},
 		{name: "callback query of the wrong shape", body: `{"update_id":16,"callback_query":{"id":7}}`, err: true},
+		{name: "broken JSON in the card's keyboard", body: `{"update_id":17,"callback_query":{"id":"q","from":{"id":5,"first_name":"A"},"message":{"message_id":1,"date":1,"chat":{"id":5,"type":"private"},"reply_markup":{"inline_keyboard":[[}]]}},"data":"x"}}`, err: true},
+		{name: "unterminated string in the card's text", body: `{"update_id":18,"callback_query":{"id":"q","from":{"id":5,"first_name":"A"},"message":{"message_id":1,"date":1,"chat":{"id":5,"type":"private"},"text":"abc}},"data":"x"}}`, err: true},
+		{name: "trailing garbage", body: `{"update_id":19,"message":{"message_id":1,"date":1,"chat":{"id":5,"type":"private"},"text":"hi"}} x`, err: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			u, err := Decode([]byte(tc.body))
@@ -160,4 +163,35 @@ func TestDecodeKeepsNoPartOfTheBody(t *testing.T) {
 			t.Errorf("update %d: text %q after the buffer changed", u.ID, u.Message.Text)
 		}
 	}
+}
+
+// FuzzDecodeAgreesWithEncodingJSON: Decode reads presses with goccy/go-json;
+// it must accept what encoding/json accepts, refuse what it refuses, and read
+// the same fields.
+func FuzzDecodeAgreesWithEncodingJSON(f *testing.F) {
+	f.Add(cardPress(10, 1764547200))
+	f.Add(cardPress(11, 0))
+	f.Add(`{"update_id":12,"callback_query":{"id":"q","from":{"id":5,"first_name":"A"},"inline_message_id":"im","data":"x"}}`)
+	f.Add(`{"update_id":13,"callback_query":{"id":"q","from":{"id":5,"first_name":"A"},"message":{"message_id":1,"date":1,"chat":{"id":5,"type":"private"},"text":"a\"b\\u00e9"},"data":"x"}}`)
+	f.Add(`{"update_id":14,"callback_query":{"id":"q","from":{"id":5},"message":{"message_id":1,"date":1,"chat":{"id":5,"type":"private"},"reply_markup":{"inline_keyboard":[[}]]}},"data":"x"}}`)
+	f.Fuzz(func(t *testing.T, body string) {
+		var std pressProbe
+		stdErr := json.Unmarshal([]byte(body), &std)
+		if stdErr != nil || std.UpdateID <= 0 {
+			if _, err := Decode([]byte(body)); err == nil && stdErr != nil {
+				t.Fatalf("Decode accepted what encoding/json refuses (%v): %q", stdErr, body)
+			}
+			return
+		}
+		u, err := Decode([]byte(body))
+		if err != nil {
+			t.Fatalf("Decode refused what encoding/json accepts: %q", body)
+		}
+		if q := std.CallbackQuery; q != nil && q.Message != nil {
+			got := u.CallbackQuery
+			if got == nil || got.ID != q.ID || got.Data != q.Data || got.From != q.From || ChatOf(u) != q.Message.Chat.ID {
+				t.Fatalf("Decode read %+v, encoding/json %+v: %q", got, q, body)
+			}
+		}
+	})
 }
