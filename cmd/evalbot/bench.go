@@ -594,7 +594,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 	var mu sync.Mutex
 	var ack, e2e []time.Duration
 	var starts []time.Time
-	var failed, sentN atomic.Int64
+	var failed atomic.Int64
 	var whyMu sync.Mutex
 	why := map[string]int{} // failures by reason
 	fail := func(reason string) {
@@ -629,6 +629,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 	start := time.Now()
 	measureFrom := start
 	var heapFrom heapSample
+	var offered, skipped int // in the measured part
 	for i := 0; ; i++ {
 		if !snapped && time.Since(start) >= *warmup {
 			wg.Wait()
@@ -649,11 +650,16 @@ func benchUpdates(ctx context.Context, args []string) error {
 			time.Sleep(d)
 		}
 		k := rand.IntN(len(cards))
+		if snapped {
+			offered++
+		}
 		if !busy[k].CompareAndSwap(false, true) {
+			if snapped {
+				skipped++
+			}
 			continue // one press at a time per person, as on a phone
 		}
 		wg.Add(1)
-		sentN.Add(1)
 		go func(k int) {
 			defer wg.Done()
 			defer busy[k].Store(false)
@@ -724,7 +730,8 @@ func benchUpdates(ctx context.Context, args []string) error {
 	_ = pool.QueryRow(ctx, `SELECT count(*) FROM inbound_updates`).Scan(&leftover)
 	fmt.Printf("  %d presses handled in %.2f s: %.0f presses/s; %d failed; %d callback queries unanswered; %d updates left stored\n",
 		len(e2e), elapsed.Seconds(), float64(len(e2e))/elapsed.Seconds(), failed.Load(), unanswered, leftover)
-	fmt.Printf("  answers (warm-up included): %d in webhook replies, %d by answerCallbackQuery requests (a webhook call that stopped waiting)\n",
+	fmt.Printf("  %d presses offered, %d skipped: that person's previous press was still in flight (one at a time, as on a phone)\n", offered, skipped)
+	fmt.Printf("  answers, warm-up included: %d in webhook replies; %d by answerCallbackQuery requests, made when a webhook call stopped waiting\n",
 		srv.ReplyCalls()["answerCallbackQuery"], srv.Calls()["answerCallbackQuery"])
 	for reason, k := range why {
 		fmt.Printf("    failed: %d × %s\n", k, reason)

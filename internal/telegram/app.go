@@ -52,6 +52,8 @@ type App struct {
 	fwMu sync.Mutex
 	fws  map[string]*grading.Framework
 
+	edits editRetries
+
 	pressOnce sync.Once
 	pressCrit [][]byte // pressCriteria, by button position
 }
@@ -350,25 +352,25 @@ func (a *App) answerQuery(ctx context.Context, id string, ans *answer) {
 	}
 }
 
-func (a *App) editNow(ctx context.Context, e *edit) {
+// editOnce makes one editMessageText call; "message is not modified" is
+// success.
+func (a *App) editOnce(ctx context.Context, e *edit) error {
+	var err error
 	if a.API != nil {
-		if err := a.API.editMessageText(ctx, e); err != nil && !isNotModified(err) {
-			a.Log.Warn("editMessageText failed", "err", err)
-		}
-		return
+		err = a.API.editMessageText(ctx, e)
+	} else {
+		_, err = a.Bot.EditMessageText(ctx, &bot.EditMessageTextParams{
+			ChatID: e.chatID, MessageID: e.messageID, Text: e.text, ParseMode: models.ParseModeHTML,
+			ReplyMarkup:        delivery.InlineMarkup(e.kb),
+			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: bot.True()},
+		})
 	}
-	_, err := a.Bot.EditMessageText(ctx, &bot.EditMessageTextParams{
-		ChatID: e.chatID, MessageID: e.messageID, Text: e.text, ParseMode: models.ParseModeHTML,
-		ReplyMarkup:        delivery.InlineMarkup(e.kb),
-		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: bot.True()},
-	})
-	if err != nil && !isNotModified(err) {
-		a.Log.Warn("editMessageText failed", "err", err)
+	if isNotModified(err) {
+		return nil
 	}
+	return err
 }
 
-// sendNow is for the rare message that cannot wait for the outbox: an error
-// notice after the transaction itself failed.
 func (a *App) sendNow(ctx context.Context, chatID int64, text string) {
 	if _, err := a.Bot.SendMessage(ctx, &bot.SendMessageParams{ChatID: chatID, Text: text, ParseMode: models.ParseModeHTML}); err != nil {
 		a.Log.Warn("sendMessage failed", "err", err)
