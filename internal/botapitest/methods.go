@@ -70,6 +70,10 @@ func (s *Server) getUpdates(ctx context.Context, p *params) (any, *apiError) {
 		tc = t.C
 	}
 	for {
+		if s.hook != nil {
+			s.mu.Unlock()
+			return nil, &apiError{code: 409, desc: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"}
+		}
 		if s.pollGen != gen {
 			s.mu.Unlock()
 			return nil, &apiError{code: 409, desc: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"}

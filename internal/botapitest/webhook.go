@@ -81,6 +81,7 @@ func (s *Server) setWebhook(_ context.Context, p *params) (any, *apiError) {
 func (s *Server) stopHookLocked() {
 	if s.hook != nil {
 		s.hook.cancel()
+		s.hook.client.CloseIdleConnections()
 		s.hook = nil
 	}
 }

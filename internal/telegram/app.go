@@ -207,9 +207,13 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(
 			a.Done(upd.ID)
 		}
 	}()
+	done := false // committed and settled: a later panic must not report a failure
 	defer func() {
 		if p := recover(); p != nil {
 			a.Log.Error("panic handling update", "update_id", upd.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			if done {
+				return
+			}
 			actx, cancel := after()
 			defer cancel()
 			a.failed(actx, t, settle)
@@ -263,7 +267,10 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(
 	})
 	if dup {
 		if err == nil {
-			settle(nil)
+			// Telegram repeats an update whose 200 it did not get, and that
+			// 200 may have carried the answer: answer again, free in a reply
+			// (a second answer is refused by Telegram and ignored).
+			settle(answerReply(t.cq, nil))
 		}
 		a.Log.Info("repeated update ignored", "update_id", upd.ID)
 		return
@@ -277,6 +284,7 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(
 	}
 	// The answer rides the webhook's reply when it can: one request fewer
 	// per press, and the spinner stops as soon as Telegram has the 200.
+	done = true
 	answered := settle(answerReply(t.cq, t.answer))
 	// The edit and the answer are independent requests: sent together, a
 	// press waits one Bot API round trip (~40 ms from Vietnam) instead of two.
@@ -297,15 +305,22 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(
 	}
 }
 
-// failed tells the person their update failed, after recordFailure. A
-// press's alert rides the webhook's reply when it can.
+// failed tells the person their update failed, once recordFailure made that
+// final; a press's alert rides the webhook's reply when it can. When the
+// failure could not be recorded, it says nothing: a webhook's update runs
+// again (stored, or posted again by Telegram) and that run answers. A polled
+// update in that state is dropped unanswered, as its stored copy is deleted
+// (the database was unreachable twice in a row).
 func (a *App) failed(ctx context.Context, t *turn, settle func([]byte) bool) {
 	msg := a.Cat.T(t.lang, "ErrorGeneric", nil)
 	var ans *answer
 	if t.cq != nil {
 		ans = &answer{text: msg, alert: true}
 	}
-	if a.recordFailure(ctx, t.upd, answerReply(t.cq, ans), settle) {
+	recorded, carried := a.recordFailure(ctx, t.upd, answerReply(t.cq, ans), settle)
+	if carried || !recorded {
+		// Not recorded: the update is not final and runs again (stored or
+		// repeated by Telegram); that run answers.
 		return
 	}
 	if t.cq != nil {
@@ -322,13 +337,14 @@ func (a *App) failed(ctx context.Context, t *turn, settle func([]byte) bool) {
 // later, after the person's next updates, and undo them. When even this
 // insert fails (the database is unreachable), the update stays unsettled:
 // the webhook stores it or answers 503, and it runs again once the database
-// is back. It reports whether reply rides the webhook's reply (settle).
-func (a *App) recordFailure(ctx context.Context, upd *models.Update, reply []byte, settle func([]byte) bool) bool {
+// is back. It reports whether the failure was recorded, and whether reply
+// rides the webhook's reply (settle).
+func (a *App) recordFailure(ctx context.Context, upd *models.Update, reply []byte, settle func([]byte) bool) (recorded, carried bool) {
 	if _, err := a.Pool.Exec(ctx, dedupSQL, upd.ID); err != nil {
 		a.Log.Error("failed update not recorded", "update_id", upd.ID, "err", err)
-		return false
+		return false, false
 	}
-	return settle(reply)
+	return true, settle(reply)
 }
 
 // dedupSQL marks an update processed; one row affected when it was new. Its
