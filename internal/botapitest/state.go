@@ -3,12 +3,13 @@ package botapitest
 import (
 	"context"
 	"fmt"
-	json "github.com/goccy/go-json"
+	"maps"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/go-telegram/bot/models"
+	json "github.com/goccy/go-json"
 )
 
 // Message is a message as a chat shows it now.
@@ -524,11 +525,7 @@ func (s *Server) Sent() (ok, rejected int) {
 func (s *Server) Calls() map[string]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make(map[string]int, len(s.calls))
-	for k, v := range s.calls {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(s.calls)
 }
 
 // Commands returns the command list set with setMyCommands for a scope type

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -257,11 +258,7 @@ func (s *Server) runWebhookReply(contentType string, body []byte) {
 func (s *Server) ReplyCalls() map[string]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make(map[string]int, len(s.replyCalls))
-	for k, v := range s.replyCalls {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(s.replyCalls)
 }
 
 // Posted reports whether the webhook answered update id with a 200 (and

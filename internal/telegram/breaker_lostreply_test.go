@@ -14,8 +14,6 @@ import (
 	"github.com/go-telegram/bot"
 
 	"evalbot/internal/inbound"
-	"evalbot/internal/pgtest"
-	"evalbot/internal/sim"
 )
 
 // The webhook's 200, which carries the press's answer, does not reach
@@ -24,19 +22,7 @@ import (
 // the repeat changes nothing but answers the press again, in its own 200, so
 // the spinner stops. Found by a breaker: the repeat answered nothing.
 func TestLostWebhookReplyIsAnsweredOnTheRepeat(t *testing.T) {
-	pool := pgtest.New(t)
-	h, err := sim.New(pool, at(2026, 11, 23, 7), io.Discard, sim.Webhook()) // no long poller
-	must(t, err)
-	t.Cleanup(h.Close)
-	must(t, h.ImportCSV(units, officials))
-	ps, err := h.Onboard()
-	must(t, err)
-	A := ps["A"]
-	must(t, h.At(at(2026, 11, 30, 9)))
-	card, ok := sim.FindButton(A.User.Messages(), "📨 Gửi đánh giá")
-	if !ok {
-		t.Fatal("no self-assessment card")
-	}
+	h, A, chatID, msgID := webhookCardOfA(t)
 	ctx := context.Background()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	box, err := inbound.NewBox([]byte("lost-reply"))
@@ -59,7 +45,7 @@ func TestLostWebhookReplyIsAnsweredOnTheRepeat(t *testing.T) {
 	if _, err := h.Bot.SetWebhook(ctx, &bot.SetWebhookParams{URL: hs.URL, SecretToken: "s"}); err != nil {
 		t.Fatal(err)
 	}
-	m, _ := h.Srv.Message(card.ChatID, card.ID)
+	m, _ := h.Srv.Message(chatID, msgID)
 	id := A.User.PressData(m, m.Keyboard[0][4].Data)
 	waitFor(t, "the fake Telegram got its 200", func() bool { return h.Srv.Posted(id) })
 	raw, _ := h.Srv.Update(id)
