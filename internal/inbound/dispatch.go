@@ -273,21 +273,28 @@ func (d *Dispatcher) run(j job) {
 		return j.w.settle(outcome{ok: true, reply: reply}) && reply != nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), d.timeout)
+	panicked := false
 	func() {
 		defer func() {
 			if p := recover(); p != nil {
+				panicked = true
 				d.log.Error("inbound: panic handling update", "update_id", u.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			}
 		}()
 		d.handle(ctx, u, settle)
 	}()
 	cancel()
+	settled := once.Load()
 	d.mu.Lock()
 	delete(d.active, u.ID)
+	// A stored update goes once settled. One whose handler returned without
+	// settling it (its failure could not be recorded: the database was
+	// unreachable) stays for the sweep and runs again; one whose handler
+	// panicked through goes, so that a poisonous update does not run forever.
 	// A webhook call that stopped waiting stores its update, usually while
 	// it is still running here: once settled, that copy goes too (one the
 	// call stores after the next forget waits for the sweep, a no-op).
-	if j.w == nil || (once.Load() && j.w.state.Load() == gone) {
+	if (j.w == nil && (settled || panicked)) || (j.w != nil && settled && j.w.state.Load() == gone) {
 		d.handled = append(d.handled, u.ID)
 	}
 	d.mu.Unlock()

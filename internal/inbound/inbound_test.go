@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -524,5 +525,43 @@ func TestWebhookReplyCarriesTheHandlersCall(t *testing.T) {
 		if c := rec.carriedSoFar(); c[0] {
 			t.Fatal("settle said a stored update's call rides a webhook reply")
 		}
+	})
+}
+
+// A stored update whose handler returns without settling it (its failure
+// could not be recorded: the database was unreachable) stays stored, and the
+// sweep runs it again; one whose handler panics through is dropped
+// (TestPerChatOrderTimeoutAndPanic).
+func TestUnsettledStoredUpdateStaysForTheSweep(t *testing.T) {
+	pool := pgtest.New(t)
+	ctx := context.Background()
+	var runs atomic.Int32
+	h := func(_ context.Context, _ *models.Update, settle func([]byte) bool) {
+		if runs.Add(1) == 1 {
+			return // nothing recorded
+		}
+		settle(nil)
+	}
+	d := inbound.NewDispatcher(pool, h, quiet, inbound.Options{Workers: 1, Box: testBox})
+	defer d.Stop(time.Second)
+	body := []byte(update(40, 5, "hi"))
+	u, err := inbound.Decode(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := d.Store(ctx, u, body); !ok || err != nil {
+		t.Fatalf("Store: %v %v", ok, err)
+	}
+	d.Submit(u)
+	waitUntil(t, "the first run", func() bool { return runs.Load() == 1 })
+	time.Sleep(100 * time.Millisecond) // handled copies are deleted every 20 ms
+	if n := count(t, pool, `SELECT count(*) FROM inbound_updates`); n != 1 {
+		t.Fatalf("%d stored after a run that did not settle; want 1", n)
+	}
+	if n, err := d.Recover(ctx, 0); err != nil || n != 1 {
+		t.Fatalf("the sweep found %d, %v; want 1", n, err)
+	}
+	waitUntil(t, "run again and deleted", func() bool {
+		return runs.Load() == 2 && count(t, pool, `SELECT count(*) FROM inbound_updates`) == 0
 	})
 }

@@ -307,10 +307,9 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(
 
 // failed tells the person their update failed, once recordFailure made that
 // final; a press's alert rides the webhook's reply when it can. When the
-// failure could not be recorded, it says nothing: a webhook's update runs
-// again (stored, or posted again by Telegram) and that run answers. A polled
-// update in that state is dropped unanswered, as its stored copy is deleted
-// (the database was unreachable twice in a row).
+// failure could not be recorded, it says nothing: the update runs again
+// (its stored copy stays for the sweep, or Telegram posts it again) and that
+// run answers.
 func (a *App) failed(ctx context.Context, t *turn, settle func([]byte) bool) {
 	msg := a.Cat.T(t.lang, "ErrorGeneric", nil)
 	var ans *answer
