@@ -9,14 +9,18 @@ import (
 	"github.com/go-telegram/bot"
 )
 
-// editRetries keeps a card's edit that Telegram refused for a passing reason
-// (429 flood control, a 5xx, a timeout) and makes it again later: after
-// retry_after, or 1, 2, 4, 8 s. Only the newest edit of a message waits; a
-// newer one replaces it, and an older one never lands after a newer one
-// (one request at a time per message, the outdated ones skipped). A person
-// pressing score buttons faster than the chat's limit so sees their last
-// score, not the one before. Edits refused for good (400, 403) are dropped:
-// the next press rebuilds the card from the database anyway.
+// editRetries brings each pressed message to its newest card. One sender at
+// a time per message makes the edits: the first right away, in the update's
+// worker; when Telegram refuses for a passing reason (429 flood control, a
+// 5xx, a timeout), the same sender tries again later (after retry_after, or
+// 1, 2, 4, 8 s), with whatever edit is newest by then. A press made
+// meanwhile only replaces the edit to make and returns, so a worker never
+// waits for another press's request, and an older card never goes out after
+// a newer one. A request left without reply may still be applied by
+// Telegram after a newer one; the newest edit is then made once more,
+// confirmDelay later. Edits refused for good (400, 403) are dropped: the
+// next press rebuilds the card from the database anyway. Only this process's
+// edits are ordered; a retry waiting when it stops is lost.
 type editRetries struct {
 	mu   sync.Mutex
 	msgs map[msgKey]*msgEdits
@@ -27,139 +31,153 @@ type msgKey struct {
 	msg  int
 }
 
-// msgEdits is one message's edits: fields but send guarded by editRetries.mu.
+// msgEdits is one message's state while a sender (a request in flight, or
+// a timer) owns it; guarded by editRetries.mu.
 type msgEdits struct {
-	send    sync.Mutex // one request at a time for this message
-	gen     uint64     // the newest edit begun
-	users   int        // calls holding this entry
-	waiting *edit      // the newest edit refused, due again at its timer
-	waitGen uint64
-	tries   int
+	want   *edit  // the newest edit asked for
+	gen    uint64 // counts the edits asked for; want's number
+	tries  int    // attempts for want
+	unsure bool   // a request went unanswered: it may still land
 }
 
 // maxEditTries bounds the attempts of one edit (the first included).
 const maxEditTries = 5
 
-// editNow edits the pressed message, retrying later when Telegram refuses
-// for a passing reason.
+// editBackoff is the first wait after a 5xx or a timeout; it doubles, to 8×.
+// confirmDelay is how long a request without reply may still be applied.
+// Variables for the tests.
+var (
+	editBackoff  = time.Second
+	confirmDelay = 3 * time.Second
+)
+
+// editNow asks for e to be shown and, unless a sender owns the message
+// already, makes the edit now.
 func (a *App) editNow(ctx context.Context, e *edit) {
-	m, gen := a.edits.begin(msgKey{e.chatID, e.messageID})
-	a.editGen(ctx, m, e, gen, 1)
+	key := msgKey{e.chatID, e.messageID}
+	if a.edits.want(key, e) {
+		a.sendEdits(ctx, key)
+	}
 }
 
-// editGen sends edit gen of m unless a newer one has begun, and on a passing
-// refusal leaves it waiting. tries counts this attempt.
-func (a *App) editGen(ctx context.Context, m *msgEdits, e *edit, gen uint64, tries int) {
-	key := msgKey{e.chatID, e.messageID}
-	m.send.Lock()
-	if a.edits.outdated(m, gen) {
-		m.send.Unlock()
-		a.edits.release(key, m)
-		return
-	}
-	err := a.editOnce(ctx, e)
-	m.send.Unlock()
-	if err == nil {
-		a.edits.release(key, m)
-		return
-	}
-	wait, again := retryAfter(err, tries)
-	if !again || tries >= maxEditTries {
-		a.Log.Warn("editMessageText failed", "err", err, "tries", tries)
-		a.edits.release(key, m)
-		return
-	}
-	if !a.edits.park(m, e, gen, tries) {
-		a.edits.release(key, m) // a newer edit has begun meanwhile
-		return
-	}
-	time.AfterFunc(wait, func() {
-		e, gen, tries, ok := a.edits.unpark(m)
+// sendEdits is the message's sender: it makes the newest edit until none is
+// left, or hands itself to a timer.
+func (a *App) sendEdits(ctx context.Context, key msgKey) {
+	for {
+		e, gen, tries, ok := a.edits.next(key)
 		if !ok {
-			a.edits.release(key, m)
 			return
 		}
-		rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		a.editGen(rctx, m, e, gen, tries+1)
-	})
+		err := a.editOnce(ctx, e)
+		var wait time.Duration
+		again, unsure := false, false
+		if err != nil {
+			var tm *bot.TooManyRequestsError
+			wait, again = retryAfter(err, tries)
+			unsure = again && !errors.As(err, &tm) // no clear refusal: it may have been applied
+		}
+		next, wait := a.edits.done(key, gen, err == nil, again, unsure, wait)
+		switch next {
+		case editsFinished:
+			return
+		case editsGiveUp:
+			a.Log.Warn("editMessageText failed", "err", err, "tries", tries)
+			return
+		case editsLater:
+			time.AfterFunc(wait, func() {
+				rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				a.sendEdits(rctx, key)
+			})
+			return
+		}
+	}
 }
 
 // retryAfter says whether an edit refused with err may succeed later, and
-// when to try: Telegram's retry_after for 429, else 1, 2, 4, 8 s by attempt.
+// when to try: Telegram's retry_after for 429, else editBackoff doubled by
+// attempt (tries made so far, this one included).
 func retryAfter(err error, tries int) (time.Duration, bool) {
 	var tm *bot.TooManyRequestsError
 	switch {
 	case errors.As(err, &tm):
 		return time.Duration(max(tm.RetryAfter, 1)) * time.Second, true
 	case errors.Is(err, bot.ErrorBadRequest), errors.Is(err, bot.ErrorForbidden), errors.Is(err, bot.ErrorUnauthorized),
-		errors.Is(err, bot.ErrorNotFound), errors.Is(err, bot.ErrorConflict), errors.Is(err, context.Canceled):
+		errors.Is(err, bot.ErrorNotFound), errors.Is(err, bot.ErrorConflict), errors.Is(err, context.Canceled),
+		errors.As(err, new(*bot.MigrateError)):
 		return 0, false
 	}
-	return time.Second << min(tries-1, 3), true
+	return editBackoff << min(max(tries-1, 0), 3), true
 }
 
-// begin starts a new edit of key: it is the newest, and a waiting older one
-// is dropped.
-func (r *editRetries) begin(key msgKey) (*msgEdits, uint64) {
+// want records e as the edit to make; true when the caller is to send it
+// (no sender owns the message).
+func (r *editRetries) want(key msgKey, e *edit) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.msgs == nil {
 		r.msgs = map[msgKey]*msgEdits{}
 	}
 	m := r.msgs[key]
-	if m == nil {
+	owned := m != nil
+	if !owned {
 		m = &msgEdits{}
 		r.msgs[key] = m
 	}
+	m.want, m.tries = e, 0
 	m.gen++
-	m.users++
-	m.waiting = nil
-	return m, m.gen
+	return !owned
 }
 
-func (r *editRetries) outdated(m *msgEdits, gen uint64) bool {
+// next gives the sender the edit to make, with its number and attempt.
+func (r *editRetries) next(key msgKey) (*edit, uint64, int, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return gen != m.gen
-}
-
-// park leaves e waiting unless a newer edit has begun; the caller's hold on
-// m passes to the timer.
-func (r *editRetries) park(m *msgEdits, e *edit, gen uint64, tries int) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if gen != m.gen {
-		return false
-	}
-	m.waiting, m.waitGen, m.tries = e, gen, tries
-	return true
-}
-
-// unpark takes the waiting edit, if it is still the newest.
-func (r *editRetries) unpark(m *msgEdits) (*edit, uint64, int, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	e := m.waiting
-	m.waiting = nil
-	if e == nil || m.waitGen != m.gen {
+	m := r.msgs[key]
+	if m == nil {
 		return nil, 0, 0, false
 	}
-	return e, m.waitGen, m.tries, true
+	m.tries++
+	return m.want, m.gen, m.tries, true
 }
 
-// release ends a call's hold on m; the last one forgets the message.
-func (r *editRetries) release(key msgKey, m *msgEdits) {
+// What the sender does after a request.
+const (
+	editsNext     = iota // make the newest edit now
+	editsFinished        // nothing left: the sender stops
+	editsGiveUp          // the edit is dropped, none newer: the sender stops
+	editsLater           // try again after the wait returned
+)
+
+// done records a request's outcome for edit gen and says what comes next:
+// a newer edit goes at once after a success or a final refusal, and after
+// a passing refusal when the wait is over (sending it sooner would be
+// refused too).
+func (r *editRetries) done(key msgKey, gen uint64, ok, again, unsure bool, wait time.Duration) (int, time.Duration) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	m.users--
-	if m.users == 0 && m.waiting == nil && r.msgs[key] == m {
+	m := r.msgs[key]
+	m.unsure = m.unsure || unsure
+	newer := m.gen != gen
+	switch {
+	case ok && newer:
+		return editsNext, 0
+	case ok && m.unsure:
+		m.unsure, m.tries = false, maxEditTries-1 // one more, and no retry of it
+		return editsLater, confirmDelay
+	case ok:
 		delete(r.msgs, key)
+		return editsFinished, 0
+	case again && m.tries < maxEditTries:
+		return editsLater, wait
+	case newer:
+		return editsNext, 0
 	}
+	delete(r.msgs, key)
+	return editsGiveUp, 0
 }
 
-// pendingEdits is how many messages have an edit in flight or waiting
-// (tests).
+// pendingEdits is how many messages a sender owns (tests).
 func (r *editRetries) pendingEdits() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
