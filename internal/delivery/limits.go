@@ -80,18 +80,20 @@ type budget struct {
 }
 
 func newBudget(pool *pgxpool.Pool, perSecond float64) *budget {
-	iv := time.Duration(float64(time.Second) / perSecond)
+	iv0 := time.Duration(float64(time.Second) / perSecond)
 	grant := int(perSecond * 0.02) // about 20 ms of sending per grant
 	grant = min(max(grant, 1), 64)
-	// A slot used late lets the next one follow closer than 1/rate. Any
-	// window of one second holds the sends of the slots in it and of those
-	// up to stale before it: with stale = half an interval that is at most
-	// rate + 1 (62 were seen at 60/s with a whole interval). At high rates,
-	// where timers are not that precise, 50 ms (5 % at 1,000/s).
-	stale := iv / 2
-	if iv < 5*time.Millisecond {
-		stale = 50 * time.Millisecond
+	// A slot may be used up to stale late, and a request reaches Telegram
+	// up to sendJitter later than another sent at the same time. Telegram
+	// counts the messages of any one second, so the slots are spaced to put
+	// at most perSecond sends in any 1 s + stale + sendJitter: at 30/s that
+	// is 29.2 a second, never 31 (as a spacing of exactly 1/rate allowed).
+	// At high rates, where timers are not that precise, stale is 25 ms.
+	stale := min(iv0/2, maxStale)
+	if iv0 < 5*time.Millisecond {
+		stale = maxStale
 	}
+	iv := time.Duration(float64(time.Second+stale+sendJitter) / perSecond)
 	// Catching up only matters when slots are closer than a timer wakes up
 	// reliably on a busy machine; at Telegram's usual 30/s it would only
 	// bunch messages.
@@ -101,6 +103,13 @@ func newBudget(pool *pgxpool.Pool, perSecond float64) *budget {
 	}
 	return &budget{pool: pool, interval: iv, grant: grant, stale: stale, catchUp: catchUp}
 }
+
+// maxStale is how late a global slot may be used; sendJitter is how much
+// later one request may reach the Bot API than another sent with it.
+const (
+	maxStale   = 25 * time.Millisecond
+	sendJitter = 10 * time.Millisecond
+)
 
 // next returns the time of the next slot (possibly in the future).
 func (b *budget) next(ctx context.Context, want int) (time.Time, error) {

@@ -327,8 +327,9 @@ func TestForbiddenMarksUnreachableAndTellsTheHeadOnce(t *testing.T) {
 // waits for a fresh slot. Here a trigger holds the marks of the first twelve
 // messages (the first 0.6 s of slots) for 0.6 s each: before the fix their
 // sends landed in the same second as the next 20 (32 in a second). The
-// bound allows one send more than the sender's own (rate + 1) for the time
-// a request takes to reach the fake API on a busy machine.
+// bound is the rate itself, as Telegram counts it: the budget's spacing
+// leaves room for a late slot and for a request that reaches the API late
+// (bench fanout --rate 30 had 31 in its busiest second).
 func TestSlowMarksDoNotBunchSends(t *testing.T) {
 	pool := pgtest.New(t)
 	ctx := context.Background()
@@ -354,7 +355,7 @@ func TestSlowMarksDoNotBunchSends(t *testing.T) {
 	exactlyOnce(t, srv, append(slow, fast...))
 	peak := maxInWindow(srv, time.Second)
 	t.Logf("max %d sends in any second (limit %d), %d slots wasted", peak, rate, s.WastedSlots())
-	if peak > rate+2 {
+	if peak > rate {
 		t.Fatalf("%d sends within one second, limit %d", peak, rate)
 	}
 }
