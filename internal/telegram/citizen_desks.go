@@ -342,8 +342,9 @@ func (a *App) sendSign(t *turn, d citizen.Desk) error {
 		return err
 	}
 	_, err = a.Bot.SendDocument(t.ctx, &bot.SendDocumentParams{ChatID: t.chatID,
-		Document: &models.InputFileUpload{Filename: d.Code + ".png", Data: bytes.NewReader(png)},
-		Caption:  t.t("DeskSignCaption", map[string]any{"Code": d.Code, "Desk": d.Name}), ParseMode: models.ParseModeHTML})
+		Document:  &models.InputFileUpload{Filename: d.Code + ".png", Data: bytes.NewReader(png)},
+		Caption:   a.fitText(t.t("DeskSignCaption", map[string]any{"Code": d.Code, "Desk": d.Name}), delivery.MaxCaption, "sendDocument"),
+		ParseMode: models.ParseModeHTML})
 	if err != nil {
 		a.Log.Warn("sending a desk sign failed", "desk_id", d.ID, "err", scrubToken(err))
 	}
