@@ -26,9 +26,9 @@ func TestTextLenCountsAsTelegram(t *testing.T) {
 		{"<b>Tháng</b> 11", 8},
 		{"a &lt;b&gt; &amp; &quot;c&quot;", 11},
 		{"&#39;&#x41;", 2},
-		{"😀 <i>x</i>", 4},         // an astral character is two UTF-16 units
-		{"&#128512;", 2},          // and so is its reference
-		{"a & b", 5},              // not a reference: one character each
+		{"😀 <i>x</i>", 4}, // an astral character is two UTF-16 units
+		{"&#128512;", 2},  // and so is its reference
+		{"a & b", 5},      // not a reference: one character each
 		{`<a href="https://t.me/x">link</a>`, 4},
 	} {
 		if got := delivery.TextLen(c.in); got != c.want {
