@@ -123,10 +123,10 @@ func TestHistoryAfterNineReturnsWithLongReasons(t *testing.T) {
 }
 
 // bigUnit is a roster with a unit of n officials under head H, with names
-// as long as Vietnamese names usually are.
+// of four words as many Vietnamese names are (about 21 characters).
 func bigUnit(n int) string {
-	family := []string{"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ"}
-	middle := []string{"Thị Thu", "Văn", "Thị Ngọc", "Đức", "Thị Minh", "Quang", "Thị Thanh", "Hữu"}
+	family := []string{"Nguyễn", "Trương", "Huỳnh", "Hoàng", "Phạm", "Đặng", "Vương", "Dương", "Lương", "Trịnh"}
+	middle := []string{"Thị Thu", "Văn Quốc", "Thị Ngọc", "Hoàng Minh", "Thị Phương", "Đức Trọng", "Thị Thanh", "Hữu Nghĩa"}
 	given := []string{"Hương", "Quyết", "Trường", "Phượng", "Nguyệt", "Thưởng", "Khuyến", "Trọng", "Hường"}
 	var b strings.Builder
 	b.WriteString("employee_code,full_name,unit_code,category,position,is_head,phone,language\n")
@@ -176,4 +176,97 @@ func TestHeadToldWhoIsMissingInAUnitOf180(t *testing.T) {
 			t.Fatalf("%s missing from what the head was told", name)
 		}
 	}
+}
+
+// said sends what as p and fails unless p got at least one new message.
+func said(t *testing.T, h *sim.Harness, p *sim.Person, what string, do func() error) {
+	t.Helper()
+	n := len(p.User.Messages())
+	must(t, do())
+	if len(p.User.Messages()) == n {
+		t.Errorf("%s: %s got no answer", what, p.Code)
+	}
+}
+
+// Issue 20.1: every path that makes a message, driven with its largest
+// realistic input, in a unit of 180 people: pasted plans with 70 and 75
+// faulty lines, the largest valid plan (30 tasks of 200 characters) and its
+// card for the head, a return with the longest reason, the weekly report's
+// buttons, the self-assessment prompt and its task view, the reminders and
+// the head's list of who is missing, /status, /pending, /delegate,
+// /history, /ratings, /export's caption, /help, the desks with a 120
+// character name, its QR sign's caption and the choice among 180 people.
+// Telegram (the strict fake) must take every call, nothing may be
+// dead-lettered, and no text may need the last-resort cut: each list is
+// bounded where it is composed.
+func TestEveryPathWithinTelegramLimits(t *testing.T) {
+	logs := &syncBuffer{}
+	h, err := sim.New(pgtest.New(t), at(2026, 11, 23, 7), logs)
+	must(t, err)
+	defer h.Close()
+	must(t, h.ImportCSV(units, bigUnit(180)))
+	ps, err := h.Onboard()
+	must(t, err)
+	A, H := ps["P000"], ps["H"]
+
+	title := strings.Repeat("Rà soát, cập nhật hồ sơ địa chính & <đất đai> của tổ dân phố ", 4)
+	var plan []string
+	for i := range 30 {
+		plan = append(plan, fmt.Sprintf("%s %02d | 27/11 | 2", string([]rune(title)[:196]), i))
+	}
+	said(t, h, A, "/plan", func() error { return h.Command(A, "/plan") })
+	said(t, h, A, "70 faulty lines", func() error { return h.Say(A, strings.Repeat("Rà soát hồ sơ tổ 7 | 15.12\n", 70)) })
+	said(t, h, A, "75 faulty lines", func() error { return h.Say(A, strings.Repeat("Rà soát hồ sơ tổ 7 | 27-11-2026\n", 75)) })
+	said(t, h, A, "31 long tasks", func() error { return h.Say(A, strings.Join(append(plan, plan[0]), "\n")) })
+	said(t, h, A, "30 long tasks", func() error { return h.Say(A, strings.Join(plan, "\n")) })
+	said(t, h, H, "submit", func() error { return h.Tap(A, "📨 Gửi duyệt") })
+	said(t, h, H, "return", func() error { return h.Tap(H, "↩️ Trả lại") })
+	said(t, h, A, "reason", func() error { return h.Say(H, string([]rune(strings.Repeat(reason480(1), 2))[:500])) })
+	said(t, h, A, "30 long tasks again", func() error { return h.Say(A, strings.Join(plan, "\n")) })
+	said(t, h, H, "submit again", func() error { return h.Tap(A, "📨 Gửi duyệt") })
+	said(t, h, A, "approve", func() error { return h.Tap(H, "✅ Duyệt") })
+	said(t, h, A, "/report", func() error { return h.Command(A, "/report") })
+	must(t, h.Tap(A, "1 ✅"))
+
+	// The month's end: 180 prompts, then reminders and the head's list.
+	said(t, h, A, "self-assessment prompt", func() error { return h.At(at(2026, 11, 30, 9)) })
+	must(t, h.Tap(A, "📋 Công việc (30)"))
+	must(t, h.Tap(A, "›"))
+	said(t, h, H, "reminders", func() error { return h.At(at(2026, 12, 1, 8)) })
+
+	for _, cmd := range []string{"/status", "/pending", "/delegate", "/history", "/ratings", "/export", "/help", "/desks"} {
+		said(t, h, H, cmd, func() error { return h.Command(H, cmd) })
+	}
+	said(t, h, A, "/history", func() error { return h.Command(A, "/history") })
+	must(t, h.Tap(H, "➕ Thêm quầy"))
+	desk := string([]rune(strings.Repeat("Quầy tiếp nhận và trả kết quả thủ tục hành chính lĩnh vực đất đai & xây dựng ", 2))[:120])
+	said(t, h, H, "new desk", func() error { return h.Say(H, "HCC-Q1 | "+desk) })
+	must(t, h.Tap(H, "👤 Phụ trách mặc định"))
+	if n := buttons(H.User.Last()); n < 40 || n > 100 {
+		t.Errorf("choosing among 180 people: %d buttons", n)
+	}
+	must(t, h.Tap(H, "›"))
+	must(t, h.Tap(H, "‹ Quay lại"))
+	said(t, h, H, "QR sign", func() error { return h.Tap(H, "🖼 Ảnh mã QR để in") })
+
+	acceptedAll(t, h)
+	checkAnswers(t, h)
+	for _, p := range ps {
+		for _, m := range p.User.Messages() {
+			if n := utf16Len(m.Text); n > delivery.MaxText {
+				t.Errorf("%s: a message of %d characters", p.Code, n)
+			}
+		}
+	}
+	if strings.Contains(logs.String(), "cut") {
+		t.Errorf("a text needed the last-resort cut:\n%s", logs.String())
+	}
+}
+
+func buttons(m sim.Message) int {
+	n := 0
+	for _, r := range m.Keyboard {
+		n += len(r)
+	}
+	return n
 }

@@ -17,6 +17,14 @@ import (
 // statusUnitsPerPage keeps a /status page within one phone screen.
 const statusUnitsPerPage = 8
 
+// statusNames, statusNamesChars: a unit's missing people on /status, the
+// first 10 names within 300 characters (eight units a page stay within
+// Telegram's 4096), then how many more.
+const (
+	statusNames      = 10
+	statusNamesChars = 300
+)
+
 // unitStatus is one unit's month at a glance.
 type unitStatus struct {
 	ID                           int64
@@ -118,11 +126,14 @@ func (a *App) onStatus(t *turn, page int) error {
 		b.WriteString("\n" + t.t("StatusPlans", map[string]any{"OK": u.PlanOK, "Wait": u.PlanWait, "N": u.People}))
 		b.WriteString("\n" + t.t("StatusAssess", map[string]any{"Submitted": u.Submitted, "Approved": u.Approved, "Missing": u.Missing}))
 		if len(u.MissingNames) > 0 {
-			names := u.MissingNames
-			if len(names) > 10 {
-				names = append(names[:10:10], "…")
+			names := make([]string, 0, min(len(u.MissingNames), statusNames+1))
+			for _, n := range u.MissingNames[:min(len(u.MissingNames), statusNames+1)] {
+				names = append(names, escape(n))
 			}
-			b.WriteString("\n" + t.t("StatusMissingNames", map[string]any{"Names": strings.Join(names, ", ")}))
+			extra := len(u.MissingNames) - len(names)
+			list := delivery.FitList("", names, ", ", "", statusNamesChars, statusNames,
+				func(k int) string { return t.T("AndMore", k+extra, nil) })
+			b.WriteString("\n" + t.t("StatusMissingNames", map[string]any{"Names": html(list)}))
 		}
 		missing += u.Missing
 	}
