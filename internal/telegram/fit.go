@@ -34,23 +34,15 @@ func (a *App) fitKeyboard(kb delivery.Keyboard, call string) delivery.Keyboard {
 
 // fitEdit returns e, or a copy within Telegram's limits.
 func (a *App) fitEdit(e *edit) *edit {
-	text := a.fitText(e.text, delivery.MaxText, "editMessageText")
-	kb := a.fitKeyboard(e.kb, "editMessageText")
-	if len(text) == len(e.text) && len(kb) == len(e.kb) && !keyboardChanged(kb, e.kb) {
+	text, cutText := delivery.Fit(e.text, delivery.MaxText)
+	kb, cutKB := delivery.FitKeyboard(e.kb)
+	if !cutText && !cutKB {
 		return e
 	}
+	a.Log.Warn("edit over Telegram's limits, cut", "call", "editMessageText", "text", cutText, "keyboard", cutKB)
 	c := *e
 	c.text, c.kb = text, kb
 	return &c
-}
-
-func keyboardChanged(a, b delivery.Keyboard) bool {
-	for i := range a {
-		if len(a[i]) != len(b[i]) {
-			return true
-		}
-	}
-	return false
 }
 
 // fitAnswer returns ans with its text within answerCallbackQuery's 200
