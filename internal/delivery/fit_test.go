@@ -253,3 +253,21 @@ func TestFitPlainAndKeyboard(t *testing.T) {
 		t.Fatalf("%v", got2)
 	}
 }
+
+// The press path's check: a card within 4096 bytes is not parsed.
+func BenchmarkFitCard(b *testing.B) {
+	card := "<b>Tự đánh giá tháng 11/2026</b>\n" + strings.Repeat("1. Chấp hành chủ trương, chính sách: 5,00/5,00\n", 20)
+	kb := delivery.Keyboard{make([]delivery.Button, 6), make([]delivery.Button, 6), make([]delivery.Button, 6), make([]delivery.Button, 2)}
+	for b.Loop() {
+		delivery.Fit(card, delivery.MaxText)
+		delivery.FitKeyboard(kb)
+	}
+}
+
+// A list past the limit, parsed and cut (the last resort).
+func BenchmarkFitLong(b *testing.B) {
+	s := randomHTML(rand.New(rand.NewPCG(1, 2)), 12000)
+	for b.Loop() {
+		delivery.Fit(s, delivery.MaxText)
+	}
+}
