@@ -186,9 +186,9 @@ func said(t *testing.T, h *sim.Harness, p *sim.Person, what string, do func() er
 
 // Issue 20.1: every path that makes a message, driven with its largest
 // realistic input, in a unit of 180 people: pasted plans with 70 and 75
-// faulty lines, the largest valid plan (30 tasks of 200 characters) and its
-// card for the head, a return with the longest reason, the weekly report's
-// buttons, the self-assessment prompt and its task view, the reminders and
+// faulty lines, the largest valid plan (30 tasks of 200 characters, with
+// emoji, which count two) and its card for the head, a return with the
+// longest reason, the weekly report with every task late twice, the self-assessment prompt and its task view, the reminders and
 // the head's list of who is missing, /status, /pending, /delegate,
 // /history, /ratings, /export's caption, /help, the desks with a 120
 // character name, its QR sign's caption and the choice among 180 people,
@@ -206,7 +206,7 @@ func TestEveryPathWithinTelegramLimits(t *testing.T) {
 	must(t, err)
 	A, H := ps["P000"], ps["H"]
 
-	title := strings.Repeat("Rà soát, cập nhật hồ sơ địa chính & <đất đai> của tổ dân phố ", 4)
+	title := strings.Repeat("📌 Rà soát 📁 hồ sơ 📎 địa chính & <đất đai> 🗂 tổ dân phố 7 ", 5)
 	var plan []string
 	for i := range 30 {
 		plan = append(plan, fmt.Sprintf("%s %02d | 27/11 | 2", string([]rune(title)[:196]), i))
@@ -223,7 +223,14 @@ func TestEveryPathWithinTelegramLimits(t *testing.T) {
 	said(t, h, H, "submit again", func() error { return h.Tap(A, "📨 Gửi duyệt") })
 	said(t, h, A, "approve", func() error { return h.Tap(H, "✅ Duyệt") })
 	said(t, h, A, "/report", func() error { return h.Command(A, "/report") })
-	must(t, h.Tap(A, "1 ✅"))
+	for i := 1; i <= 30; i++ { // every task late twice: "(trễ 2 lần)" on each line
+		must(t, h.Tap(A, fmt.Sprintf("%d ⏰", i)))
+		must(t, h.Tap(A, fmt.Sprintf("• %d ⏰ •", i)))
+	}
+	if !strings.Contains(lastText(A), "30. ") || strings.Count(lastText(A), "(trễ 2 lần)") != 30 {
+		t.Errorf("the report after 60 taps: %q", lastText(A))
+	}
+	must(t, h.Tap(A, "✔️ Xong"))
 
 	// The month's end: 180 prompts, then reminders and the head's list.
 	said(t, h, A, "self-assessment prompt", func() error { return h.At(at(2026, 11, 30, 9)) })
