@@ -11,7 +11,8 @@ import (
 // replies, captions, callback answers. A text or keyboard past Telegram's
 // limits is cut (delivery.Fit, delivery.FitKeyboard) and logged, instead of
 // being refused with a 400 while the person sees nothing. Lists are bounded
-// where they are composed (fitList, splitList); a cut here is a fault.
+// where they are composed (delivery.FitList, delivery.SplitList, taskList);
+// a cut here is a fault.
 
 // fitText returns text (HTML) within limit UTF-16 units (delivery.MaxText,
 // delivery.MaxCaption); call names the Bot API method, for the log.
@@ -57,12 +58,4 @@ func fitAnswer(ans *answer) *answer {
 	}
 	slog.Warn("callback answer over Telegram's limit, cut", "limit", delivery.MaxAnswer)
 	return &answer{text: text, alert: ans.alert}
-}
-
-// fitList composes head + items joined by sep + tail within limit UTF-16
-// units (delivery.FitList): the items that fit, at most max (0: no cap),
-// then the plural message moreID with the count of the rest ("… và 12
-// người khác"). Items are HTML (escape names).
-func (t *turn) fitList(head string, items []string, sep, tail string, limit, max int, moreID string) string {
-	return delivery.FitList(head, items, sep, tail, limit, max, func(n int) string { return t.T(moreID, n, nil) })
 }
