@@ -32,3 +32,11 @@ func (p payload) markup() models.ReplyMarkup {
 		return InlineMarkup(p.Keyboard)
 	}
 }
+
+// fit brings p within Telegram's limits (Fit, FitKeyboard) and reports what
+// it had to cut.
+func (p *payload) fit() (text, keyboard bool) {
+	p.Text, text = Fit(p.Text, MaxText)
+	p.Keyboard, keyboard = FitKeyboard(p.Keyboard)
+	return text, keyboard
+}

@@ -432,6 +432,11 @@ var errLostClaim = errors.New("claim lost")
 // last byte (gate), so a crash either leaves it claimed and unsent, or
 // marked and as good as sent.
 func (s *Sender) deliver(ctx context.Context, r row) bool {
+	if cutText, cutKB := r.p.fit(); cutText || cutKB {
+		// A composer let a text or a keyboard past Telegram's limits: it
+		// goes out cut rather than refused with a 400 and dead-lettered.
+		s.log.Warn("outbox: message over Telegram's limits, cut", "outbox_id", r.id, "text", cutText, "keyboard", cutKB)
+	}
 	g := &gate{commit: func() error {
 		// The last byte is the send: if getting here took the slot past its
 		// time (a slow worker or database), wait for a fresh one, so that

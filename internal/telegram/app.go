@@ -352,6 +352,7 @@ func (a *App) recordFailure(ctx context.Context, upd *models.Update, reply []byt
 const dedupSQL = `INSERT INTO processed_updates (update_id) VALUES ($1) ON CONFLICT DO NOTHING`
 
 func (a *App) answerQuery(ctx context.Context, id string, ans *answer) {
+	ans = fitAnswer(ans)
 	if a.API != nil {
 		if err := a.API.answerCallbackQuery(ctx, id, ans); err != nil {
 			a.Log.Warn("answerCallbackQuery failed", "err", err)
@@ -387,6 +388,7 @@ func (a *App) editOnce(ctx context.Context, e *edit) error {
 }
 
 func (a *App) sendNow(ctx context.Context, chatID int64, text string) {
+	text = a.fitText(text, delivery.MaxText, "sendMessage")
 	if _, err := a.Bot.SendMessage(ctx, &bot.SendMessageParams{ChatID: chatID, Text: text, ParseMode: models.ParseModeHTML}); err != nil {
 		a.Log.Warn("sendMessage failed", "err", err)
 	}

@@ -61,6 +61,7 @@ func answerReply(cq *models.CallbackQuery, ans *answer) []byte {
 		return nil
 	}
 	b := answerReplyBody{Method: "answerCallbackQuery", answerBody: answerBody{CallbackQueryID: cq.ID}}
+	ans = fitAnswer(ans)
 	if ans != nil {
 		b.Text, b.ShowAlert = ans.text, ans.alert
 	}

@@ -164,6 +164,7 @@ func (t *turn) stepWithTime() (string, stepData, time.Time, error) {
 // flow says to the rater, so that a citizen's Telegram id is never stored.
 // A 429 is waited out (briefly); other failures are logged without ids.
 func (a *App) sendDirect(t *turn, text string, kb delivery.Keyboard) {
+	text, kb = a.fitText(text, delivery.MaxText, "sendMessage"), a.fitKeyboard(kb, "sendMessage")
 	for attempt := 0; attempt < 3; attempt++ {
 		_, err := a.Bot.SendMessage(t.ctx, &bot.SendMessageParams{
 			ChatID: t.chatID, Text: text, ParseMode: models.ParseModeHTML,

@@ -3,6 +3,7 @@ package telegram
 import (
 	"bytes"
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/go-telegram/bot"
@@ -135,13 +136,21 @@ func unitMembers(t *turn, unitID int64) ([][2]any, error) {
 	return out, rows.Err()
 }
 
+// membersPerPage keeps the choice of an official within Telegram's 100
+// buttons in a unit of any size (a centre of 180 people has 5 pages).
+const membersPerPage = 40
+
 // memberButtons: two names a row, each setting the desk's official for
-// dayN (0: the default).
-func memberButtons(t *turn, d citizen.Desk, dayN int64) (delivery.Keyboard, error) {
+// dayN (0: the default), membersPerPage a page (page from 0), ‹ n/N › to
+// turn.
+func memberButtons(t *turn, d citizen.Desk, dayN int64, page int) (delivery.Keyboard, error) {
 	ms, err := unitMembers(t, d.UnitID)
 	if err != nil {
 		return nil, err
 	}
+	pages := max(1, (len(ms)+membersPerPage-1)/membersPerPage)
+	page = min(max(page, 0), pages-1)
+	ms = ms[page*membersPerPage : min(len(ms), (page+1)*membersPerPage)]
 	var kb delivery.Keyboard
 	var row []delivery.Button
 	for _, m := range ms {
@@ -156,6 +165,9 @@ func memberButtons(t *turn, d citizen.Desk, dayN int64) (delivery.Keyboard, erro
 	}
 	if len(row) > 0 {
 		kb = append(kb, row)
+	}
+	if nav := pageNav(page, pages, func(p int) string { return cb(vCitDuty, d.ID, dayN, "p"+strconv.Itoa(p)) }); nav != nil {
+		kb = append(kb, nav)
 	}
 	if dayN != 0 {
 		kb = append(kb, []delivery.Button{{Text: t.t("BtnDeskAsDefault", nil), Data: cb(vCitDuty, d.ID, dayN, int64(0))}})
@@ -225,7 +237,7 @@ func (a *App) onDeskCallback(t *turn, c callback) error {
 	case vCitDesk:
 		return show(d, "")
 	case vCitDefault:
-		kb, err := memberButtons(t, d, 0)
+		kb, err := memberButtons(t, d, 0, 0)
 		if err != nil {
 			return err
 		}
@@ -264,12 +276,20 @@ func (a *App) onDeskCallback(t *turn, c callback) error {
 				return nil
 			}
 		}
-		if len(c.args) < 3 { // a day was chosen: now who
-			kb, err := memberButtons(t, d, dn)
+		if len(c.args) < 3 || strings.HasPrefix(c.args[2], "p") { // a day was chosen (or a page turned): now who
+			page := 0
+			if len(c.args) >= 3 {
+				page, _ = strconv.Atoi(c.args[2][1:])
+			}
+			kb, err := memberButtons(t, d, dn, page)
 			if err != nil {
 				return err
 			}
-			t.editPressed(t.t("DeskChooseDuty", map[string]any{"Desk": d.Name, "Date": day(on)}), kb)
+			text := t.t("DeskChooseDefault", map[string]any{"Desk": d.Name})
+			if dn != 0 {
+				text = t.t("DeskChooseDuty", map[string]any{"Desk": d.Name, "Date": day(on)})
+			}
+			t.editPressed(text, kb)
 			return nil
 		}
 		who, err := c.id(2)
@@ -342,8 +362,9 @@ func (a *App) sendSign(t *turn, d citizen.Desk) error {
 		return err
 	}
 	_, err = a.Bot.SendDocument(t.ctx, &bot.SendDocumentParams{ChatID: t.chatID,
-		Document: &models.InputFileUpload{Filename: d.Code + ".png", Data: bytes.NewReader(png)},
-		Caption:  t.t("DeskSignCaption", map[string]any{"Code": d.Code, "Desk": d.Name}), ParseMode: models.ParseModeHTML})
+		Document:  &models.InputFileUpload{Filename: d.Code + ".png", Data: bytes.NewReader(png)},
+		Caption:   a.fitText(t.t("DeskSignCaption", map[string]any{"Code": d.Code, "Desk": d.Name}), delivery.MaxCaption, "sendDocument"),
+		ParseMode: models.ParseModeHTML})
 	if err != nil {
 		a.Log.Warn("sending a desk sign failed", "desk_id", d.ID, "err", scrubToken(err))
 	}

@@ -79,21 +79,29 @@ func (a *App) ratingsView(t *turn, m calendar.Month) (string, delivery.Keyboard,
 		return "", nil, err
 	}
 	if len(comments) > 0 {
-		b.WriteString("\n\n" + t.t("RatingsComments", nil))
-		if len(comments) > maxReportLines {
-			comments = comments[len(comments)-maxReportLines:]
-		}
-		for _, c := range comments {
+		// The newest first, as many of the last maxReportLines as fit in
+		// a share of the message (a head's per-official and per-desk lists
+		// follow), then how many older ones there are.
+		var lines []string
+		for i := len(comments) - 1; i >= 0 && len(lines) < maxReportLines; i-- {
+			c := comments[i]
 			text := c.Text
 			if utf8.RuneCountInString(text) > 200 {
 				text = string([]rune(text)[:199]) + "…"
 			}
-			line := "\n" + day(c.Day) + " " + levelIcons[c.Level.Index()] + " «" + escape(text) + "»"
+			line := day(c.Day) + " " + levelIcons[c.Level.Index()] + " «" + escape(text) + "»"
 			if c.Complaint == citizen.ComplaintDismissed {
 				line += " " + t.t("RatingsDismissedMark", nil)
 			}
-			b.WriteString(line)
+			lines = append(lines, line)
 		}
+		budget := delivery.MaxText - delivery.TextLen(b.String()) - 200
+		if t.me.IsHead {
+			budget /= 3
+		}
+		older := len(comments) - len(lines)
+		b.WriteString(delivery.FitList("\n\n"+t.t("RatingsComments", nil)+"\n", lines, "\n", "", budget, 0,
+			func(n int) string { return t.T("MoreOlder", n+older, nil) }))
 	}
 	if t.me.IsHead {
 		if err := a.headRatings(t, m, &b); err != nil {

@@ -54,6 +54,7 @@ var (
 // editNow asks for e to be shown and, unless a sender owns the message
 // already, makes the edit now.
 func (a *App) editNow(ctx context.Context, e *edit) {
+	e = a.fitEdit(e)
 	key := msgKey{e.chatID, e.messageID}
 	if a.edits.want(key, e) {
 		a.sendEdits(ctx, key)

@@ -8,6 +8,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"evalbot/internal/calendar"
+	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
 	"evalbot/internal/report"
 	"evalbot/internal/roster"
@@ -56,7 +57,9 @@ func (a *App) onExport(t *turn, arg string) error {
 	_, err = a.Bot.SendDocument(t.ctx, &bot.SendDocumentParams{
 		ChatID:   t.chatID,
 		Document: &models.InputFileUpload{Filename: "ket-qua-" + m.String() + "-" + code + ".xlsx", Data: &buf},
-		Caption:  t.t("ExportCaption", map[string]any{"Month": monthLabel(m), "Unit": code}),
+		// Rendered as HTML (its values escaped), so sent as HTML.
+		Caption:   a.fitText(t.t("ExportCaption", map[string]any{"Month": monthLabel(m), "Unit": code}), delivery.MaxCaption, "sendDocument"),
+		ParseMode: models.ParseModeHTML,
 	})
 	if err != nil {
 		a.Log.Warn("sendDocument failed", "err", err)

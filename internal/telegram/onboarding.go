@@ -68,9 +68,10 @@ func (t *turn) sendStranger(m delivery.Message) error {
 	case m.RemoveKeyboard:
 		markup = &models.ReplyKeyboardRemove{RemoveKeyboard: true}
 	default:
-		markup = delivery.InlineMarkup(m.Keyboard)
+		markup = delivery.InlineMarkup(t.a().fitKeyboard(m.Keyboard, "sendMessage"))
 	}
-	if _, err := t.a().Bot.SendMessage(t.ctx, &bot.SendMessageParams{ChatID: m.ChatID, Text: m.Text, ParseMode: models.ParseModeHTML, ReplyMarkup: markup}); err != nil {
+	text := t.a().fitText(m.Text, delivery.MaxText, "sendMessage")
+	if _, err := t.a().Bot.SendMessage(t.ctx, &bot.SendMessageParams{ChatID: m.ChatID, Text: text, ParseMode: models.ParseModeHTML, ReplyMarkup: markup}); err != nil {
 		t.a().Log.Warn("reply to a stranger failed", "err", err)
 	}
 	return nil

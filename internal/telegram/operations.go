@@ -17,6 +17,14 @@ import (
 // statusUnitsPerPage keeps a /status page within one phone screen.
 const statusUnitsPerPage = 8
 
+// statusNames, statusNamesChars: a unit's missing people on /status, the
+// first 10 names within 300 characters (eight units a page stay within
+// Telegram's 4096), then how many more.
+const (
+	statusNames      = 10
+	statusNamesChars = 300
+)
+
 // unitStatus is one unit's month at a glance.
 type unitStatus struct {
 	ID                           int64
@@ -118,11 +126,14 @@ func (a *App) onStatus(t *turn, page int) error {
 		b.WriteString("\n" + t.t("StatusPlans", map[string]any{"OK": u.PlanOK, "Wait": u.PlanWait, "N": u.People}))
 		b.WriteString("\n" + t.t("StatusAssess", map[string]any{"Submitted": u.Submitted, "Approved": u.Approved, "Missing": u.Missing}))
 		if len(u.MissingNames) > 0 {
-			names := u.MissingNames
-			if len(names) > 10 {
-				names = append(names[:10:10], "…")
+			names := make([]string, 0, min(len(u.MissingNames), statusNames+1))
+			for _, n := range u.MissingNames[:min(len(u.MissingNames), statusNames+1)] {
+				names = append(names, escape(n))
 			}
-			b.WriteString("\n" + t.t("StatusMissingNames", map[string]any{"Names": strings.Join(names, ", ")}))
+			extra := len(u.MissingNames) - len(names)
+			list := delivery.FitList("", names, ", ", "", statusNamesChars, statusNames,
+				func(k int) string { return t.T("AndMore", k+extra, nil) })
+			b.WriteString("\n" + t.t("StatusMissingNames", map[string]any{"Names": html(list)}))
 		}
 		missing += u.Missing
 	}
@@ -268,10 +279,12 @@ func (a *App) onUndelegate(t *turn) error {
 	return t.reply(t.t("DelegateRevoked", nil), nil)
 }
 
-// onHistory shows the sender their own audit trail (who changed what, when, why).
+// onHistory shows the sender their own audit trail (who changed what, when,
+// why), newest first: the 15 newest changes, as many as one message holds,
+// and the count of the older ones.
 func (a *App) onHistory(t *turn) error {
 	rows, err := t.tx.Query(t.ctx, `SELECT l.at, l.entity, l.action, coalesce(o.full_name, ''), coalesce(l.reason, ''),
-		coalesce(l.before::text, ''), coalesce(l.after::text, '')
+		coalesce(l.before::text, ''), coalesce(l.after::text, ''), count(*) OVER ()
 		FROM audit_log l LEFT JOIN officials o ON o.id = l.actor_id
 		WHERE l.subject_id = $1 AND l.entity IN ('plan', 'task', 'assessment', 'reconsideration')
 		ORDER BY l.id DESC LIMIT 15`, t.me.ID)
@@ -279,31 +292,35 @@ func (a *App) onHistory(t *turn) error {
 		return err
 	}
 	defer rows.Close()
-	var b strings.Builder
-	b.WriteString("<b>" + t.t("HistoryTitle", nil) + "</b>")
-	n := 0
+	var lines []string
+	total := 0
 	for rows.Next() {
 		var e struct{ entity, action, who, reason, before, after string }
 		var at = a.Now()
-		if err := rows.Scan(&at, &e.entity, &e.action, &e.who, &e.reason, &e.before, &e.after); err != nil {
+		if err := rows.Scan(&at, &e.entity, &e.action, &e.who, &e.reason, &e.before, &e.after, &total); err != nil {
 			return err
 		}
-		n++
 		who := e.who
 		if who == "" {
 			who = t.t("TheSystem", nil)
 		}
-		line := fmt.Sprintf("\n%s — %s: %s → %s (%s)", at.In(calendar.Location).Format("02/01 15:04"),
+		line := fmt.Sprintf("%s — %s: %s → %s (%s)", at.In(calendar.Location).Format("02/01 15:04"),
 			t.t("Audit_"+e.entity+"_"+e.action, nil), escape(shortJSON(e.before)), escape(shortJSON(e.after)), escape(who))
 		if e.reason != "" {
 			line += "\n   " + t.t("ReasonLine", map[string]any{"Reason": e.reason})
 		}
-		b.WriteString(line)
+		lines = append(lines, line)
 	}
-	if n == 0 {
-		b.WriteString("\n" + t.t("HistoryEmpty", nil))
+	if err := rows.Err(); err != nil {
+		return err
 	}
-	return t.reply(b.String(), nil)
+	title := "<b>" + t.t("HistoryTitle", nil) + "</b>\n"
+	if len(lines) == 0 {
+		return t.reply(title+t.t("HistoryEmpty", nil), nil)
+	}
+	older := total - len(lines) // beyond the 15 read
+	return t.reply(delivery.FitList(title, lines, "\n", "", delivery.MaxText, 0,
+		func(n int) string { return t.T("MoreOlder", n+older, nil) }), nil)
 }
 
 func shortJSON(s string) string {

@@ -8,7 +8,6 @@ import (
 
 	"crypto/rand"
 	"encoding/hex"
-	"strings"
 
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
@@ -34,8 +33,7 @@ func (a *App) onPending(t *turn) error {
 		return t.reply(t.t("NotAHead", nil), nil)
 	}
 	m := a.assessMonth()
-	var b strings.Builder
-	b.WriteString("<b>" + t.t("PendingTitle", map[string]any{"Month": monthLabel(m)}) + "</b>\n")
+	var waiting []string // the first lines of the waiting list
 	var ids []int64
 	var versions []int
 	var open delivery.Keyboard
@@ -60,29 +58,34 @@ func (a *App) onPending(t *turn) error {
 		if len(open) < maxOpenButtons {
 			open = append(open, []delivery.Button{{Text: "📄 " + o.FullName, Data: cb(vOpenReview, as.ID)}})
 		}
-		if n <= maxListed {
+		if n <= maxListed+1 {
 			self := "—"
 			if as.SelfTotal != nil {
 				self = pts(t.lang, *as.SelfTotal) + " " + as.SelfGrade
 			}
-			b.WriteString("\n" + itoa(n) + ". " + escape(o.FullName) + " — " + self)
+			waiting = append(waiting, itoa(n)+". "+escape(o.FullName)+" — "+self)
 		}
 	}
-	if n > maxListed {
-		b.WriteString("\n" + t.T("AndMore", n-maxListed, nil))
-	}
+	// Both lists within one message: the waiting one in half of it when
+	// the other follows; each the first maxListed that fit, and a count.
+	text := "<b>" + t.t("PendingTitle", map[string]any{"Month": monthLabel(m)}) + "</b>\n\n"
 	if n == 0 {
-		b.WriteString("\n" + t.t("NothingPending", nil))
+		text += t.t("NothingPending", nil)
+	} else {
+		budget := delivery.MaxText
+		if len(missing) > 0 {
+			budget /= 2
+		}
+		text = delivery.FitList(text, waiting, "\n", "", budget, maxListed,
+			func(k int) string { return t.T("AndMore", k+n-len(waiting), nil) })
 	}
 	if len(missing) > 0 {
-		b.WriteString("\n\n" + t.T("MissingSelf", len(missing), nil))
-		for i, name := range missing {
-			if i == maxListed {
-				b.WriteString("\n" + t.T("AndMore", len(missing)-maxListed, nil))
-				break
-			}
-			b.WriteString("\n• " + escape(name))
+		names := make([]string, 0, min(len(missing), maxListed+1))
+		for _, name := range missing[:min(len(missing), maxListed+1)] {
+			names = append(names, "• "+escape(name))
 		}
+		text = delivery.FitList(text+"\n\n"+t.T("MissingSelf", len(missing), nil)+"\n", names, "\n", "", delivery.MaxText, maxListed,
+			func(k int) string { return t.T("AndMore", k+len(missing)-len(names), nil) })
 	}
 	// People who never answered are still graded: the head assesses alone.
 	var kb delivery.Keyboard
@@ -94,14 +97,14 @@ func (a *App) onPending(t *turn) error {
 			Data: cb(vAssessOnBehalf, id, m.String())}})
 	}
 	if n == 0 {
-		return t.reply(b.String(), kb)
+		return t.reply(text, kb)
 	}
 	nonce := randomNonce()
 	if err := t.setStep("approve_all", stepData{Nonce: nonce, IDs: ids, Versions: versions}); err != nil {
 		return err
 	}
 	kb = append(append(delivery.Keyboard{{{Text: t.T("BtnApproveAll", n, nil), Data: cb(vApproveAll, nonce, "0")}}}, open...), kb...)
-	return t.reply(b.String(), kb)
+	return t.reply(text, kb)
 }
 
 // maxOpenButtons: one button per waiting submission, up to this many, to open its card.

@@ -3,7 +3,6 @@ package telegram
 import (
 	"errors"
 	"strconv"
-	"strings"
 	"time"
 
 	"evalbot/internal/calendar"
@@ -106,19 +105,34 @@ func (t *turn) draftKeyboard(p evaluation.Plan) delivery.Keyboard {
 	}
 }
 
+// maxErrorsShown: a pasted plan's errors beyond these are counted, not
+// listed (70 lines with the same fault read as one fault).
+const maxErrorsShown = 10
+
+// errorValueRunes shortens the part of a line quoted in an error.
+const errorValueRunes = 40
+
+// lineErrors is the reply to a plan that could not be read: the first
+// errors, the count of the rest, and what to do; one message, always.
 func (t *turn) lineErrors(errs []evaluation.LineError) string {
-	var b strings.Builder
-	b.WriteString(t.t("PlanErrors", nil))
-	for _, e := range errs {
-		b.WriteString("\n• ")
-		msg := t.t("TaskErr_"+e.Code, map[string]any{"Value": e.Value, "Max": evaluation.MaxTasks, "Chars": evaluation.MaxTitleRunes})
+	items := make([]string, 0, min(len(errs), maxErrorsShown+1))
+	for i, e := range errs {
+		if i > maxErrorsShown {
+			break // counted by fitList, never shown
+		}
+		v := e.Value
+		if r := []rune(v); len(r) > errorValueRunes {
+			v = string(r[:errorValueRunes-1]) + "…"
+		}
+		msg := t.t("TaskErr_"+e.Code, map[string]any{"Value": v, "Max": evaluation.MaxTasks, "Chars": evaluation.MaxTitleRunes})
 		if e.Line > 0 {
 			msg = t.t("LineN", map[string]any{"N": e.Line}) + ": " + msg
 		}
-		b.WriteString(msg)
+		items = append(items, "• "+msg)
 	}
-	b.WriteString("\n\n" + t.t("PlanErrorsResend", nil))
-	return b.String()
+	more := len(errs) - len(items)
+	return delivery.FitList(t.t("PlanErrors", nil)+"\n", items, "\n", "\n\n"+t.t("PlanErrorsResend", nil),
+		delivery.MaxText, maxErrorsShown, func(n int) string { return t.T("MoreErrors", n+more, nil) })
 }
 
 // onPlanOwner: Submit / Edit / Cancel on the official's own draft.

@@ -125,14 +125,29 @@ func (a *App) RemindSelfAssessment(ctx context.Context, tx pgx.Tx, o roster.Offi
 		Text: t.t("RemindSelfAssess", map[string]any{"Month": monthLabel(m)})})
 }
 
-// TellHeadMissing tells a head who has not self-assessed for month m.
+// TellHeadMissing tells a head who has not self-assessed for month m: every
+// name, in as many messages as they take (a unit of 180 people needs two).
 func (a *App) TellHeadMissing(ctx context.Context, tx pgx.Tx, head roster.Official, m calendar.Month, names []string) error {
 	if head.ChatID == nil || len(names) == 0 {
 		return nil
 	}
 	t := a.turnFor(ctx, tx, head)
-	return t.send(delivery.Message{ChatID: *head.ChatID, OfficialID: head.ID, DedupKey: key("head-missing", head.ID, m.String()),
-		Text: t.T("HeadMissing", len(names), map[string]any{"Month": monthLabel(m), "Names": strings.Join(names, ", ")})})
+	items := make([]string, len(names))
+	for i, n := range names {
+		items[i] = escape(n)
+	}
+	msgs := delivery.SplitList(t.T("HeadMissingList", len(names), map[string]any{"Month": monthLabel(m)})+"\n", items, ", ",
+		"\n\n"+t.t("HeadMissingHint", nil), delivery.MaxText)
+	for i, text := range msgs {
+		k := key("head-missing", head.ID, m.String())
+		if i > 0 {
+			k = key("head-missing", head.ID, m.String(), int64(i))
+		}
+		if err := t.send(delivery.Message{ChatID: *head.ChatID, OfficialID: head.ID, DedupKey: k, Text: text}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // RemindReviewer nudges a head with pending reviews, once a day.

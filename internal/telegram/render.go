@@ -44,11 +44,16 @@ func (t *turn) planTitle(kind string, start calendar.Date) string {
 
 // taskLine renders "1. title — hạn 27/11 — trọng số 2" with a status mark.
 func (t *turn) taskLine(task evaluation.Task, withStatus bool) string {
+	return t.taskLineN(task, withStatus, listTitleRunes)
+}
+
+// taskLineN is taskLine with the title cut to titleRunes.
+func (t *turn) taskLineN(task evaluation.Task, withStatus bool, titleRunes int) string {
 	var b strings.Builder
 	if withStatus {
 		b.WriteString(statusIcon(task.Status) + " ")
 	}
-	fmt.Fprintf(&b, "%d. %s", task.Position, escape(shortTitle(task.Title)))
+	fmt.Fprintf(&b, "%d. %s", task.Position, escape(cutTitle(task.Title, titleRunes)))
 	if task.Deadline != nil {
 		b.WriteString(" — " + t.t("Deadline", map[string]any{"Date": day(*task.Deadline)}))
 	}
@@ -84,14 +89,34 @@ func (t *turn) planText(p evaluation.Plan, owner string, headerID string) string
 	if owner != "" {
 		b.WriteString("\n" + escape(owner))
 	}
-	b.WriteString("\n")
-	for _, task := range p.Tasks {
-		b.WriteString("\n" + t.taskLine(task, false))
-	}
+	b.WriteString("\n\n")
+	var footer string
 	if headerID != "" {
-		b.WriteString("\n\n" + t.t(headerID, nil))
+		footer = "\n\n" + t.t(headerID, nil)
 	}
+	b.WriteString(t.taskList(p.Tasks, false, delivery.MaxText-delivery.TextLen(b.String())-delivery.TextLen(footer)))
+	b.WriteString(footer)
 	return b.String()
+}
+
+// taskList renders tasks one a line (taskLine) within budget UTF-16 units:
+// when 30 lines with their deadlines, weights and delays would not fit,
+// the titles are shortened, down to minTitleRunes (30 such lines always
+// fit). Every task keeps its line: its buttons name it by number.
+func (t *turn) taskList(tasks []evaluation.Task, withStatus bool, budget int) string {
+	for runes := listTitleRunes; ; runes -= 15 {
+		runes = max(runes, minTitleRunes)
+		var b strings.Builder
+		for i, task := range tasks {
+			if i > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(t.taskLineN(task, withStatus, runes))
+		}
+		if runes == minTitleRunes || delivery.Fits(b.String(), budget) {
+			return b.String()
+		}
+	}
 }
 
 // noopText is the toast of a label button: a criterion's full name ("c" + id).
@@ -110,13 +135,19 @@ func (a *App) noopText(t *turn, key string) string {
 // html marks rendered text as safe for a template.
 func html(s string) locale.HTML { return locale.HTML(s) }
 
-// listTitleRunes keeps a 30-task list within Telegram's 4096 characters; the
-// full title stays in the database (and in exports).
+// listTitleRunes is a title's length in a task list, shorter when the list
+// would not fit a message (taskList); the full title stays in the database
+// (and in exports).
 const listTitleRunes = 80
 
-func shortTitle(s string) string {
-	if r := []rune(s); len(r) > listTitleRunes {
-		return string(r[:listTitleRunes-1]) + "…"
+// minTitleRunes is the shortest a title gets in a list (taskList).
+const minTitleRunes = 20
+
+// cutTitle cuts s to n characters (UTF-16 units: an emoji counts two),
+// ending with "…".
+func cutTitle(s string, n int) string {
+	if out, cut := delivery.FitPlain(s, n); cut {
+		return out
 	}
 	return s
 }

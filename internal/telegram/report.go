@@ -29,10 +29,9 @@ func (a *App) onReportCommand(t *turn) error {
 func (t *turn) reportView(p evaluation.Plan) (string, delivery.Keyboard) {
 	var b strings.Builder
 	b.WriteString("<b>" + t.t("ReportTitle", map[string]any{"Title": t.planTitle(p.Kind, p.PeriodStart)}) + "</b>\n")
-	for _, task := range p.Tasks {
-		b.WriteString("\n" + t.taskLine(task, true))
-	}
-	b.WriteString("\n\n" + t.t("ReportHint", nil))
+	hint := "\n\n" + t.t("ReportHint", nil)
+	b.WriteString("\n" + t.taskList(p.Tasks, true, delivery.MaxText-delivery.TextLen(b.String())-delivery.TextLen(hint)-1))
+	b.WriteString(hint)
 	kb := t.taskButtons(p.Tasks, func(task evaluation.Task, s grading.TaskStatus) string {
 		return cb(vTaskMark, task.ID, string(s[0]), "w")
 	})
@@ -83,10 +82,9 @@ func (a *App) onTaskMark(t *turn, c callback) error {
 		}
 		var b strings.Builder
 		b.WriteString("<b>" + t.t("ReportTitle", map[string]any{"Title": t.planTitle(p.Kind, p.PeriodStart)}) + "</b>\n")
-		for _, task := range p.Tasks {
-			b.WriteString("\n" + t.taskLine(task, true))
-		}
-		b.WriteString("\n\n" + t.t("ReportSaved", nil))
+		saved := "\n\n" + t.t("ReportSaved", nil)
+		b.WriteString("\n" + t.taskList(p.Tasks, true, delivery.MaxText-delivery.TextLen(b.String())-delivery.TextLen(saved)-1))
+		b.WriteString(saved)
 		t.editPressed(b.String(), nil)
 		t.ack(t.t("ReportSaved", nil))
 		return nil
