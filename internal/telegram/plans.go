@@ -266,8 +266,8 @@ func (a *App) onPlanHead(t *turn, c callback) error {
 		return err
 	}
 	if c.verb == vPlanReturn {
-		m := t.cq.Message.Message
-		if err := t.setStep(stepPlanReturn, stepData{PlanID: id, Version: int(ver), ChatID: m.Chat.ID, MessageID: m.ID}); err != nil {
+		m := t.pressed()
+		if err := t.setStep(stepPlanReturn, stepData{PlanID: id, Version: int(ver), ChatID: m.chatID, MessageID: m.messageID}); err != nil {
 			return err
 		}
 		t.ack("")
@@ -314,7 +314,7 @@ func (a *App) onPlanReturnReason(t *turn, d stepData, text string) error {
 	if err != nil {
 		return err
 	}
-	t.edit = &edit{chatID: d.ChatID, messageID: d.MessageID, text: t.planText(p, owner.FullName, "PlanReturnedByYou")}
+	t.showCard(cardRef{d.ChatID, d.MessageID}, t.planText(p, owner.FullName, "PlanReturnedByYou"), nil)
 	if err := t.reply(t.t("ReturnedConfirm", map[string]any{"Name": owner.FullName}), nil); err != nil {
 		return err
 	}

@@ -179,8 +179,8 @@ func (a *App) onReview(t *turn, c callback) error {
 		if err != nil || int(ver) != as.Version {
 			return staleOr(t, evaluation.ErrStale)
 		}
-		m := t.cq.Message.Message
-		if err := t.setStep(stepAssessReturn, stepData{AssessmentID: id, Version: as.Version, ChatID: m.Chat.ID, MessageID: m.ID}); err != nil {
+		m := t.pressed()
+		if err := t.setStep(stepAssessReturn, stepData{AssessmentID: id, Version: as.Version, ChatID: m.chatID, MessageID: m.messageID}); err != nil {
 			return err
 		}
 		t.ack("")
@@ -245,8 +245,8 @@ func (a *App) onReview(t *turn, c callback) error {
 		page, _ := c.id(3)
 		return a.showAdjust(t, as, o, "t"+strconv.FormatInt(page, 10))
 	case vAdjManual:
-		m := t.cq.Message.Message
-		if err := t.setStep(stepManualTask, stepData{AssessmentID: id, ChatID: m.Chat.ID, MessageID: m.ID}); err != nil {
+		m := t.pressed()
+		if err := t.setStep(stepManualTask, stepData{AssessmentID: id, ChatID: m.chatID, MessageID: m.messageID}); err != nil {
 			return err
 		}
 		t.ack("")
@@ -545,7 +545,7 @@ func (a *App) onAssessReturnReason(t *turn, d stepData, text string) error {
 	if err != nil {
 		return err
 	}
-	t.edit = &edit{chatID: d.ChatID, messageID: d.MessageID, text: card}
+	t.showCard(cardRef{d.ChatID, d.MessageID}, card, nil)
 	if err := t.reply(t.t("ReturnedConfirm", map[string]any{"Name": o.FullName}), nil); err != nil {
 		return err
 	}
@@ -598,7 +598,7 @@ func (a *App) onManualTaskScore(t *turn, d stepData, text string) error {
 	if err != nil {
 		return err
 	}
-	t.edit = &edit{chatID: d.ChatID, messageID: d.MessageID, text: view, kb: kb}
+	t.showCard(cardRef{d.ChatID, d.MessageID}, view, kb)
 	return t.reply(t.t("SavedToast", nil), nil)
 }
 
