@@ -3,6 +3,7 @@ package citizen_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -326,5 +327,22 @@ func TestHashIsKeyed(t *testing.T) {
 	}
 	if string(citizen.Hash(citizenA)) != string(a) {
 		t.Fatal("the development key changed")
+	}
+}
+
+// TestProductionKey (issue 20, point 12): the development key, a short key
+// and a regular one are not fit for production; a random one is.
+func TestProductionKey(t *testing.T) {
+	for key, want := range map[string]error{
+		"":                       citizen.ErrKeyUnset,
+		citizen.DevelopmentKey:   citizen.ErrKeyDevelopment,
+		"0123456789abcdef":       citizen.ErrKeyWeak,
+		strings.Repeat("ab", 20): citizen.ErrKeyWeak,
+		"5f1c0e9a7b3d42e8a6c4f0b19d27e85c3a6f4b0d91e2c7a8": nil,
+	} {
+		t.Setenv(citizen.KeyEnv, key)
+		if err := citizen.CheckProductionKey(); !errors.Is(err, want) || (want == nil) != (err == nil) {
+			t.Errorf("key %q: %v, want %v", key, err, want)
+		}
 	}
 }
