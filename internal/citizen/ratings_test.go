@@ -346,3 +346,18 @@ func TestProductionKey(t *testing.T) {
 		}
 	}
 }
+
+// TestCommentAndReasonAreCleaned (issue 21, point 3): a comment or a
+// dismissal reason of zero-width characters is empty, and a right-to-left
+// override is removed, as from every typed text.
+func TestCommentAndReasonAreCleaned(t *testing.T) {
+	if _, err := citizen.CleanComment("\u200b\u2060", citizen.DefaultLimits); !errors.Is(err, citizen.ErrCommentEmpty) {
+		t.Errorf("a zero-width comment: %v", err)
+	}
+	if got, err := citizen.CleanComment("Chờ \u202equá lâu", citizen.DefaultLimits); err != nil || got != "Chờ quá lâu" {
+		t.Errorf("a comment with U+202E: %q %v", got, err)
+	}
+	if got, err := citizen.CheckReason("\u202eĐã giải thích\u202c"); err != nil || got != "Đã giải thích" {
+		t.Errorf("a reason with U+202E: %q %v", got, err)
+	}
+}

@@ -50,7 +50,7 @@ func (a *App) askPlan(t *turn, kind string, start calendar.Date) error {
 	if err := t.setStep(stepPlanTasks, stepData{Kind: kind, Start: start.String()}); err != nil {
 		return err
 	}
-	return t.reply(t.t("PlanAsk", map[string]any{"Title": t.planTitle(kind, start)}), nil)
+	return t.reply(t.t("PlanAsk", map[string]any{"Title": t.planTitle(kind, start)})+"\n\n"+t.t("PlanFormat", nil), nil)
 }
 
 // planStepStale: the period the step was for is over (an earlier week, an
@@ -75,7 +75,7 @@ func (a *App) onPlanText(t *turn, d stepData, text string) error {
 		}
 		return t.reply(t.t("PlanStepStale", nil), nil)
 	}
-	tasks, errs := evaluation.ParseTasks(text, start)
+	tasks, errs := evaluation.ParseTasks(text, evaluation.PlanPeriod(d.Kind, start))
 	if len(errs) > 0 {
 		return t.reply(t.lineErrors(errs), nil)
 	}
@@ -111,7 +111,8 @@ func (t *turn) lineErrors(errs []evaluation.LineError) string {
 	b.WriteString(t.t("PlanErrors", nil))
 	for _, e := range errs {
 		b.WriteString("\n• ")
-		msg := t.t("TaskErr_"+e.Code, map[string]any{"Value": e.Value, "Max": evaluation.MaxTasks, "Chars": evaluation.MaxTitleRunes})
+		msg := t.t("TaskErr_"+e.Code, map[string]any{"Value": e.Value, "Max": evaluation.MaxTasks, "Chars": evaluation.MaxTitleRunes,
+			"From": day(e.From), "To": day(e.To)})
 		if e.Line > 0 {
 			msg = t.t("LineN", map[string]any{"N": e.Line}) + ": " + msg
 		}

@@ -12,6 +12,7 @@ import (
 	"evalbot/internal/evaluation"
 	"evalbot/internal/grading"
 	"evalbot/internal/roster"
+	"evalbot/internal/textnorm"
 )
 
 // reviewCard renders a submission for its head: who, the self-assessed
@@ -563,7 +564,7 @@ func (a *App) onAssessReturnReason(t *turn, d stepData, text string) error {
 }
 
 func (a *App) onManualTaskScore(t *turn, d stepData, text string) error {
-	p, err := grading.ParsePoints(strings.ReplaceAll(strings.TrimSpace(text), ",", "."))
+	p, err := grading.ParsePoints(strings.ReplaceAll(textnorm.Clean(text), ",", "."))
 	as, lerr := evaluation.LoadAssessment(t.ctx, t.tx, d.AssessmentID)
 	if lerr != nil {
 		_ = t.clearStep()
