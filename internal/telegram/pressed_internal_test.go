@@ -40,7 +40,14 @@ func TestNoHandlerReadsThePressedMessage(t *testing.T) {
 				if !ok || sel.Sel.Name != "Message" {
 					return true
 				}
-				if inner, ok := sel.X.(*ast.SelectorExpr); ok && inner.Sel.Name == "cq" {
+				var name string
+				switch x := sel.X.(type) {
+				case *ast.SelectorExpr: // t.cq.Message, upd.CallbackQuery.Message
+					name = x.Sel.Name
+				case *ast.Ident: // cq.Message
+					name = x.Name
+				}
+				if name == "cq" || name == "CallbackQuery" {
 					t.Errorf("%s: %s reads the pressed message directly; use turn.pressed()", fs.Position(sel.Pos()), fn.Name.Name)
 				}
 				return true
