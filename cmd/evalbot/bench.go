@@ -45,6 +45,7 @@ import (
 	"evalbot/internal/calendar"
 	"evalbot/internal/citizen"
 	"evalbot/internal/delivery"
+	"evalbot/internal/httpserve"
 	"evalbot/internal/inbound"
 	"evalbot/internal/locale"
 	"evalbot/internal/pgcluster"
@@ -570,7 +571,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 		scancel()
 		return err
 	}
-	hs := &http.Server{Handler: &inbound.Webhook{D: disp, Secret: secret, Log: log}}
+	hs := httpserve.New(&inbound.Webhook{D: disp, Secret: secret, Log: log}, httpserve.Default)
 	go func() { _ = hs.Serve(ln) }()
 	hookURL := "http://" + ln.Addr().String() + "/telegram"
 	// The pressing client is Telegram: at most max_connections requests at

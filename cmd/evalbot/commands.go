@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-telegram/bot"
@@ -22,6 +23,7 @@ import (
 	"evalbot/internal/citizen"
 	"evalbot/internal/delivery"
 	"evalbot/internal/demo"
+	"evalbot/internal/httpserve"
 	"evalbot/internal/inbound"
 	"evalbot/internal/locale"
 	"evalbot/internal/ops"
@@ -73,6 +75,38 @@ func migrateCmd(ctx context.Context) error {
 // updates a second; 100 carry over 2,000.
 const webhookConnections = 100
 
+// checkCitizenKey refuses to serve real people with a key anyone can
+// recompute citizens' hashes with: against Telegram's own Bot API, or with a
+// webhook (production either way), EVALBOT_CITIZEN_KEY must be a real key
+// (citizen.CheckProductionKey). A self-hosted or fake Bot API server without
+// a webhook (development, tests) may use the development key, with a WARN.
+func (c *clerk) checkCitizenKey(apiURL, webhook string) error {
+	if !isTelegramAPI(apiURL) && webhook == "" {
+		return nil
+	}
+	err := citizen.CheckProductionKey()
+	data := map[string]any{"Name": citizen.KeyEnv, "Max": citizen.ProductionMinKeyLen}
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, citizen.ErrKeyUnset):
+		return c.refuse("ServeKeyUnset", data)
+	case errors.Is(err, citizen.ErrKeyDevelopment):
+		return c.refuse("ServeKeyDevelopment", data)
+	}
+	return c.refuse("ServeKeyWeak", data)
+}
+
+// isTelegramAPI: u is Telegram's own Bot API (api.telegram.org), not a
+// self-hosted server or a fake.
+func isTelegramAPI(u string) bool {
+	p, err := url.Parse(strings.TrimSpace(u))
+	if err != nil || p.Host == "" {
+		return true // unreadable: assume production
+	}
+	return strings.EqualFold(strings.TrimSuffix(p.Hostname(), "."), "api.telegram.org")
+}
+
 // serve runs the bot until SIGTERM/SIGINT (ctx), then stops within --grace:
 // no new updates are taken, the updates and campaign jobs in flight finish,
 // the sender finishes its requests and records them, and what is left stays
@@ -89,10 +123,19 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	senders := fs.Int("send-workers", 16, "requests to Telegram in flight at once")
 	campaigns := fs.Bool("campaigns", true, "run the monthly cycle's campaigns")
 	clockStart := fs.String("clock-start", os.Getenv("EVALBOT_CLOCK_START"), "testing only: the campaigns' clock starts at this RFC 3339 time")
+	op, lang, err := newClerk(fs)
+	if err != nil {
+		return err
+	}
 	_ = fs.Parse(args)
+	op.lang = locale.Lang(*lang)
 	token := os.Getenv("TELEGRAM_BOT_TOKEN")
 	if token == "" {
 		return errors.New("TELEGRAM_BOT_TOKEN is not set")
+	}
+	apiURL := env("TELEGRAM_API_URL", "https://api.telegram.org")
+	if err := op.checkCitizenKey(apiURL, *webhook); err != nil {
+		return err
 	}
 	cal := calendar.Default()
 	if *holidays != "" {
@@ -136,7 +179,6 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	hard, stopHard := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopHard()
 
-	apiURL := env("TELEGRAM_API_URL", "https://api.telegram.org")
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	// One idle connection per sender and per queue: beyond the idle pool, a
 	// busy bot opens (and closes) a TLS connection per request.
@@ -210,7 +252,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		}
 		mux.Handle("POST "+path, &inbound.Webhook{D: disp, Secret: secret, Log: log})
 		mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
-		srv = &http.Server{Addr: *listen, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		srv = httpserve.New(mux, httpserve.Default)
 		ln, err := net.Listen("tcp", *listen)
 		if err != nil {
 			stopSender()

@@ -329,7 +329,28 @@ func (u *User) PressData(m Message, data string) int64 {
 	return u.pressLocked(c, cur, "", data)
 }
 
+// PressInaccessible sends a callback_query from u with data on message m as
+// Telegram sends a press on a message the bot can no longer see (deleted, or
+// too old): the query's message is an InaccessibleMessage, only the chat,
+// the message_id and date 0. It returns the update_id.
+func (u *User) PressInaccessible(m Message, data string) int64 {
+	s := u.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.chats[m.ChatID]
+	if c == nil {
+		c = &chat{id: m.ChatID, kind: "private", user: &userState{id: m.ChatID, firstName: "User"}, msgs: map[int]*message{}}
+	}
+	return u.pressWireLocked(c, m.ID, "", data, &wMessage{MessageID: m.ID, Chat: c.wire(), Date: 0})
+}
+
 func (u *User) pressLocked(c *chat, m *message, text, data string) int64 {
+	return u.pressWireLocked(c, m.id, text, data, u.s.wireMessageLocked(m))
+}
+
+// pressWireLocked records a press on message msgID of c and queues its
+// update, whose message is wm.
+func (u *User) pressWireLocked(c *chat, msgID int, text, data string, wm *wMessage) int64 {
 	s := u.s
 	// A press starts no private chat and does not unblock the bot.
 	st := s.users[u.ID]
@@ -339,10 +360,9 @@ func (u *User) pressLocked(c *chat, m *message, text, data string) int64 {
 	}
 	s.nextQuery++
 	qid := strconv.FormatUint(4_600_000_000_000_000_000+s.nextQuery*7919, 10)
-	s.queries[qid] = &query{id: qid, from: st, chatID: c.id, msgID: m.id, data: data}
+	s.queries[qid] = &query{id: qid, from: st, chatID: c.id, msgID: msgID, data: data}
 	s.queryOrder = append(s.queryOrder, qid)
-	s.eventLocked(Event{Kind: "press", ChatID: c.id, UserID: st.id, MessageID: m.id, Text: text, Data: data})
-	wm := s.wireMessageLocked(m)
+	s.eventLocked(Event{Kind: "press", ChatID: c.id, UserID: st.id, MessageID: msgID, Text: text, Data: data})
 	instance := strconv.FormatInt(-(c.id*2654435761+1)&0x7fffffffffffffff, 10)
 	return s.enqueueLocked("callback_query", func(id int64) wUpdate {
 		return wUpdate{UpdateID: id, CallbackQuery: &wCallbackQuery{

@@ -11,6 +11,7 @@ import (
 
 	"evalbot/internal/calendar"
 	"evalbot/internal/store"
+	"evalbot/internal/textnorm"
 )
 
 // Desk is one counter of a one-stop shop (quầy): its printed code (HCC-Q1),
@@ -104,8 +105,8 @@ type DeskInput struct {
 	OfficialID *int64
 }
 
-// cleanDeskCode trims and upper-cases a printed desk code.
-func cleanDeskCode(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
+// cleanDeskCode cleans (textnorm.Clean) and upper-cases a printed desk code.
+func cleanDeskCode(s string) string { return strings.ToUpper(textnorm.Clean(s)) }
 
 // validDeskCode: 1–32 characters of A-Z, 0-9, '-', '_' and '.'.
 func validDeskCode(s string) bool {
@@ -123,7 +124,7 @@ func validDeskCode(s string) bool {
 // CreateDesk adds a desk with its first QR code. ErrCodeTaken when the code
 // is used; ErrBadDesk when the code, the name or the official is not valid.
 func CreateDesk(ctx context.Context, db store.DB, in DeskInput, actor *int64, now time.Time) (Desk, error) {
-	in.Code, in.Name = cleanDeskCode(in.Code), strings.TrimSpace(in.Name)
+	in.Code, in.Name = cleanDeskCode(in.Code), textnorm.Clean(in.Name)
 	if !validDeskCode(in.Code) || in.Name == "" || len([]rune(in.Name)) > 120 {
 		return Desk{}, ErrBadDesk
 	}
@@ -167,7 +168,7 @@ func UpdateDesk(ctx context.Context, db store.DB, id int64, name string, officia
 	if err != nil {
 		return err
 	}
-	name = strings.TrimSpace(name)
+	name = textnorm.Clean(name)
 	if name == "" {
 		return ErrBadDesk
 	}

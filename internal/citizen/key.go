@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -47,6 +48,47 @@ func LoadKey() (dev bool, err error) {
 	}
 	SetKey([]byte(v))
 	return false, nil
+}
+
+// ProductionMinKeyLen is the shortest key CheckProductionKey accepts: 32
+// characters (`openssl rand -hex 32` gives 64). A citizen's Telegram id has
+// about 10 digits, so the hash of a short or guessable key is reversed by
+// trying every id (10⁶ ids in under a second).
+const ProductionMinKeyLen = 32
+
+// productionMinDistinct is how many different characters a production key
+// has at least: a random hex key has 16, "aaaa…" has one.
+const productionMinDistinct = 10
+
+// Why a key is not fit for production (CheckProductionKey).
+var (
+	ErrKeyUnset       = errors.New(KeyEnv + " is not set")
+	ErrKeyDevelopment = errors.New(KeyEnv + " is the public development key")
+	ErrKeyWeak        = errors.New(KeyEnv + " is too short or too regular to be a random secret")
+)
+
+// CheckProductionKey says whether KeyEnv holds a key fit for real citizens'
+// ids: set, not DevelopmentKey, at least ProductionMinKeyLen bytes, and not
+// a repetition of a few characters. Errors: ErrKeyUnset, ErrKeyDevelopment,
+// ErrKeyWeak.
+func CheckProductionKey() error {
+	v := os.Getenv(KeyEnv)
+	switch {
+	case v == "":
+		return ErrKeyUnset
+	case strings.Contains(v, DevelopmentKey):
+		return ErrKeyDevelopment
+	case len(v) < ProductionMinKeyLen:
+		return ErrKeyWeak
+	}
+	distinct := map[rune]bool{}
+	for _, r := range v {
+		distinct[r] = true
+	}
+	if len(distinct) < productionMinDistinct {
+		return ErrKeyWeak
+	}
+	return nil
 }
 
 func currentKey() []byte {

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -14,6 +13,7 @@ import (
 
 	"evalbot/internal/calendar"
 	"evalbot/internal/store"
+	"evalbot/internal/textnorm"
 )
 
 // Level is one of the four levels of the scale (mức độ hài lòng).
@@ -346,14 +346,15 @@ func HasRated(ctx context.Context, db store.DB, citizen []byte, since time.Time)
 	return ok, err
 }
 
-// CleanComment trims a comment and checks it: ErrCommentEmpty, ErrCommentLong.
+// CleanComment cleans a comment as every typed text is (textnorm.Field)
+// and checks it: ErrCommentEmpty, ErrCommentLong.
 func CleanComment(text string, lim Limits) (string, error) {
 	lim = lim.withDefaults()
-	text = strings.TrimSpace(text)
-	if text == "" {
+	text, err := textnorm.Field(text, lim.MaxComment)
+	switch {
+	case errors.Is(err, textnorm.ErrEmpty):
 		return "", ErrCommentEmpty
-	}
-	if utf8.RuneCountInString(text) > lim.MaxComment {
+	case errors.Is(err, textnorm.ErrTooLong):
 		return "", ErrCommentLong
 	}
 	return text, nil
@@ -395,7 +396,7 @@ func Owns(ctx context.Context, db store.DB, id int64, citizen []byte) (bool, err
 
 // CheckReason: a dismissal needs a real reason, at least three letters.
 func CheckReason(reason string) (string, error) {
-	reason = strings.TrimSpace(reason)
+	reason = textnorm.Clean(reason)
 	letters := 0
 	for _, r := range reason {
 		if unicode.IsLetter(r) {

@@ -3,6 +3,7 @@ package citizen_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -326,5 +327,37 @@ func TestHashIsKeyed(t *testing.T) {
 	}
 	if string(citizen.Hash(citizenA)) != string(a) {
 		t.Fatal("the development key changed")
+	}
+}
+
+// TestProductionKey (issue 20, point 12): the development key, a short key
+// and a regular one are not fit for production; a random one is.
+func TestProductionKey(t *testing.T) {
+	for key, want := range map[string]error{
+		"":                       citizen.ErrKeyUnset,
+		citizen.DevelopmentKey:   citizen.ErrKeyDevelopment,
+		"0123456789abcdef":       citizen.ErrKeyWeak,
+		strings.Repeat("ab", 20): citizen.ErrKeyWeak,
+		"5f1c0e9a7b3d42e8a6c4f0b19d27e85c3a6f4b0d91e2c7a8": nil,
+	} {
+		t.Setenv(citizen.KeyEnv, key)
+		if err := citizen.CheckProductionKey(); !errors.Is(err, want) || (want == nil) != (err == nil) {
+			t.Errorf("key %q: %v, want %v", key, err, want)
+		}
+	}
+}
+
+// TestCommentAndReasonAreCleaned (issue 21, point 3): a comment or a
+// dismissal reason of zero-width characters is empty, and a right-to-left
+// override is removed, as from every typed text.
+func TestCommentAndReasonAreCleaned(t *testing.T) {
+	if _, err := citizen.CleanComment("\u200b\u2060", citizen.DefaultLimits); !errors.Is(err, citizen.ErrCommentEmpty) {
+		t.Errorf("a zero-width comment: %v", err)
+	}
+	if got, err := citizen.CleanComment("Chờ \u202equá lâu", citizen.DefaultLimits); err != nil || got != "Chờ quá lâu" {
+		t.Errorf("a comment with U+202E: %q %v", got, err)
+	}
+	if got, err := citizen.CheckReason("\u202eĐã giải thích\u202c"); err != nil || got != "Đã giải thích" {
+		t.Errorf("a reason with U+202E: %q %v", got, err)
 	}
 }

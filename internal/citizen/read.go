@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"evalbot/internal/store"
+	"evalbot/internal/textnorm"
 )
 
 // DeskRow is one line of a desks file (the shape of shared/data/roster/desks.csv:
@@ -110,7 +111,7 @@ func ReadDesks(r io.Reader, file string) ([]DeskRow, []RowError, error) {
 		if !ok || i >= len(rec) {
 			return ""
 		}
-		return strings.TrimSpace(rec[i])
+		return textnorm.Clean(rec[i])
 	}
 	var rows []DeskRow
 	var errs []RowError
@@ -119,7 +120,7 @@ func ReadDesks(r io.Reader, file string) ([]DeskRow, []RowError, error) {
 		line := n + 2
 		blank := true
 		for _, c := range rec {
-			if strings.TrimSpace(c) != "" {
+			if textnorm.Clean(c) != "" {
 				blank = false
 			}
 		}

@@ -302,7 +302,9 @@ func (d *driver) plans(wk calendar.Week) error {
 		for _, c := range d.codes {
 			p := d.people[c]
 			if last := p.User.Last(); strings.Contains(last.Text, "Đề nghị ghi rõ hạn") {
-				if err := d.h.Say(p, "Tiếp nhận và xử lý hồ sơ | 27/11\nSoạn thảo báo cáo tuần | 27/11"); err != nil {
+				fri := wk.Monday().AddDays(4) // a deadline within the plan's week
+				due := fmt.Sprintf("%02d/%02d", fri.Day, int(fri.Month))
+				if err := d.h.Say(p, "Tiếp nhận và xử lý hồ sơ | "+due+"\nSoạn thảo báo cáo tuần | "+due); err != nil {
 					return err
 				}
 				if err := d.h.Tap(p, label(p, "📨 Gửi duyệt", "📨 Submit")); err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"evalbot/internal/calendar"
 	"evalbot/internal/store"
+	"evalbot/internal/textnorm"
 )
 
 // Absence kinds, as stored (nghỉ phép, ốm đau, thai sản, khác).
@@ -37,6 +38,7 @@ func RecordAbsence(ctx context.Context, db store.DB, officialID int64, first, la
 // RecordDiscipline records a disciplinary measure decided in month m, with
 // its reason; the month's grade becomes D when the framework says so.
 func RecordDiscipline(ctx context.Context, db store.DB, officialID int64, m calendar.Month, level, reason string, actor *int64) error {
+	reason = textnorm.Clean(reason)
 	if !contains(DisciplineLevels, level) || reason == "" {
 		return ErrBadRecord
 	}

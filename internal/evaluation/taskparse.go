@@ -1,13 +1,14 @@
 package evaluation
 
 import (
+	"errors"
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"evalbot/internal/calendar"
 	"evalbot/internal/grading"
+	"evalbot/internal/textnorm"
 )
 
 // TaskDraft is one task as typed by the official, before it is stored.
@@ -20,9 +21,28 @@ type TaskDraft struct {
 // LineError names a line of the typed plan that could not be read.
 type LineError struct {
 	Line  int    // 1-based line of the message
-	Code  string // "empty_title", "title_too_long", "bad_date", "bad_weight", "too_many", "no_tasks"
+	Code  string // "empty_title", "title_too_long", "bad_date", "bad_weight", "ambiguous", "out_of_period", "too_many", "no_tasks"
 	Value string // the offending part, as typed
+	// The plan's period, for "out_of_period".
+	From, To calendar.Date
 }
+
+// Period is the span a plan covers (kỳ kế hoạch), both days included: a
+// week Monday–Sunday, or a calendar month. A task's deadline falls within it.
+type Period struct{ From, To calendar.Date }
+
+// PlanPeriod is the period of a plan of kind (KindWeek, KindMonth) starting
+// on start.
+func PlanPeriod(kind string, start calendar.Date) Period {
+	if kind == KindMonth {
+		return Period{start.YearMonth().First(), start.YearMonth().Last()}
+	}
+	w := calendar.WeekOf(start)
+	return Period{w.Monday(), w.Sunday()}
+}
+
+// Contains reports whether d is within p.
+func (p Period) Contains(d calendar.Date) bool { return !d.Before(p.From) && !d.After(p.To) }
 
 // Limits on a typed plan: enough for a month's work, small enough for one
 // phone screen and Telegram's 100-button keyboards (3 buttons per task).
@@ -35,49 +55,60 @@ const (
 
 var bullet = regexp.MustCompile(`^\s*(?:[-–•*+]|\d{1,2}[.)])\s*`)
 
-// ParseTasks reads one task per line: "title | deadline | weight", deadline as
-// dd/mm or dd/mm/yyyy and weight as 1, 1.5 or 1,5 (0.25–10), both optional and
-// in either order. Bullets and numbering are ignored. ref gives the year for a
-// deadline without one. Nothing is returned when any line is wrong, so the
-// official fixes the message and sends it again whole.
-func ParseTasks(text string, ref calendar.Date) ([]TaskDraft, []LineError) {
+// ParseTasks reads one task per line: "title | deadline | weight", both
+// optional and in either order. Each line is cleaned as every typed text is
+// (textnorm.Clean: no invisible or bidi control characters, NFC, one space);
+// bullets and numbering are ignored.
+//
+// A deadline is a date written dd/mm, dd-mm, dd.mm, or with the year
+// (dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy, or yy), optionally after "hạn"; it
+// must fall within period (its year comes from period when not typed). A
+// weight (trọng số, 0.25–10) is written so that it cannot be read as a date:
+// after an x («x2», «x1,5», «×1.5», «trọng số 2»), as a whole number («2»),
+// or with a decimal comma («1,5»). A field that reads both as a date and as
+// a weight («9.12», «1.5») is refused as "ambiguous"; «09.12», written with
+// two digits each, is the 9th of December.
+//
+// Nothing is returned when any line is wrong, so the official fixes the
+// message and sends it again whole.
+func ParseTasks(text string, period Period) ([]TaskDraft, []LineError) {
 	var out []TaskDraft
 	var errs []LineError
 	for i, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
 		n := i + 1
-		line = strings.TrimSpace(bullet.ReplaceAllString(line, ""))
+		line = strings.TrimSpace(bullet.ReplaceAllString(textnorm.Clean(line), ""))
 		if line == "" {
 			continue
 		}
 		parts := strings.Split(line, "|")
-		t := TaskDraft{Title: strings.Join(strings.Fields(parts[0]), " "), Weight: 100}
-		if t.Title == "" {
+		title, err := textnorm.Field(parts[0], MaxTitleRunes)
+		t := TaskDraft{Title: title, Weight: 100}
+		switch {
+		case errors.Is(err, textnorm.ErrEmpty):
 			errs = append(errs, LineError{Line: n, Code: "empty_title"})
 			continue
-		}
-		if utf8.RuneCountInString(t.Title) > MaxTitleRunes {
+		case errors.Is(err, textnorm.ErrTooLong):
 			errs = append(errs, LineError{Line: n, Code: "title_too_long"})
 			continue
 		}
 		ok := true
 		for _, p := range parts[1:] {
 			p = strings.TrimSpace(p)
+			if p == "" {
+				continue
+			}
+			d, w, code := parseField(p, period.From)
 			switch {
-			case p == "":
-			case strings.ContainsAny(p, "/"):
-				d, good := parseDeadline(p, ref)
-				if !good {
-					errs = append(errs, LineError{Line: n, Code: "bad_date", Value: p})
-					ok = false
-				}
+			case code == "" && w > 0:
+				t.Weight = w
+			case code == "" && !period.Contains(d):
+				errs = append(errs, LineError{Line: n, Code: "out_of_period", Value: p, From: period.From, To: period.To})
+				ok = false
+			case code == "":
 				t.Deadline = &d
 			default:
-				w, good := parseWeight(p)
-				if !good {
-					errs = append(errs, LineError{Line: n, Code: "bad_weight", Value: p})
-					ok = false
-				}
-				t.Weight = w
+				errs = append(errs, LineError{Line: n, Code: code, Value: p})
+				ok = false
 			}
 		}
 		if ok {
@@ -96,39 +127,79 @@ func ParseTasks(text string, ref calendar.Date) ([]TaskDraft, []LineError) {
 	return out, nil
 }
 
-var datePart = regexp.MustCompile(`^(?:hạn\s*)?(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?$`)
+var (
+	// A date: day, month and an optional year, one separator throughout.
+	datePart = regexp.MustCompile(`^(?:(?:hạn|han|deadline|by)\s*:?\s*)?(\d{1,2})([/.-])(\d{1,2})(?:([/.-])(\d{4}|\d{2}))?$`)
+	// A weight after its mark: x, ×, *, "trọng số", "ts", "weight", "w".
+	markedWeight = regexp.MustCompile(`^(?:x|×|\*|trọng số|trong so|ts|weight|w)\s*:?\s*(\d{1,2}(?:[.,]\d{1,2})?)$`)
+	// A weight without a mark: a whole number or a decimal comma.
+	plainWeight = regexp.MustCompile(`^\d{1,2}(?:,\d{1,2})?$`)
+	// A decimal point number, which may also be a dd.mm date.
+	pointNumber = regexp.MustCompile(`^(\d{1,2})\.(\d{1,2})$`)
+)
 
-func parseDeadline(s string, ref calendar.Date) (calendar.Date, bool) {
-	m := datePart.FindStringSubmatch(strings.ToLower(s))
-	if m == nil {
-		return calendar.Date{}, false
-	}
-	day, _ := strconv.Atoi(m[1])
-	month, _ := strconv.Atoi(m[2])
-	year := ref.Year
-	if m[3] != "" {
-		year, _ = strconv.Atoi(m[3])
-		if year < 100 {
-			year += 2000
+// parseField reads a field after the title: a deadline (d), a weight (w > 0),
+// or a LineError code ("bad_date", "bad_weight", "ambiguous").
+func parseField(s string, ref calendar.Date) (d calendar.Date, w grading.Points, code string) {
+	s = strings.ToLower(s)
+	if m := markedWeight.FindStringSubmatch(s); m != nil {
+		if w, ok := weight(m[1]); ok {
+			return d, w, ""
 		}
-	} else if month < int(ref.Month)-6 {
-		year++ // "05/01" typed in December means next January
+		return d, 0, "bad_weight"
 	}
-	d, err := calendar.ParseDate(strconv.Itoa(year) + "-" + pad2(month) + "-" + pad2(day))
-	if err != nil {
-		return calendar.Date{}, false
+	if plainWeight.MatchString(s) {
+		if w, ok := weight(s); ok {
+			return d, w, ""
+		}
+		return d, 0, "bad_weight"
 	}
-	return d, true
+	if m := datePart.FindStringSubmatch(s); m != nil && (m[4] == "" || m[4] == m[2]) {
+		date, isDate := deadline(m[1], m[3], m[5], ref)
+		if pm := pointNumber.FindStringSubmatch(s); pm != nil {
+			w, isWeight := weight(s)
+			twoDigits := len(pm[1]) == 2 && len(pm[2]) == 2
+			switch {
+			case isDate && isWeight && !twoDigits:
+				return d, 0, "ambiguous"
+			case !isDate && isWeight:
+				return d, w, ""
+			}
+		}
+		if !isDate {
+			return d, 0, "bad_date"
+		}
+		return date, 0, ""
+	}
+	if strings.ContainsAny(s, "/-") || strings.HasPrefix(s, "hạn") {
+		return d, 0, "bad_date"
+	}
+	return d, 0, "bad_weight"
 }
 
-var weightPart = regexp.MustCompile(`^(?:(?:trọng số|ts|weight|w|x)\s*:?\s*)?(\d{1,2}(?:[.,]\d{1,2})?)$`)
-
-func parseWeight(s string) (grading.Points, bool) {
-	m := weightPart.FindStringSubmatch(strings.ToLower(s))
-	if m == nil {
-		return 0, false
+// deadline is the date of day, month and year as typed (year "" or 2 or 4
+// digits); without a year, the one of ref, or the next when the month is
+// more than six months before ref's ("05/01" typed in December).
+func deadline(day, month, year string, ref calendar.Date) (calendar.Date, bool) {
+	dd, _ := strconv.Atoi(day)
+	mm, _ := strconv.Atoi(month)
+	y := ref.Year
+	if year != "" {
+		y, _ = strconv.Atoi(year)
+		if y < 100 {
+			y += 2000
+		}
+	} else if mm < int(ref.Month)-6 {
+		y++
 	}
-	w, err := grading.ParsePoints(strings.ReplaceAll(m[1], ",", "."))
+	d, err := calendar.ParseDate(strconv.Itoa(y) + "-" + pad2(mm) + "-" + pad2(dd))
+	return d, err == nil
+}
+
+// weight reads a weight's number, with a decimal comma or point, in
+// 0.25–10.
+func weight(s string) (grading.Points, bool) {
+	w, err := grading.ParsePoints(strings.ReplaceAll(s, ",", "."))
 	if err != nil || w < minWeight || w > maxWeight {
 		return 0, false
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"evalbot/internal/httpserve"
 	"evalbot/migrations"
 )
 
@@ -125,7 +126,7 @@ func Start(ctx context.Context, addr string, h http.Handler, log *slog.Logger) (
 	if err != nil {
 		return nil, nil, fmt.Errorf("ops listener: %w", err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+	srv := httpserve.New(h, httpserve.Timeouts{Read: 10 * time.Second})
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	if log != nil {

@@ -5,6 +5,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"evalbot/internal/textnorm"
 )
 
 // Category codes (phân loại) as stored in officials.category.
@@ -21,22 +23,11 @@ const (
 	LanguageEN = "en"
 )
 
-// cleanText returns s in Unicode NFC with every run of white space (including
-// no-break spaces and line breaks inside a cell) collapsed to one space,
-// zero-width characters removed, and no space at either end.
-func cleanText(s string) string {
-	s = strings.Map(func(r rune) rune {
-		switch r {
-		case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad':
-			return -1
-		}
-		if unicode.IsSpace(r) || r == '\u00a0' || r == '\u202f' {
-			return ' '
-		}
-		return r
-	}, s)
-	return norm.NFC.String(strings.Join(strings.Fields(s), " "))
-}
+// cleanText is textnorm.Clean, the normalization of every typed text: Unicode
+// NFC, every run of white space (including no-break spaces and line breaks
+// inside a cell) collapsed to one space, zero-width and bidi control
+// characters removed, and no space at either end.
+func cleanText(s string) string { return textnorm.Clean(s) }
 
 // cleanCode is cleanText in upper case, for employee and unit codes: a clerk
 // who types "hb001" means HB001.

@@ -176,13 +176,49 @@ func (t *turn) ack(text string) { t.answer = &answer{text: text} }
 // alert answers the callback query with a dialog the person must close.
 func (t *turn) alert(text string) { t.answer = &answer{text: text, alert: true} }
 
-// editPressed replaces the pressed message's text and keyboard after commit.
-func (t *turn) editPressed(text string, kb delivery.Keyboard) {
-	if t.cq == nil || t.cq.Message.Message == nil {
+// cardRef names a message of the bot's that shows a card: its chat and id.
+// A zero messageID means the message is unknown (the press came on a
+// message Telegram no longer shows the bot), and the card goes out as a new
+// message instead (turn.showCard).
+type cardRef struct {
+	chatID    int64
+	messageID int
+}
+
+// pressed is the only reader of the pressed message: its chat and id when
+// Telegram sent the message (models.Message), the chat alone when it sent an
+// InaccessibleMessage (date 0: deleted, or too old for the bot to see), and
+// the sender's own chat when neither came. It never fails, so no handler
+// can stumble on a message it cannot see (TestNoHandlerReadsThePressedMessage).
+func (t *turn) pressed() cardRef {
+	if t.cq == nil {
+		return cardRef{chatID: t.chatID}
+	}
+	switch m := t.cq.Message; {
+	case m.Message != nil:
+		return cardRef{chatID: m.Message.Chat.ID, messageID: m.Message.ID}
+	case m.InaccessibleMessage != nil && m.InaccessibleMessage.Chat.ID != 0:
+		return cardRef{chatID: m.InaccessibleMessage.Chat.ID}
+	}
+	return cardRef{chatID: t.cq.From.ID}
+}
+
+// editPressed replaces the pressed message's text and keyboard after commit
+// (or sends them as a new message when the pressed one is not accessible).
+func (t *turn) editPressed(text string, kb delivery.Keyboard) { t.showCard(t.pressed(), text, kb) }
+
+// showCard brings the card at ref to text and kb after commit: an edit of
+// that message, or, when the message is unknown (ref.messageID 0), a new
+// message in ref's chat (the sender's when that is unknown too). Either
+// goes out once the transaction has committed, like an edit.
+func (t *turn) showCard(ref cardRef, text string, kb delivery.Keyboard) {
+	if ref.chatID == 0 {
+		ref = cardRef{chatID: t.chatID}
+	}
+	if ref.chatID == 0 {
 		return
 	}
-	m := t.cq.Message.Message
-	t.edit = &edit{chatID: m.Chat.ID, messageID: m.ID, text: text, kb: kb}
+	t.edit = &edit{chatID: ref.chatID, messageID: ref.messageID, text: text, kb: kb}
 }
 
 // HandleUpdate processes one update in one transaction. A repeated update_id
@@ -289,7 +325,9 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(
 	// The edit and the answer are independent requests: sent together, a
 	// press waits one Bot API round trip (~40 ms from Vietnam) instead of two.
 	var wg sync.WaitGroup
-	if t.edit != nil {
+	if t.edit != nil && t.edit.messageID == 0 {
+		a.sendCard(actx, t.edit) // the pressed message is not accessible: a new one
+	} else if t.edit != nil {
 		if t.cq != nil {
 			wg.Go(func() { a.editNow(actx, t.edit) })
 		} else {
@@ -385,6 +423,17 @@ func (a *App) editOnce(ctx context.Context, e *edit) error {
 		return nil
 	}
 	return err
+}
+
+// sendCard sends e's card as a new message, in place of an edit of a
+// message the bot cannot see (turn.showCard).
+func (a *App) sendCard(ctx context.Context, e *edit) {
+	if _, err := a.Bot.SendMessage(ctx, &bot.SendMessageParams{ChatID: e.chatID, Text: e.text, ParseMode: models.ParseModeHTML,
+		ReplyMarkup:        delivery.InlineMarkup(e.kb),
+		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: bot.True()},
+	}); err != nil && !errors.Is(err, bot.ErrorForbidden) {
+		a.Log.Warn("sendMessage of a card failed", "err", scrubToken(err))
+	}
 }
 
 func (a *App) sendNow(ctx context.Context, chatID int64, text string) {

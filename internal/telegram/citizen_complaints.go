@@ -177,11 +177,8 @@ func (a *App) onComplaintDecision(t *turn, c callback) error {
 		return err
 	}
 	if c.verb == vCitDismiss {
-		m := t.cq.Message.Message
-		d := stepData{IDs: []int64{r.ID}, Version: r.Version}
-		if m != nil {
-			d.ChatID, d.MessageID = m.Chat.ID, m.ID
-		}
+		m := t.pressed()
+		d := stepData{IDs: []int64{r.ID}, Version: r.Version, ChatID: m.chatID, MessageID: m.messageID}
 		if err := t.setStep(stepComplaintDismiss, d); err != nil {
 			return err
 		}
@@ -269,8 +266,6 @@ func (a *App) onDismissReason(t *turn, d stepData, text string) error {
 		return err
 	}
 	card += "\n\n" + t.t("ComplaintDismissedStatus", map[string]any{"Reason": r.DismissReason})
-	if d.MessageID != 0 {
-		t.edit = &edit{chatID: d.ChatID, messageID: d.MessageID, text: card}
-	}
+	t.showCard(cardRef{d.ChatID, d.MessageID}, card, nil)
 	return t.reply(t.t("ComplaintDismissedReply", nil), nil)
 }

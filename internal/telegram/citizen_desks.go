@@ -13,6 +13,7 @@ import (
 	"evalbot/internal/citizen"
 	"evalbot/internal/delivery"
 	"evalbot/internal/roster"
+	"evalbot/internal/textnorm"
 )
 
 // The centre's head manages the one-stop shop's desks from Telegram: who
@@ -378,7 +379,7 @@ func (a *App) onDeskAddText(t *turn, d stepData, text string) error {
 	}
 	parts := strings.Split(text, "|")
 	for i := range parts {
-		parts[i] = strings.TrimSpace(parts[i])
+		parts[i] = textnorm.Clean(parts[i])
 	}
 	if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
 		return bad("format")

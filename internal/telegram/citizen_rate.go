@@ -83,9 +83,7 @@ func (a *App) onRateTap(t *turn, c callback) error {
 	if t.me != nil {
 		v.Rater = t.me.ID
 	}
-	if m := t.cq.Message.Message; m != nil {
-		v.CardMsgID = m.ID
-	}
+	v.CardMsgID = t.pressed().messageID // 0 when the card is not accessible
 	out, err := citizen.Rate(t.ctx, t.tx, v, citizen.DefaultLimits)
 	if err != nil {
 		return a.rateRefusal(t, err, codeID)

@@ -112,7 +112,7 @@ func (a *App) onHelp(t *turn, greet bool) error {
 	if t.me.IsHead {
 		id = "HelpHead"
 	}
-	text := t.t(id, nil)
+	text := t.t(id, nil) + "\n\n" + t.t("PlanFormat", nil)
 	if greet {
 		text = t.t("Hello", map[string]any{"Name": t.me.FullName}) + "\n\n" + text
 	}

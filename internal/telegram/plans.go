@@ -49,7 +49,7 @@ func (a *App) askPlan(t *turn, kind string, start calendar.Date) error {
 	if err := t.setStep(stepPlanTasks, stepData{Kind: kind, Start: start.String()}); err != nil {
 		return err
 	}
-	return t.reply(t.t("PlanAsk", map[string]any{"Title": t.planTitle(kind, start)}), nil)
+	return t.reply(t.t("PlanAsk", map[string]any{"Title": t.planTitle(kind, start)})+"\n\n"+t.t("PlanFormat", nil), nil)
 }
 
 // planStepStale: the period the step was for is over (an earlier week, an
@@ -74,7 +74,7 @@ func (a *App) onPlanText(t *turn, d stepData, text string) error {
 		}
 		return t.reply(t.t("PlanStepStale", nil), nil)
 	}
-	tasks, errs := evaluation.ParseTasks(text, start)
+	tasks, errs := evaluation.ParseTasks(text, evaluation.PlanPeriod(d.Kind, start))
 	if len(errs) > 0 {
 		return t.reply(t.lineErrors(errs), nil)
 	}
@@ -124,7 +124,8 @@ func (t *turn) lineErrors(errs []evaluation.LineError) string {
 		if r := []rune(v); len(r) > errorValueRunes {
 			v = string(r[:errorValueRunes-1]) + "…"
 		}
-		msg := t.t("TaskErr_"+e.Code, map[string]any{"Value": v, "Max": evaluation.MaxTasks, "Chars": evaluation.MaxTitleRunes})
+		msg := t.t("TaskErr_"+e.Code, map[string]any{"Value": v, "Max": evaluation.MaxTasks, "Chars": evaluation.MaxTitleRunes,
+			"From": day(e.From), "To": day(e.To)})
 		if e.Line > 0 {
 			msg = t.t("LineN", map[string]any{"N": e.Line}) + ": " + msg
 		}
@@ -280,8 +281,8 @@ func (a *App) onPlanHead(t *turn, c callback) error {
 		return err
 	}
 	if c.verb == vPlanReturn {
-		m := t.cq.Message.Message
-		if err := t.setStep(stepPlanReturn, stepData{PlanID: id, Version: int(ver), ChatID: m.Chat.ID, MessageID: m.ID}); err != nil {
+		m := t.pressed()
+		if err := t.setStep(stepPlanReturn, stepData{PlanID: id, Version: int(ver), ChatID: m.chatID, MessageID: m.messageID}); err != nil {
 			return err
 		}
 		t.ack("")
@@ -328,7 +329,7 @@ func (a *App) onPlanReturnReason(t *turn, d stepData, text string) error {
 	if err != nil {
 		return err
 	}
-	t.edit = &edit{chatID: d.ChatID, messageID: d.MessageID, text: t.planText(p, owner.FullName, "PlanReturnedByYou")}
+	t.showCard(cardRef{d.ChatID, d.MessageID}, t.planText(p, owner.FullName, "PlanReturnedByYou"), nil)
 	if err := t.reply(t.t("ReturnedConfirm", map[string]any{"Name": owner.FullName}), nil); err != nil {
 		return err
 	}

@@ -290,8 +290,8 @@ func (a *App) onReconsiderDecision(t *turn, c callback) error {
 		return err
 	}
 	if choice == "k" {
-		m := t.cq.Message.Message
-		if err := t.setStep(stepReconsiderKeep, stepData{PlanID: id, ChatID: m.Chat.ID, MessageID: m.ID}); err != nil {
+		m := t.pressed()
+		if err := t.setStep(stepReconsiderKeep, stepData{PlanID: id, ChatID: m.chatID, MessageID: m.messageID}); err != nil {
 			return err
 		}
 		t.ack("")
@@ -355,7 +355,7 @@ func (a *App) onReconsiderKeepReason(t *turn, d stepData, text string) error {
 	if err != nil {
 		return err
 	}
-	t.edit = &edit{chatID: d.ChatID, messageID: d.MessageID, text: t.t("ReconsiderKeptByYou", map[string]any{"Name": o.FullName})}
+	t.showCard(cardRef{d.ChatID, d.MessageID}, t.t("ReconsiderKeptByYou", map[string]any{"Name": o.FullName}), nil)
 	if err := t.reply(t.t("DoneToast", nil), nil); err != nil {
 		return err
 	}

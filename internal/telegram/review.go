@@ -12,6 +12,7 @@ import (
 	"evalbot/internal/evaluation"
 	"evalbot/internal/grading"
 	"evalbot/internal/roster"
+	"evalbot/internal/textnorm"
 )
 
 // reviewCard renders a submission for its head: who, the self-assessed
@@ -179,8 +180,8 @@ func (a *App) onReview(t *turn, c callback) error {
 		if err != nil || int(ver) != as.Version {
 			return staleOr(t, evaluation.ErrStale)
 		}
-		m := t.cq.Message.Message
-		if err := t.setStep(stepAssessReturn, stepData{AssessmentID: id, Version: as.Version, ChatID: m.Chat.ID, MessageID: m.ID}); err != nil {
+		m := t.pressed()
+		if err := t.setStep(stepAssessReturn, stepData{AssessmentID: id, Version: as.Version, ChatID: m.chatID, MessageID: m.messageID}); err != nil {
 			return err
 		}
 		t.ack("")
@@ -245,8 +246,8 @@ func (a *App) onReview(t *turn, c callback) error {
 		page, _ := c.id(3)
 		return a.showAdjust(t, as, o, "t"+strconv.FormatInt(page, 10))
 	case vAdjManual:
-		m := t.cq.Message.Message
-		if err := t.setStep(stepManualTask, stepData{AssessmentID: id, ChatID: m.Chat.ID, MessageID: m.ID}); err != nil {
+		m := t.pressed()
+		if err := t.setStep(stepManualTask, stepData{AssessmentID: id, ChatID: m.chatID, MessageID: m.messageID}); err != nil {
 			return err
 		}
 		t.ack("")
@@ -545,7 +546,7 @@ func (a *App) onAssessReturnReason(t *turn, d stepData, text string) error {
 	if err != nil {
 		return err
 	}
-	t.edit = &edit{chatID: d.ChatID, messageID: d.MessageID, text: card}
+	t.showCard(cardRef{d.ChatID, d.MessageID}, card, nil)
 	if err := t.reply(t.t("ReturnedConfirm", map[string]any{"Name": o.FullName}), nil); err != nil {
 		return err
 	}
@@ -563,7 +564,7 @@ func (a *App) onAssessReturnReason(t *turn, d stepData, text string) error {
 }
 
 func (a *App) onManualTaskScore(t *turn, d stepData, text string) error {
-	p, err := grading.ParsePoints(strings.ReplaceAll(strings.TrimSpace(text), ",", "."))
+	p, err := grading.ParsePoints(strings.ReplaceAll(textnorm.Clean(text), ",", "."))
 	as, lerr := evaluation.LoadAssessment(t.ctx, t.tx, d.AssessmentID)
 	if lerr != nil {
 		_ = t.clearStep()
@@ -598,7 +599,7 @@ func (a *App) onManualTaskScore(t *turn, d stepData, text string) error {
 	if err != nil {
 		return err
 	}
-	t.edit = &edit{chatID: d.ChatID, messageID: d.MessageID, text: view, kb: kb}
+	t.showCard(cardRef{d.ChatID, d.MessageID}, view, kb)
 	return t.reply(t.t("SavedToast", nil), nil)
 }
 

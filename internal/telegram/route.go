@@ -25,9 +25,7 @@ func (a *App) route(t *turn) error {
 		t.chatID = t.upd.Message.Chat.ID
 	case t.cq != nil:
 		from = &t.cq.From
-		if t.cq.Message.Message != nil {
-			t.chatID = t.cq.Message.Message.Chat.ID
-		}
+		t.chatID = t.pressed().chatID
 	default:
 		return nil // other update kinds are not used
 	}

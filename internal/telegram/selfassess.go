@@ -332,8 +332,8 @@ func (a *App) onSelf(t *turn, c callback) error {
 		if grading.Points(n*100) > fw.BonusMax {
 			return staleOr(t, evaluation.ErrStale)
 		}
-		m := t.cq.Message.Message
-		if err := t.setStep(stepBonusReason, stepData{AssessmentID: id, Bonus: n * 100, ChatID: m.Chat.ID, MessageID: m.ID}); err != nil {
+		m := t.pressed()
+		if err := t.setStep(stepBonusReason, stepData{AssessmentID: id, Bonus: n * 100, ChatID: m.chatID, MessageID: m.messageID}); err != nil {
 			return err
 		}
 		t.ack("")
@@ -403,6 +403,6 @@ func (a *App) onBonusReason(t *turn, d stepData, text string) error {
 	if err != nil {
 		return err
 	}
-	t.edit = &edit{chatID: d.ChatID, messageID: d.MessageID, text: text2, kb: kb}
+	t.showCard(cardRef{d.ChatID, d.MessageID}, text2, kb)
 	return t.reply(t.t("BonusSaved", nil), nil)
 }

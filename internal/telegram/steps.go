@@ -3,10 +3,10 @@ package telegram
 import (
 	"encoding/json"
 	"errors"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+
+	"evalbot/internal/textnorm"
 )
 
 // A step is what a person's next text message means. It is stored in
@@ -103,14 +103,16 @@ func (a *App) onCancelStep(t *turn) error {
 // Telegram's 4096 characters.
 const maxReasonRunes = 500
 
-// reason trims a typed reason and checks its length; ok is false (and the
-// person has been asked again) when it is empty or too long.
+// reason cleans a typed reason as every typed text is (textnorm.Field: no
+// invisible or bidi control characters, NFC, one space) and checks it; ok
+// is false (and the person has been asked again) when nothing visible is
+// left or it is too long.
 func (t *turn) reason(text string) (string, bool, error) {
-	r := strings.TrimSpace(text)
+	r, err := textnorm.Field(text, maxReasonRunes)
 	switch {
-	case r == "":
+	case errors.Is(err, textnorm.ErrEmpty):
 		return "", false, t.reply(t.t("AskReturnReasonAgain", nil), nil)
-	case utf8.RuneCountInString(r) > maxReasonRunes:
+	case errors.Is(err, textnorm.ErrTooLong):
 		return "", false, t.reply(t.t("ReasonTooLong", map[string]any{"Max": maxReasonRunes}), nil)
 	}
 	return r, true, nil

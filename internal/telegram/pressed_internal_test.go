@@ -1,0 +1,60 @@
+package telegram
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestNoHandlerReadsThePressedMessage (issue 20, point 7): the pressed
+// message may be an InaccessibleMessage (date 0), whose Message is nil; only
+// turn.pressed reads it, and pressed cannot fail. Any other read of
+// cq.Message in the package is a handler that may crash on such a press.
+func TestNoHandlerReadsThePressedMessage(t *testing.T) {
+	files, err := os.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := token.NewFileSet()
+	n := 0
+	for _, f := range files {
+		name := f.Name()
+		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(fs, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+		for _, d := range file.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok || fn.Name.Name == "pressed" {
+				continue
+			}
+			ast.Inspect(fn, func(x ast.Node) bool {
+				sel, ok := x.(*ast.SelectorExpr)
+				if !ok || sel.Sel.Name != "Message" {
+					return true
+				}
+				var name string
+				switch x := sel.X.(type) {
+				case *ast.SelectorExpr: // t.cq.Message, upd.CallbackQuery.Message
+					name = x.Sel.Name
+				case *ast.Ident: // cq.Message
+					name = x.Name
+				}
+				if name == "cq" || name == "CallbackQuery" {
+					t.Errorf("%s: %s reads the pressed message directly; use turn.pressed()", fs.Position(sel.Pos()), fn.Name.Name)
+				}
+				return true
+			})
+		}
+	}
+	if n < 20 {
+		t.Fatalf("only %d files read", n)
+	}
+}
