@@ -14,7 +14,6 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"math"
@@ -53,12 +52,23 @@ import (
 	"evalbot/internal/telegram"
 )
 
-const benchUsage = `usage: evalbot bench <fanout|updates|idle> [flags]`
-
 func benchCmd(ctx context.Context, args []string) error {
-	if len(args) < 1 {
-		return errors.New(benchUsage)
+	c := newCommand("bench", args)
+	c.extra = func() string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s\n", c.say("CLICommands", nil))
+		for _, name := range benchCommands {
+			fmt.Fprintf(&b, "  %-14s %s\n", name, c.say("Cmd_"+strings.ReplaceAll(name, " ", "_")+"_Purpose", nil))
+		}
+		return b.String()
 	}
+	if err := c.parse(true); err != nil {
+		return err
+	}
+	if c.fs.NArg() == 0 {
+		return c.usageFault("BenchNeedKind", nil)
+	}
+	args = c.fs.Args()
 	switch args[0] {
 	case "fanout":
 		// The fake Bot API runs in this process and keeps every card it is
@@ -76,7 +86,7 @@ func benchCmd(ctx context.Context, args []string) error {
 	case "idle":
 		return benchIdle(ctx, args[1:])
 	}
-	return errors.New(benchUsage)
+	return c.usageFault("BenchUnknownKind", map[string]any{"Kind": args[0]})
 }
 
 // benchDB opens DATABASE_URL, or a throwaway cluster; stop releases it.
@@ -129,8 +139,7 @@ func refuseDatabaseInUse(ctx context.Context, pool *pgxpool.Pool) error {
 		return err
 	}
 	if used {
-		return errors.New("DATABASE_URL has officials already; the benchmarks need a new, empty database " +
-			"(unset DATABASE_URL and they make a throwaway one)")
+		return &cliError{msg: say(argLang(os.Args), "BenchDatabaseInUse", nil)}
 	}
 	return nil
 }
@@ -207,19 +216,20 @@ func benchBot(srv *botapitest.Server, conns int) (*bot.Bot, error) {
 }
 
 func benchFanout(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("bench fanout", flag.ExitOnError)
-	n := fs.Int("n", 900, "officials prompted")
-	rate := fs.Float64("rate", 30, "global limit, messages/s (the fake API enforces it, and 1/s per chat, 20/min per group)")
-	workers := fs.Int("workers", 16, "sender requests in flight")
-	senders := fs.Int("senders", 1, "senders (replicas) sharing the database")
-	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the sending phase to this file")
-	enqProfile := fs.String("enqueue-cpuprofile", "", "write a CPU profile of the campaign's enqueue to this file")
-	memprofile := fs.String("memprofile", "", "write a heap profile at the end of the sending phase to this file")
-	analyze := fs.Bool("analyze", true, "ANALYZE the outbox after the campaign, as autovacuum soon would")
-	gotg := fs.Bool("go-telegram", false, "send through go-telegram/bot's client instead of delivery.API")
-	history := fs.Bool("history", true, "seed last month's approved assessments and analyze the tables, like a database in its second month, "+
-		"and plan as serve does (plan_cache_mode auto); false: a fresh database, every statement planned (force_custom_plan)")
-	_ = fs.Parse(args)
+	c := newCommand("bench fanout", args)
+	n := c.fs.Int("n", 900, c.flagText("n"))
+	rate := c.fs.Float64("rate", 30, c.flagText("rate"))
+	workers := c.fs.Int("workers", 16, c.flagText("workers"))
+	senders := c.fs.Int("senders", 1, c.flagText("senders"))
+	cpuprofile := c.fs.String("cpuprofile", "", c.flagText("cpuprofile"))
+	enqProfile := c.fs.String("enqueue-cpuprofile", "", c.flagText("enqueue-cpuprofile"))
+	memprofile := c.fs.String("memprofile", "", c.flagText("memprofile"))
+	analyze := c.fs.Bool("analyze", true, c.flagText("analyze"))
+	gotg := c.fs.Bool("go-telegram", false, c.flagText("go-telegram"))
+	history := c.fs.Bool("history", true, c.flagText("history"))
+	if err := c.parse(false); err != nil {
+		return err
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
 	mode := "force_custom_plan"
@@ -395,7 +405,7 @@ func benchFanout(ctx context.Context, args []string) error {
 	}
 	fmt.Printf("  outbox: %s; unused global slots %d; senders %d × %d requests in flight, client %s\n", states, wasted, *senders, *workers, client)
 	if dups > 0 || losses > 0 {
-		return fmt.Errorf("fan-out lost %d and duplicated %d", losses, dups)
+		return c.fail("BenchFanoutLost", map[string]any{"Lost": losses, "Dups": dups})
 	}
 	return nil
 }
@@ -436,27 +446,26 @@ func maxPerWindow(srv *botapitest.Server, w time.Duration) int {
 // waits (the assessment updated, the card re-rendered and edited), and its
 // callback query answered in the webhook's reply.
 func benchUpdates(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("bench updates", flag.ExitOnError)
-	n := fs.Int("n", 2000, "officials pressing buttons")
-	rate := fs.Float64("rate", 1000, "presses/s offered (open loop)")
-	dur := fs.Duration("duration", 10*time.Second, "how long to press")
-	warmup := fs.Duration("warmup", 3*time.Second, "how long to press first, unmeasured (connections opened and statements prepared, as in a serve that has been running); the measured part starts once these are handled")
-	queues := fs.Int("queues", inbound.DefaultQueues, "per-chat update queues")
-	pgb := fs.Bool("pgbench", true, "also run pgbench on the same cluster")
-	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the pressing phase to this file")
-	memprofile := fs.String("memprofile", "", "write a heap profile at the end of the pressing phase to this file")
-	trace := fs.String("trace", "", "write each measured press to this CSV file: start (Unix ms, to line up with logs), webhook reply and handled (ms)")
-	press := fs.String("press", "criterion", "criterion: a self-assessment score button (the assessment is updated and the card edited); "+
-		"label: the criterion's label button (only answered: measures the webhook and update plumbing)")
-	conns := fs.Int("conns", 16, "database connections (pool size)")
-	apiLatency := fs.Duration("api-latency", 0, "the fake Bot API's delay before each request (Telegram's round trip from the bot's server, e.g. 40ms); 0: none")
-	gotg := fs.Bool("go-telegram", false, "edit and answer through go-telegram/bot's client instead of telegram.BotAPI")
-	planMode := fs.String("plan-cache-mode", "auto", "plan_cache_mode of the connections that handle the presses: "+
-		"auto is PostgreSQL's default, as serve runs (generic plans after five executions), with the tables analyzed after seeding; "+
-		"force_custom_plan plans every statement, as on a fresh database")
-	_ = fs.Parse(args)
+	c := newCommand("bench updates", args)
+	n := c.fs.Int("n", 2000, c.flagText("n"))
+	rate := c.fs.Float64("rate", 1000, c.flagText("rate"))
+	dur := c.fs.Duration("duration", 10*time.Second, c.flagText("duration"))
+	warmup := c.fs.Duration("warmup", 3*time.Second, c.flagText("warmup"))
+	queues := c.fs.Int("queues", inbound.DefaultQueues, c.flagText("queues"))
+	pgb := c.fs.Bool("pgbench", true, c.flagText("pgbench"))
+	cpuprofile := c.fs.String("cpuprofile", "", c.flagText("cpuprofile"))
+	memprofile := c.fs.String("memprofile", "", c.flagText("memprofile"))
+	trace := c.fs.String("trace", "", c.flagText("trace"))
+	press := c.fs.String("press", "criterion", c.flagText("press"))
+	conns := c.fs.Int("conns", 16, c.flagText("conns"))
+	apiLatency := c.fs.Duration("api-latency", 0, c.flagText("api-latency"))
+	gotg := c.fs.Bool("go-telegram", false, c.flagText("go-telegram"))
+	planMode := c.fs.String("plan-cache-mode", "auto", c.flagText("plan-cache-mode"))
+	if err := c.parse(false); err != nil {
+		return err
+	}
 	if *planMode != "auto" && *planMode != "force_custom_plan" && *planMode != "force_generic_plan" {
-		return fmt.Errorf("--plan-cache-mode %q: want auto, force_custom_plan or force_generic_plan", *planMode)
+		return c.usageFault("BenchBadPlanMode", map[string]any{"Value": *planMode})
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
@@ -532,7 +541,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 	}
 	if len(cards) == 0 {
 		scancel()
-		return errors.New("no self-assessment cards were sent")
+		return c.fail("BenchNoCards", nil)
 	}
 
 	srv.SetLatency(*apiLatency)
@@ -893,10 +902,12 @@ func runPgbench(ctx context.Context, dbURL string) (string, error) {
 // benchIdle starts `evalbot serve` (this binary) on a seeded roster and the
 // fake API, lets it settle, and reads its resident memory.
 func benchIdle(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("bench idle", flag.ExitOnError)
-	n := fs.Int("n", 100000, "officials on the roster, besides the head of the root unit")
-	settle := fs.Duration("settle", 15*time.Second, "how long serve runs before its memory is read")
-	_ = fs.Parse(args)
+	c := newCommand("bench idle", args)
+	n := c.fs.Int("n", 100000, c.flagText("n"))
+	settle := c.fs.Duration("settle", 15*time.Second, c.flagText("settle"))
+	if err := c.parse(false); err != nil {
+		return err
+	}
 	pool, dbURL, stop, err := benchDB(ctx, 8, "force_custom_plan")
 	if err != nil {
 		return err
@@ -935,7 +946,7 @@ func benchIdle(ctx context.Context, args []string) error {
 	select {
 	case err := <-exited:
 		exited <- err
-		return fmt.Errorf("serve exited: %v\n%s", err, logs.String())
+		return c.fail("BenchServeExited", map[string]any{"Err": err.Error(), "Log": logs.String()})
 	case <-time.After(*settle):
 	}
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))

@@ -141,6 +141,10 @@ var (
 	ErrNotFound = &Error{"not_found", "roster: not found"}
 	// ErrRowsInvalid: Import found faulty rows and wrote nothing; the rows are in Report.Errors [rows_invalid].
 	ErrRowsInvalid = &Error{"rows_invalid", "roster: the import has faulty rows; nothing was written"}
+	// ErrManyLeaving: the import would deactivate more than MaxLeavingShare
+	// percent of the active officials and Options.ManyLeaving is not set;
+	// nothing was written, the report says what would have been [many_leaving].
+	ErrManyLeaving = &Error{"many_leaving", "roster: the import would deactivate too many officials; nothing was written"}
 	// ErrInviteUnknown: the token is not an invite (mistyped, or never issued) [invite_unknown].
 	ErrInviteUnknown = &Error{"invite_unknown", "roster: unknown invite"}
 	// ErrInviteExpired: the invite is past its expiry [invite_expired].

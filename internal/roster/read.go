@@ -63,62 +63,90 @@ const (
 	absentLanguage
 )
 
-// column is one field of a file kind with the header names that mean it,
-// written folded (see fold).
+// column is one field of a file kind with the header names that mean it, as
+// a clerk writes them (English first, then Vietnamese); a header cell matches
+// a name when both fold to the same key (see fold).
 type column struct {
 	field    string
 	required bool
 	aliases  []string
 }
 
-// kind describes one file shape: its columns and the sheet names that hold it.
+// kind describes one file shape: its columns and the sheet names that hold it
+// (folded).
 type kind struct {
 	sheets  []string
 	columns []column
+	folded  map[string]string // folded header name → field
 }
 
-var unitsKind = kind{
-	sheets: []string{"units", "unit", "don vi", "danh sach don vi", "co cau to chuc"},
-	columns: []column{
-		{"code", true, []string{"code", "unit code", "ma", "ma don vi", "ma dv"}},
-		{"name", true, []string{"name", "unit name", "ten don vi", "ten", "ten dv"}},
-		{"parent_code", false, []string{"parent code", "parent", "parent unit", "parent unit code",
-			"ma don vi cap tren", "cap tren", "don vi cap tren", "ma cap tren", "truc thuoc", "ma dv cap tren"}},
-		{"exceptional", false, []string{"exceptional", "dac thu", "don vi dac biet", "dac biet", "don vi dac thu"}},
-	},
+var unitsKind = newKind([]string{"units", "unit", "don vi", "danh sach don vi", "co cau to chuc"}, []column{
+	{"code", true, []string{"code", "unit code", "mã", "mã đơn vị", "mã ĐV"}},
+	{"name", true, []string{"name", "unit name", "tên đơn vị", "tên", "tên ĐV"}},
+	{"parent_code", false, []string{"parent code", "parent", "parent unit", "parent unit code",
+		"mã đơn vị cấp trên", "cấp trên", "đơn vị cấp trên", "mã cấp trên", "trực thuộc", "mã ĐV cấp trên"}},
+	{"exceptional", false, []string{"exceptional", "đặc thù", "đơn vị đặc biệt", "đặc biệt", "đơn vị đặc thù"}},
+})
+
+var officialsKind = newKind([]string{"officials", "official", "staff", "can bo", "danh sach can bo", "nhan su", "danh sach"}, []column{
+	{"employee_code", true, []string{"employee code", "employee id", "mã cán bộ", "mã số", "mã nhân viên",
+		"mã CB", "mã NV", "mã công chức", "mã số cán bộ"}},
+	{"full_name", true, []string{"full name", "name", "họ và tên", "họ tên", "họ tên cán bộ"}},
+	{"unit_code", true, []string{"unit code", "unit", "mã đơn vị", "đơn vị", "mã ĐV", "đơn vị công tác"}},
+	{"category", true, []string{"category", "loại", "phân loại", "đối tượng", "loại cán bộ"}},
+	{"position", false, []string{"position", "title", "chức vụ", "chức danh"}},
+	{"is_head", false, []string{"is head", "head", "là trưởng", "người đứng đầu", "trưởng đơn vị",
+		"đứng đầu", "là người đứng đầu", "là trưởng đơn vị"}},
+	{"phone", false, []string{"phone", "phone number", "mobile", "số điện thoại", "điện thoại", "SĐT",
+		"số ĐT", "ĐT", "ĐTDĐ", "di động", "số di động"}},
+	{"language", false, []string{"language", "lang", "ngôn ngữ"}},
+})
+
+func newKind(sheets []string, cols []column) *kind {
+	k := &kind{sheets: sheets, columns: cols, folded: map[string]string{}}
+	for _, c := range cols {
+		for _, a := range c.aliases {
+			if _, dup := k.folded[fold(a)]; !dup {
+				k.folded[fold(a)] = c.field
+			}
+		}
+	}
+	return k
 }
 
-var officialsKind = kind{
-	sheets: []string{"officials", "official", "staff", "can bo", "danh sach can bo", "nhan su", "danh sach"},
-	columns: []column{
-		{"employee_code", true, []string{"employee code", "employee id", "ma can bo", "ma so", "ma nhan vien",
-			"ma cb", "ma nv", "ma cong chuc", "ma so can bo"}},
-		{"full_name", true, []string{"full name", "name", "ho va ten", "ho ten", "ho ten can bo"}},
-		{"unit_code", true, []string{"unit code", "unit", "ma don vi", "don vi", "ma dv", "don vi cong tac"}},
-		{"category", true, []string{"category", "loai", "phan loai", "doi tuong", "loai can bo"}},
-		{"position", false, []string{"position", "title", "chuc vu", "chuc danh"}},
-		{"is_head", false, []string{"is head", "head", "la truong", "nguoi dung dau", "truong don vi",
-			"dung dau", "la nguoi dung dau", "la truong don vi"}},
-		{"phone", false, []string{"phone", "phone number", "mobile", "so dien thoai", "dien thoai", "sdt",
-			"so dt", "dt", "dtdd", "di dong", "so di dong"}},
-		{"language", false, []string{"language", "lang", "ngon ngu"}},
-	},
+// Column — cột: one column a roster file may have. Field is its canonical
+// name (the header of the sample files, as in RowError.Field); Names are
+// every header the reader takes for it, English and Vietnamese, matched
+// without regard to case, diacritics or punctuation.
+type Column struct {
+	Field    string
+	Required bool
+	Names    []string
+}
+
+// UnitColumns lists the columns of a units file, in file order.
+func UnitColumns() []Column { return unitsKind.exported() }
+
+// OfficialColumns lists the columns of an officials file, in file order.
+func OfficialColumns() []Column { return officialsKind.exported() }
+
+func (k *kind) exported() []Column {
+	out := make([]Column, len(k.columns))
+	for i, c := range k.columns {
+		names := []string{c.field}
+		for _, a := range c.aliases {
+			if fold(a) != fold(c.field) {
+				names = append(names, a)
+			}
+		}
+		out[i] = Column{Field: c.field, Required: c.required, Names: names}
+	}
+	return out
 }
 
 // matchHeader returns the field a header cell names in kind k, or "".
 func (k *kind) matchHeader(cell string) string {
-	f := fold(cell)
-	if f == "" {
-		return ""
-	}
-	for _, c := range k.columns {
-		for _, a := range c.aliases {
-			if a == f {
-				return c.field
-			}
-		}
-	}
-	return ""
+	return k.folded[fold(cell)]
 }
 
 // record is one non-blank row of a file with its line (or sheet row) number.
@@ -154,7 +182,7 @@ func (t *table) get(rec record, field string) string {
 func ReadUnits(r io.Reader, name string) ([]UnitRow, []RowError, error) {
 	var rows []UnitRow
 	var all []RowError
-	err := readTable(r, name, &unitsKind, func(t *table, rec record) {
+	err := readTable(r, name, unitsKind, func(t *table, rec record) {
 		u := UnitRow{
 			File:       t.file,
 			Line:       rec.line,
@@ -187,7 +215,7 @@ func ReadOfficials(r io.Reader, name string) ([]OfficialRow, []RowError, error) 
 	var rows []OfficialRow
 	var all []RowError
 	var absent absentCols
-	err := readTable(r, name, &officialsKind, func(t *table, rec record) {
+	err := readTable(r, name, officialsKind, func(t *table, rec record) {
 		if len(rows) == 0 {
 			for f, bit := range map[string]absentCols{"position": absentPosition, "is_head": absentIsHead, "phone": absentPhone, "language": absentLanguage} {
 				if _, ok := t.col[f]; !ok {
