@@ -12,8 +12,10 @@ import (
 	"strings"
 
 	"evalbot/internal/locale"
-	"evalbot/internal/roster"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/term"
+
+	"evalbot/internal/roster"
 )
 
 // importCmd reads the roster files, validates every row and writes nothing
@@ -46,7 +48,7 @@ func importCmd(ctx context.Context, args []string) error {
 	defer pool.Close()
 	o := importOptions{Units: *unitsPath, Officials: *officialsPath, DryRun: *dry, DeactivateMissing: *deactivate,
 		ManyLeaving: *many, Lang: c.lang}
-	if st, err := os.Stdin.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+	if term.IsTerminal(int(os.Stdin.Fd())) {
 		o.Confirm = confirmAtTerminal(os.Stdin, os.Stdout)
 	}
 	return importRoster(ctx, os.Stdout, pool, o)
