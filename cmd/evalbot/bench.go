@@ -245,7 +245,7 @@ func benchFanout(ctx context.Context, args []string) error {
 	// events; sends are counted from its Deliveries.
 	srv := botapitest.New(botapitest.WithLimits(*rate, 1, 20), botapitest.WithJournal(10000))
 	defer srv.Close()
-	fmt.Printf("fan-out: %d officials, limit %.0f msg/s (fake API limits on: global %.0f/s, 1/s per chat, 20/min per group)\n", *n, *rate, *rate)
+	c.printf("BenchFanoutHead", *n, *rate, *rate)
 	t0 := time.Now()
 	if err := seedRoster(ctx, pool, srv, *n); err != nil {
 		return err
@@ -255,7 +255,7 @@ func benchFanout(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	fmt.Printf("  roster seeded in %s (history: %t, plan_cache_mode %s)\n", time.Since(t0).Round(time.Millisecond), *history, mode)
+	c.printf("BenchSeeded", time.Since(t0).Round(time.Millisecond), *history, mode)
 
 	b, err := benchBot(srv, *workers*(*senders)+8)
 	if err != nil {
@@ -273,7 +273,7 @@ func benchFanout(ctx context.Context, args []string) error {
 	}
 	sched := &schedule.Scheduler{Pool: pool, Cal: cal, Prompter: app, Times: schedule.DefaultTimes, Log: log}
 	t0 = time.Now()
-	how := "the campaign (schedule.RunDue), batches of officials"
+	how := c.say("BenchHowCampaign", nil)
 	if *enqProfile != "" {
 		f, err := os.Create(*enqProfile)
 		if err != nil {
@@ -290,7 +290,7 @@ func benchFanout(ctx context.Context, args []string) error {
 	}
 	var queued int
 	_ = pool.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE state = 'pending'`).Scan(&queued)
-	fmt.Printf("  month-end prompt (self-assessment, %s): %d messages enqueued by %s in %s\n", at.Format("2006-01-02 15:04"), queued, how, time.Since(t0).Round(time.Millisecond))
+	c.printf("BenchEnqueued", at.Format("2006-01-02 15:04"), queued, how, time.Since(t0).Round(time.Millisecond))
 
 	if *analyze {
 		// What autovacuum does after a table grew by more than 10 %: the
@@ -338,7 +338,7 @@ func benchFanout(ctx context.Context, args []string) error {
 		}
 		if time.Since(lastReport) > 10*time.Second {
 			ok, _ := srv.Sent()
-			fmt.Printf("  … %d sent (%.0f s)\n", ok, time.Since(t0).Seconds())
+			c.printf("BenchProgress", ok, time.Since(t0).Seconds())
 			lastReport = time.Now()
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -395,15 +395,15 @@ func benchFanout(ctx context.Context, args []string) error {
 	for _, s := range ss {
 		wasted += s.WastedSlots()
 	}
-	fmt.Printf("  sent %d messages in %.2f s (first to last accepted send)\n", ok, span)
-	fmt.Printf("  achieved %.1f msg/s; ratio to the limit %.3f\n", achieved, achieved/(*rate))
-	fmt.Printf("  duplicates %d, losses %d (of %d officials prompted); 429 from the fake API %d; max in any 1 s window %d\n",
+	c.printf("BenchSent", ok, span)
+	c.printf("BenchAchieved", achieved, achieved/(*rate))
+	c.printf("BenchDups",
 		dups, losses, len(expected), rejected, maxPerWindow(srv, time.Second))
 	client := "delivery.API (JSON)"
 	if *gotg {
 		client = "go-telegram/bot"
 	}
-	fmt.Printf("  outbox: %s; unused global slots %d; senders %d × %d requests in flight, client %s\n", states, wasted, *senders, *workers, client)
+	c.printf("BenchOutbox", states, wasted, *senders, *workers, client)
 	if dups > 0 || losses > 0 {
 		return c.fail("BenchFanoutLost", map[string]any{"Lost": losses, "Dups": dups})
 	}
@@ -590,7 +590,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 
 	// A forged call first: 401, nothing stored.
 	if resp, err := client.Post(hookURL, "application/json", strings.NewReader(`{"update_id":1}`)); err == nil {
-		fmt.Printf("forged webhook call (no secret): HTTP %d\n", resp.StatusCode)
+		c.printf("BenchForged", resp.StatusCode)
 		resp.Body.Close()
 	}
 
@@ -598,8 +598,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 	if *gotg {
 		via = "go-telegram/bot"
 	}
-	fmt.Printf("updates: %d officials press self-assessment buttons (%s) through the webhook, %.0f presses/s offered for %s, %d per-chat queues, "+
-		"%d connections, plan_cache_mode %s, edits by %s, answers in the webhook's replies, Bot API latency %s\n", len(cards), *press, *rate, *dur, *queues, *conns, *planMode, via, *apiLatency)
+	c.printf("BenchUpdatesHead", len(cards), *press, *rate, *dur, *queues, *conns, *planMode, via, *apiLatency)
 	var mu sync.Mutex
 	var ack, e2e []time.Duration
 	var starts []time.Time
@@ -737,28 +736,28 @@ func benchUpdates(ctx context.Context, args []string) error {
 	var unanswered, leftover int
 	unanswered = srv.UnansweredCount()
 	_ = pool.QueryRow(ctx, `SELECT count(*) FROM inbound_updates`).Scan(&leftover)
-	fmt.Printf("  %d presses handled in %.2f s: %.0f presses/s; %d failed; %d callback queries unanswered; %d updates left stored\n",
+	c.printf("BenchHandled",
 		len(e2e), elapsed.Seconds(), float64(len(e2e))/elapsed.Seconds(), failed.Load(), unanswered, leftover)
-	fmt.Printf("  %d presses offered, %d skipped: that person's previous press was still in flight (one at a time, as on a phone)\n", offered, skipped)
-	fmt.Printf("  answers, warm-up included: %d in webhook replies; %d by answerCallbackQuery requests, made when a webhook call stopped waiting\n",
+	c.printf("BenchSkipped", offered, skipped)
+	c.printf("BenchAnswers",
 		srv.ReplyCalls()["answerCallbackQuery"], srv.Calls()["answerCallbackQuery"])
 	for reason, k := range why {
-		fmt.Printf("    failed: %d × %s\n", k, reason)
+		c.printf("BenchFailed", k, reason)
 	}
 	if *trace != "" {
 		if err := writePressTrace(*trace, starts, ack, e2e); err != nil {
 			return err
 		}
 	}
-	fmt.Printf("  webhook reply (200: handled, or stored when it cannot be): p50 %s  p99 %s\n", pct(ack, 50), pct(ack, 99))
-	fmt.Printf("  press handled (POST → transaction committed, card edited, query answered): p50 %s  p99 %s  max %s\n",
+	c.printf("BenchWebhookReply", pct(ack, 50), pct(ack, 99))
+	c.printf("BenchPressHandled",
 		pct(e2e, 50), pct(e2e, 99), pct(e2e, 100))
 	time.Sleep(600 * time.Millisecond) // statistics are reported every 500 ms
 	var tupAfter, xactAfter, scanAfter int64
 	_ = pool.QueryRow(ctx, `SELECT tup_returned, xact_commit FROM pg_stat_database WHERE datname = current_database()`).Scan(&tupAfter, &xactAfter)
 	_ = pool.QueryRow(ctx, `SELECT coalesce(sum(seq_tup_read), 0) FROM pg_stat_user_tables`).Scan(&scanAfter)
 	if k := int64(len(e2e)); k > 0 {
-		fmt.Printf("  database per press: %.1f commits, %d rows scanned (%d by sequential scans)\n",
+		c.printf("BenchDBPerPress",
 			float64(xactAfter-xactBefore)/float64(k), (tupAfter-tupBefore)/k, (scanAfter-scanBefore)/k)
 		rows, err := pool.Query(ctx, `SELECT relname, seq_scan, seq_tup_read FROM pg_stat_user_tables WHERE seq_tup_read > 0 ORDER BY seq_tup_read DESC LIMIT 5`)
 		if err == nil {
@@ -766,24 +765,24 @@ func benchUpdates(ctx context.Context, args []string) error {
 				var name string
 				var scans, read int64
 				_ = rows.Scan(&name, &scans, &read)
-				fmt.Printf("    sequential scans of %s: %d, %d rows in all\n", name, scans, read)
+				c.printf("BenchSeqScans", name, scans, read)
 			}
 			rows.Close()
 		}
 	}
-	fmt.Printf("  CPU per press: %s on the machine (PostgreSQL included), %s in this process (bot, fake Telegram, pressing client); machine busy %.2f of %d cores\n",
+	c.printf("BenchCPU",
 		cpu.machinePerOp.Round(time.Microsecond), cpu.selfPerOp.Round(time.Microsecond), cpu.cores, runtime.NumCPU())
 	if k := len(e2e); k > 0 {
-		fmt.Printf("  Go heap: %.0f KB allocated per press (this process); %d collections, %.1f a second\n",
+		c.printf("BenchHeap",
 			float64(heap.allocs-heapFrom.allocs)/float64(k)/1024, heap.cycles-heapFrom.cycles,
 			float64(heap.cycles-heapFrom.cycles)/elapsed.Seconds())
 	}
-	fmt.Printf("  handler alone (one transaction, edit, answer): p50 %s  p99 %s\n", pct(handling, 50), pct(handling, 99))
+	c.printf("BenchHandlerAlone", pct(handling, 50), pct(handling, 99))
 	if *pgb {
 		if tps, err := runPgbench(ctx, dbURL); err != nil {
-			fmt.Printf("  pgbench: %v\n", err)
+			c.printf("BenchPgbenchErr", err)
 		} else {
-			fmt.Printf("  pgbench on the same cluster (TPC-B-like, scale 10, 8 clients, 10 s): %s TPS\n", tps)
+			c.printf("BenchPgbench", tps)
 		}
 	}
 	return nil
@@ -964,6 +963,6 @@ func benchIdle(ctx context.Context, args []string) error {
 	}
 	var officials int
 	_ = pool.QueryRow(ctx, `SELECT count(*) FROM officials`).Scan(&officials)
-	fmt.Printf("idle serve, %d officials on the roster, after %s: RSS %s (peak %s)\n", officials, *settle, rss, hwm)
+	c.printf("BenchIdle", officials, *settle, rss, hwm)
 	return nil
 }

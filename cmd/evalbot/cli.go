@@ -118,6 +118,12 @@ func (c *command) Int(name string, def int) *int    { return c.fs.Int(name, def,
 // say renders a message in the command's language.
 func (c *command) say(id string, data map[string]any) string { return say(c.lang, id, data) }
 
+// printf prints a line whose printf format is message id (bench's terse
+// figures lines: the verbs are the same in every language).
+func (c *command) printf(id string, args ...any) {
+	fmt.Printf(c.say(id, nil)+"\n", args...)
+}
+
 // fail is a failure told in the command's language.
 func (c *command) fail(id string, data map[string]any) error { return &cliError{msg: c.say(id, data)} }
 
