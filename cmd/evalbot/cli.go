@@ -176,7 +176,7 @@ func (c *command) parse(positional bool) error {
 }
 
 // need refuses a command line without every one of the required flags
-// (name → value given), naming those missing in flag order.
+// (name → value given), naming those missing in alphabetical order.
 func (c *command) need(flags map[string]string) error {
 	var missing []string
 	c.fs.VisitAll(func(f *flag.Flag) {

@@ -217,7 +217,11 @@ func hasFileFault(errs []roster.RowError) bool {
 func printRowFaults(w io.Writer, cat *locale.Catalog, lang string, errs []roster.RowError) {
 	fmt.Fprintln(w, cat.Plain(lang, "ImportFaulty", faultyRows(errs), nil))
 	for _, e := range errs {
-		fmt.Fprintln(w, "  "+cat.Plain(lang, "ImportRowError", 0, map[string]any{
+		id := "ImportRowError"
+		if e.Line == 0 {
+			id = "ImportFileError" // the whole file, or a place not known
+		}
+		fmt.Fprintln(w, "  "+cat.Plain(lang, id, 0, map[string]any{
 			"File": e.File, "Line": e.Line, "Reason": cat.Plain(lang, "ImportErr_"+e.Code, 0, map[string]any{"Field": e.Field, "Value": e.Value}),
 		}))
 	}

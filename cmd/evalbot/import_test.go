@@ -189,3 +189,17 @@ func TestImportMissingFileTold(t *testing.T) {
 		t.Errorf("missing file: %q", got)
 	}
 }
+
+// A file over the size limit is refused by name, with the limit, before
+// anything is checked or written.
+func TestImportFileTooLarge(t *testing.T) {
+	pool, _ := cleanRoster(t)
+	f := filepath.Join(t.TempDir(), "lon.csv")
+	must(t, os.WriteFile(f, nil, 0o644))
+	must(t, os.Truncate(f, 21<<20))
+	var out bytes.Buffer
+	err := runImport(context.Background(), &out, pool, "", f, true, "vi")
+	if !errors.Is(err, errFaultyRows) || !strings.Contains(out.String(), "  lon.csv: tệp lớn quá 20 MB; xin chia nhỏ tệp\n") {
+		t.Errorf("%v\n%s", err, out.String())
+	}
+}

@@ -56,7 +56,7 @@ func qrCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer pool.Close()
-	o := qrOptions{Bot: *botName, Out: *out, DesksFile: *desks, Rotate: *rotate, Lang: signLang, Now: time.Now()}
+	o := qrOptions{Bot: *botName, Out: *out, DesksFile: *desks, Rotate: *rotate, Lang: signLang, Say: c.lang, Now: time.Now()}
 	for _, c := range strings.Split(*only, ",") {
 		if c = strings.ToUpper(strings.TrimSpace(c)); c != "" {
 			o.Only = append(o.Only, c)
@@ -72,7 +72,8 @@ type qrOptions struct {
 	DesksFile string
 	Only      []string // desk codes; empty: every active desk
 	Rotate    bool
-	Lang      string
+	Lang      string // of the signs
+	Say       string // of what the clerk reads; Lang when empty
 	Now       time.Time
 }
 
@@ -104,6 +105,10 @@ func runQR(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o qrOptions) ([
 	if err != nil {
 		return nil, err
 	}
+	say := o.Say
+	if say == "" {
+		say = o.Lang
+	}
 	var rows []citizen.DeskRow
 	if o.DesksFile != "" {
 		f, err := os.Open(o.DesksFile)
@@ -117,7 +122,7 @@ func runQR(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o qrOptions) ([
 			return nil, err
 		}
 		if len(errs) > 0 {
-			printDeskFaults(w, cat, o.Lang, errs)
+			printDeskFaults(w, cat, say, errs)
 			return nil, errDeskRows
 		}
 	}
@@ -129,10 +134,10 @@ func runQR(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o qrOptions) ([
 				return err
 			}
 			if len(rep.Errors) > 0 {
-				printDeskFaults(w, cat, o.Lang, rep.Errors)
+				printDeskFaults(w, cat, say, rep.Errors)
 				return errDeskRows
 			}
-			fmt.Fprintln(w, cat.Plain(o.Lang, "QRDesksImported", 0, map[string]any{
+			fmt.Fprintln(w, cat.Plain(say, "QRDesksImported", 0, map[string]any{
 				"Created": rep.Created, "Updated": rep.Updated, "Unchanged": rep.Unchanged}))
 		}
 		all, err := citizen.AllDesks(ctx, tx)
@@ -171,7 +176,7 @@ func runQR(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o qrOptions) ([
 					break
 				}
 				if attempt == 5 {
-					return &cliError{msg: cat.Plain(o.Lang, "QRUnreadable", 0, map[string]any{"Desk": d.Code, "Tries": attempt})}
+					return &cliError{msg: cat.Plain(say, "QRUnreadable", 0, map[string]any{"Desk": d.Code, "Tries": attempt})}
 				}
 				// Some phones could not read this one: a new code, the old one retired.
 				if c, err = citizen.Rotate(ctx, tx, d.ID, nil, o.Now); err != nil {
@@ -181,7 +186,7 @@ func runQR(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o qrOptions) ([
 		}
 		for _, c := range o.Only {
 			if !seen[c] {
-				return &cliError{msg: cat.Plain(o.Lang, "QRNoDesk", 0, map[string]any{"Desk": c})}
+				return &cliError{msg: cat.Plain(say, "QRNoDesk", 0, map[string]any{"Desk": c})}
 			}
 		}
 		return nil
