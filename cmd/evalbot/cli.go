@@ -264,8 +264,20 @@ func topHelp(lang string) string {
 var errNoDatabaseURL = errors.New("DATABASE_URL is not set")
 
 // goPrefix matches a Go package's prefix on an error text ("calendar: ",
-// "roster: ", "pgx: "): never shown to an operator.
-var goPrefix = regexp.MustCompile(`\b[a-z][a-z0-9]*: `)
+// "roster: ", "pgx: "), at its start or after another message's colon.
+var goPrefix = regexp.MustCompile(`(^|: )[a-z][a-z0-9]*: `)
+
+// stripGoPrefixes takes every package prefix off an error text: never shown
+// to an operator.
+func stripGoPrefixes(s string) string {
+	for {
+		t := goPrefix.ReplaceAllString(s, "$1")
+		if t == s {
+			return s
+		}
+		s = t
+	}
+}
 
 // explain turns any error a command returns into one line in lang: the
 // command's own messages as they are, known kinds of failure by their
@@ -296,6 +308,8 @@ func explain(lang string, err error) string {
 		return say(lang, "CLIErrFile", map[string]any{"Path": pe.Path, "Reason": say(lang, reason, nil)})
 	case errors.As(err, &connect):
 		return say(lang, "CLIErrConnect", nil)
+	case errors.As(err, new(*pgconn.ParseConfigError)):
+		return say(lang, "CLIErrDatabaseURL", nil)
 	}
-	return say(lang, "CLIErrOther", map[string]any{"Err": goPrefix.ReplaceAllString(err.Error(), "")})
+	return say(lang, "CLIErrOther", map[string]any{"Err": stripGoPrefixes(err.Error())})
 }

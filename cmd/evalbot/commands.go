@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -103,7 +104,10 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	if *holidays != "" {
 		var err error
 		if cal, err = calendar.Load(*holidays); err != nil {
-			return cmd.fail("ServeBadHolidays", map[string]any{"File": *holidays, "Err": goPrefix.ReplaceAllString(err.Error(), "")})
+			if errors.As(err, new(*fs.PathError)) {
+				return err // told by explain: which file, and why
+			}
+			return cmd.fail("ServeBadHolidays", map[string]any{"File": *holidays, "Err": stripGoPrefixes(err.Error())})
 		}
 	}
 	now := time.Now
@@ -117,7 +121,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	}
 	specs, err := schedule.ParseSpecs(os.Getenv("EVALBOT_CRON"))
 	if err != nil {
-		return cmd.fail("ServeBadCron", map[string]any{"Err": goPrefix.ReplaceAllString(err.Error(), "")})
+		return cmd.fail("ServeBadCron", map[string]any{"Err": stripGoPrefixes(err.Error())})
 	}
 	pool, err := openDB(ctx)
 	if err != nil {

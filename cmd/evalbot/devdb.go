@@ -18,7 +18,7 @@ func devdbCmd(ctx context.Context, args []string) error {
 	}
 	c, err := pgcluster.Start(ctx)
 	if err != nil {
-		return cmd.fail("DevdbNoCluster", map[string]any{"Err": goPrefix.ReplaceAllString(err.Error(), "")})
+		return cmd.fail("DevdbNoCluster", map[string]any{"Err": stripGoPrefixes(err.Error())})
 	}
 	defer c.Stop()
 	url := c.URL("postgres")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"os"
 	"regexp"
@@ -152,5 +153,23 @@ func TestBenchLinesSameVerbs(t *testing.T) {
 	}
 	if n < 20 {
 		t.Errorf("only %d figures lines", n)
+	}
+}
+
+// Failures from internal packages never show a Go package prefix.
+func TestExplainNoGoPrefix(t *testing.T) {
+	for in, want := range map[string]string{
+		"calendar: invalid month \"2026-13\": want YYYY-MM": "Lệnh không chạy được: invalid month \"2026-13\": want YYYY-MM",
+		"store: migrate: pgx: timeout":                      "Lệnh không chạy được: timeout",
+		"open /a/b.toml: no such file":                      "Lệnh không chạy được: open /a/b.toml: no such file",
+	} {
+		if got := explain("vi", errors.New(in)); got != want {
+			t.Errorf("explain(%q) = %q, want %q", in, got, want)
+		}
+	}
+	t.Setenv("DATABASE_URL", "not-a-url")
+	t.Setenv("EVALBOT_LANG", "")
+	if code, _, errs := capture(t, "migrate"); code != 1 || !strings.Contains(errs, "DATABASE_URL không đúng dạng") {
+		t.Errorf("bad DATABASE_URL: %d %s", code, errs)
 	}
 }
