@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
 	"runtime"
@@ -197,5 +198,54 @@ func BenchmarkReadOfficials100k(b *testing.B) {
 			b.ReportMetric(float64(len(c.data))/(1<<20), "file-MB")
 			b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
 		})
+	}
+}
+
+// A workbook as other programs write it (LibreOffice, Google Sheets, older
+// Excel): namespace prefixes, absolute relationship targets, rich text and
+// phonetic hints in shared strings, inline strings, cells and rows without
+// references, a hidden sheet first.
+func TestReadHandWrittenWorkbook(t *testing.T) {
+	parts := map[string]string{
+		"[Content_Types].xml": `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`,
+		"_rels/.rels": `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="/xl/workbook.xml"/></Relationships>`,
+		"xl/workbook.xml": `<?xml version="1.0"?><x:workbook xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
+<x:sheets><x:sheet name="Ẩn" sheetId="1" state="hidden" r:id="rId2"/><x:sheet name="Trang 1" sheetId="2" r:id="rId1"/></x:sheets></x:workbook>`,
+		"xl/_rels/workbook.xml.rels": `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/a.xml"/>
+<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/b.xml"/>
+<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
+		"xl/sharedStrings.xml": `<?xml version="1.0"?><x:sst xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<x:si><x:t>Mã cán bộ</x:t></x:si><x:si><x:r><x:t>Họ và </x:t></x:r><x:r><x:rPr><x:b/></x:rPr><x:t>tên</x:t></x:r><x:rPh><x:t>ホ</x:t></x:rPh></x:si>
+<x:si><x:t xml:space="preserve">Nguyễn Văn An</x:t></x:si></x:sst>`,
+		"xl/worksheets/a.xml": `<?xml version="1.0"?><x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>
+<x:row><x:c t="s"><x:v>0</x:v></x:c><x:c t="s"><x:v>1</x:v></x:c><x:c t="inlineStr"><x:is><x:t>Mã đơn vị</x:t></x:is></x:c><x:c t="str"><x:v>Phân loại</x:v></x:c><x:c r="G1" t="inlineStr"><x:is><x:t>SĐT</x:t></x:is></x:c></x:row>
+<x:row r="3"><x:c r="A3" t="inlineStr"><x:is><x:t>hb001</x:t></x:is></x:c><x:c t="s"><x:v>2</x:v></x:c><x:c t="inlineStr"><x:is><x:r><x:t>P</x:t></x:r><x:r><x:t>HB</x:t></x:r></x:is></x:c><x:c t="inlineStr"><x:is><x:t>CC</x:t></x:is></x:c><x:c r="G3"><x:v>912000101</x:v></x:c><x:c r="XFD3" t="inlineStr"><x:is><x:t>x</x:t></x:is></x:c></x:row>
+</x:sheetData></x:worksheet>`,
+		"xl/worksheets/b.xml": `<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>ghi chú</t></is></c></row></sheetData></worksheet>`,
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, body := range parts {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rows, errs, err := ReadOfficials(bytes.NewReader(buf.Bytes()), "khac.xlsx")
+	if err != nil || len(errs) > 0 || len(rows) != 1 {
+		t.Fatalf("%+v %v %v", rows, errs, err)
+	}
+	want := OfficialRow{File: "khac.xlsx", Line: 3, EmployeeCode: "HB001", FullName: "Nguyễn Văn An", UnitCode: "PHB", Category: CategoryCongChuc,
+		Phone: "+84912000101", Language: "vi", absent: absentPosition | absentIsHead | absentLanguage}
+	if rows[0] != want {
+		t.Errorf("row\n got %+v\nwant %+v", rows[0], want)
 	}
 }
