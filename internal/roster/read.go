@@ -176,9 +176,12 @@ func (t *table) get(rec record, field string) string {
 // name is the file's name: its extension (.csv/.xlsx) picks the format when
 // the content does not tell. In a workbook the sheet named for the kind
 // ("units", "đơn vị"; for officials "officials", "cán bộ", "danh sách cán
-// bộ") is read, else the first sheet whose header fits. It returns every data row, the faults seen in
-// single rows, and an error (a *RowError with a file-level code) when the file
-// cannot be read at all or lacks a required column.
+// bộ") is read, else the first sheet whose header fits (UnitColumns and
+// OfficialColumns list the headers taken). The file is read as a stream and
+// only the header's columns are kept; a file over MaxFileBytes or MaxRows is
+// refused (CodeFileTooLarge, CodeTooManyRows). It returns every data row, the
+// faults seen in single rows, and an error (a *RowError with a file-level
+// code) when the file cannot be read at all or lacks a required column.
 func ReadUnits(r io.Reader, name string) ([]UnitRow, []RowError, error) {
 	var rows []UnitRow
 	var all []RowError
