@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"os"
@@ -171,5 +172,42 @@ func TestExplainNoGoPrefix(t *testing.T) {
 	t.Setenv("EVALBOT_LANG", "")
 	if code, _, errs := capture(t, "migrate"); code != 1 || !strings.Contains(errs, "DATABASE_URL không đúng dạng") {
 		t.Errorf("bad DATABASE_URL: %d %s", code, errs)
+	}
+}
+
+// Regression (issue 21, point 5): «devdb's output … English». It speaks the
+// operator's language like every other command.
+func TestDevdbSpeaksTheLanguage(t *testing.T) {
+	t.Setenv("EVALBOT_LANG", "")
+	r, w, _ := os.Pipe()
+	stdout := os.Stdout
+	os.Stdout = w
+	defer func() { os.Stdout = stdout }()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		err := devdbCmd(ctx, nil)
+		w.Close() // the reader below stops even if devdb could not start
+		done <- err
+	}()
+	var got bytes.Buffer
+	buf := make([]byte, 4096)
+	for !strings.Contains(got.String(), "Ctrl-C") {
+		n, err := r.Read(buf)
+		if err != nil {
+			t.Fatalf("%v; devdb: %v\n%s", err, <-done, got.String())
+		}
+		got.Write(buf[:n])
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	os.Stdout = stdout
+	for _, want := range []string{"Đã chạy một PostgreSQL tạm; ở cửa sổ lệnh khác, gõ:", "export DATABASE_URL='postgres://", "Ctrl-C để dừng và xóa dữ liệu của nó."} {
+		if !strings.Contains(got.String(), want) {
+			t.Errorf("devdb lacks %q:\n%s", want, got.String())
+		}
 	}
 }
