@@ -3,13 +3,11 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
 	"evalbot/internal/evaluation"
-	"evalbot/internal/locale"
 	"evalbot/internal/roster"
 	"evalbot/internal/store"
 )
@@ -17,18 +15,16 @@ import (
 // adminCmd grants or revokes an organization-department admin (ban tổ chức)
 // over a unit's subtree: evalbot admin --code HB005 --unit PHB [--revoke].
 func adminCmd(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("admin", flag.ExitOnError)
-	code := fs.String("code", "", "employee code of the admin")
-	unit := fs.String("unit", "", "unit code: the admin sees this unit and every unit below it")
-	revoke := fs.Bool("revoke", false, "take the right away")
-	c, lang, err := newClerk(fs)
-	if err != nil {
+	cmd := newCommand("admin", args)
+	code := cmd.String("code", "")
+	unit := cmd.String("unit", "")
+	revoke := cmd.Bool("revoke", false)
+	if err := cmd.parse(false); err != nil {
 		return err
 	}
-	_ = fs.Parse(args)
-	c.lang = locale.Lang(*lang)
-	if *code == "" || *unit == "" {
-		return errors.New("give --code and --unit")
+	c := newClerk(cmd)
+	if err := cmd.need(map[string]string{"--code": *code, "--unit": *unit}); err != nil {
+		return err
 	}
 	pool, err := openDB(ctx)
 	if err != nil {

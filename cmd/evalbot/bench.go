@@ -14,7 +14,6 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"math"
@@ -54,12 +53,23 @@ import (
 	"evalbot/internal/telegram"
 )
 
-const benchUsage = `usage: evalbot bench <fanout|updates|idle> [flags]`
-
 func benchCmd(ctx context.Context, args []string) error {
-	if len(args) < 1 {
-		return errors.New(benchUsage)
+	c := newCommand("bench", args)
+	c.extra = func() string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s\n", c.say("CLICommands", nil))
+		for _, name := range benchCommands {
+			fmt.Fprintf(&b, "  %-14s %s\n", name, c.say("Cmd_"+strings.ReplaceAll(name, " ", "_")+"_Purpose", nil))
+		}
+		return b.String()
 	}
+	if err := c.parse(true); err != nil {
+		return err
+	}
+	if c.fs.NArg() == 0 {
+		return c.usageFault("BenchNeedKind", nil)
+	}
+	args = c.fs.Args()
 	switch args[0] {
 	case "fanout":
 		// The fake Bot API runs in this process and keeps every card it is
@@ -77,7 +87,7 @@ func benchCmd(ctx context.Context, args []string) error {
 	case "idle":
 		return benchIdle(ctx, args[1:])
 	}
-	return errors.New(benchUsage)
+	return c.usageFault("BenchUnknownKind", map[string]any{"Kind": args[0]})
 }
 
 // benchDB opens DATABASE_URL, or a throwaway cluster; stop releases it.
@@ -130,8 +140,7 @@ func refuseDatabaseInUse(ctx context.Context, pool *pgxpool.Pool) error {
 		return err
 	}
 	if used {
-		return errors.New("DATABASE_URL has officials already; the benchmarks need a new, empty database " +
-			"(unset DATABASE_URL and they make a throwaway one)")
+		return &cliError{msg: say(argLang(os.Args), "BenchDatabaseInUse", nil)}
 	}
 	return nil
 }
@@ -208,19 +217,20 @@ func benchBot(srv *botapitest.Server, conns int) (*bot.Bot, error) {
 }
 
 func benchFanout(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("bench fanout", flag.ExitOnError)
-	n := fs.Int("n", 900, "officials prompted")
-	rate := fs.Float64("rate", 30, "global limit, messages/s (the fake API enforces it, and 1/s per chat, 20/min per group)")
-	workers := fs.Int("workers", 16, "sender requests in flight")
-	senders := fs.Int("senders", 1, "senders (replicas) sharing the database")
-	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the sending phase to this file")
-	enqProfile := fs.String("enqueue-cpuprofile", "", "write a CPU profile of the campaign's enqueue to this file")
-	memprofile := fs.String("memprofile", "", "write a heap profile at the end of the sending phase to this file")
-	analyze := fs.Bool("analyze", true, "ANALYZE the outbox after the campaign, as autovacuum soon would")
-	gotg := fs.Bool("go-telegram", false, "send through go-telegram/bot's client instead of delivery.API")
-	history := fs.Bool("history", true, "seed last month's approved assessments and analyze the tables, like a database in its second month, "+
-		"and plan as serve does (plan_cache_mode auto); false: a fresh database, every statement planned (force_custom_plan)")
-	_ = fs.Parse(args)
+	c := newCommand("bench fanout", args)
+	n := c.fs.Int("n", 900, c.flagText("n"))
+	rate := c.fs.Float64("rate", 30, c.flagText("rate"))
+	workers := c.fs.Int("workers", 16, c.flagText("workers"))
+	senders := c.fs.Int("senders", 1, c.flagText("senders"))
+	cpuprofile := c.fs.String("cpuprofile", "", c.flagText("cpuprofile"))
+	enqProfile := c.fs.String("enqueue-cpuprofile", "", c.flagText("enqueue-cpuprofile"))
+	memprofile := c.fs.String("memprofile", "", c.flagText("memprofile"))
+	analyze := c.fs.Bool("analyze", true, c.flagText("analyze"))
+	gotg := c.fs.Bool("go-telegram", false, c.flagText("go-telegram"))
+	history := c.fs.Bool("history", true, c.flagText("history"))
+	if err := c.parse(false); err != nil {
+		return err
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
 	mode := "force_custom_plan"
@@ -236,7 +246,7 @@ func benchFanout(ctx context.Context, args []string) error {
 	// events; sends are counted from its Deliveries.
 	srv := botapitest.New(botapitest.WithLimits(*rate, 1, 20), botapitest.WithJournal(10000))
 	defer srv.Close()
-	fmt.Printf("fan-out: %d officials, limit %.0f msg/s (fake API limits on: global %.0f/s, 1/s per chat, 20/min per group)\n", *n, *rate, *rate)
+	c.printf("BenchFanoutHead", *n, *rate, *rate)
 	t0 := time.Now()
 	if err := seedRoster(ctx, pool, srv, *n); err != nil {
 		return err
@@ -246,7 +256,7 @@ func benchFanout(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	fmt.Printf("  roster seeded in %s (history: %t, plan_cache_mode %s)\n", time.Since(t0).Round(time.Millisecond), *history, mode)
+	c.printf("BenchSeeded", time.Since(t0).Round(time.Millisecond), *history, mode)
 
 	b, err := benchBot(srv, *workers*(*senders)+8)
 	if err != nil {
@@ -264,7 +274,7 @@ func benchFanout(ctx context.Context, args []string) error {
 	}
 	sched := &schedule.Scheduler{Pool: pool, Cal: cal, Prompter: app, Times: schedule.DefaultTimes, Log: log}
 	t0 = time.Now()
-	how := "the campaign (schedule.RunDue), batches of officials"
+	how := c.say("BenchHowCampaign", nil)
 	if *enqProfile != "" {
 		f, err := os.Create(*enqProfile)
 		if err != nil {
@@ -281,7 +291,7 @@ func benchFanout(ctx context.Context, args []string) error {
 	}
 	var queued int
 	_ = pool.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE state = 'pending'`).Scan(&queued)
-	fmt.Printf("  month-end prompt (self-assessment, %s): %d messages enqueued by %s in %s\n", at.Format("2006-01-02 15:04"), queued, how, time.Since(t0).Round(time.Millisecond))
+	c.printf("BenchEnqueued", at.Format("2006-01-02 15:04"), queued, how, time.Since(t0).Round(time.Millisecond))
 
 	if *analyze {
 		// What autovacuum does after a table grew by more than 10 %: the
@@ -329,7 +339,7 @@ func benchFanout(ctx context.Context, args []string) error {
 		}
 		if time.Since(lastReport) > 10*time.Second {
 			ok, _ := srv.Sent()
-			fmt.Printf("  … %d sent (%.0f s)\n", ok, time.Since(t0).Seconds())
+			c.printf("BenchProgress", ok, time.Since(t0).Seconds())
 			lastReport = time.Now()
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -386,17 +396,17 @@ func benchFanout(ctx context.Context, args []string) error {
 	for _, s := range ss {
 		wasted += s.WastedSlots()
 	}
-	fmt.Printf("  sent %d messages in %.2f s (first to last accepted send)\n", ok, span)
-	fmt.Printf("  achieved %.1f msg/s; ratio to the limit %.3f\n", achieved, achieved/(*rate))
-	fmt.Printf("  duplicates %d, losses %d (of %d officials prompted); 429 from the fake API %d; max in any 1 s window %d\n",
+	c.printf("BenchSent", ok, span)
+	c.printf("BenchAchieved", achieved, achieved/(*rate))
+	c.printf("BenchDups",
 		dups, losses, len(expected), rejected, maxPerWindow(srv, time.Second))
 	client := "delivery.API (JSON)"
 	if *gotg {
 		client = "go-telegram/bot"
 	}
-	fmt.Printf("  outbox: %s; unused global slots %d; senders %d × %d requests in flight, client %s\n", states, wasted, *senders, *workers, client)
+	c.printf("BenchOutbox", states, wasted, *senders, *workers, client)
 	if dups > 0 || losses > 0 {
-		return fmt.Errorf("fan-out lost %d and duplicated %d", losses, dups)
+		return c.fail("BenchFanoutLost", map[string]any{"Lost": losses, "Dups": dups})
 	}
 	return nil
 }
@@ -437,27 +447,26 @@ func maxPerWindow(srv *botapitest.Server, w time.Duration) int {
 // waits (the assessment updated, the card re-rendered and edited), and its
 // callback query answered in the webhook's reply.
 func benchUpdates(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("bench updates", flag.ExitOnError)
-	n := fs.Int("n", 2000, "officials pressing buttons")
-	rate := fs.Float64("rate", 1000, "presses/s offered (open loop)")
-	dur := fs.Duration("duration", 10*time.Second, "how long to press")
-	warmup := fs.Duration("warmup", 3*time.Second, "how long to press first, unmeasured (connections opened and statements prepared, as in a serve that has been running); the measured part starts once these are handled")
-	queues := fs.Int("queues", inbound.DefaultQueues, "per-chat update queues")
-	pgb := fs.Bool("pgbench", true, "also run pgbench on the same cluster")
-	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the pressing phase to this file")
-	memprofile := fs.String("memprofile", "", "write a heap profile at the end of the pressing phase to this file")
-	trace := fs.String("trace", "", "write each measured press to this CSV file: start (Unix ms, to line up with logs), webhook reply and handled (ms)")
-	press := fs.String("press", "criterion", "criterion: a self-assessment score button (the assessment is updated and the card edited); "+
-		"label: the criterion's label button (only answered: measures the webhook and update plumbing)")
-	conns := fs.Int("conns", 16, "database connections (pool size)")
-	apiLatency := fs.Duration("api-latency", 0, "the fake Bot API's delay before each request (Telegram's round trip from the bot's server, e.g. 40ms); 0: none")
-	gotg := fs.Bool("go-telegram", false, "edit and answer through go-telegram/bot's client instead of telegram.BotAPI")
-	planMode := fs.String("plan-cache-mode", "auto", "plan_cache_mode of the connections that handle the presses: "+
-		"auto is PostgreSQL's default, as serve runs (generic plans after five executions), with the tables analyzed after seeding; "+
-		"force_custom_plan plans every statement, as on a fresh database")
-	_ = fs.Parse(args)
+	c := newCommand("bench updates", args)
+	n := c.fs.Int("n", 2000, c.flagText("n"))
+	rate := c.fs.Float64("rate", 1000, c.flagText("rate"))
+	dur := c.fs.Duration("duration", 10*time.Second, c.flagText("duration"))
+	warmup := c.fs.Duration("warmup", 3*time.Second, c.flagText("warmup"))
+	queues := c.fs.Int("queues", inbound.DefaultQueues, c.flagText("queues"))
+	pgb := c.fs.Bool("pgbench", true, c.flagText("pgbench"))
+	cpuprofile := c.fs.String("cpuprofile", "", c.flagText("cpuprofile"))
+	memprofile := c.fs.String("memprofile", "", c.flagText("memprofile"))
+	trace := c.fs.String("trace", "", c.flagText("trace"))
+	press := c.fs.String("press", "criterion", c.flagText("press"))
+	conns := c.fs.Int("conns", 16, c.flagText("conns"))
+	apiLatency := c.fs.Duration("api-latency", 0, c.flagText("api-latency"))
+	gotg := c.fs.Bool("go-telegram", false, c.flagText("go-telegram"))
+	planMode := c.fs.String("plan-cache-mode", "auto", c.flagText("plan-cache-mode"))
+	if err := c.parse(false); err != nil {
+		return err
+	}
 	if *planMode != "auto" && *planMode != "force_custom_plan" && *planMode != "force_generic_plan" {
-		return fmt.Errorf("--plan-cache-mode %q: want auto, force_custom_plan or force_generic_plan", *planMode)
+		return c.usageFault("BenchBadPlanMode", map[string]any{"Value": *planMode})
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
@@ -533,7 +542,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 	}
 	if len(cards) == 0 {
 		scancel()
-		return errors.New("no self-assessment cards were sent")
+		return c.fail("BenchNoCards", nil)
 	}
 
 	srv.SetLatency(*apiLatency)
@@ -582,7 +591,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 
 	// A forged call first: 401, nothing stored.
 	if resp, err := client.Post(hookURL, "application/json", strings.NewReader(`{"update_id":1}`)); err == nil {
-		fmt.Printf("forged webhook call (no secret): HTTP %d\n", resp.StatusCode)
+		c.printf("BenchForged", resp.StatusCode)
 		resp.Body.Close()
 	}
 
@@ -590,8 +599,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 	if *gotg {
 		via = "go-telegram/bot"
 	}
-	fmt.Printf("updates: %d officials press self-assessment buttons (%s) through the webhook, %.0f presses/s offered for %s, %d per-chat queues, "+
-		"%d connections, plan_cache_mode %s, edits by %s, answers in the webhook's replies, Bot API latency %s\n", len(cards), *press, *rate, *dur, *queues, *conns, *planMode, via, *apiLatency)
+	c.printf("BenchUpdatesHead", len(cards), *press, *rate, *dur, *queues, *conns, *planMode, via, *apiLatency)
 	var mu sync.Mutex
 	var ack, e2e []time.Duration
 	var starts []time.Time
@@ -729,28 +737,28 @@ func benchUpdates(ctx context.Context, args []string) error {
 	var unanswered, leftover int
 	unanswered = srv.UnansweredCount()
 	_ = pool.QueryRow(ctx, `SELECT count(*) FROM inbound_updates`).Scan(&leftover)
-	fmt.Printf("  %d presses handled in %.2f s: %.0f presses/s; %d failed; %d callback queries unanswered; %d updates left stored\n",
+	c.printf("BenchHandled",
 		len(e2e), elapsed.Seconds(), float64(len(e2e))/elapsed.Seconds(), failed.Load(), unanswered, leftover)
-	fmt.Printf("  %d presses offered, %d skipped: that person's previous press was still in flight (one at a time, as on a phone)\n", offered, skipped)
-	fmt.Printf("  answers, warm-up included: %d in webhook replies; %d by answerCallbackQuery requests, made when a webhook call stopped waiting\n",
+	c.printf("BenchSkipped", offered, skipped)
+	c.printf("BenchAnswers",
 		srv.ReplyCalls()["answerCallbackQuery"], srv.Calls()["answerCallbackQuery"])
 	for reason, k := range why {
-		fmt.Printf("    failed: %d × %s\n", k, reason)
+		c.printf("BenchFailed", k, reason)
 	}
 	if *trace != "" {
 		if err := writePressTrace(*trace, starts, ack, e2e); err != nil {
 			return err
 		}
 	}
-	fmt.Printf("  webhook reply (200: handled, or stored when it cannot be): p50 %s  p99 %s\n", pct(ack, 50), pct(ack, 99))
-	fmt.Printf("  press handled (POST → transaction committed, card edited, query answered): p50 %s  p99 %s  max %s\n",
+	c.printf("BenchWebhookReply", pct(ack, 50), pct(ack, 99))
+	c.printf("BenchPressHandled",
 		pct(e2e, 50), pct(e2e, 99), pct(e2e, 100))
 	time.Sleep(600 * time.Millisecond) // statistics are reported every 500 ms
 	var tupAfter, xactAfter, scanAfter int64
 	_ = pool.QueryRow(ctx, `SELECT tup_returned, xact_commit FROM pg_stat_database WHERE datname = current_database()`).Scan(&tupAfter, &xactAfter)
 	_ = pool.QueryRow(ctx, `SELECT coalesce(sum(seq_tup_read), 0) FROM pg_stat_user_tables`).Scan(&scanAfter)
 	if k := int64(len(e2e)); k > 0 {
-		fmt.Printf("  database per press: %.1f commits, %d rows scanned (%d by sequential scans)\n",
+		c.printf("BenchDBPerPress",
 			float64(xactAfter-xactBefore)/float64(k), (tupAfter-tupBefore)/k, (scanAfter-scanBefore)/k)
 		rows, err := pool.Query(ctx, `SELECT relname, seq_scan, seq_tup_read FROM pg_stat_user_tables WHERE seq_tup_read > 0 ORDER BY seq_tup_read DESC LIMIT 5`)
 		if err == nil {
@@ -758,24 +766,24 @@ func benchUpdates(ctx context.Context, args []string) error {
 				var name string
 				var scans, read int64
 				_ = rows.Scan(&name, &scans, &read)
-				fmt.Printf("    sequential scans of %s: %d, %d rows in all\n", name, scans, read)
+				c.printf("BenchSeqScans", name, scans, read)
 			}
 			rows.Close()
 		}
 	}
-	fmt.Printf("  CPU per press: %s on the machine (PostgreSQL included), %s in this process (bot, fake Telegram, pressing client); machine busy %.2f of %d cores\n",
+	c.printf("BenchCPU",
 		cpu.machinePerOp.Round(time.Microsecond), cpu.selfPerOp.Round(time.Microsecond), cpu.cores, runtime.NumCPU())
 	if k := len(e2e); k > 0 {
-		fmt.Printf("  Go heap: %.0f KB allocated per press (this process); %d collections, %.1f a second\n",
+		c.printf("BenchHeap",
 			float64(heap.allocs-heapFrom.allocs)/float64(k)/1024, heap.cycles-heapFrom.cycles,
 			float64(heap.cycles-heapFrom.cycles)/elapsed.Seconds())
 	}
-	fmt.Printf("  handler alone (one transaction, edit, answer): p50 %s  p99 %s\n", pct(handling, 50), pct(handling, 99))
+	c.printf("BenchHandlerAlone", pct(handling, 50), pct(handling, 99))
 	if *pgb {
 		if tps, err := runPgbench(ctx, dbURL); err != nil {
-			fmt.Printf("  pgbench: %v\n", err)
+			c.printf("BenchPgbenchErr", err)
 		} else {
-			fmt.Printf("  pgbench on the same cluster (TPC-B-like, scale 10, 8 clients, 10 s): %s TPS\n", tps)
+			c.printf("BenchPgbench", tps)
 		}
 	}
 	return nil
@@ -894,10 +902,12 @@ func runPgbench(ctx context.Context, dbURL string) (string, error) {
 // benchIdle starts `evalbot serve` (this binary) on a seeded roster and the
 // fake API, lets it settle, and reads its resident memory.
 func benchIdle(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("bench idle", flag.ExitOnError)
-	n := fs.Int("n", 100000, "officials on the roster, besides the head of the root unit")
-	settle := fs.Duration("settle", 15*time.Second, "how long serve runs before its memory is read")
-	_ = fs.Parse(args)
+	c := newCommand("bench idle", args)
+	n := c.fs.Int("n", 100000, c.flagText("n"))
+	settle := c.fs.Duration("settle", 15*time.Second, c.flagText("settle"))
+	if err := c.parse(false); err != nil {
+		return err
+	}
 	pool, dbURL, stop, err := benchDB(ctx, 8, "force_custom_plan")
 	if err != nil {
 		return err
@@ -936,7 +946,7 @@ func benchIdle(ctx context.Context, args []string) error {
 	select {
 	case err := <-exited:
 		exited <- err
-		return fmt.Errorf("serve exited: %v\n%s", err, logs.String())
+		return c.fail("BenchServeExited", map[string]any{"Err": err.Error(), "Log": logs.String()})
 	case <-time.After(*settle):
 	}
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
@@ -954,6 +964,6 @@ func benchIdle(ctx context.Context, args []string) error {
 	}
 	var officials int
 	_ = pool.QueryRow(ctx, `SELECT count(*) FROM officials`).Scan(&officials)
-	fmt.Printf("idle serve, %d officials on the roster, after %s: RSS %s (peak %s)\n", officials, *settle, rss, hwm)
+	c.printf("BenchIdle", officials, *settle, rss, hwm)
 	return nil
 }

@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -45,7 +45,7 @@ func env(name, def string) string {
 func openDB(ctx context.Context) (*pgxpool.Pool, error) {
 	url := os.Getenv("DATABASE_URL")
 	if url == "" {
-		return nil, errors.New("DATABASE_URL is not set (e.g. postgres://user:pass@localhost:5432/evalbot)")
+		return nil, errNoDatabaseURL
 	}
 	pool, err := store.Open(ctx, url)
 	if err != nil {
@@ -58,13 +58,17 @@ func openDB(ctx context.Context) (*pgxpool.Pool, error) {
 	return pool, nil
 }
 
-func migrateCmd(ctx context.Context) error {
+func migrateCmd(ctx context.Context, args []string) error {
+	c := newCommand("migrate", args)
+	if err := c.parse(false); err != nil {
+		return err
+	}
 	pool, err := openDB(ctx)
 	if err != nil {
 		return err
 	}
 	pool.Close()
-	fmt.Println("migrations applied")
+	fmt.Println(c.say("MigrateDone", nil))
 	return nil
 }
 
@@ -112,26 +116,24 @@ func isTelegramAPI(u string) bool {
 // the sender finishes its requests and records them, and what is left stays
 // in PostgreSQL for the next start or another replica.
 func serve(ctx context.Context, log *slog.Logger, args []string) error {
-	fs := flag.NewFlagSet("serve", flag.ExitOnError)
-	holidays := fs.String("holidays", os.Getenv("EVALBOT_HOLIDAYS"), "holiday file (TOML); default: the shipped list")
-	webhook := fs.String("webhook", os.Getenv("TELEGRAM_WEBHOOK_URL"), "public HTTPS URL Telegram posts updates to (production); empty: long polling")
-	listen := fs.String("listen", env("EVALBOT_LISTEN", ":8080"), "address the webhook server listens on")
-	rateFlag := fs.Float64("rate", envFloat("EVALBOT_RATE", delivery.DefaultLimits.PerSecond), "global send limit in messages/s, shared by all replicas (30; more for paid broadcasts)")
-	grace := fs.Duration("grace", envDuration("EVALBOT_GRACE", 20*time.Second), "on SIGTERM, how long in-flight updates, jobs and sends may take")
-	updateTimeout := fs.Duration("update-timeout", 30*time.Second, "time limit of one update")
-	queues := fs.Int("queues", inbound.DefaultQueues, "per-chat update queues (workers); each waits for the Bot API after its commit")
-	senders := fs.Int("send-workers", 16, "requests to Telegram in flight at once")
-	campaigns := fs.Bool("campaigns", true, "run the monthly cycle's campaigns")
-	clockStart := fs.String("clock-start", os.Getenv("EVALBOT_CLOCK_START"), "testing only: the campaigns' clock starts at this RFC 3339 time")
-	op, lang, err := newClerk(fs)
-	if err != nil {
+	cmd := newCommand("serve", args)
+	holidays := cmd.String("holidays", os.Getenv("EVALBOT_HOLIDAYS"))
+	webhook := cmd.String("webhook", os.Getenv("TELEGRAM_WEBHOOK_URL"))
+	listen := cmd.String("listen", env("EVALBOT_LISTEN", ":8080"))
+	rateFlag := cmd.fs.Float64("rate", envFloat("EVALBOT_RATE", delivery.DefaultLimits.PerSecond), cmd.flagText("rate"))
+	grace := cmd.fs.Duration("grace", envDuration("EVALBOT_GRACE", 20*time.Second), cmd.flagText("grace"))
+	updateTimeout := cmd.fs.Duration("update-timeout", 30*time.Second, cmd.flagText("update-timeout"))
+	queues := cmd.Int("queues", inbound.DefaultQueues)
+	senders := cmd.Int("send-workers", 16)
+	campaigns := cmd.Bool("campaigns", true)
+	clockStart := cmd.String("clock-start", os.Getenv("EVALBOT_CLOCK_START"))
+	if err := cmd.parse(false); err != nil {
 		return err
 	}
-	_ = fs.Parse(args)
-	op.lang = locale.Lang(*lang)
+	op := newClerk(cmd)
 	token := os.Getenv("TELEGRAM_BOT_TOKEN")
 	if token == "" {
-		return errors.New("TELEGRAM_BOT_TOKEN is not set")
+		return cmd.fail("ServeNoToken", nil)
 	}
 	apiURL := env("TELEGRAM_API_URL", "https://api.telegram.org")
 	if err := op.checkCitizenKey(apiURL, *webhook); err != nil {
@@ -141,21 +143,24 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	if *holidays != "" {
 		var err error
 		if cal, err = calendar.Load(*holidays); err != nil {
-			return err
+			if errors.As(err, new(*fs.PathError)) {
+				return err // told by explain: which file, and why
+			}
+			return cmd.fail("ServeBadHolidays", map[string]any{"File": *holidays, "Err": stripGoPrefixes(err.Error())})
 		}
 	}
 	now := time.Now
 	if *clockStart != "" {
 		start, err := time.Parse(time.RFC3339, *clockStart)
 		if err != nil {
-			return fmt.Errorf("--clock-start: %w", err)
+			return cmd.fail("CLIErrBadValue", map[string]any{"Flag": "--clock-start", "Value": *clockStart})
 		}
 		t0 := time.Now()
 		now = func() time.Time { return start.Add(time.Since(t0)) }
 	}
 	specs, err := schedule.ParseSpecs(os.Getenv("EVALBOT_CRON"))
 	if err != nil {
-		return fmt.Errorf("EVALBOT_CRON: %w", err)
+		return cmd.fail("ServeBadCron", map[string]any{"Err": stripGoPrefixes(err.Error())})
 	}
 	pool, err := openDB(ctx)
 	if err != nil {
@@ -242,7 +247,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		if err != nil || u.Scheme == "" || u.Host == "" {
 			stopSender()
 			<-senderDone
-			return fmt.Errorf("--webhook %q: not a URL", *webhook)
+			return cmd.fail("ServeBadWebhook", map[string]any{"URL": *webhook})
 		}
 		secret := env("TELEGRAM_WEBHOOK_SECRET", inbound.DeriveSecret(token))
 		mux := http.NewServeMux()
@@ -328,12 +333,14 @@ func envDuration(name string, def time.Duration) time.Duration {
 }
 
 func invitesCmd(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("invites", flag.ExitOnError)
-	botName := fs.String("bot", os.Getenv("TELEGRAM_BOT_USERNAME"), "the bot's username, for t.me links")
-	ttl := fs.Duration("ttl", 7*24*time.Hour, "how long the links stay valid")
-	_ = fs.Parse(args)
+	c := newCommand("invites", args)
+	botName := c.String("bot", os.Getenv("TELEGRAM_BOT_USERNAME"))
+	ttl := c.fs.Duration("ttl", 7*24*time.Hour, c.flagText("ttl"))
+	if err := c.parse(false); err != nil {
+		return err
+	}
 	if *botName == "" {
-		return errors.New("give --bot <username> or set TELEGRAM_BOT_USERNAME")
+		return c.usageFault("CLIErrNeedBot", nil)
 	}
 	pool, err := openDB(ctx)
 	if err != nil {
@@ -352,7 +359,11 @@ func invitesCmd(ctx context.Context, args []string) error {
 
 // demoCmd runs the demo month on DATABASE_URL when set (a new schema-clean
 // database is expected), otherwise on a throwaway cluster removed at exit.
-func demoCmd(ctx context.Context) error {
+func demoCmd(ctx context.Context, args []string) error {
+	c := newCommand("demo", args)
+	if err := c.parse(false); err != nil {
+		return err
+	}
 	url := os.Getenv("DATABASE_URL")
 	var cluster *pgcluster.Cluster
 	if url == "" {

@@ -11,10 +11,14 @@ import (
 // devdbCmd starts a throwaway PostgreSQL (as the demo and the tests do),
 // applies the migrations, prints its DATABASE_URL and keeps it running until
 // Ctrl-C, then removes it: a database for trying import, invites, export, qr.
-func devdbCmd(ctx context.Context) error {
+func devdbCmd(ctx context.Context, args []string) error {
+	cmd := newCommand("devdb", args)
+	if err := cmd.parse(false); err != nil {
+		return err
+	}
 	c, err := pgcluster.Start(ctx)
 	if err != nil {
-		return err
+		return cmd.fail("DevdbNoCluster", map[string]any{"Err": stripGoPrefixes(err.Error())})
 	}
 	defer c.Stop()
 	url := c.URL("postgres")
@@ -27,7 +31,7 @@ func devdbCmd(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("A throwaway PostgreSQL is running; in another terminal:\n\n  export DATABASE_URL='%s'\n\nCtrl-C stops it and deletes its data.\n", url)
+	fmt.Println(cmd.say("DevdbRunning", map[string]any{"URL": url}))
 	<-ctx.Done()
 	return nil
 }

@@ -3,46 +3,36 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"evalbot/internal/calendar"
-	"evalbot/internal/locale"
 	"evalbot/internal/ops"
 	"evalbot/internal/report"
 	"evalbot/internal/store"
 )
 
-const exportUsage = `usage: evalbot export (--month YYYY-MM | --quarter YYYY-Qn | --year YYYY) [--unit CODE] [--out FILE.xlsx] [--csv FILE.csv]
-
-Writes the approved results of a month (one sheet per unit: points per group,
-total, grade, reviewer, notes), or a quarter's or a year's roll-up (months per
-grade and the mean total per person), from DATABASE_URL. --unit limits it to a
-unit and its sub-units. Without --out or --csv the workbook is written to
-ket-qua-<period>[-<unit>].xlsx; "-" writes to standard output.
-`
-
+// exportCmd writes a month's results (one sheet per unit: points per group,
+// total, grade, reviewer, notes), or a quarter's or a year's roll-up, from
+// DATABASE_URL, and prints the full path of every file it wrote.
 func exportCmd(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.Usage = func() { fmt.Fprint(fs.Output(), exportUsage); fs.PrintDefaults() }
-	monthFlag := fs.String("month", "", "the month, YYYY-MM")
-	quarterFlag := fs.String("quarter", "", "a quarter's roll-up, YYYY-Qn")
-	yearFlag := fs.Int("year", 0, "a year's roll-up, YYYY")
-	unit := fs.String("unit", "", "a unit's code: that unit and its sub-units (default: every unit)")
-	out := fs.String("out", "", "the XLSX file to write")
-	csvOut := fs.String("csv", "", "the CSV file to write (UTF-8 with BOM)")
-	lang := fs.String("lang", env("EVALBOT_LANG", "vi"), "language of the summary printed: vi or en (the workbook is in Vietnamese)")
-	if err := fs.Parse(args); err != nil {
+	c := newCommand("export", args)
+	monthFlag := c.String("month", "")
+	quarterFlag := c.String("quarter", "")
+	yearFlag := c.Int("year", 0)
+	unit := c.String("unit", "")
+	out := c.String("out", "")
+	csvOut := c.String("csv", "")
+	modeFlag := c.String("mode", "0644")
+	if err := c.parse(false); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("export: unexpected argument %q", fs.Arg(0))
 	}
 	periods := 0
 	for _, set := range []bool{*monthFlag != "", *quarterFlag != "", *yearFlag != 0} {
@@ -51,29 +41,31 @@ func exportCmd(ctx context.Context, args []string) error {
 		}
 	}
 	if periods != 1 {
-		fs.Usage()
-		return errors.New("export: give exactly one of --month, --quarter, --year")
+		return c.usageFault("ExportOnePeriod", nil)
+	}
+	mode, err := strconv.ParseUint(*modeFlag, 8, 32)
+	if err != nil || mode > 0o777 {
+		return c.usageFault("ExportBadMode", map[string]any{"Value": *modeFlag})
 	}
 
 	// Parse the period before touching the database.
 	var month calendar.Month
 	var year, quarter int
 	var label string
-	var err error
 	switch {
 	case *monthFlag != "":
 		if month, err = calendar.ParseMonth(*monthFlag); err != nil {
-			return err
+			return c.usageFault("CLIErrBadMonth", map[string]any{"Flag": "--month", "Value": *monthFlag})
 		}
 		label = month.String()
 	case *quarterFlag != "":
 		if year, quarter, err = report.ParseQuarter(*quarterFlag); err != nil {
-			return err
+			return c.usageFault("ExportBadQuarter", map[string]any{"Value": *quarterFlag})
 		}
 		label = fmt.Sprintf("%d-Q%d", year, quarter)
 	default:
 		if *yearFlag < 1 || *yearFlag > 9999 {
-			return fmt.Errorf("export: --year %d: want a year such as 2026", *yearFlag)
+			return c.usageFault("ExportBadYear", map[string]any{"Value": *yearFlag})
 		}
 		year = *yearFlag
 		label = fmt.Sprint(year)
@@ -88,7 +80,7 @@ func exportCmd(ctx context.Context, args []string) error {
 
 	url := os.Getenv("DATABASE_URL")
 	if url == "" {
-		return errors.New("DATABASE_URL is not set (e.g. postgres://user:pass@localhost:5432/evalbot)")
+		return errNoDatabaseURL
 	}
 	pool, err := store.Open(ctx, url)
 	if err != nil {
@@ -99,12 +91,12 @@ func exportCmd(ctx context.Context, args []string) error {
 	// columns the report reads; one ahead of it is fine to read.
 	if err := ops.Ready(ctx, pool); err != nil {
 		if errors.Is(err, ops.ErrMigrationsBehind) {
-			return fmt.Errorf("%v: run `evalbot migrate` first", err)
+			return c.fail("ExportMigrationsBehind", nil)
 		}
 		if !errors.Is(err, ops.ErrMigrationsAhead) {
 			return err
 		}
-		fmt.Fprintln(os.Stderr, "evalbot export: warning:", err)
+		fmt.Fprintln(os.Stderr, "evalbot export: "+c.say("ExportMigrationsAhead", nil))
 	}
 	// One snapshot for every query of the export.
 	tx, err := pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
@@ -113,11 +105,7 @@ func exportCmd(ctx context.Context, args []string) error {
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
 
-	cat, err := locale.Load()
-	if err != nil {
-		return err
-	}
-	l := locale.Lang(*lang)
+	cat, l := catalog(), c.lang
 	var period string
 	switch {
 	case *monthFlag != "":
@@ -157,46 +145,61 @@ func exportCmd(ctx context.Context, args []string) error {
 		}
 		summary = cat.Plain(l, "ExportRollupSummary", 0, map[string]any{"Period": period, "Units": len(r.Units), "People": people})
 	}
-	if *out != "" {
-		if err := writeOut(*out, writeXLSX); err != nil {
+	var wrote []string
+	for _, f := range []struct {
+		path  string
+		write func(io.Writer) error
+	}{{*out, writeXLSX}, {*csvOut, writeCSV}} {
+		if f.path == "" {
+			continue
+		}
+		full, err := writeOut(f.path, os.FileMode(mode), f.write)
+		if err != nil {
 			return err
 		}
-	}
-	if *csvOut != "" {
-		if err := writeOut(*csvOut, writeCSV); err != nil {
-			return err
+		if full != "" {
+			wrote = append(wrote, full)
 		}
 	}
 	fmt.Fprintln(os.Stderr, summary)
-	for _, p := range []string{*out, *csvOut} {
-		if p != "" && p != "-" {
-			fmt.Fprintln(os.Stderr, cat.Plain(l, "ExportWrote", 0, map[string]any{"File": p}))
-		}
+	for _, p := range wrote {
+		fmt.Fprintln(os.Stderr, cat.Plain(l, "ExportWrote", 0, map[string]any{"File": p}))
 	}
 	return nil
 }
 
 // writeOut writes through a temporary file renamed into place, so a failed
-// export never leaves half a file under the real name; "-" is stdout.
-func writeOut(path string, write func(io.Writer) error) error {
+// export never leaves half a file under the real name, with mode (0644 by
+// default: --mode); it returns the file's absolute path. "-" is stdout (and
+// the path is "").
+func writeOut(path string, mode os.FileMode, write func(io.Writer) error) (string, error) {
 	if path == "-" {
-		return write(os.Stdout)
+		return "", write(os.Stdout)
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	full, err := filepath.Abs(path)
 	if err != nil {
-		return err
+		return "", err
+	}
+	f, err := os.CreateTemp(filepath.Dir(full), "."+filepath.Base(full)+".tmp-*")
+	if err != nil {
+		return "", err
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp) // a no-op after the rename
 	if err := write(f); err != nil {
 		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
+		return "", &fs.PathError{Op: "write", Path: full, Err: err}
+	}
+	// CreateTemp makes 0600; the file gets the mode asked for (the umask
+	// does not apply to Chmod).
+	if err := f.Chmod(mode); err != nil {
+		f.Close()
+		return "", err
 	}
 	if err := f.Close(); err != nil {
-		return err
+		return "", err
 	}
-	// The file keeps CreateTemp's mode 0600: it holds personal data.
-	return os.Rename(tmp, path)
+	return full, os.Rename(tmp, full)
 }
 
 // safeFileName keeps a unit code usable in a file name.

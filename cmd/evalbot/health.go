@@ -12,11 +12,15 @@ import (
 // healthCmd asks a running serve's /readyz (EVALBOT_OPS_ADDR, :9090 by
 // default) and exits non-zero unless it answers 200: the container
 // HEALTHCHECK, as the image has no shell or curl.
-func healthCmd(ctx context.Context) error {
+func healthCmd(ctx context.Context, args []string) error {
+	c := newCommand("health", args)
+	if err := c.parse(false); err != nil {
+		return err
+	}
 	addr := env("EVALBOT_OPS_ADDR", ":9090")
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return fmt.Errorf("EVALBOT_OPS_ADDR %q: %w", addr, err)
+		return c.fail("HealthBadAddr", map[string]any{"Addr": addr})
 	}
 	if host == "" || host == "0.0.0.0" || host == "::" {
 		host = "127.0.0.1"
@@ -36,12 +40,12 @@ func healthCmd(ctx context.Context) error {
 		if errors.As(err, &op) {
 			cause = op.Err
 		}
-		return fmt.Errorf("no evalbot serve answers at %s: %v (is it running? it listens at EVALBOT_OPS_ADDR, now %q)", url, cause, addr)
+		return c.fail("HealthNoAnswer", map[string]any{"URL": url, "Cause": cause.Error(), "Addr": addr})
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("not ready: %s", resp.Status)
+		return c.fail("HealthNotReady", map[string]any{"Status": resp.Status})
 	}
-	fmt.Println("ready")
+	fmt.Println(c.say("HealthReady", nil))
 	return nil
 }

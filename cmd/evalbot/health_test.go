@@ -22,11 +22,11 @@ func TestHealthCommand(t *testing.T) {
 	go srv.Serve(l)
 	defer srv.Close()
 	t.Setenv("EVALBOT_OPS_ADDR", l.Addr().String())
-	if err := healthCmd(context.Background()); err != nil {
+	if err := healthCmd(context.Background(), nil); err != nil {
 		t.Fatalf("ready: %v", err)
 	}
 	ready = false
-	if err := healthCmd(context.Background()); err == nil {
+	if err := healthCmd(context.Background(), nil); err == nil {
 		t.Fatal("not ready, but the health command succeeded")
 	}
 }
@@ -40,8 +40,9 @@ func TestHealthCommandWithoutServe(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close()
 	t.Setenv("EVALBOT_OPS_ADDR", addr)
-	err = healthCmd(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "is it running?") || !strings.Contains(err.Error(), addr) {
+	t.Setenv("EVALBOT_LANG", "")
+	err = healthCmd(context.Background(), nil)
+	if err == nil || !strings.Contains(err.Error(), "có đang chạy không?") || !strings.Contains(err.Error(), addr) {
 		t.Fatalf("health without serve: %v", err)
 	}
 }

@@ -1,48 +1,114 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"evalbot/internal/locale"
-	"evalbot/internal/roster"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/term"
+
+	"evalbot/internal/roster"
 )
 
 // importCmd reads the roster files, validates every row and writes nothing
 // unless every row is good (one transaction). Faults are listed by file and
-// line in the clerk's language (--lang, Vietnamese by default).
+// line in the clerk's language (--lang, Vietnamese by default). People
+// missing from the file are left as they are unless --deactivate-missing;
+// more than roster.MaxLeavingShare percent of the active people leaving also
+// needs --yes-deactivate-many, or the count typed back at a terminal.
 func importCmd(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("import", flag.ExitOnError)
-	unitsPath := fs.String("units", "", "units file (.csv or .xlsx)")
-	officialsPath := fs.String("officials", "", "officials file (.csv or .xlsx)")
-	dry := fs.Bool("dry-run", false, "validate and report; write nothing")
-	lang := fs.String("lang", env("EVALBOT_LANG", "vi"), "language of the report: vi or en")
-	_ = fs.Parse(args)
+	c := newCommand("import", args)
+	c.extra = importColumns(c.lang)
+	unitsPath := c.String("units", "")
+	officialsPath := c.String("officials", "")
+	dry := c.Bool("dry-run", false)
+	deactivate := c.Bool("deactivate-missing", false)
+	many := c.Bool("yes-deactivate-many", false)
+	if err := c.parse(false); err != nil {
+		return err
+	}
 	if *officialsPath == "" && *unitsPath == "" {
-		return errors.New("give --units and/or --officials")
+		return c.usageFault("ImportNeedFiles", nil)
+	}
+	if *many && !*deactivate {
+		return c.usageFault("ImportManyWithoutDeactivate", nil)
 	}
 	pool, err := openDB(ctx)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	return runImport(ctx, os.Stdout, pool, *unitsPath, *officialsPath, *dry, locale.Lang(*lang))
+	o := importOptions{Units: *unitsPath, Officials: *officialsPath, DryRun: *dry, DeactivateMissing: *deactivate,
+		ManyLeaving: *many, Lang: c.lang}
+	if term.IsTerminal(int(os.Stdin.Fd())) {
+		o.Confirm = confirmAtTerminal(os.Stdin, os.Stdout)
+	}
+	return importRoster(ctx, os.Stdout, pool, o)
+}
+
+// importColumns lists the column names import accepts, from the roster
+// reader's own header names.
+func importColumns(lang string) func() string {
+	return func() string {
+		var b strings.Builder
+		for _, k := range []struct {
+			id    string
+			names []roster.Column
+		}{{"ImportColumnsUnits", roster.UnitColumns()}, {"ImportColumnsOfficials", roster.OfficialColumns()}} {
+			fmt.Fprintf(&b, "%s\n", say(lang, k.id, nil))
+			for _, col := range k.names {
+				req := ""
+				if col.Required {
+					req = " " + say(lang, "ImportColumnRequired", nil)
+				}
+				fmt.Fprintf(&b, "  %s%s: %s\n", col.Field, req, strings.Join(col.Names, ", "))
+			}
+		}
+		fmt.Fprintf(&b, "%s\n", say(lang, "ImportColumnsNote", nil))
+		return b.String()
+	}
+}
+
+// confirmAtTerminal asks the clerk to type the number of people who would
+// leave; only that number confirms.
+func confirmAtTerminal(in io.Reader, out io.Writer) func(lang string, n int) bool {
+	return func(lang string, n int) bool {
+		fmt.Fprint(out, say(lang, "ImportConfirmMany", map[string]any{"N": n})+" ")
+		line, _ := bufio.NewReader(in).ReadString('\n')
+		return strings.TrimSpace(line) == strconv.Itoa(n)
+	}
 }
 
 // errFaultyRows ends the command with a non-zero status after the report.
 var errFaultyRows = errors.New("nothing was written")
 
+// importOptions are import's flags; Confirm, when set (a terminal), asks
+// whether n people may leave.
+type importOptions struct {
+	Units, Officials  string
+	DryRun            bool
+	DeactivateMissing bool
+	ManyLeaving       bool
+	Lang              string
+	Confirm           func(lang string, n int) bool
+}
+
+// runImport imports the files with import's defaults (no one deactivated).
 func runImport(ctx context.Context, w io.Writer, pool *pgxpool.Pool, unitsPath, officialsPath string, dry bool, lang string) error {
-	cat, err := locale.Load()
-	if err != nil {
-		return err
-	}
+	return importRoster(ctx, w, pool, importOptions{Units: unitsPath, Officials: officialsPath, DryRun: dry, Lang: lang})
+}
+
+func importRoster(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o importOptions) error {
+	cat := catalog()
+	lang := o.Lang
 	var us []roster.UnitRow
 	var ofs []roster.OfficialRow
 	var fileErrs []roster.RowError
@@ -58,14 +124,14 @@ func runImport(ctx context.Context, w io.Writer, pool *pgxpool.Pool, unitsPath, 
 		fileErrs = append(fileErrs, fn(f, filepath.Base(path))...)
 		return nil
 	}
-	if err := read(unitsPath, func(f *os.File, name string) []roster.RowError {
+	if err := read(o.Units, func(f *os.File, name string) []roster.RowError {
 		rows, errs, err := roster.ReadUnits(f, name)
 		us = rows
 		return withErr(errs, err, name)
 	}); err != nil {
 		return err
 	}
-	if err := read(officialsPath, func(f *os.File, name string) []roster.RowError {
+	if err := read(o.Officials, func(f *os.File, name string) []roster.RowError {
 		rows, errs, err := roster.ReadOfficials(f, name)
 		ofs = rows
 		return withErr(errs, err, name)
@@ -73,9 +139,20 @@ func runImport(ctx context.Context, w io.Writer, pool *pgxpool.Pool, unitsPath, 
 		return err
 	}
 	rep := roster.Report{Errors: fileErrs}
+	opts := roster.Options{DryRun: o.DryRun, DeactivateMissing: o.DeactivateMissing, ManyLeaving: o.ManyLeaving}
+	var err error
 	if !hasFileFault(fileErrs) {
-		rep, err = roster.Import(ctx, pool, us, ofs, roster.Options{DryRun: dry})
-		if err != nil && !errors.Is(err, roster.ErrRowsInvalid) {
+		rep, err = roster.Import(ctx, pool, us, ofs, opts)
+		if errors.Is(err, roster.ErrManyLeaving) && !o.DryRun && o.Confirm != nil {
+			fmt.Fprintln(w, cat.Plain(lang, "ImportManyLeaving", 0, leaving(rep)))
+			if !o.Confirm(lang, rep.Officials.Deactivated) {
+				fmt.Fprintln(w, cat.Plain(lang, "ImportNotConfirmed", 0, nil))
+				return errFaultyRows
+			}
+			opts.ManyLeaving = true
+			rep, err = roster.Import(ctx, pool, us, ofs, opts)
+		}
+		if err != nil && !errors.Is(err, roster.ErrRowsInvalid) && !errors.Is(err, roster.ErrManyLeaving) {
 			return err
 		}
 	}
@@ -83,18 +160,34 @@ func runImport(ctx context.Context, w io.Writer, pool *pgxpool.Pool, unitsPath, 
 		printRowFaults(w, cat, lang, rep.Errors)
 		return errFaultyRows
 	}
+	refused := errors.Is(err, roster.ErrManyLeaving)
+	if refused && !o.DryRun {
+		fmt.Fprintln(w, cat.Plain(lang, "ImportManyRefused", 0, leaving(rep)))
+		return errFaultyRows
+	}
 	done := "ImportDone"
-	if dry {
+	if o.DryRun {
 		done = "ImportChecked"
 	}
 	fmt.Fprintln(w, cat.Plain(lang, done, 0, map[string]any{
 		"UnitsNew": rep.Units.Inserted, "UnitsChanged": rep.Units.Updated + rep.Units.Reactivated,
 		"New": rep.Officials.Inserted, "Changed": rep.Officials.Updated + rep.Officials.Reactivated,
 		"Left": rep.Officials.Deactivated, "Same": rep.Officials.Unchanged}))
-	if dry {
+	if n := rep.Officials.Missing; n > 0 {
+		fmt.Fprintln(w, cat.Plain(lang, "ImportMissingKept", n, map[string]any{"N": n}))
+	}
+	if refused {
+		fmt.Fprintln(w, cat.Plain(lang, "ImportManyWouldNeed", 0, leaving(rep)))
+	}
+	if o.DryRun {
 		fmt.Fprintln(w, cat.Plain(lang, "ImportDryRun", 0, nil))
 	}
 	return nil
+}
+
+// leaving is the data of the messages about many people leaving.
+func leaving(rep roster.Report) map[string]any {
+	return map[string]any{"N": rep.Officials.Deactivated, "Active": rep.Active, "Share": roster.MaxLeavingShare}
 }
 
 func withErr(errs []roster.RowError, err error, name string) []roster.RowError {
@@ -112,8 +205,7 @@ func withErr(errs []roster.RowError, err error, name string) []roster.RowError {
 // other pointless (units and officials refer to each other).
 func hasFileFault(errs []roster.RowError) bool {
 	for _, e := range errs {
-		switch e.Code {
-		case roster.CodeUnsupportedFormat, roster.CodeInvalidEncoding, roster.CodeMalformedFile, roster.CodeMissingColumns, roster.CodeDuplicateColumn:
+		if roster.FileFault(e.Code) {
 			return true
 		}
 	}
@@ -125,7 +217,11 @@ func hasFileFault(errs []roster.RowError) bool {
 func printRowFaults(w io.Writer, cat *locale.Catalog, lang string, errs []roster.RowError) {
 	fmt.Fprintln(w, cat.Plain(lang, "ImportFaulty", faultyRows(errs), nil))
 	for _, e := range errs {
-		fmt.Fprintln(w, "  "+cat.Plain(lang, "ImportRowError", 0, map[string]any{
+		id := "ImportRowError"
+		if e.Line == 0 {
+			id = "ImportFileError" // the whole file, or a place not known
+		}
+		fmt.Fprintln(w, "  "+cat.Plain(lang, id, 0, map[string]any{
 			"File": e.File, "Line": e.Line, "Reason": cat.Plain(lang, "ImportErr_"+e.Code, 0, map[string]any{"Field": e.Field, "Value": e.Value}),
 		}))
 	}

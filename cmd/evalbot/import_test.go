@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,5 +100,106 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// onePerson writes an officials file holding only the sample ward's first
+// person, its position changed.
+func onePerson(t *testing.T) string {
+	f := filepath.Join(t.TempDir(), "mot-nguoi.csv")
+	must(t, os.WriteFile(f, []byte("employee_code,full_name,unit_code,category,position,is_head,phone,language\n"+
+		"HB001,Nguyễn Văn Thành,PHB,Cán bộ,Chủ tịch UBND phường (kiêm),true,0912 000 101,vi\n"), 0o644))
+	return f
+}
+
+// Regression (issue 21, point 1): «importing a file with one official printed
+// "nghỉ/chuyển đi 28" and did it». Without --deactivate-missing nobody else
+// changes and the summary says how many were left untouched; with it, 27 of
+// 28 leaving needs --yes-deactivate-many; the dry run shows exactly this.
+func TestImportOnePersonChangesNobodyElse(t *testing.T) {
+	ctx := context.Background()
+	pool, _ := cleanRoster(t)
+	f := onePerson(t)
+	active := func() int {
+		var n int
+		must(t, pool.QueryRow(ctx, `SELECT count(*) FROM officials WHERE active`).Scan(&n))
+		return n
+	}
+	var out bytes.Buffer
+	must(t, importRoster(ctx, &out, pool, importOptions{Officials: f, DryRun: true, Lang: "vi"}))
+	want := "Kiểm tra xong, không có dòng lỗi. Nếu nhập thật sẽ có: đơn vị mới 0, đơn vị thay đổi 0; cán bộ mới 0, thay đổi 1, nghỉ/chuyển đi 0, không đổi 0.\n" +
+		"27 người có trong danh sách đang dùng nhưng không có trong tệp: giữ nguyên (thêm --deactivate-missing để cho nghỉ).\n" +
+		"Chạy thử (--dry-run): chưa ghi gì vào cơ sở dữ liệu.\n"
+	if out.String() != want {
+		t.Errorf("dry run:\n%s\nwant\n%s", out.String(), want)
+	}
+	out.Reset()
+	must(t, importRoster(ctx, &out, pool, importOptions{Officials: f, DeactivateMissing: true, DryRun: true, Lang: "vi"}))
+	want = "Kiểm tra xong, không có dòng lỗi. Nếu nhập thật sẽ có: đơn vị mới 0, đơn vị thay đổi 0; cán bộ mới 0, thay đổi 1, nghỉ/chuyển đi 27, không đổi 0.\n" +
+		"27 trong 28 người đang dùng sẽ bị cho nghỉ, quá 10 %: khi nhập thật cần thêm --yes-deactivate-many (hoặc gõ xác nhận).\n" +
+		"Chạy thử (--dry-run): chưa ghi gì vào cơ sở dữ liệu.\n"
+	if out.String() != want {
+		t.Errorf("dry run --deactivate-missing:\n%s\nwant\n%s", out.String(), want)
+	}
+
+	out.Reset()
+	must(t, importRoster(ctx, &out, pool, importOptions{Officials: f, Lang: "vi"}))
+	if n := active(); n != 28 {
+		t.Fatalf("%d active after importing one person, want 28:\n%s", n, out.String())
+	}
+	// With the flag alone: refused, nothing written.
+	out.Reset()
+	if err := importRoster(ctx, &out, pool, importOptions{Officials: f, DeactivateMissing: true, Lang: "vi"}); !errors.Is(err, errFaultyRows) ||
+		!strings.Contains(out.String(), "Chưa ghi gì: 27 trong 28 người đang dùng sẽ bị cho nghỉ, quá 10 %. Nếu đúng là vậy, chạy lại với --yes-deactivate-many.") {
+		t.Errorf("--deactivate-missing alone: %v\n%s", err, out.String())
+	}
+	if n := active(); n != 28 {
+		t.Fatalf("%d active after a refused import", n)
+	}
+	// At a terminal, a wrong number typed back confirms nothing; the right one does.
+	for _, typed := range []string{"28\n", "27\n"} {
+		out.Reset()
+		o := importOptions{Officials: f, DeactivateMissing: true, Lang: "vi", Confirm: confirmAtTerminal(strings.NewReader(typed), &out)}
+		err := importRoster(ctx, &out, pool, o)
+		if typed == "28\n" && (!errors.Is(err, errFaultyRows) || active() != 28) {
+			t.Fatalf("typed 28: %v, %d active\n%s", err, active(), out.String())
+		}
+		if typed == "27\n" && (err != nil || active() != 1) {
+			t.Fatalf("typed 27: %v, %d active\n%s", err, active(), out.String())
+		}
+	}
+}
+
+// The flag path for CI, which has no terminal.
+func TestImportYesDeactivateMany(t *testing.T) {
+	ctx := context.Background()
+	pool, _ := cleanRoster(t)
+	var out bytes.Buffer
+	must(t, importRoster(ctx, &out, pool, importOptions{Officials: onePerson(t), DeactivateMissing: true, ManyLeaving: true, Lang: "en"}))
+	if !strings.Contains(out.String(), "27 left") {
+		t.Errorf("report:\n%s", out.String())
+	}
+}
+
+// Regression (issue 21, point 5): «open …: no such file or directory».
+func TestImportMissingFileTold(t *testing.T) {
+	pool, _ := cleanRoster(t)
+	err := runImport(context.Background(), io.Discard, pool, "", "/nonexistent/ds.csv", false, "vi")
+	if got := explain("vi", err); got != "Không mở được tệp «/nonexistent/ds.csv»: không có tệp này." {
+		t.Errorf("missing file: %q", got)
+	}
+}
+
+// A file over the size limit is refused by name, with the limit, before
+// anything is checked or written.
+func TestImportFileTooLarge(t *testing.T) {
+	pool, _ := cleanRoster(t)
+	f := filepath.Join(t.TempDir(), "lon.csv")
+	must(t, os.WriteFile(f, nil, 0o644))
+	must(t, os.Truncate(f, 21<<20))
+	var out bytes.Buffer
+	err := runImport(context.Background(), &out, pool, "", f, true, "vi")
+	if !errors.Is(err, errFaultyRows) || !strings.Contains(out.String(), "  lon.csv: tệp lớn quá 20 MB; xin chia nhỏ tệp\n") {
+		t.Errorf("%v\n%s", err, out.String())
 	}
 }

@@ -16,34 +16,27 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"strings"
+	"slices"
 	"syscall"
 )
 
-const usage = `usage: evalbot <command> [flags]
-
-commands:
-  serve     run the bot (long polling, or --webhook URL)
-  migrate   apply database migrations
-  import    import units and officials from CSV/XLSX
-  invites   print one-time invite links
-  export    results of a month, quarter or year as XLSX/CSV
-  health    exit 0 when a running serve is ready (the container HEALTHCHECK)
-  qr        print a QR sign (PNG) per one-stop-shop desk
-  admin     grant or revoke an organization-department admin over a unit subtree
-  absence   record leave, sickness or maternity (no prompts, no grade if mostly away)
-  discipline
-            record a disciplinary measure of a month (grade D)
-  outbox    list undelivered messages (dead, unconfirmed) and queue them again
-  bench     delivery benchmarks (fanout, updates, idle)
-  devdb     start a throwaway PostgreSQL and print its DATABASE_URL (until Ctrl-C)
-  demo      run one whole month on a fake Telegram and print it
-`
-
 func main() {
-	if len(os.Args) < 2 {
-		fmt.Fprint(os.Stderr, usage)
-		os.Exit(2)
+	os.Exit(run(os.Args[1:]))
+}
+
+// run runs the command line args (without the program's name) and returns
+// the exit status: 0, 1 for a failure, 2 for a command line it does not take.
+// Everything it prints is in --lang or EVALBOT_LANG (Vietnamese by default).
+func run(args []string) int {
+	lang := "vi"
+	if len(args) > 0 {
+		lang = argLang(args[1:])
+	} else {
+		lang = argLang(nil)
+	}
+	if len(args) < 1 {
+		fmt.Fprint(os.Stderr, topHelp(lang))
+		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -58,83 +51,58 @@ func main() {
 	}
 	log := slog.New(handler)
 	slog.SetDefault(log)
+	rest := args[1:]
 	var err error
-	switch os.Args[1] {
+	switch args[0] {
 	case "serve":
-		err = serve(ctx, log, os.Args[2:])
+		err = serve(ctx, log, rest)
 	case "migrate":
-		if err = noFlags("migrate", os.Args[2:]); err == nil {
-			err = migrateCmd(ctx)
-		}
+		err = migrateCmd(ctx, rest)
 	case "import":
-		err = importCmd(ctx, os.Args[2:])
+		err = importCmd(ctx, rest)
 	case "invites":
-		err = invitesCmd(ctx, os.Args[2:])
+		err = invitesCmd(ctx, rest)
 	case "export":
-		err = exportCmd(ctx, os.Args[2:])
+		err = exportCmd(ctx, rest)
 	case "outbox":
-		err = outboxCmd(ctx, os.Args[2:])
+		err = outboxCmd(ctx, rest)
 	case "bench":
-		err = benchCmd(ctx, os.Args[2:])
+		err = benchCmd(ctx, rest)
 	case "health":
-		if err = noFlags("health", os.Args[2:]); err == nil {
-			err = healthCmd(ctx)
-		}
+		err = healthCmd(ctx, rest)
 	case "qr":
-		err = qrCmd(ctx, os.Args[2:])
+		err = qrCmd(ctx, rest)
 	case "admin":
-		err = adminCmd(ctx, os.Args[2:])
+		err = adminCmd(ctx, rest)
 	case "absence":
-		err = absenceCmd(ctx, os.Args[2:])
+		err = absenceCmd(ctx, rest)
 	case "discipline":
-		err = disciplineCmd(ctx, os.Args[2:])
+		err = disciplineCmd(ctx, rest)
 	case "devdb":
-		if err = noFlags("devdb", os.Args[2:]); err == nil {
-			err = devdbCmd(ctx)
-		}
+		err = devdbCmd(ctx, rest)
 	case "demo":
-		if err = noFlags("demo", os.Args[2:]); err == nil {
-			err = demoCmd(ctx)
+		err = demoCmd(ctx, rest)
+	case "-h", "-help", "--help", "help":
+		if len(rest) > 0 && slices.Contains(commands, rest[0]) {
+			return run([]string{rest[0], "--help"})
 		}
-	case "-h", "--help", "help":
-		fmt.Print(usage)
-		return
+		fmt.Print(topHelp(lang))
+		return 0
 	default:
-		fmt.Fprintf(os.Stderr, "evalbot: unknown command %q\n\n%s", os.Args[1], usage)
-		os.Exit(2)
+		fmt.Fprintf(os.Stderr, "evalbot: %s\n\n%s", say(lang, "CLIErrUnknownCommand", map[string]any{"Command": args[0]}), topHelp(lang))
+		return 2
 	}
+	var ce *cliError
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
-	case errors.As(err, new(usageError)):
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
+		return 0
 	case errors.Is(err, errFaultyRows):
-		os.Exit(1) // the report said it all, in the clerk's language
+		return 1 // the report said it all, in the clerk's language
+	case errors.As(err, &ce) && ce.usage:
+		fmt.Fprintln(os.Stderr, "evalbot "+args[0]+": "+ce.msg)
+		return 2
 	default:
-		fmt.Fprintln(os.Stderr, "evalbot:", err)
-		os.Exit(1)
+		fmt.Fprintln(os.Stderr, "evalbot "+args[0]+": "+explain(lang, err))
+		return 1
 	}
-}
-
-// usageError is a command line the command does not take.
-type usageError string
-
-func (e usageError) Error() string { return string(e) }
-
-// noFlags checks the arguments of a command that takes none: -h or --help
-// prints what it does (flag.ErrHelp), anything else is a usage error, so
-// that "devdb --help" does not start a cluster.
-func noFlags(name string, args []string) error {
-	if len(args) == 0 {
-		return nil
-	}
-	if args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
-		for _, line := range strings.Split(usage, "\n") {
-			if strings.HasPrefix(line, "  "+name+" ") {
-				fmt.Printf("usage: evalbot %s\n\n%s\n", name, strings.TrimSpace(strings.TrimPrefix(line, "  "+name)))
-			}
-		}
-		return flag.ErrHelp
-	}
-	return usageError(fmt.Sprintf("evalbot %s takes no arguments (got %q); evalbot %s --help says what it does", name, strings.Join(args, " "), name))
 }

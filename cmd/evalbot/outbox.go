@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"strconv"
@@ -19,21 +18,18 @@ import (
 //	evalbot outbox --requeue 12,15 queue those again
 //	evalbot outbox --requeue all   queue every one again
 func outboxCmd(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("outbox", flag.ContinueOnError)
-	limit := fs.Int("limit", 50, "how many to list")
-	requeue := fs.String("requeue", "", `ids to send again (comma-separated), or "all"; people still unreachable are skipped`)
-	if err := fs.Parse(args); err != nil {
+	c := newCommand("outbox", args)
+	limit := c.Int("limit", 50)
+	requeue := c.String("requeue", "")
+	if err := c.parse(false); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected %q: evalbot outbox [--limit N] [--requeue ID,…|all]", fs.Arg(0))
 	}
 	var ids []int64
 	if *requeue != "" && *requeue != "all" {
 		for _, f := range strings.Split(*requeue, ",") {
 			id, err := strconv.ParseInt(strings.TrimSpace(f), 10, 64)
 			if err != nil || id <= 0 {
-				return fmt.Errorf("--requeue: %q is not an outbox id", f)
+				return c.usageFault("OutboxBadID", map[string]any{"Value": f})
 			}
 			ids = append(ids, id)
 		}

@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"image/png"
 	"io"
@@ -32,26 +30,33 @@ import (
 // shared/data/roster/desks.csv first; --rotate issues new codes, so that the
 // old signs stop working (a scan of one is answered politely).
 func qrCmd(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("qr", flag.ExitOnError)
-	botName := fs.String("bot", os.Getenv("TELEGRAM_BOT_USERNAME"), "the bot's username, for the t.me links")
-	out := fs.String("out", "qr", "directory for the PNG files (created if missing)")
-	desks := fs.String("desks", "", "import desks from this CSV first (desk_code,name,unit_code,employee_code)")
-	only := fs.String("desk", "", "only these desk codes, comma separated (default: every active desk)")
-	rotate := fs.Bool("rotate", false, "issue new codes first: the old signs stop working")
-	lang := fs.String("lang", "vi", "language of the text under the code: vi or en")
-	_ = fs.Parse(args)
-	if *botName == "" {
-		return errors.New("give --bot <username> or set TELEGRAM_BOT_USERNAME")
+	c := newCommand("qr", args)
+	botName := c.String("bot", os.Getenv("TELEGRAM_BOT_USERNAME"))
+	out := c.String("out", "qr")
+	desks := c.String("desks", "")
+	only := c.String("desk", "")
+	rotate := c.Bool("rotate", false)
+	if err := c.parse(false); err != nil {
+		return err
 	}
-	if *lang != "vi" && *lang != "en" {
-		return fmt.Errorf("--lang %q: the signs are printed in vi or en", *lang)
+	if *botName == "" {
+		return c.usageFault("CLIErrNeedBot", nil)
+	}
+	// The signs are for citizens: Vietnamese unless --lang asks otherwise
+	// (EVALBOT_LANG sets only what the clerk reads).
+	signLang := "vi"
+	if c.set("lang") {
+		if v := c.fs.Lookup("lang").Value.String(); v != "vi" && v != "en" {
+			return c.usageFault("QRBadLang", map[string]any{"Value": v})
+		}
+		signLang = c.lang
 	}
 	pool, err := openDB(ctx)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	o := qrOptions{Bot: *botName, Out: *out, DesksFile: *desks, Rotate: *rotate, Lang: locale.Lang(*lang), Now: time.Now()}
+	o := qrOptions{Bot: *botName, Out: *out, DesksFile: *desks, Rotate: *rotate, Lang: signLang, Say: c.lang, Now: time.Now()}
 	for _, c := range strings.Split(*only, ",") {
 		if c = strings.ToUpper(strings.TrimSpace(c)); c != "" {
 			o.Only = append(o.Only, c)
@@ -67,7 +72,8 @@ type qrOptions struct {
 	DesksFile string
 	Only      []string // desk codes; empty: every active desk
 	Rotate    bool
-	Lang      string
+	Lang      string // of the signs
+	Say       string // of what the clerk reads; Lang when empty
 	Now       time.Time
 }
 
@@ -99,6 +105,10 @@ func runQR(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o qrOptions) ([
 	if err != nil {
 		return nil, err
 	}
+	say := o.Say
+	if say == "" {
+		say = o.Lang
+	}
 	var rows []citizen.DeskRow
 	if o.DesksFile != "" {
 		f, err := os.Open(o.DesksFile)
@@ -112,7 +122,7 @@ func runQR(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o qrOptions) ([
 			return nil, err
 		}
 		if len(errs) > 0 {
-			printDeskFaults(w, cat, o.Lang, errs)
+			printDeskFaults(w, cat, say, errs)
 			return nil, errDeskRows
 		}
 	}
@@ -124,10 +134,10 @@ func runQR(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o qrOptions) ([
 				return err
 			}
 			if len(rep.Errors) > 0 {
-				printDeskFaults(w, cat, o.Lang, rep.Errors)
+				printDeskFaults(w, cat, say, rep.Errors)
 				return errDeskRows
 			}
-			fmt.Fprintln(w, cat.Plain(o.Lang, "QRDesksImported", 0, map[string]any{
+			fmt.Fprintln(w, cat.Plain(say, "QRDesksImported", 0, map[string]any{
 				"Created": rep.Created, "Updated": rep.Updated, "Unchanged": rep.Unchanged}))
 		}
 		all, err := citizen.AllDesks(ctx, tx)
@@ -166,7 +176,7 @@ func runQR(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o qrOptions) ([
 					break
 				}
 				if attempt == 5 {
-					return fmt.Errorf("desk %s: no readable QR code in %d tries", d.Code, attempt)
+					return &cliError{msg: cat.Plain(say, "QRUnreadable", 0, map[string]any{"Desk": d.Code, "Tries": attempt})}
 				}
 				// Some phones could not read this one: a new code, the old one retired.
 				if c, err = citizen.Rotate(ctx, tx, d.ID, nil, o.Now); err != nil {
@@ -176,7 +186,7 @@ func runQR(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o qrOptions) ([
 		}
 		for _, c := range o.Only {
 			if !seen[c] {
-				return fmt.Errorf("no desk %q", c)
+				return &cliError{msg: cat.Plain(say, "QRNoDesk", 0, map[string]any{"Desk": c})}
 			}
 		}
 		return nil

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"slices"
@@ -25,15 +24,8 @@ type clerk struct {
 	lang string
 }
 
-// newClerk adds --lang to fs; call say only after fs.Parse.
-func newClerk(fs *flag.FlagSet) (*clerk, *string, error) {
-	cat, err := locale.Load()
-	if err != nil {
-		return nil, nil, err
-	}
-	lang := fs.String("lang", env("EVALBOT_LANG", "vi"), "language of the messages: vi or en")
-	return &clerk{cat: cat}, lang, nil
-}
+// newClerk speaks the parsed command's language.
+func newClerk(c *command) *clerk { return &clerk{cat: catalog(), lang: c.lang} }
 
 // day writes a date as the clerk's language does (02/11/2026; 2026-11-02).
 func (c *clerk) day(d calendar.Date) string {
@@ -49,7 +41,7 @@ func (c *clerk) say(id string, data map[string]any) string {
 
 // refuse is a refusal the clerk reads as it is (main prints it after "evalbot:").
 func (c *clerk) refuse(id string, data map[string]any) error {
-	return errors.New(c.say(id, data))
+	return &cliError{msg: c.say(id, data)}
 }
 
 // official finds an active or former official by employee code.
@@ -66,21 +58,25 @@ func (c *clerk) official(ctx context.Context, db store.DB, code string) (roster.
 
 // absenceCmd: evalbot absence --code HB003 --from 2026-11-02 --to 2026-11-20 --kind sick
 func absenceCmd(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("absence", flag.ExitOnError)
-	code := fs.String("code", "", "employee code")
-	from := fs.String("from", "", "first day away, YYYY-MM-DD")
-	to := fs.String("to", "", "last day away, YYYY-MM-DD")
-	kind := fs.String("kind", "leave", "leave, sick, maternity or other")
-	c, lang, err := newClerk(fs)
-	if err != nil {
+	cmd := newCommand("absence", args)
+	code := cmd.String("code", "")
+	from := cmd.String("from", "")
+	to := cmd.String("to", "")
+	kind := cmd.String("kind", "leave")
+	if err := cmd.parse(false); err != nil {
 		return err
 	}
-	_ = fs.Parse(args)
-	c.lang = locale.Lang(*lang)
-	first, err1 := calendar.ParseDate(*from)
-	last, err2 := calendar.ParseDate(*to)
-	if *code == "" || err1 != nil || err2 != nil {
-		return errors.New("give --code, --from and --to (YYYY-MM-DD)")
+	c := newClerk(cmd)
+	if err := cmd.need(map[string]string{"--code": *code, "--from": *from, "--to": *to}); err != nil {
+		return err
+	}
+	first, err := calendar.ParseDate(*from)
+	if err != nil {
+		return cmd.usageFault("CLIErrBadDate", map[string]any{"Flag": "--from", "Value": *from})
+	}
+	last, err := calendar.ParseDate(*to)
+	if err != nil {
+		return cmd.usageFault("CLIErrBadDate", map[string]any{"Flag": "--to", "Value": *to})
 	}
 	if last.Before(first) {
 		return c.refuse("AbsenceDaysReversed", map[string]any{"From": c.day(first), "To": c.day(last)})
@@ -107,20 +103,21 @@ func absenceCmd(ctx context.Context, args []string) error {
 
 // disciplineCmd: evalbot discipline --code HB003 --month 2026-11 --level reprimand --reason "…"
 func disciplineCmd(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("discipline", flag.ExitOnError)
-	code := fs.String("code", "", "employee code")
-	month := fs.String("month", "", "month of the decision, YYYY-MM")
-	level := fs.String("level", "", "reprimand, warning, demotion or dismissal")
-	reason := fs.String("reason", "", "the decision, e.g. its number and date")
-	c, lang, err := newClerk(fs)
-	if err != nil {
+	cmd := newCommand("discipline", args)
+	code := cmd.String("code", "")
+	month := cmd.String("month", "")
+	level := cmd.String("level", "")
+	reason := cmd.String("reason", "")
+	if err := cmd.parse(false); err != nil {
 		return err
 	}
-	_ = fs.Parse(args)
-	c.lang = locale.Lang(*lang)
+	c := newClerk(cmd)
+	if err := cmd.need(map[string]string{"--code": *code, "--month": *month, "--level": *level, "--reason": *reason}); err != nil {
+		return err
+	}
 	m, err := calendar.ParseMonth(*month)
-	if *code == "" || err != nil || *level == "" || *reason == "" {
-		return errors.New("give --code, --month (YYYY-MM), --level and --reason")
+	if err != nil {
+		return cmd.usageFault("CLIErrBadMonth", map[string]any{"Flag": "--month", "Value": *month})
 	}
 	if !slices.Contains(evaluation.DisciplineLevels, *level) {
 		return c.refuse("DisciplineLevelUnknown", map[string]any{"Level": *level})

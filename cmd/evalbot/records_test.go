@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"io"
 	"os"
 	"strings"
@@ -34,11 +33,8 @@ func TestRecordRefusals(t *testing.T) {
 		}
 	}
 	pool := pgtest.New(t)
-	k, lang, err := newClerk(flag.NewFlagSet("x", flag.ContinueOnError))
-	if err != nil {
-		t.Fatal(err)
-	}
-	k.lang = *lang
+	t.Setenv("EVALBOT_LANG", "")
+	k := newClerk(newCommand("x", nil))
 	if _, err := k.official(ctx, pool, "NOPE"); err == nil || err.Error() != "Không có cán bộ nào mang mã «NOPE»." {
 		t.Errorf("unknown code: %v", err)
 	}

@@ -31,6 +31,7 @@ type DeskRow struct {
 const (
 	CodeMissingColumns  = "missing_columns"      // Field lists them
 	CodeMalformed       = "malformed_file"       // the CSV cannot be read
+	CodeTooLarge        = "file_too_large"       // over MaxDeskFileBytes; Value is the limit in MiB
 	CodeMissingValue    = "missing_value"        // a required cell is empty
 	CodeInvalidCode     = "invalid_code"         // desk_code is not 1–32 of A-Z 0-9 - _ .
 	CodeDuplicateCode   = "duplicate_code"       // desk_code seen on an earlier line
@@ -71,12 +72,19 @@ var deskHeaders = map[string]string{
 	"employee_code": "employee_code", "employee": "employee_code", "official": "employee_code", "ma_can_bo": "employee_code",
 }
 
+// MaxDeskFileBytes is the largest desks file read (1 MiB: thousands of
+// desks); a larger one is refused whole with CodeTooLarge.
+const MaxDeskFileBytes = 1 << 20
+
 // ReadDesks reads a desks CSV (UTF-8, a BOM allowed). Faulty lines are
 // returned as RowErrors; the error is for a file that cannot be read at all.
 func ReadDesks(r io.Reader, file string) ([]DeskRow, []RowError, error) {
-	data, err := io.ReadAll(r)
+	data, err := io.ReadAll(io.LimitReader(r, MaxDeskFileBytes+1))
 	if err != nil {
 		return nil, nil, err
+	}
+	if len(data) > MaxDeskFileBytes {
+		return nil, []RowError{{File: file, Code: CodeTooLarge, Value: "1"}}, nil
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	cr := csv.NewReader(bytes.NewReader(data))

@@ -37,6 +37,11 @@ func TestEveryMessageRenders(t *testing.T) {
 	for _, k := range []string{"Desk", "Level", "Comment", "Time", "Rate", "Confirmed", "Dismissed", "Pending", "Minutes", "Link", "Code", "Kind", "Created", "Updated", "Unchanged", "Period", "Units", "People", "A", "B", "C", "D", "NotGraded", "NotAssessed", "Quarter", "Year"} {
 		data[k] = "X<&>"
 	}
+	// The command line (cmd/evalbot).
+	for _, k := range []string{"Path", "Command", "Flag", "Arg", "Args", "Flags", "Err", "URL", "Addr", "Cause", "Status", "Active",
+		"Share", "Tries", "Lost", "Dups", "Log"} {
+		data[k] = "X<&>"
+	}
 	for _, lang := range locale.Languages {
 		for _, id := range cat.IDs(lang) {
 			for _, n := range []int{0, 1, 2} {

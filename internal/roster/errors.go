@@ -16,6 +16,8 @@ const (
 	CodeMalformedFile     = "malformed_file"     // a CSV quote error or an unreadable workbook; Line when known
 	CodeMissingColumns    = "missing_columns"    // Field lists the missing required columns, comma separated
 	CodeDuplicateColumn   = "duplicate_column"   // two columns map to the same field (Field), Value is the second header
+	CodeFileTooLarge      = "file_too_large"     // larger than MaxFileBytes; Value is the limit in MiB
+	CodeTooManyRows       = "too_many_rows"      // more than MaxRows data rows; Value is the limit
 
 	// Row faults.
 	CodeMissingValue        = "missing_value"        // a required cell is empty (Field says which)
@@ -79,6 +81,8 @@ var codeText = map[string]string{
 	CodeUnsupportedFormat:   "not a CSV or XLSX file",
 	CodeInvalidEncoding:     "the CSV file is not UTF-8; save it as \"CSV UTF-8\"",
 	CodeMalformedFile:       "the file cannot be read",
+	CodeFileTooLarge:        "the file is too large",
+	CodeTooManyRows:         "the file has too many rows",
 	CodeMissingColumns:      "required columns are missing",
 	CodeDuplicateColumn:     "two columns mean the same field",
 	CodeMissingValue:        "empty",
@@ -92,6 +96,17 @@ var codeText = map[string]string{
 	CodeInvalidValue:        "not a yes/no value",
 	CodeUnknownParent:       "unknown parent unit",
 	CodeUnitCycle:           "the unit would be its own ancestor",
+}
+
+// FileFault reports whether code is a file-level fault: the file could not be
+// read at all, so no row of it (nor of a file that refers to it) is checked.
+func FileFault(code string) bool {
+	switch code {
+	case CodeUnsupportedFormat, CodeInvalidEncoding, CodeMalformedFile, CodeMissingColumns, CodeDuplicateColumn,
+		CodeFileTooLarge, CodeTooManyRows:
+		return true
+	}
+	return false
 }
 
 // fieldOrder sorts the errors of one line in column order.
@@ -126,6 +141,10 @@ var (
 	ErrNotFound = &Error{"not_found", "roster: not found"}
 	// ErrRowsInvalid: Import found faulty rows and wrote nothing; the rows are in Report.Errors [rows_invalid].
 	ErrRowsInvalid = &Error{"rows_invalid", "roster: the import has faulty rows; nothing was written"}
+	// ErrManyLeaving: the import would deactivate more than MaxLeavingShare
+	// percent of the active officials and Options.ManyLeaving is not set;
+	// nothing was written, the report says what would have been [many_leaving].
+	ErrManyLeaving = &Error{"many_leaving", "roster: the import would deactivate too many officials; nothing was written"}
 	// ErrInviteUnknown: the token is not an invite (mistyped, or never issued) [invite_unknown].
 	ErrInviteUnknown = &Error{"invite_unknown", "roster: unknown invite"}
 	// ErrInviteExpired: the invite is past its expiry [invite_expired].

@@ -14,21 +14,37 @@ import (
 // Options — tùy chọn nhập: DryRun validates and counts, then rolls everything
 // back; Actor is the official who runs the import (audit_log.actor_id), nil
 // for the system or the CLI.
+//
+// DeactivateMissing — cho nghỉ người không có trong tệp: active officials not
+// in the file become inactive. Without it they are left as they are and
+// counted in Counts.Missing, so a partial file (one unit, one new person)
+// only adds and updates. ManyLeaving allows more than MaxLeavingShare of the
+// active officials to be deactivated by one import; without it such an
+// import returns ErrManyLeaving and writes nothing.
 type Options struct {
-	DryRun bool
-	Actor  *int64
+	DryRun            bool
+	Actor             *int64
+	DeactivateMissing bool
+	ManyLeaving       bool
 }
+
+// MaxLeavingShare is the share of the active officials (10 %, as a percentage)
+// that one import may deactivate without Options.ManyLeaving.
+const MaxLeavingShare = 10
 
 // Counts — số lượng: what an import did (or, in a dry run, would do) to units
 // or officials. Reactivated counts people (or units) who were inactive and are
-// in the file again; Deactivated counts officials in the database but not in
-// the file (always 0 for units, which are never removed); Unchanged counts
-// rows in the file that match the database.
+// in the file again; Deactivated counts active officials in the database but
+// not in the file when Options.DeactivateMissing is set, Missing the same
+// people left untouched when it is not (both always 0 for units, which are
+// never removed, and for an import without officials); Unchanged counts rows
+// in the file that match the database.
 type Counts struct {
 	Inserted    int `json:"inserted"`
 	Updated     int `json:"updated"`
 	Reactivated int `json:"reactivated"`
 	Deactivated int `json:"deactivated"`
+	Missing     int `json:"missing"`
 	Unchanged   int `json:"unchanged"`
 }
 
@@ -38,7 +54,14 @@ type Report struct {
 	DryRun    bool
 	Units     Counts
 	Officials Counts
+	Active    int        // active officials before the import
 	Errors    []RowError // every faulty row, ordered by file and line
+}
+
+// TooManyLeaving reports whether the import deactivates more than
+// MaxLeavingShare percent of the active officials.
+func (r Report) TooManyLeaving() bool {
+	return r.Officials.Deactivated*100 > r.Active*MaxLeavingShare
 }
 
 // importLock is the advisory lock key that serializes imports.
@@ -50,8 +73,12 @@ var errDryRun = errors.New("dry run")
 // Import applies units and officials to the database in one transaction:
 // units are upserted by code (parent resolved by code, units not given are
 // left alone), officials by employee code; officials in the database but not
-// in the list become inactive (their history stays), and a returning person
-// is reactivated. An import with no officials deactivates nobody. A language
+// in the list become inactive (their history stays) only with
+// Options.DeactivateMissing, and a returning person is reactivated. An import
+// with no officials deactivates nobody. When it would deactivate more than
+// MaxLeavingShare percent of the active officials without
+// Options.ManyLeaving, nothing is written and Import returns the report of
+// what it would have done with ErrManyLeaving (a dry run too). A language
 // the person chose in the bot (language_chosen) is kept. It writes one
 // audit_log row for the import (entity 'import', the counts in after), one
 // per official inserted or changed in unit, head status or activity (entity
@@ -80,11 +107,19 @@ func Import(ctx context.Context, pool *pgxpool.Pool, units []UnitRow, officials 
 			return ErrRowsInvalid
 		}
 		rep = Report{DryRun: opts.DryRun}
+		for _, d := range st.order {
+			if d.active {
+				rep.Active++
+			}
+		}
 		if rep.Units, err = applyUnits(ctx, tx, st, us, opts.Actor); err != nil {
 			return err
 		}
-		if rep.Officials, err = applyOfficials(ctx, tx, st, ofs, opts.Actor); err != nil {
+		if rep.Officials, err = applyOfficials(ctx, tx, st, ofs, opts); err != nil {
 			return err
+		}
+		if rep.TooManyLeaving() && !opts.ManyLeaving {
+			return ErrManyLeaving
 		}
 		after, _ := json.Marshal(map[string]any{"units": rep.Units, "officials": rep.Officials})
 		if _, err := tx.Exec(ctx, `INSERT INTO audit_log (actor_id, entity, action, after, reason)
@@ -99,8 +134,8 @@ func Import(ctx context.Context, pool *pgxpool.Pool, units []UnitRow, officials 
 	switch {
 	case errors.Is(err, errDryRun):
 		return rep, nil
-	case errors.Is(err, ErrRowsInvalid):
-		return rep, ErrRowsInvalid
+	case errors.Is(err, ErrRowsInvalid), errors.Is(err, ErrManyLeaving):
+		return rep, err
 	case err != nil:
 		return Report{DryRun: opts.DryRun}, err
 	}
@@ -408,11 +443,13 @@ type officialUpdate struct {
 	isHead                                    bool
 }
 
-// applyOfficials deactivates the people who left, clears the head flag of
+// applyOfficials deactivates the people who left (with
+// opts.DeactivateMissing; else counts them as Missing), clears the head flag of
 // heads who stop being head where they are, then updates and inserts — in
 // that order, so that the one-head-per-unit index holds after every
 // statement.
-func applyOfficials(ctx context.Context, tx pgx.Tx, st *state, ofs []OfficialRow, actor *int64) (Counts, error) {
+func applyOfficials(ctx context.Context, tx pgx.Tx, st *state, ofs []OfficialRow, opts Options) (Counts, error) {
+	actor := opts.Actor
 	var c Counts
 	var audits []auditRow
 	inFile := map[string]bool{}
@@ -422,6 +459,10 @@ func applyOfficials(ctx context.Context, tx pgx.Tx, st *state, ofs []OfficialRow
 	if len(ofs) > 0 {
 		var gone []int64
 		for _, d := range st.order {
+			if d.active && !inFile[d.code] && !opts.DeactivateMissing {
+				c.Missing++
+				continue
+			}
 			if d.active && !inFile[d.code] {
 				gone = append(gone, d.id)
 				c.Deactivated++

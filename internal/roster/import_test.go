@@ -148,7 +148,7 @@ func TestImportDryRun(t *testing.T) {
 	changed := slices.Clone(officials)
 	changed[5].FullName = "Vũ Thị Lan Anh Mới"
 	changed = changed[:27]
-	rep, err = Import(ctx, pool, units, changed, Options{DryRun: true})
+	rep, err = Import(ctx, pool, units, changed, Options{DryRun: true, DeactivateMissing: true})
 	if err != nil || rep.Officials != (Counts{Updated: 1, Deactivated: 1, Unchanged: 26}) {
 		t.Fatalf("dry run = %+v, %v", rep, err)
 	}
@@ -180,7 +180,7 @@ func TestReimport(t *testing.T) {
 		}
 		next = append(next, o)
 	}
-	rep, err := Import(ctx, pool, units, next, Options{})
+	rep, err := Import(ctx, pool, units, next, Options{DeactivateMissing: true})
 	if err != nil {
 		t.Fatal(err, rep.Errors)
 	}
@@ -387,5 +387,67 @@ func TestReimportWithoutOptionalColumnsKeepsThem(t *testing.T) {
 	}
 	if o.Phone != "+84912000105" || o.Position != "Chánh Văn phòng" || !o.IsHead || o.Language != "vi" {
 		t.Fatalf("HB005 after a short re-import: %+v", o)
+	}
+}
+
+// Regression (issue 21, point 1): «importing a file with one official printed
+// "nghỉ/chuyển đi 28" and did it». A one-person file into the sample ward
+// changes nobody else; deactivating the rest needs DeactivateMissing, and
+// 27 of 28 leaving needs ManyLeaving as well.
+func TestPartialImportDeactivatesNobody(t *testing.T) {
+	ctx := t.Context()
+	pool := importSample(t)
+	officials, _ := readSampleOfficials(t, "officials.csv")
+	one := []OfficialRow{officials[0]}
+	one[0].Position = "Chủ tịch UBND phường (kiêm)"
+	rep, err := Import(ctx, pool, nil, one, Options{DryRun: true})
+	if err != nil || rep.Officials != (Counts{Updated: 1, Missing: 27}) || rep.Active != 28 {
+		t.Fatalf("dry run = %+v, %v", rep, err)
+	}
+	rep, err = Import(ctx, pool, nil, one, Options{})
+	if err != nil || rep.Officials != (Counts{Updated: 1, Missing: 27}) {
+		t.Fatalf("import = %+v, %v", rep, err)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM officials WHERE active`); n != 28 {
+		t.Fatalf("%d active after a one-person import, want 28", n)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM audit_log WHERE action = 'deactivate'`); n != 0 {
+		t.Errorf("%d deactivations audited", n)
+	}
+
+	// With the flag, 27 of 28 would leave: refused without ManyLeaving, and
+	// the dry run says so with the same counts.
+	one[0].Position = officials[0].Position
+	before := snapshot(t, pool)
+	for _, dry := range []bool{true, false} {
+		rep, err = Import(ctx, pool, nil, one, Options{DryRun: dry, DeactivateMissing: true})
+		if !errors.Is(err, ErrManyLeaving) || rep.Officials != (Counts{Updated: 1, Deactivated: 27}) || !rep.TooManyLeaving() {
+			t.Fatalf("dry %t: %+v, %v", dry, rep, err)
+		}
+	}
+	if snapshot(t, pool) != before {
+		t.Fatal("a refused import wrote")
+	}
+	rep, err = Import(ctx, pool, nil, one, Options{DeactivateMissing: true, ManyLeaving: true})
+	if err != nil || rep.Officials.Deactivated != 27 {
+		t.Fatalf("confirmed = %+v, %v", rep, err)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM officials WHERE active`); n != 1 {
+		t.Errorf("%d active, want 1", n)
+	}
+}
+
+// Three people of 28 leaving (under 11 %, 2.8 allowed) need the second
+// flag; two do not.
+func TestDeactivateShareThreshold(t *testing.T) {
+	pool := importSample(t)
+	officials, _ := readSampleOfficials(t, "officials.csv")
+	rep, err := Import(t.Context(), pool, nil, officials[:25], Options{DeactivateMissing: true})
+	if !errors.Is(err, ErrManyLeaving) || rep.Officials != (Counts{Deactivated: 3, Unchanged: 25}) {
+		t.Fatalf("3 of 28: %+v, %v", rep, err)
+	}
+	rep, err = Import(t.Context(), pool, nil, officials[:26], Options{DeactivateMissing: true})
+	if err != nil || rep.Officials != (Counts{Deactivated: 2, Unchanged: 26}) {
+		t.Fatalf("2 of 28: %+v, %v", rep, err)
 	}
 }

@@ -1,17 +1,19 @@
 package roster
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
 	"io"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
 	xunicode "golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 )
 
 // UnitRow — một dòng đơn vị: one unit as read from units.csv or an XLSX sheet,
@@ -61,62 +63,90 @@ const (
 	absentLanguage
 )
 
-// column is one field of a file kind with the header names that mean it,
-// written folded (see fold).
+// column is one field of a file kind with the header names that mean it, as
+// a clerk writes them (English first, then Vietnamese); a header cell matches
+// a name when both fold to the same key (see fold).
 type column struct {
 	field    string
 	required bool
 	aliases  []string
 }
 
-// kind describes one file shape: its columns and the sheet names that hold it.
+// kind describes one file shape: its columns and the sheet names that hold it
+// (folded).
 type kind struct {
 	sheets  []string
 	columns []column
+	folded  map[string]string // folded header name → field
 }
 
-var unitsKind = kind{
-	sheets: []string{"units", "unit", "don vi", "danh sach don vi", "co cau to chuc"},
-	columns: []column{
-		{"code", true, []string{"code", "unit code", "ma", "ma don vi", "ma dv"}},
-		{"name", true, []string{"name", "unit name", "ten don vi", "ten", "ten dv"}},
-		{"parent_code", false, []string{"parent code", "parent", "parent unit", "parent unit code",
-			"ma don vi cap tren", "cap tren", "don vi cap tren", "ma cap tren", "truc thuoc", "ma dv cap tren"}},
-		{"exceptional", false, []string{"exceptional", "dac thu", "don vi dac biet", "dac biet", "don vi dac thu"}},
-	},
+var unitsKind = newKind([]string{"units", "unit", "don vi", "danh sach don vi", "co cau to chuc"}, []column{
+	{"code", true, []string{"code", "unit code", "mã", "mã đơn vị", "mã ĐV"}},
+	{"name", true, []string{"name", "unit name", "tên đơn vị", "tên", "tên ĐV"}},
+	{"parent_code", false, []string{"parent code", "parent", "parent unit", "parent unit code",
+		"mã đơn vị cấp trên", "cấp trên", "đơn vị cấp trên", "mã cấp trên", "trực thuộc", "mã ĐV cấp trên"}},
+	{"exceptional", false, []string{"exceptional", "đặc thù", "đơn vị đặc biệt", "đặc biệt", "đơn vị đặc thù"}},
+})
+
+var officialsKind = newKind([]string{"officials", "official", "staff", "can bo", "danh sach can bo", "nhan su", "danh sach"}, []column{
+	{"employee_code", true, []string{"employee code", "employee id", "mã cán bộ", "mã số", "mã nhân viên",
+		"mã CB", "mã NV", "mã công chức", "mã số cán bộ"}},
+	{"full_name", true, []string{"full name", "name", "họ và tên", "họ tên", "họ tên cán bộ"}},
+	{"unit_code", true, []string{"unit code", "unit", "mã đơn vị", "đơn vị", "mã ĐV", "đơn vị công tác"}},
+	{"category", true, []string{"category", "loại", "phân loại", "đối tượng", "loại cán bộ"}},
+	{"position", false, []string{"position", "title", "chức vụ", "chức danh"}},
+	{"is_head", false, []string{"is head", "head", "là trưởng", "người đứng đầu", "trưởng đơn vị",
+		"đứng đầu", "là người đứng đầu", "là trưởng đơn vị"}},
+	{"phone", false, []string{"phone", "phone number", "mobile", "số điện thoại", "điện thoại", "SĐT",
+		"số ĐT", "ĐT", "ĐTDĐ", "di động", "số di động"}},
+	{"language", false, []string{"language", "lang", "ngôn ngữ"}},
+})
+
+func newKind(sheets []string, cols []column) *kind {
+	k := &kind{sheets: sheets, columns: cols, folded: map[string]string{}}
+	for _, c := range cols {
+		for _, a := range c.aliases {
+			if _, dup := k.folded[fold(a)]; !dup {
+				k.folded[fold(a)] = c.field
+			}
+		}
+	}
+	return k
 }
 
-var officialsKind = kind{
-	sheets: []string{"officials", "official", "staff", "can bo", "danh sach can bo", "nhan su", "danh sach"},
-	columns: []column{
-		{"employee_code", true, []string{"employee code", "employee id", "ma can bo", "ma so", "ma nhan vien",
-			"ma cb", "ma nv", "ma cong chuc", "ma so can bo"}},
-		{"full_name", true, []string{"full name", "name", "ho va ten", "ho ten", "ho ten can bo"}},
-		{"unit_code", true, []string{"unit code", "unit", "ma don vi", "don vi", "ma dv", "don vi cong tac"}},
-		{"category", true, []string{"category", "loai", "phan loai", "doi tuong", "loai can bo"}},
-		{"position", false, []string{"position", "title", "chuc vu", "chuc danh"}},
-		{"is_head", false, []string{"is head", "head", "la truong", "nguoi dung dau", "truong don vi",
-			"dung dau", "la nguoi dung dau", "la truong don vi"}},
-		{"phone", false, []string{"phone", "phone number", "mobile", "so dien thoai", "dien thoai", "sdt",
-			"so dt", "dt", "dtdd", "di dong", "so di dong"}},
-		{"language", false, []string{"language", "lang", "ngon ngu"}},
-	},
+// Column — cột: one column a roster file may have. Field is its canonical
+// name (the header of the sample files, as in RowError.Field); Names are
+// every header the reader takes for it, English and Vietnamese, matched
+// without regard to case, diacritics or punctuation.
+type Column struct {
+	Field    string
+	Required bool
+	Names    []string
+}
+
+// UnitColumns lists the columns of a units file, in file order.
+func UnitColumns() []Column { return unitsKind.exported() }
+
+// OfficialColumns lists the columns of an officials file, in file order.
+func OfficialColumns() []Column { return officialsKind.exported() }
+
+func (k *kind) exported() []Column {
+	out := make([]Column, len(k.columns))
+	for i, c := range k.columns {
+		names := []string{c.field}
+		for _, a := range c.aliases {
+			if fold(a) != fold(c.field) {
+				names = append(names, a)
+			}
+		}
+		out[i] = Column{Field: c.field, Required: c.required, Names: names}
+	}
+	return out
 }
 
 // matchHeader returns the field a header cell names in kind k, or "".
 func (k *kind) matchHeader(cell string) string {
-	f := fold(cell)
-	if f == "" {
-		return ""
-	}
-	for _, c := range k.columns {
-		for _, a := range c.aliases {
-			if a == f {
-				return c.field
-			}
-		}
-	}
-	return ""
+	return k.folded[fold(cell)]
 }
 
 // record is one non-blank row of a file with its line (or sheet row) number.
@@ -125,11 +155,10 @@ type record struct {
 	cells []string
 }
 
-// table is a file's data rows with the header resolved to column indexes.
+// table is a file's header resolved to column indexes.
 type table struct {
-	file    string
-	col     map[string]int
-	records []record
+	file string
+	col  map[string]int
 }
 
 // get returns the cell of field in rec, or "" when the column is absent.
@@ -147,17 +176,16 @@ func (t *table) get(rec record, field string) string {
 // name is the file's name: its extension (.csv/.xlsx) picks the format when
 // the content does not tell. In a workbook the sheet named for the kind
 // ("units", "đơn vị"; for officials "officials", "cán bộ", "danh sách cán
-// bộ") is read, else the first sheet whose header fits. It returns every data row, the faults seen in
-// single rows, and an error (a *RowError with a file-level code) when the file
-// cannot be read at all or lacks a required column.
+// bộ") is read, else the first sheet whose header fits (UnitColumns and
+// OfficialColumns list the headers taken). The file is read as a stream and
+// only the header's columns are kept; a file over MaxFileBytes or MaxRows is
+// refused (CodeFileTooLarge, CodeTooManyRows). It returns every data row, the
+// faults seen in single rows, and an error (a *RowError with a file-level
+// code) when the file cannot be read at all or lacks a required column.
 func ReadUnits(r io.Reader, name string) ([]UnitRow, []RowError, error) {
-	t, err := readTable(r, name, &unitsKind)
-	if err != nil {
-		return nil, nil, err
-	}
 	var rows []UnitRow
 	var all []RowError
-	for _, rec := range t.records {
+	err := readTable(r, name, unitsKind, func(t *table, rec record) {
 		u := UnitRow{
 			File:       t.file,
 			Line:       rec.line,
@@ -174,6 +202,9 @@ func ReadUnits(r io.Reader, name string) ([]UnitRow, []RowError, error) {
 		u, errs := u.normalize()
 		rows = append(rows, u)
 		all = append(all, errs...)
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return rows, sortErrors(all), nil
 }
@@ -184,13 +215,17 @@ func ReadUnits(r io.Reader, name string) ([]UnitRow, []RowError, error) {
 // "họ và tên", "mã đơn vị", "phân loại", "chức vụ", "người đứng đầu", "số
 // điện thoại", "ngôn ngữ"). The first four are required. Returns as ReadUnits.
 func ReadOfficials(r io.Reader, name string) ([]OfficialRow, []RowError, error) {
-	t, err := readTable(r, name, &officialsKind)
-	if err != nil {
-		return nil, nil, err
-	}
 	var rows []OfficialRow
 	var all []RowError
-	for _, rec := range t.records {
+	var absent absentCols
+	err := readTable(r, name, officialsKind, func(t *table, rec record) {
+		if len(rows) == 0 {
+			for f, bit := range map[string]absentCols{"position": absentPosition, "is_head": absentIsHead, "phone": absentPhone, "language": absentLanguage} {
+				if _, ok := t.col[f]; !ok {
+					absent |= bit
+				}
+			}
+		}
 		o := OfficialRow{
 			File:         t.file,
 			Line:         rec.line,
@@ -201,11 +236,7 @@ func ReadOfficials(r io.Reader, name string) ([]OfficialRow, []RowError, error) 
 			Position:     t.get(rec, "position"),
 			Phone:        t.get(rec, "phone"),
 			Language:     t.get(rec, "language"),
-		}
-		for f, bit := range map[string]absentCols{"position": absentPosition, "is_head": absentIsHead, "phone": absentPhone, "language": absentLanguage} {
-			if _, ok := t.col[f]; !ok {
-				o.absent |= bit
-			}
+			absent:       absent,
 		}
 		raw := t.get(rec, "is_head")
 		head, ok := ParseBool(raw)
@@ -216,6 +247,9 @@ func ReadOfficials(r io.Reader, name string) ([]OfficialRow, []RowError, error) 
 		o, errs := o.normalize()
 		rows = append(rows, o)
 		all = append(all, errs...)
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return rows, sortErrors(all), nil
 }
@@ -284,99 +318,251 @@ func (o OfficialRow) normalize() (OfficialRow, []RowError) {
 	return o, errs
 }
 
-// readTable reads a whole CSV or XLSX file, finds its header row and maps the
-// columns of kind k.
-func readTable(r io.Reader, name string, k *kind) (*table, error) {
+// Limits of one roster file (giới hạn tệp). A larger file is refused whole
+// with CodeFileTooLarge or CodeTooManyRows before anything is imported; the
+// numbers leave room for a province (about 100,000 people) in one file.
+const (
+	// MaxFileBytes is the largest file read: 20 MiB, as stored (an XLSX is
+	// compressed; 100,000 officials take about 4 MB as XLSX, 10 MB as CSV).
+	MaxFileBytes = 20 << 20
+	// MaxRows is the most data rows (non-blank rows below the header) read
+	// from one file.
+	MaxRows = 200_000
+	// maxUnzipBytes bounds what a workbook may unpack to: a zip bomb is
+	// refused as a malformed file. Parts are read as streams, never whole.
+	maxUnzipBytes = 256 << 20
+	// headerRows is how many non-blank rows the header is looked for in,
+	// and headerCols how many columns of them.
+	headerRows = 10
+	headerCols = 64
+)
+
+// errTooLarge is the limitReader's error once MaxFileBytes are passed.
+var errTooLarge = errors.New("file too large")
+
+// limitReader reads at most n bytes of r, then fails with errTooLarge.
+type limitReader struct {
+	r io.Reader
+	n int64
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.n < 0 {
+		return 0, errTooLarge
+	}
+	if int64(len(p)) > l.n+1 {
+		p = p[:l.n+1]
+	}
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	if l.n < 0 {
+		return n, errTooLarge
+	}
+	return n, err
+}
+
+// readTable streams a CSV or XLSX file: it finds the header row, maps the
+// columns of kind k, and calls each for every non-blank row after the header
+// with only the cells up to the header's last known column. Nothing else of
+// the file is kept, so memory follows the rows returned, not the file's shape
+// (a stray cell in column XFD costs nothing).
+func readTable(r io.Reader, name string, k *kind, each func(*table, record)) error {
 	file := filepath.Base(name)
 	if name == "" {
 		file = ""
 	}
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
-	}
 	fail := func(code string, line int) error {
-		return &RowError{File: file, Line: line, Code: code}
+		re := &RowError{File: file, Line: line, Code: code}
+		switch code {
+		case CodeFileTooLarge:
+			re.Value = strconv.Itoa(MaxFileBytes >> 20)
+		case CodeTooManyRows:
+			re.Value = strconv.Itoa(MaxRows)
+		}
+		return re
+	}
+	br := bufio.NewReaderSize(&limitReader{r: r, n: MaxFileBytes}, 64<<10)
+	head, err := br.Peek(4)
+	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		if errors.Is(err, errTooLarge) {
+			return fail(CodeFileTooLarge, 0)
+		}
+		return err
 	}
 	ext := strings.ToLower(filepath.Ext(name))
 	switch {
-	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
-		sheets, err := xlsxSheets(data, k)
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		data, err := io.ReadAll(br)
+		if errors.Is(err, errTooLarge) {
+			return fail(CodeFileTooLarge, 0)
+		}
 		if err != nil {
-			return nil, fail(CodeMalformedFile, 0)
+			return err
 		}
-		var firstErr error
-		for _, recs := range sheets {
-			t, err := findHeader(file, recs, k)
-			if err == nil {
-				return t, nil
-			}
-			if firstErr == nil {
-				firstErr = err
-			}
-		}
-		return nil, firstErr
-	case bytes.HasPrefix(data, []byte("\xd0\xcf\x11\xe0")) || ext == ".xls":
-		return nil, fail(CodeUnsupportedFormat, 0)
+		return xlsxTable(data, file, k, each, fail)
+	case bytes.HasPrefix(head, []byte("\xd0\xcf\x11\xe0")) || ext == ".xls":
+		return fail(CodeUnsupportedFormat, 0)
 	case ext == ".xlsx" || ext == ".xlsm":
-		return nil, fail(CodeMalformedFile, 0)
+		return fail(CodeMalformedFile, 0)
 	default:
-		text, ok := decodeText(data)
-		if !ok {
-			return nil, fail(CodeInvalidEncoding, 0)
-		}
-		recs, err := csvRecords(text)
-		if err != nil {
-			var pe *csv.ParseError
-			line := 0
-			if errors.As(err, &pe) {
-				line = pe.Line
-			}
-			return nil, fail(CodeMalformedFile, line)
-		}
-		return findHeader(file, recs, k)
+		return csvTable(br, file, k, each, fail)
 	}
 }
 
-// findHeader takes as header the first of the first ten non-blank rows that
-// names every required column (a sheet may have a title above its header), and
-// returns the rows after it.
-func findHeader(file string, recs []record, k *kind) (*table, error) {
-	var first map[string]int
-	firstLine := 0
-	for i, rec := range recs {
-		if i >= 10 {
-			break
+// scanner finds the header among the first rows it is given, then passes
+// the data rows on, cut to the header's width.
+type scanner struct {
+	file  string
+	k     *kind
+	each  func(*table, record)
+	t     *table
+	width int      // cells kept of a data row: the header's last known column + 1
+	early []record // the rows seen before the header was found
+	rows  int      // data rows passed on
+}
+
+// add takes one non-blank row. It returns errHeaderNotFound once the first
+// headerRows rows name no header, errTooManyRows past MaxRows, or a
+// duplicate-column fault.
+func (s *scanner) add(rec record) error {
+	if s.t != nil {
+		if s.rows++; s.rows > MaxRows {
+			return errTooManyRows
 		}
-		col := map[string]int{}
-		var dup *RowError
-		for j, cell := range rec.cells {
-			f := k.matchHeader(cell)
-			if f == "" {
-				continue
+		if len(rec.cells) > s.width {
+			rec.cells = rec.cells[:s.width]
+		}
+		s.each(s.t, rec)
+		return nil
+	}
+	col := map[string]int{}
+	var dup *RowError
+	for j, cell := range rec.cells {
+		f := s.k.matchHeader(cell)
+		if f == "" {
+			continue
+		}
+		if _, seen := col[f]; seen {
+			if dup == nil {
+				dup = &RowError{File: s.file, Line: rec.line, Field: f, Code: CodeDuplicateColumn, Value: cleanText(cell)}
 			}
-			if _, seen := col[f]; seen {
-				if dup == nil {
-					dup = &RowError{File: file, Line: rec.line, Field: f, Code: CodeDuplicateColumn, Value: cleanText(cell)}
+			continue
+		}
+		col[f] = j
+	}
+	if len(missing(col, s.k)) == 0 {
+		if dup != nil {
+			return dup
+		}
+		s.t = &table{file: s.file, col: col}
+		for _, j := range col {
+			s.width = max(s.width, j+1)
+		}
+		return nil
+	}
+	// Keep the row only as far as a header could reach (the first row's
+	// columns are named in the fault when no header is found).
+	if len(rec.cells) > headerCols {
+		rec.cells = rec.cells[:headerCols]
+	}
+	s.early = append(s.early, record{line: rec.line, cells: slices.Clone(rec.cells)})
+	if len(s.early) >= headerRows {
+		return errHeaderNotFound
+	}
+	return nil
+}
+
+// done is the fault of a file whose header was never found.
+func (s *scanner) done() error {
+	if s.t != nil {
+		return nil
+	}
+	first, line := map[string]int{}, 0
+	if len(s.early) > 0 {
+		line = s.early[0].line
+		for j, cell := range s.early[0].cells {
+			if f := s.k.matchHeader(cell); f != "" {
+				if _, seen := first[f]; !seen {
+					first[f] = j
 				}
-				continue
 			}
-			col[f] = j
-		}
-		if i == 0 {
-			first, firstLine = col, rec.line
-		}
-		if len(missing(col, k)) == 0 {
-			if dup != nil {
-				return nil, dup
-			}
-			return &table{file: file, col: col, records: recs[i+1:]}, nil
 		}
 	}
-	if first == nil {
-		first = map[string]int{}
+	return &RowError{File: s.file, Line: line, Field: strings.Join(missing(first, s.k), ", "), Code: CodeMissingColumns}
+}
+
+var (
+	errHeaderNotFound = errors.New("no header in the first rows")
+	errTooManyRows    = errors.New("too many rows")
+)
+
+// csvTable streams a CSV file: UTF-8 with or without a byte-order mark, or
+// UTF-16 with one (Excel's "Unicode text"); anything else (a Windows-1258 or
+// TCVN3 file, which could only be guessed at) is CodeInvalidEncoding. The
+// separator is sniffed from the first lines (see sniffDelimiter).
+func csvTable(br *bufio.Reader, file string, k *kind, each func(*table, record), fail func(string, int) error) error {
+	var src io.Reader = br
+	bom, _ := br.Peek(3)
+	switch {
+	case bytes.HasPrefix(bom, []byte("\xef\xbb\xbf")):
+		_, _ = br.Discard(3)
+	case bytes.HasPrefix(bom, []byte("\xff\xfe")) || bytes.HasPrefix(bom, []byte("\xfe\xff")):
+		dec := xunicode.UTF16(xunicode.LittleEndian, xunicode.ExpectBOM).NewDecoder()
+		src = bufio.NewReaderSize(transform.NewReader(br, dec), 64<<10)
 	}
-	return nil, &RowError{File: file, Line: firstLine, Field: strings.Join(missing(first, k), ", "), Code: CodeMissingColumns}
+	text := bufio.NewReaderSize(src, 64<<10)
+	peek, err := text.Peek(64 << 10)
+	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		if errors.Is(err, errTooLarge) {
+			return fail(CodeFileTooLarge, 0)
+		}
+		return fail(CodeInvalidEncoding, 0)
+	}
+	cr := csv.NewReader(text)
+	cr.Comma = sniffDelimiter(string(peek))
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	cr.ReuseRecord = true
+	s := &scanner{file: file, k: k, each: each}
+	for {
+		cells, err := cr.Read()
+		if err == io.EOF {
+			return s.done()
+		}
+		if errors.Is(err, errTooLarge) {
+			return fail(CodeFileTooLarge, 0)
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return fail(CodeMalformedFile, pe.Line)
+			}
+			return err
+		}
+		if blank(cells) {
+			continue
+		}
+		for _, c := range cells {
+			if !utf8.ValidString(c) {
+				return fail(CodeInvalidEncoding, 0)
+			}
+		}
+		line, _ := cr.FieldPos(0)
+		if err := s.add(record{line: line, cells: cells}); err != nil {
+			return scanFault(s, err, fail)
+		}
+	}
+}
+
+// scanFault turns the scanner's stop into the file's fault.
+func scanFault(s *scanner, err error, fail func(string, int) error) error {
+	switch {
+	case errors.Is(err, errHeaderNotFound):
+		return s.done()
+	case errors.Is(err, errTooManyRows):
+		return fail(CodeTooManyRows, 0)
+	}
+	return err
 }
 
 // missing lists the required fields of k absent from col.
@@ -398,28 +584,6 @@ func blank(cells []string) bool {
 		}
 	}
 	return true
-}
-
-// decodeText returns a CSV file's text as UTF-8 without a byte-order mark:
-// UTF-8 with or without a BOM, or UTF-16 with a BOM (Excel's "Unicode text").
-// ok is false for anything else, e.g. a Windows-1258 or TCVN3 file, which
-// could only be guessed at.
-func decodeText(data []byte) (string, bool) {
-	switch {
-	case bytes.HasPrefix(data, []byte("\xef\xbb\xbf")):
-		data = data[3:]
-	case bytes.HasPrefix(data, []byte("\xff\xfe")) || bytes.HasPrefix(data, []byte("\xfe\xff")):
-		dec := xunicode.UTF16(xunicode.LittleEndian, xunicode.ExpectBOM).NewDecoder()
-		out, err := dec.Bytes(data)
-		if err != nil {
-			return "", false
-		}
-		data = out
-	}
-	if !utf8.Valid(data) {
-		return "", false
-	}
-	return string(data), true
 }
 
 // sniffDelimiter picks the separator of a CSV file from the first line that
@@ -455,69 +619,59 @@ scan:
 	return best
 }
 
-// csvRecords parses CSV text into non-blank records with their line numbers
-// (a quoted cell may span lines; a record's line is where it starts).
-func csvRecords(text string) ([]record, error) {
-	cr := csv.NewReader(strings.NewReader(text))
-	cr.Comma = sniffDelimiter(text)
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	var recs []record
-	for {
-		cells, err := cr.Read()
-		if err == io.EOF {
-			return recs, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if blank(cells) {
-			continue
-		}
-		line, _ := cr.FieldPos(0)
-		recs = append(recs, record{line: line, cells: cells})
-	}
-}
-
-// xlsxSheets reads the sheets of a workbook in the order to try them for
+// xlsxTable streams the sheets of a workbook in the order to try them for
 // kind k: those whose name folds to one of k's sheet names, then the other
-// visible sheets, then the hidden ones. Cells are read raw (no number format),
-// so a phone typed as a number comes as digits.
-func xlsxSheets(data []byte, k *kind) ([][]record, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+// visible sheets, then the hidden ones; the first sheet whose header fits is
+// read (see xlsx.go). Cells are read raw (no number format), so a phone
+// typed as a number comes as digits.
+func xlsxTable(data []byte, file string, k *kind, each func(*table, record), fail func(string, int) error) error {
+	wb, err := openWorkbook(data)
 	if err != nil {
-		return nil, err
+		return fail(CodeMalformedFile, 0)
 	}
-	defer f.Close()
-	list := f.GetSheetList()
-	if len(list) == 0 {
-		return nil, errors.New("no sheet")
-	}
-	rank := func(s string) int {
+	list := slices.Clone(wb.sheets)
+	rank := func(s wbSheet) int {
 		for _, want := range k.sheets {
-			if fold(s) == want {
+			if fold(s.name) == want {
 				return 0
 			}
 		}
-		if v, err := f.GetSheetVisible(s); err == nil && v {
+		if !s.hidden {
 			return 1
 		}
 		return 2
 	}
-	slices.SortStableFunc(list, func(a, b string) int { return rank(a) - rank(b) })
-	var out [][]record
+	slices.SortStableFunc(list, func(a, b wbSheet) int { return rank(a) - rank(b) })
+	var firstErr error
 	for _, sheet := range list {
-		rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, err
-		}
-		var recs []record
-		for i, cells := range rows {
-			if !blank(cells) {
-				recs = append(recs, record{line: i + 1, cells: cells})
+		s := &scanner{file: file, k: k, each: each}
+		width := func() int {
+			if s.t == nil {
+				return headerCols
 			}
+			return s.width
 		}
-		out = append(out, recs)
+		err := wb.rows(sheet.part, width, func(line int, cells []string) error {
+			if blank(cells) {
+				return nil
+			}
+			return s.add(record{line: line, cells: cells})
+		})
+		var re *RowError
+		switch {
+		case errors.Is(err, errHeaderNotFound) || err == nil && s.t == nil:
+			if firstErr == nil {
+				firstErr = s.done() // the first sheet's fault is the one told
+			}
+			continue
+		case errors.Is(err, errTooManyRows):
+			return fail(CodeTooManyRows, 0)
+		case errors.As(err, &re):
+			return err
+		case err != nil:
+			return fail(CodeMalformedFile, 0)
+		}
+		return nil
 	}
-	return out, nil
+	return firstErr
 }
