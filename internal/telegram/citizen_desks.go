@@ -10,6 +10,7 @@ import (
 
 	"evalbot/internal/calendar"
 	"evalbot/internal/citizen"
+	"evalbot/internal/collation"
 	"evalbot/internal/delivery"
 	"evalbot/internal/roster"
 )
@@ -118,7 +119,7 @@ func (a *App) deskView(t *turn, d citizen.Desk) (string, delivery.Keyboard, erro
 
 // unitMembers lists the active officials of a unit, by name.
 func unitMembers(t *turn, unitID int64) ([][2]any, error) {
-	rows, err := t.tx.Query(t.ctx, `SELECT id, full_name FROM officials WHERE unit_id = $1 AND active ORDER BY full_name, id`, unitID)
+	rows, err := t.tx.Query(t.ctx, `SELECT id, full_name FROM officials WHERE unit_id = $1 AND active ORDER BY id`, unitID)
 	if err != nil {
 		return nil, err
 	}
@@ -132,6 +133,7 @@ func unitMembers(t *turn, unitID int64) ([][2]any, error) {
 		}
 		out = append(out, [2]any{id, name})
 	}
+	collation.SortPeople(out, func(m [2]any) string { return m[1].(string) })
 	return out, rows.Err()
 }
 

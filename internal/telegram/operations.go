@@ -46,7 +46,7 @@ func (a *App) statusScope(t *turn) ([]roster.Official, error) {
 		return nil, err
 	}
 	if len(units) > 0 {
-		rows, err := t.tx.Query(t.ctx, `SELECT id FROM officials WHERE active AND unit_id = ANY($1) ORDER BY unit_id, is_head DESC, full_name`, units)
+		rows, err := t.tx.Query(t.ctx, `SELECT id FROM officials WHERE active AND unit_id = ANY($1) ORDER BY id`, units)
 		if err != nil {
 			return nil, err
 		}
@@ -62,6 +62,7 @@ func (a *App) statusScope(t *turn) ([]roster.Official, error) {
 			}
 			out = append(out, o)
 		}
+		roster.SortOfficials(out)
 		return out, nil
 	}
 	return roster.Subordinates(t.ctx, t.tx, t.me.ID)

@@ -274,5 +274,8 @@ func (a *App) reviewees(t *turn) ([]roster.Official, error) {
 			}
 		}
 	}
+	if len(heads) > 0 {
+		roster.SortOfficials(subs)
+	}
 	return subs, nil
 }
