@@ -295,7 +295,22 @@ func (a *App) onDeskCallback(t *turn, c callback) error {
 		if err != nil {
 			return err
 		}
-		t.ack(t.t("SavedToast", nil))
+		name := t.t("DeskUnassigned", nil)
+		if official != nil {
+			o, err := roster.OfficialByID(t.ctx, t.tx, *official)
+			if err != nil {
+				return err
+			}
+			name = o.FullName
+		}
+		if dn == 0 {
+			t.ack(t.t("DeskDefaultToast", map[string]any{"Desk": d.Name, "Name": name}))
+		} else {
+			if official == nil {
+				name = strings.TrimSpace(strings.TrimPrefix(t.t("BtnDeskAsDefault", nil), "↺"))
+			}
+			t.ack(t.t("DeskDutyToast", map[string]any{"Desk": d.Name, "Date": day(on), "Name": name}))
+		}
 		return show(d, "")
 	case vCitRotate:
 		if confirm, _ := c.str(1); confirm != "y" {
@@ -316,7 +331,11 @@ func (a *App) onDeskCallback(t *turn, c callback) error {
 		if err != nil {
 			return err
 		}
-		t.ack(t.t("SavedToast", nil))
+		if d.Active {
+			t.ack(t.t("DeskResumedToast", map[string]any{"Desk": d.Name}))
+		} else {
+			t.ack(t.t("DeskPausedToast", map[string]any{"Desk": d.Name}))
+		}
 		return show(d, "")
 	case vCitSign:
 		t.ack("")

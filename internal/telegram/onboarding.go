@@ -91,7 +91,7 @@ func (a *App) onContact(t *turn, c *models.Contact) error {
 	}
 	phone, err := roster.NormalizePhone(c.PhoneNumber)
 	if err != nil {
-		return t.sendStranger(delivery.Message{ChatID: t.chatID, RemoveKeyboard: true, Text: t.t("StrangerRefused", nil)})
+		return t.sendStranger(delivery.Message{ChatID: t.chatID, RemoveKeyboard: true, Text: t.t("StrangerPhoneUnknown", nil)})
 	}
 	id, err := roster.BindByPhone(t.ctx, t.tx, phone, t.userID, t.chatID)
 	switch {
@@ -100,7 +100,8 @@ func (a *App) onContact(t *turn, c *models.Contact) error {
 	case errors.Is(err, roster.ErrAccountBound), errors.Is(err, roster.ErrAlreadyBoundToOther):
 		return t.sendStranger(delivery.Message{ChatID: t.chatID, RemoveKeyboard: true, Text: t.t("AccountBoundElsewhere", nil)})
 	case errors.Is(err, roster.ErrPhoneUnknown):
-		return t.sendStranger(delivery.Message{ChatID: t.chatID, RemoveKeyboard: true, Text: t.t("StrangerRefused", nil)})
+		// The button is gone with this answer, so the text does not point to it.
+		return t.sendStranger(delivery.Message{ChatID: t.chatID, RemoveKeyboard: true, Text: t.t("StrangerPhoneUnknown", nil)})
 	default:
 		return err
 	}

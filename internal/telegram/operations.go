@@ -248,7 +248,7 @@ func (a *App) onDelegate(t *turn, c callback) error {
 	if err := evaluation.Delegate(t.ctx, t.tx, t.me.ID, deputyID, first, last); err != nil {
 		return err
 	}
-	t.ack(t.t("DoneToast", nil))
+	t.ack(t.t("DelegatedToast", map[string]any{"Name": deputy.FullName, "To": day(last)}))
 	t.editPressed(t.t("DelegateDone", map[string]any{"Name": deputy.FullName, "From": day(first), "To": day(last)}), nil)
 	if deputy.ChatID == nil {
 		return nil

@@ -318,7 +318,7 @@ func (a *App) onReconsiderDecision(t *turn, c callback) error {
 	if err != nil {
 		return err
 	}
-	t.ack(t.t("DoneToast", nil))
+	t.ack(t.t("ReconsiderAcceptedToast", map[string]any{"Month": monthLabel(as.Month), "Name": o.FullName}))
 	t.editPressed(card, kb)
 	if o.ChatID == nil {
 		return nil
@@ -359,7 +359,7 @@ func (a *App) onReconsiderKeepReason(t *turn, d stepData, text string) error {
 		return err
 	}
 	t.edit = &edit{chatID: d.ChatID, messageID: d.MessageID, text: t.t("ReconsiderKeptByYou", map[string]any{"Name": o.FullName})}
-	if err := t.reply(t.t("DoneToast", nil), nil); err != nil {
+	if err := t.reply(t.t("ReconsiderKeptReply", map[string]any{"Month": monthLabel(as.Month), "Name": o.FullName}), nil); err != nil {
 		return err
 	}
 	if o.ChatID == nil {

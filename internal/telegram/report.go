@@ -115,10 +115,11 @@ func (a *App) onTaskMark(t *turn, c callback) error {
 		t.alert(t.t("ErrorLocked", nil))
 		return nil
 	}
-	if _, err := evaluation.MarkTask(t.ctx, t.tx, taskID, string(status), &t.me.ID); err != nil {
+	task, err := evaluation.MarkTask(t.ctx, t.tx, taskID, string(status), &t.me.ID)
+	if err != nil {
 		return staleOr(t, err)
 	}
-	t.ack(t.t("SavedToast", nil))
+	t.ack(t.t("TaskMarkedToast", map[string]any{"Task": shortTitle(task.Title), "Status": t.t("TaskStatus_"+string(status), nil)}))
 	if where == "w" {
 		p, err = evaluation.LoadPlan(t.ctx, t.tx, planID)
 		if err != nil {
