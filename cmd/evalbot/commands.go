@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-telegram/bot"
@@ -310,7 +311,18 @@ func invitesCmd(ctx context.Context, args []string) error {
 
 // demoCmd runs the demo month on DATABASE_URL when set (a new schema-clean
 // database is expected), otherwise on a throwaway cluster removed at exit.
-func demoCmd(ctx context.Context) error {
+// demoCmd runs the demo month: the condensed story (--verbose: every line) in
+// --lang (default vi, or EVALBOT_LANG).
+func demoCmd(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	verbose := fs.Bool("verbose", false, "print every event of the month, not the condensed story")
+	lang := fs.String("lang", env("EVALBOT_LANG", "vi"), "language of the demo: vi or en")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError(fmt.Sprintf("evalbot demo takes no arguments (got %q)", strings.Join(fs.Args(), " ")))
+	}
 	url := os.Getenv("DATABASE_URL")
 	var cluster *pgcluster.Cluster
 	if url == "" {
@@ -330,10 +342,5 @@ func demoCmd(ctx context.Context) error {
 	if err := store.Migrate(ctx, pool); err != nil {
 		return err
 	}
-	start := time.Now()
-	if err := demo.Run(ctx, pool, os.Stdout); err != nil {
-		return err
-	}
-	fmt.Printf("(demo took %s)\n", time.Since(start).Round(time.Millisecond))
-	return nil
+	return demo.RunWith(ctx, pool, os.Stdout, demo.Options{Lang: locale.Lang(*lang), Verbose: *verbose})
 }

@@ -37,7 +37,7 @@ commands:
   outbox    list undelivered messages (dead, unconfirmed) and queue them again
   bench     delivery benchmarks (fanout, updates, idle)
   devdb     start a throwaway PostgreSQL and print its DATABASE_URL (until Ctrl-C)
-  demo      run one whole month on a fake Telegram and print it
+  demo      [--verbose] [--lang vi|en] run one whole month on a fake Telegram and tell it (each kind of step once; --verbose: every line)
 `
 
 func main() {
@@ -93,9 +93,7 @@ func main() {
 			err = devdbCmd(ctx)
 		}
 	case "demo":
-		if err = noFlags("demo", os.Args[2:]); err == nil {
-			err = demoCmd(ctx)
-		}
+		err = demoCmd(ctx, os.Args[2:])
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 		return

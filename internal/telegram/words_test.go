@@ -17,7 +17,7 @@ import (
 func TestPlanApprovalSaysWhosePlan(t *testing.T) {
 	h, ps, _ := bk(t, at(2026, 11, 23, 7))
 	H, A, B := ps["H"], ps["A"], ps["B"]
-	submitPlan(t, h, A, "Soạn báo cáo tổng kết | 27/11 | 2\nTiếp nhận hồ sơ")
+	submitPlan(t, h, A, "Soạn báo cáo tổng kết | 27/11 | 2\nTrả lời đơn thư của công dân & doanh nghiệp")
 	if got, want := bkLastAnswer(A), "Đã gửi kế hoạch tuần 23/11 – 29/11/2026 tới Trần Thị Trưởng"; got != want {
 		t.Errorf("A's toast %q, want %q", got, want)
 	}
@@ -34,6 +34,12 @@ func TestPlanApprovalSaysWhosePlan(t *testing.T) {
 	must(t, h.TapOn(H, card, "✅ Duyệt"))
 	if got, want := bkLastAnswer(H), "Đã phê duyệt kế hoạch tuần 23/11 – 29/11/2026 của Phạm Thị Bình"; got != want {
 		t.Errorf("H's toast %q, want %q", got, want)
+	}
+	// Friday's report: each mark names the task, as plain text.
+	must(t, h.At(at(2026, 11, 27, 16)))
+	must(t, h.Tap(A, "2 ⏰"))
+	if got, want := bkLastAnswer(A), "«Trả lời đơn thư của công dân & doanh nghiệp»: trễ hạn"; got != want {
+		t.Errorf("A's toast %q, want %q", got, want)
 	}
 	checkAnswers(t, h)
 }
