@@ -58,14 +58,14 @@ func TestDemoTellsTheMonth(t *testing.T) {
 	}
 	for kind, re := range map[string]string{
 		"a plan, its tasks on their own lines": `← Kế hoạch công tác tuần [^\n]*\n      1\. [^\n]+\n      2\. `,
-		"a return":                              `↩️ Kế hoạch công tác tuần [^\n]* trả lại\.\n      Lý do: `,
-		"a late task":                           `bấm «\d+ ⏰»`,
-		"a self-assessment":                     `← Tự đánh giá tháng 11/2026[^\n]*\n      Nhóm 1 `,
-		"an adjustment":                         `← Điều chỉnh — [^\n]*\n      Nhóm 1 `,
-		"the quota choice":                      `⚠️ Đơn vị chỉ được tối đa [^\n]*\n[^\n]*\n?[^\n]*bấm «Chuyển [^»]+ sang loại B»`,
-		"a citizen's complaint":                 `⚠️ Người dân không hài lòng[^\n]*\n      🏢 `,
-		"publication":                           `← Công khai kết quả đánh giá, xếp loại tháng 11/2026 — [^\n]*\n      1\. `,
-		"the rest counted":                      `      … và \d+ lời nhắc|      … và \d+ tin nhắn tương tự`,
+		"a return":                             `↩️ Kế hoạch công tác tuần [^\n]* trả lại\.\n      Lý do: `,
+		"a late task":                          `bấm «\d+ ⏰»`,
+		"a self-assessment":                    `← Tự đánh giá tháng 11/2026[^\n]*\n      Nhóm 1 `,
+		"an adjustment":                        `← Điều chỉnh — [^\n]*\n      Nhóm 1 `,
+		"the quota choice":                     `⚠️ Đơn vị chỉ được tối đa [^\n]*\n[^\n]*\n?[^\n]*bấm «Chuyển [^»]+ sang loại B»`,
+		"a citizen's complaint":                `⚠️ Người dân không hài lòng[^\n]*\n      🏢 `,
+		"publication":                          `← Công khai kết quả đánh giá, xếp loại tháng 11/2026 — [^\n]*\n      1\. `,
+		"the rest counted":                     `      … và \d+ lời nhắc|      … và \d+ tin nhắn tương tự`,
 	} {
 		if !regexp.MustCompile(re).MatchString(first) {
 			t.Errorf("the story lacks %s (%s)", kind, re)

@@ -28,11 +28,11 @@ type line struct {
 	// goroutines, so their order in the transcript changes from run to run.
 	anchor, rank int
 	class        string // bot, edit, press, text, answer: what «… and N similar» counts
-	head  string // the first line, after the time and the person
-	body  []string
-	err   string
-	sig   string // lines with the same sig are "the same step again"
-	kind  string // the shape of the first line: a message told in full once, then by its last line
+	head         string // the first line, after the time and the person
+	body         []string
+	err          string
+	sig          string // lines with the same sig are "the same step again"
+	kind         string // the shape of the first line: a message told in full once, then by its last line
 }
 
 // storyLines turns the fake Telegram's transcript into the story's lines,
