@@ -84,7 +84,8 @@ func (t *turn) replyStranger(text string) error {
 // onContact binds by phone, only when the shared contact is the sender's own.
 func (a *App) onContact(t *turn, c *models.Contact) error {
 	if c.UserID != t.userID {
-		return t.replyStranger(t.t("ContactNotOwn", nil))
+		// The text points to the button below: send it with the text.
+		return t.sendStranger(delivery.Message{ChatID: t.chatID, Text: t.t("ContactNotOwn", nil), ContactButton: t.t("ShareContactButton", nil)})
 	}
 	if t.me != nil {
 		return t.send(delivery.Message{ChatID: t.chatID, OfficialID: t.me.ID, RemoveKeyboard: true, Text: t.t("AlreadyLinked", nil)})

@@ -77,11 +77,11 @@ func (a *App) Publish(ctx context.Context, tx pgx.Tx, unitID int64, m calendar.M
 	if u.GroupChatID != nil {
 		var text []string
 		for i, l := range lines {
-			total := "—"
-			if l.total != nil {
-				total = pts("vi", grading.Points(*l.total))
+			result := a.Cat.T("vi", "PublishNotGraded", nil) // approved without a grade: say so, not «— —»
+			if l.total != nil && l.grade != "" {
+				result = pts("vi", grading.Points(*l.total)) + " — " + l.grade
 			}
-			text = append(text, strconv.Itoa(i+1)+". "+escape(l.name)+" — "+escape(l.pos)+" — "+total+" — "+l.grade)
+			text = append(text, strconv.Itoa(i+1)+". "+escape(l.name)+" — "+escape(l.pos)+" — "+result)
 		}
 		head := "<b>" + a.Cat.T("vi", "PublishTitle", map[string]any{"Month": monthLabel(m), "Unit": u.Name}) + "</b>"
 		for i, chunk := range chunks(head, text, groupChunk) {

@@ -88,7 +88,7 @@ func (a *App) onTaskMark(t *turn, c callback) error {
 		}
 		b.WriteString("\n\n" + t.t("ReportSaved", nil))
 		t.editPressed(b.String(), nil)
-		t.ack(t.t("ReportSaved", nil))
+		t.ack(t.t("ReportSavedToast", map[string]any{"Period": t.planPeriod(p.Kind, p.PeriodStart)}))
 		return nil
 	}
 	taskID, err := c.id(0)

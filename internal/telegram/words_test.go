@@ -89,6 +89,13 @@ func TestManualScoreAndNotGradedSayWhatHappened(t *testing.T) {
 	if strings.Contains(card.Text, "loại .") || strings.Contains(card.Text, "— loại \n") || !strings.Contains(card.Text, "không xếp loại") {
 		t.Errorf("C's approved card:\n%s", card.Text)
 	}
+	// The unit's group reads «không xếp loại», not «— —».
+	g := h.Srv.NewGroup(-1001, "Phòng Thử")
+	must(t, h.Wait(g.SendText(H.User, "/bindgroup@"+h.Srv.BotUsername())))
+	must(t, h.At(at(2026, 12, 7, 8)))
+	if pub := g.Last().Text; !strings.Contains(pub, "Đỗ Văn Cường — Chuyên viên — không xếp loại") {
+		t.Errorf("publication:\n%s", pub)
+	}
 	checkAnswers(t, h)
 }
 
@@ -162,6 +169,10 @@ func TestStrangerRefusalMatchesItsKeyboard(t *testing.T) {
 		}
 		if len(first.ReplyKeyboard) != 1 || first.ReplyKeyboard[0][0] != button {
 			t.Fatalf("%s: first refusal's keyboard %v", lang, first.ReplyKeyboard)
+		}
+		must(t, h.Wait(u.ShareContact("0912000003", false))) // someone else's: «use the button below»
+		if m := u.Last(); len(m.ReplyKeyboard) != 1 || m.ReplyKeyboard[0][0] != button {
+			t.Errorf("%s: %q comes without the button it points to (%v)", lang, m.Text, m.ReplyKeyboard)
 		}
 		must(t, h.Wait(u.ShareContact("0987654321", true))) // not on the roster
 		m := u.Last()
