@@ -359,8 +359,11 @@ func invitesCmd(ctx context.Context, args []string) error {
 
 // demoCmd runs the demo month on DATABASE_URL when set (a new schema-clean
 // database is expected), otherwise on a throwaway cluster removed at exit.
+// demoCmd runs the demo month: the condensed story (--verbose: every line) in
+// --lang (default vi, or EVALBOT_LANG).
 func demoCmd(ctx context.Context, args []string) error {
 	c := newCommand("demo", args)
+	verbose := c.Bool("verbose", false)
 	if err := c.parse(false); err != nil {
 		return err
 	}
@@ -383,10 +386,5 @@ func demoCmd(ctx context.Context, args []string) error {
 	if err := store.Migrate(ctx, pool); err != nil {
 		return err
 	}
-	start := time.Now()
-	if err := demo.Run(ctx, pool, os.Stdout); err != nil {
-		return err
-	}
-	fmt.Printf("(demo took %s)\n", time.Since(start).Round(time.Millisecond))
-	return nil
+	return demo.RunWith(ctx, pool, os.Stdout, demo.Options{Lang: locale.Lang(c.lang), Verbose: *verbose})
 }

@@ -9,17 +9,19 @@ import (
 	"fmt"
 	"io"
 	"math/rand"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"evalbot/internal/botapitest"
 	"evalbot/internal/calendar"
 	"evalbot/internal/citizen"
 	"evalbot/internal/evaluation"
+	"evalbot/internal/locale"
 	"evalbot/internal/report"
 	"evalbot/internal/sim"
 	"evalbot/internal/store"
@@ -30,8 +32,33 @@ var rosterFS embed.FS
 
 func at(d calendar.Date, hour int) time.Time { return d.Time(hour, 0) }
 
-// Run plays the month on pool (migrated, empty) and writes the story to w.
+// Options chooses the demo's language and how much of the month it prints.
+type Options struct {
+	// Lang is "vi" (the default) or "en": everyone in the sample ward uses
+	// the bot in it, and the story is told in it.
+	Lang string
+	// Verbose prints every event of the month; otherwise each kind of step
+	// is shown once, in full, and the rest counted (about 300 lines).
+	Verbose bool
+}
+
+// Run plays the month on pool (migrated, empty) and writes the condensed
+// Vietnamese story to w.
 func Run(ctx context.Context, pool *pgxpool.Pool, w io.Writer) error {
+	return RunWith(ctx, pool, w, Options{})
+}
+
+// RunWith plays the month on pool (migrated, empty) and writes the story to
+// w as opts say, ending with how long the run took.
+func RunWith(ctx context.Context, pool *pgxpool.Pool, w io.Writer, opts Options) error {
+	began := time.Now()
+	if opts.Lang != "en" {
+		opts.Lang = "vi"
+	}
+	cat, err := locale.Load()
+	if err != nil {
+		return err
+	}
 	cal := calendar.Default()
 	month := calendar.Month{Year: 2026, Month: time.November}
 	h, err := sim.New(pool, at(month.First(), 7), io.Discard)
@@ -41,7 +68,7 @@ func Run(ctx context.Context, pool *pgxpool.Pool, w io.Writer) error {
 	defer h.Close()
 	units, _ := rosterFS.ReadFile("roster/units.csv")
 	officials, _ := rosterFS.ReadFile("roster/officials.csv")
-	if err := h.ImportCSV(string(units), string(officials)); err != nil {
+	if err := h.ImportCSV(string(units), inLanguage(string(officials), opts.Lang)); err != nil {
 		return err
 	}
 	people, err := h.Onboard()
@@ -54,7 +81,7 @@ func Run(ctx context.Context, pool *pgxpool.Pool, w io.Writer) error {
 	}
 	sort.Strings(codes)
 	rng := rand.New(rand.NewSource(2026))
-	d := &driver{h: h, people: people, codes: codes, rng: rng}
+	d := &driver{h: h, people: people, codes: codes, rng: rng, lang: opts.Lang, say: typed[opts.Lang]}
 	// The organization department's records: one official on sick leave for
 	// most of the month (not graded), one reprimanded (grade D).
 	if err := records(ctx, pool, people); err != nil {
@@ -125,8 +152,66 @@ func Run(ctx context.Context, pool *pgxpool.Pool, w io.Writer) error {
 	for _, c := range d.citizensSeen {
 		people[fmt.Sprint("citizen-", c.User.ID)] = c
 	}
-	printTranscript(w, h.Srv, people, groups)
-	return printGrades(ctx, w, pool, month)
+	names, masks, err := storyNames(ctx, pool, people, groups)
+	if err != nil {
+		return err
+	}
+	printStory(w, cat, opts.Lang, month, storyLines(cat, opts.Lang, h.Srv.Transcript(), names, masks), opts.Verbose)
+	if err := printGrades(ctx, w, cat, opts.Lang, pool, month); err != nil {
+		return err
+	}
+	secs := strconv.FormatFloat(time.Since(began).Seconds(), 'f', 1, 64)
+	if opts.Lang == "vi" {
+		secs = strings.Replace(secs, ".", ",", 1)
+	}
+	_, err = fmt.Fprintln(w, cat.T(opts.Lang, "DemoTook", map[string]any{"Seconds": secs}))
+	return err
+}
+
+// inLanguage sets the language column of officials.csv to lang for everyone.
+func inLanguage(csv, lang string) string {
+	lines := strings.Split(csv, "\n")
+	for i, l := range lines {
+		if i == 0 || l == "" {
+			continue
+		}
+		if j := strings.LastIndex(l, ","); j >= 0 {
+			lines[i] = l[:j+1] + lang
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// storyNames: who each chat is (people, groups), and the names that vary
+// from one step to the same step of another person (people, units, desks,
+// groups), longest first, to mask when telling the steps apart.
+func storyNames(ctx context.Context, pool *pgxpool.Pool, people map[string]*sim.Person, groups map[int64]string) (map[int64]string, []string, error) {
+	names := map[int64]string{}
+	var masks []string
+	for id, title := range groups {
+		names[id] = title
+		masks = append(masks, title)
+	}
+	for _, p := range people {
+		names[p.User.ID] = p.Name
+		masks = append(masks, p.Name)
+	}
+	rows, err := pool.Query(ctx, `SELECT name FROM units UNION SELECT name FROM desks UNION SELECT code FROM desks`)
+	if err != nil {
+		return nil, nil, err
+	}
+	more, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, nil, err
+	}
+	masks = append(masks, more...)
+	slices.SortFunc(masks, func(a, b string) int {
+		if c := len(b) - len(a); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	return names, masks, nil
 }
 
 // records: HB013 on sick leave 2–20 November (fewer than half the working
@@ -182,8 +267,12 @@ func (d *driver) citizens(ctx context.Context, pool *pgxpool.Pool, when time.Tim
 		if err != nil {
 			return err
 		}
-		u := d.h.Srv.NewUser(int64(900000+i), "Công dân", "vi")
-		p := &sim.Person{Code: "citizen", Name: fmt.Sprintf("Người dân %d", i+1), User: u}
+		u := d.h.Srv.NewUser(int64(900000+i), "Công dân", d.lang)
+		name := fmt.Sprintf("Người dân %d", i+1)
+		if d.lang == "en" {
+			name = fmt.Sprintf("Citizen %d", i+1)
+		}
+		p := &sim.Person{Code: "citizen", Name: name, User: u}
 		d.citizensSeen = append(d.citizensSeen, p)
 		id, err := u.OpenLink(citizen.DeepLink(d.h.Srv.BotUsername(), code.Code))
 		if err != nil {
@@ -192,28 +281,28 @@ func (d *driver) citizens(ctx context.Context, pool *pgxpool.Pool, when time.Tim
 		if err := d.h.Wait(id); err != nil {
 			return err
 		}
-		if err := d.h.Tap(p, v.level); err != nil {
+		if err := d.h.Tap(p, tr(d.say.levels, v.level)); err != nil {
 			return err
 		}
 		if v.comment == "" {
-			if err := d.h.Tap(p, "Bỏ qua"); err != nil {
+			if err := d.h.Tap(p, d.say.skip); err != nil {
 				return err
 			}
-		} else if err := d.h.Say(p, v.comment); err != nil {
+		} else if err := d.h.Say(p, tr(d.say.comments, v.comment)); err != nil {
 			return err
 		}
 	}
 	head := d.people["HB020"]
-	if m, ok := newestWith(head.User.Messages(), "Chờ hơn một giờ"); ok {
-		if err := d.h.TapOn(head, m, "✅ Xác nhận"); err != nil {
+	if m, ok := newestWith(head.User.Messages(), tr(d.say.comments, "Chờ hơn một giờ mà không được hướng dẫn.")); ok {
+		if err := d.h.TapOn(head, m, d.say.confirm); err != nil {
 			return err
 		}
 	}
-	if m, ok := newestWith(head.User.Messages(), "Thái độ chưa niềm nở"); ok {
-		if err := d.h.TapOn(head, m, "✖️ Bác bỏ"); err != nil {
+	if m, ok := newestWith(head.User.Messages(), tr(d.say.comments, "Thái độ chưa niềm nở.")); ok {
+		if err := d.h.TapOn(head, m, d.say.dismiss); err != nil {
 			return err
 		}
-		return d.h.Say(head, "Đã xác minh qua camera: cán bộ hướng dẫn đúng quy trình, người dân phản ánh chưa chính xác.")
+		return d.h.Say(head, d.say.dismissReason)
 	}
 	return nil
 }
@@ -234,14 +323,70 @@ type driver struct {
 	people       map[string]*sim.Person
 	codes        []string
 	rng          *rand.Rand
+	lang         string // everyone's language in this run
+	say          words  // what people type and tap, in lang
 }
 
-var taskNames = []string{
-	"Tiếp nhận và xử lý hồ sơ", "Soạn thảo báo cáo tuần", "Kiểm tra hiện trường", "Cập nhật cơ sở dữ liệu",
-	"Tham mưu văn bản chỉ đạo", "Trả lời đơn thư của công dân", "Tổng hợp số liệu thống kê", "Họp giao ban chuyên môn",
+// words is what the people of the demo type, and the labels of the
+// citizens' buttons, in one language.
+type words struct {
+	tasks                        []string
+	planWord                     string            // in the title of a plan card
+	returnPlan, resendPlan       string            // resendPlan: a format of the deadline (dd/mm)
+	levels                       map[string]string // CitizenLevel_* labels by the Vietnamese one
+	comments                     map[string]string // citizens' comments by the Vietnamese one
+	skip, confirm, dismiss       string
+	dismissReason                string
+	bonusReason                  string
+	reviewWord, returnAssessment string
+	lateMark                     string // in returnAssessment: how the official finds it
 }
 
-func (d *driver) lang(p *sim.Person) string { return p.User.LanguageCode }
+var typed = map[string]words{
+	"vi": {
+		tasks: []string{"Tiếp nhận và xử lý hồ sơ", "Soạn thảo báo cáo tuần", "Kiểm tra hiện trường", "Cập nhật cơ sở dữ liệu",
+			"Tham mưu văn bản chỉ đạo", "Trả lời đơn thư của công dân", "Tổng hợp số liệu thống kê", "Họp giao ban chuyên môn"},
+		planWord:         "Kế hoạch",
+		returnPlan:       "Đề nghị ghi rõ hạn hoàn thành từng việc",
+		resendPlan:       "Tiếp nhận và xử lý hồ sơ | %[1]s\nSoạn thảo báo cáo tuần | %[1]s",
+		skip:             "Bỏ qua",
+		confirm:          "✅ Xác nhận",
+		dismiss:          "✖️ Bác bỏ",
+		dismissReason:    "Đã xác minh qua camera: cán bộ hướng dẫn đúng quy trình, người dân phản ánh chưa chính xác.",
+		bonusReason:      "Chủ trì đợt cao điểm cấp giấy chứng nhận quyền sử dụng đất",
+		reviewWord:       "Đánh giá tháng",
+		returnAssessment: "Đề nghị tự đánh giá lại tiêu chí giờ giấc: trong tháng có 2 buổi đi muộn",
+		lateMark:         "2 buổi đi muộn",
+	},
+	"en": {
+		tasks: []string{"Receive and process applications", "Draft the weekly report", "Inspect a site", "Update the database",
+			"Prepare a guidance document", "Answer citizens' letters", "Compile the statistics", "Attend the staff meeting"},
+		planWord:   "plan",
+		returnPlan: "Please give each task its deadline",
+		resendPlan: "Receive and process applications | %[1]s\nDraft the weekly report | %[1]s",
+		levels: map[string]string{"😀 Rất hài lòng": "😀 Very satisfied", "🙂 Hài lòng": "🙂 Satisfied",
+			"😐 Bình thường": "😐 Neutral", "🙁 Không hài lòng": "🙁 Not satisfied"},
+		comments: map[string]string{"Cán bộ hướng dẫn tận tình.": "The official explained everything patiently.",
+			"Chờ hơn một giờ mà không được hướng dẫn.": "Waited over an hour and nobody helped.",
+			"Thái độ chưa niềm nở.":                    "Not very friendly."},
+		skip:             "Skip",
+		confirm:          "✅ Confirm",
+		dismiss:          "✖️ Dismiss",
+		dismissReason:    "Checked on camera: the official followed the procedure; the complaint is not accurate.",
+		bonusReason:      "Led the peak campaign for land-use certificates",
+		reviewWord:       "Assessment for",
+		returnAssessment: "Please assess punctuality again: two late mornings this month",
+		lateMark:         "two late mornings",
+	},
+}
+
+// tr is the Vietnamese s in the run's language, from m (s itself in Vietnamese).
+func tr(m map[string]string, s string) string {
+	if v, ok := m[s]; ok {
+		return v
+	}
+	return s
+}
 
 func label(p *sim.Person, vi, en string) string {
 	if p.User.LanguageCode == "en" {
@@ -261,7 +406,7 @@ func (d *driver) plans(wk calendar.Week) error {
 		n := 2 + d.rng.Intn(3)
 		var lines []string
 		for i := 0; i < n; i++ {
-			line := taskNames[d.rng.Intn(len(taskNames))]
+			line := d.say.tasks[d.rng.Intn(len(d.say.tasks))]
 			if i == 0 {
 				line += fmt.Sprintf(" | %02d/%02d | 2", wk.Monday().AddDays(3).Day, int(wk.Monday().AddDays(3).Month))
 			}
@@ -283,12 +428,12 @@ func (d *driver) plans(wk calendar.Week) error {
 				if !ok {
 					break
 				}
-				if !returned && strings.Contains(m.Text, "Kế hoạch") {
+				if !returned && strings.Contains(m.Text, d.say.planWord) {
 					returned = true
 					if err := d.h.TapOn(head, m, label(head, "↩️ Trả lại", "↩️ Return")); err != nil {
 						return err
 					}
-					if err := d.h.Say(head, "Đề nghị ghi rõ hạn hoàn thành từng việc"); err != nil {
+					if err := d.h.Say(head, d.say.returnPlan); err != nil {
 						return err
 					}
 					continue
@@ -301,10 +446,10 @@ func (d *driver) plans(wk calendar.Week) error {
 		// Whoever got a plan back sends it again with deadlines.
 		for _, c := range d.codes {
 			p := d.people[c]
-			if last := p.User.Last(); strings.Contains(last.Text, "Đề nghị ghi rõ hạn") {
+			if last := p.User.Last(); strings.Contains(last.Text, d.say.returnPlan) {
 				fri := wk.Monday().AddDays(4) // a deadline within the plan's week
 				due := fmt.Sprintf("%02d/%02d", fri.Day, int(fri.Month))
-				if err := d.h.Say(p, "Tiếp nhận và xử lý hồ sơ | "+due+"\nSoạn thảo báo cáo tuần | "+due); err != nil {
+				if err := d.h.Say(p, fmt.Sprintf(d.say.resendPlan, due)); err != nil {
 					return err
 				}
 				if err := d.h.Tap(p, label(p, "📨 Gửi duyệt", "📨 Submit")); err != nil {
@@ -372,7 +517,7 @@ func (d *driver) selfAssess() error {
 				if err := d.h.Tap(p, "3"); err != nil {
 					return err
 				}
-				if err := d.h.Say(p, "Chủ trì đợt cao điểm cấp giấy chứng nhận quyền sử dụng đất"); err != nil {
+				if err := d.h.Say(p, d.say.bonusReason); err != nil {
 					return err
 				}
 			}
@@ -454,18 +599,18 @@ func (d *driver) returnOne() error {
 	for _, c := range d.codes {
 		head := d.people[c]
 		m, ok := sim.FindButton(head.User.Messages(), label(head, "↩️ Trả lại", "↩️ Return"))
-		if !ok || !strings.Contains(m.Text, "Đánh giá tháng") {
+		if !ok || !strings.Contains(m.Text, d.say.reviewWord) {
 			continue
 		}
 		if err := d.h.TapOn(head, m, label(head, "↩️ Trả lại", "↩️ Return")); err != nil {
 			return err
 		}
-		if err := d.h.Say(head, "Đề nghị tự đánh giá lại tiêu chí giờ giấc: trong tháng có 2 buổi đi muộn"); err != nil {
+		if err := d.h.Say(head, d.say.returnAssessment); err != nil {
 			return err
 		}
 		for _, oc := range d.codes {
 			p := d.people[oc]
-			if !strings.Contains(p.User.Last().Text, "2 buổi đi muộn") {
+			if !strings.Contains(p.User.Last().Text, d.say.lateMark) {
 				continue
 			}
 			card := p.User.Last()
@@ -500,94 +645,37 @@ func isHead(ctx context.Context, pool *pgxpool.Pool, id int64) bool {
 	return head
 }
 
-func printTranscript(w io.Writer, srv *botapitest.Server, people map[string]*sim.Person, groups map[int64]string) {
-	names := map[int64]string{}
-	for id, title := range groups {
-		names[id] = title
-	}
-	for _, p := range people {
-		names[p.User.ID] = p.Name
-	}
-	fmt.Fprintln(w, "=== Diễn biến tháng: mỗi người thấy gì, bấm gì (theo thứ tự) ===")
-	for _, e := range srv.Transcript() {
-		who := names[e.ChatID]
-		if who == "" {
-			who = names[e.UserID]
-		}
-		when := e.Time.In(calendar.Location).Format("02/01 15:04")
-		text := oneLine(e.Text, 110)
-		switch e.Kind {
-		case "send":
-			fmt.Fprintf(w, "[%s] %s ← %s%s\n", when, who, text, buttons(e.Buttons))
-		case "edit":
-			fmt.Fprintf(w, "[%s] %s ← (sửa) %s\n", when, who, text)
-		case "press":
-			fmt.Fprintf(w, "[%s] %s → bấm «%s»\n", when, who, e.Text)
-		case "text", "start", "contact":
-			if e.Kind == "start" {
-				text = "/start <mã mời>" // the invite token is a secret
-				if strings.HasPrefix(e.Text, "/start d") {
-					text = "quét mã QR của quầy"
-				}
-			}
-			fmt.Fprintf(w, "[%s] %s → %s\n", when, who, text)
-		case "answer":
-			if e.Text != "" {
-				fmt.Fprintf(w, "[%s] %s ← (thông báo) %s\n", when, who, text)
-			}
-		}
-		if e.Err != "" {
-			fmt.Fprintf(w, "    !! Telegram từ chối: %s\n", e.Err)
-		}
-	}
-}
-
-func buttons(rows [][]botapitest.Button) string {
-	n := 0
-	for _, r := range rows {
-		n += len(r)
-	}
-	if n == 0 {
-		return ""
-	}
-	return fmt.Sprintf("  [%d nút]", n)
-}
-
-func oneLine(s string, max int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > max {
-		return string(r[:max]) + "…"
-	}
-	return s
-}
-
-func printGrades(ctx context.Context, w io.Writer, pool *pgxpool.Pool, m calendar.Month) error {
+func printGrades(ctx context.Context, w io.Writer, cat *locale.Catalog, lang string, pool *pgxpool.Pool, m calendar.Month) error {
 	// The organization department's monthly report: its notes say why a
 	// row looks as it does (the same words as the XLSX export).
 	month, err := report.Monthly(ctx, pool, m, "")
 	if err != nil {
 		return err
 	}
-	statusVI := map[string]string{"approved": "đã duyệt", "submitted": "chờ duyệt", "draft": "chưa gửi", "returned": "trả lại"}
-	fmt.Fprintf(w, "\n=== Kết quả xếp loại tháng %02d/%d ===\n", int(m.Month), m.Year)
-	fmt.Fprintf(w, "%-6s %-24s %-8s %-9s %7s %-5s %s\n", "Mã", "Họ và tên", "Đơn vị", "Trạng thái", "Điểm", "Loại", "Ghi chú")
+	t := func(id string) string { return cat.T(lang, id, nil) }
+	fmt.Fprintln(w, "\n"+cat.T(lang, "DemoGradesTitle", map[string]any{"Month": fmt.Sprintf("%02d/%d", int(m.Month), m.Year)}))
+	fmt.Fprintf(w, "%-6s %-24s %-8s %-10s %7s %-5s %s\n", t("DemoColCode"), t("DemoColName"), t("DemoColUnit"), t("DemoColStatus"),
+		t("DemoColScore"), t("DemoColGrade"), t("DemoColNote"))
 	graded, total := 0, 0
 	for _, u := range month.Units {
 		for _, p := range u.People {
 			total++
 			score, grade := "—", ""
 			if p.Approved && p.Graded {
-				score = strings.Replace(p.Total.String(), ".", ",", 1) // 89,00 as the bot writes it
+				score = p.Total.String()
+				if lang == "vi" {
+					score = strings.Replace(score, ".", ",", 1) // 89,00 as the bot writes it
+				}
 				grade = string(p.Grade)
 				graded++
 			}
-			status := statusVI[p.Status]
-			if status == "" {
-				status = "—"
+			status := "—"
+			if p.Status != "" {
+				status = t("DemoStatus_" + p.Status)
 			}
-			fmt.Fprintf(w, "%-6s %-24s %-8s %-9s %7s %-5s %s\n", p.EmployeeCode, p.FullName, u.Code, status, score, grade, p.Note())
+			fmt.Fprintf(w, "%-6s %-24s %-8s %-10s %7s %-5s %s\n", p.EmployeeCode, p.FullName, u.Code, status, score, grade, p.Note())
 		}
 	}
-	fmt.Fprintf(w, "\n%d/%d người được xếp loại.\n", graded, total)
+	fmt.Fprintln(w, "\n"+cat.T(lang, "DemoGraded", map[string]any{"Graded": graded, "Total": total}))
 	return nil
 }

@@ -236,8 +236,8 @@ func MarkTask(ctx context.Context, db store.DB, taskID int64, status string, act
 	var t Task
 	var planStatus string
 	var owner int64
-	err := db.QueryRow(ctx, `SELECT t.status, t.delays, p.status, p.official_id, t.plan_id FROM tasks t JOIN plans p ON p.id = t.plan_id
-		WHERE t.id = $1 FOR UPDATE OF t`, taskID).Scan(&t.Status, &t.Delays, &planStatus, &owner, &t.PlanID)
+	err := db.QueryRow(ctx, `SELECT t.status, t.delays, p.status, p.official_id, t.plan_id, t.title, t.position FROM tasks t JOIN plans p ON p.id = t.plan_id
+		WHERE t.id = $1 FOR UPDATE OF t`, taskID).Scan(&t.Status, &t.Delays, &planStatus, &owner, &t.PlanID, &t.Title, &t.Position)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return t, ErrNotFound
 	}

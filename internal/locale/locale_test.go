@@ -34,7 +34,7 @@ func TestEveryMessageRenders(t *testing.T) {
 		data[k] = "X<&>"
 	}
 	// Citizen ratings (internal/telegram/citizen*.go).
-	for _, k := range []string{"Desk", "Level", "Comment", "Time", "Rate", "Confirmed", "Dismissed", "Pending", "Minutes", "Link", "Code", "Kind", "Created", "Updated", "Unchanged", "Period", "Units", "People", "A", "B", "C", "D", "NotGraded", "NotAssessed", "Quarter", "Year"} {
+	for _, k := range []string{"Desk", "Level", "Comment", "Time", "Rate", "Confirmed", "Dismissed", "Pending", "Minutes", "Link", "Code", "Kind", "Created", "Updated", "Unchanged", "Period", "Units", "People", "A", "B", "C", "D", "NotGraded", "NotAssessed", "Quarter", "Year", "Period", "Why", "Task", "Status", "Button", "Reason", "Sent", "Edits", "Presses", "Texts", "Notices", "Seconds"} {
 		data[k] = "X<&>"
 	}
 	// The command line (cmd/evalbot).

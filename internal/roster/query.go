@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"evalbot/internal/collation"
 	"evalbot/internal/store"
 )
 
@@ -206,13 +207,27 @@ const subordinatesSQL = `
 // Subordinates returns the active people whose HeadOf is headID: the staff of
 // the head's unit, the heads of the units below whose nearest head-bearing
 // ancestor is this unit, and the staff of head-less units in between; ordered
-// by unit code, then name. Empty when headID is not an active head.
+// as SortOfficials does. Empty when
+// headID is not an active head.
 func Subordinates(ctx context.Context, db store.DB, headID int64) ([]Official, error) {
-	return queryOfficials(ctx, db, subordinatesSQL+`
+	os, err := queryOfficials(ctx, db, subordinatesSQL+`
 		SELECT `+officialCols+`
 		  FROM officials o JOIN units u ON u.id = o.unit_id
 		 WHERE o.id IN (SELECT id FROM ids)
-		 ORDER BY u.code, o.full_name, o.employee_code`, headID)
+		 ORDER BY u.code, o.employee_code`, headID)
+	SortOfficials(os)
+	return os, err
+}
+
+// SortOfficials sorts a list of people in place as an office lists them: by
+// unit code, then in office order (collation.OfficeKeys: the head, the
+// deputies, everybody else by given name and full name in Vietnamese order),
+// then by employee code.
+func SortOfficials(os []Official) {
+	collation.SortBy(os, func(o Official) []collation.Key {
+		keys := append([]collation.Key{collation.Plain(o.UnitCode)}, collation.OfficeKeys(o.IsHead, o.Position, o.FullName)...)
+		return append(keys, collation.Plain(o.EmployeeCode))
+	})
 }
 
 // SubordinateIDs returns the ids of Subordinates(headID), in id order: for

@@ -2,8 +2,11 @@ package roster
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
+
+	"evalbot/internal/pgtest"
 )
 
 func codes(os []Official) []string {
@@ -89,5 +92,35 @@ func TestHeadOfThroughHeadlessUnit(t *testing.T) {
 	got := codes(subs)
 	if err != nil || len(got) != 7 || !slices.Contains(got, "HB029") || !slices.Contains(got, "HB030") || slices.Contains(got, "HB031") {
 		t.Errorf("Subordinates(HB010) = %v, %v", got, err)
+	}
+}
+
+// TestSubordinatesInVietnameseOrder: the issue saw «Đỗ…» listed after «Vũ…»
+// (byte order of full_name). A head's people come by given name, then full
+// name, in Vietnamese order (đ after d, ơ after ô, ư after u, tones after
+// the letter); the unit's staff under HB002 here.
+func TestSubordinatesInVietnameseOrder(t *testing.T) {
+	ctx := t.Context()
+	pool := pgtest.New(t)
+	officials, _ := readSampleOfficials(t, "officials.csv")
+	for i, name := range []string{"Vũ Văn An", "Đỗ Thị An", "Trần Văn Ưng", "Lê Thị Uyên", "Phạm Văn Ơn", "Bùi Thị Ôn",
+		"Ngô Văn Dũng", "Đặng Văn Đức", "Hà Thị Án", "Lý Văn Ân"} {
+		officials = append(officials, OfficialRow{EmployeeCode: fmt.Sprintf("HB%03d", 901+i), FullName: name, UnitCode: "PHB-DU", Category: "CC"})
+	}
+	if rep, err := Import(ctx, pool, readSampleUnits(t), officials, Options{}); err != nil {
+		t.Fatal(err, rep.Errors)
+	}
+	subs, err := Subordinates(ctx, pool, idOf(t, pool, "HB002"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, o := range subs {
+		got = append(got, o.FullName)
+	}
+	want := []string{"Đỗ Thị An", "Vũ Văn An", "Hà Thị Án", "Lý Văn Ân", "Ngô Văn Dũng", "Đặng Văn Đức",
+		"Bùi Thị Ôn", "Phạm Văn Ơn", "Lê Minh Quân", "Phạm Thu Trang", "Lê Thị Uyên", "Trần Văn Ưng"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Subordinates(HB002):\n got %q\nwant %q", got, want)
 	}
 }

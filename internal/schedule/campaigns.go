@@ -3,12 +3,15 @@ package schedule
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"evalbot/internal/calendar"
+	"evalbot/internal/collation"
 	"evalbot/internal/evaluation"
 	"evalbot/internal/roster"
 	"evalbot/internal/store"
@@ -386,7 +389,10 @@ func (s *Scheduler) selfRemind(m calendar.Month) func(context.Context, pgx.Tx) (
 			heads[head.ID] = head
 			missing[head.ID] = append(missing[head.ID], o.FullName)
 		}
-		for id, names := range missing {
+		ids := slices.Sorted(maps.Keys(missing)) // the same order every run
+		for _, id := range ids {
+			names := missing[id]
+			collation.SortNames(names)
 			if err := s.Prompter.TellHeadMissing(ctx, tx, heads[id], m, names); err != nil {
 				return n, err
 			}
@@ -400,7 +406,7 @@ func (s *Scheduler) selfRemind(m calendar.Month) func(context.Context, pgx.Tx) (
 func (s *Scheduler) reviewChase(today calendar.Date) func(context.Context, pgx.Tx) (int, error) {
 	return func(ctx context.Context, tx pgx.Tx) (int, error) {
 		rows, err := tx.Query(ctx, `SELECT reviewer_id, month, min(submitted_at) FROM assessments
-			WHERE status = 'submitted' AND reviewer_id IS NOT NULL GROUP BY reviewer_id, month`)
+			WHERE status = 'submitted' AND reviewer_id IS NOT NULL GROUP BY reviewer_id, month ORDER BY reviewer_id, month`)
 		if err != nil {
 			return 0, err
 		}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	stdhtml "html"
 	"log/slog"
 	"runtime/debug"
 	"sync"
@@ -171,10 +172,14 @@ func (t *turn) send(m delivery.Message) error {
 }
 
 // ack answers the callback query with a short toast.
-func (t *turn) ack(text string) { t.answer = &answer{text: text} }
+// The text is a rendered message (HTML, as the catalog escapes values); a
+// callback answer is plain text, so it is unescaped here: «Q&A», not «Q&amp;A».
+func (t *turn) ack(text string) { t.answer = &answer{text: stdhtml.UnescapeString(text)} }
 
 // alert answers the callback query with a dialog the person must close.
-func (t *turn) alert(text string) { t.answer = &answer{text: text, alert: true} }
+func (t *turn) alert(text string) {
+	t.answer = &answer{text: stdhtml.UnescapeString(text), alert: true}
+}
 
 // cardRef names a message of the bot's that shows a card: its chat and id.
 // A zero messageID means the message is unknown (the press came on a

@@ -206,7 +206,7 @@ func (a *App) onComplaintDecision(t *turn, c callback) error {
 		text += "\n" + t.t("ComplaintMovedNote", map[string]any{"Date": monthLabel(r.Day.YearMonth()), "Month": monthLabel(month)})
 	}
 	t.editPressed(text, nil)
-	t.ack(t.t("SavedToast", nil))
+	t.ack(t.t("ComplaintConfirmedToast", map[string]any{"Name": o.FullName, "Month": monthLabel(month)}))
 	if o.ChatID == nil {
 		return nil
 	}

@@ -11,6 +11,7 @@ import (
 
 	"evalbot/internal/calendar"
 	"evalbot/internal/citizen"
+	"evalbot/internal/collation"
 	"evalbot/internal/delivery"
 	"evalbot/internal/roster"
 	"evalbot/internal/textnorm"
@@ -120,7 +121,7 @@ func (a *App) deskView(t *turn, d citizen.Desk) (string, delivery.Keyboard, erro
 
 // unitMembers lists the active officials of a unit, by name.
 func unitMembers(t *turn, unitID int64) ([][2]any, error) {
-	rows, err := t.tx.Query(t.ctx, `SELECT id, full_name FROM officials WHERE unit_id = $1 AND active ORDER BY full_name, id`, unitID)
+	rows, err := t.tx.Query(t.ctx, `SELECT id, full_name FROM officials WHERE unit_id = $1 AND active ORDER BY id`, unitID)
 	if err != nil {
 		return nil, err
 	}
@@ -134,6 +135,7 @@ func unitMembers(t *turn, unitID int64) ([][2]any, error) {
 		}
 		out = append(out, [2]any{id, name})
 	}
+	collation.SortPeople(out, func(m [2]any) string { return m[1].(string) })
 	return out, rows.Err()
 }
 
@@ -314,7 +316,22 @@ func (a *App) onDeskCallback(t *turn, c callback) error {
 		if err != nil {
 			return err
 		}
-		t.ack(t.t("SavedToast", nil))
+		name := t.t("DeskUnassigned", nil)
+		if official != nil {
+			o, err := roster.OfficialByID(t.ctx, t.tx, *official)
+			if err != nil {
+				return err
+			}
+			name = o.FullName
+		}
+		if dn == 0 {
+			t.ack(t.t("DeskDefaultToast", map[string]any{"Desk": d.Name, "Name": name}))
+		} else {
+			if official == nil {
+				name = strings.TrimSpace(strings.TrimPrefix(t.t("BtnDeskAsDefault", nil), "↺"))
+			}
+			t.ack(t.t("DeskDutyToast", map[string]any{"Desk": d.Name, "Date": day(on), "Name": name}))
+		}
 		return show(d, "")
 	case vCitRotate:
 		if confirm, _ := c.str(1); confirm != "y" {
@@ -335,7 +352,11 @@ func (a *App) onDeskCallback(t *turn, c callback) error {
 		if err != nil {
 			return err
 		}
-		t.ack(t.t("SavedToast", nil))
+		if d.Active {
+			t.ack(t.t("DeskResumedToast", map[string]any{"Desk": d.Name}))
+		} else {
+			t.ack(t.t("DeskPausedToast", map[string]any{"Desk": d.Name}))
+		}
 		return show(d, "")
 	case vCitSign:
 		t.ack("")

@@ -85,14 +85,15 @@ func (t *turn) replyStranger(text string) error {
 // onContact binds by phone, only when the shared contact is the sender's own.
 func (a *App) onContact(t *turn, c *models.Contact) error {
 	if c.UserID != t.userID {
-		return t.replyStranger(t.t("ContactNotOwn", nil))
+		// The text points to the button below: send it with the text.
+		return t.sendStranger(delivery.Message{ChatID: t.chatID, Text: t.t("ContactNotOwn", nil), ContactButton: t.t("ShareContactButton", nil)})
 	}
 	if t.me != nil {
 		return t.send(delivery.Message{ChatID: t.chatID, OfficialID: t.me.ID, RemoveKeyboard: true, Text: t.t("AlreadyLinked", nil)})
 	}
 	phone, err := roster.NormalizePhone(c.PhoneNumber)
 	if err != nil {
-		return t.sendStranger(delivery.Message{ChatID: t.chatID, RemoveKeyboard: true, Text: t.t("StrangerRefused", nil)})
+		return t.sendStranger(delivery.Message{ChatID: t.chatID, RemoveKeyboard: true, Text: t.t("StrangerPhoneUnknown", nil)})
 	}
 	id, err := roster.BindByPhone(t.ctx, t.tx, phone, t.userID, t.chatID)
 	switch {
@@ -101,7 +102,8 @@ func (a *App) onContact(t *turn, c *models.Contact) error {
 	case errors.Is(err, roster.ErrAccountBound), errors.Is(err, roster.ErrAlreadyBoundToOther):
 		return t.sendStranger(delivery.Message{ChatID: t.chatID, RemoveKeyboard: true, Text: t.t("AccountBoundElsewhere", nil)})
 	case errors.Is(err, roster.ErrPhoneUnknown):
-		return t.sendStranger(delivery.Message{ChatID: t.chatID, RemoveKeyboard: true, Text: t.t("StrangerRefused", nil)})
+		// The button is gone with this answer, so the text does not point to it.
+		return t.sendStranger(delivery.Message{ChatID: t.chatID, RemoveKeyboard: true, Text: t.t("StrangerPhoneUnknown", nil)})
 	default:
 		return err
 	}

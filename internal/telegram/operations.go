@@ -54,7 +54,7 @@ func (a *App) statusScope(t *turn) ([]roster.Official, error) {
 		return nil, err
 	}
 	if len(units) > 0 {
-		rows, err := t.tx.Query(t.ctx, `SELECT id FROM officials WHERE active AND unit_id = ANY($1) ORDER BY unit_id, is_head DESC, full_name`, units)
+		rows, err := t.tx.Query(t.ctx, `SELECT id FROM officials WHERE active AND unit_id = ANY($1) ORDER BY id`, units)
 		if err != nil {
 			return nil, err
 		}
@@ -70,6 +70,7 @@ func (a *App) statusScope(t *turn) ([]roster.Official, error) {
 			}
 			out = append(out, o)
 		}
+		roster.SortOfficials(out)
 		return out, nil
 	}
 	return roster.Subordinates(t.ctx, t.tx, t.me.ID)
@@ -258,7 +259,7 @@ func (a *App) onDelegate(t *turn, c callback) error {
 	if err := evaluation.Delegate(t.ctx, t.tx, t.me.ID, deputyID, first, last); err != nil {
 		return err
 	}
-	t.ack(t.t("DoneToast", nil))
+	t.ack(t.t("DelegatedToast", map[string]any{"Name": deputy.FullName, "To": day(last)}))
 	t.editPressed(t.t("DelegateDone", map[string]any{"Name": deputy.FullName, "From": day(first), "To": day(last)}), nil)
 	if deputy.ChatID == nil {
 		return nil

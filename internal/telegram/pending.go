@@ -3,6 +3,7 @@ package telegram
 import (
 	"errors"
 	"github.com/jackc/pgx/v5"
+	"strings"
 
 	"evalbot/internal/calendar"
 
@@ -11,6 +12,7 @@ import (
 
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
+	"evalbot/internal/grading"
 	"evalbot/internal/roster"
 )
 
@@ -53,17 +55,19 @@ func (a *App) onPending(t *turn) error {
 			continue
 		}
 		n++
-		ids = append(ids, as.ID)
-		versions = append(versions, as.Version)
+		row, approvable, err := a.pendingRow(t, as, o)
+		if err != nil {
+			return err
+		}
+		if approvable {
+			ids = append(ids, as.ID)
+			versions = append(versions, as.Version)
+		}
 		if len(open) < maxOpenButtons {
 			open = append(open, []delivery.Button{{Text: "📄 " + o.FullName, Data: cb(vOpenReview, as.ID)}})
 		}
 		if n <= maxListed+1 {
-			self := "—"
-			if as.SelfTotal != nil {
-				self = pts(t.lang, *as.SelfTotal) + " " + as.SelfGrade
-			}
-			waiting = append(waiting, itoa(n)+". "+escape(o.FullName)+" — "+self)
+			waiting = append(waiting, itoa(n)+". "+escape(o.FullName)+" — "+row)
 		}
 	}
 	// Both lists within one message: the waiting one in half of it when
@@ -96,15 +100,51 @@ func (a *App) onPending(t *turn) error {
 		kb = append(kb, []delivery.Button{{Text: t.t("BtnAssessOnBehalf", map[string]any{"Name": missing[i]}),
 			Data: cb(vAssessOnBehalf, id, m.String())}})
 	}
-	if n == 0 {
-		return t.reply(text, kb)
+	if len(ids) == 0 {
+		// Nothing can be approved as self-assessed: no button that would do nothing.
+		return t.reply(text, append(open, kb...))
 	}
 	nonce := randomNonce()
 	if err := t.setStep("approve_all", stepData{Nonce: nonce, IDs: ids, Versions: versions}); err != nil {
 		return err
 	}
-	kb = append(append(delivery.Keyboard{{{Text: t.T("BtnApproveAll", n, nil), Data: cb(vApproveAll, nonce, "0")}}}, open...), kb...)
+	kb = append(append(delivery.Keyboard{{{Text: t.T("BtnApproveAll", len(ids), nil), Data: cb(vApproveAll, nonce, "0")}}}, open...), kb...)
 	return t.reply(text, kb)
+}
+
+// pendingRow says where a waiting submission stands, for its line in
+// /pending, and whether «approve all as self-assessed» can approve it: not
+// when the grade cannot be computed yet (no planned tasks: the head enters the
+// task score first), nor for a head whose own staff are not all approved.
+func (a *App) pendingRow(t *turn, as evaluation.Assessment, o roster.Official) (string, bool, error) {
+	if o.IsHead {
+		s, err := a.subject(t, o)
+		if err != nil {
+			return "", false, err
+		}
+		n, err := evaluation.NotFinal(t.ctx, t.tx, s.SubordinateIDs, as.Month)
+		if err != nil {
+			return "", false, err
+		}
+		if n > 0 {
+			return t.t("PendingRowHeadWaits", nil), false, nil
+		}
+	}
+	r, _, err := a.compute(t, o, as, true)
+	if err != nil {
+		if errors.As(err, new(*grading.InputError)) {
+			return t.t("PendingRowNoScore", nil), false, nil
+		}
+		return "", false, err
+	}
+	switch {
+	case as.SelfTotal != nil && as.SelfGrade != "":
+		return t.t("PendingRowScore", map[string]any{"Total": pts(t.lang, *as.SelfTotal), "Grade": as.SelfGrade}), true, nil
+	case !r.Graded:
+		return t.t("NotGradedTooFewDays", nil), true, nil
+	default:
+		return t.t("PendingRowScore", map[string]any{"Total": pts(t.lang, r.Total), "Grade": string(r.Grade)}), true, nil
+	}
 }
 
 // maxOpenButtons: one button per waiting submission, up to this many, to open its card.
@@ -206,20 +246,24 @@ func (a *App) onApproveAll(t *turn, c callback) error {
 	if err := t.clearStep(); err != nil {
 		return err
 	}
-	done, skipped := 0, 0
+	var done, changed, look []string
 	for i, id := range d.IDs {
 		as, err := evaluation.LoadAssessment(t.ctx, t.tx, id)
-		if err != nil || as.Version != d.Versions[i] || as.Status != evaluation.AssessSubmitted {
-			skipped++
-			continue
-		}
-		if ok, err := t.canReview(as.OfficialID); err != nil || !ok {
-			skipped++
+		if err != nil {
+			changed = append(changed, "#"+itoa(int(id)))
 			continue
 		}
 		o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID)
 		if err != nil {
 			return err
+		}
+		if as.Version != d.Versions[i] || as.Status != evaluation.AssessSubmitted {
+			changed = append(changed, o.FullName)
+			continue
+		}
+		if ok, err := t.canReview(as.OfficialID); err != nil || !ok {
+			changed = append(changed, o.FullName)
+			continue
 		}
 		// approve edits the pressed message and answers; keep our own summary.
 		t.answer, t.edit = nil, nil
@@ -231,23 +275,49 @@ func (a *App) onApproveAll(t *turn, c callback) error {
 			return err
 		}
 		if after.Status == evaluation.AssessApproved {
-			done++
+			done = append(done, o.FullName)
 			continue
 		}
 		if t.edit != nil && len(t.edit.kb) > 0 {
 			// The grade-A quota is full: the head chooses on this message,
 			// and the rest of the list waits for /pending.
-			t.edit.text = t.t("ApproveAllDone", map[string]any{"Done": done, "Skipped": len(d.IDs) - done}) + "\n\n" + t.edit.text
+			var rest []string
+			for _, id := range d.IDs[i+1:] {
+				if as, err := evaluation.LoadAssessment(t.ctx, t.tx, id); err == nil {
+					if o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID); err == nil {
+						rest = append(rest, o.FullName)
+					}
+				}
+			}
+			t.edit.text = approveAllSummary(t, done, changed, append(look, rest...)) + "\n\n" + t.edit.text
 			t.answer = nil
-			t.ack(t.t("DoneToast", nil))
+			t.ack(t.T("ApproveAllToast", len(done), nil))
 			return nil
 		}
-		skipped++
+		look = append(look, o.FullName)
 	}
 	t.edit, t.answer = nil, nil
-	t.editPressed(t.t("ApproveAllDone", map[string]any{"Done": done, "Skipped": skipped}), nil)
-	t.ack(t.t("DoneToast", nil))
+	t.editPressed(approveAllSummary(t, done, changed, look), nil)
+	t.ack(t.T("ApproveAllToast", len(done), nil))
 	return nil
+}
+
+// approveAllSummary says whom «approve all» approved, whose submission had
+// changed since the list was opened, and whom the head must look at alone.
+func approveAllSummary(t *turn, done, changed, look []string) string {
+	var lines []string
+	if len(done) > 0 {
+		lines = append(lines, t.T("ApproveAllApproved", len(done), map[string]any{"Names": strings.Join(done, ", ")}))
+	} else {
+		lines = append(lines, t.t("ApproveAllNone", nil))
+	}
+	if len(changed) > 0 {
+		lines = append(lines, t.T("ApproveAllChanged", len(changed), map[string]any{"Names": strings.Join(changed, ", ")}))
+	}
+	if len(look) > 0 {
+		lines = append(lines, t.T("ApproveAllNeedsLook", len(look), map[string]any{"Names": strings.Join(look, ", ")}))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // reviewees are the people the sender reviews today: their own subordinates
@@ -276,6 +346,9 @@ func (a *App) reviewees(t *turn) ([]roster.Official, error) {
 				subs = append(subs, o)
 			}
 		}
+	}
+	if len(heads) > 0 {
+		roster.SortOfficials(subs)
 	}
 	return subs, nil
 }

@@ -191,7 +191,7 @@ func (a *App) onPlanOwner(t *turn, c callback) error {
 		return nil
 	}
 	t.editPressed(t.planText(p, "", "PlanSubmitted"), nil)
-	t.ack(t.t("PlanSubmittedToast", nil))
+	t.ack(t.t("PlanSentToast", map[string]any{"Period": t.planPeriod(p.Kind, p.PeriodStart), "Head": head.FullName}))
 	return a.sendPlanToHead(t, p, head)
 }
 
@@ -293,7 +293,7 @@ func (a *App) onPlanHead(t *turn, c callback) error {
 		return staleOr(t, err)
 	}
 	t.editPressed(t.planText(p, owner.FullName, "PlanApprovedByYou"), nil)
-	t.ack(t.t("DoneToast", nil))
+	t.ack(t.t("PlanApprovedToast", map[string]any{"Period": t.planPeriod(p.Kind, p.PeriodStart), "Name": owner.FullName}))
 	if owner.ChatID == nil {
 		return nil
 	}

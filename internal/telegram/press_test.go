@@ -107,7 +107,8 @@ func TestSelfAssessmentPresses(t *testing.T) {
 	if strings.Contains(c[len(c)-2], "[") || c[len(c)-1] != c[len(c)-2] {
 		t.Errorf("card after submission, then a press on its old keyboard:\n%s\n---\n%s", c[len(c)-2], c[len(c)-1])
 	}
-	want := []string{"Đã lưu", "Đã lưu", "Đã lưu", "Phẩm chất đạo đức, lối sống", "", "", "Đã gửi đánh giá",
+	want := []string{"Tiêu chí 1: 3,00 điểm", "Tiêu chí 1: 3,00 điểm", "Tiêu chí 3: 0,00 điểm", "Phẩm chất đạo đức, lối sống", "", "",
+		"Đã gửi tự đánh giá tháng 11/2026 tới Trần Thị Trưởng",
 		"Nội dung này đã gửi đi hoặc đã chốt, không thể sửa nữa.", "You are not allowed to do this."}
 	var texts []string
 	for _, a := range gotg.answers {
@@ -259,8 +260,8 @@ func TestHeadScorePressShowsTheFreshCard(t *testing.T) {
 		t.Fatal("no task list button on the card")
 	}
 	pressed := press(now().Keyboard[0][3].Data)
-	if a := H.User.Answers(); len(a) != 1 || a[0].Text != "Đã lưu" {
-		t.Fatalf("answers %+v, want Đã lưu", a)
+	if a := H.User.Answers(); len(a) != 1 || a[0].Text != "Tiêu chí 1: 2,00 điểm" {
+		t.Fatalf("answers %+v, want «Tiêu chí 1: 2,00 điểm»", a)
 	}
 	press(tasks)
 	fresh := press(back)

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"evalbot/internal/calendar"
+	"evalbot/internal/collation"
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
 	"evalbot/internal/grading"
@@ -36,16 +37,17 @@ func (a *App) Publish(ctx context.Context, tx pgx.Tx, unitID int64, m calendar.M
 	if err != nil {
 		return false, err
 	}
-	rows, err := tx.Query(ctx, `SELECT o.id, o.full_name, o.position, a.total, a.grade, a.id
+	rows, err := tx.Query(ctx, `SELECT o.id, o.full_name, o.position, o.is_head, a.total, a.grade, a.id
 		FROM assessments a JOIN officials o ON o.id = a.official_id
 		WHERE o.unit_id = $1 AND a.month = $2 AND a.status = 'approved'
-		ORDER BY o.is_head DESC, o.full_name`, unitID, m.First().Time(0, 0))
+		ORDER BY o.id`, unitID, m.First().Time(0, 0))
 	if err != nil {
 		return false, err
 	}
 	type line struct {
 		official         int64
 		name, pos, grade string
+		head             bool
 		total            *int64
 		assessment       int64
 	}
@@ -53,7 +55,7 @@ func (a *App) Publish(ctx context.Context, tx pgx.Tx, unitID int64, m calendar.M
 	for rows.Next() {
 		var l line
 		var g *string
-		if err := rows.Scan(&l.official, &l.name, &l.pos, &l.total, &g, &l.assessment); err != nil {
+		if err := rows.Scan(&l.official, &l.name, &l.pos, &l.head, &l.total, &g, &l.assessment); err != nil {
 			rows.Close()
 			return false, err
 		}
@@ -63,6 +65,7 @@ func (a *App) Publish(ctx context.Context, tx pgx.Tx, unitID int64, m calendar.M
 		lines = append(lines, l)
 	}
 	rows.Close()
+	collation.SortBy(lines, func(l line) []collation.Key { return collation.OfficeKeys(l.head, l.pos, l.name) })
 	if _, err := tx.Exec(ctx, `UPDATE assessments a SET locked_at = $3 FROM officials o
 		WHERE o.id = a.official_id AND o.unit_id = $1 AND a.month = $2 AND a.status = 'approved'`, unitID, m.First().Time(0, 0), a.Now()); err != nil {
 		return false, err
@@ -74,11 +77,11 @@ func (a *App) Publish(ctx context.Context, tx pgx.Tx, unitID int64, m calendar.M
 	if u.GroupChatID != nil {
 		var text []string
 		for i, l := range lines {
-			total := "—"
-			if l.total != nil {
-				total = pts("vi", grading.Points(*l.total))
+			result := a.Cat.T("vi", "PublishNotGraded", nil) // approved without a grade: say so, not «— —»
+			if l.total != nil && l.grade != "" {
+				result = pts("vi", grading.Points(*l.total)) + " — " + l.grade
 			}
-			text = append(text, strconv.Itoa(i+1)+". "+escape(l.name)+" — "+escape(l.pos)+" — "+total+" — "+l.grade)
+			text = append(text, strconv.Itoa(i+1)+". "+escape(l.name)+" — "+escape(l.pos)+" — "+result)
 		}
 		head := "<b>" + a.Cat.T("vi", "PublishTitle", map[string]any{"Month": monthLabel(m), "Unit": u.Name}) + "</b>"
 		for i, chunk := range chunks(head, text, groupChunk) {
@@ -315,7 +318,7 @@ func (a *App) onReconsiderDecision(t *turn, c callback) error {
 	if err != nil {
 		return err
 	}
-	t.ack(t.t("DoneToast", nil))
+	t.ack(t.t("ReconsiderAcceptedToast", map[string]any{"Month": monthLabel(as.Month), "Name": o.FullName}))
 	t.editPressed(card, kb)
 	if o.ChatID == nil {
 		return nil
@@ -356,7 +359,7 @@ func (a *App) onReconsiderKeepReason(t *turn, d stepData, text string) error {
 		return err
 	}
 	t.showCard(cardRef{d.ChatID, d.MessageID}, t.t("ReconsiderKeptByYou", map[string]any{"Name": o.FullName}), nil)
-	if err := t.reply(t.t("DoneToast", nil), nil); err != nil {
+	if err := t.reply(t.t("ReconsiderKeptReply", map[string]any{"Month": monthLabel(as.Month), "Name": o.FullName}), nil); err != nil {
 		return err
 	}
 	if o.ChatID == nil {

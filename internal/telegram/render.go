@@ -42,6 +42,15 @@ func (t *turn) planTitle(kind string, start calendar.Date) string {
 	return t.t("PlanTitleWeek", map[string]any{"From": day(w.Monday()), "To": day(w.Sunday()) + "/" + fmt.Sprint(w.Sunday().Year)})
 }
 
+// planPeriod names a plan's period inside a sentence: «tuần 23/11 – 29/11/2026», «tháng 12/2026».
+func (t *turn) planPeriod(kind string, start calendar.Date) string {
+	if kind == evaluation.KindMonth {
+		return t.t("PlanPeriodMonth", map[string]any{"Month": monthLabel(start.YearMonth())})
+	}
+	w := calendar.WeekOf(start)
+	return t.t("PlanPeriodWeek", map[string]any{"From": day(w.Monday()), "To": day(w.Sunday()) + "/" + fmt.Sprint(w.Sunday().Year)})
+}
+
 // taskLine renders "1. title — hạn 27/11 — trọng số 2" with a status mark.
 func (t *turn) taskLine(task evaluation.Task, withStatus bool) string {
 	return t.taskLineN(task, withStatus, listTitleRunes)

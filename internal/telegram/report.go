@@ -86,7 +86,7 @@ func (a *App) onTaskMark(t *turn, c callback) error {
 		b.WriteString("\n" + t.taskList(p.Tasks, true, delivery.MaxText-delivery.TextLen(b.String())-delivery.TextLen(saved)-1))
 		b.WriteString(saved)
 		t.editPressed(b.String(), nil)
-		t.ack(t.t("ReportSaved", nil))
+		t.ack(t.t("ReportSavedToast", map[string]any{"Period": t.planPeriod(p.Kind, p.PeriodStart)}))
 		return nil
 	}
 	taskID, err := c.id(0)
@@ -113,10 +113,11 @@ func (a *App) onTaskMark(t *turn, c callback) error {
 		t.alert(t.t("ErrorLocked", nil))
 		return nil
 	}
-	if _, err := evaluation.MarkTask(t.ctx, t.tx, taskID, string(status), &t.me.ID); err != nil {
+	task, err := evaluation.MarkTask(t.ctx, t.tx, taskID, string(status), &t.me.ID)
+	if err != nil {
 		return staleOr(t, err)
 	}
-	t.ack(t.t("SavedToast", nil))
+	t.ack(t.t("TaskMarkedToast", map[string]any{"Task": shortTitle(task.Title), "Status": t.t("TaskStatus_"+string(status), nil)}))
 	if where == "w" {
 		p, err = evaluation.LoadPlan(t.ctx, t.tx, planID)
 		if err != nil {
@@ -131,4 +132,16 @@ func (a *App) onTaskMark(t *turn, c callback) error {
 		return err
 	}
 	return a.showSelf(t, as, "t"+strings.TrimPrefix(where, "a"))
+}
+
+// toastTitleRunes keeps a task's title within a toast (Telegram shows at
+// most 200 characters of a callback query's answer).
+const toastTitleRunes = 80
+
+// shortTitle is a task's title for a toast: its first toastTitleRunes.
+func shortTitle(s string) string {
+	if r := []rune(s); len(r) > toastTitleRunes {
+		return string(r[:toastTitleRunes-1]) + "…"
+	}
+	return s
 }

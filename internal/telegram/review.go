@@ -49,11 +49,43 @@ func (a *App) reviewCard(t *turn, as evaluation.Assessment, o roster.Official) (
 			{{Text: t.t("BtnAdjust", nil), Data: cb(vReviewAdjust, as.ID)}, {Text: t.t("BtnReturn", nil), Data: cb(vReviewReturn, as.ID, as.Version)}},
 		}
 	case evaluation.AssessApproved:
-		b.WriteString("\n\n" + t.t("ApprovedStatus", map[string]any{"Total": totalText(t, as), "Grade": as.Grade}))
+		if notGraded(as) {
+			b.WriteString("\n\n" + t.t("ApprovedNotGradedStatus", map[string]any{"Why": notGradedWhy(t, as)}))
+		} else {
+			b.WriteString("\n\n" + t.t("ApprovedStatus", map[string]any{"Total": totalText(t, as), "Grade": as.Grade}))
+		}
 	case evaluation.AssessReturned:
 		b.WriteString("\n\n" + t.t("ReturnedStatus", map[string]any{"Reason": as.ReturnReason}))
 	}
 	return b.String(), kb, nil
+}
+
+// notGraded reports whether an approved assessment has no grade (không xếp
+// loại: fewer than half of the month's working days worked).
+func notGraded(as evaluation.Assessment) bool {
+	return as.Graded != nil && !*as.Graded || as.Result != nil && !as.Result.Graded || as.Grade == ""
+}
+
+// notGradedWhy says, in a clause, why an assessment has no grade, from the
+// result's overrides (grading.OverrideTooFewDays is the only rule today).
+func notGradedWhy(t *turn, as evaluation.Assessment) string {
+	if as.Result != nil {
+		for _, ov := range as.Result.Overrides {
+			if ov.Code != grading.OverrideTooFewDays {
+				continue
+			}
+			return t.t("NotGradedWhy_"+ov.Code, nil)
+		}
+	}
+	return t.t("NotGradedWhy_"+grading.OverrideTooFewDays, nil)
+}
+
+// approvedToast says whose result of which month was approved, with what.
+func approvedToast(t *turn, as evaluation.Assessment, o roster.Official) string {
+	if notGraded(as) {
+		return t.t("AssessApprovedNotGradedToast", map[string]any{"Month": monthLabel(as.Month), "Name": o.FullName, "Why": notGradedWhy(t, as)})
+	}
+	return t.t("AssessApprovedToast", map[string]any{"Month": monthLabel(as.Month), "Name": o.FullName, "Total": totalText(t, as), "Grade": as.Grade})
 }
 
 func totalText(t *turn, as evaluation.Assessment) string {
@@ -101,12 +133,8 @@ func (a *App) adjustView(t *turn, as evaluation.Assessment, o roster.Official, v
 			gradeErr = err
 		}
 		b.WriteString("\n" + t.summary(fw, as.ReviewCriteria(), as.ReviewBonus(), tasks, r, gradeErr))
-		if len(tasks) == 0 {
-			manual := "—"
-			if as.ManualTaskScore != nil {
-				manual = pts(t.lang, *as.ManualTaskScore)
-			}
-			b.WriteString("\n" + t.t("ManualTaskLine", map[string]any{"Score": manual}))
+		if len(tasks) == 0 && as.ManualTaskScore == nil {
+			b.WriteString("\n" + t.t("ManualTaskLine", map[string]any{"Score": "—"}))
 		}
 		kb = criterionButtons(fw, as.ReviewCriteria(), func(i, p int) string { return cb(vAdjCrit, as.ID, i, p) })
 		row := []delivery.Button{{Text: t.t("BtnTasks", map[string]any{"N": len(tasks)}), Data: cb(vAdjView, as.ID, "t")}}
@@ -336,7 +364,7 @@ func (a *App) approve(t *turn, as evaluation.Assessment, o roster.Official, demo
 		return err
 	}
 	t.editPressed(text, nil)
-	t.ack(t.t("ApprovedToast", map[string]any{"Grade": as.Grade}))
+	t.ack(approvedToast(t, as, o))
 	return a.sendGradeCard(t, as)
 }
 
@@ -600,7 +628,8 @@ func (a *App) onManualTaskScore(t *turn, d stepData, text string) error {
 		return err
 	}
 	t.showCard(cardRef{d.ChatID, d.MessageID}, view, kb)
-	return t.reply(t.t("SavedToast", nil), nil)
+	return t.reply(t.t("ManualTaskSaved", map[string]any{"Score": pts(t.lang, p), "Max": pts(t.lang, fw.TaskMax),
+		"Name": o.FullName, "Month": monthLabel(as.Month)}), nil)
 }
 
 // reviewable loads assessment id and its official for a reviewer's button,

@@ -208,7 +208,9 @@ func (t *turn) summary(fw *grading.Framework, crit map[string]grading.Points, bo
 	}
 	b.WriteString("\n\n" + t.t("GroupTasks", map[string]any{"Max": pts(t.lang, fw.TaskMax)}))
 	b.WriteString("\n" + t.t("TaskCounts", map[string]any{"N": len(tasks), "OnTime": on, "Late": late, "NotDone": not}))
-	if gradeErr == nil {
+	if gradeErr == nil && r.Breakdown.Manual {
+		b.WriteString("\n" + t.t("TaskScoreManual", map[string]any{"Score": pts(t.lang, r.Task), "Max": pts(t.lang, fw.TaskMax)}))
+	} else if gradeErr == nil {
 		b.WriteString("\n" + t.t("TaskScore", map[string]any{"Score": pts(t.lang, r.Task), "Max": pts(t.lang, fw.TaskMax),
 			"Quantity": pct(t.lang, r.Breakdown.Quantity), "Quality": pct(t.lang, r.Breakdown.Quality), "Progress": pct(t.lang, r.Breakdown.Progress)}))
 	}
@@ -309,7 +311,7 @@ func (a *App) onSelf(t *turn, c callback) error {
 				}
 			}
 		}
-		t.ack(t.t("SavedToast", nil))
+		t.ack(t.t("CriterionSavedToast", map[string]any{"N": i + 1, "Points": pts(t.lang, grading.Points(p*100))}))
 		r, gradeErr := fw.Grade(in)
 		if gradeErr != nil && !errors.As(gradeErr, new(*grading.InputError)) {
 			return gradeErr
@@ -326,7 +328,7 @@ func (a *App) onSelf(t *turn, c callback) error {
 			if err != nil {
 				return a.inputRefusal(t, err)
 			}
-			t.ack(t.t("SavedToast", nil))
+			t.ack(t.t("BonusNoneToast", nil))
 			return a.showSelf(t, as, "m")
 		}
 		if grading.Points(n*100) > fw.BonusMax {
@@ -360,7 +362,7 @@ func (a *App) onSelf(t *turn, c callback) error {
 	if err != nil {
 		return staleOr(t, err)
 	}
-	t.ack(t.t("SelfSubmittedToast", nil))
+	t.ack(t.t("SelfSentToast", map[string]any{"Month": monthLabel(as.Month), "Head": head.FullName}))
 	if err := a.showSelf(t, as, "m"); err != nil {
 		return err
 	}
