@@ -3,6 +3,7 @@ package telegram
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -64,12 +65,14 @@ func (a *App) PromptPlan(ctx context.Context, tx pgx.Tx, o roster.Official, kind
 			return err
 		}
 	}
-	id := "PromptWeekPlan"
+	// The example's deadline lies in the plan's period, as the parser
+	// requires: the week's Friday, the month's 25th.
+	id, due := "PromptWeekPlan", start.AddDays(4)
 	if kind == evaluation.KindMonth {
-		id = "PromptMonthPlan"
+		id, due = "PromptMonthPlan", start.AddDays(24)
 	}
 	return t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID, DedupKey: key("prompt-plan", kind, o.ID, start.String()),
-		Text:     t.t(id, map[string]any{"Title": t.planTitle(kind, start)}),
+		Text:     t.t(id, map[string]any{"Title": t.planTitle(kind, start), "Due": fmt.Sprintf("%02d/%02d", due.Day, int(due.Month))}),
 		Keyboard: delivery.Keyboard{{{Text: t.t("BtnEnterPlan", nil), Data: cb(vPlanEnter, kind[:1], start.String())}}}})
 }
 
