@@ -454,3 +454,34 @@ func TestAdjustedMarkOnlyWhenChanged(t *testing.T) {
 	}
 	checkAnswers(t, h)
 }
+
+// Point 5 is a kind: the other months and days that buttons carry are
+// checked too. A forged "sm:2019-01:0" (remind the missing) reminds nobody
+// about a month /status does not show, and a forged duty day far ahead
+// ("cw:<desk>:<2027-06-01>:<official>") sets no duty.
+func TestForgedMonthsAndDaysGrantNothing(t *testing.T) {
+	h, ps, _ := bk(t, at(2026, 11, 30, 8))
+	H, A := ps["H"], ps["A"]
+	must(t, h.At(at(2026, 11, 30, 9)))
+	must(t, h.Command(H, "/status"))
+	before := len(A.User.Messages())
+	must(t, h.Wait(H.User.PressData(H.User.Last(), "sm:2019-01:0")))
+	for _, m := range A.User.Messages()[before:] {
+		t.Errorf("a forged sm:2019-01:0 reminded A: %q", m.Text)
+	}
+
+	w := newCitWorld(t)
+	ctx := context.Background()
+	G, B := w.ps["G"], w.ps["B"] // B serves elsewhere: a duty at Q1 would be a row
+	must(t, w.h.Command(G, "/desks"))
+	d, err := citizen.DeskByCode(ctx, w.pool, "HCC-Q1")
+	must(t, err)
+	far := calendar.Date{Year: 2027, Month: time.June, Day: 1}
+	data := "cw:" + b36(d.ID) + ":" + b36(int64(far.Sub(calendar.Date{Year: 2000, Month: time.January, Day: 1}))) + ":" + b36(B.ID)
+	must(t, w.h.Wait(G.User.PressData(G.User.Last(), data)))
+	var n int
+	must(t, w.pool.QueryRow(ctx, `SELECT count(*) FROM desk_duties`).Scan(&n))
+	if n != 0 {
+		t.Errorf("a forged %q set %d duties", data, n)
+	}
+}
