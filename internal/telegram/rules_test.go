@@ -485,3 +485,28 @@ func TestForgedMonthsAndDaysGrantNothing(t *testing.T) {
 		t.Errorf("a forged %q set %d duties", data, n)
 	}
 }
+
+// A forged task mark ("tm:<task>:o:w") on a month the unit has published —
+// the person never assessed it, so no assessment is locked — changes nothing.
+func TestForgedTaskMarkOnAPublishedMonth(t *testing.T) {
+	h, ps, pool := bk(t, at(2026, 11, 23, 8))
+	ctx := context.Background()
+	H, A, B := ps["H"], ps["A"], ps["B"]
+	submitPlan(t, h, A, "Việc một")
+	planMsg, _ := findMsg(H.User.Messages(), A.Name)
+	must(t, h.TapOn(H, planMsg, "✅ Duyệt"))
+	must(t, h.At(at(2026, 11, 30, 9)))
+	must(t, h.Tap(B, "📨 Submit assessment"))
+	approveWithScore(t, h, H, B, "60")
+	h.Clock.Set(at(2026, 12, 2, 9))
+	must(t, h.Command(H, "/publish"))
+	must(t, h.Tap(H, "📢 Công khai tháng 11/2026"))
+	tasks, err := evaluation.MonthTasks(ctx, pool, A.ID, nov)
+	must(t, err)
+	must(t, h.Wait(A.User.PressData(A.User.Last(), "tm:"+b36(tasks[0].ID)+":o:w")))
+	tasks, err = evaluation.MonthTasks(ctx, pool, A.ID, nov)
+	must(t, err)
+	if tasks[0].Status != evaluation.TaskPending {
+		t.Errorf("a forged tm on published November marked the task %s", tasks[0].Status)
+	}
+}
