@@ -281,6 +281,14 @@ func (a *App) approve(t *turn, as evaluation.Assessment, o roster.Official, demo
 	if err := evaluation.LockUnitMonth(t.ctx, t.tx, o.UnitID, as.Month); err != nil {
 		return err
 	}
+	// What was read before the lock may have moved on meanwhile (the other
+	// approver pressed first): then nothing is decided, not even a quota move.
+	if cur, err := evaluation.LoadAssessment(t.ctx, t.tx, as.ID); err != nil || cur.Version != as.Version || cur.Status != evaluation.AssessSubmitted {
+		if err != nil && !errors.Is(err, evaluation.ErrNotFound) {
+			return err
+		}
+		return staleOr(t, evaluation.ErrStale)
+	}
 	if o.IsHead {
 		s, err := a.subject(t, o)
 		if err != nil {
