@@ -234,3 +234,37 @@ func (c *Calendar) Covers(year int) bool {
 	_, ok := c.years[year]
 	return ok
 }
+
+// DefaultPublishDay is the working day of the next month on which a month's
+// results are published (công khai) and lock: the 5th (DESIGN.md section 2).
+const DefaultPublishDay = 5
+
+// PublicationDay returns the day month m's results are published: the
+// publishDay-th working day of the next month (DefaultPublishDay when
+// publishDay < 1). A next month with too few working days publishes on its
+// last working day.
+func (c *Calendar) PublicationDay(m Month, publishDay int) Date {
+	if publishDay < 1 {
+		publishDay = DefaultPublishDay
+	}
+	if d, ok := c.NthWorkingDay(m.Next(), publishDay); ok {
+		return d
+	}
+	return c.LastWorkingDay(m.Next())
+}
+
+// MonthUnderReview is the month that the evaluation commands mean on day d
+// (/assess, /publish, /pending, /status, /export, the publication campaign):
+// the previous month up to and including its publication day, the current
+// month after it. The whole publication day belongs to the month being
+// published, so a head's /publish that day publishes the month just ended.
+func (c *Calendar) MonthUnderReview(d Date, publishDay int) Month {
+	prev := d.YearMonth().Prev()
+	if !d.After(c.PublicationDay(prev, publishDay)) {
+		return prev
+	}
+	return d.YearMonth()
+}
+
+// Ended reports whether month m is over on day d (d is after its last day).
+func (m Month) Ended(d Date) bool { return d.After(m.Last()) }

@@ -25,6 +25,7 @@ var (
 	ErrDecided      = errors.New("citizen: the rating was already decided by the head")
 	ErrCardChanged  = errors.New("citizen: the desk's official changed since the card was shown")
 	ErrCardExpired  = errors.New("citizen: the rating card is too old")
+	ErrNotScanned   = errors.New("citizen: this account did not scan the desk's code that day")
 	ErrStale        = errors.New("citizen: out of date")
 	ErrFlagged      = errors.New("citizen: the rating is flagged and not counted")
 	ErrNeedReason   = errors.New("citizen: a dismissal needs a reason")

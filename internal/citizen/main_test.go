@@ -118,6 +118,9 @@ func vote(t *testing.T, db store.DB, deskCode string, citizenID int64, l citizen
 	if err != nil || !ok {
 		t.Fatalf("nobody serves at %s: %v", deskCode, err)
 	}
+	if err := citizen.RecordScan(context.Background(), db, citizen.Hash(citizenID), c, at, citizen.Limits{}); err != nil {
+		t.Fatal(err)
+	}
 	return citizen.Vote{CodeID: c.ID, OfficialID: serving, Day: calendar.DateOf(at), Citizen: citizen.Hash(citizenID), Level: l, Now: at}
 }
 

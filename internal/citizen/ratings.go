@@ -209,6 +209,17 @@ func Rate(ctx context.Context, db store.DB, v Vote, lim Limits) (Outcome, error)
 	if v.Level.Index() < 0 || len(v.Citizen) < 8 {
 		return out, ErrStale
 	}
+	// The card's code id, official and day come from callback data: the
+	// account must have scanned this code on that day (RecordScan), so a
+	// forged id of a desk never visited rates nothing.
+	var scanned bool
+	if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM citizen_scans WHERE citizen = $1 AND code_id = $2 AND day = $3::date)`,
+		v.Citizen, v.CodeID, v.Day.String()).Scan(&scanned); err != nil {
+		return out, err
+	}
+	if !scanned {
+		return out, ErrNotScanned
+	}
 	code, err := CodeByID(ctx, db, v.CodeID)
 	if err != nil {
 		return out, err
@@ -328,6 +339,24 @@ func Rate(ctx context.Context, db store.DB, v Vote, lim Limits) (Outcome, error)
 		}
 	}
 	return out, nil
+}
+
+// RecordScan records that an account scanned code (a current one) at now:
+// what Rate requires of a vote on that code that day. Scans of the account
+// older than the card's life are pruned.
+func RecordScan(ctx context.Context, db store.DB, citizen []byte, code Code, now time.Time, lim Limits) error {
+	lim = lim.withDefaults()
+	if code.Retired || len(citizen) < 8 {
+		return ErrCodeRetired
+	}
+	today := calendar.DateOf(now)
+	if _, err := db.Exec(ctx, `DELETE FROM citizen_scans WHERE citizen = $1 AND day < $2::date`,
+		citizen, today.AddDays(-lim.CardDays-1).String()); err != nil {
+		return err
+	}
+	_, err := db.Exec(ctx, `INSERT INTO citizen_scans (citizen, code_id, day, scanned_at) VALUES ($1, $2, $3::date, $4)
+		ON CONFLICT (citizen, code_id, day) DO UPDATE SET scanned_at = excluded.scanned_at`, citizen, code.ID, today.String(), now)
+	return err
 }
 
 // OpenComment returns the account's newest rating still waiting for a

@@ -169,8 +169,8 @@ func TestRateRules(t *testing.T) {
 			}
 		}},
 		{"old cards, paused desks and decided ratings", func(t *testing.T, db *pgxpool.Pool) {
-			v := vote(t, db, "HCC-Q1", citizenA, citizen.Satisfied, now)
-			v.Day = today.AddDays(-2)
+			v := vote(t, db, "HCC-Q1", citizenA, citizen.Satisfied, now.Add(-48*time.Hour)) // scanned two days ago
+			v.Now = now
 			if _, err := citizen.Rate(ctx, db, v, citizen.Limits{}); !errors.Is(err, citizen.ErrCardExpired) {
 				t.Fatalf("old card: %v", err)
 			}

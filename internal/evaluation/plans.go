@@ -117,12 +117,44 @@ func MonthTasks(ctx context.Context, db store.DB, officialID int64, m calendar.M
 		ORDER BY p.kind DESC, p.period_start, t.position`, officialID, sqlDate(m.First()))
 }
 
+// PlanPeriod is the period a plan of kind starting at start stands for, as
+// the official may plan it on day today: start normalized to its week's
+// Monday (kế hoạch tuần) or its month's 1st (kế hoạch tháng), and the month
+// the plan counts in (a week's is the month of its Thursday). Only the
+// current period and the next one may be planned; any other, or an unknown
+// kind, is ErrStale. Every date from a button or a stored step goes through
+// it, so that a forged "2026-11-25" never opens a second plan beside the
+// week's approved one.
+func PlanPeriod(kind string, start, today calendar.Date) (calendar.Date, calendar.Month, error) {
+	switch kind {
+	case KindWeek:
+		w, cur := calendar.WeekOf(start), calendar.WeekOf(today)
+		if w != cur && w != cur.Next() {
+			return calendar.Date{}, calendar.Month{}, ErrStale
+		}
+		return w.Monday(), w.Month(), nil
+	case KindMonth:
+		m, cur := start.YearMonth(), today.YearMonth()
+		if m != cur && m != cur.Next() {
+			return calendar.Date{}, calendar.Month{}, ErrStale
+		}
+		return m.First(), m, nil
+	}
+	return calendar.Date{}, calendar.Month{}, ErrStale
+}
+
 // SaveDraft stores tasks as the official's draft plan for the period,
 // replacing the tasks of a draft or returned plan. An approved plan, or one
-// waiting for the head, is ErrLocked.
+// waiting for the head, is ErrLocked. start must be a period's start (a
+// Monday, a 1st: PlanPeriod), else ErrStale.
 func SaveDraft(ctx context.Context, db store.DB, officialID int64, kind string, start calendar.Date, month calendar.Month, tasks []TaskDraft) (Plan, error) {
 	if len(tasks) == 0 {
 		return Plan{}, ErrEmptyPlan
+	}
+	if kind == KindWeek && (start != calendar.WeekOf(start).Monday() || month != calendar.WeekOf(start).Month()) ||
+		kind == KindMonth && (start != start.YearMonth().First() || month != start.YearMonth()) ||
+		kind != KindWeek && kind != KindMonth {
+		return Plan{}, ErrStale
 	}
 	p, err := FindPlan(ctx, db, officialID, kind, start)
 	switch {

@@ -31,9 +31,9 @@ type LineError struct {
 // week Monday–Sunday, or a calendar month. A task's deadline falls within it.
 type Period struct{ From, To calendar.Date }
 
-// PlanPeriod is the period of a plan of kind (KindWeek, KindMonth) starting
-// on start.
-func PlanPeriod(kind string, start calendar.Date) Period {
+// PeriodOf is the span of a plan of kind (KindWeek, KindMonth) starting on
+// start (PlanPeriod says which starts may be planned).
+func PeriodOf(kind string, start calendar.Date) Period {
 	if kind == KindMonth {
 		return Period{start.YearMonth().First(), start.YearMonth().Last()}
 	}

@@ -7,8 +7,8 @@ import (
 )
 
 func TestParseTasks(t *testing.T) {
-	ref := PlanPeriod(KindMonth, calendar.Date{Year: 2026, Month: 11, Day: 1})
-	dec := PlanPeriod(KindWeek, calendar.Date{Year: 2026, Month: 12, Day: 28})
+	ref := PeriodOf(KindMonth, calendar.Date{Year: 2026, Month: 11, Day: 1})
+	dec := PeriodOf(KindWeek, calendar.Date{Year: 2026, Month: 12, Day: 28})
 	cases := []struct {
 		name   string
 		text   string
@@ -79,7 +79,7 @@ func TestParseTasks(t *testing.T) {
 // became weight 9.12 with no error; dd.mm, dd/mm, dd-mm and dd/mm/yyyy are
 // dates, and a field that reads both ways is refused with the reason.
 func TestDatesAreNotWeights(t *testing.T) {
-	dec := PlanPeriod(KindMonth, calendar.Date{Year: 2026, Month: 12, Day: 1})
+	dec := PeriodOf(KindMonth, calendar.Date{Year: 2026, Month: 12, Day: 1})
 	got, errs := ParseTasks("Nộp báo cáo tuần | 09.12", dec)
 	if len(errs) > 0 || len(got) != 1 {
 		t.Fatalf("«Nộp báo cáo tuần | 09.12»: %v", errs)
@@ -99,7 +99,7 @@ func TestDatesAreNotWeights(t *testing.T) {
 // the week 02/11–08/11 was resubmitted with «hạn 27/11» and approved. A
 // deadline outside the week (or the month) is refused, naming the period.
 func TestDeadlineWithinThePlansPeriod(t *testing.T) {
-	week := PlanPeriod(KindWeek, calendar.Date{Year: 2026, Month: 11, Day: 2})
+	week := PeriodOf(KindWeek, calendar.Date{Year: 2026, Month: 11, Day: 2})
 	if week.From.String() != "2026-11-02" || week.To.String() != "2026-11-08" {
 		t.Fatalf("week period %v", week)
 	}
@@ -115,7 +115,7 @@ func TestDeadlineWithinThePlansPeriod(t *testing.T) {
 	if _, errs := ParseTasks("Soạn báo cáo | 30/10", week); len(errs) != 1 || errs[0].Code != "out_of_period" {
 		t.Errorf("a deadline before the week: %v", errs)
 	}
-	month := PlanPeriod(KindMonth, calendar.Date{Year: 2026, Month: 11, Day: 1})
+	month := PeriodOf(KindMonth, calendar.Date{Year: 2026, Month: 11, Day: 1})
 	if _, errs := ParseTasks("Tổng hợp | 01/12", month); len(errs) != 1 || errs[0].Code != "out_of_period" {
 		t.Errorf("a deadline after the month: %v", errs)
 	}
@@ -125,7 +125,7 @@ func TestDeadlineWithinThePlansPeriod(t *testing.T) {
 // zero-width characters (U+200B, U+2060) were accepted, and a right-to-left
 // override (U+202E) was kept.
 func TestInvisibleTitles(t *testing.T) {
-	p := PlanPeriod(KindWeek, calendar.Date{Year: 2026, Month: 11, Day: 23})
+	p := PeriodOf(KindWeek, calendar.Date{Year: 2026, Month: 11, Day: 23})
 	_, errs := ParseTasks("\u200b\u200b\n\u2060\n\u200b\u2060 | 27/11", p)
 	if len(errs) != 1 || errs[0].Code != "empty_title" || errs[0].Line != 3 {
 		// Lines 1 and 2 are blank once cleaned; line 3 has a deadline and no title.

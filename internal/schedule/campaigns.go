@@ -80,11 +80,10 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 			return err
 		}
 	}
-	// Publication of last month: the PublishDay-th working day.
-	if pub, ok := cal.NthWorkingDay(month, s.Times.PublishDay); ok && today == pub && hour >= s.Times.PublishHour {
-		if err := s.once(ctx, "publish", prev.String(), func(ctx context.Context, tx pgx.Tx) (int, error) {
-			return s.Prompter.PublishDue(ctx, tx, prev)
-		}); err != nil {
+	// Publication of the month under review (the one just ended) on its
+	// publication day, the PublishDay-th working day.
+	if m := cal.MonthUnderReview(today, s.Times.PublishDay); today == cal.PublicationDay(m, s.Times.PublishDay) && hour >= s.Times.PublishHour {
+		if err := s.publish(ctx, m); err != nil {
 			return err
 		}
 	}
@@ -98,6 +97,43 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 }
 
 type nowKey struct{}
+
+// publish publishes month m unit by unit, each unit in its own transaction
+// under that unit's month lock (Prompter.Publish), so an approval pressed
+// meanwhile waits for its own unit only and lands either in the publication
+// or after it as the addendum. The run is marked done at the end; a run cut
+// short is run again, and a unit already published is left as it is.
+func (s *Scheduler) publish(ctx context.Context, m calendar.Month) error {
+	var done bool
+	if err := s.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM campaign_runs WHERE campaign = 'publish' AND period = $1)`,
+		m.String()).Scan(&done); err != nil || done {
+		return err
+	}
+	var units []int64
+	if err := store.InTx(ctx, s.Pool, func(tx pgx.Tx) (err error) {
+		units, err = s.Prompter.UnitsToPublish(ctx, tx, m)
+		return err
+	}); err != nil {
+		return err
+	}
+	n := 0
+	for _, u := range units {
+		var ok bool
+		if err := store.InTx(ctx, s.Pool, func(tx pgx.Tx) (err error) {
+			ok, err = s.Prompter.Publish(ctx, tx, u, m, nil)
+			return err
+		}); err != nil {
+			return err
+		}
+		if ok {
+			n++
+			if s.Sent != nil {
+				s.Sent()
+			}
+		}
+	}
+	return s.once(ctx, "publish", m.String(), func(context.Context, pgx.Tx) (int, error) { return n, nil })
+}
 
 // catchUpDays is how many working days into its period a missed plan prompt
 // is still worth sending.

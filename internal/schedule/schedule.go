@@ -27,8 +27,12 @@ type Prompter interface {
 	TellHeadMissing(ctx context.Context, tx pgx.Tx, head roster.Official, m calendar.Month, names []string) error
 	RemindReviewer(ctx context.Context, tx pgx.Tx, head roster.Official, m calendar.Month, day calendar.Date) error
 	Escalate(ctx context.Context, tx pgx.Tx, superior, head roster.Official, m calendar.Month) error
-	// PublishDue publishes every unit's approved results of m and locks them.
-	PublishDue(ctx context.Context, tx pgx.Tx, m calendar.Month) (int, error)
+	// UnitsToPublish lists the units with approved results of m not yet published.
+	UnitsToPublish(ctx context.Context, tx pgx.Tx, m calendar.Month) ([]int64, error)
+	// Publish publishes one unit's approved results of m (công khai) and locks
+	// them, under the unit's month lock (evaluation.LockUnitMonth); false when
+	// the unit had already published m. actor is nil for the scheduled run.
+	Publish(ctx context.Context, tx pgx.Tx, unitID int64, m calendar.Month, actor *int64) (bool, error)
 }
 
 // Times are the campaigns' clock times and working-day offsets; an
@@ -48,7 +52,7 @@ type Times struct {
 
 // DefaultTimes are DESIGN.md section 2's defaults.
 var DefaultTimes = Times{WeekPlanHour: 8, WeekReportHour: 16, MonthPlanHour: 8, SelfAssessHour: 9, RemindHour: 8,
-	RemindAfterDays: 1, ReviewAfterDays: 2, EscalateDays: 4, PublishDay: 5, PublishHour: 8}
+	RemindAfterDays: 1, ReviewAfterDays: 2, EscalateDays: 4, PublishDay: calendar.DefaultPublishDay, PublishHour: 8}
 
 // DefaultSpecs are the cron specs that wake the scheduler; each wake-up runs
 // whatever is due (RunDue), so a spec only sets how often it looks.

@@ -72,9 +72,13 @@ func (r *recorder) Escalate(context.Context, pgx.Tx, roster.Official, roster.Off
 	r.add("escalate")
 	return nil
 }
-func (r *recorder) PublishDue(context.Context, pgx.Tx, calendar.Month) (int, error) {
+func (r *recorder) UnitsToPublish(context.Context, pgx.Tx, calendar.Month) ([]int64, error) {
 	r.add("publish")
-	return 0, nil
+	return nil, nil
+}
+func (r *recorder) Publish(context.Context, pgx.Tx, int64, calendar.Month, *int64) (bool, error) {
+	r.add("publish-unit")
+	return true, nil
 }
 
 // Campaigns fire once per period, also when two schedulers (replicas) run

@@ -37,6 +37,9 @@ type App struct {
 	Now         func() time.Time
 	Log         *slog.Logger
 	BotUsername string
+	// PublishDay is the working day of the next month on which a month is
+	// published (schedule.Times.PublishDay); 0 is calendar.DefaultPublishDay.
+	PublishDay int
 	// Kick, when set, wakes the outbox sender after a commit that enqueued messages.
 	Kick func()
 	// Done, when set, is called after each update is fully handled (tests, the demo).

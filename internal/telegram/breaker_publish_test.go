@@ -41,6 +41,7 @@ func TestBreakEarlyPublishLeavesLaterApprovalsUnlocked(t *testing.T) {
 	// 1 Dec: H publishes November (B still waiting, C never answered).
 	h.Clock.Set(at(2026, 12, 1, 10))
 	must(t, h.Command(H, "/publish"))
+	must(t, h.Tap(H, "📢 Công khai tháng 11/2026"))
 	t.Logf("H: %q", lastText(H))
 	approveWithScore(t, h, H, B, "60")
 	// C submits November after "publication and lock" with the old card.

@@ -3,6 +3,7 @@ package telegram
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -249,15 +250,11 @@ func (a *App) onDeskCallback(t *turn, c callback) error {
 	case vCitDays:
 		var kb delivery.Keyboard
 		var row []delivery.Button
-		for dd, n := a.today(), 0; n < 6; dd = dd.AddDays(1) {
-			if !a.Cal.IsWorkingDay(dd) {
-				continue
-			}
+		for _, dd := range a.dutyDays() {
 			row = append(row, delivery.Button{Text: day(dd), Data: cb(vCitDuty, d.ID, dayNum(dd))})
 			if len(row) == 3 {
 				kb, row = append(kb, row), nil
 			}
-			n++
 		}
 		if len(row) > 0 {
 			kb = append(kb, row)
@@ -274,7 +271,7 @@ func (a *App) onDeskCallback(t *turn, c callback) error {
 		var on calendar.Date
 		if dn != 0 {
 			var ok bool
-			if on, ok = numDay(dn); !ok || on.Before(a.today()) {
+			if on, ok = numDay(dn); !ok || !slices.Contains(a.dutyDays(), on) { // only a day the menu offers
 				t.alert(t.t("ErrorStale", nil))
 				return nil
 			}
@@ -439,4 +436,16 @@ func (a *App) onDeskAddText(t *turn, d stepData, text string) error {
 		return err
 	}
 	return t.reply(t.t("DeskCreated", map[string]any{"Code": desk.Code})+"\n\n"+view, kb)
+}
+
+// dutyDays are the days a duty can be set for: the next six working days
+// from today (the menu's buttons, and all a button may name).
+func (a *App) dutyDays() []calendar.Date {
+	var out []calendar.Date
+	for dd := a.today(); len(out) < 6; dd = dd.AddDays(1) {
+		if a.Cal.IsWorkingDay(dd) {
+			out = append(out, dd)
+		}
+	}
+	return out
 }

@@ -494,7 +494,8 @@ func TestCitizenLimits(t *testing.T) {
 	}
 	w.at(t, at(2026, 11, 25, 14))
 	must(t, h.TapOn(N, firstCard, "😐 Bình thường"))
-	if a := lastAnswer(N); !strings.Contains(a, "không thể tự đánh giá") {
+	// A card N never scanned for rates nothing for N (the scan check comes first).
+	if a := lastAnswer(N); !strings.Contains(a, "vui lòng quét mã QR") {
 		t.Fatalf("own desk tap: %q", a)
 	}
 	w.at(t, at(2026, 11, 26, 9))

@@ -10,7 +10,8 @@ import (
 )
 
 // onScan: a QR code was scanned (/start d…). The rater sees the desk, who
-// serves there today and the four levels; nothing is written yet.
+// serves there today and the four levels; only the scan is recorded (under
+// the account's keyed hash), which the card's buttons need.
 func (a *App) onScan(t *turn, payload string) error {
 	code, err := citizen.LookupCode(t.ctx, t.tx, payload)
 	switch {
@@ -30,6 +31,10 @@ func (a *App) onScan(t *turn, payload string) error {
 	if refusal != "" {
 		a.sendDirect(t, refusal, nil)
 		return nil
+	}
+	// The card's buttons rate only for this account, this code and today.
+	if err := citizen.RecordScan(t.ctx, t.tx, citizen.Hash(t.userID), code, a.Now(), citizen.DefaultLimits); err != nil {
+		return err
 	}
 	a.sendDirect(t, text, kb)
 	return nil
@@ -134,6 +139,8 @@ func (a *App) rateRefusal(t *turn, err error, codeID int64) error {
 		id = "CitizenDailyCap"
 	case errors.Is(err, citizen.ErrDecided):
 		id = "CitizenDecided"
+	case errors.Is(err, citizen.ErrNotScanned):
+		id = "CitizenScanFirst"
 	case errors.Is(err, citizen.ErrCardExpired):
 		id = "CitizenCardExpired"
 		t.editPressed(t.t(id, nil), nil)
@@ -150,6 +157,8 @@ func (a *App) rateRefusal(t *turn, err error, codeID int64) error {
 		}
 		if refusal != "" {
 			text, kb = refusal, nil
+		} else if cerr := citizen.RecordScan(t.ctx, t.tx, citizen.Hash(t.userID), code, a.Now(), citizen.DefaultLimits); cerr != nil {
+			return cerr // Rate found this account's scan of the code: the new card is theirs for today
 		}
 		t.editPressed(text, kb)
 	case errors.Is(err, citizen.ErrStale):

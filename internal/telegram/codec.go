@@ -51,6 +51,7 @@ const (
 	vDelegate       = "dg" // deputy, days (0: ask how long)
 	vReconsider     = "rc" // request, "a" accept or "k" keep
 	vNoop           = "no" // a label button; answers with its full text
+	vPublish        = "pb" // month "2026-11" to publish it, or "x" to cancel
 )
 
 func cb(verb string, args ...any) string {

@@ -166,8 +166,8 @@ func (a *App) onStatus(t *turn, page int) error {
 func (a *App) onRemindMissing(t *turn, c callback) error {
 	ms, _ := c.str(0)
 	m, err := calendar.ParseMonth(ms)
-	if err != nil {
-		return staleOr(t, evaluation.ErrStale)
+	if err != nil || m != a.assessMonth() {
+		return staleOr(t, evaluation.ErrStale) // only the month /status shows now
 	}
 	people, err := a.statusScope(t)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"crypto/rand"
 	"encoding/hex"
+	"time"
 
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
@@ -245,6 +246,29 @@ func (a *App) onApproveAll(t *turn, c callback) error {
 	}
 	if err := t.clearStep(); err != nil {
 		return err
+	}
+	// Take every unit-month lock the run needs at once, in one order, so two
+	// runs over overlapping units never wait on each other crosswise.
+	rows, err := t.tx.Query(t.ctx, `SELECT DISTINCT o.unit_id, a.month FROM assessments a JOIN officials o ON o.id = a.official_id
+		WHERE a.id = ANY($1) ORDER BY 1, 2`, d.IDs)
+	if err != nil {
+		return err
+	}
+	type unitMonth struct {
+		unit  int64
+		month time.Time
+	}
+	ums, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (unitMonth, error) {
+		var u unitMonth
+		return u, r.Scan(&u.unit, &u.month)
+	})
+	if err != nil {
+		return err
+	}
+	for _, u := range ums {
+		if err := evaluation.LockUnitMonth(t.ctx, t.tx, u.unit, calendar.Month{Year: u.month.Year(), Month: u.month.Month()}); err != nil {
+			return err
+		}
 	}
 	var done, changed, look []string
 	for i, id := range d.IDs {

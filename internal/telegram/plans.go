@@ -74,13 +74,16 @@ func (a *App) onPlanText(t *turn, d stepData, text string) error {
 		}
 		return t.reply(t.t("PlanStepStale", nil), nil)
 	}
-	tasks, errs := evaluation.ParseTasks(text, evaluation.PlanPeriod(d.Kind, start))
+	start, month, err := evaluation.PlanPeriod(d.Kind, start, a.today())
+	if err != nil {
+		if err := t.clearStep(); err != nil {
+			return err
+		}
+		return t.reply(t.t("PlanStepStale", nil), nil)
+	}
+	tasks, errs := evaluation.ParseTasks(text, evaluation.PeriodOf(d.Kind, start))
 	if len(errs) > 0 {
 		return t.reply(t.lineErrors(errs), nil)
-	}
-	month := start.YearMonth()
-	if d.Kind == evaluation.KindWeek {
-		month = calendar.WeekOf(start).Month()
 	}
 	p, err := evaluation.SaveDraft(t.ctx, t.tx, t.me.ID, d.Kind, start, month, tasks)
 	if errors.Is(err, evaluation.ErrLocked) {
@@ -345,6 +348,7 @@ func (a *App) onPlanReturnReason(t *turn, d stepData, text string) error {
 }
 
 // onPlanEnter: the prompt's button; the next text is this plan's tasks.
+// The date on the button is normalized and bounded (evaluation.PlanPeriod).
 func (a *App) onPlanEnter(t *turn, c callback) error {
 	k, _ := c.str(0)
 	s, _ := c.str(1)
@@ -352,6 +356,9 @@ func (a *App) onPlanEnter(t *turn, c callback) error {
 	kind := map[string]string{"w": evaluation.KindWeek, "m": evaluation.KindMonth}[k]
 	if err != nil || kind == "" {
 		return staleOr(t, evaluation.ErrStale)
+	}
+	if start, _, err = evaluation.PlanPeriod(kind, start, a.today()); err != nil {
+		return staleOr(t, err)
 	}
 	t.ack("")
 	return a.askPlan(t, kind, start)

@@ -25,9 +25,15 @@ const groupChunk = 3500
 const reconsiderDays = 3
 
 // Publish posts unit's approved results for month m to the unit's group
-// (công khai), tells every person, and locks those results. A second call
-// for the same unit and month does nothing. actor is nil for the scheduled run.
+// (công khai), sends every person their final grade card, and locks those
+// results. It runs under the unit's month lock (evaluation.LockUnitMonth),
+// as approvals do: one pressed meanwhile waits, then finds the month
+// published and goes out as the addendum. A second call for the same unit
+// and month does nothing. actor is nil for the scheduled run.
 func (a *App) Publish(ctx context.Context, tx pgx.Tx, unitID int64, m calendar.Month, actor *int64) (bool, error) {
+	if err := evaluation.LockUnitMonth(ctx, tx, unitID, m); err != nil {
+		return false, err
+	}
 	tag, err := tx.Exec(ctx, `INSERT INTO publications (unit_id, month, published_by, published_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
 		unitID, m.First().Time(0, 0), actor, a.Now())
 	if err != nil || tag.RowsAffected() == 0 {
@@ -99,9 +105,16 @@ func (a *App) Publish(ctx context.Context, tx pgx.Tx, unitID int64, m calendar.M
 		if o.ChatID == nil {
 			continue
 		}
+		as, err := evaluation.LoadAssessment(ctx, tx, l.assessment)
+		if err != nil {
+			return false, err
+		}
+		card, err := a.gradeCard(a.turnFor(ctx, tx, o), as) // the final card: the month is published
+		if err != nil {
+			return false, err
+		}
 		if _, err := delivery.Enqueue(ctx, tx, delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID,
-			DedupKey: "published:" + strconv.FormatInt(o.ID, 10) + ":" + m.String(),
-			Text:     a.Cat.T(o.Language, "PublishedNotice", map[string]any{"Month": monthLabel(m), "Days": reconsiderDays})}); err != nil {
+			DedupKey: "published:" + strconv.FormatInt(o.ID, 10) + ":" + m.String(), Text: card}); err != nil {
 			return false, err
 		}
 	}
@@ -125,45 +138,84 @@ func chunks(title string, lines []string, max int) []string {
 	return append(out, cur)
 }
 
-// PublishDue publishes every unit with approved results for month m (the
-// scheduled run on the configured working day).
-func (a *App) PublishDue(ctx context.Context, tx pgx.Tx, m calendar.Month) (int, error) {
+// UnitsToPublish lists the units with approved results for month m that
+// have not published it (the scheduled run on the publication day publishes
+// each, in its own transaction).
+func (a *App) UnitsToPublish(ctx context.Context, tx pgx.Tx, m calendar.Month) ([]int64, error) {
 	rows, err := tx.Query(ctx, `SELECT DISTINCT o.unit_id FROM assessments a JOIN officials o ON o.id = a.official_id
-		WHERE a.month = $1 AND a.status = 'approved' ORDER BY 1`, m.First().Time(0, 0))
+		WHERE a.month = $1 AND a.status = 'approved'
+		  AND NOT EXISTS (SELECT 1 FROM publications p WHERE p.unit_id = o.unit_id AND p.month = a.month) ORDER BY 1`, m.First().Time(0, 0))
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, id := range ids {
-		ok, err := a.Publish(ctx, tx, id, m, nil)
-		if err != nil {
-			return n, err
-		}
-		if ok {
-			n++
-		}
-	}
-	return n, nil
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }
 
-// onPublish: a head publishes their own unit's month now.
+// onPublish: a head publishes their own unit's month now. /publish shows
+// the month it means (calendar.MonthUnderReview: the month just ended,
+// through its publication day) and the unit's counts, and asks for a
+// confirmation; a month that has not ended yet is refused.
 func (a *App) onPublish(t *turn) error {
 	if !t.me.IsHead {
 		return t.reply(t.t("NotAHead", nil), nil)
 	}
 	m := a.assessMonth()
+	if !m.Ended(a.today()) {
+		return t.reply(t.t("PublishNotEnded", map[string]any{"Month": monthLabel(m)}), nil)
+	}
+	published, err := evaluation.UnitPublished(t.ctx, t.tx, t.me.UnitID, m)
+	if err != nil {
+		return err
+	}
+	if published {
+		return t.reply(t.t("AlreadyPublished", map[string]any{"Month": monthLabel(m)}), nil)
+	}
+	n, err := evaluation.CountUnitMonth(t.ctx, t.tx, t.me.UnitID, m)
+	if err != nil {
+		return err
+	}
+	return t.reply(t.t("PublishAsk", map[string]any{"Month": monthLabel(m), "Unit": t.me.UnitName,
+		"Approved": n.Approved, "Wait": n.Waiting, "Missing": n.Missing}),
+		delivery.Keyboard{{
+			{Text: t.t("BtnPublish", map[string]any{"Month": monthLabel(m)}), Data: cb(vPublish, m.String())},
+			{Text: t.t("BtnCancel", nil), Data: cb(vPublish, "x")},
+		}})
+}
+
+// onPublishConfirm: the confirmation of /publish. The month on the button
+// must still be the one /publish means now, and ended; who may publish
+// comes from the database (the sender heads the unit).
+func (a *App) onPublishConfirm(t *turn, c callback) error {
+	arg, _ := c.str(0)
+	if arg == "x" {
+		t.ack("")
+		t.editPressed(t.t("PublishCancelled", nil), nil)
+		return nil
+	}
+	if !t.me.IsHead {
+		t.alert(t.t("NotAuthorized", nil))
+		return nil
+	}
+	m, err := calendar.ParseMonth(arg)
+	if err != nil || m != a.assessMonth() || !m.Ended(a.today()) {
+		return staleOr(t, evaluation.ErrStale)
+	}
 	ok, err := a.Publish(t.ctx, t.tx, t.me.UnitID, m, &t.me.ID)
 	if err != nil {
 		return err
 	}
+	t.ack(t.t("DoneToast", nil))
 	if !ok {
-		return t.reply(t.t("AlreadyPublished", map[string]any{"Month": monthLabel(m)}), nil)
+		t.editPressed(t.t("AlreadyPublished", map[string]any{"Month": monthLabel(m)}), nil)
+		return nil
 	}
-	return t.reply(t.t("PublishedConfirm", map[string]any{"Month": monthLabel(m), "Unit": t.me.UnitName}), nil)
+	n, err := evaluation.CountUnitMonth(t.ctx, t.tx, t.me.UnitID, m)
+	if err != nil {
+		return err
+	}
+	t.editPressed(t.t("PublishedConfirm", map[string]any{"Month": monthLabel(m), "Unit": t.me.UnitName})+"\n"+
+		t.t("PublishedCounts", map[string]any{"Approved": n.Approved, "Wait": n.Waiting, "Missing": n.Missing}), nil)
+	return nil
 }
 
 // onGroupCommand: in a group, the unit's head binds it with /bindgroup.
@@ -371,13 +423,18 @@ func (a *App) onReconsiderKeepReason(t *turn, d stepData, text string) error {
 
 // publishLate: a result approved after its unit's month was published (a
 // review still open then, or a reconsideration) is published at once as an
-// addendum to the unit's group, told to the person, and locked.
+// addendum to the unit's group and locked; the person's grade card (sent by
+// approve) is then the final one. The caller holds the unit's month lock.
 func (a *App) publishLate(t *turn, as evaluation.Assessment, o roster.Official) error {
 	published, err := evaluation.Published(t.ctx, t.tx, o.ID, as.Month)
 	if err != nil || !published {
 		return err
 	}
 	if _, err := t.tx.Exec(t.ctx, `UPDATE assessments SET locked_at = $2 WHERE id = $1`, as.ID, a.Now()); err != nil {
+		return err
+	}
+	if err := evaluation.Audit(t.ctx, t.tx, evaluation.AuditEntry{Actor: &t.me.ID, Subject: o.ID, Entity: "assessment", EntityID: as.ID,
+		Action: "publish_addendum", After: map[string]any{"month": as.Month.String()}}); err != nil {
 		return err
 	}
 	u, err := roster.UnitByID(t.ctx, t.tx, o.UnitID)
@@ -391,9 +448,5 @@ func (a *App) publishLate(t *turn, as evaluation.Assessment, o roster.Official) 
 			return err
 		}
 	}
-	if o.ChatID == nil {
-		return nil
-	}
-	return t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID, DedupKey: key("published-late", as.ID, strconv.Itoa(as.Version)),
-		Text: a.Cat.T(o.Language, "PublishedNotice", map[string]any{"Month": monthLabel(as.Month), "Days": reconsiderDays})})
+	return nil
 }

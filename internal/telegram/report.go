@@ -113,6 +113,16 @@ func (a *App) onTaskMark(t *turn, c callback) error {
 		t.alert(t.t("ErrorLocked", nil))
 		return nil
 	}
+	// Only a month still open to the official: not one before the month under
+	// review, nor one their unit has published (with or without an assessment).
+	published, err := evaluation.Published(t.ctx, t.tx, owner, p.Month)
+	if err != nil {
+		return err
+	}
+	if published || p.Month.Before(a.assessMonth()) {
+		t.alert(t.t("ErrorLocked", nil))
+		return nil
+	}
 	task, err := evaluation.MarkTask(t.ctx, t.tx, taskID, string(status), &t.me.ID)
 	if err != nil {
 		return staleOr(t, err)

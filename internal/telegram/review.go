@@ -11,6 +11,7 @@ import (
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
 	"evalbot/internal/grading"
+	"evalbot/internal/locale"
 	"evalbot/internal/roster"
 	"evalbot/internal/textnorm"
 )
@@ -38,8 +39,12 @@ func (a *App) reviewCard(t *turn, as evaluation.Assessment, o roster.Official) (
 		b.WriteString("\n" + t.t("BonusClaim", map[string]any{"Bonus": pts(t.lang, as.SelfBonus), "Reason": as.BonusReason}))
 	}
 	b.WriteString("\n\n" + t.summary(fw, as.ReviewCriteria(), as.ReviewBonus(), tasks, r, gradeErr))
-	if as.Criteria != nil || as.Bonus != nil || as.ManualTaskScore != nil {
-		b.WriteString("\n" + t.t("AdjustedNote", nil))
+	adjusted, err := a.adjustedLine(t, fw, as)
+	if err != nil {
+		return "", nil, err
+	}
+	if adjusted != "" {
+		b.WriteString("\n" + adjusted)
 	}
 	var kb delivery.Keyboard
 	switch as.Status {
@@ -298,6 +303,21 @@ func (a *App) showAdjust(t *turn, as evaluation.Assessment, o roster.Official, v
 // demote names whom the head chose to move from A to B for the unit's quota
 // (0 when no choice was made yet; as.ID itself to lower this person).
 func (a *App) approve(t *turn, as evaluation.Assessment, o roster.Official, demote int64) error {
+	// The quota count, the approval and the check for an earlier publication
+	// run under the unit's month lock, as the publication itself does: two
+	// approvals at once are decided one after the other, and an approval is
+	// either published with the unit or after it as the addendum.
+	if err := evaluation.LockUnitMonth(t.ctx, t.tx, o.UnitID, as.Month); err != nil {
+		return err
+	}
+	// What was read before the lock may have moved on meanwhile (the other
+	// approver pressed first): then nothing is decided, not even a quota move.
+	if cur, err := evaluation.LoadAssessment(t.ctx, t.tx, as.ID); err != nil || cur.Version != as.Version || cur.Status != evaluation.AssessSubmitted {
+		if err != nil && !errors.Is(err, evaluation.ErrNotFound) {
+			return err
+		}
+		return staleOr(t, evaluation.ErrStale)
+	}
 	if o.IsHead {
 		s, err := a.subject(t, o)
 		if err != nil {
@@ -339,12 +359,10 @@ func (a *App) approve(t *turn, as evaluation.Assessment, o roster.Official, demo
 			if !contains(over.Candidates, demote) {
 				return staleOr(t, evaluation.ErrStale)
 			}
-			other, err := evaluation.DemoteForQuota(t.ctx, t.tx, demote, t.me.ID)
-			if err != nil {
+			// The other person's card said their A was provisional; they
+			// get the final card, saying the quota moved it, at publication.
+			if _, err := evaluation.DemoteForQuota(t.ctx, t.tx, demote, t.me.ID); err != nil {
 				return staleOr(t, err)
-			}
-			if err := a.sendGradeCard(t, other); err != nil {
-				return err
 			}
 		}
 	}
@@ -477,7 +495,8 @@ func (a *App) askQuota(t *turn, as evaluation.Assessment, o roster.Official, q *
 	return nil
 }
 
-// sendGradeCard posts the grade back to the official.
+// sendGradeCard posts the grade back to the official: the provisional
+// card, or the final one when the unit's month is already published.
 func (a *App) sendGradeCard(t *turn, as evaluation.Assessment) error {
 	o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID)
 	if err != nil || o.ChatID == nil {
@@ -492,18 +511,42 @@ func (a *App) sendGradeCard(t *turn, as evaluation.Assessment) error {
 		DedupKey: "grade:" + strconv.FormatInt(as.ID, 10) + ":" + strconv.Itoa(as.Version), Text: text})
 }
 
-// gradeCard: total, grade, breakdown, who approved, overrides and why.
+// gradeCard: total, grade, breakdown, who approved, what the head changed,
+// overrides and why. The unit's month is final once it is published (công
+// khai): until then an A is provisional, because the head may still have to
+// move one A of the unit to B for the grade-A quota (no other grade can be
+// moved by it), and the card says so; once published, the card is the final
+// one, says whether the quota moved the grade, and how to ask for
+// reconsideration (docs/decisions/0008-unit-month-lock.md).
 func (a *App) gradeCard(t *turn, as evaluation.Assessment) (string, error) {
 	fw, err := a.Framework(as.FrameworkID)
 	if err != nil {
 		return "", err
 	}
+	final, err := evaluation.Published(t.ctx, t.tx, as.OfficialID, as.Month)
+	if err != nil {
+		return "", err
+	}
 	r := as.Result
+	provisional := !final && r != nil && r.Graded && r.Grade == "A"
+	title := "GradeTitle"
+	switch {
+	case final:
+		title = "GradeTitleFinal"
+	case provisional:
+		title = "GradeTitleProvisional"
+	}
 	var b strings.Builder
-	b.WriteString("<b>" + t.t("GradeTitle", map[string]any{"Month": monthLabel(as.Month)}) + "</b>\n")
+	b.WriteString("<b>" + t.t(title, map[string]any{"Month": monthLabel(as.Month)}) + "</b>\n")
+	notice := func() string {
+		if !final {
+			return b.String()
+		}
+		return b.String() + "\n\n" + t.t("PublishedNotice", map[string]any{"Month": monthLabel(as.Month), "Days": reconsiderDays})
+	}
 	if r == nil || !r.Graded {
 		b.WriteString(t.t("NotGradedTooFewDays", nil))
-		return b.String(), nil
+		return notice(), nil
 	}
 	b.WriteString(t.t("GradeTotal", map[string]any{"Total": pts(t.lang, r.Total), "Grade": string(r.Grade), "GradeName": fw.BandName(r.Grade, t.lang)}))
 	b.WriteString("\n\n" + t.t("GradeGeneral", map[string]any{"Points": pts(t.lang, r.General-r.Deduction), "Max": pts(t.lang, fw.GeneralMax())}))
@@ -528,8 +571,22 @@ func (a *App) gradeCard(t *turn, as evaluation.Assessment) (string, error) {
 	if line := a.satisfactionLine(t, as.OfficialID, as.Month); line != "" {
 		b.WriteString("\n" + line)
 	}
+	adjusted, err := a.adjustedLine(t, fw, as)
+	if err != nil {
+		return "", err
+	}
+	if adjusted != "" {
+		b.WriteString("\n" + adjusted)
+	}
 	for _, ov := range r.Overrides {
 		b.WriteString("\n⚠️ " + t.t("Override_"+ov.Code, map[string]any{"Detail": ov.Detail}))
+	}
+	switch {
+	case provisional:
+		pub := a.Cal.PublicationDay(as.Month, a.PublishDay)
+		b.WriteString("\n⏳ " + t.t("GradeProvisionalA", map[string]any{"Date": day(pub) + "/" + strconv.Itoa(pub.Year)}))
+	case final && !as.QuotaDemoted:
+		b.WriteString("\n" + t.t("GradeQuotaUnchanged", nil))
 	}
 	if as.ReviewerID != nil {
 		if rv, err := roster.OfficialByID(t.ctx, t.tx, *as.ReviewerID); err == nil {
@@ -541,7 +598,31 @@ func (a *App) gradeCard(t *turn, as evaluation.Assessment) (string, error) {
 			}
 		}
 	}
-	return b.String(), nil
+	return notice(), nil
+}
+
+// adjustedLine says what the head changed in the self-assessment, naming
+// each change ("" when the head approved it as submitted).
+func (a *App) adjustedLine(t *turn, fw *grading.Framework, as evaluation.Assessment) (string, error) {
+	c, err := evaluation.Changes(t.ctx, t.tx, as)
+	if err != nil || !c.Any() {
+		return "", err
+	}
+	var parts []string
+	for _, id := range c.Criteria {
+		parts = append(parts, t.t("AdjustedCriterion", map[string]any{"Name": fw.CriterionName(id, t.lang),
+			"From": pointsText(t.lang, as.SelfCriteria[id]), "To": pointsText(t.lang, as.Criteria[id])}))
+	}
+	for _, title := range c.Tasks {
+		parts = append(parts, t.t("AdjustedTask", map[string]any{"Title": title}))
+	}
+	if c.Manual {
+		parts = append(parts, t.t("AdjustedManual", map[string]any{"Points": pointsText(t.lang, *as.ManualTaskScore)}))
+	}
+	if c.Bonus {
+		parts = append(parts, t.t("AdjustedBonus", map[string]any{"From": pointsText(t.lang, as.SelfBonus), "To": pointsText(t.lang, *as.Bonus)}))
+	}
+	return t.t("AdjustedBy", map[string]any{"Detail": locale.HTML(strings.Join(parts, "; "))}), nil
 }
 
 func (a *App) onAssessReturnReason(t *turn, d stepData, text string) error {

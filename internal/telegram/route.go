@@ -186,6 +186,8 @@ func (a *App) onCallback(t *turn) error {
 		return a.onAssessOnBehalf(t, c)
 	case vApproveAll, vCancelAll:
 		return a.onApproveAll(t, c)
+	case vPublish:
+		return a.onPublishConfirm(t, c)
 	}
 	t.alert(t.t("ErrorStale", nil))
 	return nil

@@ -12,15 +12,11 @@ import (
 	"evalbot/internal/roster"
 )
 
-// assessMonth is the month /assess means today: the previous month until its
-// results are published (the 5th working day), the current one after.
+// assessMonth is the month /assess, /publish, /pending, /status and /export
+// mean today (calendar.MonthUnderReview): the previous month up to and
+// including its publication day, the current one after.
 func (a *App) assessMonth() calendar.Month {
-	d := a.today()
-	m := d.YearMonth()
-	if pub, ok := a.Cal.NthWorkingDay(m, 5); ok && d.Before(pub) {
-		return m.Prev()
-	}
-	return m
+	return a.Cal.MonthUnderReview(a.today(), a.PublishDay)
 }
 
 // frameworkOf returns the framework of the official's unit.
