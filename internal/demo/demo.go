@@ -156,7 +156,7 @@ func RunWith(ctx context.Context, pool *pgxpool.Pool, w io.Writer, opts Options)
 	if err != nil {
 		return err
 	}
-	printStory(w, cat, opts.Lang, month, storyLines(cat, opts.Lang, h.Srv.Transcript(), names, masks), opts.Verbose)
+	printStory(w, cat, opts.Lang, month, storyLines(cat, opts.Lang, h.Srv.Transcript(), names, masks), masks, opts.Verbose)
 	if err := printGrades(ctx, w, cat, opts.Lang, pool, month); err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ func TestEveryMessageRenders(t *testing.T) {
 	}
 	// The command line (cmd/evalbot).
 	for _, k := range []string{"Path", "Command", "Flag", "Arg", "Args", "Flags", "Err", "URL", "Addr", "Cause", "Status", "Active",
-		"Share", "Tries", "Lost", "Dups", "Log"} {
+		"Share", "Tries", "Lost", "Dups", "Log", "Due"} {
 		data[k] = "X<&>"
 	}
 	for _, lang := range locale.Languages {

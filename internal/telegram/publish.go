@@ -204,8 +204,8 @@ func (a *App) onPublishConfirm(t *turn, c callback) error {
 	if err != nil {
 		return err
 	}
-	t.ack(t.t("DoneToast", nil))
 	if !ok {
+		t.ack(t.t("AlreadyPublished", map[string]any{"Month": monthLabel(m)}))
 		t.editPressed(t.t("AlreadyPublished", map[string]any{"Month": monthLabel(m)}), nil)
 		return nil
 	}
@@ -213,6 +213,7 @@ func (a *App) onPublishConfirm(t *turn, c callback) error {
 	if err != nil {
 		return err
 	}
+	t.ack(t.t("PublishedToast", map[string]any{"Month": monthLabel(m), "Unit": t.me.UnitName}))
 	t.editPressed(t.t("PublishedConfirm", map[string]any{"Month": monthLabel(m), "Unit": t.me.UnitName})+"\n"+
 		t.t("PublishedCounts", map[string]any{"Approved": n.Approved, "Wait": n.Waiting, "Missing": n.Missing}), nil)
 	return nil
