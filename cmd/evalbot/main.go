@@ -34,6 +34,7 @@ commands:
   absence   record leave, sickness or maternity (no prompts, no grade if mostly away)
   discipline
             record a disciplinary measure of a month (grade D)
+  weblink   print a one-time sign-in link to the web face (--code, --ttl)
   outbox    list undelivered messages (dead, unconfirmed) and queue them again
   bench     delivery benchmarks (fanout, updates, idle)
   devdb     start a throwaway PostgreSQL and print its DATABASE_URL (until Ctrl-C)
@@ -72,6 +73,8 @@ func main() {
 		err = invitesCmd(ctx, os.Args[2:])
 	case "export":
 		err = exportCmd(ctx, os.Args[2:])
+	case "weblink":
+		err = weblinkCmd(ctx, os.Args[2:])
 	case "outbox":
 		err = outboxCmd(ctx, os.Args[2:])
 	case "bench":

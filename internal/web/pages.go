@@ -1,0 +1,367 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"evalbot/internal/calendar"
+	"evalbot/internal/dashboard"
+	"evalbot/internal/grading"
+	"evalbot/internal/locale"
+	"evalbot/internal/signin"
+)
+
+// langCookie remembers the language chosen with ?lang= (a year).
+const langCookie = "lang"
+
+// sessionCookie is the session cookie's name; on https it takes the
+// __Host- prefix, so that it is Secure, for this host only, and Path=/.
+func (s *Server) sessionCookie() string {
+	if s.secure() {
+		return "__Host-evalbot_session"
+	}
+	return "evalbot_session"
+}
+
+// tr renders the locale's messages for one language in a template:
+// {{.L.T "WebColUnit"}} or {{.L.T "WebDashTitle" "Month" .Month}}.
+type tr struct {
+	cat  *locale.Catalog
+	lang string
+}
+
+// T renders message id with pairs of name, value (plain text: html/template escapes it).
+func (t tr) T(id string, kv ...any) string {
+	data := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if k, ok := kv[i].(string); ok {
+			data[k] = kv[i+1]
+		}
+	}
+	return t.cat.Plain(t.lang, id, 0, data)
+}
+
+// page is what every template gets.
+type page struct {
+	L         tr
+	Lang      string
+	Title     string
+	Me        *dashboard.Actor // nil when not signed in
+	OtherLang string           // URL of this page in the other language
+	Body      any
+}
+
+var funcs = template.FuncMap{
+	"points": func(p grading.Points) string { return p.String() },
+	"pct": func(n, of int) string {
+		if of == 0 {
+			return "–"
+		}
+		return strconv.Itoa((n*100 + of/2) / of)
+	},
+}
+
+// lang picks the request's language: ?lang= (then remembered in a cookie),
+// the cookie, or Vietnamese.
+func (s *Server) lang(w http.ResponseWriter, r *http.Request) string {
+	if q := r.URL.Query().Get("lang"); q != "" {
+		l := locale.Lang(q)
+		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
+			HttpOnly: true, Secure: s.secure(), SameSite: http.SameSiteLaxMode})
+		return l
+	}
+	if c, err := r.Cookie(langCookie); err == nil {
+		return locale.Lang(c.Value)
+	}
+	return "vi"
+}
+
+func (s *Server) newPage(w http.ResponseWriter, r *http.Request, me *dashboard.Actor) *page {
+	l := s.lang(w, r)
+	other := "en"
+	if l == "en" {
+		other = "vi"
+	}
+	q := r.URL.Query()
+	q.Set("lang", other)
+	u := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
+	if r.Method != http.MethodGet {
+		u = url.URL{Path: "/", RawQuery: "lang=" + other}
+	}
+	return &page{L: tr{s.Cat, l}, Lang: l, Me: me, OtherLang: u.String()}
+}
+
+// render writes template name with status; a template failure is a 500.
+func (s *Server) render(w http.ResponseWriter, status int, name string, p *page) {
+	var buf bytes.Buffer
+	t := s.pages[name]
+	if t == nil {
+		s.log().Error("web: no template", "name", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.log().Error("web: render", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// message is a page with a title and one paragraph, in the person's language.
+func (s *Server) message(w http.ResponseWriter, r *http.Request, status int, titleID, textID string) {
+	s.messageAs(w, r, nil, status, titleID, textID)
+}
+
+func (s *Server) messageAs(w http.ResponseWriter, r *http.Request, me *dashboard.Actor, status int, titleID, textID string) {
+	p := s.newPage(w, r, me)
+	p.Title = p.L.T(titleID)
+	p.Body = p.L.T(textID)
+	s.render(w, status, "message", p)
+}
+
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	s.log().Error("web: request failed", "path_pattern", r.Pattern, "err", err)
+	s.message(w, r, http.StatusInternalServerError, "WebErrorTitle", "WebError")
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.message(w, r, http.StatusNotFound, "WebNotFoundTitle", "WebNotFound")
+}
+
+func (s *Server) crossOrigin(w http.ResponseWriter, r *http.Request) {
+	s.message(w, r, http.StatusForbidden, "WebCrossOriginTitle", "WebCrossOrigin")
+}
+
+// signedIn returns the signed-in person, or answers the sign-in-needed page
+// (401) for a missing, forged, ended or idle cookie and returns nil.
+func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) *dashboard.Actor {
+	c, err := r.Cookie(s.sessionCookie())
+	if err == nil {
+		id, err := signin.Touch(r.Context(), s.Pool, c.Value, s.now())
+		if err == nil {
+			me, err := dashboard.WhoIs(r.Context(), s.Pool, id)
+			if err == nil {
+				return &me
+			}
+			if !errors.Is(err, dashboard.ErrNotAdmin) {
+				s.fail(w, r, err)
+				return nil
+			}
+		} else if !errors.Is(err, signin.ErrNoSession) {
+			s.fail(w, r, err)
+			return nil
+		}
+	}
+	s.message(w, r, http.StatusUnauthorized, "WebSignInNeededTitle", "WebSignInNeeded")
+	return nil
+}
+
+// signInPage shows the button that posts the link: a link preview or a
+// mail scanner that fetches the URL does not use it up.
+func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	if !signin.WellFormedToken(token) {
+		s.message(w, r, http.StatusNotFound, "WebLinkUnknownTitle", "WebLinkUnknown")
+		return
+	}
+	p := s.newPage(w, r, nil)
+	p.Title = p.L.T("WebSignInTitle")
+	p.Body = "/signin/" + token
+	s.render(w, http.StatusOK, "signin", p)
+}
+
+// signIn consumes the link, opens a session and goes to the overview.
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	if !signin.WellFormedToken(token) {
+		s.message(w, r, http.StatusNotFound, "WebLinkUnknownTitle", "WebLinkUnknown")
+		return
+	}
+	sess, err := signin.SignIn(r.Context(), s.Pool, token, s.now())
+	switch {
+	case errors.Is(err, signin.ErrLinkExpired):
+		s.message(w, r, http.StatusGone, "WebLinkExpiredTitle", "WebLinkExpired")
+		return
+	case errors.Is(err, signin.ErrLinkUsed):
+		s.message(w, r, http.StatusGone, "WebLinkUsedTitle", "WebLinkUsed")
+		return
+	case errors.Is(err, signin.ErrUnknownLink), errors.Is(err, signin.ErrInactive):
+		s.message(w, r, http.StatusNotFound, "WebLinkUnknownTitle", "WebLinkUnknown")
+		return
+	case err != nil:
+		s.fail(w, r, err)
+		return
+	}
+	// A browser-session cookie: the server ends the session at its idle or
+	// absolute expiry (internal/signin) whatever the browser keeps.
+	http.SetCookie(w, &http.Cookie{Name: s.sessionCookie(), Value: sess.ID, Path: "/",
+		HttpOnly: true, Secure: s.secure(), SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// signOut ends the session (if any) and clears the cookie.
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(s.sessionCookie()); err == nil {
+		if err := signin.SignOut(r.Context(), s.Pool, c.Value, s.now()); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: s.sessionCookie(), Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.secure(), SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, "/signed-out", http.StatusSeeOther)
+}
+
+func (s *Server) signedOut(w http.ResponseWriter, r *http.Request) {
+	s.message(w, r, http.StatusOK, "WebSignedOutTitle", "WebSignedOut")
+}
+
+// monthLabel writes a month as the page's language does: 11/2026; 2026-11.
+func monthLabel(lang string, m calendar.Month) string {
+	if lang == "en" {
+		return m.String()
+	}
+	return fmt.Sprintf("%02d/%d", int(m.Month), m.Year)
+}
+
+func dayLabel(lang string, d calendar.Date) string {
+	if lang == "en" {
+		return d.String()
+	}
+	return fmt.Sprintf("%02d/%02d/%d", d.Day, int(d.Month), d.Year)
+}
+
+// column is one sortable header of the overview table.
+type column struct {
+	Label string
+	Key   string
+	URL   string // the overview sorted by this column (reversed when it is the current one)
+	Sort  string // aria-sort: "ascending", "descending" or ""
+	Num   bool
+}
+
+// dashboardBody is the overview page's data.
+type dashboardBody struct {
+	Title   string
+	Scope   string
+	Filter  string
+	NoMatch string
+	Columns []column
+	Units   []dashboard.UnitMonth
+	Total   dashboard.UnitMonth
+	Chart   chart
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+	me := s.signedIn(w, r)
+	if me == nil {
+		return
+	}
+	if !me.Admin {
+		s.messageAs(w, r, me, http.StatusForbidden, "WebForbiddenTitle", "WebForbidden")
+		return
+	}
+	q := dashboard.Today(s.Cal, s.now())
+	v := r.URL.Query()
+	q.Filter = v.Get("q")
+	if len(q.Filter) > 100 {
+		q.Filter = q.Filter[:100]
+	}
+	if sort := v.Get("sort"); slices.Contains(dashboard.SortColumns, sort) {
+		q.Sort = sort
+	}
+	q.Desc = v.Get("desc") == "1"
+	ov, err := dashboard.Read(r.Context(), s.Pool, me.ID, q)
+	if errors.Is(err, dashboard.ErrNotAdmin) {
+		s.messageAs(w, r, me, http.StatusForbidden, "WebForbiddenTitle", "WebForbidden")
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(w, r, me)
+	month := monthLabel(p.Lang, ov.Month)
+	p.Title = p.L.T("WebDashTitle", "Month", month)
+	b := dashboardBody{Title: p.Title, Filter: q.Filter, Units: ov.Units, Total: ov.Total,
+		Scope: p.L.T("WebDashScope", "Units", strconv.Itoa(ov.UnitsInScope), "People", strconv.Itoa(ov.Total.People),
+			"Date", dayLabel(p.Lang, ov.Week.Monday())),
+		Chart: newChart(p.L, month, ov, chartUnits)}
+	if len(ov.Units) == 0 {
+		b.NoMatch = p.L.T("WebFilterNone", "Value", q.Filter)
+	}
+	for _, c := range []struct{ id, key string }{{"WebColUnit", dashboard.SortName}, {"WebColPeople", dashboard.SortPeople},
+		{"WebColPlans", dashboard.SortPlans}, {"WebColSelf", dashboard.SortSelf}, {"WebColApproved", dashboard.SortApproved},
+		{"WebColMissing", dashboard.SortMissing}, {"WebColPublished", dashboard.SortPublished}} {
+		col := column{Label: p.L.T(c.id), Key: c.key, Num: c.key != dashboard.SortName}
+		u := url.Values{}
+		if q.Filter != "" {
+			u.Set("q", q.Filter)
+		}
+		u.Set("sort", c.key)
+		if q.Sort == c.key {
+			col.Sort = "ascending"
+			if q.Desc {
+				col.Sort = "descending"
+			} else {
+				u.Set("desc", "1")
+			}
+		}
+		col.URL = "/?" + u.Encode()
+		b.Columns = append(b.Columns, col)
+	}
+	p.Body = b
+	s.render(w, http.StatusOK, "dashboard", p)
+}
+
+// unitBody is a unit page's data.
+type unitBody struct {
+	Title   string
+	Summary string
+	People  []dashboard.Person
+}
+
+func (s *Server) unit(w http.ResponseWriter, r *http.Request) {
+	me := s.signedIn(w, r)
+	if me == nil {
+		return
+	}
+	if !me.Admin {
+		s.messageAs(w, r, me, http.StatusForbidden, "WebForbiddenTitle", "WebForbidden")
+		return
+	}
+	q := dashboard.Today(s.Cal, s.now())
+	up, err := dashboard.Unit(r.Context(), s.Pool, me.ID, r.PathValue("code"), q)
+	switch {
+	case errors.Is(err, dashboard.ErrNotAdmin):
+		s.messageAs(w, r, me, http.StatusForbidden, "WebForbiddenTitle", "WebForbidden")
+		return
+	case errors.Is(err, dashboard.ErrNotInScope):
+		s.messageAs(w, r, me, http.StatusNotFound, "WebNotFoundTitle", "WebNotFound")
+		return
+	case err != nil:
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(w, r, me)
+	p.Title = p.L.T("WebUnitTitle", "Unit", up.Unit.Name, "Month", monthLabel(p.Lang, q.Month))
+	pub := p.L.T("WebNotPublished")
+	if up.Unit.Published {
+		pub = p.L.T("WebPublished")
+	}
+	u := up.Unit
+	p.Body = unitBody{Title: p.Title, People: up.People,
+		Summary: p.L.T("WebUnitSummary", "People", strconv.Itoa(u.People), "Approved", strconv.Itoa(u.Approved),
+			"Submitted", strconv.Itoa(u.SelfAssessed), "Missing", strconv.Itoa(u.Missing), "Detail", pub)}
+	s.render(w, http.StatusOK, "unit", p)
+}
