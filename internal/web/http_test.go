@@ -47,7 +47,7 @@ func signIn(t *testing.T, st *site, c *http.Client, code string) {
 	}
 }
 
-func count(t *testing.T, st *site, sql string, args ...any) int {
+func countRows(t *testing.T, st *site, sql string, args ...any) int {
 	t.Helper()
 	var n int
 	if err := st.pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
@@ -75,7 +75,7 @@ func TestSignInByLink(t *testing.T) {
 	if hdr.Get("Referrer-Policy") != "no-referrer" || hdr.Get("X-Content-Type-Options") != "nosniff" {
 		t.Fatalf("headers %v", hdr)
 	}
-	if n := count(t, st, `SELECT count(*) FROM web_signin_tokens WHERE used_at IS NOT NULL`); n != 0 {
+	if n := countRows(t, st, `SELECT count(*) FROM web_signin_tokens WHERE used_at IS NOT NULL`); n != 0 {
 		t.Fatal("a GET used the link up")
 	}
 	status, _, hdr = do(t, c, "POST", link, sameOrigin)
@@ -89,7 +89,7 @@ func TestSignInByLink(t *testing.T) {
 	if status, body, _ := do(t, c, "GET", st.srv.URL+"/", nil); status != 200 || !strings.Contains(body, "Tình hình đánh giá tháng 11/2026") {
 		t.Fatalf("dashboard: %d\n%s", status, body)
 	}
-	if n := count(t, st, `SELECT count(*) FROM audit_log a JOIN officials o ON o.id = a.actor_id
+	if n := countRows(t, st, `SELECT count(*) FROM audit_log a JOIN officials o ON o.id = a.actor_id
 		WHERE a.action = 'web_signin' AND o.employee_code = 'HB005'`); n != 1 {
 		t.Fatalf("%d sign-ins audited", n)
 	}
@@ -105,7 +105,7 @@ func TestSignInByLink(t *testing.T) {
 	if status != http.StatusGone || !strings.Contains(body, "This link has expired") || !strings.Contains(body, `<html lang="en">`) {
 		t.Fatalf("expired link: %d\n%s", status, body)
 	}
-	if n := count(t, st, `SELECT count(*) FROM audit_log WHERE action = 'web_signin_refused'`); n != 2 {
+	if n := countRows(t, st, `SELECT count(*) FROM audit_log WHERE action = 'web_signin_refused'`); n != 2 {
 		t.Fatalf("%d refused sign-ins audited, want 2", n)
 	}
 	// A forged cookie of the right shape.
@@ -134,11 +134,11 @@ func TestSignInByLink(t *testing.T) {
 	if status, _, _ := do(t, replay, "GET", st.srv.URL+"/", nil); status != http.StatusUnauthorized {
 		t.Fatalf("signed-out cookie: %d", status)
 	}
-	if n := count(t, st, `SELECT count(*) FROM audit_log WHERE action = 'web_signout'`); n != 1 {
+	if n := countRows(t, st, `SELECT count(*) FROM audit_log WHERE action = 'web_signout'`); n != 1 {
 		t.Fatalf("%d sign-outs audited", n)
 	}
 	// Tokens never reach the audit log.
-	if n := count(t, st, `SELECT count(*) FROM audit_log WHERE before::text || after::text || coalesce(reason, '') LIKE '%' || $1 || '%'`,
+	if n := countRows(t, st, `SELECT count(*) FROM audit_log WHERE before::text || after::text || coalesce(reason, '') LIKE '%' || $1 || '%'`,
 		link[strings.LastIndex(link, "/")+1:]); n != 0 {
 		t.Fatal("a token is in the audit log")
 	}
@@ -163,7 +163,7 @@ func TestCrossOriginPostRefused(t *testing.T) {
 	if status, _, _ := do(t, c, "GET", st.srv.URL+"/", nil); status != 200 {
 		t.Fatalf("the session did not survive: %d", status)
 	}
-	if n := count(t, st, `SELECT count(*) FROM web_signin_tokens WHERE used_at IS NOT NULL`); n != 1 {
+	if n := countRows(t, st, `SELECT count(*) FROM web_signin_tokens WHERE used_at IS NOT NULL`); n != 1 {
 		t.Fatalf("%d links used, want only the admin's own", n)
 	}
 }

@@ -26,7 +26,7 @@ var now = time.Date(2026, 12, 3, 10, 0, 0, 0, calendar.Location)
 
 // ward imports the demo ward (internal/demo/roster) and seeds November
 // 2026: every 7th person has no assessment, the next one has submitted,
-// the rest are approved with grades A, B, B, C in turn (HB028 gets D);
+// the rest are approved with grades A, B, B, C in turn (HB027 gets D);
 // weekly plans of the week of 30 November alternate approved and submitted
 // (every 5th none); PHB-KT's results are published. Admins: HB005 over
 // the whole ward (PHB), HB016 over PHB-VH only.
@@ -63,7 +63,7 @@ func ward(t testing.TB) *pgxpool.Pool {
 		        CASE WHEN o.n % 7 = 1 THEN 'submitted' ELSE 'approved' END,
 		        CASE WHEN o.n % 7 = 1 THEN NULL ELSE true END,
 		        CASE WHEN o.n % 7 = 1 THEN NULL ELSE 9500 - o.n * 50 END,
-		        CASE WHEN o.n % 7 = 1 THEN NULL WHEN o.employee_code = 'HB028' THEN 'D'
+		        CASE WHEN o.n % 7 = 1 THEN NULL WHEN o.employee_code = 'HB027' THEN 'D'
 		             ELSE (ARRAY['A', 'B', 'B', 'C'])[o.n % 4 + 1] END,
 		        CASE WHEN o.n % 7 = 1 THEN NULL ELSE '{}'::jsonb END,
 		        CASE WHEN o.n % 7 = 1 THEN NULL ELSE coalesce(h.id, o.id) END,

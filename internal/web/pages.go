@@ -255,6 +255,7 @@ type dashboardBody struct {
 	Title   string
 	Scope   string
 	Filter  string
+	Sort    string
 	NoMatch string
 	Columns []column
 	Units   []dashboard.UnitMonth
@@ -293,7 +294,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(w, r, me)
 	month := monthLabel(p.Lang, ov.Month)
 	p.Title = p.L.T("WebDashTitle", "Month", month)
-	b := dashboardBody{Title: p.Title, Filter: q.Filter, Units: ov.Units, Total: ov.Total,
+	b := dashboardBody{Title: p.Title, Filter: q.Filter, Sort: q.Sort, Units: ov.Units, Total: ov.Total,
 		Scope: p.L.T("WebDashScope", "Units", strconv.Itoa(ov.UnitsInScope), "People", strconv.Itoa(ov.Total.People),
 			"Date", dayLabel(p.Lang, ov.Week.Monday())),
 		Chart: newChart(p.L, month, ov, chartUnits)}
