@@ -24,3 +24,7 @@ CREATE TABLE web_sessions (
 );
 
 CREATE INDEX web_sessions_official ON web_sessions (official_id);
+
+-- The dashboard (internal/dashboard) counts a week's plans for a whole
+-- subtree at once: the week's rows without reading every week ever planned.
+CREATE INDEX plans_week_start ON plans (period_start) WHERE kind = 'week';

@@ -130,48 +130,23 @@ const scopeCTE = `WITH RECURSIVE scope (id, depth, path) AS (
 	sub AS (SELECT DISTINCT ON (id) id, depth, path FROM scope ORDER BY id, depth)`
 
 // Read reads month q.Month for every unit in the subtree of the acting
-// admin, in two statements: the units with their counts (one pass over
-// officials, plans, assessments and publications), nothing per unit.
+// admin in two statements, nothing per unit or per person: the subtree's
+// units (with their publication), then the counts of their people (one pass
+// over officials joined with the week's plans and the month's assessments).
 // ErrNotAdmin when actor administers nothing.
 func Read(ctx context.Context, db store.DB, actor int64, q Query) (*Overview, error) {
-	rows, err := db.Query(ctx, scopeCTE+`,
-	people AS (
-		SELECT o.unit_id,
-		       count(*) AS people,
-		       count(*) FILTER (WHERE pl.status = 'approved') AS plans_ok,
-		       count(*) FILTER (WHERE pl.status = 'submitted') AS plans_wait,
-		       count(*) FILTER (WHERE a.status = 'submitted') AS self,
-		       count(*) FILTER (WHERE a.status = 'approved') AS approved,
-		       count(*) FILTER (WHERE a.status IS NULL OR a.status IN ('draft', 'returned')) AS missing,
-		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'A') AS ga,
-		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'B') AS gb,
-		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'C') AS gc,
-		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'D') AS gd,
-		       count(*) FILTER (WHERE a.status = 'approved' AND NOT coalesce(a.graded, false)) AS ng
-		  FROM officials o
-		  JOIN sub ON sub.id = o.unit_id
-		  LEFT JOIN plans pl ON pl.official_id = o.id AND pl.kind = 'week' AND pl.period_start = $3::date
-		  LEFT JOIN assessments a ON a.official_id = o.id AND a.month = $2::date
-		 WHERE o.active
-		 GROUP BY o.unit_id)
+	rows, err := db.Query(ctx, scopeCTE+`
 	SELECT u.id, u.code, u.name, sub.depth,
-	       coalesce(p.people, 0), coalesce(p.plans_ok, 0), coalesce(p.plans_wait, 0), coalesce(p.self, 0),
-	       coalesce(p.approved, 0), coalesce(p.missing, 0), pub.unit_id IS NOT NULL,
-	       coalesce(p.ga, 0), coalesce(p.gb, 0), coalesce(p.gc, 0), coalesce(p.gd, 0), coalesce(p.ng, 0)
-	  FROM sub
-	  JOIN units u ON u.id = sub.id
-	  LEFT JOIN people p ON p.unit_id = u.id
-	  LEFT JOIN publications pub ON pub.unit_id = u.id AND pub.month = $2::date
+	       EXISTS (SELECT 1 FROM publications p WHERE p.unit_id = u.id AND p.month = $2::date)
+	  FROM sub JOIN units u ON u.id = sub.id
 	 WHERE u.active
-	 ORDER BY sub.path`, actor, q.Month.First().String(), q.Week.Monday().String())
+	 ORDER BY sub.path`, actor, q.Month.First().String())
 	if err != nil {
 		return nil, err
 	}
 	units, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (UnitMonth, error) {
 		var u UnitMonth
-		g := &u.Grades
-		err := r.Scan(&u.ID, &u.Code, &u.Name, &u.Depth, &u.People, &u.PlansApproved, &u.PlansWaiting, &u.SelfAssessed,
-			&u.Approved, &u.Missing, &u.Published, &g.A, &g.B, &g.C, &g.D, &g.NotGraded)
+		err := r.Scan(&u.ID, &u.Code, &u.Name, &u.Depth, &u.Published)
 		return u, err
 	})
 	if err != nil {
@@ -180,6 +155,48 @@ func Read(ctx context.Context, db store.DB, actor int64, q Query) (*Overview, er
 	if len(units) == 0 {
 		// Nothing in scope: not an admin (a granted unit always shows).
 		return nil, ErrNotAdmin
+	}
+	ids := make([]int64, len(units))
+	at := make(map[int64]int, len(units))
+	for i, u := range units {
+		ids[i], at[u.ID] = u.ID, i
+	}
+	rows, err = db.Query(ctx, `
+		SELECT o.unit_id,
+		       count(*),
+		       count(*) FILTER (WHERE pl.status = 'approved'),
+		       count(*) FILTER (WHERE pl.status = 'submitted'),
+		       count(*) FILTER (WHERE a.status = 'submitted'),
+		       count(*) FILTER (WHERE a.status = 'approved'),
+		       count(*) FILTER (WHERE a.status IS NULL OR a.status IN ('draft', 'returned')),
+		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'A'),
+		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'B'),
+		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'C'),
+		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'D'),
+		       count(*) FILTER (WHERE a.status = 'approved' AND NOT coalesce(a.graded, false))
+		  FROM officials o
+		  LEFT JOIN plans pl ON pl.official_id = o.id AND pl.kind = 'week' AND pl.period_start = $3::date
+		  LEFT JOIN assessments a ON a.official_id = o.id AND a.month = $2::date
+		 WHERE o.active AND o.unit_id = ANY($1)
+		 GROUP BY o.unit_id`, ids, q.Month.First().String(), q.Week.Monday().String())
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var c UnitMonth
+		g := &c.Grades
+		if err := rows.Scan(&id, &c.People, &c.PlansApproved, &c.PlansWaiting, &c.SelfAssessed, &c.Approved, &c.Missing,
+			&g.A, &g.B, &g.C, &g.D, &g.NotGraded); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		u := &units[at[id]]
+		u.People, u.PlansApproved, u.PlansWaiting, u.SelfAssessed = c.People, c.PlansApproved, c.PlansWaiting, c.SelfAssessed
+		u.Approved, u.Missing, u.Grades = c.Approved, c.Missing, c.Grades
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
 	}
 	ov := &Overview{Month: q.Month, Week: q.Week, UnitsInScope: len(units)}
 	t := &ov.Total

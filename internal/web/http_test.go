@@ -9,6 +9,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"evalbot/internal/calendar"
+	"evalbot/internal/dashboard/dashtest"
+	"evalbot/internal/pgtest"
 )
 
 // client is a browser-like HTTP client: a cookie jar, no redirects followed.
@@ -211,5 +215,31 @@ func TestRateLimitOnLinks(t *testing.T) {
 	}
 	if !limited {
 		t.Fatal("15 guesses in a row were not limited")
+	}
+}
+
+// TestOverviewPages: a city's units come 100 to a page, with links that
+// keep the sort; the totals cover every unit.
+func TestOverviewPages(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	if err := dashtest.City(ctx, pool, 250, 2, calendar.Month{Year: 2026, Month: 11}, calendar.WeekOf(calendar.DateOf(now))); err != nil {
+		t.Fatal(err)
+	}
+	st := newSite(t, pool)
+	c := client(t)
+	signIn(t, st, c, dashtest.AdminCode)
+	status, body, _ := do(t, c, "GET", st.srv.URL+"/?sort=missing", nil)
+	if status != 200 || strings.Count(body, `<a href="/units/`) != 100 || !strings.Contains(body, "Trang 1/3") ||
+		!strings.Contains(body, `data-label="Số người">500</td>`) {
+		t.Fatalf("page 1: %d, %d units", status, strings.Count(body, `<a href="/units/`))
+	}
+	next := "/?page=2&amp;sort=missing"
+	if !strings.Contains(body, `href="`+next+`" rel="next"`) {
+		t.Fatalf("no link to page 2 keeping the sort")
+	}
+	status, body, _ = do(t, c, "GET", st.srv.URL+"/?page=3&sort=missing", nil)
+	if status != 200 || strings.Count(body, `<a href="/units/`) != 50 || !strings.Contains(body, "Trang 3/3") || strings.Contains(body, `rel="next"`) {
+		t.Fatalf("page 3: %d, %d units", status, strings.Count(body, `<a href="/units/`))
 	}
 }

@@ -258,10 +258,17 @@ type dashboardBody struct {
 	Sort    string
 	NoMatch string
 	Columns []column
-	Units   []dashboard.UnitMonth
+	Units   []dashboard.UnitMonth // this page's
 	Total   dashboard.UnitMonth
 	Chart   chart
+	// Pages: PageOf ("page 2 of 50") and the links to the pages around;
+	// empty when everything fits on one.
+	PageOf, Prev, Next string
 }
+
+// unitsPerPage bounds the overview table: a city's 5,000 units come 100 at
+// a time (the totals and the chart cover them all).
+const unitsPerPage = 100
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	me := s.signedIn(w, r)
@@ -294,12 +301,39 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(w, r, me)
 	month := monthLabel(p.Lang, ov.Month)
 	p.Title = p.L.T("WebDashTitle", "Month", month)
-	b := dashboardBody{Title: p.Title, Filter: q.Filter, Sort: q.Sort, Units: ov.Units, Total: ov.Total,
+	b := dashboardBody{Title: p.Title, Filter: q.Filter, Sort: q.Sort, Total: ov.Total,
 		Scope: p.L.T("WebDashScope", "Units", strconv.Itoa(ov.UnitsInScope), "People", strconv.Itoa(ov.Total.People),
 			"Date", dayLabel(p.Lang, ov.Week.Monday())),
 		Chart: newChart(p.L, month, ov, chartUnits)}
 	if len(ov.Units) == 0 {
 		b.NoMatch = p.L.T("WebFilterNone", "Value", q.Filter)
+	}
+	pages := (len(ov.Units) + unitsPerPage - 1) / unitsPerPage
+	page, _ := strconv.Atoi(v.Get("page"))
+	page = min(max(page, 1), max(pages, 1))
+	b.Units = ov.Units[(page-1)*unitsPerPage : min(len(ov.Units), page*unitsPerPage)]
+	if pages > 1 {
+		b.PageOf = p.L.T("WebPageOf", "N", strconv.Itoa(page), "Total", strconv.Itoa(pages))
+		link := func(n int) string {
+			u := url.Values{}
+			if q.Filter != "" {
+				u.Set("q", q.Filter)
+			}
+			if q.Sort != "" {
+				u.Set("sort", q.Sort)
+			}
+			if q.Desc {
+				u.Set("desc", "1")
+			}
+			u.Set("page", strconv.Itoa(n))
+			return "/?" + u.Encode()
+		}
+		if page > 1 {
+			b.Prev = link(page - 1)
+		}
+		if page < pages {
+			b.Next = link(page + 1)
+		}
 	}
 	for _, c := range []struct{ id, key string }{{"WebColUnit", dashboard.SortName}, {"WebColPeople", dashboard.SortPeople},
 		{"WebColPlans", dashboard.SortPlans}, {"WebColSelf", dashboard.SortSelf}, {"WebColApproved", dashboard.SortApproved},
