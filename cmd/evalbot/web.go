@@ -65,11 +65,15 @@ func weblinkCmd(ctx context.Context, args []string) error {
 	})
 }
 
-// startWeb starts the web face on EVALBOT_WEB_ADDR (default :8081) for
-// serve; it stops when ctx ends.
+// startWeb starts the web face on EVALBOT_WEB_ADDR (default :8081; "off"
+// for none) for serve; it stops when ctx ends.
 func startWeb(ctx context.Context, pool *pgxpool.Pool, cat *locale.Catalog, cal *calendar.Calendar, now func() time.Time, log *slog.Logger) error {
+	addr := env("EVALBOT_WEB_ADDR", web.DefaultAddr)
+	if addr == "off" {
+		return nil
+	}
 	s := &web.Server{Pool: pool, Cat: cat, Cal: cal, Now: now, Log: log, PublicURL: signin.PublicURL(),
 		TrustProxy: os.Getenv("EVALBOT_WEB_TRUST_PROXY") == "1"}
-	_, _, err := s.Start(ctx, env("EVALBOT_WEB_ADDR", web.DefaultAddr))
+	_, _, err := s.Start(ctx, addr)
 	return err
 }

@@ -117,17 +117,19 @@ type Query struct {
 }
 
 // scopeCTE is the admin's subtree: every unit granted in admins and every
-// unit below, with its depth from the granted root. $1 is the official.
+// unit below, with its depth from the granted root and its path of codes
+// (compared bytewise: codes are ASCII) for the tree order; a unit under two
+// grants counts once, in the tree of the higher grant. $1 is the official.
 const scopeCTE = `WITH RECURSIVE scope (id, depth, path) AS (
-		SELECT a.unit_id, 0, ARRAY[u.code]
+		SELECT a.unit_id, 0, ARRAY[u.code COLLATE "C"]
 		  FROM admins a JOIN units u ON u.id = a.unit_id
 		  JOIN officials me ON me.id = a.official_id AND me.active
 		 WHERE a.official_id = $1
-		UNION
-		SELECT u.id, s.depth + 1, s.path || u.code
+		UNION ALL
+		SELECT u.id, s.depth + 1, s.path || (u.code COLLATE "C")
 		  FROM units u JOIN scope s ON u.parent_id = s.id
 		 WHERE s.depth < 100),
-	sub AS (SELECT DISTINCT ON (id) id, depth, path FROM scope ORDER BY id, depth)`
+	sub AS (SELECT DISTINCT ON (id) id, depth, path FROM scope ORDER BY id, depth DESC)`
 
 // Read reads month q.Month for every unit in the subtree of the acting
 // admin in two statements, nothing per unit or per person: the subtree's

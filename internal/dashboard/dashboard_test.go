@@ -162,6 +162,18 @@ func TestScope(t *testing.T) {
 	if len(codes) != 4 || codes[0] != "C7" {
 		t.Fatalf("C7's subtree: %v", codes)
 	}
+	// A second grant inside the first changes nothing: C56 counts once, under C7.
+	if _, err := pool.Exec(ctx, `INSERT INTO admins (official_id, unit_id) SELECT $1, id FROM units WHERE code = 'C56'`, sub); err != nil {
+		t.Fatal(err)
+	}
+	if ov, err = dashboard.Read(ctx, pool, sub, query); err != nil || len(ov.Units) != 4 {
+		t.Fatalf("overlapping grants: %v %+v", err, ov.Units)
+	}
+	for _, u := range ov.Units {
+		if u.Code == "C56" && u.Depth != 1 {
+			t.Fatalf("C56 under two grants: depth %d, want 1 (under C7)", u.Depth)
+		}
+	}
 	if _, err := dashboard.Unit(ctx, pool, sub, "C56", query); err != nil {
 		t.Fatalf("C56 in C7's subtree: %v", err)
 	}
