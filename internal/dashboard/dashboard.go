@@ -40,15 +40,16 @@ var (
 type Actor struct {
 	ID       int64
 	FullName string
-	Admin    bool // administers at least one unit
+	Language string // vi or en, from the roster or the bot's /language
+	Admin    bool   // administers at least one unit
 }
 
-// WhoIs reads the acting official: name and whether they are an admin.
+// WhoIs reads the acting official: name, language and whether they are an admin.
 // ErrNotAdmin when the official is unknown or inactive.
 func WhoIs(ctx context.Context, db store.DB, officialID int64) (Actor, error) {
 	a := Actor{ID: officialID}
-	err := db.QueryRow(ctx, `SELECT o.full_name, EXISTS (SELECT 1 FROM admins ad WHERE ad.official_id = o.id)
-		  FROM officials o WHERE o.id = $1 AND o.active`, officialID).Scan(&a.FullName, &a.Admin)
+	err := db.QueryRow(ctx, `SELECT o.full_name, o.language, EXISTS (SELECT 1 FROM admins ad WHERE ad.official_id = o.id)
+		  FROM officials o WHERE o.id = $1 AND o.active`, officialID).Scan(&a.FullName, &a.Language, &a.Admin)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return a, ErrNotAdmin
 	}

@@ -215,6 +215,19 @@ func SignOut(ctx context.Context, pool *pgxpool.Pool, sessionID string, now time
 	})
 }
 
+// LinkLanguage is the language (vi or en) of the person a link was issued
+// for, known even when the link is used or expired, so its page speaks
+// their language; ErrUnknownLink for a link never issued.
+func LinkLanguage(ctx context.Context, db store.DB, token string) (string, error) {
+	var lang string
+	err := db.QueryRow(ctx, `SELECT o.language FROM web_signin_tokens t JOIN officials o ON o.id = t.official_id
+		WHERE t.token_hash = $1`, hash(token)).Scan(&lang)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", ErrUnknownLink
+	}
+	return lang, err
+}
+
 // WellFormedToken reports whether s has the shape of a token or session id
 // (43 characters of base64url), so that garbage is refused before a query.
 func WellFormedToken(s string) bool { return wellFormed(s) }

@@ -243,3 +243,32 @@ func TestOverviewPages(t *testing.T) {
 		t.Fatalf("page 3: %d, %d units", status, strings.Count(body, `<a href="/units/`))
 	}
 }
+
+// TestPersonLanguage: without ?lang= or a cookie, a page about a person
+// speaks their language on the roster: the link's owner on its pages, the
+// signed-in official on theirs.
+func TestPersonLanguage(t *testing.T) {
+	st := newSite(t, ward(t))
+	if _, err := st.pool.Exec(context.Background(), `UPDATE officials SET language = 'en' WHERE employee_code IN ('HB003', 'HB010')`); err != nil {
+		t.Fatal(err)
+	}
+	old := st.link(t, "HB010", now.Add(-time.Hour), 15*time.Minute)
+	if status, body, _ := do(t, client(t), "GET", old, nil); status != 200 || !strings.Contains(body, `<html lang="en">`) || !strings.Contains(body, "Sign in</button>") {
+		t.Fatalf("link page of an English speaker: %d\n%s", status, body)
+	}
+	if status, body, _ := do(t, client(t), "POST", old, sameOrigin); status != http.StatusGone || !strings.Contains(body, "This link has expired") {
+		t.Fatalf("expired link of an English speaker: %d\n%s", status, body)
+	}
+	c := client(t)
+	signIn(t, st, c, "HB003")
+	if status, body, _ := do(t, c, "GET", st.srv.URL+"/", nil); status != http.StatusForbidden || !strings.Contains(body, "No access") {
+		t.Fatalf("403 of an English speaker: %d\n%s", status, body)
+	}
+	// Their choice on the page wins.
+	if _, body, _ := do(t, c, "GET", st.srv.URL+"/?lang=vi", nil); !strings.Contains(body, "Không có quyền truy cập") {
+		t.Fatalf("?lang=vi did not win:\n%s", body)
+	}
+	if _, body, _ := do(t, c, "GET", st.srv.URL+"/", nil); !strings.Contains(body, "Không có quyền truy cập") {
+		t.Fatalf("the chosen language was not remembered:\n%s", body)
+	}
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -67,8 +68,20 @@ var funcs = template.FuncMap{
 	},
 }
 
+// personLang carries, in a request's context, the language of the person
+// the request is about (the signed-in official, or a link's owner).
+type personLang struct{}
+
+// withPersonLang marks r as being about a person speaking lang.
+func withPersonLang(r *http.Request, lang string) *http.Request {
+	if lang == "" {
+		return r
+	}
+	return r.WithContext(context.WithValue(r.Context(), personLang{}, lang))
+}
+
 // lang picks the request's language: ?lang= (then remembered in a cookie),
-// the cookie, or Vietnamese.
+// the cookie, the person's own language on the roster, or Vietnamese.
 func (s *Server) lang(w http.ResponseWriter, r *http.Request) string {
 	if q := r.URL.Query().Get("lang"); q != "" {
 		l := locale.Lang(q)
@@ -79,10 +92,16 @@ func (s *Server) lang(w http.ResponseWriter, r *http.Request) string {
 	if c, err := r.Cookie(langCookie); err == nil {
 		return locale.Lang(c.Value)
 	}
+	if l, ok := r.Context().Value(personLang{}).(string); ok {
+		return locale.Lang(l)
+	}
 	return "vi"
 }
 
 func (s *Server) newPage(w http.ResponseWriter, r *http.Request, me *dashboard.Actor) *page {
+	if me != nil {
+		r = withPersonLang(r, me.Language)
+	}
 	l := s.lang(w, r)
 	other := "en"
 	if l == "en" {
@@ -174,10 +193,21 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 		s.message(w, r, http.StatusNotFound, "WebLinkUnknownTitle", "WebLinkUnknown")
 		return
 	}
+	r = s.linkOwnerLang(r, token)
 	p := s.newPage(w, r, nil)
 	p.Title = p.L.T("WebSignInTitle")
 	p.Body = "/signin/" + token
 	s.render(w, http.StatusOK, "signin", p)
+}
+
+// linkOwnerLang marks r with the language of the link's owner (none for an
+// unknown link; a failed read only loses the language).
+func (s *Server) linkOwnerLang(r *http.Request, token string) *http.Request {
+	l, err := signin.LinkLanguage(r.Context(), s.Pool, token)
+	if err != nil && !errors.Is(err, signin.ErrUnknownLink) {
+		s.log().Warn("web: link language", "err", err)
+	}
+	return withPersonLang(r, l)
 }
 
 // signIn consumes the link, opens a session and goes to the overview.
@@ -187,6 +217,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		s.message(w, r, http.StatusNotFound, "WebLinkUnknownTitle", "WebLinkUnknown")
 		return
 	}
+	r = s.linkOwnerLang(r, token)
 	sess, err := signin.SignIn(r.Context(), s.Pool, token, s.now())
 	switch {
 	case errors.Is(err, signin.ErrLinkExpired):
