@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -12,7 +13,9 @@ import (
 
 	"evalbot/internal/calendar"
 	"evalbot/internal/dashboard/dashtest"
+	"evalbot/internal/locale"
 	"evalbot/internal/pgtest"
+	"evalbot/internal/web"
 )
 
 // client is a browser-like HTTP client: a cookie jar, no redirects followed.
@@ -270,5 +273,37 @@ func TestPersonLanguage(t *testing.T) {
 	}
 	if _, body, _ := do(t, c, "GET", st.srv.URL+"/", nil); !strings.Contains(body, "Không có quyền truy cập") {
 		t.Fatalf("the chosen language was not remembered:\n%s", body)
+	}
+}
+
+// TestHTTPSSite: behind https the session cookie is Secure with the
+// __Host- prefix and HSTS is sent; an unknown path is a page in Vietnamese.
+func TestHTTPSSite(t *testing.T) {
+	pool := ward(t)
+	cat, err := locale.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &web.Server{Pool: pool, Cat: cat, Cal: calendar.Default(), Now: func() time.Time { return now }, PublicURL: "https://danhgia.example.vn"}
+	h, err := s.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &site{pool: pool, srv: httptest.NewServer(h)}
+	defer st.srv.Close()
+	link := st.link(t, "HB005", now, 15*time.Minute)
+	status, _, hdr := do(t, client(t), "POST", link, sameOrigin)
+	ck := hdr.Get("Set-Cookie")
+	if status != http.StatusSeeOther || !strings.HasPrefix(ck, "__Host-evalbot_session=") || !strings.Contains(ck, "; Secure") {
+		t.Fatalf("https sign-in: %d %q", status, ck)
+	}
+	if hsts := hdr.Get("Strict-Transport-Security"); !strings.HasPrefix(hsts, "max-age=") {
+		t.Fatalf("HSTS %q", hsts)
+	}
+	if status, body, _ := do(t, client(t), "GET", st.srv.URL+"/nope", nil); status != http.StatusNotFound || !strings.Contains(body, "Không tìm thấy trang") {
+		t.Fatalf("unknown path: %d", status)
+	}
+	if status, _, _ := do(t, client(t), "GET", st.srv.URL+"/signout", nil); status != http.StatusNotFound {
+		t.Fatalf("GET /signout: %d", status)
 	}
 }
