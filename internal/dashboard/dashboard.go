@@ -88,6 +88,9 @@ type Overview struct {
 	Total UnitMonth
 	// UnitsInScope is the number of units in the subtree (before the filter).
 	UnitsInScope int
+	// Roots are the codes of the units granted to the admin that are not
+	// below another of their grants: the subtrees Export takes.
+	Roots []string
 }
 
 // Sort columns of Query.Sort.
@@ -204,6 +207,9 @@ func Read(ctx context.Context, db store.DB, actor int64, q Query) (*Overview, er
 	ov := &Overview{Month: q.Month, Week: q.Week, UnitsInScope: len(units)}
 	t := &ov.Total
 	for _, u := range units {
+		if u.Depth == 0 {
+			ov.Roots = append(ov.Roots, u.Code)
+		}
 		t.People += u.People
 		t.PlansApproved += u.PlansApproved
 		t.PlansWaiting += u.PlansWaiting

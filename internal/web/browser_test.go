@@ -8,13 +8,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 )
 
 // These tests drive Debian's Chromium headless (chromedp) against the web
@@ -171,6 +174,33 @@ func TestBrowserAdminDashboard(t *testing.T) {
 	}
 	shoot(t, ctx, "unit")
 
+	// Download the unit's workbook and reopen it.
+	dir := t.TempDir()
+	if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir}); err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, chromedp.Click(`//a[contains(., "Tải kết quả tháng 11/2026 của PHB-KT")]`))
+	file := filepath.Join(dir, "ket-qua-2026-11-PHB-KT.xlsx")
+	for i := 0; ; i++ {
+		if _, err := os.Stat(file); err == nil {
+			break
+		}
+		if i == 100 {
+			entries, _ := os.ReadDir(dir)
+			t.Fatalf("no download after 10 s: %v", entries)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	wb, err := excelize.OpenFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(sheetText(t, wb, "PHB-KT"), "Đặng Văn Long") {
+		t.Fatalf("the downloaded workbook has no Đặng Văn Long: %v", wb.GetSheetList())
+	}
+	wb.Close()
+
 	// English by choice, remembered.
 	run(t, ctx, chromedp.Click(`//nav//a[.="English"]`), chromedp.WaitVisible(chromedp.CSS(`table.people`)))
 	if got := text(t, ctx, "h1"); got != "Phòng Kinh tế, Hạ tầng và Đô thị — 2026-11" {
@@ -288,4 +318,18 @@ func atoi(t *testing.T, s string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// sheetText is every cell of a sheet, row by row.
+func sheetText(t *testing.T, f *excelize.File, sheet string) []string {
+	t.Helper()
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, r := range rows {
+		out = append(out, r...)
+	}
+	return out
 }

@@ -7,9 +7,12 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"evalbot/internal/calendar"
 	"evalbot/internal/dashboard/dashtest"
@@ -305,5 +308,51 @@ func TestHTTPSSite(t *testing.T) {
 	}
 	if status, _, _ := do(t, client(t), "GET", st.srv.URL+"/signout", nil); status != http.StatusNotFound {
 		t.Fatalf("GET /signout: %d", status)
+	}
+}
+
+// TestExportDownload: an admin downloads the month's workbook of their
+// subtree and it reopens with excelize (a sheet per unit); another
+// subtree's admin and an official are refused.
+func TestExportDownload(t *testing.T) {
+	st := newSite(t, ward(t))
+	c := client(t)
+	signIn(t, st, c, "HB005")
+	_, body, _ := do(t, c, "GET", st.srv.URL+"/", nil)
+	if !strings.Contains(body, `href="/export.xlsx?unit=PHB" download>Tải kết quả tháng 11/2026 của PHB (Excel)</a>`) {
+		t.Fatalf("no download link on the overview:\n%s", body)
+	}
+	status, xlsx, hdr := do(t, c, "GET", st.srv.URL+"/export.xlsx?unit=PHB", nil)
+	if status != 200 || !strings.Contains(hdr.Get("Content-Disposition"), `filename=ket-qua-2026-11-PHB.xlsx`) {
+		t.Fatalf("export: %d %v", status, hdr)
+	}
+	f, err := excelize.OpenReader(strings.NewReader(xlsx))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("PHB-KT")
+	if err != nil {
+		t.Fatalf("sheet PHB-KT: %v (sheets %v)", err, f.GetSheetList())
+	}
+	found := false
+	for _, r := range rows {
+		found = found || slices.Contains(r, "Đặng Văn Long")
+	}
+	if !found {
+		t.Fatalf("PHB-KT's sheet has no Đặng Văn Long: %v", rows)
+	}
+	if n := countRows(t, st, `SELECT count(*) FROM audit_log WHERE action = 'export_month'`); n != 1 {
+		t.Fatalf("%d exports audited", n)
+	}
+	vh := client(t)
+	signIn(t, st, vh, "HB016")
+	if status, _, _ := do(t, vh, "GET", st.srv.URL+"/export.xlsx?unit=PHB", nil); status != http.StatusNotFound {
+		t.Fatalf("another subtree's export: %d", status)
+	}
+	off := client(t)
+	signIn(t, st, off, "HB003")
+	if status, _, _ := do(t, off, "GET", st.srv.URL+"/export.xlsx?unit=PHB-DU", nil); status != http.StatusForbidden {
+		t.Fatalf("an official's export: %d", status)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"evalbot/internal/dashboard"
 	"evalbot/internal/grading"
 	"evalbot/internal/locale"
+	"evalbot/internal/report"
 	"evalbot/internal/signin"
 )
 
@@ -295,7 +297,11 @@ type dashboardBody struct {
 	// Pages: PageOf ("page 2 of 50") and the links to the pages around;
 	// empty when everything fits on one.
 	PageOf, Prev, Next string
+	Exports            []link // the month's workbook of each granted subtree
 }
+
+// link is a labelled URL.
+type link struct{ Label, URL string }
 
 // unitsPerPage bounds the overview table: a city's 5,000 units come 100 at
 // a time (the totals and the chart cover them all).
@@ -338,6 +344,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		Chart: newChart(p.L, month, ov, chartUnits)}
 	if len(ov.Units) == 0 {
 		b.NoMatch = p.L.T("WebFilterNone", "Value", q.Filter)
+	}
+	for _, code := range ov.Roots {
+		b.Exports = append(b.Exports, link{Label: p.L.T("WebExportLink", "Month", month, "Unit", code),
+			URL: "/export.xlsx?" + url.Values{"unit": {code}}.Encode()})
 	}
 	pages := (len(ov.Units) + unitsPerPage - 1) / unitsPerPage
 	page, _ := strconv.Atoi(v.Get("page"))
@@ -395,6 +405,7 @@ type unitBody struct {
 	Title   string
 	Summary string
 	People  []dashboard.Person
+	Export  link
 }
 
 func (s *Server) unit(w http.ResponseWriter, r *http.Request) {
@@ -427,7 +438,45 @@ func (s *Server) unit(w http.ResponseWriter, r *http.Request) {
 	}
 	u := up.Unit
 	p.Body = unitBody{Title: p.Title, People: up.People,
+		Export: link{Label: p.L.T("WebExportLink", "Month", monthLabel(p.Lang, q.Month), "Unit", u.Code),
+			URL: "/export.xlsx?" + url.Values{"unit": {u.Code}}.Encode()},
 		Summary: p.L.T("WebUnitSummary", "People", strconv.Itoa(u.People), "Approved", strconv.Itoa(u.Approved),
 			"Submitted", strconv.Itoa(u.SelfAssessed), "Missing", strconv.Itoa(u.Missing), "Detail", pub)}
 	s.render(w, http.StatusOK, "unit", p)
+}
+
+// export sends the month's workbook (internal/report) of a unit and the
+// units below it: ?unit=CODE, in the admin's subtree.
+func (s *Server) export(w http.ResponseWriter, r *http.Request) {
+	me := s.signedIn(w, r)
+	if me == nil {
+		return
+	}
+	if !me.Admin {
+		s.messageAs(w, r, me, http.StatusForbidden, "WebForbiddenTitle", "WebForbidden")
+		return
+	}
+	q := dashboard.Today(s.Cal, s.now())
+	m, err := dashboard.Export(r.Context(), s.Pool, me.ID, r.URL.Query().Get("unit"), q.Month)
+	switch {
+	case errors.Is(err, dashboard.ErrNotAdmin):
+		s.messageAs(w, r, me, http.StatusForbidden, "WebForbiddenTitle", "WebForbidden")
+		return
+	case errors.Is(err, dashboard.ErrNotInScope):
+		s.messageAs(w, r, me, http.StatusNotFound, "WebNotFoundTitle", "WebNotFound")
+		return
+	case err != nil:
+		s.fail(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := report.WriteXLSX(&buf, m); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	name := "ket-qua-" + q.Month.String() + "-" + m.Root + ".xlsx"
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(buf.Bytes())
 }

@@ -102,6 +102,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.dashboard)
 	mux.HandleFunc("GET /units/{code}", s.unit)
+	mux.HandleFunc("GET /export.xlsx", s.export)
 	mux.Handle("GET /signin/{token}", s.links.wrap(s, http.HandlerFunc(s.signInPage)))
 	mux.Handle("POST /signin/{token}", s.links.wrap(s, http.HandlerFunc(s.signIn)))
 	mux.HandleFunc("POST /signout", s.signOut)
