@@ -62,12 +62,6 @@ type page struct {
 
 var funcs = template.FuncMap{
 	"points": func(p grading.Points) string { return p.String() },
-	"pct": func(n, of int) string {
-		if of == 0 {
-			return "–"
-		}
-		return strconv.Itoa((n*100 + of/2) / of)
-	},
 }
 
 // personLang carries, in a request's context, the language of the person

@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -111,6 +112,13 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("/", s.notFound)
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOrigin))
+	if u, err := url.Parse(s.PublicURL); err == nil && u.Scheme != "" && u.Host != "" {
+		// The public origin is ours even when a reverse proxy hands the
+		// request on with another Host.
+		if err := cop.AddTrustedOrigin(u.Scheme + "://" + u.Host); err != nil {
+			return nil, fmt.Errorf("web: public URL %q: %w", s.PublicURL, err)
+		}
+	}
 	return s.headers(s.all.wrap(s, cop.Handler(mux))), nil
 }
 
