@@ -228,6 +228,23 @@ func LinkLanguage(ctx context.Context, db store.DB, token string) (string, error
 	return lang, err
 }
 
+// Prune deletes links that expired and sessions that ended (signed out,
+// idle or past their absolute expiry) more than a day before now; the audit
+// log keeps their history. It returns how many rows went.
+func Prune(ctx context.Context, db store.DB, now time.Time) (int64, error) {
+	cut := now.Add(-24 * time.Hour)
+	t, err := db.Exec(ctx, `DELETE FROM web_signin_tokens WHERE expires_at < $1`, cut)
+	if err != nil {
+		return 0, err
+	}
+	s, err := db.Exec(ctx, `DELETE FROM web_sessions WHERE ended_at < $1 OR expires_at < $1 OR last_seen_at < $2`,
+		cut, cut.Add(-IdleTimeout))
+	if err != nil {
+		return 0, err
+	}
+	return t.RowsAffected() + s.RowsAffected(), nil
+}
+
 // WellFormedToken reports whether s has the shape of a token or session id
 // (43 characters of base64url), so that garbage is refused before a query.
 func WellFormedToken(s string) bool { return wellFormed(s) }

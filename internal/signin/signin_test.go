@@ -149,3 +149,27 @@ func TestIssueRefusals(t *testing.T) {
 		t.Errorf("unknown link: %v", err)
 	}
 }
+
+// TestPrune: links expired and sessions ended more than a day ago go; the
+// live ones stay.
+func TestPrune(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	id := person(t, pool)
+	old, _, _ := signin.Issue(ctx, pool, id, 15*time.Minute, now.Add(-48*time.Hour))
+	fresh, _, _ := signin.Issue(ctx, pool, id, 15*time.Minute, now)
+	if _, err := signin.SignIn(ctx, pool, old, now.Add(-48*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	live, err := signin.SignIn(ctx, pool, fresh, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := signin.Prune(ctx, pool, now)
+	if err != nil || n != 2 {
+		t.Fatalf("pruned %d: %v; want the old link and its session", n, err)
+	}
+	if got, err := signin.Touch(ctx, pool, live.ID, now.Add(time.Minute)); err != nil || got != id {
+		t.Fatalf("the live session was pruned: %v", err)
+	}
+}

@@ -30,6 +30,7 @@ import (
 
 	"evalbot/internal/calendar"
 	"evalbot/internal/locale"
+	"evalbot/internal/signin"
 )
 
 //go:embed templates/*.html
@@ -139,6 +140,7 @@ func (s *Server) Start(ctx context.Context, addr string) (net.Addr, <-chan error
 		ErrorLog: slog.NewLogLogger(s.log().Handler(), slog.LevelWarn)}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	go s.prune(ctx)
 	s.log().Info("web face listening", "addr", ln.Addr().String(), "public_url", s.PublicURL)
 	out := make(chan error, 1)
 	go func() {
@@ -157,6 +159,24 @@ func (s *Server) Start(ctx context.Context, addr string) (net.Addr, <-chan error
 		out <- err
 	}()
 	return ln.Addr(), out, nil
+}
+
+// prune deletes old sign-in links and sessions every hour until ctx ends.
+func (s *Server) prune(ctx context.Context) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if n, err := signin.Prune(ctx, s.Pool, s.now()); err != nil && ctx.Err() == nil {
+			s.log().Warn("web: pruning sessions", "err", err)
+		} else if n > 0 {
+			s.log().Info("web: pruned old sign-in links and sessions", "rows", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // parse loads each page template with the layout.
