@@ -66,7 +66,7 @@ func ward(t testing.TB) *pgxpool.Pool {
 		        CASE WHEN o.n % 7 = 1 THEN NULL WHEN o.employee_code = 'HB027' THEN 'D'
 		             ELSE (ARRAY['A', 'B', 'B', 'C'])[o.n % 4 + 1] END,
 		        CASE WHEN o.n % 7 = 1 THEN NULL ELSE '{}'::jsonb END,
-		        CASE WHEN o.n % 7 = 1 THEN NULL ELSE coalesce(h.id, o.id) END,
+		        CASE WHEN o.n % 7 = 1 THEN NULL ELSE coalesce(h.id, (SELECT id FROM officials WHERE employee_code = 'HB001')) END,
 		        '2026-11-30 09:00+07', CASE WHEN o.n % 7 = 1 THEN NULL ELSE '2026-12-01 09:00+07'::timestamptz END
 		   FROM (SELECT id, unit_id, employee_code, row_number() OVER (ORDER BY employee_code) AS n FROM officials) o
 		   LEFT JOIN officials h ON h.unit_id = o.unit_id AND h.is_head AND h.id <> o.id
