@@ -239,3 +239,49 @@ func TestFilterAndSort(t *testing.T) {
 		t.Fatal("reversed sort is not reversed")
 	}
 }
+
+// TestTrend: the months' grades of the subtree, oldest first; the month
+// under evaluation agrees with the overview's total, a month without
+// approvals is zero, and another admin's subtree counts only its own.
+func TestTrend(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	if err := dashtest.City(ctx, pool, 60, 7, month, week); err != nil {
+		t.Fatal(err)
+	}
+	// October: everyone approved in November was approved with an A.
+	if _, err := pool.Exec(ctx, `INSERT INTO assessments (official_id, month, framework_id, framework_version, status, graded, total, grade, result)
+		SELECT official_id, '2026-10-01', framework_id, framework_version, 'approved', true, 9000, 'A', '{}'
+		  FROM assessments WHERE month = '2026-11-01' AND status = 'approved'`); err != nil {
+		t.Fatal(err)
+	}
+	admin := official(t, ctx, pool, dashtest.AdminCode)
+	ms, err := dashboard.Trend(ctx, pool, admin, month, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ov, err := dashboard.Read(ctx, pool, admin, query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != 3 || ms[0].Month != (calendar.Month{Year: 2026, Month: 9}) || ms[0].Approved != 0 || ms[2].Month != month {
+		t.Fatalf("months %+v", ms)
+	}
+	if ms[2].Grades != ov.Total.Grades || ms[2].Approved != ov.Total.Approved {
+		t.Fatalf("November: trend %+v, overview %+v / %d", ms[2], ov.Total.Grades, ov.Total.Approved)
+	}
+	if ms[1].Approved != ov.Total.Approved || ms[1].Grades.A != ov.Total.Approved {
+		t.Fatalf("October: %+v, want %d A", ms[1], ov.Total.Approved)
+	}
+	sub := official(t, ctx, pool, "E7-2")
+	if _, err := pool.Exec(ctx, `INSERT INTO admins (official_id, unit_id) SELECT $1, id FROM units WHERE code = 'C7'`, sub); err != nil {
+		t.Fatal(err)
+	}
+	small, err := dashboard.Trend(ctx, pool, sub, month, 3)
+	if err != nil || small[2].Approved == 0 || small[2].Approved >= ms[2].Approved {
+		t.Fatalf("C7's trend: %+v %v", small, err)
+	}
+	if _, err := dashboard.Trend(ctx, pool, official(t, ctx, pool, "E8-2"), month, 3); !errors.Is(err, dashboard.ErrNotAdmin) {
+		t.Fatalf("no admin: %v", err)
+	}
+}

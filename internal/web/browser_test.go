@@ -212,6 +212,16 @@ func TestBrowserAdminDashboard(t *testing.T) {
 	}
 	shoot(t, ctx, "dashboard-en")
 
+	// The last months, in English still.
+	run(t, ctx, chromedp.Click(`//a[.="Grades over the last 6 months"]`), chromedp.WaitVisible(chromedp.CSS(`table.trend`)))
+	if n := count(t, ctx, "figure.chart ol.bars li"); n != 6 {
+		t.Fatalf("%d months in the trend, want 6", n)
+	}
+	if got := text(t, ctx, "table.trend tbody tr:nth-child(6) th"); got != "2026-11" {
+		t.Fatalf("last month of the trend %q", got)
+	}
+	shoot(t, ctx, "trend-en")
+
 	// Sign out: back to / is the sign-in-needed page.
 	run(t, ctx, chromedp.Click(`//button[.="Sign out"]`), chromedp.WaitVisible(`//h1[.="Signed out"]`),
 		chromedp.Navigate(st.srv.URL+"/"), chromedp.WaitVisible(`//h1[.="Please sign in"]`))

@@ -84,3 +84,45 @@ func newChart(l tr, month string, ov *dashboard.Overview, n int) chart {
 	}
 	return c
 }
+
+// trendMonths is how many months the trend page shows.
+const trendMonths = 6
+
+// monthRow is one month of the trend page.
+type monthRow struct {
+	Label    string
+	Approved int
+	Grades   dashboard.GradeCounts
+}
+
+// newTrendChart draws one bar per month: each grade's share of the people
+// approved that month.
+func newTrendChart(l tr, lang string, months []dashboard.MonthGrades) (chart, []monthRow) {
+	legend := []chartPart{{Class: "g-a", Label: l.T("WebGradeA")}, {Class: "g-b", Label: l.T("WebGradeB")},
+		{Class: "g-c", Label: l.T("WebGradeC")}, {Class: "g-d", Label: l.T("WebGradeD")},
+		{Class: "g-ng", Label: l.T("WebNotGraded")}}
+	c := chart{Title: l.T("WebTrendTitle", "N", strconv.Itoa(len(months)), "Month", monthLabel(lang, months[len(months)-1].Month)),
+		Desc: l.T("WebTrendDesc"), Width: chartWidth, Legend: legend}
+	var rows []monthRow
+	for _, m := range months {
+		label := monthLabel(lang, m.Month)
+		rows = append(rows, monthRow{Label: label, Approved: m.Approved, Grades: m.Grades})
+		row := chartRow{Label: l.T("WebTrendRow", "Month", label, "N", strconv.Itoa(m.Approved))}
+		counts := []int{m.Grades.A, m.Grades.B, m.Grades.C, m.Grades.D, m.Grades.NotGraded}
+		x, acc := 0, 0
+		for j, k := range counts {
+			if k <= 0 {
+				continue
+			}
+			acc += k
+			end := acc * chartWidth / m.Approved
+			part := legend[j]
+			part.X, part.W = x, end-x
+			part.Title = part.Label + ": " + strconv.Itoa(k) + " (" + strconv.Itoa((k*100+m.Approved/2)/m.Approved) + "%)"
+			row.Parts = append(row.Parts, part)
+			x = end
+		}
+		c.Rows = append(c.Rows, row)
+	}
+	return c, rows
+}

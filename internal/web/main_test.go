@@ -28,7 +28,8 @@ var now = time.Date(2026, 12, 3, 10, 0, 0, 0, calendar.Location)
 // 2026: every 7th person has no assessment, the next one has submitted,
 // the rest are approved with grades A, B, B, C in turn (HB027 gets D);
 // weekly plans of the week of 30 November alternate approved and submitted
-// (every 5th none); PHB-KT's results are published. Admins: HB005 over
+// (every 5th none); PHB-KT's results are published. October has fewer
+// people approved (by id), graded A, B, B, C in turn. Admins: HB005 over
 // the whole ward (PHB), HB016 over PHB-VH only.
 func ward(t testing.TB) *pgxpool.Pool {
 	t.Helper()
@@ -74,6 +75,10 @@ func ward(t testing.TB) *pgxpool.Pool {
 		`INSERT INTO plans (official_id, kind, period_start, month, status)
 		 SELECT id, 'week', '2026-11-30', '2026-12-01', CASE WHEN n % 2 = 0 THEN 'approved' ELSE 'submitted' END
 		   FROM (SELECT id, row_number() OVER (ORDER BY employee_code) AS n FROM officials) o WHERE n % 5 <> 0`,
+		`INSERT INTO assessments (official_id, month, framework_id, framework_version, status, graded, total, grade, result, reviewer_id)
+		 SELECT official_id, '2026-10-01', framework_id, framework_version, 'approved', true, total,
+		        (ARRAY['A', 'B', 'B', 'C'])[official_id % 4 + 1], result, reviewer_id
+		   FROM assessments WHERE month = '2026-11-01' AND status = 'approved' AND official_id % 5 <> 0`,
 		`INSERT INTO publications (unit_id, month) SELECT id, '2026-11-01' FROM units WHERE code = 'PHB-KT'`,
 		`INSERT INTO admins (official_id, unit_id) SELECT o.id, u.id FROM officials o, units u WHERE o.employee_code = 'HB005' AND u.code = 'PHB'`,
 		`INSERT INTO admins (official_id, unit_id) SELECT o.id, u.id FROM officials o, units u WHERE o.employee_code = 'HB016' AND u.code = 'PHB-VH'`,

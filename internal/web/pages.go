@@ -474,3 +474,44 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(buf.Bytes())
 }
+
+// trendBody is the trend page's data.
+type trendBody struct {
+	Title  string
+	Chart  chart
+	Months []monthRow // empty when nothing was approved in those months
+}
+
+// trend shows the grades of the last months of the admin's subtree.
+func (s *Server) trend(w http.ResponseWriter, r *http.Request) {
+	me := s.signedIn(w, r)
+	if me == nil {
+		return
+	}
+	if !me.Admin {
+		s.messageAs(w, r, me, http.StatusForbidden, "WebForbiddenTitle", "WebForbidden")
+		return
+	}
+	q := dashboard.Today(s.Cal, s.now())
+	months, err := dashboard.Trend(r.Context(), s.Pool, me.ID, q.Month, trendMonths)
+	if errors.Is(err, dashboard.ErrNotAdmin) {
+		s.messageAs(w, r, me, http.StatusForbidden, "WebForbiddenTitle", "WebForbidden")
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(w, r, me)
+	c, rows := newTrendChart(p.L, p.Lang, months)
+	p.Title = c.Title
+	b := trendBody{Title: c.Title, Chart: c}
+	for _, m := range months {
+		if m.Approved > 0 {
+			b.Months = rows
+			break
+		}
+	}
+	p.Body = b
+	s.render(w, http.StatusOK, "trend", p)
+}

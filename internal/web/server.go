@@ -105,6 +105,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("GET /{$}", s.dashboard)
 	mux.HandleFunc("GET /units/{code}", s.unit)
 	mux.HandleFunc("GET /export.xlsx", s.export)
+	mux.HandleFunc("GET /trend", s.trend)
 	mux.Handle("GET /signin/{token}", s.links.wrap(s, http.HandlerFunc(s.signInPage)))
 	mux.Handle("POST /signin/{token}", s.links.wrap(s, http.HandlerFunc(s.signIn)))
 	mux.HandleFunc("POST /signout", s.signOut)
@@ -188,10 +189,10 @@ func (s *Server) parse() error {
 	s.pages = map[string]*template.Template{}
 	for _, n := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if base == "layout" {
+		if base == "layout" || base == "partials" {
 			continue
 		}
-		t, err := template.New(base).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
+		t, err := template.New(base).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", n)
 		if err != nil {
 			return fmt.Errorf("web: template %s: %w", n, err)
 		}
