@@ -356,3 +356,58 @@ func TestExportDownload(t *testing.T) {
 		t.Fatalf("an official's export: %d", status)
 	}
 }
+
+// TestRemindMissing: «remind» on a unit's page queues one Telegram message
+// per missing person in their language, at most once a day (a second press
+// queues nothing and says so); another subtree's admin and a cross-origin
+// form cannot press it.
+func TestRemindMissing(t *testing.T) {
+	st := newSite(t, ward(t))
+	ctx := context.Background()
+	if _, err := st.pool.Exec(ctx, `UPDATE officials SET chat_id = 5000 + id, telegram_user_id = 5000 + id,
+		language = CASE employee_code WHEN 'HB014' THEN 'en' ELSE 'vi' END
+		WHERE unit_id = (SELECT id FROM units WHERE code = 'PHB-KT')`); err != nil {
+		t.Fatal(err)
+	}
+	c := client(t)
+	signIn(t, st, c, "HB005")
+	if _, body, _ := do(t, c, "GET", st.srv.URL+"/units/PHB-KT", nil); !strings.Contains(body, "Nhắc 1 người chưa đánh giá (qua Telegram)</button>") {
+		t.Fatalf("no remind button:\n%s", body)
+	}
+	status, _, hdr := do(t, c, "POST", st.srv.URL+"/units/PHB-KT/remind", sameOrigin)
+	if status != http.StatusSeeOther || hdr.Get("Location") != "/units/PHB-KT?reminded=1" {
+		t.Fatalf("remind: %d %v", status, hdr)
+	}
+	var text string
+	if err := st.pool.QueryRow(ctx, `SELECT o.payload->>'text' FROM outbox o JOIN officials p ON p.id = o.official_id
+		WHERE p.employee_code = 'HB014' AND o.dedup_key = 'remind-assess-manual:' || p.id || ':2026-12-03'`).Scan(&text); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "11/2026") || strings.Contains(text, "Anh/chị") {
+		t.Fatalf("reminder text %q (HB014 reads English)", text)
+	}
+	if _, body, _ := do(t, c, "GET", st.srv.URL+"/units/PHB-KT?reminded=1", nil); !strings.Contains(body, "Đã gửi lời nhắc tới 1 người qua Telegram.") {
+		t.Fatal("the page does not say who was reminded")
+	}
+	status, _, hdr = do(t, c, "POST", st.srv.URL+"/units/PHB-KT/remind", sameOrigin)
+	if status != http.StatusSeeOther || hdr.Get("Location") != "/units/PHB-KT?reminded=0" {
+		t.Fatalf("second press: %d %v", status, hdr)
+	}
+	if _, body, _ := do(t, c, "GET", st.srv.URL+"/units/PHB-KT?reminded=0", nil); !strings.Contains(body, "Không gửi thêm lời nhắc") {
+		t.Fatal("the second press does not say nothing was sent")
+	}
+	if n := countRows(t, st, `SELECT count(*) FROM outbox`); n != 1 {
+		t.Fatalf("%d messages queued, want 1", n)
+	}
+	if n := countRows(t, st, `SELECT count(*) FROM audit_log WHERE action = 'remind_missing'`); n != 1 {
+		t.Fatalf("%d reminders audited, want 1", n)
+	}
+	vh := client(t)
+	signIn(t, st, vh, "HB016")
+	if status, _, _ := do(t, vh, "POST", st.srv.URL+"/units/PHB-KT/remind", sameOrigin); status != http.StatusNotFound {
+		t.Fatalf("another subtree's admin: %d", status)
+	}
+	if status, _, _ := do(t, c, "POST", st.srv.URL+"/units/PHB-KT/remind", map[string]string{"Sec-Fetch-Site": "cross-site"}); status != http.StatusForbidden {
+		t.Fatalf("cross-origin remind: %d", status)
+	}
+}

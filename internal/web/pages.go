@@ -400,6 +400,9 @@ type unitBody struct {
 	Summary string
 	People  []dashboard.Person
 	Export  link
+	// Remind is the «remind the missing» button's label, "" when nobody is
+	// missing; RemindURL where it posts; Reminded what the last press did.
+	Remind, RemindURL, Reminded string
 }
 
 func (s *Server) unit(w http.ResponseWriter, r *http.Request) {
@@ -431,11 +434,21 @@ func (s *Server) unit(w http.ResponseWriter, r *http.Request) {
 		pub = p.L.T("WebPublished")
 	}
 	u := up.Unit
-	p.Body = unitBody{Title: p.Title, People: up.People,
+	b := unitBody{Title: p.Title, People: up.People, RemindURL: "/units/" + url.PathEscape(u.Code) + "/remind",
 		Export: link{Label: p.L.T("WebExportLink", "Month", monthLabel(p.Lang, q.Month), "Unit", u.Code),
 			URL: "/export.xlsx?" + url.Values{"unit": {u.Code}}.Encode()},
 		Summary: p.L.T("WebUnitSummary", "People", strconv.Itoa(u.People), "Approved", strconv.Itoa(u.Approved),
 			"Submitted", strconv.Itoa(u.SelfAssessed), "Missing", strconv.Itoa(u.Missing), "Detail", pub)}
+	if u.Missing > 0 {
+		b.Remind = p.L.T("WebRemindButton", "N", strconv.Itoa(u.Missing))
+	}
+	if n, err := strconv.Atoi(r.URL.Query().Get("reminded")); err == nil {
+		b.Reminded = p.L.T("WebRemindedNone")
+		if n > 0 {
+			b.Reminded = p.L.T("WebReminded", "N", strconv.Itoa(n))
+		}
+	}
+	p.Body = b
 	s.render(w, http.StatusOK, "unit", p)
 }
 
@@ -514,4 +527,32 @@ func (s *Server) trend(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Body = b
 	s.render(w, http.StatusOK, "trend", p)
+}
+
+// remind nudges the unit's missing people on Telegram (at most once a day
+// each) and comes back to the unit's page, which says what it did.
+func (s *Server) remind(w http.ResponseWriter, r *http.Request) {
+	me := s.signedIn(w, r)
+	if me == nil {
+		return
+	}
+	if !me.Admin {
+		s.messageAs(w, r, me, http.StatusForbidden, "WebForbiddenTitle", "WebForbidden")
+		return
+	}
+	q := dashboard.Today(s.Cal, s.now())
+	code := r.PathValue("code")
+	n, err := dashboard.RemindMissing(r.Context(), s.Pool, s.Cat, me.ID, code, q.Month, calendar.DateOf(s.now()))
+	switch {
+	case errors.Is(err, dashboard.ErrNotAdmin):
+		s.messageAs(w, r, me, http.StatusForbidden, "WebForbiddenTitle", "WebForbidden")
+		return
+	case errors.Is(err, dashboard.ErrNotInScope):
+		s.messageAs(w, r, me, http.StatusNotFound, "WebNotFoundTitle", "WebNotFound")
+		return
+	case err != nil:
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/units/"+url.PathEscape(code)+"?reminded="+strconv.Itoa(n), http.StatusSeeOther)
 }

@@ -106,6 +106,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("GET /units/{code}", s.unit)
 	mux.HandleFunc("GET /export.xlsx", s.export)
 	mux.HandleFunc("GET /trend", s.trend)
+	mux.HandleFunc("POST /units/{code}/remind", s.remind)
 	mux.Handle("GET /signin/{token}", s.links.wrap(s, http.HandlerFunc(s.signInPage)))
 	mux.Handle("POST /signin/{token}", s.links.wrap(s, http.HandlerFunc(s.signIn)))
 	mux.HandleFunc("POST /signout", s.signOut)
