@@ -220,6 +220,10 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		return err
 	}
 
+	if err := startWeb(opsCtx, pool, cat, cal, now, log); err != nil {
+		return err
+	}
+
 	disp := inbound.NewDispatcher(pool, metrics.Timed(app.HandleUpdate), log, inbound.Options{Workers: *queues, Timeout: *updateTimeout, Box: box})
 	if _, err := disp.Recover(ctx, 0); err != nil {
 		return err

@@ -64,6 +64,8 @@ func run(args []string) int {
 		err = invitesCmd(ctx, rest)
 	case "export":
 		err = exportCmd(ctx, rest)
+	case "weblink":
+		err = weblinkCmd(ctx, rest)
 	case "outbox":
 		err = outboxCmd(ctx, rest)
 	case "bench":
