@@ -1,0 +1,274 @@
+package yearly
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"evalbot/internal/evaluation"
+	"evalbot/internal/grading"
+	"evalbot/internal/roster"
+	"evalbot/internal/store"
+	"evalbot/internal/textnorm"
+)
+
+// Errors of Confirm and Adjust.
+var (
+	ErrNotFound   = errors.New("yearly: no stored result for that person and period")
+	ErrNotAllowed = errors.New("yearly: only the person's head confirms or adjusts their result")
+	ErrStale      = errors.New("yearly: the result changed since it was shown")
+	ErrNotGraded  = errors.New("yearly: too few graded months: the period has no grade to adjust")
+	ErrBadGrade   = errors.New("yearly: want grade A, B, C or D")
+	ErrNoReason   = errors.New("yearly: an adjustment needs a reason")
+)
+
+// MaxReason is the longest reason Adjust keeps, in characters.
+const MaxReason = 500
+
+// Save stores res as draft rows in one statement (the caller's transaction):
+// new people get a draft; a stored draft takes the new figures; a confirmed
+// or adjusted row keeps the head's grade while the figures it was decided on
+// are unchanged, and goes back to draft, audited, when they changed (a month
+// was reconsidered after the head decided). It returns how many rows were
+// written or changed.
+func Save(ctx context.Context, db store.DB, res *Results) (int64, error) {
+	var (
+		ids, units          []int64
+		fwIDs, fwVersions   []string
+		months, a, b, c, d  []int32
+		sums, means         []int64
+		graded, excess      []bool
+		computed, overrides []string
+	)
+	for _, u := range res.Units {
+		for _, x := range u.People {
+			if !x.Evaluated {
+				continue
+			}
+			r := x.Result
+			ids, units = append(ids, x.OfficialID), append(units, x.UnitID)
+			fwIDs, fwVersions = append(fwIDs, r.FrameworkID), append(fwVersions, r.FrameworkVersion)
+			months = append(months, int32(r.Months))
+			a, b, c, d = append(a, int32(r.Counts[0])), append(b, int32(r.Counts[1])), append(c, int32(r.Counts[2])), append(d, int32(r.Counts[3]))
+			sums, means = append(sums, int64(r.Sum)), append(means, int64(r.Mean))
+			graded, excess = append(graded, r.Graded), append(excess, x.QuotaCandidate)
+			computed, overrides = append(computed, string(r.Grade)), append(overrides, string(overridesJSON(r.Overrides)))
+		}
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	args := []any{res.Period.Year, res.Period.Quarter, ids, units, fwIDs, fwVersions, months, sums, means, a, b, c, d, graded, computed, overrides, excess}
+	const input = `
+		WITH v AS (
+			SELECT * FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::int[], $8::bigint[], $9::bigint[],
+			                     $10::int[], $11::int[], $12::int[], $13::int[], $14::bool[], $15::text[], $16::text[], $17::bool[])
+			       AS v(official_id, unit_id, framework_id, framework_version, months, sum_total, mean_total,
+			            count_a, count_b, count_c, count_d, graded, computed_grade, overrides, quota_excess)
+		)`
+	// The head's decision no longer stands when what it was decided on changed: audit it.
+	if _, err := db.Exec(ctx, input+`
+		INSERT INTO audit_log (actor_id, subject_id, entity, entity_id, action, before, after, reason)
+		SELECT NULL, r.official_id, 'period_result', $1::bigint * 10 + $2, 'recomputed',
+		       jsonb_build_object('status', r.status, 'grade', r.grade, 'mean', r.mean_total, 'months', r.months),
+		       jsonb_build_object('status', 'draft', 'grade', nullif(v.computed_grade, ''), 'mean', v.mean_total, 'months', v.months),
+		       'the months changed after the decision'
+		  FROM period_results r JOIN v ON v.official_id = r.official_id
+		 WHERE r.year = $1 AND r.quarter = $2 AND r.status <> 'draft'
+		   AND (r.mean_total, r.months, r.graded, coalesce(r.computed_grade, ''), r.unit_id)
+		       IS DISTINCT FROM (v.mean_total, v.months, v.graded, v.computed_grade, v.unit_id)`, args...); err != nil {
+		return 0, err
+	}
+	tag, err := db.Exec(ctx, input+`
+		INSERT INTO period_results AS r (official_id, year, quarter, unit_id, framework_id, framework_version, months,
+		       sum_total, mean_total, count_a, count_b, count_c, count_d, graded, computed_grade, grade, overrides, quota_excess)
+		SELECT official_id, $1, $2, unit_id, framework_id, framework_version, months, sum_total, mean_total,
+		       count_a, count_b, count_c, count_d, graded, nullif(computed_grade, ''), nullif(computed_grade, ''), overrides::jsonb, quota_excess
+		  FROM v
+		ON CONFLICT (official_id, year, quarter) DO UPDATE SET
+		       unit_id = excluded.unit_id, framework_id = excluded.framework_id, framework_version = excluded.framework_version,
+		       months = excluded.months, sum_total = excluded.sum_total, mean_total = excluded.mean_total,
+		       count_a = excluded.count_a, count_b = excluded.count_b, count_c = excluded.count_c, count_d = excluded.count_d,
+		       graded = excluded.graded, computed_grade = excluded.computed_grade, overrides = excluded.overrides,
+		       quota_excess = excluded.quota_excess, computed_at = now(), version = r.version + 1,
+		       -- a decision stands while its figures do
+		       status = CASE WHEN r.status <> 'draft' AND NOT `+changed+` THEN r.status ELSE 'draft' END,
+		       grade = CASE WHEN r.status <> 'draft' AND NOT `+changed+` THEN r.grade ELSE excluded.grade END,
+		       reason = CASE WHEN r.status <> 'draft' AND NOT `+changed+` THEN r.reason END,
+		       confirmed_by = CASE WHEN r.status <> 'draft' AND NOT `+changed+` THEN r.confirmed_by END,
+		       confirmed_at = CASE WHEN r.status <> 'draft' AND NOT `+changed+` THEN r.confirmed_at END
+		 WHERE (r.unit_id, r.months, r.sum_total, r.mean_total, r.count_a, r.count_b, r.count_c, r.count_d, r.graded,
+		        r.computed_grade, r.overrides, r.quota_excess, r.framework_id, r.framework_version)
+		       IS DISTINCT FROM (excluded.unit_id, excluded.months, excluded.sum_total, excluded.mean_total, excluded.count_a,
+		        excluded.count_b, excluded.count_c, excluded.count_d, excluded.graded, excluded.computed_grade,
+		        excluded.overrides, excluded.quota_excess, excluded.framework_id, excluded.framework_version)`, args...)
+	if err != nil {
+		return 0, err
+	}
+	return tag.RowsAffected(), nil
+}
+
+// changed: the figures a decision was made on differ from the new ones.
+const changed = `((r.mean_total, r.months, r.graded, r.computed_grade, r.unit_id)
+	IS DISTINCT FROM (excluded.mean_total, excluded.months, excluded.graded, excluded.computed_grade, excluded.unit_id))`
+
+// Stored is one stored period result, as Confirm and Adjust return it.
+type Stored struct {
+	OfficialID    int64
+	Period        Period
+	UnitID        int64
+	Graded        bool
+	Months        int
+	Mean          grading.Points
+	ComputedGrade grading.Grade
+	Grade         grading.Grade
+	Status        string
+	Reason        string
+	ConfirmedBy   *int64
+	Version       int
+}
+
+func lockStored(ctx context.Context, db store.DB, officialID int64, p Period) (Stored, error) {
+	s := Stored{OfficialID: officialID, Period: p}
+	var computed, grade string
+	var mean int64
+	err := db.QueryRow(ctx, `SELECT unit_id, graded, months, mean_total, coalesce(computed_grade, ''), coalesce(grade, ''),
+		status, coalesce(reason, ''), confirmed_by, version
+		FROM period_results WHERE official_id = $1 AND year = $2 AND quarter = $3 FOR UPDATE`, officialID, p.Year, p.Quarter).
+		Scan(&s.UnitID, &s.Graded, &s.Months, &mean, &computed, &grade, &s.Status, &s.Reason, &s.ConfirmedBy, &s.Version)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return s, ErrNotFound
+	}
+	s.Mean, s.ComputedGrade, s.Grade = grading.Points(mean), grading.Grade(computed), grading.Grade(grade)
+	return s, err
+}
+
+// mayDecide checks, from the database, that actor is the head who reviews
+// the person (roster.HeadOf: the head of their unit, or the superior of a head).
+func mayDecide(ctx context.Context, db store.DB, officialID, actorID int64) error {
+	head, ok, err := roster.HeadOf(ctx, db, officialID)
+	if errors.Is(err, roster.ErrNotFound) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	if !ok || head.ID != actorID {
+		return ErrNotAllowed
+	}
+	return nil
+}
+
+// Confirm records that the head (actorID) confirms the person's computed
+// grade for the period, in the caller's transaction, audited. version is the
+// stored row's version the head saw: another one is ErrStale, except that
+// confirming what is already confirmed by the same head changes nothing
+// (a double tap). Errors: ErrNotFound, ErrNotAllowed, ErrStale.
+func Confirm(ctx context.Context, db store.DB, p Period, officialID, actorID int64, version int) (Stored, error) {
+	if err := p.valid(); err != nil {
+		return Stored{}, err
+	}
+	s, err := lockStored(ctx, db, officialID, p)
+	if err != nil {
+		return s, err
+	}
+	if err := mayDecide(ctx, db, officialID, actorID); err != nil {
+		return s, err
+	}
+	if s.Status == StatusConfirmed && s.ConfirmedBy != nil && *s.ConfirmedBy == actorID {
+		return s, nil
+	}
+	if s.Version != version {
+		return s, ErrStale
+	}
+	return decide(ctx, db, s, actorID, StatusConfirmed, s.ComputedGrade, "")
+}
+
+// Adjust sets the person's period grade to grade, with a reason (cleaned
+// with textnorm, at most MaxReason characters), decided by the head
+// (actorID), in the caller's transaction, audited with the grade before and
+// after. It is also how the head settles the grade-A quota: an A moved to B.
+// Errors: ErrNotFound, ErrNotAllowed, ErrStale, ErrNotGraded, ErrBadGrade,
+// ErrNoReason (textnorm.ErrTooLong for a long reason).
+func Adjust(ctx context.Context, db store.DB, p Period, officialID, actorID int64, version int, grade grading.Grade, reason string) (Stored, error) {
+	if err := p.valid(); err != nil {
+		return Stored{}, err
+	}
+	if !grade.Valid() {
+		return Stored{}, ErrBadGrade
+	}
+	reason, err := textnorm.Field(reason, MaxReason)
+	if errors.Is(err, textnorm.ErrEmpty) {
+		return Stored{}, ErrNoReason
+	}
+	if err != nil {
+		return Stored{}, err
+	}
+	s, err := lockStored(ctx, db, officialID, p)
+	if err != nil {
+		return s, err
+	}
+	if err := mayDecide(ctx, db, officialID, actorID); err != nil {
+		return s, err
+	}
+	if s.Status == StatusAdjusted && s.Grade == grade && s.Reason == reason && s.ConfirmedBy != nil && *s.ConfirmedBy == actorID {
+		return s, nil // a repeated adjustment
+	}
+	if s.Version != version {
+		return s, ErrStale
+	}
+	if !s.Graded {
+		return s, ErrNotGraded
+	}
+	return decide(ctx, db, s, actorID, StatusAdjusted, grade, reason)
+}
+
+// ConfirmYear is Confirm for the year.
+func ConfirmYear(ctx context.Context, db store.DB, year int, officialID, actorID int64, version int) (Stored, error) {
+	return Confirm(ctx, db, Period{Year: year}, officialID, actorID, version)
+}
+
+// AdjustYear is Adjust for the year.
+func AdjustYear(ctx context.Context, db store.DB, year int, officialID, actorID int64, version int, grade grading.Grade, reason string) (Stored, error) {
+	return Adjust(ctx, db, Period{Year: year}, officialID, actorID, version, grade, reason)
+}
+
+func decide(ctx context.Context, db store.DB, s Stored, actorID int64, status string, grade grading.Grade, reason string) (Stored, error) {
+	var g any
+	if grade != "" {
+		g = string(grade)
+	}
+	var r any
+	if reason != "" {
+		r = reason
+	}
+	if _, err := db.Exec(ctx, `UPDATE period_results SET status = $4, grade = $5, reason = $6, confirmed_by = $7,
+		confirmed_at = now(), version = version + 1 WHERE official_id = $1 AND year = $2 AND quarter = $3`,
+		s.OfficialID, s.Period.Year, s.Period.Quarter, status, g, r, actorID); err != nil {
+		return s, err
+	}
+	action := strings.TrimSuffix(status, "ed")
+	if status == StatusConfirmed {
+		action = "confirm"
+	}
+	if err := evaluation.Audit(ctx, db, evaluation.AuditEntry{Actor: &actorID, Subject: s.OfficialID, Entity: "period_result",
+		EntityID: int64(s.Period.Year*10 + s.Period.Quarter), Action: action,
+		Before: map[string]any{"status": s.Status, "grade": s.Grade}, After: map[string]any{"status": status, "grade": grade},
+		Reason: reason}); err != nil {
+		return s, err
+	}
+	s.Status, s.Grade, s.Reason, s.ConfirmedBy = status, grade, reason, &actorID
+	s.Version++
+	return s, nil
+}
+
+// String is "2026" or "2026-Q4".
+func (p Period) String() string {
+	if p.Quarter == 0 {
+		return fmt.Sprint(p.Year)
+	}
+	return fmt.Sprintf("%d-Q%d", p.Year, p.Quarter)
+}
