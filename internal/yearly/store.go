@@ -28,40 +28,68 @@ var (
 // MaxReason is the longest reason Adjust keeps, in characters.
 const MaxReason = 500
 
-// Save stores res as draft rows in one statement (the caller's transaction):
-// new people get a draft; a stored draft takes the new figures; a confirmed
-// or adjusted row keeps the head's grade while the figures it was decided on
-// are unchanged, and goes back to draft, audited, when they changed (a month
-// was reconsidered after the head decided). It returns how many rows were
-// written or changed.
+// saveBatch is how many people one statement of Save writes: set-based,
+// with the statement's parameters (about 150 bytes a person) kept small.
+const saveBatch = 10000
+
+// Save stores res as draft rows, a few set-based statements in the caller's
+// transaction: new people get a draft; a stored draft takes the new
+// figures; a confirmed or adjusted row keeps the head's grade while the
+// figures it was decided on are unchanged, and goes back to draft, audited,
+// when they changed (a month was reconsidered after the head decided). Rows
+// whose figures are unchanged are not written. It returns how many rows
+// were written or changed.
 func Save(ctx context.Context, db store.DB, res *Results) (int64, error) {
-	var (
-		ids, units          []int64
-		fwIDs, fwVersions   []string
-		months, a, b, c, d  []int32
-		sums, means         []int64
-		graded, excess      []bool
-		computed, overrides []string
-	)
+	var b batch
+	var written int64
 	for _, u := range res.Units {
 		for _, x := range u.People {
 			if !x.Evaluated {
 				continue
 			}
-			r := x.Result
-			ids, units = append(ids, x.OfficialID), append(units, x.UnitID)
-			fwIDs, fwVersions = append(fwIDs, r.FrameworkID), append(fwVersions, r.FrameworkVersion)
-			months = append(months, int32(r.Months))
-			a, b, c, d = append(a, int32(r.Counts[0])), append(b, int32(r.Counts[1])), append(c, int32(r.Counts[2])), append(d, int32(r.Counts[3]))
-			sums, means = append(sums, int64(r.Sum)), append(means, int64(r.Mean))
-			graded, excess = append(graded, r.Graded), append(excess, x.QuotaCandidate)
-			computed, overrides = append(computed, string(r.Grade)), append(overrides, string(overridesJSON(r.Overrides)))
+			b.add(&x)
+			if len(b.ids) == saveBatch {
+				n, err := b.save(ctx, db, res.Period)
+				if err != nil {
+					return written, err
+				}
+				written += n
+				b = batch{}
+			}
 		}
 	}
-	if len(ids) == 0 {
+	n, err := b.save(ctx, db, res.Period)
+	return written + n, err
+}
+
+// batch is the columns of up to saveBatch people, as unnest's arrays.
+type batch struct {
+	ids, units          []int64
+	fwIDs, fwVersions   []string
+	months, a, b, c, d  []int32
+	sums, means         []int64
+	graded, excess      []bool
+	computed, overrides []string
+}
+
+func (b *batch) add(x *Person) {
+	r := x.Result
+	b.ids, b.units = append(b.ids, x.OfficialID), append(b.units, x.UnitID)
+	b.fwIDs, b.fwVersions = append(b.fwIDs, r.FrameworkID), append(b.fwVersions, r.FrameworkVersion)
+	b.months = append(b.months, int32(r.Months))
+	b.a, b.b = append(b.a, int32(r.Counts[0])), append(b.b, int32(r.Counts[1]))
+	b.c, b.d = append(b.c, int32(r.Counts[2])), append(b.d, int32(r.Counts[3]))
+	b.sums, b.means = append(b.sums, int64(r.Sum)), append(b.means, int64(r.Mean))
+	b.graded, b.excess = append(b.graded, r.Graded), append(b.excess, x.QuotaCandidate)
+	b.computed, b.overrides = append(b.computed, string(r.Grade)), append(b.overrides, string(overridesJSON(r.Overrides)))
+}
+
+func (b *batch) save(ctx context.Context, db store.DB, p Period) (int64, error) {
+	if len(b.ids) == 0 {
 		return 0, nil
 	}
-	args := []any{res.Period.Year, res.Period.Quarter, ids, units, fwIDs, fwVersions, months, sums, means, a, b, c, d, graded, computed, overrides, excess}
+	args := []any{p.Year, p.Quarter, b.ids, b.units, b.fwIDs, b.fwVersions, b.months, b.sums, b.means, b.a, b.b, b.c, b.d,
+		b.graded, b.computed, b.overrides, b.excess}
 	const input = `
 		WITH v AS (
 			SELECT * FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::int[], $8::bigint[], $9::bigint[],
