@@ -23,6 +23,9 @@ var (
 	ErrNotGraded  = errors.New("yearly: too few graded months: the period has no grade to adjust")
 	ErrBadGrade   = errors.New("yearly: want grade A, B, C or D")
 	ErrNoReason   = errors.New("yearly: an adjustment needs a reason")
+	// ErrQuota: the unit's decided A grades already fill the period's
+	// grade-A quota; the head moves another A to B first (Adjust).
+	ErrQuota = errors.New("yearly: the unit's grade-A quota is full")
 )
 
 // MaxReason is the longest reason Adjust keeps, in characters.
@@ -220,7 +223,8 @@ func Confirm(ctx context.Context, db store.DB, p Period, officialID, actorID int
 // (actorID), in the caller's transaction, audited with the grade before and
 // after. It is also how the head settles the grade-A quota: an A moved to B.
 // Errors: ErrNotFound, ErrNotAllowed, ErrStale, ErrNotGraded, ErrBadGrade,
-// ErrNoReason (textnorm.ErrTooLong for a long reason).
+// ErrNoReason, ErrQuota for an A the unit's quota has no room for
+// (textnorm.ErrTooLong for a long reason).
 func Adjust(ctx context.Context, db store.DB, p Period, officialID, actorID int64, version int, grade grading.Grade, reason string) (Stored, error) {
 	if err := p.valid(); err != nil {
 		return Stored{}, err
@@ -265,6 +269,11 @@ func AdjustYear(ctx context.Context, db store.DB, year int, officialID, actorID 
 }
 
 func decide(ctx context.Context, db store.DB, s Stored, actorID int64, status string, grade grading.Grade, reason string) (Stored, error) {
+	if grade == grading.GradeA {
+		if err := quotaRoom(ctx, db, s); err != nil {
+			return s, err
+		}
+	}
 	var g any
 	if grade != "" {
 		g = string(grade)
@@ -299,4 +308,54 @@ func (p Period) String() string {
 		return fmt.Sprint(p.Year)
 	}
 	return fmt.Sprintf("%d-Q%d", p.Year, p.Quarter)
+}
+
+// quotaRoom checks that one more decided A fits the period's grade-A quota
+// of the person's unit (their unit at the period's end): the quota is counted
+// over everyone's final grades (the decided ones, the computed ones of the
+// drafts) with this person at A, and the As already confirmed or adjusted
+// must leave room for this one. The unit's rows are locked, so two decisions
+// at once cannot both take the last place.
+func quotaRoom(ctx context.Context, db store.DB, s Stored) error {
+	var fwID string
+	var exceptional bool
+	if err := db.QueryRow(ctx, `SELECT framework_id, exceptional FROM units WHERE id = $1`, s.UnitID).Scan(&fwID, &exceptional); err != nil {
+		return err
+	}
+	f, err := grading.Preset(fwID)
+	if err != nil {
+		return fmt.Errorf("yearly: unit %d: %w", s.UnitID, err)
+	}
+	rows, err := db.Query(ctx, `SELECT official_id, mean_total, coalesce(grade, ''), status <> 'draft'
+		FROM period_results WHERE unit_id = $1 AND year = $2 AND quarter = $3 AND graded
+		ORDER BY official_id FOR UPDATE`, s.UnitID, s.Period.Year, s.Period.Quarter)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var members []grading.QuotaMember
+	decidedA := 0
+	for rows.Next() {
+		var m grading.QuotaMember
+		var mean int64
+		var grade string
+		var decided bool
+		if err := rows.Scan(&m.ID, &mean, &grade, &decided); err != nil {
+			return err
+		}
+		m.Total, m.Grade = grading.Points(mean), grading.Grade(grade)
+		if m.ID == s.OfficialID {
+			m.Grade = grading.GradeA
+		} else if decided && m.Grade == grading.GradeA {
+			decidedA++
+		}
+		members = append(members, m)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if decidedA+1 > f.PeriodQuotaCheck(s.Period.Kind(), members, exceptional).Max {
+		return ErrQuota
+	}
+	return nil
 }

@@ -286,6 +286,13 @@ func TestQuotaAndDecisions(t *testing.T) {
 	if s2, err := yearly.ConfirmYear(ctx, w.pool, 2026, staff[3], head, 1); err != nil || s2.Version != 2 {
 		t.Fatalf("double tap = %+v, %v", s2, err)
 	}
+	// The unit's one A is taken: a second A is refused until the head moves someone.
+	if _, err := yearly.ConfirmYear(ctx, w.pool, 2026, staff[2], head, 1); !errors.Is(err, yearly.ErrQuota) {
+		t.Fatalf("a second A: %v, want ErrQuota", err)
+	}
+	if _, err := yearly.AdjustYear(ctx, w.pool, 2026, staff[2], head, 1, grading.GradeA, "Xuất sắc"); !errors.Is(err, yearly.ErrQuota) {
+		t.Fatalf("a second A by adjustment: %v, want ErrQuota", err)
+	}
 	if _, err := yearly.AdjustYear(ctx, w.pool, 2026, staff[0], head, 1, grading.GradeB, " \u200b "); !errors.Is(err, yearly.ErrNoReason) {
 		t.Fatalf("no reason: %v", err)
 	}
