@@ -42,6 +42,10 @@ func TestEveryMessageRenders(t *testing.T) {
 		"Share", "Tries", "Lost", "Dups", "Log", "Due"} {
 		data[k] = "X<&>"
 	}
+	// Quarters and the year (internal/report/period.go).
+	for _, k := range []string{"Months", "Min", "Roman", "Excess"} {
+		data[k] = "X<&>"
+	}
 	for _, lang := range locale.Languages {
 		for _, id := range cat.IDs(lang) {
 			for _, n := range []int{0, 1, 2} {
