@@ -155,6 +155,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	app.API = &telegram.BotAPI{URL: apiURL, Token: token, Client: &http.Client{Timeout: 30 * time.Second, Transport: transport}}
 	limits := delivery.DefaultLimits
 	limits.PerSecond = *rateFlag
+	app.Limits = limits // edits and direct replies share the chats' pace
 	sender := delivery.NewSender(pool, b, limits, log)
 	sender.Workers, sender.Cat = *senders, cat
 	sender.API = &delivery.API{URL: apiURL, Token: token, Client: &http.Client{Timeout: 30 * time.Second, Transport: transport}}
@@ -178,6 +179,9 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		return err
 	}
 	go disp.Sweep(ctx, 30*time.Second, *updateTimeout+30*time.Second)
+	// Card edits a previous process left unconfirmed (a kill while one
+	// waited for a retry_after), then every minute those of a dead replica.
+	go app.SweepEdits(ctx, time.Minute, 2*time.Minute)
 
 	senderCtx, stopSender := context.WithCancel(hard)
 	senderDone := make(chan struct{})

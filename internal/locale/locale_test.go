@@ -37,6 +37,10 @@ func TestEveryMessageRenders(t *testing.T) {
 	for _, k := range []string{"Desk", "Level", "Comment", "Time", "Rate", "Confirmed", "Dismissed", "Pending", "Minutes", "Link", "Code", "Kind", "Created", "Updated", "Unchanged", "Period", "Units", "People", "A", "B", "C", "D", "NotGraded", "NotAssessed", "Quarter", "Year"} {
 		data[k] = "X<&>"
 	}
+	// evalbot outbox (cmd/evalbot/outbox.go).
+	for _, k := range []string{"IDs", "ID", "Limit"} {
+		data[k] = "X<&>"
+	}
 	for _, lang := range locale.Languages {
 		for _, id := range cat.IDs(lang) {
 			for _, n := range []int{0, 1, 2} {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-telegram/bot"
@@ -49,10 +50,21 @@ type App struct {
 	// query instead of Bot (BotAPI: one JSON POST each, cheaper).
 	API *BotAPI
 
+	// Limits are the per-chat limits kept for what is sent outside the
+	// outbox (edits, direct replies), as the sender's (DefaultLimits when
+	// unset).
+	Limits delivery.Limits
+
 	fwMu sync.Mutex
 	fws  map[string]*grading.Framework
 
-	edits editRetries
+	edits     editRetries
+	local     localPace
+	stopped   atomic.Bool
+	doneMu    sync.Mutex
+	doneEdits []delivery.PendingCardEdit
+	// doneFlushing counts the rows of doneEdits being deleted now.
+	doneFlushing int
 
 	pressOnce sync.Once
 	pressCrit [][]byte // pressCriteria, by button position
@@ -124,6 +136,12 @@ type turn struct {
 	answer   *answer
 	edit     *edit
 	enqueued bool
+	// direct are messages sent after the commit, not through the outbox
+	// (a stranger's or a citizen's replies).
+	direct []directMsg
+	// pressWait is how long a score press's edit waits for its slot of the
+	// chat's pace, reserved in the press's batch.
+	pressWait time.Duration
 }
 
 // preAssessment is evaluation.LoadAssessmentPublished's result for id.
@@ -144,6 +162,8 @@ type edit struct {
 	messageID int
 	text      string
 	kb        delivery.Keyboard
+	gen       int64         // its card_edits generation; 0 when not kept there
+	wait      time.Duration // until the chat's pace allows it
 }
 
 // t renders a message in the sender's language.
@@ -226,6 +246,7 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(
 	// COMMIT: one round trip.
 	first := func(b *pgx.Batch) {
 		t.answer, t.edit, t.enqueued, t.pre, t.preAs, t.press = nil, nil, false, nil, nil, nil
+		t.direct, t.pressWait = nil, 0
 		b.Queue(dedupSQL, upd.ID).Exec(func(tag pgconn.CommandTag) error {
 			fresh = tag.RowsAffected() == 1
 			return nil
@@ -246,6 +267,11 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(
 						t.press = &evaluation.PressResult{}
 						evaluation.QueueScorePress(b, evaluation.ScorePress{UpdateID: upd.ID, TelegramUserID: t.cq.From.ID,
 							AssessmentID: id, Points: grading.Points(p * 100), Criteria: crit}, a.Cal, t.press)
+						// The card's edit takes its slot of the chat's pace
+						// (shared with the outbox) in the same round trip.
+						if m := t.cq.Message.Message; m != nil {
+							delivery.QueueReserve(b, a.limits(), m.Chat.ID, &t.pressWait)
+						}
 						store.QueueCommit(b)
 					}
 				}
@@ -263,7 +289,10 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(
 				return err
 			}
 		}
-		return a.route(t)
+		if err := a.route(t); err != nil {
+			return err
+		}
+		return a.keepEdit(ctx, tx, t)
 	})
 	if dup {
 		if err == nil {
@@ -282,6 +311,9 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(
 		a.failed(actx, t, settle)
 		return
 	}
+	if t.press != nil && t.edit != nil {
+		t.edit.wait = t.pressWait
+	}
 	// The answer rides the webhook's reply when it can: one request fewer
 	// per press, and the spinner stops as soon as Telegram has the 200.
 	done = true
@@ -298,6 +330,9 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(
 	}
 	if t.cq != nil && !answered {
 		a.answerQuery(actx, t.cq.ID, t.answer)
+	}
+	for _, m := range t.direct {
+		a.postDirect(actx, m.known, m.params)
 	}
 	wg.Wait()
 	if t.enqueued && a.Kick != nil {
@@ -325,8 +360,36 @@ func (a *App) failed(ctx context.Context, t *turn, settle func([]byte) bool) {
 	if t.cq != nil {
 		a.answerQuery(ctx, t.cq.ID, ans)
 	} else if t.chatID != 0 {
-		a.sendNow(ctx, t.chatID, msg)
+		a.sendNow(ctx, t, msg)
 	}
+}
+
+// keepEdit makes the pressed message's edit as durable as the change that
+// requires it: for a chat the database knows (an official's, a group), the
+// edit is written to card_edits and takes its slot of the chat's pace in the
+// update's transaction, with its COMMIT (no round trip of its own); another
+// chat (a citizen's) is not written, and takes this process's pace. A score press
+// has committed already (its slot was reserved in its batch).
+func (a *App) keepEdit(ctx context.Context, tx pgx.Tx, t *turn) error {
+	e := t.edit
+	if e == nil || t.press != nil || store.Committed(tx) {
+		return nil
+	}
+	b := &pgx.Batch{}
+	if err := delivery.QueueCardEdit(b, a.limits(), delivery.CardEdit{ChatID: e.chatID, MessageID: e.messageID, Text: e.text, Keyboard: e.kb},
+		&e.gen, &e.wait); err != nil {
+		return err
+	}
+	store.QueueCommit(b)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return err
+	}
+	if e.gen == 0 {
+		// A chat the database does not know (a citizen's): this
+		// process's pace.
+		e.wait = a.local.reserve(a.limits(), e.chatID)
+	}
+	return nil
 }
 
 // recordFailure makes a failed update final, as the person is told: its id
@@ -386,10 +449,28 @@ func (a *App) editOnce(ctx context.Context, e *edit) error {
 	return err
 }
 
-func (a *App) sendNow(ctx context.Context, chatID int64, text string) {
-	if _, err := a.Bot.SendMessage(ctx, &bot.SendMessageParams{ChatID: chatID, Text: text, ParseMode: models.ParseModeHTML}); err != nil {
-		a.Log.Warn("sendMessage failed", "err", err)
+// sendNow tells the sender of t that their update failed: an official
+// through the outbox (it retries, and keeps the chat's pace), anyone else
+// directly, paced and retried after a 429 (postDirect).
+func (a *App) sendNow(ctx context.Context, t *turn, text string) {
+	official := false
+	if t.me != nil {
+		// t.me may come from the rolled-back transaction (an invite
+		// redeemed): only a chat already bound goes to the outbox.
+		if err := a.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM officials WHERE id = $1 AND chat_id = $2)`,
+			t.me.ID, t.chatID).Scan(&official); err != nil {
+			a.Log.Warn("failure notice", "err", err)
+		}
 	}
+	if official {
+		if _, err := delivery.Enqueue(ctx, a.Pool, delivery.Message{ChatID: t.chatID, OfficialID: t.me.ID, Text: text}); err != nil {
+			a.Log.Warn("failure notice not queued", "err", err)
+		} else if a.Kick != nil {
+			a.Kick()
+		}
+		return
+	}
+	a.postDirect(ctx, false, &bot.SendMessageParams{ChatID: t.chatID, Text: text, ParseMode: models.ParseModeHTML})
 }
 
 // isNotModified: Telegram's 400 for an edit that changes nothing is success.

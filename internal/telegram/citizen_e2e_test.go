@@ -91,6 +91,9 @@ func newCitWorld(t *testing.T) *citWorld {
 	h, err := sim.New(pool, at(2026, 11, 25, 9), logs)
 	must(t, err)
 	t.Cleanup(h.Close)
+	// Telegram's limits are on (sim.New): every citizen test ends with
+	// 0 × 429 and 0 dead letters.
+	t.Cleanup(func() { checkLimits(t, h) })
 	h.App.Log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	prev := slog.Default()
 	slog.SetDefault(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
