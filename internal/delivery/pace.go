@@ -40,9 +40,9 @@ func ReserveChat(ctx context.Context, db store.DB, l Limits, chatID int64) (time
 // QueueReserve is ReserveChat queued in b, for a chat the database already
 // knows: an official's private chat (whose id is their Telegram user id),
 // or a group (chatID < 0). For any other chat (a citizen, a stranger, whose
-// ids are never stored) nothing is written and *wait stays 0. A score press
-// queues it before its COMMIT: no round trip of its own.
-func QueueReserve(b *pgx.Batch, l Limits, chatID int64, wait *time.Duration) {
+// ids are never stored) nothing is written, *wait stays 0 and *known false.
+// A score press queues it before its COMMIT: no round trip of its own.
+func QueueReserve(b *pgx.Batch, l Limits, chatID int64, wait *time.Duration, known *bool) {
 	iv, tol := l.normalized().chatInterval(chatID)
 	b.Queue(`INSERT INTO chat_pace (chat_id, tat)
 		SELECT $1::bigint, clock_timestamp() + make_interval(secs => $2::float8)
@@ -55,7 +55,7 @@ func QueueReserve(b *pgx.Batch, l Limits, chatID int64, wait *time.Duration) {
 		if err == pgx.ErrNoRows {
 			return nil
 		}
-		*wait = seconds(secs)
+		*wait, *known = seconds(secs), err == nil
 		return err
 	})
 }

@@ -141,7 +141,8 @@ type turn struct {
 	direct []directMsg
 	// pressWait is how long a score press's edit waits for its slot of the
 	// chat's pace, reserved in the press's batch.
-	pressWait time.Duration
+	pressWait  time.Duration
+	pressKnown bool // the chat's pace is the database's (an official's chat)
 }
 
 // preAssessment is evaluation.LoadAssessmentPublished's result for id.
@@ -164,6 +165,7 @@ type edit struct {
 	kb        delivery.Keyboard
 	gen       int64         // its card_edits generation; 0 when not kept there
 	wait      time.Duration // until the chat's pace allows it
+	known     bool          // the chat's pace is the database's (chat_pace), not this process's
 }
 
 // t renders a message in the sender's language.
@@ -246,7 +248,7 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(
 	// COMMIT: one round trip.
 	first := func(b *pgx.Batch) {
 		t.answer, t.edit, t.enqueued, t.pre, t.preAs, t.press = nil, nil, false, nil, nil, nil
-		t.direct, t.pressWait = nil, 0
+		t.direct, t.pressWait, t.pressKnown = nil, 0, false
 		b.Queue(dedupSQL, upd.ID).Exec(func(tag pgconn.CommandTag) error {
 			fresh = tag.RowsAffected() == 1
 			return nil
@@ -270,7 +272,7 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(
 						// The card's edit takes its slot of the chat's pace
 						// (shared with the outbox) in the same round trip.
 						if m := t.cq.Message.Message; m != nil {
-							delivery.QueueReserve(b, a.limits(), m.Chat.ID, &t.pressWait)
+							delivery.QueueReserve(b, a.limits(), m.Chat.ID, &t.pressWait, &t.pressKnown)
 						}
 						store.QueueCommit(b)
 					}
@@ -312,7 +314,7 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(
 		return
 	}
 	if t.press != nil && t.edit != nil {
-		t.edit.wait = t.pressWait
+		t.edit.wait, t.edit.known = t.pressWait, t.pressKnown
 	}
 	// The answer rides the webhook's reply when it can: one request fewer
 	// per press, and the spinner stops as soon as Telegram has the 200.
@@ -384,7 +386,8 @@ func (a *App) keepEdit(ctx context.Context, tx pgx.Tx, t *turn) error {
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return err
 	}
-	if e.gen == 0 {
+	e.known = e.gen > 0
+	if !e.known {
 		// A chat the database does not know (a citizen's): this
 		// process's pace.
 		e.wait = a.local.reserve(a.limits(), e.chatID)

@@ -90,7 +90,7 @@ func (a *App) sendEditsAfter(key msgKey, wait time.Duration, pace bool) {
 // says how long to wait for it: the chat's shared pace for a chat the
 // database knows, this process's limiter for another (a citizen's).
 func (a *App) paceEdit(ctx context.Context, key msgKey) time.Duration {
-	if a.edits.durable(key) || key.chat < 0 {
+	if a.edits.known(key) || key.chat < 0 {
 		d, err := delivery.ReserveChat(ctx, a.Pool, a.limits(), key.chat)
 		if err != nil {
 			a.Log.Warn("edit: chat pace", "err", err)
@@ -121,7 +121,7 @@ func (a *App) sendEdits(ctx context.Context, key msgKey) {
 		}
 		if errors.As(err, &tm) {
 			// Every message to the chat waits as told, the outbox's too.
-			a.pauseChat(ctx, e.chatID, e.gen > 0, wait)
+			a.pauseChat(ctx, e.chatID, e.known, wait)
 		}
 		if e.gen > 0 && (err == nil || !again) {
 			a.cardEditDone(e) // taken, or refused for good: nothing left to send
@@ -156,13 +156,13 @@ func retryAfter(err error, tries int) (time.Duration, bool) {
 	return editBackoff << min(max(tries-1, 0), 3), true
 }
 
-// durable reports whether the newest edit of key is in card_edits (the
-// chat is one the database knows).
-func (r *editRetries) durable(key msgKey) bool {
+// known reports whether the chat of key's newest edit is paced by the
+// database (chat_pace: an official's chat, a group).
+func (r *editRetries) known(key msgKey) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	m := r.msgs[key]
-	return m != nil && m.want.gen > 0
+	return m != nil && m.want.known
 }
 
 // want records e as the edit to make; true when the caller is to send it

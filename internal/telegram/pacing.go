@@ -227,7 +227,7 @@ func (a *App) resumeEdits(ctx context.Context, olderThan time.Duration) error {
 		if err != nil {
 			return err
 		}
-		a.editNow(ctx, &edit{chatID: r.ChatID, messageID: r.MessageID, text: r.Text, kb: r.Keyboard, gen: r.Gen, wait: wait})
+		a.editNow(ctx, &edit{chatID: r.ChatID, messageID: r.MessageID, text: r.Text, kb: r.Keyboard, gen: r.Gen, wait: wait, known: true})
 	}
 	return nil
 }
