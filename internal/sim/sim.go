@@ -87,9 +87,16 @@ type Harness struct {
 type Option func(*options)
 
 type options struct {
-	webhook bool
-	srvOpts []botapitest.Option
+	webhook   bool
+	srvOpts   []botapitest.Option
+	unlimited bool
 }
+
+// WithoutLimits turns Telegram's flood limits off, in the fake and in the
+// bot's pacing: for the demo, whose people act instantly (a head approves
+// 27 cards in a moment), which at Telegram's 1/s per chat would take minutes
+// of waiting to show the same story. The tests keep the limits.
+func WithoutLimits() Option { return func(o *options) { o.unlimited = true } }
 
 // Webhook makes the bot get its updates as `evalbot serve --webhook` does:
 // the fake server posts them (setWebhook) to inbound.Webhook, and answers
@@ -104,7 +111,7 @@ func ServerOptions(opts ...botapitest.Option) Option {
 
 // New starts the fake server and the bot on pool (migrated), at time start.
 // Logs go to log (io.Discard for quiet). The fake server enforces Telegram's
-// flood limits (see Speed).
+// flood limits (see Speed), unless WithoutLimits.
 func New(pool *pgxpool.Pool, start time.Time, log io.Writer, opts ...Option) (*Harness, error) {
 	var o options
 	for _, f := range opts {
@@ -113,8 +120,11 @@ func New(pool *pgxpool.Pool, start time.Time, log io.Writer, opts ...Option) (*H
 	clock := &Clock{t: start}
 	t0 := time.Now()
 	limitClock := func() time.Time { return t0.Add(Speed * time.Since(t0)) }
-	srv := botapitest.New(append([]botapitest.Option{botapitest.WithClock(clock.Now),
-		botapitest.WithTelegramLimits(), botapitest.WithLimitClock(limitClock)}, o.srvOpts...)...)
+	srvOpts := []botapitest.Option{botapitest.WithClock(clock.Now)}
+	if !o.unlimited {
+		srvOpts = append(srvOpts, botapitest.WithTelegramLimits(), botapitest.WithLimitClock(limitClock))
+	}
+	srv := botapitest.New(append(srvOpts, o.srvOpts...)...)
 	cat, err := locale.Load()
 	if err != nil {
 		srv.Close()
@@ -135,7 +145,7 @@ func New(pool *pgxpool.Pool, start time.Time, log io.Writer, opts ...Option) (*H
 func (h *Harness) start() error {
 	srv, pool, logger, cat, clock := h.Srv, h.Pool, h.log, h.cat, h.Clock
 	app := &telegram.App{Pool: pool, Cat: cat, Cal: calendar.Default(), Now: clock.Now, Log: logger, BotUsername: srv.BotUsername(),
-		Done: h.markDone, Limits: Limits}
+		Done: h.markDone, Limits: h.limits()}
 	b, err := bot.New(srv.Token(), bot.WithServerURL(srv.URL()), bot.WithSkipGetMe(),
 		bot.WithHTTPClient(2*time.Second, &http.Client{Timeout: 10 * time.Second}))
 	if err != nil {
@@ -144,7 +154,7 @@ func (h *Harness) start() error {
 	app.Bot = b
 	app.BeforeRoute = inbound.Reachability(cat)
 	h.App, h.Bot = app, b
-	h.Sender = delivery.NewSender(pool, b, Limits, logger)
+	h.Sender = delivery.NewSender(pool, b, h.limits(), logger)
 	h.Sender.Cat = cat
 	h.Sched = &schedule.Scheduler{Pool: pool, Cal: app.Cal, Prompter: app, Times: schedule.DefaultTimes, Log: logger}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -172,6 +182,14 @@ func (h *Harness) start() error {
 	h.polling.Add(1)
 	go func() { defer h.polling.Done(); poller.Run(ctx) }()
 	return nil
+}
+
+// limits are the bot's: Limits, or practically none WithoutLimits.
+func (h *Harness) limits() delivery.Limits {
+	if h.o.unlimited {
+		return delivery.Limits{PerSecond: 100000, PerChatSecond: 100000, PerChatBurst: 1000, GroupPerMinute: 6000000, GroupBurst: 1000}
+	}
+	return Limits
 }
 
 // Crash stops the bot as a kill would, keeping the fake Telegram (its chats

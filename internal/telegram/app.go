@@ -63,8 +63,6 @@ type App struct {
 	stopped   atomic.Bool
 	doneMu    sync.Mutex
 	doneEdits []delivery.PendingCardEdit
-	// doneFlushing counts the rows of doneEdits being deleted now.
-	doneFlushing int
 
 	pressOnce sync.Once
 	pressCrit [][]byte // pressCriteria, by button position
@@ -320,6 +318,11 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(
 	// per press, and the spinner stops as soon as Telegram has the 200.
 	done = true
 	answered := settle(answerReply(t.cq, t.answer))
+	// Direct replies (a stranger's, a citizen's) first, as when they went
+	// inside the transaction: each within its chat's pace.
+	for _, m := range t.direct {
+		a.postDirect(actx, m.known, m.params)
+	}
 	// The edit and the answer are independent requests: sent together, a
 	// press waits one Bot API round trip (~40 ms from Vietnam) instead of two.
 	var wg sync.WaitGroup
@@ -332,9 +335,6 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(
 	}
 	if t.cq != nil && !answered {
 		a.answerQuery(actx, t.cq.ID, t.answer)
-	}
-	for _, m := range t.direct {
-		a.postDirect(actx, m.known, m.params)
 	}
 	wg.Wait()
 	if t.enqueued && a.Kick != nil {

@@ -75,6 +75,7 @@ func TestCardEditsSurviveACrash(t *testing.T) {
 	if m, bs := buttonsOf(h, card.ChatID, card.ID); hasButton(m, "✅ Duyệt") || hasButton(m, "↩️ Trả lại") {
 		t.Errorf("H's card of an approved plan still shows %v", bs)
 	}
+	h.App.RecordEditsDone()
 	var left int
 	must(t, pool.QueryRow(t.Context(), `SELECT count(*) FROM card_edits`).Scan(&left))
 	if left != 0 {
