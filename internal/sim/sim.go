@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"evalbot/internal/botapitest"
@@ -152,7 +153,11 @@ func (h *Harness) start() error {
 		return err
 	}
 	app.Bot = b
-	app.BeforeRoute = inbound.Reachability(cat)
+	// Back after a block: what the campaigns skipped meanwhile (h.Sched is
+	// set below, before any update).
+	app.BeforeRoute = inbound.ReachabilityWith(cat, func(ctx context.Context, tx pgx.Tx, id int64) error {
+		return h.Sched.Back(clock.Now)(ctx, tx, id)
+	})
 	h.App, h.Bot = app, b
 	h.Sender = delivery.NewSender(pool, b, h.limits(), logger)
 	h.Sender.Cat = cat
