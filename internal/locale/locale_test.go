@@ -46,6 +46,10 @@ func TestEveryMessageRenders(t *testing.T) {
 	for _, k := range []string{"Months", "Min", "Roman", "Excess"} {
 		data[k] = "X<&>"
 	}
+	// evalbot outbox (cmd/evalbot/outbox.go).
+	for _, k := range []string{"IDs", "ID", "Limit"} {
+		data[k] = "X<&>"
+	}
 	for _, lang := range locale.Languages {
 		for _, id := range cat.IDs(lang) {
 			for _, n := range []int{0, 1, 2} {

@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"slices"
 	"strconv"
@@ -380,13 +381,15 @@ func (a *App) sendSign(t *turn, d citizen.Desk) error {
 	if err != nil {
 		return err
 	}
-	_, err = a.Bot.SendDocument(t.ctx, &bot.SendDocumentParams{ChatID: t.chatID,
-		Document:  &models.InputFileUpload{Filename: d.Code + ".png", Data: bytes.NewReader(png)},
-		Caption:   a.fitText(t.t("DeskSignCaption", map[string]any{"Code": d.Code, "Desk": d.Name}), delivery.MaxCaption, "sendDocument"),
-		ParseMode: models.ParseModeHTML})
-	if err != nil {
-		a.Log.Warn("sending a desk sign failed", "desk_id", d.ID, "err", scrubToken(err))
-	}
+	// Within the chat's pace, and again after a 429's retry_after (direct,
+	// which logs a failure).
+	_ = a.direct(t.ctx, true, t.chatID, func(ctx context.Context) error {
+		_, err := a.Bot.SendDocument(ctx, &bot.SendDocumentParams{ChatID: t.chatID,
+			Document:  &models.InputFileUpload{Filename: d.Code + ".png", Data: bytes.NewReader(png)},
+			Caption:   a.fitText(t.t("DeskSignCaption", map[string]any{"Code": d.Code, "Desk": d.Name}), delivery.MaxCaption, "sendDocument"),
+			ParseMode: models.ParseModeHTML})
+		return err
+	})
 	return nil
 }
 

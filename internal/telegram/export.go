@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"bytes"
+	"context"
 	"strings"
 
 	"github.com/go-telegram/bot"
@@ -54,15 +55,18 @@ func (a *App) onExport(t *turn, arg string) error {
 	}
 	// A document cannot wait in the outbox (its payload is text); the read
 	// above changed nothing, so sending it now is safe.
-	_, err = a.Bot.SendDocument(t.ctx, &bot.SendDocumentParams{
-		ChatID:   t.chatID,
-		Document: &models.InputFileUpload{Filename: "ket-qua-" + m.String() + "-" + code + ".xlsx", Data: &buf},
-		// Rendered as HTML (its values escaped), so sent as HTML.
-		Caption:   a.fitText(t.t("ExportCaption", map[string]any{"Month": monthLabel(m), "Unit": code}), delivery.MaxCaption, "sendDocument"),
-		ParseMode: models.ParseModeHTML,
+	// Within the chat's pace, and again after a 429's retry_after (direct).
+	err = a.direct(t.ctx, true, t.chatID, func(ctx context.Context) error {
+		_, err := a.Bot.SendDocument(ctx, &bot.SendDocumentParams{
+			ChatID:   t.chatID,
+			Document: &models.InputFileUpload{Filename: "ket-qua-" + m.String() + "-" + code + ".xlsx", Data: bytes.NewReader(buf.Bytes())},
+			// Rendered as HTML (its values escaped), so sent as HTML.
+			Caption:   a.fitText(t.t("ExportCaption", map[string]any{"Month": monthLabel(m), "Unit": code}), delivery.MaxCaption, "sendDocument"),
+			ParseMode: models.ParseModeHTML,
+		})
+		return err
 	})
 	if err != nil {
-		a.Log.Warn("sendDocument failed", "err", err)
 		return t.reply(t.t("ErrorGeneric", nil), nil)
 	}
 	return nil

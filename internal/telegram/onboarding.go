@@ -3,8 +3,6 @@ package telegram
 import (
 	"errors"
 
-	"github.com/go-telegram/bot"
-
 	"github.com/go-telegram/bot/models"
 
 	"evalbot/internal/delivery"
@@ -52,9 +50,10 @@ func (a *App) refuseStranger(t *turn) error {
 
 // sendStranger answers someone not on the roster (a stranger, a citizen)
 // directly, not through the outbox: their Telegram id is personal data that
-// the database must not keep (DESIGN.md §6). The answer is a pure reply, so
-// sending it before the transaction commits changes nothing if it rolls back.
-// An official's message goes through the outbox as usual.
+// the database must not keep (DESIGN.md §6). It is sent once the update's
+// transaction has committed, within the chat's pace and again after a 429's
+// retry_after (postDirect). An official's message goes through the outbox as
+// usual.
 func (t *turn) sendStranger(m delivery.Message) error {
 	if t.me != nil {
 		m.OfficialID = t.me.ID
@@ -70,10 +69,7 @@ func (t *turn) sendStranger(m delivery.Message) error {
 	default:
 		markup = delivery.InlineMarkup(t.a().fitKeyboard(m.Keyboard, "sendMessage"))
 	}
-	text := t.a().fitText(m.Text, delivery.MaxText, "sendMessage")
-	if _, err := t.a().Bot.SendMessage(t.ctx, &bot.SendMessageParams{ChatID: m.ChatID, Text: text, ParseMode: models.ParseModeHTML, ReplyMarkup: markup}); err != nil {
-		t.a().Log.Warn("reply to a stranger failed", "err", err)
-	}
+	t.queueDirect(m.Text, markup)
 	return nil
 }
 
