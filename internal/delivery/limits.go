@@ -103,7 +103,7 @@ func newBudget(pool *pgxpool.Pool, perSecond float64) *budget {
 	// up to sendJitter later than another sent at the same time. Telegram
 	// counts the messages of any one second, so the slots are spaced to put
 	// at most perSecond sends in any 1 s + stale + sendJitter: at 30/s that
-	// is 29.2 a second, never 31 (as a spacing of exactly 1/rate allowed).
+	// is 28.8 a second, never 31 (as a spacing of exactly 1/rate allowed).
 	// At high rates, where timers are not that precise, stale is 25 ms.
 	stale := min(iv0/2, maxStale)
 	if iv0 < 5*time.Millisecond {
@@ -124,7 +124,7 @@ func newBudget(pool *pgxpool.Pool, perSecond float64) *budget {
 // later one request may reach the Bot API than another sent with it.
 const (
 	maxStale   = 25 * time.Millisecond
-	sendJitter = 10 * time.Millisecond
+	sendJitter = 25 * time.Millisecond
 )
 
 // next returns the time of the next slot (possibly in the future).
