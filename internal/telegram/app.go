@@ -313,8 +313,8 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(
 							AssessmentID: id, Points: grading.Points(p * 100), Criteria: crit}, a.Cal, t.press)
 						// The card's edit takes its slot of the chat's pace
 						// (shared with the outbox) in the same round trip.
-						if m := t.cq.Message.Message; m != nil {
-							delivery.QueueReserve(b, a.limits(), m.Chat.ID, &t.pressWait, &t.pressKnown)
+						if ref := t.pressed(); ref.messageID != 0 {
+							delivery.QueueReserve(b, a.limits(), ref.chatID, &t.pressWait, &t.pressKnown)
 						}
 						store.QueueCommit(b)
 					}
