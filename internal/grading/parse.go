@@ -84,6 +84,7 @@ type rawFramework struct {
 		Kind             string `toml:"kind"`
 		Share            num    `toml:"share"`
 		ExceptionalShare num    `toml:"exceptional_share"`
+		Scope            string `toml:"scope"`
 	} `toml:"quota"`
 	Overrides struct {
 		ForceD         []string `toml:"force_d"`
@@ -216,6 +217,14 @@ func (r *rawFramework) build() (*Framework, error) {
 	f.quotaExceptional = f.quotaShare
 	if r.Quota.ExceptionalShare.set {
 		f.quotaExceptional = p.share("quota.exceptional_share", r.Quota.ExceptionalShare)
+	}
+	switch r.Quota.Scope {
+	case "", QuotaScopeUnit:
+		f.quotaScope = QuotaScopeUnit
+	case QuotaScopeTaskGroup:
+		f.quotaScope = QuotaScopeTaskGroup
+	default:
+		p.fail("quota.scope", fmt.Sprintf("%q: want %q or %q", r.Quota.Scope, QuotaScopeUnit, QuotaScopeTaskGroup))
 	}
 
 	for i, s := range r.Overrides.ForceD {
