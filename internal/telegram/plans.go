@@ -74,7 +74,10 @@ func (a *App) onPlanText(t *turn, d stepData, text string) error {
 		}
 		return t.reply(t.t("PlanStepStale", nil), nil)
 	}
-	tasks, errs := evaluation.ParseTasks(text, evaluation.PlanPeriod(d.Kind, start))
+	tasks, errs, err := evaluation.ParsePlan(t.ctx, t.tx, t.me.ID, text, evaluation.PlanPeriod(d.Kind, start))
+	if err != nil {
+		return err
+	}
 	if len(errs) > 0 {
 		return t.reply(t.lineErrors(errs), nil)
 	}
