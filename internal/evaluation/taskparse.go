@@ -29,8 +29,8 @@ type TaskDraft struct {
 
 // LineError names a line of the typed plan that could not be read.
 type LineError struct {
-	Line  int    // 1-based line of the message
-	Code  string // "empty_title", "title_too_long", "bad_date", "bad_weight", "ambiguous", "out_of_period", "too_many", "no_tasks";
+	Line int    // 1-based line of the message
+	Code string // "empty_title", "title_too_long", "bad_date", "bad_weight", "ambiguous", "out_of_period", "too_many", "no_tasks";
 	// for a catalogue line "bad_item", "bad_quantity", "weight_on_item", and from ResolveCatalogue
 	// "unknown_item", "item_withdrawn", "item_not_for_you"
 	Value string // the offending part, as typed
