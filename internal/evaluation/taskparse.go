@@ -27,12 +27,12 @@ type TaskDraft struct {
 	ItemID   int64
 }
 
-// LineError names a line of the typed plan that could not be read.
+// LineError names a line of the typed plan that could not be read. A
+// catalogue line may also give "bad_item", "bad_quantity", "weight_on_item",
+// and ResolveCatalogue "unknown_item", "item_withdrawn", "item_not_for_you".
 type LineError struct {
-	Line int    // 1-based line of the message
-	Code string // "empty_title", "title_too_long", "bad_date", "bad_weight", "ambiguous", "out_of_period", "too_many", "no_tasks";
-	// for a catalogue line "bad_item", "bad_quantity", "weight_on_item", and from ResolveCatalogue
-	// "unknown_item", "item_withdrawn", "item_not_for_you"
+	Line  int    // 1-based line of the message
+	Code  string // "empty_title", "title_too_long", "bad_date", "bad_weight", "ambiguous", "out_of_period", "too_many", "no_tasks"
 	Value string // the offending part, as typed
 	// The plan's period, for "out_of_period".
 	From, To calendar.Date

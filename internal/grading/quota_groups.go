@@ -36,10 +36,11 @@ type GroupRoom struct {
 	Group string
 	// Graded counts the group's members graded A–D; A the As among them.
 	Graded, A int
-	// Cap is the most As the group can hold as its people stand: under
-	// share_of_graded ⌊share × Graded⌋; under share_of_b the largest k with
-	// k ≤ ⌊share × (A + B − k)⌋, the As taken from its A and B people and
-	// the others counted as B. MaxExcellent of the group is min(A, Cap).
+	// Cap is the most As the group can hold as its people stand, a new A
+	// coming from someone graded neither A nor B (a person not yet approved,
+	// counted C): under share_of_graded ⌊share × Graded⌋; under share_of_b
+	// ⌊share × B⌋ when that covers the As there are, else MaxExcellent (the
+	// As moved to B counting as B). MaxExcellent of the group is min(A, Cap).
 	Cap int
 	// Room is how many more A the group may take (Cap − A, at least 0);
 	// Excess how many of its As must become B (A − Cap, at least 0).
@@ -81,7 +82,7 @@ func (f *Framework) QuotaRooms(members []QuotaMemberGroup, exceptional bool) []G
 				r.Graded++
 			}
 		}
-		r.Cap = f.capacity(int64(r.A)+b, int64(r.Graded), exceptional)
+		r.Cap = f.capacity(grades, int64(r.A), b, int64(r.Graded), exceptional)
 		r.Room, r.Excess = max(0, r.Cap-r.A), max(0, r.A-r.Cap)
 		out = append(out, r)
 	}
@@ -89,9 +90,10 @@ func (f *Framework) QuotaRooms(members []QuotaMemberGroup, exceptional bool) []G
 	return out
 }
 
-// capacity is the most As a group can hold when ab of its graded people are
-// A or B (see GroupRoom.Cap).
-func (f *Framework) capacity(ab, graded int64, exceptional bool) int {
+// capacity is the most As a group with a As and b Bs among graded people
+// can hold, the As beyond a coming from people graded neither A nor B (see
+// GroupRoom.Cap).
+func (f *Framework) capacity(grades []Grade, a, b, graded int64, exceptional bool) int {
 	share := f.quotaShare
 	if exceptional {
 		share = f.quotaExceptional
@@ -99,11 +101,10 @@ func (f *Framework) capacity(ab, graded int64, exceptional bool) int {
 	if f.quotaKind == quotaOfGraded {
 		return int(floorMul(share, graded))
 	}
-	k := ab
-	for k > 0 && k > floorMul(share, ab-k) {
-		k--
+	if c := floorMul(share, b); c >= a {
+		return int(c) // every A stands and the Bs carry c in all
 	}
-	return int(k)
+	return f.MaxExcellent(grades, exceptional) // some As must become B: they count as B
 }
 
 // QuotaCheckGroups is QuotaCheck within each quota group: the members of

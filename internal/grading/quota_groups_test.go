@@ -47,15 +47,18 @@ func TestQuotaRooms(t *testing.T) {
 			{Group: "", Graded: 10, A: 1, Cap: 4, Room: 3}, // ⌊0.4·10⌋ = 4
 		}},
 		{"335 room left", n, members("X:ABBBBBBBBBBBBBB", "Y:BBBBBCC"), false, []GroupRoom{
-			{Group: "X", Graded: 15, A: 1, Cap: 2, Room: 1}, // 2 ≤ ⌊0.2·13⌋ = 2; 3 > ⌊0.2·12⌋
-			{Group: "Y", Graded: 7, A: 0, Cap: 0, Room: 0},  // 1 > ⌊0.2·4⌋: C does not count
+			{Group: "X", Graded: 15, A: 1, Cap: 2, Room: 1}, // ⌊0.2·14⌋ = 2
+			{Group: "Y", Graded: 7, A: 0, Cap: 1, Room: 1},  // a C made A: 1 ≤ ⌊0.2·5⌋
 		}},
-		{"335 eleven: still no room for a second A", n, members("X:ABBBBBBBBBB"), false, []GroupRoom{
-			{Group: "X", Graded: 11, A: 1, Cap: 1, Room: 0}, // 2 > ⌊0.2·9⌋ = 1
+		{"335 ten B: room for a second A", n, members("X:ABBBBBBBBBB"), false, []GroupRoom{
+			{Group: "X", Graded: 11, A: 1, Cap: 2, Room: 1}, // 2 ≤ ⌊0.2·10⌋
+		}},
+		{"335 nine B: none", n, members("X:ABBBBBBBBB"), false, []GroupRoom{
+			{Group: "X", Graded: 10, A: 1, Cap: 1, Room: 0}, // 2 > ⌊0.2·9⌋ = 1
 		}},
 		{"335 people without a group form their own", n, members(":ABBBBB", "X:BBBBB"), false, []GroupRoom{
 			{Group: "", Graded: 6, A: 1, Cap: 1, Room: 0}, // 1 ≤ ⌊0.2·5⌋
-			{Group: "X", Graded: 5},
+			{Group: "X", Graded: 5, Cap: 1, Room: 1},
 		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
