@@ -194,21 +194,25 @@ func (a *App) onQualityReason(t *turn, d stepData, text string) error {
 }
 
 // standardUnits is the summary's line on catalogue tasks and «chưa đạt»
-// marks: the month's planned standard units (đơn vị sản phẩm quy đổi) and
-// how many marks; "" when the month has neither.
+// marks: the month's standard units (đơn vị sản phẩm quy đổi: the tasks'
+// weights) done of those planned, and how many marks; "" when the month has
+// neither a catalogue task nor a mark.
 func (t *turn) standardUnits(tasks []evaluation.Task) string {
 	var items, marks int
-	var units grading.Points
+	var units, done grading.Points
 	for _, task := range tasks {
 		if task.ItemCode != "" {
 			items++
 		}
 		units += task.Weight
+		if task.Status == "on_time" || task.Status == "late" {
+			done += task.Weight
+		}
 		marks += task.QualityFaults
 	}
 	var s string
 	if items > 0 {
-		s += "\n" + t.t("TaskUnits", map[string]any{"Weight": pts(t.lang, units), "Items": items})
+		s += "\n" + t.t("TaskUnits", map[string]any{"Done": pts(t.lang, done), "Weight": pts(t.lang, units), "Items": items})
 	}
 	if marks > 0 {
 		s += "\n" + t.T("TaskMarks", marks, map[string]any{"N": marks})

@@ -11,6 +11,7 @@ import (
 	"evalbot/internal/evaluation"
 	"evalbot/internal/grading"
 	"evalbot/internal/pgtest"
+	"evalbot/internal/report"
 	"evalbot/internal/roster"
 	"evalbot/internal/sim"
 )
@@ -89,8 +90,9 @@ func TestCatalogueQualityAndQuotaGroups(t *testing.T) {
 	// The others of the unit are already approved: the group «Xây dựng»
 	// has five B, «Văn phòng» one.
 	for _, code := range []string{"X2", "X3", "X4", "X5", "X6", "Y2"} {
-		_, err := pool.Exec(ctx, `INSERT INTO assessments (official_id, month, framework_id, framework_version, status, graded, total, grade, approved_at)
-			VALUES ($1, '2026-11-01', 'nd-335-2025', '1', 'approved', true, 8000, 'B', now())`, ps[code].ID)
+		_, err := pool.Exec(ctx, `INSERT INTO assessments (official_id, month, framework_id, framework_version, status, graded, total, grade,
+			result, approved_at) VALUES ($1, '2026-11-01', 'nd-335-2025', '1', 'approved', true, 8000, 'B',
+			'{"FrameworkID": "nd-335-2025", "Graded": true, "Total": 8000, "Grade": "B"}', now())`, ps[code].ID)
 		must(t, err)
 	}
 
@@ -117,7 +119,7 @@ func TestCatalogueQualityAndQuotaGroups(t *testing.T) {
 	if !ok {
 		t.Fatal("H has no review card of A")
 	}
-	if !strings.Contains(cardA.Text, "Khối lượng đã quy đổi: 6,50 đơn vị chuẩn (2 việc theo danh mục)") {
+	if !strings.Contains(cardA.Text, "Khối lượng quy đổi: hoàn thành 6,50/6,50 đơn vị chuẩn (2 việc theo danh mục)") {
 		t.Errorf("review card lacks the standard units:\n%s", cardA.Text)
 	}
 	if !strings.Contains(cardA.Text, "Xây dựng: 0/1 loại A, còn 1 chỗ ←") || !strings.Contains(cardA.Text, "Văn phòng: 0/0 loại A, còn 0 chỗ") {
@@ -192,6 +194,16 @@ func TestCatalogueQualityAndQuotaGroups(t *testing.T) {
 			}
 			if want.Grade != grading.GradeA {
 				t.Errorf("A's grade %s (total %v), the test expects A", want.Grade, want.Total)
+			}
+		}
+	}
+	// The export shows the standard units and the mark.
+	rep, err := report.Monthly(ctx, pool, month, "U")
+	must(t, err)
+	for _, p := range rep.Units[0].People {
+		if p.EmployeeCode == "A" {
+			if want := "khối lượng quy đổi: hoàn thành 6,5/6,5 đơn vị chuẩn (2 việc theo danh mục); 1 lần đánh giá chưa đạt chất lượng"; !strings.Contains(p.Note(), want) {
+				t.Errorf("A's export note %q lacks %q", p.Note(), want)
 			}
 		}
 	}
