@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"evalbot/internal/calendar"
+	"evalbot/internal/grading"
 	"evalbot/internal/roster"
 	"evalbot/internal/store"
 	"evalbot/internal/textnorm"
@@ -176,4 +177,62 @@ func QualityMarks(ctx context.Context, db store.DB, taskIDs []int64) (map[int64]
 		out[m.TaskID] = append(out[m.TaskID], m)
 	}
 	return out, rows.Err()
+}
+
+// Errors of WeighTask.
+var (
+	// ErrCatalogueWeight: a catalogue task's weight is its quantity × factor,
+	// not set by hand.
+	ErrCatalogueWeight = errors.New("evaluation: a catalogue task's weight comes from the catalogue")
+	// ErrBadWeight: a weight outside 0.25–10.
+	ErrBadWeight = errors.New("evaluation: weight out of range")
+)
+
+// WeighTask sets the weight (trọng số, 0.25–10 standard units, hundredths)
+// of a free-text task of a plan waiting for approval, as the head does
+// before approving it: Decree 335 weighs a task outside the catalogue by the
+// head's judgment. The right is read from the database as for
+// MarkNotUpToStandard (the owner's head, or the head's deputy on today); the
+// plan's version goes up (buttons on the old card are stale) and the change
+// is audited (entity task, action weigh). ErrLocked when the plan is not
+// submitted, ErrCatalogueWeight for a catalogue task, ErrBadWeight outside
+// the range, ErrNotFound for no such task.
+func WeighTask(ctx context.Context, db store.DB, actorID, taskID int64, w grading.Points, today calendar.Date) (Task, error) {
+	var t Task
+	var planStatus string
+	var owner int64
+	var item *int64
+	var weight int64
+	err := db.QueryRow(ctx, `SELECT t.plan_id, t.position, t.title, t.weight, t.catalogue_item_id, p.status, p.official_id
+		FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1 FOR UPDATE OF t, p`, taskID).
+		Scan(&t.PlanID, &t.Position, &t.Title, &weight, &item, &planStatus, &owner)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return t, ErrNotFound
+	}
+	if err != nil {
+		return t, err
+	}
+	if _, err := reviewerOf(ctx, db, actorID, owner, today); err != nil {
+		return t, err
+	}
+	switch {
+	case planStatus != StatusSubmitted:
+		return t, ErrLocked
+	case item != nil:
+		return t, ErrCatalogueWeight
+	case w < minWeight || w > maxWeight:
+		return t, ErrBadWeight
+	}
+	t.ID, t.Weight = taskID, w
+	if grading.Points(weight) == w {
+		return t, nil
+	}
+	if _, err := db.Exec(ctx, `UPDATE tasks SET weight = $2 WHERE id = $1`, taskID, int64(w)); err != nil {
+		return t, err
+	}
+	if _, err := db.Exec(ctx, `UPDATE plans SET version = version + 1, updated_at = now() WHERE id = $1`, t.PlanID); err != nil {
+		return t, err
+	}
+	return t, Audit(ctx, db, AuditEntry{Actor: &actorID, Subject: owner, Entity: "task", EntityID: taskID, Action: "weigh",
+		Before: map[string]any{"weight": weight}, After: map[string]any{"weight": int64(w)}})
 }

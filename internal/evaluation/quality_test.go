@@ -132,3 +132,49 @@ func TestMarkNotUpToStandard(t *testing.T) {
 		t.Errorf("approved month: %v", err)
 	}
 }
+
+// Issue 23: «free-text tasks remain, weighted by the head at approval».
+func TestWeighTask(t *testing.T) {
+	pool := demoWard(t)
+	ctx := t.Context()
+	oanh, long, nghia := officialID(t, pool, "HB013"), officialID(t, pool, "HB010"), officialID(t, pool, "HB012")
+	today := calendar.Date{Year: 2026, Month: 11, Day: 2}
+	drafts, _, err := ParsePlan(ctx, pool, oanh, "#TD01 x3\nRà soát hồ sơ tồn", nov2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := SaveDraft(ctx, pool, oanh, KindMonth, nov2026.From, nov2026.From.YearMonth(), drafts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err = SubmitPlan(ctx, pool, p.ID, p.Version, &long); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		actor, task int64
+		w           grading.Points
+		want        error
+	}{
+		{nghia, p.Tasks[1].ID, 200, ErrNotReviewer},
+		{long, p.Tasks[0].ID, 200, ErrCatalogueWeight},
+		{long, p.Tasks[1].ID, 20, ErrBadWeight},
+		{long, p.Tasks[1].ID, 1001, ErrBadWeight},
+	} {
+		if _, err := WeighTask(ctx, pool, c.actor, c.task, c.w, today); !errors.Is(err, c.want) {
+			t.Errorf("WeighTask(%d, %d, %v) = %v, want %v", c.actor, c.task, c.w, err, c.want)
+		}
+	}
+	if _, err := WeighTask(ctx, pool, long, p.Tasks[1].ID, 250, today); err != nil {
+		t.Fatal(err)
+	}
+	after, err := LoadPlan(ctx, pool, p.ID)
+	if err != nil || after.Tasks[1].Weight != 250 || after.Version != p.Version+1 || after.Tasks[0].Weight != 450 {
+		t.Errorf("after: %+v %v", after, err)
+	}
+	if _, err := DecidePlan(ctx, pool, p.ID, after.Version, long, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := WeighTask(ctx, pool, long, p.Tasks[1].ID, 300, today); !errors.Is(err, ErrLocked) {
+		t.Errorf("approved plan: %v", err)
+	}
+}
