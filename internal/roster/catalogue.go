@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -116,11 +118,24 @@ func splitList(s string) []string {
 }
 
 // ParseFactor reads a conversion factor as a clerk writes it ("1,5", "1.5",
-// "2") into hundredths, within MinFactor..MaxFactor.
+// "2") into hundredths, within MinFactor..MaxFactor. A workbook's binary
+// noise on a number cell ("0.30000000000000004" for 0.1 + 0.2) is read as
+// the two-decimal number it is within 10⁻⁹ of; "0,125" is refused.
 func ParseFactor(s string) (grading.Points, bool) {
 	s = strings.ReplaceAll(cleanText(s), ",", ".")
 	p, err := grading.ParsePoints(s)
-	if err != nil || p < MinFactor || p > MaxFactor {
+	if err != nil {
+		f, ferr := strconv.ParseFloat(s, 64)
+		if ferr != nil || math.IsNaN(f) || math.Abs(f) > 1e6 {
+			return 0, false
+		}
+		r := math.Round(f * 100)
+		if math.Abs(f*100-r) > 1e-7 {
+			return 0, false
+		}
+		p = grading.Points(r)
+	}
+	if p < MinFactor || p > MaxFactor {
 		return 0, false
 	}
 	return p, true

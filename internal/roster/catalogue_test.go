@@ -1,11 +1,14 @@
 package roster
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 func readCatalogueSample(t *testing.T) []CatalogueRow {
@@ -172,5 +175,40 @@ func TestImportTaskGroup(t *testing.T) {
 	o, err := OfficialByID(ctx, pool, idOf(t, pool, "HB003"))
 	if err != nil || o.TaskGroup != "Tổng hợp" {
 		t.Errorf("after a file without the column: %q %v", o.TaskGroup, err)
+	}
+}
+
+// A workbook with a title row above the header and number cells: the factor
+// as Excel stores it, binary noise included.
+func TestReadCatalogueXLSX(t *testing.T) {
+	f := excelize.NewFile()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(f.SetSheetName("Sheet1", "Danh mục"))
+	for i, row := range [][]any{
+		{"DANH MỤC SẢN PHẨM, CÔNG VIỆC ĐÃ QUY ĐỔI"},
+		{"STT", "Mã", "Tên sản phẩm, công việc", "Đơn vị tính", "Hệ số quy đổi", "Áp dụng cho"},
+		{1, "td01", "Thẩm định hồ sơ cấp phép xây dựng", "hồ sơ", 1.5, "Chuyên viên xây dựng - đô thị"},
+		{2, "HC01", "Tiếp nhận hồ sơ", "hồ sơ", 0.1 + 0.2, nil},
+		{3, "HC02", "Chứng thực", "bản", 0.125, nil},
+	} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		must(f.SetSheetRow("Danh mục", cell, &row))
+	}
+	var buf bytes.Buffer
+	must(f.Write(&buf))
+	rows, errs, err := ReadCatalogue(bytes.NewReader(buf.Bytes()), "danh-muc.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || rows[0].Code != "TD01" || rows[0].Factor != 150 || rows[0].Line != 3 || rows[1].Factor != 30 {
+		t.Errorf("rows %+v", rows)
+	}
+	if want := []RowError{{"danh-muc.xlsx", 5, "factor", CodeInvalidFactor, "0.125"}}; !slices.Equal(errs, want) {
+		t.Errorf("errors %v, want %v", errs, want)
 	}
 }
