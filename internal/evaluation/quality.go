@@ -3,6 +3,9 @@ package evaluation
 import (
 	"context"
 	"errors"
+	"regexp"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -235,4 +238,75 @@ func WeighTask(ctx context.Context, db store.DB, actorID, taskID int64, w gradin
 	}
 	return t, Audit(ctx, db, AuditEntry{Actor: &actorID, Subject: owner, Entity: "task", EntityID: taskID, Action: "weigh",
 		Before: map[string]any{"weight": weight}, After: map[string]any{"weight": int64(w)}})
+}
+
+// weighLine is one line of a head's weights: a task's number, then its
+// weight as a plan line writes it («2 x1,5», «2 | 1,5», «2: trọng số 2»).
+var weighLine = regexp.MustCompile(`^(\d{1,2})\s*(?:[|:.)]\s*|\s+)(.+)$`)
+
+// WeighPlan applies a head's typed weights to a submitted plan, one line per
+// task: its number on the plan and the weight («2 x1,5»). The plan must still
+// be at version (ErrStale). Lines that cannot be applied come back as
+// LineErrors — "no_such_task" (Value: the number), "bad_weight", "ambiguous",
+// "catalogue_weight" (a catalogue task's weight is quantity × factor) — and
+// then nothing is changed; otherwise each weight is set with WeighTask and
+// the plan is returned as it now stands.
+func WeighPlan(ctx context.Context, db store.DB, actorID, planID int64, version int, text string, today calendar.Date) (Plan, []LineError, error) {
+	p, err := lockPlan(ctx, db, planID, version)
+	if err != nil {
+		return p, nil, err
+	}
+	if p.Status != StatusSubmitted {
+		return p, nil, ErrLocked
+	}
+	if _, err := reviewerOf(ctx, db, actorID, p.OfficialID, today); err != nil {
+		return p, nil, err
+	}
+	type change struct {
+		id int64
+		w  grading.Points
+	}
+	var changes []change
+	var errs []LineError
+	for i, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		line = strings.TrimSpace(textnorm.Clean(line))
+		if line == "" {
+			continue
+		}
+		m := weighLine.FindStringSubmatch(line)
+		if m == nil {
+			errs = append(errs, LineError{Line: i + 1, Code: "bad_weight", Value: line})
+			continue
+		}
+		n, _ := strconv.Atoi(m[1])
+		if n < 1 || n > len(p.Tasks) {
+			errs = append(errs, LineError{Line: i + 1, Code: "no_such_task", Value: m[1]})
+			continue
+		}
+		task := p.Tasks[n-1]
+		_, w, code := parseField(strings.TrimSpace(m[2]), p.PeriodStart)
+		switch {
+		case code == "ambiguous":
+			errs = append(errs, LineError{Line: i + 1, Code: code, Value: strings.TrimSpace(m[2])})
+		case code != "" || w == 0: // a date, or nothing a weight
+			errs = append(errs, LineError{Line: i + 1, Code: "bad_weight", Value: strings.TrimSpace(m[2])})
+		case task.ItemCode != "":
+			errs = append(errs, LineError{Line: i + 1, Code: "catalogue_weight", Value: m[1]})
+		default:
+			changes = append(changes, change{task.ID, w})
+		}
+	}
+	if len(errs) == 0 && len(changes) == 0 {
+		errs = append(errs, LineError{Code: "no_tasks"})
+	}
+	if len(errs) > 0 {
+		return p, errs, nil
+	}
+	for _, c := range changes {
+		if _, err := WeighTask(ctx, db, actorID, c.id, c.w, today); err != nil {
+			return p, nil, err
+		}
+	}
+	p, err = LoadPlan(ctx, db, planID)
+	return p, nil, err
 }

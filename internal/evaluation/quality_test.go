@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -176,5 +177,37 @@ func TestWeighTask(t *testing.T) {
 	}
 	if _, err := WeighTask(ctx, pool, long, p.Tasks[1].ID, 300, today); !errors.Is(err, ErrLocked) {
 		t.Errorf("approved plan: %v", err)
+	}
+}
+
+// The head types the weights of a submitted plan, one line per task.
+func TestWeighPlan(t *testing.T) {
+	pool := demoWard(t)
+	ctx := t.Context()
+	oanh, long := officialID(t, pool, "HB013"), officialID(t, pool, "HB010")
+	today := calendar.Date{Year: 2026, Month: 11, Day: 2}
+	drafts, _, err := ParsePlan(ctx, pool, oanh, "#TD01 x3\nRà soát hồ sơ tồn\nHọp dân khu phố 3", nov2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := SaveDraft(ctx, pool, oanh, KindMonth, nov2026.From, nov2026.From.YearMonth(), drafts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err = SubmitPlan(ctx, pool, p.ID, p.Version, &long); err != nil {
+		t.Fatal(err)
+	}
+	_, errs, err := WeighPlan(ctx, pool, long, p.ID, p.Version, "1 x2\n4 x1\n2 x11\n3 | 1.5", today)
+	want := []LineError{{Line: 1, Code: "catalogue_weight", Value: "1"}, {Line: 2, Code: "no_such_task", Value: "4"},
+		{Line: 3, Code: "bad_weight", Value: "x11"}, {Line: 4, Code: "ambiguous", Value: "1.5"}}
+	if err != nil || !slices.Equal(errs, want) {
+		t.Fatalf("errors %+v %v\nwant %+v", errs, err, want)
+	}
+	got, errs, err := WeighPlan(ctx, pool, long, p.ID, p.Version, "2 x1,5\n3: 2", today)
+	if err != nil || len(errs) > 0 || got.Tasks[1].Weight != 150 || got.Tasks[2].Weight != 200 || got.Tasks[0].Weight != 450 {
+		t.Fatalf("weighed: %+v %+v %v", got.Tasks, errs, err)
+	}
+	if _, _, err := WeighPlan(ctx, pool, long, p.ID, p.Version, "2 x1", today); !errors.Is(err, ErrStale) {
+		t.Errorf("old version: %v", err)
 	}
 }
