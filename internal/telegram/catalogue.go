@@ -277,3 +277,86 @@ func (a *App) writeQuotaRooms(t *turn, b *strings.Builder, fw *grading.Framework
 	}
 	return nil
 }
+
+const (
+	// vPlanWeigh: the head weighs the free-text tasks of a submitted plan:
+	// plan, version.
+	vPlanWeigh = "pw"
+	// stepPlanWeigh: a head typing weights («2 x1,5»): plan, version, message.
+	stepPlanWeigh = "plan_weigh"
+)
+
+// headPlanKeyboard is a submitted plan's card for its head: Approve, Return,
+// and — when it has a free-text task — Weights.
+func (t *turn) headPlanKeyboard(p evaluation.Plan) delivery.Keyboard {
+	kb := delivery.Keyboard{{
+		{Text: t.t("BtnApprove", nil), Data: cb(vPlanApprove, p.ID, p.Version)},
+		{Text: t.t("BtnReturn", nil), Data: cb(vPlanReturn, p.ID, p.Version)},
+	}}
+	for _, task := range p.Tasks {
+		if task.ItemCode == "" {
+			return append(kb, []delivery.Button{{Text: t.t("BtnWeigh", nil), Data: cb(vPlanWeigh, p.ID, p.Version)}})
+		}
+	}
+	return kb
+}
+
+// onPlanWeigh asks the head for the weights of a submitted plan's tasks.
+func (a *App) onPlanWeigh(t *turn, c callback) error {
+	id, err1 := c.id(0)
+	ver, err2 := c.id(1)
+	if err1 != nil || err2 != nil {
+		return staleOr(t, errBadData)
+	}
+	p, err := evaluation.LoadPlan(t.ctx, t.tx, id)
+	if err != nil {
+		return staleOr(t, err)
+	}
+	if ok, err := t.canReview(p.OfficialID); err != nil || !ok {
+		if err == nil {
+			t.alert(t.t("NotAuthorized", nil))
+		}
+		return err
+	}
+	if p.Version != int(ver) || p.Status != evaluation.StatusSubmitted {
+		t.alert(t.t("ErrorStale", nil))
+		return nil
+	}
+	m := t.pressed()
+	if err := t.setStep(stepPlanWeigh, stepData{PlanID: id, Version: int(ver), ChatID: m.chatID, MessageID: m.messageID}); err != nil {
+		return err
+	}
+	t.ack("")
+	return t.reply(t.t("PlanWeighAsk", nil), nil)
+}
+
+// onPlanWeighText applies the typed weights and brings the plan's card up to
+// date; a faulty line is told with its number and nothing is changed.
+func (a *App) onPlanWeighText(t *turn, d stepData, text string) error {
+	p, errs, err := evaluation.WeighPlan(t.ctx, t.tx, t.me.ID, d.PlanID, d.Version, text, a.today())
+	switch {
+	case errors.Is(err, evaluation.ErrStale), errors.Is(err, evaluation.ErrNotFound), errors.Is(err, evaluation.ErrLocked):
+		if err := t.clearStep(); err != nil {
+			return err
+		}
+		return t.reply(t.t("ErrorStale", nil), nil)
+	case errors.Is(err, evaluation.ErrNotReviewer):
+		if err := t.clearStep(); err != nil {
+			return err
+		}
+		return t.reply(t.t("NotAuthorized", nil), nil)
+	case err != nil:
+		return err
+	case len(errs) > 0:
+		return t.reply(t.lineErrors(errs), nil)
+	}
+	if err := t.clearStep(); err != nil {
+		return err
+	}
+	owner, err := roster.OfficialByID(t.ctx, t.tx, p.OfficialID)
+	if err != nil {
+		return err
+	}
+	t.showCard(cardRef{d.ChatID, d.MessageID}, t.planText(p, owner.FullName+" — "+owner.Position, ""), t.headPlanKeyboard(p))
+	return t.reply(t.t("PlanWeighed", map[string]any{"Name": owner.FullName}), nil)
+}

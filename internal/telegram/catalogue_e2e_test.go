@@ -85,7 +85,30 @@ func TestCatalogueQualityAndQuotaGroups(t *testing.T) {
 	must(t, h.Say(Y, "/monthplan"))
 	must(t, h.Say(Y, "Tổng hợp báo cáo tháng | 2"))
 	must(t, h.Tap(Y, "📨 Gửi duyệt"))
+	// The head weighs the free-text task before approving (A's plan, all
+	// from the catalogue, had no such button).
+	if _, ok := findMsg(H.User.Messages(), "Lê Văn An"); !ok {
+		t.Fatal("H has no plan of A")
+	}
+	must(t, h.Tap(H, "⚖️ Trọng số"))
+	must(t, h.Say(H, "1 | 1.5"))
+	if got := lastText(H); !strings.Contains(got, "Dòng 1") || !strings.Contains(got, "1.5") {
+		t.Fatalf("an ambiguous weight: %q", got)
+	}
+	must(t, h.Say(H, "1 x3"))
+	if got := lastText(H); !strings.Contains(got, "Đã cập nhật trọng số") {
+		t.Fatalf("weighed: %q", got)
+	}
+	if card, _ := findMsg(H.User.Messages(), "Tổng hợp báo cáo tháng"); !strings.Contains(card.Text, "trọng số 3") {
+		t.Errorf("the plan card after weighing:\n%s", card.Text)
+	}
 	must(t, h.Tap(H, "✅ Duyệt"))
+	var yWeight int
+	must(t, pool.QueryRow(ctx, `SELECT t.weight FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE p.official_id = $1 AND p.status = 'approved'`,
+		Y.ID).Scan(&yWeight))
+	if yWeight != 300 {
+		t.Errorf("Y's task weight %d, want 300 as the head set it", yWeight)
+	}
 
 	// The others of the unit are already approved: the group «Xây dựng»
 	// has five B, «Văn phòng» one.

@@ -205,10 +205,7 @@ func (a *App) sendPlanToHead(t *turn, p evaluation.Plan, head roster.Official) e
 	ht := t.as(head)
 	owner := t.me.FullName + " — " + t.me.Position
 	return t.send(delivery.Message{ChatID: *head.ChatID, OfficialID: head.ID, DedupKey: "plan-review:" + strconv.FormatInt(p.ID, 10) + ":" + strconv.Itoa(p.Version),
-		Text: ht.planText(p, owner, ""), Keyboard: delivery.Keyboard{{
-			{Text: ht.t("BtnApprove", nil), Data: cb(vPlanApprove, p.ID, p.Version)},
-			{Text: ht.t("BtnReturn", nil), Data: cb(vPlanReturn, p.ID, p.Version)},
-		}}})
+		Text: ht.planText(p, owner, ""), Keyboard: ht.headPlanKeyboard(p)})
 }
 
 // as returns a view of t that renders in another person's language, for
