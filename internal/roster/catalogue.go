@@ -363,6 +363,7 @@ func applyCatalogue(ctx context.Context, tx pgx.Tx, agencyID int64, rows []Catal
 		}
 	}
 	var audits []auditRow
+	var ins []CatalogueRow
 	for _, r := range rows {
 		applies := r.AppliesTo
 		if applies == nil {
@@ -372,13 +373,7 @@ func applyCatalogue(ctx context.Context, tx pgx.Tx, agencyID int64, rows []Catal
 		was, ok := old[r.Code]
 		switch {
 		case !ok:
-			var id int64
-			if err := tx.QueryRow(ctx, `INSERT INTO catalogue_items (agency_id, code, name, measure, factor, applies_to, active)
-				VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, agencyID, r.Code, r.Name, r.Measure, int64(r.Factor), applies, r.Active).Scan(&id); err != nil {
-				return c, err
-			}
-			c.Inserted++
-			audits = append(audits, auditRow{"catalogue_item", id, nil, "insert", nil, now})
+			ins = append(ins, r)
 		case was.a.equal(now):
 			c.Unchanged++
 		default:
@@ -388,6 +383,53 @@ func applyCatalogue(ctx context.Context, tx pgx.Tx, agencyID int64, rows []Catal
 			}
 			c.Updated++
 			audits = append(audits, auditRow{"catalogue_item", was.id, nil, "update", was.a, now})
+		}
+	}
+	if len(ins) > 0 {
+		// One statement for the new items (a first import of a large
+		// catalogue); applies_to travels as JSON, arrays of arrays being
+		// rectangular in PostgreSQL.
+		n := len(ins)
+		codes, names, measures, applies := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		factors, actives := make([]int64, n), make([]bool, n)
+		for i, r := range ins {
+			list := r.AppliesTo
+			if list == nil {
+				list = []string{}
+			}
+			b, _ := json.Marshal(list)
+			codes[i], names[i], measures[i], factors[i], applies[i], actives[i] = r.Code, r.Name, r.Measure, int64(r.Factor), string(b), r.Active
+		}
+		dbRows, err := tx.Query(ctx, `INSERT INTO catalogue_items (agency_id, code, name, measure, factor, applies_to, active)
+			SELECT $1, v.code, v.name, v.measure, v.factor, ARRAY(SELECT jsonb_array_elements_text(v.applies::jsonb)), v.active
+			  FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::bool[])
+			       WITH ORDINALITY AS v(code, name, measure, factor, applies, active, n)
+			 ORDER BY v.n
+			RETURNING id, code`, agencyID, codes, names, measures, factors, applies, actives)
+		if err != nil {
+			return c, err
+		}
+		ids := map[string]int64{}
+		for dbRows.Next() {
+			var id int64
+			var code string
+			if err := dbRows.Scan(&id, &code); err != nil {
+				dbRows.Close()
+				return c, err
+			}
+			ids[code] = id
+		}
+		if err := dbRows.Err(); err != nil {
+			return c, err
+		}
+		for _, r := range ins {
+			list := r.AppliesTo
+			if list == nil {
+				list = []string{}
+			}
+			c.Inserted++
+			audits = append(audits, auditRow{"catalogue_item", ids[r.Code], nil, "insert", nil,
+				catalogueAudit{r.Name, r.Measure, int64(r.Factor), list, r.Active}})
 		}
 	}
 	return c, writeAudit(ctx, tx, actor, audits)
