@@ -310,3 +310,53 @@ func WeighPlan(ctx context.Context, db store.DB, actorID, planID int64, version 
 	p, err = LoadPlan(ctx, db, planID)
 	return p, nil, err
 }
+
+// WithdrawQualityMark takes back the latest «chưa đạt» mark of a task (the
+// head pressed it by mistake): the mark's row is deleted, the task's fault
+// count goes down by one, and the audit log keeps what was withdrawn
+// (entity task, action quality_unmark, with the reason that was given).
+// Authorized and bounded as MarkNotUpToStandard; ErrNotFound when the task
+// has no mark.
+func WithdrawQualityMark(ctx context.Context, db store.DB, actorID, taskID int64, today calendar.Date) (MarkOutcome, error) {
+	var out MarkOutcome
+	var faults int
+	var month time.Time
+	err := db.QueryRow(ctx, `SELECT t.quality_faults, p.official_id, p.month
+		FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1 FOR UPDATE OF t`, taskID).Scan(&faults, &out.OwnerID, &month)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return out, ErrNotFound
+	}
+	if err != nil {
+		return out, err
+	}
+	if _, err := reviewerOf(ctx, db, actorID, out.OwnerID, today); err != nil {
+		return out, err
+	}
+	var closed bool
+	if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM assessments WHERE official_id = $1 AND month = $2
+		AND (status = 'approved' OR locked_at IS NOT NULL))`, out.OwnerID, month).Scan(&closed); err != nil {
+		return out, err
+	}
+	if closed {
+		return out, ErrLocked
+	}
+	m := QualityMark{TaskID: taskID}
+	err = db.QueryRow(ctx, `DELETE FROM task_quality_marks WHERE id = (SELECT max(id) FROM task_quality_marks WHERE task_id = $1)
+		RETURNING id, actor_id, on_behalf_of, reason, marked_at`, taskID).Scan(&m.ID, &m.ActorID, &m.OnBehalfOf, &m.Reason, &m.At)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return out, ErrNotFound
+	}
+	if err != nil {
+		return out, err
+	}
+	if _, err := db.Exec(ctx, `UPDATE tasks SET quality_faults = greatest(quality_faults - 1, 0) WHERE id = $1`, taskID); err != nil {
+		return out, err
+	}
+	if err := Audit(ctx, db, AuditEntry{Actor: &actorID, Subject: out.OwnerID, Entity: "task", EntityID: taskID,
+		Action: "quality_unmark", Before: map[string]any{"quality_faults": faults, "mark": m.ID},
+		After: map[string]any{"quality_faults": max(faults-1, 0)}, Reason: m.Reason}); err != nil {
+		return out, err
+	}
+	out.Mark, out.Faults = m, max(faults-1, 0)
+	return out, nil
+}

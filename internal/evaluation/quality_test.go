@@ -124,6 +124,21 @@ func TestMarkNotUpToStandard(t *testing.T) {
 		t.Errorf("quality %v quantity %v, want 56.67 %% and 86.67 %%", r.Breakdown.Quality, r.Breakdown.Quantity)
 	}
 
+	// A mark pressed by mistake is taken back, the latest first.
+	back, err := WithdrawQualityMark(ctx, pool, long, tasks[0].ID, today)
+	if err != nil || back.Faults != 1 || back.Mark.Reason != "Sai số liệu diện tích" {
+		t.Fatalf("withdraw: %+v %v", back, err)
+	}
+	if _, err := WithdrawQualityMark(ctx, pool, oanh, tasks[0].ID, today); !errors.Is(err, ErrNotReviewer) {
+		t.Errorf("the owner withdraws: %v", err)
+	}
+	if _, err := WithdrawQualityMark(ctx, pool, long, tasks[1].ID, today); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a task without marks: %v", err)
+	}
+	if _, err := MarkNotUpToStandard(ctx, pool, long, tasks[0].ID, "Sai số liệu diện tích", today); err != nil {
+		t.Fatal(err) // the latest mark now is another reason: a new mark, not a repeat
+	}
+
 	// Once the month is approved, no more marks.
 	if _, err := pool.Exec(ctx, `INSERT INTO assessments (official_id, month, framework_id, framework_version, status)
 		VALUES ($1, '2026-11-01', 'nd-335-2025', '1', 'approved')`, oanh); err != nil {
@@ -131,6 +146,9 @@ func TestMarkNotUpToStandard(t *testing.T) {
 	}
 	if _, err := MarkNotUpToStandard(ctx, pool, long, tasks[1].ID, "Chậm", today); !errors.Is(err, ErrLocked) {
 		t.Errorf("approved month: %v", err)
+	}
+	if _, err := WithdrawQualityMark(ctx, pool, long, tasks[0].ID, today); !errors.Is(err, ErrLocked) {
+		t.Errorf("withdraw in an approved month: %v", err)
 	}
 }
 

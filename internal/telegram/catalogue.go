@@ -18,6 +18,9 @@ const (
 	// vQualityMark: the head marks a done task not up to standard: task,
 	// assessment, the task view's page.
 	vQualityMark = "qm"
+	// vQualityUndo: the head takes back the task's latest mark: task,
+	// assessment, page.
+	vQualityUndo = "qu"
 	// stepQualityReason: a head typing why a done task is not up to
 	// standard: task (in PlanID), assessment, page (in Version), message.
 	stepQualityReason = "quality_reason"
@@ -76,8 +79,56 @@ func qualityButtons(t *turn, kb delivery.Keyboard, page []evaluation.Task, asID 
 			label += " " + strconv.Itoa(task.QualityFaults)
 		}
 		kb[i] = append(kb[i], delivery.Button{Text: label, Data: cb(vQualityMark, task.ID, asID, n)})
+		if task.QualityFaults > 0 {
+			kb[i] = append(kb[i], delivery.Button{Text: itoa(task.Position) + " ↩️", Data: cb(vQualityUndo, task.ID, asID, n)})
+		}
 	}
 	return kb
+}
+
+// onQualityUndo takes back the task's latest «chưa đạt» mark.
+func (a *App) onQualityUndo(t *turn, c callback) error {
+	taskID, err1 := c.id(0)
+	asID, err2 := c.id(1)
+	page, err3 := c.small(2, 100)
+	if err1 != nil || err2 != nil || err3 != nil {
+		return staleOr(t, evaluation.ErrStale)
+	}
+	as, o, ok, err := a.reviewable(t, asID)
+	if !ok || err != nil {
+		return err
+	}
+	task, ok, err := a.reviewTask(t, as, taskID)
+	if err != nil || !ok {
+		return err
+	}
+	out, err := evaluation.WithdrawQualityMark(t.ctx, t.tx, t.me.ID, taskID, a.today())
+	switch {
+	case errors.Is(err, evaluation.ErrNotReviewer):
+		t.alert(t.t("NotAuthorized", nil))
+		return nil
+	case err != nil:
+		return staleOr(t, err)
+	}
+	if _, err := t.tx.Exec(t.ctx, `UPDATE assessments SET version = version + 1 WHERE id = $1`, as.ID); err != nil {
+		return err
+	}
+	if as, err = evaluation.LoadAssessment(t.ctx, t.tx, as.ID); err != nil {
+		return err
+	}
+	view, kb, err := a.adjustView(t, as, o, "t"+strconv.FormatInt(page, 10))
+	if err != nil {
+		return err
+	}
+	t.editPressed(view, kb)
+	data := map[string]any{"Title": cutTitle(task.Title, listTitleRunes), "N": out.Faults, "Reason": out.Mark.Reason, "Month": monthLabel(as.Month)}
+	t.ack(t.t("QualityUnmarkedToast", data))
+	if o.ChatID != nil {
+		ot := t.as(o)
+		return t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID, DedupKey: "qunmark:" + strconv.FormatInt(out.Mark.ID, 10),
+			Text: ot.t("QualityUnmarkedOwner", data)})
+	}
+	return nil
 }
 
 // onQualityMark asks the head why the task is not up to standard.

@@ -170,6 +170,19 @@ func TestCatalogueQualityAndQuotaGroups(t *testing.T) {
 	if !strings.Contains(view.Text, "⚠️ chưa đạt ×1") {
 		t.Errorf("task view lacks the mark:\n%s", view.Text)
 	}
+	// A second mark, then taken back: the count follows, A is told.
+	must(t, h.Tap(H, "1 ⚠️ 1"))
+	must(t, h.Say(H, "Sai số liệu diện tích"))
+	if view, _ := findMsg(H.User.Messages(), "Điều chỉnh — Lê Văn An"); !strings.Contains(view.Text, "⚠️ chưa đạt ×2") {
+		t.Errorf("task view after the second mark:\n%s", view.Text)
+	}
+	must(t, h.Tap(H, "1 ↩️"))
+	if view, _ := findMsg(H.User.Messages(), "Điều chỉnh — Lê Văn An"); !strings.Contains(view.Text, "⚠️ chưa đạt ×1") {
+		t.Errorf("task view after taking one back:\n%s", view.Text)
+	}
+	if got := lastText(A); !strings.Contains(got, "đã bỏ một lần đánh giá chưa đạt") || !strings.Contains(got, "còn 1 lần") {
+		t.Errorf("A after the mark taken back: %q", got)
+	}
 	m, lbl, _ := sim.ButtonStartingWith(H.User.Messages(), "‹ Quay lại")
 	must(t, h.TapOn(H, m, lbl))
 	must(t, h.Tap(H, "✅ Duyệt theo điều chỉnh"))

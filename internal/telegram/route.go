@@ -174,6 +174,8 @@ func (a *App) onCallback(t *turn) error {
 		return a.onOpenReview(t, c)
 	case vQualityMark:
 		return a.onQualityMark(t, c)
+	case vQualityUndo:
+		return a.onQualityUndo(t, c)
 	case vPlanWeigh:
 		return a.onPlanWeigh(t, c)
 	case vStatusPage:
