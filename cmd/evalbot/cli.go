@@ -26,7 +26,7 @@ import (
 // commands lists the subcommands in the order `evalbot help` shows them.
 // A name with a space ("bench fanout") is a subcommand of a subcommand; its
 // locale ids use "_" ("Cmd_bench_fanout_Purpose").
-var commands = []string{"serve", "migrate", "import", "invites", "export", "qr", "admin", "absence", "discipline",
+var commands = []string{"serve", "migrate", "import", "catalogue", "invites", "export", "qr", "admin", "absence", "discipline",
 	"weblink", "outbox", "bench", "devdb", "health", "demo"}
 
 // benchCommands are bench's own subcommands.

@@ -3,6 +3,7 @@
 //	evalbot serve     long polling or --webhook URL; TELEGRAM_BOT_TOKEN, DATABASE_URL, TELEGRAM_API_URL
 //	evalbot migrate   apply the migrations (DATABASE_URL)
 //	evalbot import    units and officials from CSV or XLSX (--units, --officials, --dry-run)
+//	evalbot catalogue import  an agency's catalogue of products and work (--file, --agency, --dry-run)
 //	evalbot invites   one-time deep links for people not yet on Telegram (--bot, --ttl)
 //	evalbot export    results as XLSX/CSV (--month, --quarter, --year, --unit, --out, --csv)
 //	evalbot demo      one whole month for the sample ward on a fake Telegram
@@ -60,6 +61,8 @@ func run(args []string) int {
 		err = migrateCmd(ctx, rest)
 	case "import":
 		err = importCmd(ctx, rest)
+	case "catalogue":
+		err = catalogueCmd(ctx, rest)
 	case "invites":
 		err = invitesCmd(ctx, rest)
 	case "export":

@@ -43,6 +43,7 @@ type Framework struct {
 
 	quotaKind                    string
 	quotaShare, quotaExceptional *big.Rat
+	quotaScope                   string // QuotaScopeUnit or QuotaScopeTaskGroup
 
 	forceD    []Discipline
 	minWorked *big.Rat // share of working days that must be worked

@@ -105,6 +105,7 @@ type rawQuota struct {
 	Kind             string `toml:"kind"`
 	Share            num    `toml:"share"`
 	ExceptionalShare num    `toml:"exceptional_share"`
+	Scope            string `toml:"scope"` // the month's quota only: unit or task_group
 }
 
 type rawCriterion struct {
@@ -224,6 +225,14 @@ func (r *rawFramework) build() (*Framework, error) {
 
 	monthQuota := p.quota("quota", r.Quota)
 	f.quotaKind, f.quotaShare, f.quotaExceptional = monthQuota.kind, monthQuota.share, monthQuota.exceptional
+	switch r.Quota.Scope {
+	case "", QuotaScopeUnit:
+		f.quotaScope = QuotaScopeUnit
+	case QuotaScopeTaskGroup:
+		f.quotaScope = QuotaScopeTaskGroup
+	default:
+		p.fail("quota.scope", fmt.Sprintf("%q: want %q or %q", r.Quota.Scope, QuotaScopeUnit, QuotaScopeTaskGroup))
+	}
 
 	for i, s := range r.Overrides.ForceD {
 		d := Discipline(s)

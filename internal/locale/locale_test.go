@@ -50,6 +50,10 @@ func TestEveryMessageRenders(t *testing.T) {
 	for _, k := range []string{"IDs", "ID", "Limit"} {
 		data[k] = "X<&>"
 	}
+	// The catalogue, quality marks and quota groups (issue 23).
+	for _, k := range []string{"Agency", "Group", "Room", "Cap", "Measure", "Factor", "Marks", "Items", "Query", "Mark"} {
+		data[k] = "X<&>"
+	}
 	for _, lang := range locale.Languages {
 		for _, id := range cat.IDs(lang) {
 			for _, n := range []int{0, 1, 2} {

@@ -39,6 +39,9 @@ func (a *App) reviewCard(t *turn, as evaluation.Assessment, o roster.Official) (
 		b.WriteString("\n" + t.t("BonusClaim", map[string]any{"Bonus": pts(t.lang, as.SelfBonus), "Reason": as.BonusReason}))
 	}
 	b.WriteString("\n\n" + t.summary(fw, as.ReviewCriteria(), as.ReviewBonus(), tasks, r, gradeErr))
+	if err := a.writeQuotaRooms(t, &b, fw, o, as); err != nil {
+		return "", nil, err
+	}
 	adjusted, err := a.adjustedLine(t, fw, as)
 	if err != nil {
 		return "", nil, err
@@ -123,6 +126,7 @@ func (a *App) adjustView(t *turn, as evaluation.Assessment, o roster.Official, v
 		kb = t.taskButtons(page, func(task evaluation.Task, s grading.TaskStatus) string {
 			return cb(vAdjTask, task.ID, string(s[0]), as.ID, n)
 		})
+		kb = qualityButtons(t, kb, page, as.ID, n)
 		if nav := pageNav(n, pages, func(p int) string { return cb(vAdjView, as.ID, "t"+strconv.Itoa(p)) }); nav != nil {
 			kb = append(kb, nav)
 		}
@@ -412,9 +416,12 @@ func (a *App) quotaExceeded(t *turn, fw *grading.Framework, o roster.Official, a
 	if err := t.tx.QueryRow(t.ctx, `SELECT exceptional FROM units WHERE id = $1`, o.UnitID).Scan(&exceptional); err != nil {
 		return nil, err
 	}
+	// Decree 335 counts the quota within the person's task group ($3 true, $4 the group).
+	byGroup, group := fw.QuotaScope() == grading.QuotaScopeTaskGroup, o.TaskGroup
 	rows, err := t.tx.Query(t.ctx, `SELECT o.id, o.full_name, a.id, a.status, a.grade, a.self_grade
 		FROM officials o LEFT JOIN assessments a ON a.official_id = o.id AND a.month = $2
-		WHERE o.unit_id = $1 AND o.active ORDER BY a.total DESC NULLS LAST, o.id`, o.UnitID, as.Month.First().Time(0, 0))
+		WHERE o.unit_id = $1 AND o.active AND (NOT $3 OR o.task_group = $4) ORDER BY a.total DESC NULLS LAST, o.id`,
+		o.UnitID, as.Month.First().Time(0, 0), byGroup, group)
 	if err != nil {
 		return nil, err
 	}
@@ -464,7 +471,8 @@ func (a *App) quotaExceeded(t *turn, fw *grading.Framework, o roster.Official, a
 	approvedA := 1 // this one
 	var countA int
 	if err := t.tx.QueryRow(t.ctx, `SELECT count(*) FROM assessments a JOIN officials o ON o.id = a.official_id
-		WHERE o.unit_id = $1 AND a.month = $2 AND a.status = 'approved' AND a.grade = 'A'`, o.UnitID, as.Month.First().Time(0, 0)).Scan(&countA); err != nil {
+		WHERE o.unit_id = $1 AND a.month = $2 AND a.status = 'approved' AND a.grade = 'A' AND (NOT $3 OR o.task_group = $4)`,
+		o.UnitID, as.Month.First().Time(0, 0), byGroup, group).Scan(&countA); err != nil {
 		return nil, err
 	}
 	approvedA += countA
