@@ -115,6 +115,8 @@ func (a *App) route(t *turn) error {
 		return a.onDesksCommand(t)
 	case "ratings":
 		return a.onRatingsCommand(t)
+	case "web":
+		return a.onWeb(t)
 	case "catalogue", "danhmuc":
 		return a.onCatalogueSearch(t, arg)
 	case "":
