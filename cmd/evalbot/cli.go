@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -295,7 +296,12 @@ func explain(lang string, err error) string {
 		return say(lang, "CLIErrStopped", nil)
 	case errors.As(err, &pe):
 		reason := "CLIFileOther"
+		path := pe.Path
 		switch {
+		case errors.Is(pe.Err, fs.ErrNotExist) && !exists(filepath.Dir(pe.Path)):
+			// The folder is missing, not the file (which may be a temporary
+			// one beside the file asked for): name the folder.
+			path, reason = filepath.Dir(pe.Path), "CLIFileNoDir"
 		case errors.Is(pe.Err, fs.ErrNotExist):
 			reason = "CLIFileNotExist"
 		case errors.Is(pe.Err, fs.ErrPermission):
@@ -305,11 +311,17 @@ func explain(lang string, err error) string {
 		case errors.Is(pe.Err, syscall.ENOSPC):
 			reason = "CLIFileNoSpace"
 		}
-		return say(lang, "CLIErrFile", map[string]any{"Path": pe.Path, "Reason": say(lang, reason, nil)})
+		return say(lang, "CLIErrFile", map[string]any{"Path": path, "Reason": say(lang, reason, nil)})
 	case errors.As(err, &connect):
 		return say(lang, "CLIErrConnect", nil)
 	case errors.As(err, new(*pgconn.ParseConfigError)):
 		return say(lang, "CLIErrDatabaseURL", nil)
 	}
 	return say(lang, "CLIErrOther", map[string]any{"Err": stripGoPrefixes(err.Error())})
+}
+
+// exists reports whether path names something on disk.
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

@@ -122,18 +122,24 @@ func exportCmd(ctx context.Context, args []string) error {
 	var summary string
 	if *monthFlag != "" {
 		m, err := report.Monthly(ctx, tx, month, *unit)
+		if errors.Is(err, report.ErrUnknownUnit) {
+			return c.fail("ExportUnknownUnit", map[string]any{"Code": *unit})
+		}
 		if err != nil {
 			return err
 		}
 		writeXLSX = func(w io.Writer) error { return report.WriteXLSX(w, m) }
 		writeCSV = func(w io.Writer) error { return report.WriteCSV(w, m) }
 		c := m.Total()
-		summary = cat.Plain(l, "ExportMonthSummary", 0, map[string]any{"Period": period, "Units": len(m.Units), "People": c.People,
+		summary = cat.Plain(l, "ExportMonthSummary", len(m.Units), map[string]any{"Period": period, "Units": len(m.Units), "People": c.People,
 			"A": c.A, "B": c.B, "C": c.C, "D": c.D, "NotGraded": c.NotGraded, "NotAssessed": c.NotAssessed})
 	} else {
 		// The quarter's or the year's table in the office layout, computed
 		// from the stored months (internal/yearly), with the heads' decisions.
 		res, err := yearly.Compute(ctx, tx, yearly.Period{Year: year, Quarter: quarter}, *unit, nil)
+		if errors.Is(err, yearly.ErrUnknownUnit) {
+			return c.fail("ExportUnknownUnit", map[string]any{"Code": *unit})
+		}
 		if err != nil {
 			return err
 		}
@@ -141,7 +147,7 @@ func exportCmd(ctx context.Context, args []string) error {
 		writeXLSX = func(w io.Writer) error { return report.WritePeriodXLSX(w, res, t) }
 		writeCSV = func(w io.Writer) error { return report.WritePeriodCSV(w, res, t) }
 		c, people := report.PeriodCounts(res)
-		summary = cat.Plain(l, "ExportPeriodSummary", 0, map[string]any{"Period": period, "Units": len(res.Units), "People": people,
+		summary = cat.Plain(l, "ExportPeriodSummary", len(res.Units), map[string]any{"Period": period, "Units": len(res.Units), "People": people,
 			"A": c[0], "B": c[1], "C": c[2], "D": c[3], "NotGraded": c[4]})
 	}
 	var wrote []string

@@ -70,3 +70,32 @@ func TestExportYearTable(t *testing.T) {
 		t.Fatalf("exit %d: %q", code, out)
 	}
 }
+
+// Regression (a new user's trial): «export --month 2026-11 --unit NOPE»
+// printed «Lệnh không chạy được: no unit with that code: "NOPE"», and
+// «--out /nonexistent/dir/x.xlsx» blamed a hidden temporary file that «does
+// not exist» when the folder was missing; «evalbot --lang en help» was
+// refused. Each is told in the operator's language, naming the value.
+func TestExportFaultsToldPlainly(t *testing.T) {
+	pool, _ := cleanRoster(t)
+	t.Setenv("DATABASE_URL", pool.Config().ConnString())
+	t.Setenv("EVALBOT_LANG", "")
+	t.Chdir(t.TempDir())
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"export", "--month", "2026-11", "--unit", "NOPE"}, "Không có đơn vị mã «NOPE» (--unit)"},
+		{[]string{"export", "--year", "2026", "--unit", "NOPE", "--lang", "en"}, "There is no unit with the code «NOPE» (--unit)"},
+		{[]string{"export", "--month", "2026-11", "--out", "/nonexistent/dir/x.xlsx"}, "«/nonexistent/dir»: không có thư mục này"},
+	} {
+		code, _, errs := capture(t, c.args...)
+		if code == 0 || !strings.Contains(errs, c.want) || strings.Contains(errs, "tmp-") || strings.Contains(errs, "no unit with that code") {
+			t.Errorf("evalbot %s: exit %d:\n%s\nwant %q", strings.Join(c.args, " "), code, errs, c.want)
+		}
+	}
+	code, out, errs := capture(t, "--lang", "en", "help")
+	if code != 0 || !strings.Contains(out+errs, "Commands:") {
+		t.Errorf("evalbot --lang en help: exit %d:\n%s%s", code, out, errs)
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strings"
 	"syscall"
 )
 
@@ -29,6 +30,19 @@ func main() {
 // the exit status: 0, 1 for a failure, 2 for a command line it does not take.
 // Everything it prints is in --lang or EVALBOT_LANG (Vietnamese by default).
 func run(args []string) int {
+	// A --lang given before the command («evalbot --lang en help») is the
+	// language of whatever command follows.
+	for len(args) > 0 {
+		if v, ok := strings.CutPrefix(args[0], "--lang="); ok {
+			os.Setenv("EVALBOT_LANG", v)
+			args = args[1:]
+		} else if args[0] == "--lang" && len(args) > 1 {
+			os.Setenv("EVALBOT_LANG", args[1])
+			args = args[2:]
+		} else {
+			break
+		}
+	}
 	lang := "vi"
 	if len(args) > 0 {
 		lang = argLang(args[1:])
