@@ -13,6 +13,7 @@ import (
 	"evalbot/internal/calendar"
 	"evalbot/internal/collation"
 	"evalbot/internal/grading"
+	"evalbot/internal/roster"
 	"evalbot/internal/store"
 )
 
@@ -187,35 +188,16 @@ type unitRow struct {
 }
 
 func loadUnits(ctx context.Context, db store.DB, code string) ([]unitRow, error) {
-	code = strings.TrimSpace(code)
-	rows, err := db.Query(ctx, `
-		WITH RECURSIVE sub (id, code, name, exceptional, framework_id, depth, path) AS (
-			SELECT id, code, name, exceptional, framework_id, 0, ARRAY[code]
-			  FROM units
-			 WHERE CASE WHEN $1 = '' THEN parent_id IS NULL ELSE upper(code) = upper($1) END
-			UNION ALL
-			SELECT u.id, u.code, u.name, u.exceptional, u.framework_id, s.depth + 1, s.path || u.code
-			  FROM units u JOIN sub s ON u.parent_id = s.id
-			 WHERE s.depth < 100
-		)
-		SELECT id, code, name, exceptional, framework_id FROM sub ORDER BY path`, code)
+	nodes, err := roster.Subtree(ctx, db, code)
+	if errors.Is(err, roster.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownUnit, strings.TrimSpace(code))
+	}
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []unitRow
-	for rows.Next() {
-		var u unitRow
-		if err := rows.Scan(&u.ID, &u.Code, &u.Name, &u.Exceptional, &u.fwID); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if code != "" && len(out) == 0 {
-		return nil, fmt.Errorf("%w: %q", ErrUnknownUnit, code)
+	out := make([]unitRow, len(nodes))
+	for i, n := range nodes {
+		out[i] = unitRow{Unit: Unit{ID: n.ID, Code: n.Code, Name: n.Name, Exceptional: n.Exceptional}, fwID: n.FrameworkID}
 	}
 	return out, nil
 }
