@@ -296,12 +296,15 @@ func explain(lang string, err error) string {
 		return say(lang, "CLIErrStopped", nil)
 	case errors.As(err, &pe):
 		reason := "CLIFileOther"
-		path := pe.Path
+		// A file written through a temporary one beside it is told by the
+		// name asked for.
+		path, dir := pe.Path, filepath.Dir(pe.Path)
+		if m := tempName.FindStringSubmatch(filepath.Base(path)); m != nil {
+			path = filepath.Join(dir, m[1])
+		}
 		switch {
-		case errors.Is(pe.Err, fs.ErrNotExist) && !exists(filepath.Dir(pe.Path)):
-			// The folder is missing, not the file (which may be a temporary
-			// one beside the file asked for): name the folder.
-			path, reason = filepath.Dir(pe.Path), "CLIFileNoDir"
+		case errors.Is(pe.Err, fs.ErrNotExist) && !exists(dir):
+			reason = "CLIFileNoDir" // the folder is missing, not the file
 		case errors.Is(pe.Err, fs.ErrNotExist):
 			reason = "CLIFileNotExist"
 		case errors.Is(pe.Err, fs.ErrPermission):
@@ -311,7 +314,7 @@ func explain(lang string, err error) string {
 		case errors.Is(pe.Err, syscall.ENOSPC):
 			reason = "CLIFileNoSpace"
 		}
-		return say(lang, "CLIErrFile", map[string]any{"Path": path, "Reason": say(lang, reason, nil)})
+		return say(lang, "CLIErrFile", map[string]any{"Path": path, "Reason": say(lang, reason, map[string]any{"Dir": dir})})
 	case errors.As(err, &connect):
 		return say(lang, "CLIErrConnect", nil)
 	case errors.As(err, new(*pgconn.ParseConfigError)):
@@ -319,6 +322,9 @@ func explain(lang string, err error) string {
 	}
 	return say(lang, "CLIErrOther", map[string]any{"Err": stripGoPrefixes(err.Error())})
 }
+
+// tempName is the name of a file being written (writeOut): «.x.xlsx.tmp-123».
+var tempName = regexp.MustCompile(`^\.(.+)\.tmp-[0-9]+$`)
 
 // exists reports whether path names something on disk.
 func exists(path string) bool {

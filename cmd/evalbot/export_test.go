@@ -87,7 +87,7 @@ func TestExportFaultsToldPlainly(t *testing.T) {
 	}{
 		{[]string{"export", "--month", "2026-11", "--unit", "NOPE"}, "Không có đơn vị mã «NOPE» (--unit)"},
 		{[]string{"export", "--year", "2026", "--unit", "NOPE", "--lang", "en"}, "There is no unit with the code «NOPE» (--unit)"},
-		{[]string{"export", "--month", "2026-11", "--out", "/nonexistent/dir/x.xlsx"}, "«/nonexistent/dir»: không có thư mục này"},
+		{[]string{"export", "--month", "2026-11", "--out", "/nonexistent/dir/x.xlsx"}, "«/nonexistent/dir/x.xlsx»: không có thư mục «/nonexistent/dir»"},
 	} {
 		code, _, errs := capture(t, c.args...)
 		if code == 0 || !strings.Contains(errs, c.want) || strings.Contains(errs, "tmp-") || strings.Contains(errs, "no unit with that code") {
