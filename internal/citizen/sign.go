@@ -197,3 +197,9 @@ func Readable(sign image.Image, link string) bool {
 	res, err := gzqr.NewQRCodeReader().Decode(bmp, nil)
 	return err == nil && res.GetText() == link
 }
+
+// QRPNG is a bare QR code of link (error correction level M), size pixels
+// wide, as a PNG: the per-visit code shown on the official's screen.
+func QRPNG(link string, size int) ([]byte, error) {
+	return qrcode.Encode(link, qrcode.Medium, size)
+}
