@@ -7,9 +7,11 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/jackc/pgx/v5"
 
@@ -83,6 +85,12 @@ type levelButton struct {
 	Index int
 	Label string
 	Class string
+	Icon  string // /static/face-N.svg: phones without an emoji font still show a face
+}
+
+// levelText is a level's label without the chat's leading emoji ("Hài lòng").
+func levelText(t tr, l citizen.Level) string {
+	return strings.TrimLeftFunc(t.T("CitizenLevel_"+string(l)), func(r rune) bool { return !unicode.IsLetter(r) })
 }
 
 // rateBody is the desk page's data.
@@ -183,7 +191,8 @@ func (s *Server) renderCard(w http.ResponseWriter, r *http.Request, status int, 
 	p.Title = p.L.T("WebRateTitle")
 	classes := [4]string{"l-vs", "l-s", "l-n", "l-u"}
 	for i, l := range citizen.Levels {
-		b.Levels = append(b.Levels, levelButton{Index: i, Label: p.L.T("CitizenLevel_" + string(l)), Class: classes[i]})
+		b.Levels = append(b.Levels, levelButton{Index: i, Label: levelText(p.L, l), Class: classes[i],
+			Icon: "/static/face-" + strconv.Itoa(i) + ".svg"})
 	}
 	if b.Notice != "" {
 		b.Notice = p.L.T(b.Notice)
@@ -397,7 +406,7 @@ func (s *Server) showRating(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	p := s.newPage(w, r, nil)
 	p.Public = true
-	b.Level = p.L.T("CitizenLevel_" + string(rt.Level))
+	b.Level = levelText(p.L, rt.Level)
 	b.Replaced = r.URL.Query().Get("replaced") == "1"
 	b.Action, b.Max, b.Error = "/rating/"+strconv.FormatInt(rt.ID, 10), citizen.DefaultLimits.MaxComment, errText
 	if errText != "" {
@@ -463,7 +472,8 @@ type visitDesk struct {
 type visitBody struct {
 	Desks []visitDesk
 	// The code just made: its QR as a data: URL, its link, until when.
-	QR, Link, Until, Alt string
+	QR               template.URL
+	Link, Until, Alt string
 }
 
 // visitCodes: GET /visit (the buttons) and POST /visit (desk=ID: a new
@@ -508,13 +518,13 @@ func (s *Server) visitCodes(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(w, r, me)
 	p.Title = p.L.T("WebVisitTitle")
 	if made != nil {
-		b.Link = strings.TrimRight(s.PublicURL, "/") + "/v/" + made.Code
+		b.Link = s.baseURL(r) + "/v/" + made.Code
 		png, err := citizen.QRPNG(b.Link, 512)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		b.QR = "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
+		b.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png)) // our own PNG
 		b.Until = p.L.T("WebVisitUntil", "Time", made.ExpiresAt.In(calendar.Location).Format("15:04"))
 		b.Alt = p.L.T("WebVisitQRAlt", "Desk", madeDesk)
 		// The one image of the site that is not a file: the code exists
@@ -527,4 +537,16 @@ func (s *Server) visitCodes(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusConflict
 	}
 	s.render(w, status, "visit", p)
+}
+
+// baseURL is PublicURL, or this request's origin when it is unset (tests).
+func (s *Server) baseURL(r *http.Request) string {
+	if s.PublicURL != "" {
+		return strings.TrimRight(s.PublicURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
