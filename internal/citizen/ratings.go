@@ -202,8 +202,10 @@ type Outcome struct {
 	// Actions counts the account's rating actions within the burst window
 	// (for a network burst, the ratings of the desk from the network).
 	Actions int
-	// NetworkBurst says the burst is of one network on one desk, not of one account.
+	// NetworkBurst says the burst is of one network on one desk, not of one
+	// account; Network is then that network's keyed hash (NetworkHash).
 	NetworkBurst bool
+	Network      []byte
 }
 
 // NewComplaint reports whether the outcome is a complaint to put before the

@@ -158,6 +158,6 @@ func networkBurst(ctx context.Context, db store.DB, v Vote, deskID int64, lim Li
 			out.Rating = r
 		}
 	}
-	out.Actions, out.NetworkBurst = n, true
+	out.Actions, out.NetworkBurst, out.Network = n, true, v.Network
 	return rows.Err()
 }

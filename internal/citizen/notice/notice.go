@@ -136,9 +136,9 @@ func Withdrawn(ctx context.Context, db store.DB, cat *locale.Catalog, prev citiz
 }
 
 // Burst flags a burst (out.Burst) to the heads of the officials it rated:
-// those ratings do not count. who is the keyed hash of the account (or of
-// the network, for a network burst): a few bytes of it keep one notice per
-// head, rater and day.
+// those ratings do not count. who is the keyed hash of the account (the
+// network's, out.Network, for a network burst): a few bytes of it keep one
+// notice per head, rater and day.
 func Burst(ctx context.Context, db store.DB, cat *locale.Catalog, out citizen.Outcome, who []byte) (sent bool, err error) {
 	type notice struct {
 		head  roster.Official
@@ -170,7 +170,7 @@ func Burst(ctx context.Context, db store.DB, cat *locale.Catalog, out citizen.Ou
 	}
 	id, kind := "BurstFlagged", "citizen-burst"
 	if out.NetworkBurst {
-		id, kind = "BurstFlaggedNetwork", "citizen-net-burst"
+		id, kind, who = "BurstFlaggedNetwork", "citizen-net-burst", out.Network
 	}
 	pseudonym := hex.EncodeToString(who[:min(6, len(who))])
 	for _, hid := range order {
