@@ -1,0 +1,102 @@
+package web_test
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// postForm posts a form as a browser on the site would.
+func postForm(t *testing.T, c *http.Client, u string, form url.Values, hdr map[string]string) (int, string, http.Header) {
+	t.Helper()
+	req, err := http.NewRequest("POST", u, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp.Header
+}
+
+// TestCitizenDeviceCookie: the desk page gives the device a signed,
+// HttpOnly, SameSite=Lax cookie for a year; a vote without it, with a
+// forged one, or posted from another origin rates nothing; a forged level
+// or official is refused; the device's rating is its own.
+func TestCitizenDeviceCookie(t *testing.T) {
+	st := newSite(t, ward(t))
+	desk, code := deskQ1(t, st.pool)
+	deskURL := st.srv.URL + "/r/" + code.Code
+	official := itoa64(*desk.OfficialID)
+	ratings := func() int { return countRows(t, st, `SELECT count(*) FROM citizen_ratings WHERE desk_id = $1`, desk.ID) }
+
+	c := client(t)
+	status, body, hdr := do(t, c, "GET", deskURL, nil)
+	if status != 200 || !strings.Contains(body, "Hà Thị Bích Ngọc") {
+		t.Fatalf("desk page %d", status)
+	}
+	ck := hdr.Get("Set-Cookie")
+	for _, want := range []string{"evalbot_device=", "HttpOnly", "SameSite=Lax", "Max-Age=31536000", "Path=/"} {
+		if !strings.Contains(ck, want) {
+			t.Fatalf("device cookie %q lacks %q", ck, want)
+		}
+	}
+
+	// No cookie: refused.
+	bare := client(t)
+	if status, _, _ := postForm(t, bare, deskURL, url.Values{"level": {"1"}, "official": {official}}, sameOrigin); status != http.StatusConflict {
+		t.Fatalf("a vote without a device cookie: %d", status)
+	}
+	// A forged cookie (another id under a made-up signature): refused.
+	u, _ := url.Parse(st.srv.URL)
+	forged := client(t)
+	forged.Jar.SetCookies(u, []*http.Cookie{{Name: "evalbot_device", Value: "AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAA"}})
+	if status, _, _ := postForm(t, forged, deskURL, url.Values{"level": {"1"}, "official": {official}}, sameOrigin); status != http.StatusConflict {
+		t.Fatalf("a vote with a forged device cookie: %d", status)
+	}
+	// From another origin: refused by the cross-origin check.
+	if status, _, _ := postForm(t, c, deskURL, url.Values{"level": {"1"}, "official": {official}}, map[string]string{"Sec-Fetch-Site": "cross-site"}); status != http.StatusForbidden {
+		t.Fatalf("a cross-site vote: %d", status)
+	}
+	// A forged level or official.
+	for _, f := range []url.Values{{"level": {"4"}, "official": {official}}, {"level": {"-1"}, "official": {official}}, {"level": {"1"}, "official": {"x"}}} {
+		if status, _, _ := postForm(t, c, deskURL, f, sameOrigin); status != http.StatusConflict {
+			t.Fatalf("forged form %v: %d", f, status)
+		}
+	}
+	if n := ratings(); n != 0 {
+		t.Fatalf("%d ratings after the refusals", n)
+	}
+	// The device's own vote.
+	status, _, hdr = postForm(t, c, deskURL, url.Values{"level": {"1"}, "official": {official}}, sameOrigin)
+	if status != http.StatusSeeOther || !strings.HasPrefix(hdr.Get("Location"), "/rating/") {
+		t.Fatalf("vote: %d %q", status, hdr.Get("Location"))
+	}
+	if n := ratings(); n != 1 {
+		t.Fatalf("%d ratings", n)
+	}
+	// Another device cannot see or comment on it.
+	other := client(t)
+	do(t, other, "GET", deskURL, nil)
+	if status, _, _ := do(t, other, "GET", st.srv.URL+hdr.Get("Location"), nil); status != http.StatusNotFound {
+		t.Fatalf("another device's rating page: %d", status)
+	}
+	if status, _, _ := postForm(t, other, st.srv.URL+hdr.Get("Location"), url.Values{"do": {"send"}, "comment": {"không phải của tôi"}}, sameOrigin); status != http.StatusSeeOther {
+		t.Fatalf("another device's comment: %d", status)
+	}
+	if n := countRows(t, st, `SELECT count(*) FROM citizen_ratings WHERE desk_id = $1 AND comment IS NOT NULL`, desk.ID); n != 0 {
+		t.Fatal("another device commented on the rating")
+	}
+}
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
