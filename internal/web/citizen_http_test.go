@@ -38,7 +38,9 @@ func TestCitizenDeviceCookie(t *testing.T) {
 	desk, code := deskQ1(t, st.pool)
 	deskURL := st.srv.URL + "/r/" + code.Code
 	official := itoa64(*desk.OfficialID)
-	ratings := func() int { return countRows(t, st, `SELECT count(*) FROM citizen_ratings WHERE desk_id = $1`, desk.ID) }
+	ratings := func() int {
+		return countRows(t, st, `SELECT count(*) FROM citizen_ratings WHERE desk_id = $1`, desk.ID)
+	}
 
 	c := client(t)
 	status, body, hdr := do(t, c, "GET", deskURL, nil)
