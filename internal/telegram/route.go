@@ -115,6 +115,8 @@ func (a *App) route(t *turn) error {
 		return a.onDesksCommand(t)
 	case "ratings":
 		return a.onRatingsCommand(t)
+	case "visit":
+		return a.onVisitCommand(t, arg)
 	case "":
 		if handled, err := a.onCitizenText(t, msg.Text); handled || err != nil {
 			return err
