@@ -75,11 +75,15 @@ type Limits struct {
 	// ratings are flagged to the head and not counted. A one-stop shop's
 	// wifi is shared, so it is higher than BurstActions.
 	NetBurst int
+	// DeskBurst: more ratings of one desk than this within BurstWindow,
+	// from anywhere, is a burst too (a counter serves one citizen at a
+	// time: 20 in 10 minutes is not service).
+	DeskBurst int
 }
 
 // DefaultLimits are the limits used unless configured otherwise.
 var DefaultLimits = Limits{PerDay: 5, BurstActions: 4, BurstWindow: 10 * time.Minute, CardDays: 1,
-	CommentWindow: 30 * time.Minute, MaxComment: 500, NetBurst: 8}
+	CommentWindow: 30 * time.Minute, MaxComment: 500, NetBurst: 8, DeskBurst: 20}
 
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits
@@ -103,6 +107,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.NetBurst > 0 {
 		d.NetBurst = l.NetBurst
+	}
+	if l.DeskBurst > 0 {
+		d.DeskBurst = l.DeskBurst
 	}
 	return d
 }
@@ -204,8 +211,9 @@ type Outcome struct {
 	Actions int
 	// NetworkBurst says the burst is of one network on one desk, not of one
 	// account; Network is then that network's keyed hash (NetworkHash).
-	NetworkBurst bool
-	Network      []byte
+	// DeskBurst says it is of one desk, from anywhere.
+	NetworkBurst, DeskBurst bool
+	Network                 []byte
 }
 
 // NewComplaint reports whether the outcome is a complaint to put before the
@@ -360,8 +368,12 @@ func Rate(ctx context.Context, db store.DB, v Vote, lim Limits) (Outcome, error)
 			return out, err
 		}
 	}
-	if !burst && v.Network != nil {
-		return out, networkBurst(ctx, db, v, desk.ID, lim, &out)
+	if !burst {
+		// Many raters on one desk: from anywhere, then from one network.
+		if err := crowdBurst(ctx, db, v, desk.ID, nil, lim.DeskBurst, lim, &out); err != nil || len(out.Burst) > 0 || v.Network == nil {
+			return out, err
+		}
+		return out, crowdBurst(ctx, db, v, desk.ID, v.Network, lim.NetBurst, lim, &out)
 	}
 	if burst {
 		if _, err := db.Exec(ctx, `UPDATE citizen_ratings SET flagged = true, version = version + 1, updated_at = $3

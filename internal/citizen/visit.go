@@ -125,25 +125,26 @@ func RateVisit(ctx context.Context, db store.DB, code string, v Vote, lim Limits
 	return Rate(ctx, db, v, lim)
 }
 
-// networkBurst flags the ratings of desk from v's network within the burst
-// window when there are more than lim.NetBurst of them (out.Burst).
-func networkBurst(ctx context.Context, db store.DB, v Vote, deskID int64, lim Limits, out *Outcome) error {
+// crowdBurst flags the ratings of desk on v's day updated within the burst
+// window — from network, or from anywhere when network is nil — when there
+// are more than limit of them (out.Burst, out.NetworkBurst or out.DeskBurst).
+func crowdBurst(ctx context.Context, db store.DB, v Vote, deskID int64, network []byte, limit int, lim Limits, out *Outcome) error {
 	since := v.Now.Add(-lim.BurstWindow)
+	const where = ` WHERE desk_id = $1 AND day = $2::date AND updated_at > $3 AND ($4::bytea IS NULL OR network = $4)`
 	var n int
-	if err := db.QueryRow(ctx, `SELECT count(*) FROM citizen_ratings WHERE desk_id = $1 AND network = $2 AND updated_at > $3`,
-		deskID, v.Network, since).Scan(&n); err != nil {
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM citizen_ratings`+where, deskID, v.Day.String(), since, network).Scan(&n); err != nil {
 		return err
 	}
-	if n <= lim.NetBurst {
+	if n <= limit {
 		return nil
 	}
-	if _, err := db.Exec(ctx, `UPDATE citizen_ratings SET flagged = true, version = version + 1, updated_at = $4
-		WHERE desk_id = $1 AND network = $2 AND updated_at > $3 AND NOT flagged AND (complaint IS NULL OR complaint = 'pending')`,
-		deskID, v.Network, since, v.Now); err != nil {
+	if _, err := db.Exec(ctx, `UPDATE citizen_ratings SET flagged = true, version = version + 1, updated_at = $5`+where+
+		` AND NOT flagged AND (complaint IS NULL OR complaint = 'pending')`, deskID, v.Day.String(), since, network, v.Now); err != nil {
 		return err
 	}
-	rows, err := db.Query(ctx, `SELECT `+ratingCols+` FROM citizen_ratings
-		WHERE desk_id = $1 AND network = $2 AND updated_at > $3 AND flagged ORDER BY id`, deskID, v.Network, since)
+	// The flagging moved updated_at to now: still within the window.
+	rows, err := db.Query(ctx, `SELECT `+ratingCols+` FROM citizen_ratings`+where+` AND flagged ORDER BY id`,
+		deskID, v.Day.String(), since, network)
 	if err != nil {
 		return err
 	}
@@ -158,6 +159,11 @@ func networkBurst(ctx context.Context, db store.DB, v Vote, deskID int64, lim Li
 			out.Rating = r
 		}
 	}
-	out.Actions, out.NetworkBurst, out.Network = n, true, v.Network
+	out.Actions = n
+	if network != nil {
+		out.NetworkBurst, out.Network = true, network
+	} else {
+		out.DeskBurst = true
+	}
 	return rows.Err()
 }

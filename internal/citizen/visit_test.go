@@ -151,3 +151,40 @@ func TestNetworkBurst(t *testing.T) {
 		t.Fatalf("%d burst notices to the head: %q", n, text)
 	}
 }
+
+// TestDeskBurst: more than DeskBurst ratings of one desk within the burst
+// window, from different accounts and networks (here the chat's), are
+// flagged and the head is told once per desk and day; another desk is not.
+func TestDeskBurst(t *testing.T) {
+	ctx := context.Background()
+	db := sample(t)
+	cat, err := locale.Load()
+	must(t, err)
+	q1, _ := desk(t, db, "HCC-Q1")
+	q2, _ := desk(t, db, "HCC-Q2")
+	_, err = db.Exec(ctx, `UPDATE officials SET chat_id = 2020 WHERE employee_code = 'HB020'`)
+	must(t, err)
+	lim := citizen.Limits{DeskBurst: 3}
+	for i := range 5 {
+		id := citizenA + int64(i)
+		out, err := citizen.Rate(ctx, db, vote(t, db, "HCC-Q1", id, citizen.Satisfied, now.Add(time.Duration(i)*time.Minute)), lim)
+		must(t, err)
+		if (i >= 3) != out.DeskBurst || (i >= 3) != out.Rating.Flagged {
+			t.Fatalf("rating %d: desk burst %v, flagged %v", i, out.DeskBurst, out.Rating.Flagged)
+		}
+		_, err = notice.AfterRate(ctx, db, cat, out, citizen.Hash(id))
+		must(t, err)
+	}
+	_, err = citizen.Rate(ctx, db, vote(t, db, "HCC-Q2", citizenB+100, citizen.Satisfied, now.Add(6*time.Minute)), lim)
+	must(t, err)
+	c, err := citizen.ByDesk(ctx, db, today.YearMonth(), []int64{q1.ID, q2.ID})
+	must(t, err)
+	if c[q1.ID].Counted() != 0 || c[q1.ID].Flagged != 5 || c[q2.ID].Counted() != 1 {
+		t.Fatalf("counts %+v %+v", c[q1.ID], c[q2.ID])
+	}
+	var n int
+	must(t, db.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE chat_id = 2020 AND dedup_key LIKE 'citizen-desk-burst:%'`).Scan(&n))
+	if n != 1 {
+		t.Fatalf("%d desk burst notices", n)
+	}
+}

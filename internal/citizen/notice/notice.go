@@ -169,10 +169,16 @@ func Burst(ctx context.Context, db store.DB, cat *locale.Catalog, out citizen.Ou
 		}
 	}
 	id, kind := "BurstFlagged", "citizen-burst"
-	if out.NetworkBurst {
+	switch {
+	case out.NetworkBurst:
 		id, kind, who = "BurstFlaggedNetwork", "citizen-net-burst", out.Network
+	case out.DeskBurst:
+		id, kind, who = "BurstFlaggedDesk", "citizen-desk-burst", []byte(strconv.FormatInt(out.Rating.DeskID, 10))
 	}
 	pseudonym := hex.EncodeToString(who[:min(6, len(who))])
+	if out.DeskBurst {
+		pseudonym = string(who) // the desk's id: one notice per head, desk and day
+	}
 	for _, hid := range order {
 		n := byHead[hid]
 		if _, err := delivery.Enqueue(ctx, db, delivery.Message{ChatID: *n.head.ChatID, OfficialID: n.head.ID,
