@@ -19,6 +19,7 @@ import (
 	"evalbot/internal/citizen"
 	"evalbot/internal/citizen/notice"
 	"evalbot/internal/roster"
+	"evalbot/internal/signin"
 	"evalbot/internal/store"
 )
 
@@ -131,6 +132,7 @@ var (
 	refuseScan    = &refusal{http.StatusConflict, "WebRateRefusedTitle", "WebScanAgain"}
 	refuseUsed    = &refusal{http.StatusGone, "WebVisitUsedTitle", "WebVisitUsed"}
 	refuseExpired = &refusal{http.StatusGone, "WebVisitExpiredTitle", "WebVisitExpired"}
+	refuseOwn     = &refusal{http.StatusForbidden, "WebRateRefusedTitle", "CitizenOwnDesk"}
 )
 
 // refusalOf maps the rating domain's refusals to pages; nil for other errors.
@@ -153,6 +155,8 @@ func refusalOf(err error) *refusal {
 		return refuseUsed
 	case errors.Is(err, citizen.ErrVisitExpired):
 		return refuseExpired
+	case errors.Is(err, citizen.ErrOwnDesk):
+		return refuseOwn
 	}
 	return nil
 }
@@ -291,6 +295,12 @@ func (s *Server) rate(visit bool) http.HandlerFunc {
 		now := s.now()
 		v := citizen.Vote{OfficialID: official, Day: calendar.DateOf(now), Citizen: who, Level: level, Now: now,
 			Channel: citizen.ChannelWeb, Network: citizen.NetworkHash(s.clientIP(r))}
+		// A member of staff signed in on this browser cannot rate their own desk.
+		if c, err := r.Cookie(s.sessionCookie()); err == nil {
+			if id, err := signin.Touch(r.Context(), s.Pool, c.Value, now); err == nil {
+				v.Rater = id
+			}
+		}
 		var out citizen.Outcome
 		var again rateBody
 		err := store.InTx(r.Context(), s.Pool, func(tx pgx.Tx) error {

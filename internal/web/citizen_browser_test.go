@@ -212,6 +212,15 @@ func TestBrowserVisitCode(t *testing.T) {
 		t.Fatalf("after the visit's rating: %q", got)
 	}
 
+	// The official cannot rate their own desk from their signed-in browser.
+	run(t, staff, chromedp.Click(`//button[contains(., "Tạo mã cho lượt tiếp theo")]`), chromedp.WaitVisible(chromedp.CSS(`.visit-qr img`)))
+	own := text(t, staff, ".link-text")
+	run(t, staff, chromedp.Navigate(own), chromedp.WaitVisible(chromedp.CSS(`button.level`)),
+		chromedp.Click(`//button[contains(., "Rất hài lòng")]`), chromedp.WaitVisible(`//h1[.="Chưa thể đánh giá"]`))
+	if got := text(t, staff, "main"); !strings.Contains(got, "không thể tự đánh giá") {
+		t.Fatalf("own desk: %q", got)
+	}
+
 	// The second time: refused, on the same device and on another.
 	for _, ctx := range []context.Context{citizenTab, tab()} {
 		run(t, ctx, chromedp.Navigate(visitURL), chromedp.WaitVisible(chromedp.CSS(`h1`)))

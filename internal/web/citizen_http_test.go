@@ -3,10 +3,16 @@ package web_test
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"evalbot/internal/calendar"
+	"evalbot/internal/locale"
+	"evalbot/internal/web"
 )
 
 // postForm posts a form as a browser on the site would.
@@ -102,3 +108,26 @@ func TestCitizenDeviceCookie(t *testing.T) {
 }
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestCitizenDeviceCookieHTTPS: on an https site the device cookie is
+// Secure and takes the __Host- prefix.
+func TestCitizenDeviceCookieHTTPS(t *testing.T) {
+	pool := ward(t)
+	_, code := deskQ1(t, pool)
+	cat, err := locale.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &web.Server{Pool: pool, Cat: cat, Cal: calendar.Default(), Now: func() time.Time { return now }, PublicURL: "https://danhgia.example.vn"}
+	h, err := s.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	status, _, hdr := do(t, client(t), "GET", srv.URL+"/r/"+code.Code, nil)
+	ck := hdr.Get("Set-Cookie")
+	if status != 200 || !strings.HasPrefix(ck, "__Host-evalbot_device=") || !strings.Contains(ck, "; Secure") || !strings.Contains(ck, "; HttpOnly") {
+		t.Fatalf("https device cookie: %d %q", status, ck)
+	}
+}
