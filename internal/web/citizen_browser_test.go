@@ -213,7 +213,8 @@ func TestBrowserVisitCode(t *testing.T) {
 	}
 
 	// The official cannot rate their own desk from their signed-in browser.
-	run(t, staff, chromedp.Click(`//button[contains(., "Tạo mã cho lượt tiếp theo")]`), chromedp.WaitVisible(chromedp.CSS(`.visit-qr img`)))
+	run(t, staff, chromedp.Navigate(st.srv.URL+"/visit"), chromedp.WaitVisible(`//button[contains(., "Tạo mã cho Quầy 1")]`),
+		chromedp.Click(`//button[contains(., "Tạo mã cho Quầy 1")]`), chromedp.WaitVisible(chromedp.CSS(`.visit-qr img`)))
 	own := text(t, staff, ".link-text")
 	run(t, staff, chromedp.Navigate(own), chromedp.WaitVisible(chromedp.CSS(`button.level`)),
 		chromedp.Click(`//button[contains(., "Rất hài lòng")]`), chromedp.WaitVisible(`//h1[.="Chưa thể đánh giá"]`))
