@@ -214,6 +214,9 @@ type Outcome struct {
 	// DeskBurst says it is of one desk, from anywhere.
 	NetworkBurst, DeskBurst bool
 	Network                 []byte
+	// Repeat: the same per-visit code pressed again by the same rater;
+	// Rating is theirs and nothing was written (RateVisit).
+	Repeat bool
 }
 
 // NewComplaint reports whether the outcome is a complaint to put before the

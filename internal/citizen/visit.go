@@ -34,6 +34,7 @@ type VisitCode struct {
 	OfficialID int64
 	ExpiresAt  time.Time
 	UsedAt     *time.Time
+	RatingID   int64 // the rating it gave, once used
 }
 
 // visit is a per-visit code RateVisit checked and locked for a vote.
@@ -91,8 +92,8 @@ func readVisit(ctx context.Context, db store.DB, code string, now time.Time, loc
 	if !IsVisitCode(strings.TrimSpace(code)) {
 		return v, ErrVisitUnknown
 	}
-	err := db.QueryRow(ctx, `SELECT id, desk_id, official_id, expires_at, used_at FROM visit_codes WHERE code_hash = $1`+lock,
-		visitHash(code)).Scan(&v.ID, &v.DeskID, &v.OfficialID, &v.ExpiresAt, &v.UsedAt)
+	err := db.QueryRow(ctx, `SELECT id, desk_id, official_id, expires_at, used_at, coalesce(rating_id, 0) FROM visit_codes WHERE code_hash = $1`+lock,
+		visitHash(code)).Scan(&v.ID, &v.DeskID, &v.OfficialID, &v.ExpiresAt, &v.UsedAt, &v.RatingID)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return v, ErrVisitUnknown
@@ -109,10 +110,21 @@ func readVisit(ctx context.Context, db store.DB, code string, now time.Time, loc
 // RateVisit records vote v given with a per-visit code: the code stands for
 // the scan of the desk's sign, the rating is verified, and the code is used
 // up (its row locked meanwhile, so two presses at once rate once). v's
-// CodeID, OfficialID and Day are taken from the code. Errors: those of
-// LookupVisit and of Rate.
+// CodeID, OfficialID and Day are taken from the code. The same rater
+// pressing again (a double tap) gets their rating back with Repeat set and
+// nothing written. Errors: those of LookupVisit and of Rate.
 func RateVisit(ctx context.Context, db store.DB, code string, v Vote, lim Limits) (Outcome, error) {
 	vc, err := readVisit(ctx, db, code, v.Now, " FOR UPDATE")
+	if errors.Is(err, ErrVisitUsed) && vc.RatingID != 0 && len(v.Citizen) > 0 {
+		if mine, oerr := Owns(ctx, db, vc.RatingID, v.Citizen); oerr != nil || !mine {
+			return Outcome{}, errors.Join(err, oerr)
+		}
+		r, lerr := LoadRating(ctx, db, vc.RatingID)
+		if lerr != nil {
+			return Outcome{}, lerr
+		}
+		return Outcome{Rating: r, Repeat: true}, nil
+	}
 	if err != nil {
 		return Outcome{}, err
 	}

@@ -85,6 +85,22 @@ func TestVisitCodeRatesOnce(t *testing.T) {
 	if got := c[d.ID]; got.Counted() != 1 || got.Verified != 1 || got.Unverified() != 0 {
 		t.Fatalf("counts %+v", got)
 	}
+	// The winner pressing again (a double tap) gets their rating back.
+	for i, e := range errs {
+		if e != nil {
+			continue
+		}
+		var out citizen.Outcome
+		must(t, store.InTx(ctx, db, func(tx pgx.Tx) error {
+			var err error
+			out, err = citizen.RateVisit(ctx, tx, vc.Code, citizen.Vote{Citizen: citizen.DeviceHash([]byte{byte(i), 1, 2, 3, 4, 5, 6, 7}),
+				Level: citizen.VerySatisfied, Now: now.Add(90 * time.Second), Channel: citizen.ChannelWeb}, citizen.Limits{})
+			return err
+		}))
+		if !out.Repeat || !out.Rating.Verified || out.Rating.Version != 1 {
+			t.Fatalf("a double tap: %+v", out)
+		}
+	}
 	// A later use is refused and writes nothing.
 	if _, err := citizen.LookupVisit(ctx, db, vc.Code, now.Add(2*time.Minute)); !errors.Is(err, citizen.ErrVisitUsed) {
 		t.Fatalf("used code looked up: %v", err)

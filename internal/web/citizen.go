@@ -326,7 +326,7 @@ func (s *Server) rate(visit bool) http.HandlerFunc {
 				}
 				return err
 			}
-			if err != nil {
+			if err != nil || out.Repeat {
 				return err
 			}
 			_, err = notice.AfterRate(r.Context(), tx, s.Cat, out, who)

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"evalbot/internal/calendar"
+	"evalbot/internal/citizen"
 	"evalbot/internal/locale"
 	"evalbot/internal/web"
 )
@@ -129,5 +131,33 @@ func TestCitizenDeviceCookieHTTPS(t *testing.T) {
 	ck := hdr.Get("Set-Cookie")
 	if status != 200 || !strings.HasPrefix(ck, "__Host-evalbot_device=") || !strings.Contains(ck, "; Secure") || !strings.Contains(ck, "; HttpOnly") {
 		t.Fatalf("https device cookie: %d %q", status, ck)
+	}
+}
+
+// TestVisitDoubleTap: the same device posting a per-visit code's button
+// twice gets its rating back both times; another device is refused.
+func TestVisitDoubleTap(t *testing.T) {
+	st := newSite(t, ward(t))
+	desk, _ := deskQ1(t, st.pool)
+	vc, err := citizen.NewVisitCode(context.Background(), st.pool, *desk.OfficialID, desk.ID, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := st.srv.URL + "/v/" + vc.Code
+	form := url.Values{"level": {"0"}, "official": {itoa64(*desk.OfficialID)}}
+	c := client(t)
+	do(t, c, "GET", u, nil)
+	s1, _, h1 := postForm(t, c, u, form, sameOrigin)
+	s2, _, h2 := postForm(t, c, u, form, sameOrigin)
+	if s1 != http.StatusSeeOther || s2 != http.StatusSeeOther || h1.Get("Location") != h2.Get("Location") {
+		t.Fatalf("a double tap: %d %q, %d %q", s1, h1.Get("Location"), s2, h2.Get("Location"))
+	}
+	other := client(t)
+	do(t, other, "GET", st.srv.URL+"/r/dAAAAAAAAAAAAAAAA", nil) // a device cookie
+	if s, body, _ := postForm(t, other, u, form, sameOrigin); s != http.StatusGone || !strings.Contains(body, "Mã đã được dùng") {
+		t.Fatalf("another device: %d", s)
+	}
+	if n := countRows(t, st, `SELECT count(*) FROM citizen_ratings WHERE desk_id = $1 AND verified AND version = 1`, desk.ID); n != 1 {
+		t.Fatalf("%d verified ratings", n)
 	}
 }
