@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image/png"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,6 +45,10 @@ func qrCmd(ctx context.Context, args []string) error {
 	}
 	web := ""
 	if !*telegram {
+		// A sign lasts for years: never print one for the development default.
+		if u, err := url.Parse(os.Getenv("EVALBOT_PUBLIC_URL")); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return c.usageFault("QRNeedPublicURL", nil)
+		}
 		web = signin.PublicURL()
 	} else if *botName == "" {
 		return c.usageFault("CLIErrNeedBot", nil)

@@ -217,3 +217,18 @@ func TestQRSignsOpenTheWebPage(t *testing.T) {
 		t.Fatalf("--telegram: %v %+v", err, tg)
 	}
 }
+
+// TestQRNeedsThePublicURL: a sign lasts for years, so `evalbot qr` without
+// EVALBOT_PUBLIC_URL refuses to print signs for the development default
+// (and --telegram without a bot name is refused as before).
+func TestQRNeedsThePublicURL(t *testing.T) {
+	t.Setenv("EVALBOT_PUBLIC_URL", "")
+	t.Setenv("EVALBOT_LANG", "")
+	t.Setenv("TELEGRAM_BOT_USERNAME", "")
+	if code, _, errs := capture(t, "qr"); code != 2 || !strings.Contains(errs, "đặt EVALBOT_PUBLIC_URL") {
+		t.Fatalf("qr without EVALBOT_PUBLIC_URL: %d %q", code, errs)
+	}
+	if code, _, errs := capture(t, "qr", "--telegram"); code != 2 || !strings.Contains(errs, "Cần tên bot") {
+		t.Fatalf("qr --telegram without a bot: %d %q", code, errs)
+	}
+}
