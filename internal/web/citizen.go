@@ -315,6 +315,9 @@ func (s *Server) rate(visit bool) http.HandlerFunc {
 				v.CodeID = c.ID
 				out, err = citizen.Rate(r.Context(), tx, v, citizen.DefaultLimits)
 			}
+			if errors.Is(err, citizen.ErrCardChanged) && visit {
+				return citizen.ErrCodeRetired // the official who made the code no longer serves there
+			}
 			if errors.Is(err, citizen.ErrCardChanged) {
 				// Show who serves now; the scan of this code today stands.
 				c, cerr := citizen.CodeByID(r.Context(), tx, v.CodeID)

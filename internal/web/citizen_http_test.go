@@ -14,6 +14,7 @@ import (
 	"evalbot/internal/calendar"
 	"evalbot/internal/citizen"
 	"evalbot/internal/locale"
+	"evalbot/internal/roster"
 	"evalbot/internal/web"
 )
 
@@ -159,5 +160,46 @@ func TestVisitDoubleTap(t *testing.T) {
 	}
 	if n := countRows(t, st, `SELECT count(*) FROM citizen_ratings WHERE desk_id = $1 AND verified AND version = 1`, desk.ID); n != 1 {
 		t.Fatalf("%d verified ratings", n)
+	}
+}
+
+// TestCitizenDutyChanged: the duty changes between the page and the tap:
+// the vote rates nothing and the page shows who serves now; a per-visit
+// code made by the official who left is out of date.
+func TestCitizenDutyChanged(t *testing.T) {
+	st := newSite(t, ward(t))
+	ctx := context.Background()
+	desk, code := deskQ1(t, st.pool)
+	vc, err := citizen.NewVisitCode(ctx, st.pool, *desk.OfficialID, desk.ID, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := client(t)
+	do(t, c, "GET", st.srv.URL+"/r/"+code.Code, nil)
+	bao, err := roster.OfficialByCode(ctx, st.pool, "HB023")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := citizen.SetDuty(ctx, st.pool, desk.ID, calendar.DateOf(now), &bao.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"level": {"1"}, "official": {itoa64(*desk.OfficialID)}}
+	status, body, _ := postForm(t, c, st.srv.URL+"/r/"+code.Code, form, sameOrigin)
+	if status != http.StatusConflict || !strings.Contains(body, "Tô Quốc Bảo") || !strings.Contains(body, "vừa thay đổi") {
+		t.Fatalf("duty changed: %d\n%s", status, body)
+	}
+	if status, body, _ := postForm(t, c, st.srv.URL+"/v/"+vc.Code, form, sameOrigin); status != http.StatusGone || !strings.Contains(body, "Mã QR đã cũ") {
+		t.Fatalf("a visit code of the official who left: %d", status)
+	}
+	if n := countRows(t, st, `SELECT count(*) FROM citizen_ratings`); n != 0 {
+		t.Fatalf("%d ratings", n)
+	}
+	// Tapping again on the new page rates Tô Quốc Bảo.
+	form.Set("official", itoa64(bao.ID))
+	if status, _, _ := postForm(t, c, st.srv.URL+"/r/"+code.Code, form, sameOrigin); status != http.StatusSeeOther {
+		t.Fatalf("the new page's tap: %d", status)
+	}
+	if n := countRows(t, st, `SELECT count(*) FROM citizen_ratings WHERE official_id = $1`, bao.ID); n != 1 {
+		t.Fatalf("%d ratings of the official serving now", n)
 	}
 }
