@@ -119,6 +119,8 @@ func (a *App) route(t *turn) error {
 		return a.onWeb(t)
 	case "catalogue", "danhmuc":
 		return a.onCatalogueSearch(t, arg)
+	case "visit":
+		return a.onVisitCommand(t, arg)
 	case "":
 		if handled, err := a.onCitizenText(t, msg.Text); handled || err != nil {
 			return err

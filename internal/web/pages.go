@@ -58,6 +58,7 @@ type page struct {
 	Me        *dashboard.Actor // nil when not signed in
 	OtherLang string           // URL of this page in the other language
 	Body      any
+	Public    bool // a citizen's page: no link to the staff's pages
 }
 
 var funcs = template.FuncMap{

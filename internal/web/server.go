@@ -70,6 +70,7 @@ type Server struct {
 	pages map[string]*template.Template
 	all   *limiter // every request, per client IP
 	links *limiter // sign-in links, per client IP: guessing is slow
+	rates *limiter // citizens' desk pages and ratings, per client IP
 }
 
 // secure reports whether the site is served over https.
@@ -96,6 +97,8 @@ func (s *Server) Handler() (http.Handler, error) {
 	}
 	s.all = newLimiter(10, 40, 10000)
 	s.links = newLimiter(0.2, 10, 10000) // one link every 5 s after a burst of 10
+	// A one-stop shop's wifi is shared: 30 pages at once, then one a second.
+	s.rates = newLimiter(1, 30, 10000)
 	static, err := fs.Sub(staticFS, "static")
 	if err != nil {
 		return nil, err
@@ -110,6 +113,14 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.Handle("GET /signin/{token}", s.links.wrap(s, http.HandlerFunc(s.signInPage)))
 	mux.Handle("POST /signin/{token}", s.links.wrap(s, http.HandlerFunc(s.signIn)))
 	mux.HandleFunc("POST /signout", s.signOut)
+	mux.Handle("GET /r/{code}", s.rates.wrap(s, http.HandlerFunc(s.deskPage)))
+	mux.Handle("POST /r/{code}", s.rates.wrap(s, s.rate(false)))
+	mux.Handle("GET /v/{code}", s.rates.wrap(s, http.HandlerFunc(s.visitPage)))
+	mux.Handle("POST /v/{code}", s.rates.wrap(s, s.rate(true)))
+	mux.Handle("GET /rating/{id}", s.rates.wrap(s, http.HandlerFunc(s.ratingPage)))
+	mux.Handle("POST /rating/{id}", s.rates.wrap(s, http.HandlerFunc(s.comment)))
+	mux.HandleFunc("GET /visit", s.visitCodes)
+	mux.HandleFunc("POST /visit", s.visitCodes)
 	mux.HandleFunc("GET /signed-out", s.signedOut)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(time.Hour, files)))
 	mux.HandleFunc("/", s.notFound)
