@@ -43,7 +43,7 @@ func TestEveryMessageRenders(t *testing.T) {
 	}
 	// The command line (cmd/evalbot).
 	for _, k := range []string{"Path", "Command", "Flag", "Arg", "Args", "Flags", "Err", "URL", "Addr", "Cause", "Status", "Active",
-		"Share", "Tries", "Lost", "Dups", "Log", "Due"} {
+		"Share", "Tries", "Lost", "Dups", "Log", "Due", "Dir"} {
 		data[k] = "X<&>"
 	}
 	// Quarters and the year (internal/report/period.go).
