@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"bytes"
+	"context"
 	"strings"
 
 	"github.com/go-telegram/bot"
@@ -50,14 +51,15 @@ func (a *App) onVisitCommand(t *turn, arg string) error {
 		return err
 	}
 	// The code exists only in this message (its hash is stored): sent at
-	// once, not through the outbox.
-	_, err = a.Bot.SendPhoto(t.ctx, &bot.SendPhotoParams{ChatID: t.chatID,
-		Photo: &models.InputFileUpload{Filename: "visit.png", Data: bytes.NewReader(png)},
-		Caption: a.fitText(t.t("VisitCaption", map[string]any{"Desk": d.Name, "Link": link,
-			"Time": vc.ExpiresAt.In(calendar.Location).Format("15:04")}), delivery.MaxCaption, "sendPhoto"),
-		ParseMode: models.ParseModeHTML})
-	if err != nil {
-		a.Log.Warn("sending a visit code failed", "desk_id", d.ID, "err", scrubToken(err))
-	}
+	// once, not through the outbox, within the chat's pace and again after
+	// a 429's retry_after (direct, which logs a failure).
+	caption := a.fitText(t.t("VisitCaption", map[string]any{"Desk": d.Name, "Link": link,
+		"Time": vc.ExpiresAt.In(calendar.Location).Format("15:04")}), delivery.MaxCaption, "sendPhoto")
+	_ = a.direct(t.ctx, true, t.chatID, func(ctx context.Context) error {
+		_, err := a.Bot.SendPhoto(ctx, &bot.SendPhotoParams{ChatID: t.chatID,
+			Photo:   &models.InputFileUpload{Filename: "visit.png", Data: bytes.NewReader(png)},
+			Caption: caption, ParseMode: models.ParseModeHTML})
+		return err
+	})
 	return nil
 }
