@@ -160,6 +160,17 @@ func (s *Server) crossOrigin(w http.ResponseWriter, r *http.Request) {
 
 // signedIn returns the signed-in person, or answers the sign-in-needed page
 // (401) for a missing, forged, ended or idle cookie and returns nil.
+// signedInAdmin is signedIn for the organization department's pages: anyone
+// else signed in gets a polite 403 page, and nil.
+func (s *Server) signedInAdmin(w http.ResponseWriter, r *http.Request) *dashboard.Actor {
+	me := s.signedIn(w, r)
+	if me != nil && !me.Admin {
+		s.messageAs(w, r, me, http.StatusForbidden, "WebForbiddenTitle", "WebForbidden")
+		return nil
+	}
+	return me
+}
+
 func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) *dashboard.Actor {
 	c, err := r.Cookie(s.sessionCookie())
 	if err == nil {
@@ -303,12 +314,8 @@ type link struct{ Label, URL string }
 const unitsPerPage = 100
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
-	me := s.signedIn(w, r)
+	me := s.signedInAdmin(w, r)
 	if me == nil {
-		return
-	}
-	if !me.Admin {
-		s.messageAs(w, r, me, http.StatusForbidden, "WebForbiddenTitle", "WebForbidden")
 		return
 	}
 	q := dashboard.Today(s.Cal, s.now())
@@ -407,12 +414,8 @@ type unitBody struct {
 }
 
 func (s *Server) unit(w http.ResponseWriter, r *http.Request) {
-	me := s.signedIn(w, r)
+	me := s.signedInAdmin(w, r)
 	if me == nil {
-		return
-	}
-	if !me.Admin {
-		s.messageAs(w, r, me, http.StatusForbidden, "WebForbiddenTitle", "WebForbidden")
 		return
 	}
 	q := dashboard.Today(s.Cal, s.now())
@@ -456,12 +459,8 @@ func (s *Server) unit(w http.ResponseWriter, r *http.Request) {
 // export sends the month's workbook (internal/report) of a unit and the
 // units below it: ?unit=CODE, in the admin's subtree.
 func (s *Server) export(w http.ResponseWriter, r *http.Request) {
-	me := s.signedIn(w, r)
+	me := s.signedInAdmin(w, r)
 	if me == nil {
-		return
-	}
-	if !me.Admin {
-		s.messageAs(w, r, me, http.StatusForbidden, "WebForbiddenTitle", "WebForbidden")
 		return
 	}
 	q := dashboard.Today(s.Cal, s.now())
@@ -498,12 +497,8 @@ type trendBody struct {
 
 // trend shows the grades of the last months of the admin's subtree.
 func (s *Server) trend(w http.ResponseWriter, r *http.Request) {
-	me := s.signedIn(w, r)
+	me := s.signedInAdmin(w, r)
 	if me == nil {
-		return
-	}
-	if !me.Admin {
-		s.messageAs(w, r, me, http.StatusForbidden, "WebForbiddenTitle", "WebForbidden")
 		return
 	}
 	q := dashboard.Today(s.Cal, s.now())
@@ -533,12 +528,8 @@ func (s *Server) trend(w http.ResponseWriter, r *http.Request) {
 // remind nudges the unit's missing people on Telegram (at most once a day
 // each) and comes back to the unit's page, which says what it did.
 func (s *Server) remind(w http.ResponseWriter, r *http.Request) {
-	me := s.signedIn(w, r)
+	me := s.signedInAdmin(w, r)
 	if me == nil {
-		return
-	}
-	if !me.Admin {
-		s.messageAs(w, r, me, http.StatusForbidden, "WebForbiddenTitle", "WebForbidden")
 		return
 	}
 	q := dashboard.Today(s.Cal, s.now())
