@@ -6,8 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
+	"evalbot/internal/app/status"
 	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
@@ -34,46 +33,10 @@ type unitStatus struct {
 	MissingNames                 []string
 }
 
-// adminUnits lists the units in the subtrees the sender administers.
-func (t *turn) adminUnits() ([]int64, error) {
-	rows, err := t.tx.Query(t.ctx, `WITH RECURSIVE sub(id) AS (
-			SELECT unit_id FROM admins WHERE official_id = $1
-			UNION SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id)
-		SELECT id FROM sub ORDER BY id`, t.me.ID)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowTo[int64])
-}
-
 // statusScope is who /status covers: an admin's units (everyone in them), or
-// a head's own reviewees.
+// a head's own subordinates (status.Scope).
 func (a *App) statusScope(t *turn) ([]roster.Official, error) {
-	units, err := t.adminUnits()
-	if err != nil {
-		return nil, err
-	}
-	if len(units) > 0 {
-		rows, err := t.tx.Query(t.ctx, `SELECT id FROM officials WHERE active AND unit_id = ANY($1) ORDER BY id`, units)
-		if err != nil {
-			return nil, err
-		}
-		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil {
-			return nil, err
-		}
-		var out []roster.Official
-		for _, id := range ids {
-			o, err := roster.OfficialByID(t.ctx, t.tx, id)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, o)
-		}
-		roster.SortOfficials(out)
-		return out, nil
-	}
-	return roster.Subordinates(t.ctx, t.tx, t.me.ID)
+	return status.Scope(t.ctx, t.tx, t.me.ID)
 }
 
 func (a *App) onStatus(t *turn, page int) error {
@@ -284,36 +247,22 @@ func (a *App) onUndelegate(t *turn) error {
 // why), newest first: the 15 newest changes, as many as one message holds,
 // and the count of the older ones.
 func (a *App) onHistory(t *turn) error {
-	rows, err := t.tx.Query(t.ctx, `SELECT l.at, l.entity, l.action, coalesce(o.full_name, ''), coalesce(l.reason, ''),
-		coalesce(l.before::text, ''), coalesce(l.after::text, ''), count(*) OVER ()
-		FROM audit_log l LEFT JOIN officials o ON o.id = l.actor_id
-		WHERE l.subject_id = $1 AND l.entity IN ('plan', 'task', 'assessment', 'reconsideration')
-		ORDER BY l.id DESC LIMIT 15`, t.me.ID)
+	changes, total, err := status.History(t.ctx, t.tx, t.me.ID, 15)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
 	var lines []string
-	total := 0
-	for rows.Next() {
-		var e struct{ entity, action, who, reason, before, after string }
-		var at = a.Now()
-		if err := rows.Scan(&at, &e.entity, &e.action, &e.who, &e.reason, &e.before, &e.after, &total); err != nil {
-			return err
-		}
-		who := e.who
+	for _, e := range changes {
+		who := e.Who
 		if who == "" {
 			who = t.t("TheSystem", nil)
 		}
-		line := fmt.Sprintf("%s — %s: %s → %s (%s)", at.In(calendar.Location).Format("02/01 15:04"),
-			t.t("Audit_"+e.entity+"_"+e.action, nil), escape(shortJSON(e.before)), escape(shortJSON(e.after)), escape(who))
-		if e.reason != "" {
-			line += "\n   " + t.t("ReasonLine", map[string]any{"Reason": e.reason})
+		line := fmt.Sprintf("%s — %s: %s → %s (%s)", e.At.In(calendar.Location).Format("02/01 15:04"),
+			t.t("Audit_"+e.Entity+"_"+e.Action, nil), escape(shortJSON(e.Before)), escape(shortJSON(e.After)), escape(who))
+		if e.Reason != "" {
+			line += "\n   " + t.t("ReasonLine", map[string]any{"Reason": e.Reason})
 		}
 		lines = append(lines, line)
-	}
-	if err := rows.Err(); err != nil {
-		return err
 	}
 	title := "<b>" + t.t("HistoryTitle", nil) + "</b>\n"
 	if len(lines) == 0 {

@@ -1,16 +1,14 @@
 package telegram
 
 import (
-	"errors"
-	"github.com/jackc/pgx/v5"
-	"strings"
-
-	"evalbot/internal/calendar"
-
 	"crypto/rand"
 	"encoding/hex"
-	"time"
+	"errors"
+	"strings"
 
+	"evalbot/internal/app/access"
+	"evalbot/internal/app/reviews"
+	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
 	"evalbot/internal/grading"
@@ -249,26 +247,8 @@ func (a *App) onApproveAll(t *turn, c callback) error {
 	}
 	// Take every unit-month lock the run needs at once, in one order, so two
 	// runs over overlapping units never wait on each other crosswise.
-	rows, err := t.tx.Query(t.ctx, `SELECT DISTINCT o.unit_id, a.month FROM assessments a JOIN officials o ON o.id = a.official_id
-		WHERE a.id = ANY($1) ORDER BY 1, 2`, d.IDs)
-	if err != nil {
+	if err := reviews.LockUnitMonths(t.ctx, t.tx, d.IDs); err != nil {
 		return err
-	}
-	type unitMonth struct {
-		unit  int64
-		month time.Time
-	}
-	ums, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (unitMonth, error) {
-		var u unitMonth
-		return u, r.Scan(&u.unit, &u.month)
-	})
-	if err != nil {
-		return err
-	}
-	for _, u := range ums {
-		if err := evaluation.LockUnitMonth(t.ctx, t.tx, u.unit, calendar.Month{Year: u.month.Year(), Month: u.month.Month()}); err != nil {
-			return err
-		}
 	}
 	var done, changed, look []string
 	for i, id := range d.IDs {
@@ -344,35 +324,7 @@ func approveAllSummary(t *turn, done, changed, look []string) string {
 	return strings.Join(lines, "\n")
 }
 
-// reviewees are the people the sender reviews today: their own subordinates
-// and, under a delegation in force, those of the head they stand in for.
+// reviewees are the people the sender reviews today (access.Reviewees).
 func (a *App) reviewees(t *turn) ([]roster.Official, error) {
-	subs, err := roster.Subordinates(t.ctx, t.tx, t.me.ID)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := t.tx.Query(t.ctx, `SELECT head_id FROM delegations WHERE deputy_id = $1 AND revoked_at IS NULL
-		AND $2 BETWEEN first_day AND last_day`, t.me.ID, a.today().Time(0, 0))
-	if err != nil {
-		return nil, err
-	}
-	heads, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return nil, err
-	}
-	for _, h := range heads {
-		more, err := roster.Subordinates(t.ctx, t.tx, h)
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range more {
-			if o.ID != t.me.ID {
-				subs = append(subs, o)
-			}
-		}
-	}
-	if len(heads) > 0 {
-		roster.SortOfficials(subs)
-	}
-	return subs, nil
+	return access.Reviewees(t.ctx, t.tx, t.me.ID, a.today())
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"evalbot/internal/app/access"
 	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
@@ -232,29 +233,16 @@ func staleOr(t *turn, err error) error {
 	return nil
 }
 
-// canReview reports whether t's sender may review official id, from the
-// database (never from the button): the official's head, or the deputy the
-// head delegated to for today.
+// canReview reports whether t's sender may review official id today, from
+// the database (never from the button): access.CanReview.
 func (t *turn) canReview(officialID int64) (bool, error) {
-	ok, _, err := t.reviewRight(officialID)
-	return ok, err
+	return access.CanReview(t.ctx, t.tx, t.me.ID, officialID, t.a().today())
 }
 
 // reviewRight is canReview that also names the head when the sender acts as
-// their deputy (nil when the sender is the head).
+// their deputy (nil when the sender is the head): access.ReviewRight.
 func (t *turn) reviewRight(officialID int64) (bool, *int64, error) {
-	head, ok, err := roster.HeadOf(t.ctx, t.tx, officialID)
-	if err != nil || !ok {
-		return false, nil, err
-	}
-	if head.ID == t.me.ID {
-		return true, nil, nil
-	}
-	deputy, ok, err := evaluation.ActiveDelegate(t.ctx, t.tx, head.ID, t.a().today())
-	if err != nil || !ok || deputy != t.me.ID || officialID == t.me.ID {
-		return false, nil, err
-	}
-	return true, &head.ID, nil
+	return access.ReviewRight(t.ctx, t.tx, t.me.ID, officialID, t.a().today())
 }
 
 // onPlanHead: Approve / Return on a subordinate's submitted plan.

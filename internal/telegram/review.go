@@ -2,12 +2,11 @@ package telegram
 
 import (
 	"errors"
-	"time"
-
-	"evalbot/internal/calendar"
 	"strconv"
 	"strings"
 
+	"evalbot/internal/app/publication"
+	"evalbot/internal/app/reviews"
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
 	"evalbot/internal/grading"
@@ -260,21 +259,9 @@ func (a *App) onReview(t *turn, c callback) error {
 		if err1 != nil || !ok {
 			return staleOr(t, evaluation.ErrStale)
 		}
-		var owner int64
-		var month time.Time
-		if err := t.tx.QueryRow(t.ctx, `SELECT p.official_id, p.month FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1`, taskID).Scan(&owner, &month); err != nil ||
-			owner != as.OfficialID || (calendar.Month{Year: month.Year(), Month: month.Month()}) != as.Month {
-			return staleOr(t, evaluation.ErrStale)
-		}
-		if _, err := evaluation.MarkTask(t.ctx, t.tx, taskID, string(status), &t.me.ID); err != nil {
-			return staleOr(t, err)
-		}
-		if _, err := t.tx.Exec(t.ctx, `UPDATE assessments SET version = version + 1 WHERE id = $1`, id); err != nil {
-			return err
-		}
-		as, err = evaluation.LoadAssessment(t.ctx, t.tx, id)
+		as, err = reviews.MarkTask(t.ctx, t.tx, t.me.ID, as, taskID, status)
 		if err != nil {
-			return err
+			return staleOr(t, err)
 		}
 		page, _ := c.id(3)
 		return a.showAdjust(t, as, o, "t"+strconv.FormatInt(page, 10))
@@ -395,92 +382,15 @@ func contains(ids []int64, id int64) bool {
 	return false
 }
 
-// quotaState is an exceeded grade-A quota: the unit's limit and the A's (as
-// assessment ids) among which the head chooses who moves to B.
-type quotaState struct {
-	Max        int
-	Graded     int
-	Candidates []int64
-	Names      []string
-}
-
-// quotaExceeded checks whether one more A in o's unit breaks the framework's
-// quota. People of the unit not yet approved count with their self-assessed
-// grade (C when unknown), so the limit is known before the month closes.
-func (a *App) quotaExceeded(t *turn, fw *grading.Framework, o roster.Official, as evaluation.Assessment) (*quotaState, error) {
-	var exceptional bool
-	if err := t.tx.QueryRow(t.ctx, `SELECT exceptional FROM units WHERE id = $1`, o.UnitID).Scan(&exceptional); err != nil {
-		return nil, err
-	}
-	rows, err := t.tx.Query(t.ctx, `SELECT o.id, o.full_name, a.id, a.status, a.grade, a.self_grade
-		FROM officials o LEFT JOIN assessments a ON a.official_id = o.id AND a.month = $2
-		WHERE o.unit_id = $1 AND o.active ORDER BY a.total DESC NULLS LAST, o.id`, o.UnitID, as.Month.First().Time(0, 0))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	type member struct {
-		oid                 int64
-		name                string
-		aid                 *int64
-		status, grade, self *string
-	}
-	var ms []member
-	for rows.Next() {
-		var m member
-		if err := rows.Scan(&m.oid, &m.name, &m.aid, &m.status, &m.grade, &m.self); err != nil {
-			return nil, err
-		}
-		ms = append(ms, m)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	var grades []grading.Grade
-	q := &quotaState{}
-	for _, m := range ms {
-		g := grading.Grade("C")
-		switch {
-		case m.oid == o.ID:
-			g = "A"
-		case m.status != nil && *m.status == evaluation.AssessApproved && m.grade != nil:
-			g = grading.Grade(*m.grade)
-			if g == "A" {
-				ok, err := t.canReview(m.oid)
-				if err != nil {
-					return nil, err
-				}
-				if ok {
-					q.Candidates = append(q.Candidates, *m.aid)
-					q.Names = append(q.Names, m.name)
-				}
-			}
-		case m.self != nil && *m.self != "" && *m.self != "A":
-			g = grading.Grade(*m.self)
-		}
-		grades = append(grades, g)
-	}
-	approvedA := 1 // this one
-	var countA int
-	if err := t.tx.QueryRow(t.ctx, `SELECT count(*) FROM assessments a JOIN officials o ON o.id = a.official_id
-		WHERE o.unit_id = $1 AND a.month = $2 AND a.status = 'approved' AND a.grade = 'A'`, o.UnitID, as.Month.First().Time(0, 0)).Scan(&countA); err != nil {
-		return nil, err
-	}
-	approvedA += countA
-	q.Max = fw.MaxExcellent(grades, exceptional)
-	q.Graded = len(grades)
-	if approvedA <= q.Max {
-		return nil, nil
-	}
-	q.Candidates = append(q.Candidates, as.ID)
-	q.Names = append(q.Names, o.FullName)
-	return q, nil
+// quotaExceeded checks whether one more A in o's unit breaks the
+// framework's quota (reviews.QuotaExceeded); nil when it does not.
+func (a *App) quotaExceeded(t *turn, fw *grading.Framework, o roster.Official, as evaluation.Assessment) (*reviews.Quota, error) {
+	return reviews.QuotaExceeded(t.ctx, t.tx, t.me.ID, a.today(), fw, o, as)
 }
 
 // askQuota tells the head the unit's A quota is full and lets them choose,
 // on the pressed message itself, so no card is left with stale buttons.
-func (a *App) askQuota(t *turn, as evaluation.Assessment, o roster.Official, q *quotaState) error {
+func (a *App) askQuota(t *turn, as evaluation.Assessment, o roster.Official, q *reviews.Quota) error {
 	var kb delivery.Keyboard
 	for i, id := range q.Candidates {
 		kb = append(kb, []delivery.Button{{Text: t.t("BtnQuotaDemote", map[string]any{"Name": q.Names[i]}), Data: cb(vQuota, id, as.ID, as.Version)}})
@@ -542,7 +452,7 @@ func (a *App) gradeCard(t *turn, as evaluation.Assessment) (string, error) {
 		if !final {
 			return b.String()
 		}
-		return b.String() + "\n\n" + t.t("PublishedNotice", map[string]any{"Month": monthLabel(as.Month), "Days": reconsiderDays})
+		return b.String() + "\n\n" + t.t("PublishedNotice", map[string]any{"Month": monthLabel(as.Month), "Days": publication.ReconsiderDays})
 	}
 	if r == nil || !r.Graded {
 		b.WriteString(t.t("NotGradedTooFewDays", nil))

@@ -21,11 +21,11 @@ func (a *App) assessMonth() calendar.Month {
 
 // frameworkOf returns the framework of the official's unit.
 func (a *App) frameworkOf(t *turn, o roster.Official) (*grading.Framework, error) {
-	var id string
-	if err := t.tx.QueryRow(t.ctx, `SELECT framework_id FROM units WHERE id = $1`, o.UnitID).Scan(&id); err != nil {
+	u, err := roster.UnitByID(t.ctx, t.tx, o.UnitID)
+	if err != nil {
 		return nil, err
 	}
-	return a.Framework(id)
+	return a.Framework(u.FrameworkID)
 }
 
 // subject tells the grading input whether o is graded as a head, and whom o leads.
