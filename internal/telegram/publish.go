@@ -146,11 +146,12 @@ func (a *App) onPublishConfirm(t *turn, c callback) error {
 	if err != nil {
 		return err
 	}
-	t.ack(t.t("DoneToast", nil))
 	if !ok {
+		t.ack(t.t("AlreadyPublished", map[string]any{"Month": monthLabel(m)}))
 		t.editPressed(t.t("AlreadyPublished", map[string]any{"Month": monthLabel(m)}), nil)
 		return nil
 	}
+	t.ack(t.t("PublishedToast", map[string]any{"Month": monthLabel(m)}))
 	n, err := evaluation.CountUnitMonth(t.ctx, t.tx, t.me.UnitID, m)
 	if err != nil {
 		return err
