@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"evalbot/internal/app/access"
 	"evalbot/internal/app/status"
 	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
@@ -170,21 +171,15 @@ func (a *App) onRemindMissing(t *turn, c callback) error {
 
 // onDelegateMenu lets a head pick a deputy from their own unit.
 func (a *App) onDelegateMenu(t *turn) error {
-	if !t.me.IsHead {
+	subs, err := access.Deputies(t.ctx, t.tx, t.me.ID)
+	if errors.Is(err, access.ErrNotAHead) {
 		return t.reply(t.t("NotAHead", nil), nil)
 	}
-	subs, err := roster.Subordinates(t.ctx, t.tx, t.me.ID)
 	if err != nil {
 		return err
 	}
 	var kb delivery.Keyboard
 	for _, o := range subs {
-		if o.UnitID != t.me.UnitID || o.TelegramUserID == nil {
-			continue
-		}
-		if len(kb) == 20 {
-			break
-		}
 		kb = append(kb, []delivery.Button{{Text: o.FullName + " — " + o.Position, Data: cb(vDelegate, o.ID, 0)}})
 	}
 	if len(kb) == 0 {
@@ -193,34 +188,38 @@ func (a *App) onDelegateMenu(t *turn) error {
 	return t.reply(t.t("DelegateChoose", nil), kb)
 }
 
-// onDelegate: first the deputy, then how long.
+// onDelegate: first the deputy, then how long (access.Delegate).
 func (a *App) onDelegate(t *turn, c callback) error {
 	deputyID, err1 := c.id(0)
 	days, err2 := c.id(1)
-	if err1 != nil || err2 != nil || !t.me.IsHead {
+	if err1 != nil || err2 != nil {
 		return staleOr(t, evaluation.ErrStale)
 	}
-	deputy, err := roster.OfficialByID(t.ctx, t.tx, deputyID)
-	if err != nil || !deputy.Active || deputy.UnitID != t.me.UnitID || deputy.ID == t.me.ID {
+	var deputy roster.Official
+	var err error
+	first, last := a.today(), a.today()
+	if days == 0 {
+		deputy, err = access.Deputy(t.ctx, t.tx, t.me.ID, deputyID)
+	} else {
+		deputy, last, err = access.Delegate(t.ctx, t.tx, t.me.ID, deputyID, int(days), first)
+	}
+	switch {
+	case errors.Is(err, access.ErrNotAHead):
+		return staleOr(t, evaluation.ErrStale)
+	case errors.Is(err, access.ErrForbidden):
 		t.alert(t.t("NotAuthorized", nil))
 		return nil
+	case err != nil:
+		return staleOr(t, err)
 	}
 	if days == 0 {
 		t.ack("")
 		var row []delivery.Button
-		for _, n := range []int{3, 7, 14, 30} {
+		for _, n := range access.DelegationDays {
 			row = append(row, delivery.Button{Text: t.T("DaysN", n, nil), Data: cb(vDelegate, deputyID, n)})
 		}
 		t.editPressed(t.t("DelegateHowLong", map[string]any{"Name": deputy.FullName}), delivery.Keyboard{row})
 		return nil
-	}
-	if days != 3 && days != 7 && days != 14 && days != 30 {
-		return staleOr(t, evaluation.ErrStale) // only what the menu offers
-	}
-	first := a.today()
-	last := first.AddDays(int(days) - 1)
-	if err := evaluation.Delegate(t.ctx, t.tx, t.me.ID, deputyID, first, last); err != nil {
-		return err
 	}
 	t.ack(t.t("DelegatedToast", map[string]any{"Name": deputy.FullName, "To": day(last)}))
 	t.editPressed(t.t("DelegateDone", map[string]any{"Name": deputy.FullName, "From": day(first), "To": day(last)}), nil)

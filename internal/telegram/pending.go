@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"evalbot/internal/app/access"
+	"evalbot/internal/app/grades"
 	"evalbot/internal/app/reviews"
 	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
@@ -116,18 +117,10 @@ func (a *App) onPending(t *turn) error {
 // when the grade cannot be computed yet (no planned tasks: the head enters the
 // task score first), nor for a head whose own staff are not all approved.
 func (a *App) pendingRow(t *turn, as evaluation.Assessment, o roster.Official) (string, bool, error) {
-	if o.IsHead {
-		s, err := a.subject(t, o)
-		if err != nil {
-			return "", false, err
-		}
-		n, err := evaluation.NotFinal(t.ctx, t.tx, s.SubordinateIDs, as.Month)
-		if err != nil {
-			return "", false, err
-		}
-		if n > 0 {
-			return t.t("PendingRowHeadWaits", nil), false, nil
-		}
+	if n, err := grades.StaffWaiting(t.ctx, t.tx, o, as.Month); err != nil {
+		return "", false, err
+	} else if n > 0 {
+		return t.t("PendingRowHeadWaits", nil), false, nil
 	}
 	r, _, err := a.compute(t, o, as, true)
 	if err != nil {
@@ -178,26 +171,13 @@ func (a *App) onAssessOnBehalf(t *turn, c callback) error {
 	if err != nil || merr != nil || m != a.assessMonth() {
 		return staleOr(t, evaluation.ErrStale) // only the month under review
 	}
-	if ok, err := t.canReview(id); err != nil || !ok {
-		if err == nil {
-			t.alert(t.t("NotAuthorized", nil))
-		}
-		return err
+	as, o, err := reviews.AssessAlone(t.ctx, t.tx, a.Framework, t.me.ID, id, m, a.Now())
+	if errors.Is(err, access.ErrForbidden) {
+		t.alert(t.t("NotAuthorized", nil))
+		return nil
 	}
-	o, err := roster.OfficialByID(t.ctx, t.tx, id)
-	if err != nil {
-		return err
-	}
-	fw, err := a.frameworkOf(t, o)
-	if err != nil {
-		return err
-	}
-	as, err := evaluation.AssessWithoutSelf(t.ctx, t.tx, id, m, fw, t.me.ID, a.Now())
 	if err != nil {
 		return staleOr(t, err)
-	}
-	if as.OfficialID != id {
-		return staleOr(t, evaluation.ErrStale)
 	}
 	t.ack("")
 	text, kb, err := a.adjustView(t, as, o, "a")

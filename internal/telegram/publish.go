@@ -28,7 +28,13 @@ func (a *App) Publish(ctx context.Context, tx pgx.Tx, unitID int64, m calendar.M
 	if err != nil || !pub.Done {
 		return false, err
 	}
-	u := pub.Unit
+	return true, a.announce(ctx, tx, m, pub)
+}
+
+// announce posts a publication to the unit's group and sends every person
+// of it their final grade card, through the outbox.
+func (a *App) announce(ctx context.Context, tx pgx.Tx, m calendar.Month, pub publication.Publication) error {
+	u, unitID := pub.Unit, pub.Unit.ID
 	if u.GroupChatID != nil {
 		var text []string
 		for i, l := range pub.Lines {
@@ -42,32 +48,32 @@ func (a *App) Publish(ctx context.Context, tx pgx.Tx, unitID int64, m calendar.M
 		for i, chunk := range chunks(head, text, groupChunk) {
 			if _, err := delivery.Enqueue(ctx, tx, delivery.Message{ChatID: *u.GroupChatID,
 				DedupKey: "publish:" + strconv.FormatInt(unitID, 10) + ":" + m.String() + ":" + strconv.Itoa(i), Text: chunk}); err != nil {
-				return false, err
+				return err
 			}
 		}
 	}
 	for _, l := range pub.Lines {
 		o, err := roster.OfficialByID(ctx, tx, l.OfficialID)
 		if err != nil {
-			return false, err
+			return err
 		}
 		if o.ChatID == nil {
 			continue
 		}
 		as, err := evaluation.LoadAssessment(ctx, tx, l.AssessmentID)
 		if err != nil {
-			return false, err
+			return err
 		}
 		card, err := a.gradeCard(a.turnFor(ctx, tx, o), as) // the final card: the month is published
 		if err != nil {
-			return false, err
+			return err
 		}
 		if _, err := delivery.Enqueue(ctx, tx, delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID,
 			DedupKey: "published:" + strconv.FormatInt(o.ID, 10) + ":" + m.String(), Text: card}); err != nil {
-			return false, err
+			return err
 		}
 	}
-	return true, nil
+	return nil
 }
 
 // chunks splits lines into messages of at most max characters, the title on the first.
@@ -98,25 +104,20 @@ func (a *App) UnitsToPublish(ctx context.Context, tx pgx.Tx, m calendar.Month) (
 // through its publication day) and the unit's counts, and asks for a
 // confirmation; a month that has not ended yet is refused.
 func (a *App) onPublish(t *turn) error {
-	if !t.me.IsHead {
-		return t.reply(t.t("NotAHead", nil), nil)
-	}
 	m := a.assessMonth()
-	if !m.Ended(a.today()) {
+	p, err := publication.Propose(t.ctx, t.tx, t.me.ID, m, a.today())
+	switch {
+	case errors.Is(err, access.ErrForbidden):
+		return t.reply(t.t("NotAHead", nil), nil)
+	case errors.Is(err, publication.ErrNotEnded):
 		return t.reply(t.t("PublishNotEnded", map[string]any{"Month": monthLabel(m)}), nil)
-	}
-	published, err := evaluation.UnitPublished(t.ctx, t.tx, t.me.UnitID, m)
-	if err != nil {
-		return err
-	}
-	if published {
+	case errors.Is(err, publication.ErrAlreadyPublished):
 		return t.reply(t.t("AlreadyPublished", map[string]any{"Month": monthLabel(m)}), nil)
-	}
-	n, err := evaluation.CountUnitMonth(t.ctx, t.tx, t.me.UnitID, m)
-	if err != nil {
+	case err != nil:
 		return err
 	}
-	return t.reply(t.t("PublishAsk", map[string]any{"Month": monthLabel(m), "Unit": t.me.UnitName,
+	n := p.Counts
+	return t.reply(t.t("PublishAsk", map[string]any{"Month": monthLabel(m), "Unit": p.Unit.Name,
 		"Approved": n.Approved, "Wait": n.Waiting, "Missing": n.Missing}),
 		delivery.Keyboard{{
 			{Text: t.t("BtnPublish", map[string]any{"Month": monthLabel(m)}), Data: cb(vPublish, m.String())},
@@ -134,29 +135,32 @@ func (a *App) onPublishConfirm(t *turn, c callback) error {
 		t.editPressed(t.t("PublishCancelled", nil), nil)
 		return nil
 	}
-	if !t.me.IsHead {
+	m, err := calendar.ParseMonth(arg)
+	if err != nil {
+		return staleOr(t, evaluation.ErrStale)
+	}
+	pub, err := publication.PublishOwnUnit(t.ctx, t.tx, t.me.ID, m, a.assessMonth(), a.Now())
+	if errors.Is(err, access.ErrForbidden) {
 		t.alert(t.t("NotAuthorized", nil))
 		return nil
 	}
-	m, err := calendar.ParseMonth(arg)
-	if err != nil || m != a.assessMonth() || !m.Ended(a.today()) {
-		return staleOr(t, evaluation.ErrStale)
-	}
-	ok, err := a.Publish(t.ctx, t.tx, t.me.UnitID, m, &t.me.ID)
 	if err != nil {
-		return err
+		return staleOr(t, err)
 	}
-	if !ok {
+	if !pub.Done {
 		t.ack(t.t("AlreadyPublished", map[string]any{"Month": monthLabel(m)}))
 		t.editPressed(t.t("AlreadyPublished", map[string]any{"Month": monthLabel(m)}), nil)
 		return nil
 	}
+	if err := a.announce(t.ctx, t.tx, m, pub); err != nil {
+		return err
+	}
 	t.ack(t.t("PublishedToast", map[string]any{"Month": monthLabel(m)}))
-	n, err := evaluation.CountUnitMonth(t.ctx, t.tx, t.me.UnitID, m)
+	n, err := evaluation.CountUnitMonth(t.ctx, t.tx, pub.Unit.ID, m)
 	if err != nil {
 		return err
 	}
-	t.editPressed(t.t("PublishedConfirm", map[string]any{"Month": monthLabel(m), "Unit": t.me.UnitName})+"\n"+
+	t.editPressed(t.t("PublishedConfirm", map[string]any{"Month": monthLabel(m), "Unit": pub.Unit.Name})+"\n"+
 		t.t("PublishedCounts", map[string]any{"Approved": n.Approved, "Wait": n.Waiting, "Missing": n.Missing}), nil)
 	return nil
 }
@@ -305,15 +309,10 @@ func (a *App) onReconsiderKeepReason(t *turn, d stepData, text string) error {
 		Text: t.as(o).t("ReconsiderKept", map[string]any{"Month": monthLabel(as.Month), "Reason": reason})})
 }
 
-// publishLate: a result approved after its unit's month was published (a
-// review still open then, or a reconsideration) is published at once as an
-// addendum to the unit's group and locked; the person's grade card (sent by
-// approve) is then the final one. The caller holds the unit's month lock.
-func (a *App) publishLate(t *turn, as evaluation.Assessment, o roster.Official) error {
-	published, u, err := publication.PublishLate(t.ctx, t.tx, t.me.ID, as, o, a.Now())
-	if err != nil || !published {
-		return err
-	}
+// announceLate tells unit u's group a result approved after its month was
+// published (publication.PublishLate: it is published at once, as an
+// addendum); the person's grade card (sent by approve) is then the final one.
+func (a *App) announceLate(t *turn, as evaluation.Assessment, o roster.Official, u roster.Unit) error {
 	if u.GroupChatID != nil && as.Total != nil {
 		line := a.Cat.T("vi", "PublishAddendum", map[string]any{"Month": monthLabel(as.Month), "Unit": u.Name,
 			"Name": o.FullName, "Position": o.Position, "Total": pts("vi", *as.Total), "Grade": as.Grade})

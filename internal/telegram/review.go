@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"evalbot/internal/app/access"
 	"evalbot/internal/app/publication"
 	"evalbot/internal/app/reviews"
 	"evalbot/internal/delivery"
@@ -290,79 +291,31 @@ func (a *App) showAdjust(t *turn, as evaluation.Assessment, o roster.Official, v
 // demote names whom the head chose to move from A to B for the unit's quota
 // (0 when no choice was made yet; as.ID itself to lower this person).
 func (a *App) approve(t *turn, as evaluation.Assessment, o roster.Official, demote int64) error {
-	// The quota count, the approval and the check for an earlier publication
-	// run under the unit's month lock, as the publication itself does: two
-	// approvals at once are decided one after the other, and an approval is
-	// either published with the unit or after it as the addendum.
-	if err := evaluation.LockUnitMonth(t.ctx, t.tx, o.UnitID, as.Month); err != nil {
-		return err
-	}
-	// What was read before the lock may have moved on meanwhile (the other
-	// approver pressed first): then nothing is decided, not even a quota move.
-	if cur, err := evaluation.LoadAssessment(t.ctx, t.tx, as.ID); err != nil || cur.Version != as.Version || cur.Status != evaluation.AssessSubmitted {
-		if err != nil && !errors.Is(err, evaluation.ErrNotFound) {
-			return err
-		}
-		return staleOr(t, evaluation.ErrStale)
-	}
-	if o.IsHead {
-		s, err := a.subject(t, o)
-		if err != nil {
-			return err
-		}
-		n, err := evaluation.NotFinal(t.ctx, t.tx, s.SubordinateIDs, as.Month)
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			t.alert(t.T("HeadNotReady", n, map[string]any{"Name": o.FullName}))
-			return nil
-		}
-	}
-	r, fw, err := a.compute(t, o, as, true)
-	if err != nil {
-		var ie *grading.InputError
-		if errors.As(err, &ie) && errors.Is(err, grading.ErrNoTasks) {
-			t.alert(t.t("NeedManualTask", nil))
-			return nil
-		}
-		if errors.As(err, &ie) {
-			t.alert(t.t("ValueOutOfRange", nil))
-			return nil
-		}
-		return err
-	}
-	if r.Graded && r.Grade == "A" {
-		over, err := a.quotaExceeded(t, fw, o, as)
-		if err != nil {
-			return err
-		}
-		if over != nil && demote == 0 {
-			return a.askQuota(t, as, o, over)
-		}
-		if over != nil && demote == as.ID {
-			r.DemoteForQuota()
-		} else if over != nil {
-			if !contains(over.Candidates, demote) {
-				return staleOr(t, evaluation.ErrStale)
-			}
-			// The other person's card said their A was provisional; they
-			// get the final card, saying the quota moved it, at publication.
-			if _, err := evaluation.DemoteForQuota(t.ctx, t.tx, demote, t.me.ID); err != nil {
-				return staleOr(t, err)
-			}
-		}
-	}
-	_, onBehalf, err := t.reviewRight(o.ID)
-	if err != nil {
-		return err
-	}
-	as, err = evaluation.Approve(t.ctx, t.tx, as.ID, as.Version, t.me.ID, onBehalf, r)
-	if err != nil {
+	res, err := reviews.Approve(t.ctx, t.tx, a.Cal, a.Framework, t.me.ID, as.ID, as.Version, demote, a.Now())
+	var ie *grading.InputError
+	switch {
+	case errors.Is(err, access.ErrForbidden):
+		t.alert(t.t("NotAuthorized", nil))
+		return nil
+	case errors.As(err, &ie) && errors.Is(err, grading.ErrNoTasks):
+		t.alert(t.t("NeedManualTask", nil))
+		return nil
+	case errors.As(err, &ie):
+		t.alert(t.t("ValueOutOfRange", nil))
+		return nil
+	case err != nil:
 		return staleOr(t, err)
+	case res.StaffWaiting > 0:
+		t.alert(t.T("HeadNotReady", res.StaffWaiting, map[string]any{"Name": o.FullName}))
+		return nil
+	case res.Quota != nil:
+		return a.askQuota(t, res.Assessment, o, res.Quota)
 	}
-	if err := a.publishLate(t, as, o); err != nil {
-		return err
+	as = res.Assessment
+	if res.Addendum {
+		if err := a.announceLate(t, as, o, res.Unit); err != nil {
+			return err
+		}
 	}
 	text, _, err := a.reviewCard(t, as, o)
 	if err != nil {
@@ -371,21 +324,6 @@ func (a *App) approve(t *turn, as evaluation.Assessment, o roster.Official, demo
 	t.editPressed(text, nil)
 	t.ack(approvedToast(t, as, o))
 	return a.sendGradeCard(t, as)
-}
-
-func contains(ids []int64, id int64) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
-}
-
-// quotaExceeded checks whether one more A in o's unit breaks the
-// framework's quota (reviews.QuotaExceeded); nil when it does not.
-func (a *App) quotaExceeded(t *turn, fw *grading.Framework, o roster.Official, as evaluation.Assessment) (*reviews.Quota, error) {
-	return reviews.QuotaExceeded(t.ctx, t.tx, t.me.ID, a.today(), fw, o, as)
 }
 
 // askQuota tells the head the unit's A quota is full and lets them choose,
@@ -543,22 +481,13 @@ func (a *App) onAssessReturnReason(t *turn, d stepData, text string) error {
 	if err := t.clearStep(); err != nil {
 		return err
 	}
-	as, err := evaluation.LoadAssessment(t.ctx, t.tx, d.AssessmentID)
-	if err != nil {
+	as, o, err := reviews.Return(t.ctx, t.tx, t.me.ID, d.AssessmentID, d.Version, reason, a.today())
+	switch {
+	case errors.Is(err, access.ErrForbidden):
+		return nil
+	case errors.Is(err, evaluation.ErrStale):
 		return t.reply(t.t("ErrorStale", nil), nil)
-	}
-	if ok, err := t.canReview(as.OfficialID); err != nil || !ok {
-		return err
-	}
-	as, err = evaluation.ReturnAssessment(t.ctx, t.tx, as.ID, d.Version, t.me.ID, reason)
-	if errors.Is(err, evaluation.ErrStale) {
-		return t.reply(t.t("ErrorStale", nil), nil)
-	}
-	if err != nil {
-		return err
-	}
-	o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID)
-	if err != nil {
+	case err != nil:
 		return err
 	}
 	card, _, err := a.reviewCard(t, as, o)
@@ -596,22 +525,16 @@ func (a *App) onManualTaskScore(t *turn, d stepData, text string) error {
 	if err != nil || p < 0 || p > fw.TaskMax {
 		return t.reply(t.t("ManualTaskAsk", map[string]any{"Max": pts(t.lang, fw.TaskMax)}), nil)
 	}
-	if ok, err := t.canReview(as.OfficialID); err != nil || !ok {
-		_ = t.clearStep()
-		return err
-	}
 	if err := t.clearStep(); err != nil {
 		return err
 	}
-	as, err = evaluation.SetManualTaskScore(t.ctx, t.tx, as.ID, fw, t.me.ID, p)
-	if errors.Is(err, evaluation.ErrLocked) {
+	as, o, err := reviews.SetTaskScore(t.ctx, t.tx, t.me.ID, as, fw, p, a.today())
+	switch {
+	case errors.Is(err, access.ErrForbidden):
+		return nil
+	case errors.Is(err, evaluation.ErrLocked):
 		return t.reply(t.t("ErrorLocked", nil), nil)
-	}
-	if err != nil {
-		return err
-	}
-	o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID)
-	if err != nil {
+	case err != nil:
 		return err
 	}
 	view, kb, err := a.adjustView(t, as, o, "a")
@@ -627,16 +550,13 @@ func (a *App) onManualTaskScore(t *turn, d stepData, text string) error {
 // checking from the database that the sender may review it. ok is false when
 // the press was answered already (stale or not allowed).
 func (a *App) reviewable(t *turn, id int64) (evaluation.Assessment, roster.Official, bool, error) {
-	as, err := evaluation.LoadAssessment(t.ctx, t.tx, id)
+	as, o, err := reviews.Open(t.ctx, t.tx, t.me.ID, id, a.today())
+	if errors.Is(err, access.ErrForbidden) {
+		t.alert(t.t("NotAuthorized", nil))
+		return as, o, false, nil
+	}
 	if err != nil {
-		return as, roster.Official{}, false, staleOr(t, err)
+		return as, o, false, staleOr(t, err)
 	}
-	if ok, err := t.canReview(as.OfficialID); err != nil || !ok {
-		if err == nil {
-			t.alert(t.t("NotAuthorized", nil))
-		}
-		return as, roster.Official{}, false, err
-	}
-	o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID)
-	return as, o, err == nil, err
+	return as, o, true, nil
 }

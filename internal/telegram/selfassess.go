@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"evalbot/internal/app/grades"
 	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
@@ -28,41 +29,19 @@ func (a *App) frameworkOf(t *turn, o roster.Official) (*grading.Framework, error
 	return a.Framework(u.FrameworkID)
 }
 
-// subject tells the grading input whether o is graded as a head, and whom o leads.
-func (a *App) subject(t *turn, o roster.Official) (evaluation.Subject, error) {
-	if !o.IsHead {
-		return evaluation.Subject{Role: grading.RoleStaff}, nil
-	}
-	ids, err := roster.SubordinateIDs(t.ctx, t.tx, o.ID)
-	if err != nil {
-		return evaluation.Subject{}, err
-	}
-	return evaluation.Subject{Role: grading.RoleHead, SubordinateIDs: ids}, nil
-}
-
 // compute grades an assessment with the engine; review selects the head's copy.
 func (a *App) compute(t *turn, o roster.Official, as evaluation.Assessment, review bool) (grading.Result, *grading.Framework, error) {
 	r, fw, _, err := a.computeCard(t, o, as, review)
 	return r, fw, err
 }
 
-// computeCard is compute that also returns the month's tasks
-// (evaluation.MonthTasks), read with the grading input; they are nil only
-// when err is not a grading.InputError.
+// computeCard is compute that also returns the month's tasks (grades.Card).
 func (a *App) computeCard(t *turn, o roster.Official, as evaluation.Assessment, review bool) (grading.Result, *grading.Framework, []evaluation.Task, error) {
 	fw, err := a.Framework(as.FrameworkID)
 	if err != nil {
 		return grading.Result{}, nil, nil, err
 	}
-	s, err := a.subject(t, o)
-	if err != nil {
-		return grading.Result{}, fw, nil, err
-	}
-	in, tasks, err := evaluation.CardInput(t.ctx, t.tx, as, review, a.Cal, s)
-	if err != nil {
-		return grading.Result{}, fw, nil, err
-	}
-	r, err := fw.Grade(in)
+	r, tasks, err := grades.Card(t.ctx, t.tx, a.Cal, fw, o, as, review)
 	return r, fw, tasks, err
 }
 

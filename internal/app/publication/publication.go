@@ -159,3 +159,68 @@ func BindGroup(ctx context.Context, db store.DB, actorID, chatID int64) (roster.
 	}
 	return roster.UnitByID(ctx, db, me.UnitID)
 }
+
+// PublisherUnit is the unit official actorID may publish now: their own,
+// when they head it (người đứng đầu); access.ErrForbidden otherwise.
+func PublisherUnit(ctx context.Context, db store.DB, actorID int64) (roster.Unit, error) {
+	me, err := roster.OfficialByID(ctx, db, actorID)
+	if errors.Is(err, roster.ErrNotFound) || err == nil && (!me.Active || !me.IsHead) {
+		return roster.Unit{}, access.ErrForbidden
+	}
+	if err != nil {
+		return roster.Unit{}, err
+	}
+	return roster.UnitByID(ctx, db, me.UnitID)
+}
+
+// Refusals of a head's publication.
+var (
+	ErrNotEnded         = errors.New("publication: the month has not ended")
+	ErrAlreadyPublished = errors.New("publication: the unit's month is published already")
+)
+
+// Proposal is what /publish asks a head to confirm: their unit and the
+// month's counts (evaluation.CountUnitMonth).
+type Proposal struct {
+	Unit   roster.Unit
+	Counts evaluation.UnitMonthCounts
+}
+
+// Propose prepares the publication of month m (the month under review,
+// calendar.MonthUnderReview) of the unit official actorID heads, on today.
+// Refusals: access.ErrForbidden (not a head), ErrNotEnded, ErrAlreadyPublished.
+func Propose(ctx context.Context, db store.DB, actorID int64, m calendar.Month, today calendar.Date) (Proposal, error) {
+	u, err := PublisherUnit(ctx, db, actorID)
+	if err != nil {
+		return Proposal{}, err
+	}
+	if !m.Ended(today) {
+		return Proposal{Unit: u}, ErrNotEnded
+	}
+	published, err := evaluation.UnitPublished(ctx, db, u.ID, m)
+	if err != nil {
+		return Proposal{Unit: u}, err
+	}
+	if published {
+		return Proposal{Unit: u}, ErrAlreadyPublished
+	}
+	n, err := evaluation.CountUnitMonth(ctx, db, u.ID, m)
+	return Proposal{Unit: u, Counts: n}, err
+}
+
+// PublishOwnUnit publishes, for its head actorID, their unit's month m at
+// now (PublisherUnit's check, then Publish): m must still be underReview
+// (the month under review now, calendar.MonthUnderReview) and ended, else
+// evaluation.ErrStale (a confirmation left from an earlier month).
+func PublishOwnUnit(ctx context.Context, db store.DB, actorID int64, m, underReview calendar.Month, now time.Time) (Publication, error) {
+	u, err := PublisherUnit(ctx, db, actorID)
+	if err != nil {
+		return Publication{}, err
+	}
+	if m != underReview || !m.Ended(calendar.DateOf(now)) {
+		return Publication{Unit: u}, evaluation.ErrStale
+	}
+	pub, err := Publish(ctx, db, u.ID, m, &actorID, now)
+	pub.Unit = u
+	return pub, err
+}
