@@ -25,61 +25,14 @@ const (
 	statusNamesChars = 300
 )
 
-// unitStatus is one unit's month at a glance.
-type unitStatus struct {
-	ID                           int64
-	Name                         string
-	People, PlanOK, PlanWait     int
-	Submitted, Approved, Missing int
-	MissingNames                 []string
-}
-
-// statusScope is who /status covers: an admin's units (everyone in them), or
-// a head's own subordinates (status.Scope).
-func (a *App) statusScope(t *turn) ([]roster.Official, error) {
-	return status.Scope(t.ctx, t.tx, t.me.ID)
-}
-
 func (a *App) onStatus(t *turn, page int) error {
-	people, err := a.statusScope(t)
+	m := a.assessMonth()
+	units, err := status.Overview(t.ctx, t.tx, t.me.ID, m, calendar.WeekOf(a.today()))
 	if err != nil {
 		return err
 	}
-	if len(people) == 0 {
+	if len(units) == 0 {
 		return t.reply(t.t("NotAHead", nil), nil)
-	}
-	m := a.assessMonth()
-	week := calendar.WeekOf(a.today())
-	var units []*unitStatus
-	byID := map[int64]*unitStatus{}
-	for _, o := range people {
-		u := byID[o.UnitID]
-		if u == nil {
-			u = &unitStatus{ID: o.UnitID, Name: o.UnitName}
-			byID[o.UnitID] = u
-			units = append(units, u)
-		}
-		u.People++
-		if p, err := evaluation.FindPlan(t.ctx, t.tx, o.ID, evaluation.KindWeek, week.Monday()); err == nil {
-			switch p.Status {
-			case evaluation.StatusApproved:
-				u.PlanOK++
-			case evaluation.StatusSubmitted:
-				u.PlanWait++
-			}
-		}
-		as, err := evaluation.FindAssessment(t.ctx, t.tx, o.ID, m)
-		switch {
-		case err == nil && as.Status == evaluation.AssessApproved:
-			u.Approved++
-		case err == nil && as.Status == evaluation.AssessSubmitted:
-			u.Submitted++
-		case err == nil || errors.Is(err, evaluation.ErrNotFound):
-			u.Missing++
-			u.MissingNames = append(u.MissingNames, o.FullName)
-		default:
-			return err
-		}
 	}
 	pages := (len(units) + statusUnitsPerPage - 1) / statusUnitsPerPage
 	page = min(max(page, 0), pages-1)
@@ -133,37 +86,22 @@ func (a *App) onRemindMissing(t *turn, c callback) error {
 	if err != nil || m != a.assessMonth() {
 		return staleOr(t, evaluation.ErrStale) // only the month /status shows now
 	}
-	people, err := a.statusScope(t)
-	if err != nil {
-		return err
-	}
 	today := a.today().String()
-	sent := 0
-	for _, o := range people {
-		if o.ChatID == nil || !o.Reachable {
-			continue
-		}
-		if as, err := evaluation.FindAssessment(t.ctx, t.tx, o.ID, m); err == nil && !as.Editable() {
-			continue
-		}
+	sent, err := status.RemindMissing(t.ctx, t.tx, t.me.ID, m, func(o roster.Official) (bool, error) {
 		ot := t.as(o)
 		ok, err := delivery.Enqueue(t.ctx, t.tx, delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID,
 			DedupKey: key("remind-assess-manual", o.ID, today), Text: ot.t("RemindSelfAssess", map[string]any{"Month": monthLabel(m)})})
-		if err != nil {
-			return err
-		}
 		if ok {
-			sent++
 			t.enqueued = true
 		}
+		return ok, err
+	})
+	if err != nil {
+		return err
 	}
 	if sent == 0 {
 		t.alert(t.t("RemindedAlready", nil))
 		return nil
-	}
-	if err := evaluation.Audit(t.ctx, t.tx, evaluation.AuditEntry{Actor: &t.me.ID, Entity: "reminder", Action: "remind_missing",
-		After: map[string]any{"month": m.String(), "reminded": sent}}); err != nil {
-		return err
 	}
 	t.ack(t.T("RemindedN", sent, nil))
 	return nil

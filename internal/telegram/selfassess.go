@@ -5,7 +5,9 @@ import (
 	"strconv"
 	"strings"
 
+	"evalbot/internal/app/access"
 	"evalbot/internal/app/grades"
+	"evalbot/internal/app/selfassess"
 	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
@@ -233,13 +235,11 @@ func (a *App) onSelf(t *turn, c callback) error {
 	if err != nil {
 		return staleOr(t, err)
 	}
-	if as.OfficialID != t.me.ID {
+	if err := selfassess.Editable(t.me.ID, as, published); errors.Is(err, access.ErrForbidden) {
 		t.alert(t.t("NotAuthorized", nil))
 		return nil
-	}
-	if !as.Editable() || published {
-		t.alert(t.t("ErrorLocked", nil))
-		return nil
+	} else if err != nil {
+		return staleOr(t, err)
 	}
 	fw, err := a.Framework(as.FrameworkID)
 	if err != nil {
@@ -321,20 +321,15 @@ func (a *App) onSelf(t *turn, c callback) error {
 	if err != nil || int(ver) != as.Version {
 		return staleOr(t, evaluation.ErrStale)
 	}
-	head, hasHead, err := roster.HeadOf(t.ctx, t.tx, t.me.ID)
-	if err != nil {
-		return err
-	}
-	if !hasHead {
+	as, head, err := selfassess.Submit(t.ctx, t.tx, a.Cal, a.Framework, t.me.ID, id, int(ver), a.Now())
+	switch {
+	case errors.Is(err, selfassess.ErrNoReviewer):
 		t.alert(t.t("NoReviewer", nil))
 		return nil
-	}
-	var provisional *grading.Result
-	if r, _, err := a.compute(t, *t.me, as, false); err == nil {
-		provisional = &r
-	}
-	as, err = evaluation.SubmitAssessment(t.ctx, t.tx, id, int(ver), &head.ID, provisional, a.Now())
-	if err != nil {
+	case errors.Is(err, access.ErrForbidden):
+		t.alert(t.t("NotAuthorized", nil))
+		return nil
+	case err != nil:
 		return staleOr(t, err)
 	}
 	t.ack(t.t("SelfSentToast", map[string]any{"Month": monthLabel(as.Month), "Head": head.FullName}))
@@ -361,15 +356,10 @@ func (a *App) onBonusReason(t *turn, d stepData, text string) error {
 	if err := t.clearStep(); err != nil {
 		return err
 	}
-	as, err := evaluation.LoadAssessment(t.ctx, t.tx, d.AssessmentID)
-	if err != nil || as.OfficialID != t.me.ID {
+	as, err := selfassess.SetBonus(t.ctx, t.tx, a.Framework, t.me.ID, d.AssessmentID, grading.Points(d.Bonus), reason)
+	if errors.Is(err, evaluation.ErrStale) {
 		return t.reply(t.t("ErrorStale", nil), nil)
 	}
-	fw, err := a.Framework(as.FrameworkID)
-	if err != nil {
-		return err
-	}
-	as, err = evaluation.SetSelfBonus(t.ctx, t.tx, as.ID, fw, grading.Points(d.Bonus), reason)
 	if errors.Is(err, evaluation.ErrLocked) {
 		return t.reply(t.t("ErrorLocked", nil), nil)
 	}

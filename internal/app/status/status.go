@@ -1,15 +1,19 @@
 // Package status holds the use cases that show where things stand: whom a
-// person's month overview (/status) covers, and a person's own audit trail
-// (/history). They read only; authorization is the scope itself.
+// person's month overview (/status) covers and the overview itself, the
+// reminder to those in it who have not self-assessed, and a person's own
+// audit trail (/history). Authorization is the scope itself (Scope).
 package status
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"evalbot/internal/app/access"
+	"evalbot/internal/calendar"
+	"evalbot/internal/evaluation"
 	"evalbot/internal/roster"
 	"evalbot/internal/store"
 )
@@ -78,4 +82,92 @@ func History(ctx context.Context, db store.DB, subjectID int64, limit int) ([]Ch
 		out = append(out, c)
 	}
 	return out, total, rows.Err()
+}
+
+// Unit is one unit's month at a glance: its people, this week's plans
+// (approved, waiting), the month's assessments (submitted, approved, not
+// self-assessed — with those people's names, in the roster's order).
+type Unit struct {
+	ID                           int64
+	Name                         string
+	People, PlanOK, PlanWait     int
+	Submitted, Approved, Missing int
+	MissingNames                 []string
+}
+
+// Overview is month m (and week's plans) for everyone official actorID's
+// overview covers (Scope), unit by unit in the order of the roster; empty
+// for someone who covers nobody.
+func Overview(ctx context.Context, db store.DB, actorID int64, m calendar.Month, week calendar.Week) ([]Unit, error) {
+	people, err := Scope(ctx, db, actorID)
+	if err != nil {
+		return nil, err
+	}
+	var units []Unit
+	at := map[int64]int{}
+	for _, o := range people {
+		i, ok := at[o.UnitID]
+		if !ok {
+			i = len(units)
+			at[o.UnitID] = i
+			units = append(units, Unit{ID: o.UnitID, Name: o.UnitName})
+		}
+		u := &units[i]
+		u.People++
+		if p, err := evaluation.FindPlan(ctx, db, o.ID, evaluation.KindWeek, week.Monday()); err == nil {
+			switch p.Status {
+			case evaluation.StatusApproved:
+				u.PlanOK++
+			case evaluation.StatusSubmitted:
+				u.PlanWait++
+			}
+		}
+		as, err := evaluation.FindAssessment(ctx, db, o.ID, m)
+		switch {
+		case err == nil && as.Status == evaluation.AssessApproved:
+			u.Approved++
+		case err == nil && as.Status == evaluation.AssessSubmitted:
+			u.Submitted++
+		case err == nil || errors.Is(err, evaluation.ErrNotFound):
+			u.Missing++
+			u.MissingNames = append(u.MissingNames, o.FullName)
+		default:
+			return nil, err
+		}
+	}
+	return units, nil
+}
+
+// RemindMissing reminds, for official actorID, everyone their overview
+// covers (Scope) who can be reached in the chat and has not submitted month
+// m's self-assessment: remind renders and enqueues one person's reminder
+// and reports whether it went out (false when that person was reminded
+// already today: the outbox's dedup key). When any went out, an audit entry
+// (remind_missing) counts them. It returns how many went out.
+func RemindMissing(ctx context.Context, db store.DB, actorID int64, m calendar.Month, remind func(o roster.Official) (bool, error)) (int, error) {
+	people, err := Scope(ctx, db, actorID)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, o := range people {
+		if o.ChatID == nil || !o.Reachable {
+			continue
+		}
+		if as, err := evaluation.FindAssessment(ctx, db, o.ID, m); err == nil && !as.Editable() {
+			continue
+		}
+		ok, err := remind(o)
+		if err != nil {
+			return sent, err
+		}
+		if ok {
+			sent++
+		}
+	}
+	if sent == 0 {
+		return 0, nil
+	}
+	return sent, evaluation.Audit(ctx, db, evaluation.AuditEntry{Actor: &actorID, Entity: "reminder", Action: "remind_missing",
+		After: map[string]any{"month": m.String(), "reminded": sent}})
 }
