@@ -238,9 +238,9 @@ func (a *App) onReview(t *turn, c callback) error {
 		if err1 != nil || err2 != nil {
 			return staleOr(t, evaluation.ErrStale)
 		}
-		as, err = evaluation.AdjustCriterion(t.ctx, t.tx, id, fw, t.me.ID, fw.General[i].ID, grading.Points(p*100))
+		as, err = reviews.AdjustCriterion(t.ctx, t.tx, a.Framework, t.me.ID, id, fw.General[i].ID, grading.Points(p*100), a.today())
 		if err != nil {
-			return a.inputRefusal(t, err)
+			return a.reviewRefusal(t, err)
 		}
 		return a.showAdjust(t, as, o, "a")
 	case vAdjBonus:
@@ -248,9 +248,9 @@ func (a *App) onReview(t *turn, c callback) error {
 		if err != nil {
 			return staleOr(t, evaluation.ErrStale)
 		}
-		as, err = evaluation.AdjustBonus(t.ctx, t.tx, id, fw, t.me.ID, grading.Points(n*100))
+		as, err = reviews.AdjustBonus(t.ctx, t.tx, a.Framework, t.me.ID, id, grading.Points(n*100), a.today())
 		if err != nil {
-			return a.inputRefusal(t, err)
+			return a.reviewRefusal(t, err)
 		}
 		return a.showAdjust(t, as, o, "a")
 	case vAdjTask:
@@ -260,9 +260,9 @@ func (a *App) onReview(t *turn, c callback) error {
 		if err1 != nil || !ok {
 			return staleOr(t, evaluation.ErrStale)
 		}
-		as, err = reviews.MarkTask(t.ctx, t.tx, t.me.ID, as, taskID, status)
+		as, err = reviews.MarkTask(t.ctx, t.tx, t.me.ID, id, taskID, status, a.today())
 		if err != nil {
-			return staleOr(t, err)
+			return a.reviewRefusal(t, err)
 		}
 		page, _ := c.id(3)
 		return a.showAdjust(t, as, o, "t"+strconv.FormatInt(page, 10))
@@ -275,6 +275,16 @@ func (a *App) onReview(t *turn, c callback) error {
 		return t.reply(t.t("ManualTaskAsk", map[string]any{"Max": pts(t.lang, fw.TaskMax)}), nil)
 	}
 	return staleOr(t, evaluation.ErrStale)
+}
+
+// reviewRefusal answers a review use case's refusal of a press: not a
+// reviewer of that person, a value out of range, or out of date.
+func (a *App) reviewRefusal(t *turn, err error) error {
+	if errors.Is(err, access.ErrForbidden) {
+		t.alert(t.t("NotAuthorized", nil))
+		return nil
+	}
+	return a.inputRefusal(t, err)
 }
 
 func (a *App) showAdjust(t *turn, as evaluation.Assessment, o roster.Official, view string) error {

@@ -102,3 +102,39 @@ func mayReview(ctx context.Context, db store.DB, actorID, officialID int64, day 
 	}
 	return err
 }
+
+// AdjustCriterion sets, for reviewer actorID on day, the points of one
+// general criterion of the submitted assessment assessmentID (the head's
+// copy; the self-assessed points stay as they were). Refusals:
+// evaluation.ErrNotFound, access.ErrForbidden, evaluation.ErrLocked (no
+// longer submitted), a *grading.InputError (points out of the criterion's range).
+func AdjustCriterion(ctx context.Context, db store.DB, fws grades.Frameworks, actorID, assessmentID int64, criterion string, p grading.Points, day calendar.Date) (evaluation.Assessment, error) {
+	fw, err := adjustable(ctx, db, fws, actorID, assessmentID, day)
+	if err != nil {
+		return evaluation.Assessment{}, err
+	}
+	return evaluation.AdjustCriterion(ctx, db, assessmentID, fw, actorID, criterion, p)
+}
+
+// AdjustBonus is AdjustCriterion for the bonus points (within the
+// framework's BonusMax).
+func AdjustBonus(ctx context.Context, db store.DB, fws grades.Frameworks, actorID, assessmentID int64, bonus grading.Points, day calendar.Date) (evaluation.Assessment, error) {
+	fw, err := adjustable(ctx, db, fws, actorID, assessmentID, day)
+	if err != nil {
+		return evaluation.Assessment{}, err
+	}
+	return evaluation.AdjustBonus(ctx, db, assessmentID, fw, actorID, bonus)
+}
+
+// adjustable checks that actorID reviews the official of assessment
+// assessmentID on day, and returns the assessment's framework.
+func adjustable(ctx context.Context, db store.DB, fws grades.Frameworks, actorID, assessmentID int64, day calendar.Date) (*grading.Framework, error) {
+	as, err := evaluation.LoadAssessment(ctx, db, assessmentID)
+	if err != nil {
+		return nil, err
+	}
+	if err := mayReview(ctx, db, actorID, as.OfficialID, day); err != nil {
+		return nil, err
+	}
+	return fws(as.FrameworkID)
+}

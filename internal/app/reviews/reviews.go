@@ -136,13 +136,21 @@ func QuotaExceeded(ctx context.Context, db store.DB, actorID int64, day calendar
 	return q, nil
 }
 
-// MarkTask sets, for the reviewer actorID, the status of task taskID of the
-// month of assessment as (the head's correction of a report): the task must
-// be one of that official's plans of that month (else evaluation.ErrStale).
-// The assessment's version moves on, so a card showing the old tasks is
-// stale. It returns the assessment as it is now. The caller has checked the
-// review right (access.ReviewRight).
-func MarkTask(ctx context.Context, db store.DB, actorID int64, as evaluation.Assessment, taskID int64, status grading.TaskStatus) (evaluation.Assessment, error) {
+// MarkTask sets, for reviewer actorID on day, the status of task taskID of
+// the month of assessment assessmentID (the head's correction of a report):
+// the task must be one of that official's plans of that month (else
+// evaluation.ErrStale). The assessment's version moves on, so a card
+// showing the old tasks is stale. It returns the assessment as it is now.
+// Refusals: evaluation.ErrNotFound, access.ErrForbidden (not a reviewer of
+// that official), and evaluation.MarkTask's.
+func MarkTask(ctx context.Context, db store.DB, actorID, assessmentID, taskID int64, status grading.TaskStatus, day calendar.Date) (evaluation.Assessment, error) {
+	as, err := evaluation.LoadAssessment(ctx, db, assessmentID)
+	if err != nil {
+		return as, err
+	}
+	if err := mayReview(ctx, db, actorID, as.OfficialID, day); err != nil {
+		return as, err
+	}
 	owner, month, err := taskOwner(ctx, db, taskID)
 	if err != nil || owner != as.OfficialID || month != as.Month {
 		return as, evaluation.ErrStale
