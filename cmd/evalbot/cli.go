@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -26,8 +27,8 @@ import (
 // commands lists the subcommands in the order `evalbot help` shows them.
 // A name with a space ("bench fanout") is a subcommand of a subcommand; its
 // locale ids use "_" ("Cmd_bench_fanout_Purpose").
-var commands = []string{"serve", "migrate", "import", "invites", "export", "qr", "admin", "absence", "discipline",
-	"outbox", "bench", "devdb", "health", "demo"}
+var commands = []string{"serve", "migrate", "import", "catalogue", "invites", "export", "qr", "admin", "absence", "discipline",
+	"weblink", "outbox", "bench", "devdb", "health", "demo"}
 
 // benchCommands are bench's own subcommands.
 var benchCommands = []string{"bench fanout", "bench updates", "bench idle"}
@@ -295,7 +296,15 @@ func explain(lang string, err error) string {
 		return say(lang, "CLIErrStopped", nil)
 	case errors.As(err, &pe):
 		reason := "CLIFileOther"
+		// A file written through a temporary one beside it is told by the
+		// name asked for.
+		path, dir := pe.Path, filepath.Dir(pe.Path)
+		if m := tempName.FindStringSubmatch(filepath.Base(path)); m != nil {
+			path = filepath.Join(dir, m[1])
+		}
 		switch {
+		case errors.Is(pe.Err, fs.ErrNotExist) && !exists(dir):
+			reason = "CLIFileNoDir" // the folder is missing, not the file
 		case errors.Is(pe.Err, fs.ErrNotExist):
 			reason = "CLIFileNotExist"
 		case errors.Is(pe.Err, fs.ErrPermission):
@@ -305,11 +314,20 @@ func explain(lang string, err error) string {
 		case errors.Is(pe.Err, syscall.ENOSPC):
 			reason = "CLIFileNoSpace"
 		}
-		return say(lang, "CLIErrFile", map[string]any{"Path": pe.Path, "Reason": say(lang, reason, nil)})
+		return say(lang, "CLIErrFile", map[string]any{"Path": path, "Reason": say(lang, reason, map[string]any{"Dir": dir})})
 	case errors.As(err, &connect):
 		return say(lang, "CLIErrConnect", nil)
 	case errors.As(err, new(*pgconn.ParseConfigError)):
 		return say(lang, "CLIErrDatabaseURL", nil)
 	}
 	return say(lang, "CLIErrOther", map[string]any{"Err": stripGoPrefixes(err.Error())})
+}
+
+// tempName is the name of a file being written (writeOut): «.x.xlsx.tmp-123».
+var tempName = regexp.MustCompile(`^\.(.+)\.tmp-[0-9]+$`)
+
+// exists reports whether path names something on disk.
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

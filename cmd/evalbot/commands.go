@@ -196,12 +196,16 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	if err != nil {
 		return fmt.Errorf("telegram: %w", err)
 	}
-	app := &telegram.App{Pool: pool, Cat: cat, Cal: cal, Now: now, Log: log, Bot: b, BotUsername: os.Getenv("TELEGRAM_BOT_USERNAME"),
-		BeforeRoute: inbound.Reachability(cat)}
+	app := &telegram.App{Pool: pool, Cat: cat, Cal: cal, Now: now, Log: log, Bot: b, BotUsername: os.Getenv("TELEGRAM_BOT_USERNAME")}
+	// A person back after blocking the bot gets the prompts the campaigns
+	// skipped meanwhile (every replica, campaigns or not).
+	catchUp := &schedule.Scheduler{Pool: pool, Cal: cal, Prompter: app, Times: schedule.DefaultTimes, Log: log}
+	app.BeforeRoute = inbound.ReachabilityWith(cat, catchUp.Back(now))
 	// Edits and answers after a button press: the lean JSON client.
 	app.API = &telegram.BotAPI{URL: apiURL, Token: token, Client: &http.Client{Timeout: 30 * time.Second, Transport: transport}}
 	limits := delivery.DefaultLimits
 	limits.PerSecond = *rateFlag
+	app.Limits = limits // edits and direct replies share the chats' pace
 	sender := delivery.NewSender(pool, b, limits, log)
 	sender.Workers, sender.Cat = *senders, cat
 	sender.API = &delivery.API{URL: apiURL, Token: token, Client: &http.Client{Timeout: 30 * time.Second, Transport: transport}}
@@ -220,11 +224,18 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		return err
 	}
 
+	if err := startWeb(opsCtx, pool, cat, cal, now, log); err != nil {
+		return err
+	}
+
 	disp := inbound.NewDispatcher(pool, metrics.Timed(app.HandleUpdate), log, inbound.Options{Workers: *queues, Timeout: *updateTimeout, Box: box})
 	if _, err := disp.Recover(ctx, 0); err != nil {
 		return err
 	}
 	go disp.Sweep(ctx, 30*time.Second, *updateTimeout+30*time.Second)
+	// Card edits a previous process left unconfirmed (a kill while one
+	// waited for a retry_after), then every minute those of a dead replica.
+	go app.SweepEdits(ctx, time.Minute, 2*time.Minute)
 
 	senderCtx, stopSender := context.WithCancel(hard)
 	senderDone := make(chan struct{})

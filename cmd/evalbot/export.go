@@ -17,11 +17,14 @@ import (
 	"evalbot/internal/ops"
 	"evalbot/internal/report"
 	"evalbot/internal/store"
+	"evalbot/internal/yearly"
 )
 
 // exportCmd writes a month's results (one sheet per unit: points per group,
-// total, grade, reviewer, notes), or a quarter's or a year's roll-up, from
-// DATABASE_URL, and prints the full path of every file it wrote.
+// total, grade, reviewer, notes), or a quarter's or a year's table in the
+// office layout (months graded, mean points, months per grade, the period's
+// grade, notes), from DATABASE_URL, and prints the full path of every file
+// it wrote.
 func exportCmd(ctx context.Context, args []string) error {
 	c := newCommand("export", args)
 	monthFlag := c.String("month", "")
@@ -119,31 +122,33 @@ func exportCmd(ctx context.Context, args []string) error {
 	var summary string
 	if *monthFlag != "" {
 		m, err := report.Monthly(ctx, tx, month, *unit)
+		if errors.Is(err, report.ErrUnknownUnit) {
+			return c.fail("ExportUnknownUnit", map[string]any{"Code": *unit})
+		}
 		if err != nil {
 			return err
 		}
 		writeXLSX = func(w io.Writer) error { return report.WriteXLSX(w, m) }
 		writeCSV = func(w io.Writer) error { return report.WriteCSV(w, m) }
 		c := m.Total()
-		summary = cat.Plain(l, "ExportMonthSummary", 0, map[string]any{"Period": period, "Units": len(m.Units), "People": c.People,
+		summary = cat.Plain(l, "ExportMonthSummary", len(m.Units), map[string]any{"Period": period, "Units": len(m.Units), "People": c.People,
 			"A": c.A, "B": c.B, "C": c.C, "D": c.D, "NotGraded": c.NotGraded, "NotAssessed": c.NotAssessed})
 	} else {
-		var r *report.Rollup
-		if quarter != 0 {
-			r, err = report.Quarter(ctx, tx, year, quarter, *unit)
-		} else {
-			r, err = report.Year(ctx, tx, year, *unit)
+		// The quarter's or the year's table in the office layout, computed
+		// from the stored months (internal/yearly), with the heads' decisions.
+		res, err := yearly.Compute(ctx, tx, yearly.Period{Year: year, Quarter: quarter}, *unit, nil)
+		if errors.Is(err, yearly.ErrUnknownUnit) {
+			return c.fail("ExportUnknownUnit", map[string]any{"Code": *unit})
 		}
 		if err != nil {
 			return err
 		}
-		writeXLSX = func(w io.Writer) error { return report.WriteRollupXLSX(w, r) }
-		writeCSV = func(w io.Writer) error { return report.WriteRollupCSV(w, r) }
-		people := 0
-		for _, u := range r.Units {
-			people += len(u.People)
-		}
-		summary = cat.Plain(l, "ExportRollupSummary", 0, map[string]any{"Period": period, "Units": len(r.Units), "People": people})
+		t := func(id string, data map[string]any) string { return cat.Plain(l, id, 0, data) }
+		writeXLSX = func(w io.Writer) error { return report.WritePeriodXLSX(w, res, t) }
+		writeCSV = func(w io.Writer) error { return report.WritePeriodCSV(w, res, t) }
+		c, people := report.PeriodCounts(res)
+		summary = cat.Plain(l, "ExportPeriodSummary", len(res.Units), map[string]any{"Period": period, "Units": len(res.Units), "People": people,
+			"A": c[0], "B": c[1], "C": c[2], "D": c[3], "NotGraded": c[4]})
 	}
 	var wrote []string
 	for _, f := range []struct {

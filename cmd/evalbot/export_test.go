@@ -34,3 +34,68 @@ func TestExportSaysWhereAndMode(t *testing.T) {
 		t.Fatalf("--mode 0600: %v %v", err, st.Mode().Perm())
 	}
 }
+
+// export --year writes the yearly table in the office layout, computed from
+// the stored months; --lang en gives English headers.
+func TestExportYearTable(t *testing.T) {
+	pool, _ := cleanRoster(t)
+	t.Setenv("DATABASE_URL", pool.Config().ConnString())
+	t.Setenv("EVALBOT_LANG", "")
+	if _, err := pool.Exec(t.Context(), `INSERT INTO assessments (official_id, month, framework_id, framework_version, status, graded, total, grade)
+		SELECT o.id, make_date(2026, m, 1), 'hanoi-3814-2018', '1', 'approved', true, 9000 + m, 'A'
+		  FROM officials o, generate_series(1, 12) m WHERE o.employee_code = 'HB003'`); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := capture(t, "export", "--year", "2026", "--csv", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimPrefix(out, "\uFEFF"), "\r\n")
+	if !strings.HasPrefix(lines[0], "STT,Họ và tên,Chức vụ,Đơn vị,Số tháng được xếp loại,Điểm bình quân,Số tháng loại A,") ||
+		!strings.Contains(lines[0], ",Xếp loại năm,Ghi chú,") {
+		t.Fatalf("header %q", lines[0])
+	}
+	// (9001 + … + 9012) / 12 = 90.065 → 90.07 (half up, once).
+	var row string
+	for _, l := range lines {
+		if strings.Contains(l, ",HB003,") {
+			row = l
+		}
+	}
+	if !strings.Contains(row, ",12,90.07,12,0,0,0,A,") || !strings.Contains(errs, "Kết quả năm 2026:") {
+		t.Fatalf("HB003 row %q; stderr %s", row, errs)
+	}
+	code, out, _ = capture(t, "export", "--quarter", "2026-Q4", "--csv", "-", "--lang", "en")
+	if code != 0 || !strings.Contains(out, "Months graded,Mean points") || !strings.Contains(out, "Quarterly grade") {
+		t.Fatalf("exit %d: %q", code, out)
+	}
+}
+
+// Regression (a new user's trial): «export --month 2026-11 --unit NOPE»
+// printed «Lệnh không chạy được: no unit with that code: "NOPE"», and
+// «--out /nonexistent/dir/x.xlsx» blamed a hidden temporary file that «does
+// not exist» when the folder was missing; «evalbot --lang en help» was
+// refused. Each is told in the operator's language, naming the value.
+func TestExportFaultsToldPlainly(t *testing.T) {
+	pool, _ := cleanRoster(t)
+	t.Setenv("DATABASE_URL", pool.Config().ConnString())
+	t.Setenv("EVALBOT_LANG", "")
+	t.Chdir(t.TempDir())
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"export", "--month", "2026-11", "--unit", "NOPE"}, "Không có đơn vị mã «NOPE» (--unit)"},
+		{[]string{"export", "--year", "2026", "--unit", "NOPE", "--lang", "en"}, "There is no unit with the code «NOPE» (--unit)"},
+		{[]string{"export", "--month", "2026-11", "--out", "/nonexistent/dir/x.xlsx"}, "«/nonexistent/dir/x.xlsx»: không có thư mục «/nonexistent/dir»"},
+	} {
+		code, _, errs := capture(t, c.args...)
+		if code == 0 || !strings.Contains(errs, c.want) || strings.Contains(errs, "tmp-") || strings.Contains(errs, "no unit with that code") {
+			t.Errorf("evalbot %s: exit %d:\n%s\nwant %q", strings.Join(c.args, " "), code, errs, c.want)
+		}
+	}
+	code, out, errs := capture(t, "--lang", "en", "help")
+	if code != 0 || !strings.Contains(out+errs, "Commands:") {
+		t.Errorf("evalbot --lang en help: exit %d:\n%s%s", code, out, errs)
+	}
+}

@@ -185,7 +185,7 @@ func TestImportYesDeactivateMany(t *testing.T) {
 func TestImportMissingFileTold(t *testing.T) {
 	pool, _ := cleanRoster(t)
 	err := runImport(context.Background(), io.Discard, pool, "", "/nonexistent/ds.csv", false, "vi")
-	if got := explain("vi", err); got != "Không mở được tệp «/nonexistent/ds.csv»: không có tệp này." {
+	if got := explain("vi", err); got != "Không mở được tệp «/nonexistent/ds.csv»: không có thư mục «/nonexistent»." {
 		t.Errorf("missing file: %q", got)
 	}
 }

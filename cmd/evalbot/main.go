@@ -3,6 +3,7 @@
 //	evalbot serve     long polling or --webhook URL; TELEGRAM_BOT_TOKEN, DATABASE_URL, TELEGRAM_API_URL
 //	evalbot migrate   apply the migrations (DATABASE_URL)
 //	evalbot import    units and officials from CSV or XLSX (--units, --officials, --dry-run)
+//	evalbot catalogue import  an agency's catalogue of products and work (--file, --agency, --dry-run)
 //	evalbot invites   one-time deep links for people not yet on Telegram (--bot, --ttl)
 //	evalbot export    results as XLSX/CSV (--month, --quarter, --year, --unit, --out, --csv)
 //	evalbot demo      one whole month for the sample ward on a fake Telegram
@@ -17,6 +18,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strings"
 	"syscall"
 )
 
@@ -28,6 +30,19 @@ func main() {
 // the exit status: 0, 1 for a failure, 2 for a command line it does not take.
 // Everything it prints is in --lang or EVALBOT_LANG (Vietnamese by default).
 func run(args []string) int {
+	// A --lang given before the command («evalbot --lang en help») is the
+	// language of whatever command follows.
+	for len(args) > 0 {
+		if v, ok := strings.CutPrefix(args[0], "--lang="); ok {
+			os.Setenv("EVALBOT_LANG", v)
+			args = args[1:]
+		} else if args[0] == "--lang" && len(args) > 1 {
+			os.Setenv("EVALBOT_LANG", args[1])
+			args = args[2:]
+		} else {
+			break
+		}
+	}
 	lang := "vi"
 	if len(args) > 0 {
 		lang = argLang(args[1:])
@@ -60,10 +75,14 @@ func run(args []string) int {
 		err = migrateCmd(ctx, rest)
 	case "import":
 		err = importCmd(ctx, rest)
+	case "catalogue":
+		err = catalogueCmd(ctx, rest)
 	case "invites":
 		err = invitesCmd(ctx, rest)
 	case "export":
 		err = exportCmd(ctx, rest)
+	case "weblink":
+		err = weblinkCmd(ctx, rest)
 	case "outbox":
 		err = outboxCmd(ctx, rest)
 	case "bench":

@@ -15,15 +15,23 @@ import (
 // outboxCmd shows the messages that were not delivered and sends them again:
 //
 //	evalbot outbox                 list dead and unconfirmed messages, newest first
-//	evalbot outbox --requeue 12,15 queue those again
-//	evalbot outbox --requeue all   queue every one again
+//	evalbot outbox --requeue 12,15 queue those again (dead ones)
+//	evalbot outbox --requeue all   queue every dead one again
+//
+// An unconfirmed message (its sender died during the request) may well have
+// been delivered: nothing shows it was not, so it is never suggested nor
+// queued again unless --force-unconfirmed is given, with a warning that the
+// person may get it twice. It speaks the operator's language (--lang,
+// EVALBOT_LANG; Vietnamese by default).
 func outboxCmd(ctx context.Context, args []string) error {
 	c := newCommand("outbox", args)
 	limit := c.Int("limit", 50)
 	requeue := c.String("requeue", "")
+	force := c.Bool("force-unconfirmed", false)
 	if err := c.parse(false); err != nil {
 		return err
 	}
+	k := newClerk(c)
 	var ids []int64
 	if *requeue != "" && *requeue != "all" {
 		for _, f := range strings.Split(*requeue, ",") {
@@ -40,18 +48,21 @@ func outboxCmd(ctx context.Context, args []string) error {
 	}
 	defer pool.Close()
 	if *requeue != "" {
-		done, err := delivery.Requeue(ctx, pool, ids)
+		if *force {
+			fmt.Println(k.say("OutboxForceWarning", nil))
+		}
+		done, err := delivery.Requeue(ctx, pool, ids, *force)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("%d message(s) queued again\n", len(done))
+		fmt.Println(k.say("OutboxRequeued", map[string]any{"N": len(done)}))
 		queued := map[int64]bool{}
 		for _, id := range done {
 			queued[id] = true
 		}
 		for _, id := range ids {
 			if !queued[id] {
-				fmt.Printf("%d: not queued (no undelivered message with this id, or its recipient is still unreachable)\n", id)
+				fmt.Println(k.say("OutboxNotRequeued", map[string]any{"ID": id}))
 			}
 		}
 		return nil
@@ -61,7 +72,7 @@ func outboxCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(dl) == 0 {
-		fmt.Println("no undelivered messages")
+		fmt.Println(k.say("OutboxEmpty", nil))
 		return nil
 	}
 	more := len(dl) > *limit
@@ -69,19 +80,33 @@ func outboxCmd(ctx context.Context, args []string) error {
 		dl = dl[:*limit]
 	}
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tSTATE\tTO\tATTEMPTS\tSINCE (Hanoi)\tREASON")
+	fmt.Fprintln(w, k.say("OutboxHeader", nil))
+	var dead, unconfirmed []string
 	for _, d := range dl {
-		to := d.ChatKind
+		to := k.say("OutboxTo_"+d.ChatKind, nil)
 		if d.EmployeeCode != "" {
 			to = d.EmployeeCode + " " + d.FullName
 		}
-		fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\n", d.ID, d.State, to, d.Attempts, d.DeadAt.In(calendar.Location).Format("2006-01-02 15:04"), d.LastError)
+		id := strconv.FormatInt(d.ID, 10)
+		if d.State == "unconfirmed" {
+			unconfirmed = append(unconfirmed, id)
+		} else {
+			dead = append(dead, id)
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\n", d.ID, k.say("OutboxState_"+d.State, nil), to, d.Attempts,
+			d.DeadAt.In(calendar.Location).Format("2006-01-02 15:04"), d.LastError)
 	}
 	if err := w.Flush(); err != nil {
 		return err
 	}
 	if more {
-		fmt.Printf("… and more: --limit %d shows more\n", *limit*2)
+		fmt.Println(k.say("OutboxMore", map[string]any{"Limit": *limit * 2}))
+	}
+	if len(dead) > 0 {
+		fmt.Println(k.say("OutboxRequeueHint", map[string]any{"IDs": strings.Join(dead, ",")}))
+	}
+	if len(unconfirmed) > 0 {
+		fmt.Println(k.say("OutboxUnconfirmedNote", map[string]any{"IDs": strings.Join(unconfirmed, ", ")}))
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image/png"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,14 +18,16 @@ import (
 	"evalbot/internal/citizen"
 	"evalbot/internal/locale"
 	"evalbot/internal/roster"
+	"evalbot/internal/signin"
 	"evalbot/internal/store"
 )
 
 // qrCmd writes one printable PNG per desk of the one-stop shop: the QR code
-// of the desk's deep link (https://t.me/<bot>?start=<opaque code>) with the
-// desk's name and a short instruction under it.
+// of the desk's web page (EVALBOT_PUBLIC_URL/r/<opaque code>), or with
+// --telegram of its deep link (https://t.me/<bot>?start=<opaque code>), with
+// the desk's name and a short instruction under it. Both store the same ratings.
 //
-//	evalbot qr --bot <username> [--out qr] [--desks desks.csv] [--desk HCC-Q1,HCC-Q2] [--rotate] [--lang vi]
+//	evalbot qr [--telegram --bot <username>] [--out qr] [--desks desks.csv] [--desk HCC-Q1,HCC-Q2] [--rotate] [--lang vi]
 //
 // --desks imports (creates or updates) desks from a CSV of the shape of
 // shared/data/roster/desks.csv first; --rotate issues new codes, so that the
@@ -36,10 +39,18 @@ func qrCmd(ctx context.Context, args []string) error {
 	desks := c.String("desks", "")
 	only := c.String("desk", "")
 	rotate := c.Bool("rotate", false)
+	telegram := c.Bool("telegram", false)
 	if err := c.parse(false); err != nil {
 		return err
 	}
-	if *botName == "" {
+	web := ""
+	if !*telegram {
+		// A sign lasts for years: never print one for the development default.
+		if u, err := url.Parse(os.Getenv("EVALBOT_PUBLIC_URL")); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return c.usageFault("QRNeedPublicURL", nil)
+		}
+		web = signin.PublicURL()
+	} else if *botName == "" {
 		return c.usageFault("CLIErrNeedBot", nil)
 	}
 	// The signs are for citizens: Vietnamese unless --lang asks otherwise
@@ -56,7 +67,7 @@ func qrCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer pool.Close()
-	o := qrOptions{Bot: *botName, Out: *out, DesksFile: *desks, Rotate: *rotate, Lang: signLang, Say: c.lang, Now: time.Now()}
+	o := qrOptions{Bot: *botName, Web: web, Out: *out, DesksFile: *desks, Rotate: *rotate, Lang: signLang, Say: c.lang, Now: time.Now()}
 	for _, c := range strings.Split(*only, ",") {
 		if c = strings.ToUpper(strings.TrimSpace(c)); c != "" {
 			o.Only = append(o.Only, c)
@@ -68,6 +79,7 @@ func qrCmd(ctx context.Context, args []string) error {
 
 type qrOptions struct {
 	Bot       string
+	Web       string // the site's public URL: signs open Web/r/<code>; "" for the bot's deep links
 	Out       string
 	DesksFile string
 	Only      []string // desk codes; empty: every active desk
@@ -159,10 +171,17 @@ func runQR(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o qrOptions) ([
 			if err != nil {
 				return err
 			}
+			hint := "QRSignHint"
+			if o.Web != "" {
+				hint = "QRSignHintWeb"
+			}
 			text := citizen.SignText{Title: d.Name, Footer: d.Code,
-				Lines: []string{cat.T(o.Lang, "QRSignInstruction", nil), cat.T(o.Lang, "QRSignHint", nil)}}
+				Lines: []string{cat.T(o.Lang, "QRSignInstruction", nil), cat.T(o.Lang, hint, nil)}}
 			for attempt := 1; ; attempt++ {
 				link := citizen.DeepLink(o.Bot, c.Code)
+				if o.Web != "" {
+					link = citizen.WebLink(o.Web, c.Code)
+				}
 				img, err := citizen.SignImage(link, text)
 				if err != nil {
 					return err

@@ -103,10 +103,6 @@ func TestQRSignsDecodeToTheDeepLinks(t *testing.T) {
 			t.Errorf("file %s", s.Path)
 		}
 	}
-	if p := os.Getenv("EVALBOT_QR_DOCS"); p != "" { // regenerate the README's example
-		data, _ := os.ReadFile(signs[0].Path)
-		_ = os.WriteFile(p, data, 0o644)
-	}
 	// Running it again keeps the codes; --rotate replaces them.
 	again, err := runQR(ctx, io.Discard, pool, qrOptions{Bot: o.Bot, Out: out, Lang: "vi", Now: time.Now(), Only: []string{"HCC-Q1"}})
 	if err != nil || len(again) != 1 || again[0].Link != signs[0].Link {
@@ -169,5 +165,70 @@ func TestQRDeskFaultsInTheClerksLanguage(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "Quầy: 1 quầy mới, 0 quầy thay đổi, 0 quầy không đổi.") {
 		t.Errorf("clean file:\n%s", out.String())
+	}
+}
+
+// TestQRSignsOpenTheWebPage: by default a sign's QR code is the desk's web
+// page, EVALBOT_PUBLIC_URL/r/<code>, with the web's instruction; the code is
+// the same one the deep link carries (both paths store the same ratings).
+func TestQRSignsOpenTheWebPage(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	dir := qrSampleDir(t)
+	open := func(name string) *os.File {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		return f
+	}
+	us, _, err := roster.ReadUnits(open("units.csv"), "units.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ofs, _, err := roster.ReadOfficials(open("officials.csv"), "officials.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := roster.Import(ctx, pool, us, ofs, roster.Options{}); err != nil || len(rep.Errors) > 0 {
+		t.Fatal(err, rep.Errors)
+	}
+	out := t.TempDir()
+	signs, err := runQR(ctx, io.Discard, pool, qrOptions{Web: "https://danhgia.example.vn/", Out: out,
+		DesksFile: filepath.Join(dir, "desks.csv"), Lang: "vi", Now: time.Now(), Only: []string{"HCC-Q1"}})
+	if err != nil || len(signs) != 1 {
+		t.Fatal(err, signs)
+	}
+	c, err := citizen.ActiveCode(ctx, pool, signs[0].Desk.ID, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "https://danhgia.example.vn/r/" + c.Code
+	if got := decodeSign(t, signs[0].Path); got != want || signs[0].Link != want {
+		t.Fatalf("the sign decodes to %q, want %q", got, want)
+	}
+	if p := os.Getenv("EVALBOT_QR_DOCS"); p != "" { // regenerate the README's example
+		data, _ := os.ReadFile(signs[0].Path)
+		_ = os.WriteFile(p, data, 0o644)
+	}
+	tg, err := runQR(ctx, io.Discard, pool, qrOptions{Bot: "evalbot_example_bot", Out: t.TempDir(), Lang: "vi", Now: time.Now(), Only: []string{"HCC-Q1"}})
+	if err != nil || len(tg) != 1 || tg[0].Link != "https://t.me/evalbot_example_bot?start="+c.Code {
+		t.Fatalf("--telegram: %v %+v", err, tg)
+	}
+}
+
+// TestQRNeedsThePublicURL: a sign lasts for years, so `evalbot qr` without
+// EVALBOT_PUBLIC_URL refuses to print signs for the development default
+// (and --telegram without a bot name is refused as before).
+func TestQRNeedsThePublicURL(t *testing.T) {
+	t.Setenv("EVALBOT_PUBLIC_URL", "")
+	t.Setenv("EVALBOT_LANG", "")
+	t.Setenv("TELEGRAM_BOT_USERNAME", "")
+	if code, _, errs := capture(t, "qr"); code != 2 || !strings.Contains(errs, "đặt EVALBOT_PUBLIC_URL") {
+		t.Fatalf("qr without EVALBOT_PUBLIC_URL: %d %q", code, errs)
+	}
+	if code, _, errs := capture(t, "qr", "--telegram"); code != 2 || !strings.Contains(errs, "Cần tên bot") {
+		t.Fatalf("qr --telegram without a bot: %d %q", code, errs)
 	}
 }

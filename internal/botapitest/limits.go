@@ -45,10 +45,32 @@ func (s *Server) rateLocked(c *chat) *apiError {
 	}
 	if wait > 0 {
 		n := max(1, int(math.Ceil(wait-1e-9)))
+		s.limited++
+		s.limitedChats[c.id]++
 		return &apiError{code: 429, desc: fmt.Sprintf("Too Many Requests: retry after %d", n), retryAfter: n}
 	}
 	for _, l := range ls {
 		l.AllowN(now, 1)
 	}
 	return nil
+}
+
+// FloodRefusals counts the calls the server answered 429 because a flood
+// limit (WithLimits) was exceeded, counted by the server itself; the 429s
+// injected with TooManyNext or FailNext are not counted.
+func (s *Server) FloodRefusals() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.limited
+}
+
+// FloodRefusalsByChat is FloodRefusals per chat id.
+func (s *Server) FloodRefusalsByChat() map[int64]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[int64]int, len(s.limitedChats))
+	for k, v := range s.limitedChats {
+		out[k] = v
+	}
+	return out
 }

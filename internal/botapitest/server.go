@@ -205,8 +205,10 @@ type Server struct {
 	faults  []*fault
 	latency time.Duration
 
-	global  *rate.Limiter
-	perChat map[int64]*rate.Limiter
+	global       *rate.Limiter
+	perChat      map[int64]*rate.Limiter
+	limited      int           // 429s for a flood limit (FloodRefusals)
+	limitedChats map[int64]int // the same, per chat
 }
 
 type fault struct {
@@ -280,6 +282,7 @@ func New(opts ...Option) *Server {
 		files:        map[string]*storedFile{},
 		commands:     map[string][]commandEntry{},
 		perChat:      map[int64]*rate.Limiter{},
+		limitedChats: map[int64]int{},
 	}
 	s.hcond = sync.NewCond(&s.hmu)
 	if cfg.limitsOn && cfg.globalRate > 0 {
@@ -389,6 +392,11 @@ func (s *Server) FailNextMethod(method string, n, code int) {
 // "Too Many Requests: retry after <retryAfter>" without being processed.
 func (s *Server) TooManyNext(n, retryAfter int) {
 	s.addFault(&fault{n: n, code: 429, retryAfter: retryAfter})
+}
+
+// TooManyNextMethod is TooManyNext for one method only.
+func (s *Server) TooManyNextMethod(method string, n, retryAfter int) {
+	s.addFault(&fault{method: strings.ToLower(method), n: n, code: 429, retryAfter: retryAfter})
 }
 
 // DropNext makes the server close the connection of the next n calls (any method

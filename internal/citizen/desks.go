@@ -418,6 +418,11 @@ func DeepLink(botUsername, code string) string {
 	return "https://t.me/" + strings.TrimPrefix(botUsername, "@") + "?start=" + code
 }
 
+// WebLink is the web page a desk's QR code opens: base (EVALBOT_PUBLIC_URL) + "/r/" + code.
+func WebLink(base, code string) string {
+	return strings.TrimRight(base, "/") + "/r/" + code
+}
+
 // dateOf reads a PostgreSQL date, which pgx returns as midnight UTC.
 func dateOf(t time.Time) calendar.Date {
 	return calendar.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}

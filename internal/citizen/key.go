@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"errors"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -114,5 +115,38 @@ func Hash(telegramUserID int64) []byte {
 	m := hmac.New(sha256.New, currentKey())
 	m.Write([]byte("telegram-user:"))
 	m.Write([]byte(strconv.FormatInt(telegramUserID, 10)))
+	return m.Sum(nil)
+}
+
+// DeviceHash is how a citizen rating on the web is known: HMAC-SHA256 of the
+// random id of their device cookie under the configured key (32 bytes), in a
+// domain of its own so that it never equals a Telegram account's Hash.
+func DeviceHash(deviceID []byte) []byte {
+	m := hmac.New(sha256.New, currentKey())
+	m.Write([]byte("web-device:"))
+	m.Write(deviceID)
+	return m.Sum(nil)
+}
+
+// NetworkHash is the keyed hash of a client's network for the per-network
+// burst check: the /24 of an IPv4 address, the /64 of an IPv6 one. The
+// address itself is never stored. nil for an address that does not parse.
+func NetworkHash(ip string) []byte {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return nil
+	}
+	a = a.Unmap()
+	bits := 64
+	if a.Is4() {
+		bits = 24
+	}
+	p, err := a.Prefix(bits)
+	if err != nil {
+		return nil
+	}
+	m := hmac.New(sha256.New, currentKey())
+	m.Write([]byte("web-network:"))
+	m.Write([]byte(p.String()))
 	return m.Sum(nil)
 }

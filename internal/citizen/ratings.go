@@ -70,11 +70,20 @@ type Limits struct {
 	CommentWindow time.Duration
 	// MaxComment is the longest comment, in characters.
 	MaxComment int
+	// NetBurst: more ratings of one desk than this from one network (a web
+	// client's IPv4 /24 or IPv6 /64) within BurstWindow is a burst: those
+	// ratings are flagged to the head and not counted. A one-stop shop's
+	// wifi is shared, so it is higher than BurstActions.
+	NetBurst int
+	// DeskBurst: more ratings of one desk than this within BurstWindow,
+	// from anywhere, is a burst too (a counter serves one citizen at a
+	// time: 20 in 10 minutes is not service).
+	DeskBurst int
 }
 
 // DefaultLimits are the limits used unless configured otherwise.
 var DefaultLimits = Limits{PerDay: 5, BurstActions: 4, BurstWindow: 10 * time.Minute, CardDays: 1,
-	CommentWindow: 30 * time.Minute, MaxComment: 500}
+	CommentWindow: 30 * time.Minute, MaxComment: 500, NetBurst: 8, DeskBurst: 20}
 
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits
@@ -95,6 +104,12 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxComment > 0 {
 		d.MaxComment = l.MaxComment
+	}
+	if l.NetBurst > 0 {
+		d.NetBurst = l.NetBurst
+	}
+	if l.DeskBurst > 0 {
+		d.DeskBurst = l.DeskBurst
 	}
 	return d
 }
@@ -118,10 +133,19 @@ type Rating struct {
 	Version       int
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	Channel       string // ChannelTelegram or ChannelWeb: the face that took it
+	Verified      bool   // given with a per-visit code (VisitCode)
 }
 
+// Channels a rating comes by.
+const (
+	ChannelTelegram = "telegram"
+	ChannelWeb      = "web"
+)
+
 const ratingCols = `id, desk_id, official_id, day, level, coalesce(comment, ''), comment_state, coalesce(card_message_id, 0),
-	flagged, coalesce(complaint, ''), counted_month, decided_by, coalesce(dismiss_reason, ''), version, created_at, updated_at`
+	flagged, coalesce(complaint, ''), counted_month, decided_by, coalesce(dismiss_reason, ''), version, created_at, updated_at,
+	channel, verified`
 
 func scanRating(row pgx.Row) (Rating, error) {
 	var r Rating
@@ -129,7 +153,8 @@ func scanRating(row pgx.Row) (Rating, error) {
 	var counted *time.Time
 	var level string
 	err := row.Scan(&r.ID, &r.DeskID, &r.OfficialID, &day, &level, &r.Comment, &r.CommentState, &r.CardMessageID,
-		&r.Flagged, &r.Complaint, &counted, &r.DecidedBy, &r.DismissReason, &r.Version, &r.CreatedAt, &r.UpdatedAt)
+		&r.Flagged, &r.Complaint, &counted, &r.DecidedBy, &r.DismissReason, &r.Version, &r.CreatedAt, &r.UpdatedAt,
+		&r.Channel, &r.Verified)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return r, ErrNotFound
 	}
@@ -163,6 +188,14 @@ type Vote struct {
 	Level      Level
 	CardMsgID  int // the card's message id in the rater's chat
 	Now        time.Time
+	// Channel is the face that took the vote: ChannelTelegram ("" too) or
+	// ChannelWeb (then Citizen is DeviceHash of the device cookie's id).
+	Channel string
+	// Network is NetworkHash of a web client's address (nil in chat): the
+	// per-desk, per-network burst check.
+	Network []byte
+
+	visit *visit // set by RateVisit: the per-visit code, checked and locked
 }
 
 // Outcome is what Rate did.
@@ -173,8 +206,17 @@ type Outcome struct {
 	// Burst lists the account's ratings of the day when this action made a
 	// burst (they are now flagged, this one included); nil otherwise.
 	Burst []Rating
-	// Actions counts the account's rating actions within the burst window.
+	// Actions counts the account's rating actions within the burst window
+	// (for a network burst, the ratings of the desk from the network).
 	Actions int
+	// NetworkBurst says the burst is of one network on one desk, not of one
+	// account; Network is then that network's keyed hash (NetworkHash).
+	// DeskBurst says it is of one desk, from anywhere.
+	NetworkBurst, DeskBurst bool
+	Network                 []byte
+	// Repeat: the same per-visit code pressed again by the same rater;
+	// Rating is theirs and nothing was written (RateVisit).
+	Repeat bool
 }
 
 // NewComplaint reports whether the outcome is a complaint to put before the
@@ -212,13 +254,20 @@ func Rate(ctx context.Context, db store.DB, v Vote, lim Limits) (Outcome, error)
 	// The card's code id, official and day come from callback data: the
 	// account must have scanned this code on that day (RecordScan), so a
 	// forged id of a desk never visited rates nothing.
-	var scanned bool
-	if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM citizen_scans WHERE citizen = $1 AND code_id = $2 AND day = $3::date)`,
-		v.Citizen, v.CodeID, v.Day.String()).Scan(&scanned); err != nil {
-		return out, err
+	// A per-visit code (RateVisit) stands for the scan.
+	scanned := v.visit != nil
+	if !scanned {
+		if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM citizen_scans WHERE citizen = $1 AND code_id = $2 AND day = $3::date)`,
+			v.Citizen, v.CodeID, v.Day.String()).Scan(&scanned); err != nil {
+			return out, err
+		}
 	}
 	if !scanned {
 		return out, ErrNotScanned
+	}
+	channel := v.Channel
+	if channel == "" {
+		channel = ChannelTelegram
 	}
 	code, err := CodeByID(ctx, db, v.CodeID)
 	if err != nil {
@@ -300,17 +349,34 @@ func Rate(ctx context.Context, db store.DB, v Vote, lim Limits) (Outcome, error)
 	}
 	if out.Previous == nil {
 		out.Rating, err = scanRating(db.QueryRow(ctx, `INSERT INTO citizen_ratings
-			(desk_id, official_id, citizen, day, level, comment_state, card_message_id, flagged, complaint, created_at, updated_at)
-			VALUES ($1, $2, $3, $4::date, $5, 'asked', $6, $7, $8, $9, $9) RETURNING `+ratingCols,
-			desk.ID, serving, v.Citizen, v.Day.String(), string(v.Level), card, flag, complaint, v.Now))
+			(desk_id, official_id, citizen, day, level, comment_state, card_message_id, flagged, complaint, created_at, updated_at,
+			 channel, verified, network)
+			VALUES ($1, $2, $3, $4::date, $5, 'asked', $6, $7, $8, $9, $9, $10, $11, $12) RETURNING `+ratingCols,
+			desk.ID, serving, v.Citizen, v.Day.String(), string(v.Level), card, flag, complaint, v.Now,
+			channel, v.visit != nil, v.Network))
 	} else {
+		// The later rating replaces the earlier one whole: its face, whether
+		// a visit code verified it, and its network.
 		out.Rating, err = scanRating(db.QueryRow(ctx, `UPDATE citizen_ratings SET official_id = $2, level = $3,
 			comment = NULL, comment_state = 'asked', card_message_id = $4, flagged = flagged OR $5, complaint = $6,
-			version = version + 1, updated_at = $7 WHERE id = $1 RETURNING `+ratingCols,
-			prev.ID, serving, string(v.Level), card, flag, complaint, v.Now))
+			version = version + 1, updated_at = $7, channel = $8, verified = $9, network = $10 WHERE id = $1 RETURNING `+ratingCols,
+			prev.ID, serving, string(v.Level), card, flag, complaint, v.Now, channel, v.visit != nil, v.Network))
 	}
 	if err != nil {
 		return out, err
+	}
+	if v.visit != nil {
+		if _, err := db.Exec(ctx, `UPDATE visit_codes SET used_at = $2, rating_id = $3 WHERE id = $1`,
+			v.visit.id, v.Now, out.Rating.ID); err != nil {
+			return out, err
+		}
+	}
+	if !burst {
+		// Many raters on one desk: from anywhere, then from one network.
+		if err := crowdBurst(ctx, db, v, desk.ID, nil, lim.DeskBurst, lim, &out); err != nil || len(out.Burst) > 0 || v.Network == nil {
+			return out, err
+		}
+		return out, crowdBurst(ctx, db, v, desk.ID, v.Network, lim.NetBurst, lim, &out)
 	}
 	if burst {
 		if _, err := db.Exec(ctx, `UPDATE citizen_ratings SET flagged = true, version = version + 1, updated_at = $3

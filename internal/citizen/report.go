@@ -19,7 +19,13 @@ type Counts struct {
 	// Complaints ("không hài lòng") by the head's decision. Dismissed ones
 	// are not in Levels; confirmed and pending ones are.
 	Confirmed, Dismissed, Pending int
+	// Verified counts the ratings that count and were given with a
+	// per-visit code (Rating.Verified); the others are Unverified.
+	Verified int
 }
+
+// Unverified is the number of ratings that count without a per-visit code.
+func (c Counts) Unverified() int { return c.Counted() - c.Verified }
 
 // Counted is the number of ratings that count.
 func (c Counts) Counted() int { return c.Levels[0] + c.Levels[1] + c.Levels[2] + c.Levels[3] }
@@ -41,7 +47,7 @@ func (c Counts) Rate() (rate grading.Points, ok bool) {
 // Empty reports whether there is nothing at all to show.
 func (c Counts) Empty() bool { return c.Counted() == 0 && c.Flagged == 0 && c.Dismissed == 0 }
 
-func (c *Counts) add(level, complaint string, flagged bool, n int) {
+func (c *Counts) add(level, complaint string, flagged, verified bool, n int) {
 	i := Level(level).Index()
 	switch {
 	case i < 0:
@@ -51,6 +57,9 @@ func (c *Counts) add(level, complaint string, flagged bool, n int) {
 		c.Dismissed += n
 	default:
 		c.Levels[i] += n
+		if verified {
+			c.Verified += n
+		}
 		switch complaint {
 		case ComplaintConfirmed:
 			c.Confirmed += n
@@ -66,8 +75,8 @@ func countBy(ctx context.Context, db store.DB, col string, m calendar.Month, ids
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := db.Query(ctx, `SELECT `+col+`, level, coalesce(complaint, ''), flagged, count(*) FROM citizen_ratings
-		WHERE `+col+` = ANY($1) AND day BETWEEN $2::date AND $3::date GROUP BY 1, 2, 3, 4`,
+	rows, err := db.Query(ctx, `SELECT `+col+`, level, coalesce(complaint, ''), flagged, verified, count(*) FROM citizen_ratings
+		WHERE `+col+` = ANY($1) AND day BETWEEN $2::date AND $3::date GROUP BY 1, 2, 3, 4, 5`,
 		ids, m.First().String(), m.Last().String())
 	if err != nil {
 		return nil, err
@@ -76,13 +85,13 @@ func countBy(ctx context.Context, db store.DB, col string, m calendar.Month, ids
 	for rows.Next() {
 		var id int64
 		var level, complaint string
-		var flagged bool
+		var flagged, verified bool
 		var n int
-		if err := rows.Scan(&id, &level, &complaint, &flagged, &n); err != nil {
+		if err := rows.Scan(&id, &level, &complaint, &flagged, &verified, &n); err != nil {
 			return nil, err
 		}
 		c := out[id]
-		c.add(level, complaint, flagged, n)
+		c.add(level, complaint, flagged, verified, n)
 		out[id] = c
 	}
 	return out, rows.Err()

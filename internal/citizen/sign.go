@@ -197,3 +197,25 @@ func Readable(sign image.Image, link string) bool {
 	res, err := gzqr.NewQRCodeReader().Decode(bmp, nil)
 	return err == nil && res.GetText() == link
 }
+
+// QRPNG is a bare QR code of link, about size pixels wide, as a PNG: the
+// per-visit code shown on the official's screen. As with the signs, a code
+// ZXing cannot read (Readable) is drawn again at another error correction
+// level or size; the link itself cannot change (only its hash is stored).
+func QRPNG(link string, size int) ([]byte, error) {
+	var last []byte
+	for _, lv := range []qrcode.RecoveryLevel{qrcode.Medium, qrcode.High, qrcode.Highest, qrcode.Low} {
+		for _, sz := range []int{size, size + 37, size - 29} {
+			b, err := qrcode.Encode(link, lv, sz)
+			if err != nil {
+				return nil, err
+			}
+			last = b
+			img, err := png.Decode(bytes.NewReader(b))
+			if err == nil && Readable(img, link) {
+				return b, nil
+			}
+		}
+	}
+	return last, nil
+}

@@ -44,14 +44,16 @@ func DeadLetters(ctx context.Context, db store.DB, limit int) ([]DeadLetter, err
 
 // Requeue sends dead letters again: the given ids, or every one when ids is
 // empty. Messages to people still marked unreachable stay dead (their /start
-// brings them back); it returns the ids queued. An unconfirmed message sent
-// again may arrive twice: that is the admin's call.
-func Requeue(ctx context.Context, db store.DB, ids []int64) ([]int64, error) {
+// brings them back); it returns the ids queued. An unconfirmed message (its
+// sender died during the request) may have been delivered, and nothing can
+// show it was not: it is queued again only with unconfirmed set, and may
+// then arrive twice.
+func Requeue(ctx context.Context, db store.DB, ids []int64, unconfirmed bool) ([]int64, error) {
 	rows, err := db.Query(ctx, `UPDATE outbox x SET state = 'pending', attempts = 0, claimed_by = NULL, dead_at = NULL,
 			not_before = now(), last_error = 'requeued by an admin after: ' || coalesce(last_error, '')
-		WHERE x.state IN ('dead', 'unconfirmed') AND (coalesce(cardinality($1::bigint[]), 0) = 0 OR x.id = ANY($1))
+		WHERE (x.state = 'dead' OR (x.state = 'unconfirmed' AND $2)) AND (coalesce(cardinality($1::bigint[]), 0) = 0 OR x.id = ANY($1))
 		  AND NOT EXISTS (SELECT 1 FROM officials o WHERE o.id = x.official_id AND NOT o.reachable)
-		RETURNING x.id`, ids)
+		RETURNING x.id`, ids, unconfirmed)
 	if err != nil {
 		return nil, err
 	}

@@ -36,11 +36,11 @@ func TestDeadLettersListedAndRequeued(t *testing.T) {
 		t.Fatal("token in the reason")
 	}
 	// Requeueing an id that is not dead does nothing.
-	if got, err := delivery.Requeue(ctx, pool, []int64{dl[0].ID + 1000}); err != nil || len(got) != 0 {
+	if got, err := delivery.Requeue(ctx, pool, []int64{dl[0].ID + 1000}, false); err != nil || len(got) != 0 {
 		t.Fatalf("requeue of another id: %v, %v", got, err)
 	}
 	srv.NewUser(stranger, "S", "vi").Start("")
-	if got, err := delivery.Requeue(ctx, pool, nil); err != nil || len(got) != 1 || got[0] != dl[0].ID {
+	if got, err := delivery.Requeue(ctx, pool, nil, false); err != nil || len(got) != 1 || got[0] != dl[0].ID {
 		t.Fatalf("requeue all: %v, %v", got, err)
 	}
 	if _, err := s.Drain(ctx); err != nil {

@@ -18,6 +18,11 @@ type Limits struct {
 	PerChatBurst   int     // messages a private chat may get at once before the 1/s spacing applies
 	GroupPerMinute float64 // one group; Telegram allows 20
 	GroupBurst     int
+	// PaceMargin, when set, is how much stricter than Telegram's the
+	// per-chat pace is, instead of paceMargin's: the simulation, whose
+	// limits run faster than real time (sim.Speed), keeps production's
+	// 50 ms for the same jitter of a loaded machine.
+	PaceMargin time.Duration
 }
 
 // DefaultLimits are Telegram's documented broadcast limits.
@@ -49,16 +54,27 @@ func (l Limits) normalized() Limits {
 // variance alone made the fake API refuse one send in a CI run.
 func paceMargin(iv float64) float64 { return min(0.05, iv/10) }
 
+// Margin is how much stricter than Telegram's the pace of a chat whose
+// messages are iv seconds apart is, in seconds: PaceMargin, or paceMargin.
+// Also for a pace kept outside the database (a chat whose id is not
+// stored: telegram's direct replies).
+func (l Limits) Margin(iv float64) float64 {
+	if l.PaceMargin > 0 {
+		return min(l.PaceMargin.Seconds(), iv/2)
+	}
+	return paceMargin(iv)
+}
+
 // chatInterval is the spacing of messages to one chat, and the tolerance
 // (burst-1 intervals, less paceMargin) of GCRA, in seconds. Group ids are
 // negative.
 func (l Limits) chatInterval(chatID int64) (interval, tolerance float64) {
 	if chatID < 0 {
 		iv := 60 / l.GroupPerMinute
-		return iv, iv*float64(l.GroupBurst-1) - paceMargin(iv)
+		return iv, iv*float64(l.GroupBurst-1) - l.Margin(iv)
 	}
 	iv := 1 / l.PerChatSecond
-	return iv, iv*float64(l.PerChatBurst-1) - paceMargin(iv)
+	return iv, iv*float64(l.PerChatBurst-1) - l.Margin(iv)
 }
 
 // budget hands out global send slots. Slots come from the shared rate_budget
@@ -87,7 +103,7 @@ func newBudget(pool *pgxpool.Pool, perSecond float64) *budget {
 	// up to sendJitter later than another sent at the same time. Telegram
 	// counts the messages of any one second, so the slots are spaced to put
 	// at most perSecond sends in any 1 s + stale + sendJitter: at 30/s that
-	// is 29.2 a second, never 31 (as a spacing of exactly 1/rate allowed).
+	// is 28.8 a second, never 31 (as a spacing of exactly 1/rate allowed).
 	// At high rates, where timers are not that precise, stale is 25 ms.
 	stale := min(iv0/2, maxStale)
 	if iv0 < 5*time.Millisecond {
@@ -108,7 +124,7 @@ func newBudget(pool *pgxpool.Pool, perSecond float64) *budget {
 // later one request may reach the Bot API than another sent with it.
 const (
 	maxStale   = 25 * time.Millisecond
-	sendJitter = 10 * time.Millisecond
+	sendJitter = 25 * time.Millisecond
 )
 
 // next returns the time of the next slot (possibly in the future).

@@ -27,12 +27,24 @@ const markBatch = `
 	p AS (INSERT INTO chat_pace (chat_id, tat)
 	      SELECT chat_id, clock_timestamp() + make_interval(secs => CASE WHEN chat_id < 0 THEN $4::float8 ELSE $3::float8 END) FROM o
 	      ON CONFLICT (chat_id) DO UPDATE SET tat = greatest(chat_pace.tat, clock_timestamp())
-	          + make_interval(secs => CASE WHEN excluded.chat_id < 0 THEN $4::float8 ELSE $3::float8 END))
-	SELECT id FROM o`
+	          + make_interval(secs => CASE WHEN excluded.chat_id < 0 THEN $4::float8 ELSE $3::float8 END)
+	      RETURNING chat_id, tat)
+	SELECT o.id, greatest(extract(epoch FROM p.tat - clock_timestamp())::float8
+	           - CASE WHEN o.chat_id < 0 THEN $4::float8 + $6::float8 ELSE $3::float8 + $5::float8 END, 0)
+	FROM o JOIN p USING (chat_id)`
 
 type markReq struct {
 	id   int64
-	done chan error // nil: marked; errLostClaim; or the database's error
+	done chan markOut
+}
+
+// markOut is a mark's outcome: err is nil (marked), errLostClaim or the
+// database's error; wait is how long the chat's pace still holds the
+// message back (an edit reserved the chat's slot after the row was
+// claimed: docs/decisions/0003).
+type markOut struct {
+	err  error
+	wait time.Duration
 }
 
 // markWindow is how long the marker gathers requests before writing: none at
@@ -48,17 +60,19 @@ func (s *Sender) markWindow() time.Duration {
 // mark makes row id 'sending': through the marker at high rates, else alone
 // (a serial marker would let one slow statement hold back, then release
 // together, the sends queued behind it).
-func (s *Sender) mark(ctx context.Context, id int64) error {
+func (s *Sender) mark(ctx context.Context, id int64) (time.Duration, error) {
 	if s.marks == nil || s.markWindow() == 0 {
-		return s.markRows(ctx, []markReq{{id: id}})[0]
+		o := s.markRows(ctx, []markReq{{id: id}})[0]
+		return o.wait, o.err
 	}
-	req := markReq{id: id, done: make(chan error, 1)}
+	req := markReq{id: id, done: make(chan markOut, 1)}
 	select {
 	case s.marks <- req:
 	case <-ctx.Done():
-		return ctx.Err()
+		return 0, ctx.Err()
 	}
-	return <-req.done
+	o := <-req.done
+	return o.wait, o.err
 }
 
 // markLoop writes the marks of Run's requests until marks is closed.
@@ -102,30 +116,31 @@ func (s *Sender) markLoop(ctx context.Context) {
 	}
 }
 
-func (s *Sender) reply(errs []error, batch []markReq) {
+func (s *Sender) reply(errs []markOut, batch []markReq) {
 	for i, r := range batch {
 		r.done <- errs[i]
 	}
 }
 
 // markRows runs markBatch for reqs and returns each one's outcome.
-func (s *Sender) markRows(ctx context.Context, reqs []markReq) []error {
+func (s *Sender) markRows(ctx context.Context, reqs []markReq) []markOut {
 	ids := make([]int64, len(reqs))
 	for i, r := range reqs {
 		ids[i] = r.id
 	}
-	priv, _ := s.limits.chatInterval(1)
-	group, _ := s.limits.chatInterval(-1)
-	errs := make([]error, len(reqs))
-	rows, err := s.pool.Query(ctx, markBatch, ids, s.ID, priv, group)
-	marked := map[int64]bool{}
+	priv, privTol := s.limits.chatInterval(1)
+	group, groupTol := s.limits.chatInterval(-1)
+	outs := make([]markOut, len(reqs))
+	rows, err := s.pool.Query(ctx, markBatch, ids, s.ID, priv, group, privTol, groupTol)
+	marked := map[int64]float64{}
 	if err == nil {
 		for rows.Next() {
 			var id int64
-			if err = rows.Scan(&id); err != nil {
+			var wait float64
+			if err = rows.Scan(&id, &wait); err != nil {
 				break
 			}
-			marked[id] = true
+			marked[id] = wait
 		}
 		rows.Close()
 		if err == nil {
@@ -133,12 +148,15 @@ func (s *Sender) markRows(ctx context.Context, reqs []markReq) []error {
 		}
 	}
 	for i, r := range reqs {
+		wait, ok := marked[r.id]
 		switch {
 		case err != nil:
-			errs[i] = err
-		case !marked[r.id]:
-			errs[i] = errLostClaim
+			outs[i].err = err
+		case !ok:
+			outs[i].err = errLostClaim
+		default:
+			outs[i].wait = seconds(wait)
 		}
 	}
-	return errs
+	return outs
 }

@@ -23,14 +23,14 @@ func TestMarkFindsRowsByPrimaryKey(t *testing.T) {
 		`ANALYZE outbox`,
 		`UPDATE outbox SET state = 'claimed', claimed_by = 's1' WHERE id <= 1000`,
 		`SET plan_cache_mode = force_generic_plan`,
-		`PREPARE mark (bigint[], text, float8, float8) AS ` + markBatch,
+		`PREPARE mark (bigint[], text, float8, float8, float8, float8) AS ` + markBatch,
 	} {
 		if _, err := conn.Exec(ctx, sql); err != nil {
 			t.Fatalf("%s: %v", sql, err)
 		}
 	}
 	var plan strings.Builder
-	rows, err := conn.Query(ctx, `EXPLAIN EXECUTE mark('{1,2,3,4,5,6,7,8,9}', 's1', 0.95, 2.95)`)
+	rows, err := conn.Query(ctx, `EXPLAIN EXECUTE mark('{1,2,3,4,5,6,7,8,9}', 's1', 0.95, 2.95, 1.95, 0)`)
 	if err != nil {
 		t.Fatal(err)
 	}

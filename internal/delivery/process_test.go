@@ -89,7 +89,7 @@ func startServe(t *testing.T, exe, dbURL string, srv *botapitest.Server, at time
 	cmd := exec.Command(exe, args...)
 	// --webhook is production for serve: it wants a real citizen key.
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "TELEGRAM_BOT_TOKEN="+srv.Token(), "TELEGRAM_API_URL="+srv.URL(),
-		"EVALBOT_OPS_ADDR=127.0.0.1:0", "EVALBOT_CITIZEN_KEY=3f9a1c07e2b84d56a0c9e71f4b2d8a65c3e0f17b9d24a8c6")
+		"EVALBOT_OPS_ADDR=127.0.0.1:0", "EVALBOT_WEB_ADDR=127.0.0.1:0", "EVALBOT_CITIZEN_KEY=3f9a1c07e2b84d56a0c9e71f4b2d8a65c3e0f17b9d24a8c6")
 	logf, err := os.Create(filepath.Join(t.TempDir(), name+".log"))
 	if err != nil {
 		t.Fatal(err)

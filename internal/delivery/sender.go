@@ -446,12 +446,19 @@ func (s *Sender) deliver(ctx context.Context, r row) bool {
 		if err := s.onTime(ctx, &r); err != nil {
 			return err
 		}
-		err := s.mark(ctx, r.id)
+		wait, err := s.mark(ctx, r.id)
 		if err != nil && !errors.Is(err, errLostClaim) {
 			return fmt.Errorf("database: %w", err)
 		}
 		if err != nil {
 			return err
+		}
+		if wait > 0 {
+			// A card's edit took the chat's slot after the claim: the
+			// request waits for the pace, not only the global slot.
+			if !sleepUntil(ctx, time.Now().Add(wait)) {
+				return ctx.Err()
+			}
 		}
 		return s.onTime(ctx, &r)
 	}}

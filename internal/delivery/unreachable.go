@@ -45,7 +45,9 @@ func MarkUnreachable(ctx context.Context, db store.DB, cat *locale.Catalog, id i
 }
 
 // MarkReachable makes the official bound to a Telegram user reachable again
-// (they pressed /start, or unblocked the bot). It reports whether anything changed.
+// (they pressed /start, or unblocked the bot). It reports whether anything
+// changed. When it did, what the block cost them that is still current is
+// queued again (ResendCurrent), in the same transaction.
 func MarkReachable(ctx context.Context, db store.DB, telegramUserID int64) (bool, error) {
 	tag, err := db.Exec(ctx, `UPDATE officials SET reachable = true, updated_at = now() WHERE telegram_user_id = $1 AND NOT reachable`, telegramUserID)
 	if err != nil || tag.RowsAffected() == 0 {
@@ -54,7 +56,43 @@ func MarkReachable(ctx context.Context, db store.DB, telegramUserID int64) (bool
 	_, err = db.Exec(ctx, `INSERT INTO audit_log (subject_id, entity, entity_id, action, before, after, reason)
 		SELECT id, 'official', id, 'reachable', '{"reachable": false}', '{"reachable": true}', 'Telegram: /start or unblocked'
 		FROM officials WHERE telegram_user_id = $1`, telegramUserID)
+	if err != nil {
+		return true, err
+	}
+	_, err = ResendCurrent(ctx, db, telegramUserID)
 	return true, err
+}
+
+// ResendCurrent queues again, for the official bound to a Telegram user who
+// comes back after blocking the bot, the messages Telegram refused meanwhile
+// (403) that are still current: their latest grade card, and the newest
+// prompt of each kind (the week's plan, the week's report: sent within 7
+// days; the month's plan, the self-assessment: within 31 days). The rows
+// themselves are queued again, so each goes once (their dedup key is kept)
+// and before what the /start answers. Older prompts and other notices stay
+// dead, listed by `evalbot outbox`. It returns how many rows it queued.
+func ResendCurrent(ctx context.Context, db store.DB, telegramUserID int64) (int64, error) {
+	tag, err := db.Exec(ctx, `
+		WITH o AS (SELECT id, chat_id FROM officials WHERE telegram_user_id = $1),
+		blocked AS (
+			SELECT x.id, x.created_at,
+				CASE WHEN x.dedup_key LIKE 'grade:%' THEN 'grade'
+				     WHEN x.dedup_key LIKE 'prompt-plan:%' THEN 'prompt-plan:' || split_part(x.dedup_key, ':', 2)
+				     ELSE split_part(x.dedup_key, ':', 1) END AS family
+			FROM outbox x, o
+			WHERE x.state = 'dead' AND (x.official_id = o.id OR x.chat_id = o.chat_id)
+			  AND (x.last_error ILIKE '%forbidden%' OR x.last_error LIKE 'recipient unreachable%')
+			  AND (x.dedup_key LIKE 'grade:%' OR x.dedup_key LIKE 'prompt-%')),
+		cur AS (SELECT DISTINCT ON (family) id, family, created_at FROM blocked ORDER BY family, created_at DESC, id DESC)
+		UPDATE outbox x SET state = 'pending', attempts = 0, claimed_by = NULL, dead_at = NULL, not_before = now(),
+			last_error = 'queued again when the recipient came back, after: ' || coalesce(x.last_error, '')
+		FROM cur WHERE x.id = cur.id
+		  AND (cur.family = 'grade' OR cur.created_at > now() - CASE WHEN cur.family IN ('prompt-plan:week', 'prompt-report')
+		       THEN interval '7 days' ELSE interval '31 days' END)`, telegramUserID)
+	if err != nil {
+		return 0, err
+	}
+	return tag.RowsAffected(), nil
 }
 
 var hanoi = func() *time.Location {

@@ -102,7 +102,7 @@ func TestStoryOrderIsStable(t *testing.T) {
 	}
 	tell := func(evs []botapitest.Event) string {
 		var w bytes.Buffer
-		printStory(&w, cat, "vi", novemberForTest, storyLines(cat, "vi", evs, names, nil), true)
+		printStory(&w, cat, "vi", novemberForTest, storyLines(cat, "vi", evs, names, nil), nil, true)
 		return w.String()
 	}
 	sa, sb := tell(a), tell(b)

@@ -140,7 +140,7 @@ func storyLines(cat *locale.Catalog, lang string, events []botapitest.Event, nam
 
 // printStory writes the story: every line when verbose; otherwise each kind
 // of step once, in full, followed by how many times the same step recurs.
-func printStory(w io.Writer, cat *locale.Catalog, lang string, month calendar.Month, lines []line, verbose bool) {
+func printStory(w io.Writer, cat *locale.Catalog, lang string, month calendar.Month, lines []line, masks []string, verbose bool) {
 	t := func(id string, data map[string]any) string { return cat.T(lang, id, data) }
 	fmt.Fprintln(w, t("DemoHeader", map[string]any{"Month": fmt.Sprintf("%02d/%d", int(month.Month), month.Year)}))
 	if !verbose {
@@ -153,6 +153,7 @@ func printStory(w io.Writer, cat *locale.Catalog, lang string, month calendar.Mo
 		totals[l.class]++
 	}
 	shown, full := map[string]bool{}, map[string]bool{}
+	told := map[string]bool{} // the shapes of the body lines printed so far
 	for _, l := range lines {
 		if !verbose && shown[l.sig] && l.err == "" {
 			continue
@@ -166,6 +167,9 @@ func printStory(w io.Writer, cat *locale.Catalog, lang string, month calendar.Mo
 			body = []string{"…", body[len(body)-1]}
 		}
 		full[l.kind] = full[l.kind] || len(l.body) > 0
+		if !verbose {
+			body = untold(body, told, masks)
+		}
 		for _, b := range body {
 			fmt.Fprintln(w, "      "+b)
 		}
@@ -179,6 +183,26 @@ func printStory(w io.Writer, cat *locale.Catalog, lang string, month calendar.Mo
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, t("DemoTotals", map[string]any{"Sent": totals["bot"], "Edits": totals["edit"], "Presses": totals["press"],
 		"Texts": totals["text"], "Notices": totals["answer"]}))
+}
+
+// untold keeps a message's first body line, so that it reads as the card
+// it is, and then the lines whose shape the story has not printed yet, each
+// run of lines it has printed becoming one «…»: a card like one shown
+// before (the final grade card after the provisional one, the head's review
+// card after the self-assessment) tells only what is new in it.
+func untold(body []string, told map[string]bool, masks []string) []string {
+	var out []string
+	for i, b := range body {
+		k := shape(b, masks)
+		switch {
+		case i == 0 || b == "…" || !told[k]:
+			told[k] = told[k] || b != "…"
+			out = append(out, b)
+		case out[len(out)-1] != "…":
+			out = append(out, "…")
+		}
+	}
+	return out
 }
 
 func splitLines(s string) []string {

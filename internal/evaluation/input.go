@@ -47,8 +47,10 @@ const cardSQL = `
 		          FROM absences WHERE official_id = $1 AND last_day >= $2 AND first_day <= $3) ab
 	)
 	SELECT x.level, x.complaints, x.first_days, x.last_days, x.grades,
-	       t.id, t.plan_id, t.position, t.title, t.deadline, t.weight, t.status, t.delays, t.quality_faults
-	  FROM x LEFT JOIN (tasks t JOIN plans p ON p.id = t.plan_id AND p.official_id = $1 AND p.month = $2 AND p.status = 'approved') ON true
+	       t.id, t.plan_id, t.position, t.title, t.deadline, t.weight, t.status, t.delays, t.quality_faults,
+	       c.code, t.quantity, c.measure
+	  FROM x LEFT JOIN (tasks t JOIN plans p ON p.id = t.plan_id AND p.official_id = $1 AND p.month = $2 AND p.status = 'approved'
+	                    LEFT JOIN catalogue_items c ON c.id = t.catalogue_item_id) ON true
 	 ORDER BY p.kind DESC, p.period_start, t.position`
 
 // gradesCol is Grades($4, month $2); staffCardSQL, without it, is cheaper
@@ -93,9 +95,10 @@ func scanCard(rows pgx.Rows, a Assessment, review bool, cal *calendar.Calendar, 
 	for first := true; rows.Next(); first = false {
 		var id, planID, weight *int64
 		var position, delays, faults *int
-		var title, status *string
+		var title, status, itemCode, measure *string
+		var quantity *int
 		var deadline *time.Time
-		dest := []any{&id, &planID, &position, &title, &deadline, &weight, &status, &delays, &faults}
+		dest := []any{&id, &planID, &position, &title, &deadline, &weight, &status, &delays, &faults, &itemCode, &quantity, &measure}
 		if first {
 			dest = append([]any{&level, &complaints, &firstDays, &lastDays, &grades}, dest...)
 		} else {
@@ -109,6 +112,9 @@ func scanCard(rows pgx.Rows, a Assessment, review bool, cal *calendar.Calendar, 
 		}
 		t := Task{ID: *id, PlanID: *planID, Position: *position, Title: *title, Weight: grading.Points(*weight),
 			Status: *status, Delays: *delays, QualityFaults: *faults}
+		if itemCode != nil && quantity != nil && measure != nil {
+			t.ItemCode, t.Quantity, t.Measure = *itemCode, *quantity, *measure
+		}
 		if deadline != nil {
 			d := dateOf(*deadline)
 			t.Deadline = &d

@@ -36,6 +36,12 @@ type Task struct {
 	Status        string // TaskPending, or one of grading's statuses
 	Delays        int
 	QualityFaults int
+	// ItemCode, Quantity and Measure are the catalogue item the task was
+	// picked from («TD01», 3, «hồ sơ»); "", 0, "" for a free-text task.
+	// Weight is then Quantity × the item's factor at the time of planning.
+	ItemCode string
+	Quantity int
+	Measure  string
 }
 
 // Editable reports whether the owner may still change the plan's tasks.
@@ -86,8 +92,9 @@ func FindPlan(ctx context.Context, db store.DB, officialID int64, kind string, s
 }
 
 func planTasks(ctx context.Context, db store.DB, where string, args ...any) ([]Task, error) {
-	rows, err := db.Query(ctx, `SELECT t.id, t.plan_id, t.position, t.title, t.deadline, t.weight, t.status, t.delays, t.quality_faults
-		FROM tasks t JOIN plans p ON p.id = t.plan_id `+where, args...)
+	rows, err := db.Query(ctx, `SELECT t.id, t.plan_id, t.position, t.title, t.deadline, t.weight, t.status, t.delays, t.quality_faults,
+		coalesce(c.code, ''), coalesce(t.quantity, 0), coalesce(c.measure, '')
+		FROM tasks t JOIN plans p ON p.id = t.plan_id LEFT JOIN catalogue_items c ON c.id = t.catalogue_item_id `+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +104,8 @@ func planTasks(ctx context.Context, db store.DB, where string, args ...any) ([]T
 		var t Task
 		var deadline *time.Time
 		var w int64
-		if err := rows.Scan(&t.ID, &t.PlanID, &t.Position, &t.Title, &deadline, &w, &t.Status, &t.Delays, &t.QualityFaults); err != nil {
+		if err := rows.Scan(&t.ID, &t.PlanID, &t.Position, &t.Title, &deadline, &w, &t.Status, &t.Delays, &t.QualityFaults,
+			&t.ItemCode, &t.Quantity, &t.Measure); err != nil {
 			return nil, err
 		}
 		t.Weight = grading.Points(w)
@@ -146,7 +154,8 @@ func PlanPeriod(kind string, start, today calendar.Date) (calendar.Date, calenda
 // SaveDraft stores tasks as the official's draft plan for the period,
 // replacing the tasks of a draft or returned plan. An approved plan, or one
 // waiting for the head, is ErrLocked. start must be a period's start (a
-// Monday, a 1st: PlanPeriod), else ErrStale.
+// Monday, a 1st: PlanPeriod), else ErrStale; a catalogue line not passed
+// through ResolveCatalogue is ErrUnresolvedItem.
 func SaveDraft(ctx context.Context, db store.DB, officialID int64, kind string, start calendar.Date, month calendar.Month, tasks []TaskDraft) (Plan, error) {
 	if len(tasks) == 0 {
 		return Plan{}, ErrEmptyPlan
@@ -155,6 +164,11 @@ func SaveDraft(ctx context.Context, db store.DB, officialID int64, kind string, 
 		kind == KindMonth && (start != start.YearMonth().First() || month != start.YearMonth()) ||
 		kind != KindWeek && kind != KindMonth {
 		return Plan{}, ErrStale
+	}
+	for _, t := range tasks {
+		if t.ItemCode != "" && t.ItemID == 0 {
+			return Plan{}, ErrUnresolvedItem
+		}
 	}
 	p, err := FindPlan(ctx, db, officialID, kind, start)
 	switch {
@@ -181,8 +195,12 @@ func SaveDraft(ctx context.Context, db store.DB, officialID int64, kind string, 
 		if t.Deadline != nil {
 			deadline = sqlDate(*t.Deadline)
 		}
-		if _, err := db.Exec(ctx, `INSERT INTO tasks (plan_id, position, title, deadline, weight) VALUES ($1, $2, $3, $4, $5)`,
-			p.ID, i+1, t.Title, deadline, int64(t.Weight)); err != nil {
+		var item, qty any
+		if t.ItemID != 0 {
+			item, qty = t.ItemID, t.Quantity
+		}
+		if _, err := db.Exec(ctx, `INSERT INTO tasks (plan_id, position, title, deadline, weight, catalogue_item_id, quantity)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, p.ID, i+1, t.Title, deadline, int64(t.Weight), item, qty); err != nil {
 			return p, err
 		}
 	}

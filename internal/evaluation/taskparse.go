@@ -16,9 +16,20 @@ type TaskDraft struct {
 	Title    string
 	Deadline *calendar.Date
 	Weight   grading.Points // hundredths of a standard unit; 100 by default
+	// Line is the task's 1-based line in the typed message.
+	Line int
+	// ItemCode and Quantity name a catalogue item (danh mục sản phẩm, công
+	// việc) typed as «#TD01 x3»; "" and 0 for a free-text task. Title then
+	// holds only the note typed after them, until ResolveCatalogue sets the
+	// item's name, ItemID and Weight = Quantity × factor.
+	ItemCode string
+	Quantity int
+	ItemID   int64
 }
 
-// LineError names a line of the typed plan that could not be read.
+// LineError names a line of the typed plan that could not be read. A
+// catalogue line may also give "bad_item", "bad_quantity", "weight_on_item",
+// and ResolveCatalogue "unknown_item", "item_withdrawn", "item_not_for_you".
 type LineError struct {
 	Line  int    // 1-based line of the message
 	Code  string // "empty_title", "title_too_long", "bad_date", "bad_weight", "ambiguous", "out_of_period", "too_many", "no_tasks"
@@ -69,6 +80,13 @@ var bullet = regexp.MustCompile(`^\s*(?:[-–•*+]|\d{1,2}[.)])\s*`)
 // a weight («9.12», «1.5») is refused as "ambiguous"; «09.12», written with
 // two digits each, is the 9th of December.
 //
+// A line starting with «#» picks a catalogue item by its code, with a
+// quantity (a whole number 1–999, after x or ×, or alone; 1 when none) and an
+// optional note: «#TD01 x3 | 27/11», «#TD01 ×2 nhà ông A». Its weight is the
+// quantity times the item's factor (ResolveCatalogue), so a weight field on
+// it is refused ("weight_on_item"); a quantity that is not a whole number
+// is "bad_quantity".
+//
 // Nothing is returned when any line is wrong, so the official fixes the
 // message and sends it again whole.
 func ParseTasks(text string, period Period) ([]TaskDraft, []LineError) {
@@ -81,9 +99,24 @@ func ParseTasks(text string, period Period) ([]TaskDraft, []LineError) {
 			continue
 		}
 		parts := strings.Split(line, "|")
+		t := TaskDraft{Weight: 100, Line: n}
+		if code, qty, note, ok := itemRef(parts[0]); ok {
+			t.ItemCode, t.Quantity, t.Title = code, qty, note
+			switch {
+			case code == "":
+				errs = append(errs, LineError{Line: n, Code: "bad_item", Value: strings.TrimSpace(parts[0])})
+				continue
+			case qty == 0:
+				errs = append(errs, LineError{Line: n, Code: "bad_quantity", Value: strings.TrimSpace(parts[0])})
+				continue
+			}
+		}
 		title, err := textnorm.Field(parts[0], MaxTitleRunes)
-		t := TaskDraft{Title: title, Weight: 100}
+		if t.ItemCode == "" {
+			t.Title = title
+		}
 		switch {
+		case t.ItemCode != "" && !errors.Is(err, textnorm.ErrTooLong):
 		case errors.Is(err, textnorm.ErrEmpty):
 			errs = append(errs, LineError{Line: n, Code: "empty_title"})
 			continue
@@ -99,6 +132,9 @@ func ParseTasks(text string, period Period) ([]TaskDraft, []LineError) {
 			}
 			d, w, code := parseField(p, period.From)
 			switch {
+			case code == "" && w > 0 && t.ItemCode != "":
+				errs = append(errs, LineError{Line: n, Code: "weight_on_item", Value: p})
+				ok = false
 			case code == "" && w > 0:
 				t.Weight = w
 			case code == "" && !period.Contains(d):
@@ -128,6 +164,10 @@ func ParseTasks(text string, period Period) ([]TaskDraft, []LineError) {
 }
 
 var (
+	// A catalogue item: «#» and its code, then a quantity (after x, × or *,
+	// or alone), then an optional note: «#TD01 x3», «#TD01 ×3 nhà ông A»,
+	// «#TD01 3», «#TD01».
+	itemPart = regexp.MustCompile(`^#([A-Za-z0-9._-]{1,16})(?:(?:\s*[×*]\s*|\s+[xX]\s*)(\d+(?:[.,]\d+)?)|\s+(\d+(?:[.,]\d+)?))?(?:\s+(.*))?$`)
 	// A date: day, month and an optional year, one separator throughout.
 	datePart = regexp.MustCompile(`^(?:(?:hạn|han|deadline|by)\s*:?\s*)?(\d{1,2})([/.-])(\d{1,2})(?:([/.-])(\d{4}|\d{2}))?$`)
 	// A weight after its mark: x, ×, *, "trọng số", "ts", "weight", "w".
@@ -175,6 +215,33 @@ func parseField(s string, ref calendar.Date) (d calendar.Date, w grading.Points,
 		return d, 0, "bad_date"
 	}
 	return d, 0, "bad_weight"
+}
+
+// MaxQuantity is the largest quantity of a catalogue item on one line.
+const MaxQuantity = 999
+
+// itemRef reads a catalogue reference at the start of a line's first field:
+// the code in upper case, the quantity (1 when none is typed; 0 when it is
+// not a whole number in 1..MaxQuantity), and the note after them. ok is
+// false for a field that does not start with «#».
+func itemRef(field string) (code string, qty int, note string, ok bool) {
+	field = strings.TrimSpace(field)
+	if !strings.HasPrefix(field, "#") {
+		return "", 0, "", false
+	}
+	m := itemPart.FindStringSubmatch(field)
+	if m == nil {
+		return "", 0, "", true // «#» without a code: told as a bad reference
+	}
+	qty = 1
+	if q := m[2] + m[3]; q != "" {
+		n, err := strconv.Atoi(q)
+		if err != nil || n < 1 || n > MaxQuantity {
+			n = 0
+		}
+		qty = n
+	}
+	return strings.ToUpper(m[1]), qty, strings.TrimSpace(m[4]), true
 }
 
 // deadline is the date of day, month and year as typed (year "" or 2 or 4

@@ -136,6 +136,6 @@ func TestInvisibleTitles(t *testing.T) {
 	}
 	got, errs := ParseTasks("Kiểm tra \u202ehồ sơ đất đai | 27/11", p)
 	if len(errs) > 0 || len(got) != 1 || got[0].Title != "Kiểm tra hồ sơ đất đai" {
-		t.Errorf("a title with U+202E: %q %v", got, errs)
+		t.Errorf("a title with U+202E: %+v %v", got, errs)
 	}
 }

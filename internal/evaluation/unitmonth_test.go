@@ -2,7 +2,6 @@ package evaluation_test
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
@@ -10,8 +9,6 @@ import (
 	"evalbot/internal/evaluation"
 	"evalbot/internal/pgtest"
 )
-
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 // Issue 20, point 6: LockUnitMonth serializes one unit's month, and only it.
 // A second transaction on the same unit and month waits until the first

@@ -43,9 +43,14 @@ type Framework struct {
 
 	quotaKind                    string
 	quotaShare, quotaExceptional *big.Rat
+	quotaScope                   string // QuotaScopeUnit or QuotaScopeTaskGroup
 
 	forceD    []Discipline
 	minWorked *big.Rat // share of working days that must be worked
+
+	// The year (Decree 335/2025/NĐ-CP Art. 21) and the quarter (Quy định
+	// 366-QĐ/TW): framework sections [year] and [quarter].
+	year, quarter periodRule
 }
 
 // Criterion is one general criterion (ý thức, phẩm chất, …).

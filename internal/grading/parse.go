@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"math/big"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -79,16 +81,31 @@ type rawFramework struct {
 		UnitFactorAllC num `toml:"unit_factor_all_c"`
 		UnitFactorAnyD num `toml:"unit_factor_any_d"`
 	} `toml:"leader"`
-	Bands []rawBand `toml:"bands"`
-	Quota struct {
-		Kind             string `toml:"kind"`
-		Share            num    `toml:"share"`
-		ExceptionalShare num    `toml:"exceptional_share"`
-	} `toml:"quota"`
+	Bands     []rawBand `toml:"bands"`
+	Quota     rawQuota  `toml:"quota"`
 	Overrides struct {
 		ForceD         []string `toml:"force_d"`
 		MinWorkedShare num      `toml:"min_worked_share"`
 	} `toml:"overrides"`
+	Year    *rawPeriod `toml:"year"`
+	Quarter *rawPeriod `toml:"quarter"`
+}
+
+// rawPeriod is a [year] or [quarter] section; every field is optional.
+type rawPeriod struct {
+	Evaluated       *bool             `toml:"evaluated"` // quarter only
+	Rounding        string            `toml:"rounding"`
+	MinGradedMonths num               `toml:"min_graded_months"`
+	Bands           []rawBand         `toml:"bands"`
+	DisciplineCap   map[string]string `toml:"discipline_cap"`
+	Quota           *rawQuota         `toml:"quota"`
+}
+
+type rawQuota struct {
+	Kind             string `toml:"kind"`
+	Share            num    `toml:"share"`
+	ExceptionalShare num    `toml:"exceptional_share"`
+	Scope            string `toml:"scope"` // the month's quota only: unit or task_group
 }
 
 type rawCriterion struct {
@@ -206,16 +223,15 @@ func (r *rawFramework) build() (*Framework, error) {
 
 	f.bands = p.bands(r.Bands)
 
-	switch r.Quota.Kind {
-	case quotaOfGraded, quotaOfB:
+	monthQuota := p.quota("quota", r.Quota)
+	f.quotaKind, f.quotaShare, f.quotaExceptional = monthQuota.kind, monthQuota.share, monthQuota.exceptional
+	switch r.Quota.Scope {
+	case "", QuotaScopeUnit:
+		f.quotaScope = QuotaScopeUnit
+	case QuotaScopeTaskGroup:
+		f.quotaScope = QuotaScopeTaskGroup
 	default:
-		p.fail("quota.kind", fmt.Sprintf("%q: want %q or %q", r.Quota.Kind, quotaOfGraded, quotaOfB))
-	}
-	f.quotaKind = r.Quota.Kind
-	f.quotaShare = p.share("quota.share", r.Quota.Share)
-	f.quotaExceptional = f.quotaShare
-	if r.Quota.ExceptionalShare.set {
-		f.quotaExceptional = p.share("quota.exceptional_share", r.Quota.ExceptionalShare)
+		p.fail("quota.scope", fmt.Sprintf("%q: want %q or %q", r.Quota.Scope, QuotaScopeUnit, QuotaScopeTaskGroup))
 	}
 
 	for i, s := range r.Overrides.ForceD {
@@ -230,6 +246,10 @@ func (r *rawFramework) build() (*Framework, error) {
 		f.forceD = append(f.forceD, d)
 	}
 	f.minWorked = p.share("overrides.min_worked_share", r.Overrides.MinWorkedShare)
+
+	f.year = p.period("year", r.Year, f.bands, monthQuota, 12)
+	f.year.evaluated = true
+	f.quarter = p.period("quarter", r.Quarter, f.bands, monthQuota, 3)
 
 	if p.err != nil {
 		return nil, p.err
@@ -260,6 +280,72 @@ func (p *parser) bands(raw []rawBand) []band {
 			fmt.Sprintf("D must start at 0: totals below %s would have no grade (a gap)", out[len(out)-1].min))
 	}
 	return out
+}
+
+func (p *parser) quota(at string, q rawQuota) quotaRule {
+	switch q.Kind {
+	case quotaOfGraded, quotaOfB:
+	default:
+		p.fail(at+".kind", fmt.Sprintf("%q: want %q or %q", q.Kind, quotaOfGraded, quotaOfB))
+	}
+	r := quotaRule{kind: q.Kind, share: p.share(at+".share", q.Share)}
+	r.exceptional = r.share
+	if q.ExceptionalShare.set {
+		r.exceptional = p.share(at+".exceptional_share", q.ExceptionalShare)
+	}
+	return r
+}
+
+// period reads a [year] or [quarter] section (docs/frameworks.md): absent
+// fields take the month's bands and quota, rounding half up, at least one
+// graded month, no discipline cap; a quarter is evaluated only when it says
+// so. months is the period's length, the largest minimum allowed.
+func (p *parser) period(at string, raw *rawPeriod, monthBands []band, monthQuota quotaRule, months int) periodRule {
+	rule := periodRule{minMonths: 1, bands: monthBands, quota: monthQuota}
+	if raw == nil {
+		return rule
+	}
+	if raw.Evaluated != nil {
+		if at == "year" {
+			p.fail("year.evaluated", "the year is always evaluated (Decree 335/2025/NĐ-CP Art. 21): remove this key")
+		}
+		rule.evaluated = *raw.Evaluated
+	}
+	// Half up, once, at the mean: the only rounding Art. 21's "bình quân" is read with here.
+	if raw.Rounding != "" && raw.Rounding != "half_up" {
+		p.fail(at+".rounding", fmt.Sprintf("%q: want \"half_up\" (the mean rounded half up to hundredths, once)", raw.Rounding))
+	}
+	if raw.MinGradedMonths.set {
+		n, err := strconv.Atoi(raw.MinGradedMonths.text)
+		if err != nil || n < 1 || n > months {
+			p.fail(at+".min_graded_months", fmt.Sprintf("%q: want a whole number 1..%d", raw.MinGradedMonths.text, months))
+		}
+		rule.minMonths = n
+	}
+	if raw.Bands != nil {
+		sub := parser{}
+		rule.bands = sub.bands(raw.Bands)
+		if sub.err != nil {
+			sub.err.Field = at + "." + sub.err.Field
+			p.fail(sub.err.Field, sub.err.Reason)
+		}
+	}
+	if len(raw.DisciplineCap) > 0 {
+		rule.capOf = map[Discipline]Grade{}
+		for _, level := range slices.Sorted(maps.Keys(raw.DisciplineCap)) {
+			d, g := Discipline(level), Grade(raw.DisciplineCap[level])
+			if d == DisciplineNone || !knownDiscipline(d) {
+				p.fail(at+".discipline_cap."+level, "unknown level: want reprimand, warning, demotion or dismissal")
+			} else if !g.Valid() {
+				p.fail(at+".discipline_cap."+level, fmt.Sprintf("%q: want the best grade allowed, A, B, C or D", g))
+			}
+			rule.capOf[d] = g
+		}
+	}
+	if raw.Quota != nil {
+		rule.quota = p.quota(at+".quota", *raw.Quota)
+	}
+	return rule
 }
 
 func containsDiscipline(list []Discipline, d Discipline) bool {

@@ -37,9 +37,25 @@ func TestEveryMessageRenders(t *testing.T) {
 	for _, k := range []string{"Desk", "Level", "Comment", "Time", "Rate", "Confirmed", "Dismissed", "Pending", "Minutes", "Link", "Code", "Kind", "Created", "Updated", "Unchanged", "Period", "Units", "People", "A", "B", "C", "D", "NotGraded", "NotAssessed", "Quarter", "Year", "Period", "Why", "Task", "Status", "Button", "Reason", "Sent", "Edits", "Presses", "Texts", "Notices", "Seconds"} {
 		data[k] = "X<&>"
 	}
+	// Citizens on the web: verified and unverified counts.
+	for _, k := range []string{"Verified", "Unverified"} {
+		data[k] = "X<&>"
+	}
 	// The command line (cmd/evalbot).
 	for _, k := range []string{"Path", "Command", "Flag", "Arg", "Args", "Flags", "Err", "URL", "Addr", "Cause", "Status", "Active",
-		"Share", "Tries", "Lost", "Dups", "Log"} {
+		"Share", "Tries", "Lost", "Dups", "Log", "Due", "Dir"} {
+		data[k] = "X<&>"
+	}
+	// Quarters and the year (internal/report/period.go).
+	for _, k := range []string{"Months", "Min", "Roman", "Excess"} {
+		data[k] = "X<&>"
+	}
+	// evalbot outbox (cmd/evalbot/outbox.go).
+	for _, k := range []string{"IDs", "ID", "Limit"} {
+		data[k] = "X<&>"
+	}
+	// The catalogue, quality marks and quota groups (issue 23).
+	for _, k := range []string{"Agency", "Group", "Room", "Cap", "Measure", "Factor", "Marks", "Items", "Query", "Mark"} {
 		data[k] = "X<&>"
 	}
 	for _, lang := range locale.Languages {

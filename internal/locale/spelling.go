@@ -97,3 +97,20 @@ func base(l []rune) string {
 }
 
 func isVowel(s string) bool { return s != "" && strings.Contains("aeiouy", s) }
+
+// iForY are the Sino-Vietnamese syllables that the convention writes with
+// y, as government documents do («tỷ lệ», «kỹ thuật», «lý do», «mỹ thuật»),
+// by the form with i that it never writes.
+var iForY = map[string]string{"tỉ": "tỷ", "kĩ": "kỹ", "lí": "lý", "mĩ": "mỹ", "kỉ": "kỷ", "lị": "lỵ"}
+
+// IForY returns each word of text written with the i that the convention
+// writes y (iForY), in text order; nil when there is none.
+func IForY(text string) []Misspelling {
+	var out []Misspelling
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) }) {
+		if want, ok := iForY[strings.ToLower(w)]; ok {
+			out = append(out, Misspelling{Word: w, Want: want})
+		}
+	}
+	return out
+}

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"evalbot/locales"
@@ -67,8 +68,30 @@ func TestLocalesFollowSpellingConvention(t *testing.T) {
 		files[p] = b
 	}
 	for name, b := range files {
-		for _, m := range NewStyleTones(string(b)) {
+		for _, m := range append(NewStyleTones(string(b)), IForY(string(b))...) {
 			t.Errorf("%s: «%s» should be written «%s» (docs/vietnamese.md)", name, m.Word, m.Want)
+		}
+	}
+}
+
+// Regression: bench fanout printed «tỉ lệ so với giới hạn» while the grade
+// cards write «Tỷ lệ loại A»: one spelling of i and y too.
+func TestIForY(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{"đạt 28,3 tin/giây; tỉ lệ so với giới hạn", []string{"tỷ"}},
+		{"Tỷ lệ loại A; lý do; kỹ thuật", nil},
+		{"Lí do trả lại, Kĩ năng", []string{"lý", "kỹ"}},
+		{"linh hoạt, chỉ tiêu, kim loại", nil},
+	} {
+		var got []string
+		for _, m := range IForY(tc.text) {
+			got = append(got, m.Want)
+		}
+		if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("IForY(%q) = %v, want %v", tc.text, got, tc.want)
 		}
 	}
 }

@@ -63,6 +63,12 @@ type Person struct {
 	Top bool
 	// Absences lists the kinds of absence overlapping the month (leave, sick, …).
 	Absences []string
+	// CatalogueTasks counts the month's approved tasks picked from the
+	// catalogue (Decree 335); UnitsDone and UnitsPlanned are the standard
+	// units (hundredths: the tasks' weights) done and planned, QualityMarks
+	// the «chưa đạt» marks of the month's tasks.
+	CatalogueTasks, QualityMarks int
+	UnitsDone, UnitsPlanned      grading.Points
 }
 
 // Counts summarizes a unit: people, grades, not graded, not yet assessed.
@@ -124,9 +130,16 @@ func Monthly(ctx context.Context, db store.DB, m calendar.Month, unitCode string
 		       coalesce(a.status, ''), coalesce(a.graded, false), a.total, coalesce(a.grade, ''), a.result,
 		       coalesce(a.bonus_reason, ''), coalesce(r.full_name, ''), coalesce(a.self_assessed, true),
 		       (SELECT array_agg(DISTINCT ab.kind ORDER BY ab.kind) FROM absences ab
-		         WHERE ab.official_id = o.id AND ab.first_day <= $3::date AND ab.last_day >= $2::date)
+		         WHERE ab.official_id = o.id AND ab.first_day <= $3::date AND ab.last_day >= $2::date),
+		       w.items, w.marks, w.done, w.planned
 		  FROM officials o
 		  LEFT JOIN assessments a ON a.official_id = o.id AND a.month = $2::date
+		  CROSS JOIN LATERAL (
+		       SELECT count(t.catalogue_item_id)::int AS items, coalesce(sum(t.quality_faults), 0)::int AS marks,
+		              coalesce(sum(t.weight) FILTER (WHERE t.status IN ('on_time', 'late')), 0)::bigint AS done,
+		              coalesce(sum(t.weight), 0)::bigint AS planned
+		         FROM plans p JOIN tasks t ON t.plan_id = p.id
+		        WHERE p.official_id = o.id AND p.month = $2::date AND p.status = 'approved') w
 		  LEFT JOIN officials r ON r.id = a.reviewer_id
 		 WHERE o.unit_id = ANY($1) AND (o.active OR a.status = 'approved')`,
 		unitIDs(units), m.First().String(), m.Last().String())
@@ -141,10 +154,13 @@ func Monthly(ctx context.Context, db store.DB, m calendar.Month, unitCode string
 		var total *int64
 		var grade string
 		var result []byte
+		var done, planned int64
 		if err := rows.Scan(&p.OfficialID, &p.EmployeeCode, &p.FullName, &p.Position, &p.IsHead, &unitID,
-			&p.Status, &p.Graded, &total, &grade, &result, &p.BonusReason, &p.Reviewer, &p.SelfAssessed, &p.Absences); err != nil {
+			&p.Status, &p.Graded, &total, &grade, &result, &p.BonusReason, &p.Reviewer, &p.SelfAssessed, &p.Absences,
+			&p.CatalogueTasks, &p.QualityMarks, &done, &planned); err != nil {
 			return nil, err
 		}
+		p.UnitsDone, p.UnitsPlanned = grading.Points(done), grading.Points(planned)
 		p.Approved = p.Status == "approved"
 		if p.Approved {
 			if result == nil {

@@ -74,6 +74,13 @@ func (p Person) Note() string {
 	if p.Breakdown.Leader && p.Breakdown.UnitFactor < 10000 {
 		parts = append(parts, "điểm nhóm 2 tính cả kết quả của đơn vị ("+short(p.Breakdown.UnitFactor)+"%: có người loại D)")
 	}
+	if p.CatalogueTasks > 0 {
+		parts = append(parts, "khối lượng quy đổi: hoàn thành "+short(p.UnitsDone)+"/"+short(p.UnitsPlanned)+
+			" đơn vị chuẩn ("+strconv.Itoa(p.CatalogueTasks)+" việc theo danh mục)")
+	}
+	if p.QualityMarks > 0 {
+		parts = append(parts, strconv.Itoa(p.QualityMarks)+" lần đánh giá chưa đạt chất lượng")
+	}
 	if p.Bonus > 0 && strings.TrimSpace(p.BonusReason) != "" {
 		parts = append(parts, "thưởng: "+clip(strings.Join(strings.Fields(p.BonusReason), " "), 200))
 	}

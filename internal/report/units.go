@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"evalbot/internal/roster"
 	"evalbot/internal/store"
 )
 
@@ -24,35 +25,16 @@ type unit struct {
 // subtree returns the unit with code and its descendants, or every unit when
 // code is empty, in pre-order (a parent before its children, siblings by code).
 func subtree(ctx context.Context, db store.DB, code string) ([]unit, error) {
-	code = strings.TrimSpace(code)
-	rows, err := db.Query(ctx, `
-		WITH RECURSIVE sub (id, code, name, framework_id, parent_id, depth, path) AS (
-			SELECT id, code, name, framework_id, parent_id, 0, ARRAY[code]
-			  FROM units
-			 WHERE CASE WHEN $1 = '' THEN parent_id IS NULL ELSE upper(code) = upper($1) END
-			UNION ALL
-			SELECT u.id, u.code, u.name, u.framework_id, u.parent_id, s.depth + 1, s.path || u.code
-			  FROM units u JOIN sub s ON u.parent_id = s.id
-			 WHERE s.depth < 100
-		)
-		SELECT id, code, name, framework_id, depth, parent_id IS NULL FROM sub ORDER BY path`, code)
+	nodes, err := roster.Subtree(ctx, db, code)
+	if errors.Is(err, roster.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownUnit, strings.TrimSpace(code))
+	}
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []unit
-	for rows.Next() {
-		var u unit
-		if err := rows.Scan(&u.id, &u.code, &u.name, &u.frameworkID, &u.depth, &u.root); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if code != "" && len(out) == 0 {
-		return nil, fmt.Errorf("%w: %q", ErrUnknownUnit, code)
+	out := make([]unit, len(nodes))
+	for i, n := range nodes {
+		out[i] = unit{id: n.ID, code: n.Code, name: n.Name, frameworkID: n.FrameworkID, depth: n.Depth, root: n.Root}
 	}
 	return out, nil
 }

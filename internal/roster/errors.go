@@ -96,6 +96,9 @@ var codeText = map[string]string{
 	CodeInvalidValue:        "not a yes/no value",
 	CodeUnknownParent:       "unknown parent unit",
 	CodeUnitCycle:           "the unit would be its own ancestor",
+	CodeInvalidFactor:       "not a conversion factor (0.01 to 100, at most two decimals)",
+	CodeInvalidItem:         "not a catalogue code (1 to 16 of A-Z, 0-9, -, _ or .)",
+	CodeUnknownAgency:       "unknown agency",
 }
 
 // FileFault reports whether code is a file-level fault: the file could not be
@@ -112,7 +115,8 @@ func FileFault(code string) bool {
 // fieldOrder sorts the errors of one line in column order.
 var fieldOrder = map[string]int{
 	"code": 1, "employee_code": 1, "name": 2, "full_name": 2, "parent_code": 3, "unit_code": 3,
-	"exceptional": 4, "category": 4, "position": 5, "is_head": 6, "phone": 7, "language": 8,
+	"exceptional": 4, "category": 4, "position": 5, "is_head": 6, "phone": 7, "language": 8, "task_group": 9,
+	"measure": 3, "factor": 4, "applies_to": 5, "active": 6,
 }
 
 // sortErrors orders errors by file, line and column, and drops exact repeats.

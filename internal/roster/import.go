@@ -156,6 +156,7 @@ type dbOfficial struct {
 	code, name                          string
 	unitID                              int64
 	category, position, phone, language string
+	taskGroup                           string
 	isHead, languageChosen, active      bool
 }
 
@@ -185,14 +186,14 @@ func loadState(ctx context.Context, tx pgx.Tx) (*state, error) {
 		return nil, err
 	}
 	rows, err = tx.Query(ctx, `SELECT id, employee_code, full_name, unit_id, category, position, coalesce(phone, ''),
-		language, is_head, language_chosen, active FROM officials ORDER BY id`)
+		language, task_group, is_head, language_chosen, active FROM officials ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
 		o := &dbOfficial{}
 		if err := rows.Scan(&o.id, &o.code, &o.name, &o.unitID, &o.category, &o.position, &o.phone,
-			&o.language, &o.isHead, &o.languageChosen, &o.active); err != nil {
+			&o.language, &o.taskGroup, &o.isHead, &o.languageChosen, &o.active); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -430,15 +431,17 @@ func applyUnits(ctx context.Context, tx pgx.Tx, st *state, us []UnitRow, actor *
 }
 
 type officialAudit struct {
-	Unit   string `json:"unit"`
-	IsHead bool   `json:"is_head"`
-	Active bool   `json:"active"`
+	Unit      string `json:"unit"`
+	IsHead    bool   `json:"is_head"`
+	Active    bool   `json:"active"`
+	TaskGroup string `json:"task_group,omitempty"` // the quota group (Decree 335)
 }
 
 // officialUpdate is the new state of one existing official.
 type officialUpdate struct {
 	id                                        int64
 	name, category, position, phone, language string
+	taskGroup                                 string
 	unitID                                    int64
 	isHead                                    bool
 }
@@ -468,8 +471,8 @@ func applyOfficials(ctx context.Context, tx pgx.Tx, st *state, ofs []OfficialRow
 				c.Deactivated++
 				id := d.id
 				audits = append(audits, auditRow{"official", id, &id, "deactivate",
-					officialAudit{st.unitCode[d.unitID], d.isHead, true},
-					officialAudit{st.unitCode[d.unitID], d.isHead, false}})
+					officialAudit{st.unitCode[d.unitID], d.isHead, true, d.taskGroup},
+					officialAudit{st.unitCode[d.unitID], d.isHead, false, d.taskGroup}})
 			}
 		}
 		if len(gone) > 0 {
@@ -506,11 +509,15 @@ func applyOfficials(ctx context.Context, tx pgx.Tx, st *state, ofs []OfficialRow
 		if o.absent&absentIsHead != 0 {
 			o.IsHead = d.isHead
 		}
-		u := officialUpdate{d.id, o.FullName, o.Category, o.Position, o.Phone, lang, unitID, o.IsHead}
-		was := officialAudit{st.unitCode[d.unitID], d.isHead, d.active}
-		now := officialAudit{o.UnitCode, o.IsHead, true}
+		if !o.groupGiven && o.TaskGroup == "" {
+			o.TaskGroup = d.taskGroup
+		}
+		u := officialUpdate{d.id, o.FullName, o.Category, o.Position, o.Phone, lang, o.TaskGroup, unitID, o.IsHead}
+		was := officialAudit{st.unitCode[d.unitID], d.isHead, d.active, d.taskGroup}
+		now := officialAudit{o.UnitCode, o.IsHead, true, o.TaskGroup}
 		same := d.active && d.name == u.name && d.category == u.category && d.position == u.position &&
-			d.phone == u.phone && d.language == u.language && d.unitID == u.unitID && d.isHead == u.isHead
+			d.phone == u.phone && d.language == u.language && d.unitID == u.unitID && d.isHead == u.isHead &&
+			d.taskGroup == u.taskGroup
 		if same {
 			c.Unchanged++
 			continue
@@ -541,37 +548,37 @@ func applyOfficials(ctx context.Context, tx pgx.Tx, st *state, ofs []OfficialRow
 		n := len(upd)
 		ids, unitIDs := make([]int64, n), make([]int64, n)
 		names, cats, poss, phones, langs := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		heads := make([]bool, n)
+		heads, groups := make([]bool, n), make([]string, n)
 		for i, u := range upd {
-			ids[i], unitIDs[i], names[i], cats[i], poss[i], phones[i], langs[i], heads[i] =
-				u.id, u.unitID, u.name, u.category, u.position, u.phone, u.language, u.isHead
+			ids[i], unitIDs[i], names[i], cats[i], poss[i], phones[i], langs[i], heads[i], groups[i] =
+				u.id, u.unitID, u.name, u.category, u.position, u.phone, u.language, u.isHead, u.taskGroup
 		}
 		if _, err := tx.Exec(ctx, `UPDATE officials o SET full_name = v.name, unit_id = v.unit_id,
 				category = v.category, position = v.position, phone = nullif(v.phone, ''),
 				language = CASE WHEN o.language_chosen THEN o.language ELSE v.language END,
-				is_head = v.is_head, active = true, updated_at = now()
-			  FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[])
-			       AS v(id, name, unit_id, category, position, phone, language, is_head)
-			 WHERE o.id = v.id`, ids, names, unitIDs, cats, poss, phones, langs, heads); err != nil {
+				is_head = v.is_head, task_group = v.task_group, active = true, updated_at = now()
+			  FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[], $9::text[])
+			       AS v(id, name, unit_id, category, position, phone, language, is_head, task_group)
+			 WHERE o.id = v.id`, ids, names, unitIDs, cats, poss, phones, langs, heads, groups); err != nil {
 			return c, err
 		}
 	}
 	if len(ins) > 0 {
 		n := len(ins)
 		codes, names, cats, poss, phones, langs := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		unitIDs, heads := make([]int64, n), make([]bool, n)
+		unitIDs, heads, groups := make([]int64, n), make([]bool, n), make([]string, n)
 		for i, r := range ins {
 			o := r.o
-			codes[i], names[i], cats[i], poss[i], phones[i], langs[i], unitIDs[i], heads[i] =
-				o.EmployeeCode, o.FullName, o.Category, o.Position, o.Phone, o.Language, r.unitID, o.IsHead
+			codes[i], names[i], cats[i], poss[i], phones[i], langs[i], unitIDs[i], heads[i], groups[i] =
+				o.EmployeeCode, o.FullName, o.Category, o.Position, o.Phone, o.Language, r.unitID, o.IsHead, o.TaskGroup
 		}
 		rows, err := tx.Query(ctx, `INSERT INTO officials (employee_code, full_name, unit_id, category, position,
-				is_head, phone, language)
-			SELECT v.code, v.name, v.unit_id, v.category, v.position, v.is_head, nullif(v.phone, ''), v.language
-			  FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bool[], $7::text[], $8::text[])
-			       WITH ORDINALITY AS v(code, name, unit_id, category, position, is_head, phone, language, n)
+				is_head, phone, language, task_group)
+			SELECT v.code, v.name, v.unit_id, v.category, v.position, v.is_head, nullif(v.phone, ''), v.language, v.task_group
+			  FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bool[], $7::text[], $8::text[], $9::text[])
+			       WITH ORDINALITY AS v(code, name, unit_id, category, position, is_head, phone, language, task_group, n)
 			 ORDER BY v.n
-			RETURNING id, employee_code`, codes, names, unitIDs, cats, poss, heads, phones, langs)
+			RETURNING id, employee_code`, codes, names, unitIDs, cats, poss, heads, phones, langs, groups)
 		if err != nil {
 			return c, err
 		}
@@ -592,7 +599,7 @@ func applyOfficials(ctx context.Context, tx pgx.Tx, st *state, ofs []OfficialRow
 			id := byCode[r.o.EmployeeCode]
 			c.Inserted++
 			audits = append(audits, auditRow{"official", id, &id, "insert", nil,
-				officialAudit{r.o.UnitCode, r.o.IsHead, true}})
+				officialAudit{r.o.UnitCode, r.o.IsHead, true, r.o.TaskGroup}})
 		}
 	}
 	return c, writeAudit(ctx, tx, actor, audits)

@@ -33,31 +33,9 @@ func cleanText(s string) string { return textnorm.Clean(s) }
 // who types "hb001" means HB001.
 func cleanCode(s string) string { return strings.ToUpper(cleanText(s)) }
 
-// fold makes a key for loose matching: no diacritics (đ → d), lower case,
-// and every run of characters other than letters and digits turned into
-// one space. "Mã cán bộ", "MA CAN BO" and "ma_can_bo" all fold to "ma can bo".
-func fold(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range norm.NFD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-			continue
-		case r == 'đ' || r == 'Đ':
-			r = 'd'
-		}
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(unicode.ToLower(r))
-		} else {
-			space = true
-		}
-	}
-	return b.String()
-}
+// fold makes a key for loose matching: textnorm.Fold. "Mã cán bộ", "MA CAN
+// BO" and "ma_can_bo" all fold to "ma can bo".
+func fold(s string) string { return textnorm.Fold(s) }
 
 var categoryAliases = map[string]string{
 	"can bo": CategoryCanBo, "cb": CategoryCanBo, "cadre": CategoryCanBo,

@@ -49,17 +49,20 @@ type Official struct {
 	TelegramUserID *int64
 	ChatID         *int64
 	Reachable      bool
+	// TaskGroup — nhóm nhiệm vụ: the quota group within the unit, "" for
+	// none (see OfficialRow.TaskGroup).
+	TaskGroup string
 }
 
 const officialCols = `o.id, o.employee_code, o.full_name, o.unit_id, u.code, u.name, o.category, o.position,
 	o.is_head, coalesce(o.phone, ''), o.language, o.language_chosen, o.active, o.telegram_user_id, o.chat_id,
-	o.reachable`
+	o.reachable, o.task_group`
 
 func scanOfficial(row pgx.Row) (Official, error) {
 	var o Official
 	err := row.Scan(&o.ID, &o.EmployeeCode, &o.FullName, &o.UnitID, &o.UnitCode, &o.UnitName, &o.Category,
 		&o.Position, &o.IsHead, &o.Phone, &o.Language, &o.LanguageChosen, &o.Active, &o.TelegramUserID,
-		&o.ChatID, &o.Reachable)
+		&o.ChatID, &o.Reachable, &o.TaskGroup)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return o, ErrNotFound
 	}

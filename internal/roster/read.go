@@ -46,8 +46,15 @@ type OfficialRow struct {
 	IsHead       bool   // người đứng đầu đơn vị
 	Phone        string // số điện thoại, E.164
 	Language     string // ngôn ngữ: vi or en
+	// TaskGroup — nhóm nhiệm vụ: the group of officials with similar tasks
+	// within the unit (Decree 335/2025/NĐ-CP counts the grade-A quota within
+	// each); "" for none (the whole unit is one group). Optional column.
+	TaskGroup string
 
 	badIsHead string // the cell as read when it was not a yes/no value
+	// groupGiven is set when the file has the task_group column; without it
+	// (and with TaskGroup empty) a re-import keeps the stored group.
+	groupGiven bool
 	// absent names the optional columns the file does not have: a re-import
 	// keeps what the database holds for them instead of clearing it.
 	absent absentCols
@@ -100,6 +107,7 @@ var officialsKind = newKind([]string{"officials", "official", "staff", "can bo",
 	{"phone", false, []string{"phone", "phone number", "mobile", "số điện thoại", "điện thoại", "SĐT",
 		"số ĐT", "ĐT", "ĐTDĐ", "di động", "số di động"}},
 	{"language", false, []string{"language", "lang", "ngôn ngữ"}},
+	{"task_group", false, []string{"task group", "nhóm nhiệm vụ", "nhóm", "nhóm công việc", "group"}},
 })
 
 func newKind(sheets []string, cols []column) *kind {
@@ -211,15 +219,18 @@ func ReadUnits(r io.Reader, name string) ([]UnitRow, []RowError, error) {
 
 // ReadOfficials reads officials (cán bộ) from a CSV or XLSX file in the shape
 // of officials.csv: employee_code, full_name, unit_code, category, position,
-// is_head, phone, language, with English or Vietnamese headers ("mã cán bộ",
-// "họ và tên", "mã đơn vị", "phân loại", "chức vụ", "người đứng đầu", "số
-// điện thoại", "ngôn ngữ"). The first four are required. Returns as ReadUnits.
+// is_head, phone, language, task_group, with English or Vietnamese headers
+// ("mã cán bộ", "họ và tên", "mã đơn vị", "phân loại", "chức vụ", "người đứng
+// đầu", "số điện thoại", "ngôn ngữ", "nhóm nhiệm vụ"). The first four are
+// required. Returns as ReadUnits.
 func ReadOfficials(r io.Reader, name string) ([]OfficialRow, []RowError, error) {
 	var rows []OfficialRow
 	var all []RowError
 	var absent absentCols
+	var hasGroup bool
 	err := readTable(r, name, officialsKind, func(t *table, rec record) {
 		if len(rows) == 0 {
+			_, hasGroup = t.col["task_group"]
 			for f, bit := range map[string]absentCols{"position": absentPosition, "is_head": absentIsHead, "phone": absentPhone, "language": absentLanguage} {
 				if _, ok := t.col[f]; !ok {
 					absent |= bit
@@ -236,7 +247,9 @@ func ReadOfficials(r io.Reader, name string) ([]OfficialRow, []RowError, error) 
 			Position:     t.get(rec, "position"),
 			Phone:        t.get(rec, "phone"),
 			Language:     t.get(rec, "language"),
+			TaskGroup:    t.get(rec, "task_group"),
 			absent:       absent,
+			groupGiven:   hasGroup,
 		}
 		raw := t.get(rec, "is_head")
 		head, ok := ParseBool(raw)
@@ -282,6 +295,7 @@ func (o OfficialRow) normalize() (OfficialRow, []RowError) {
 	}
 	o.EmployeeCode, o.FullName, o.UnitCode = cleanCode(o.EmployeeCode), cleanText(o.FullName), cleanCode(o.UnitCode)
 	o.Position = cleanText(o.Position)
+	o.TaskGroup = cleanText(o.TaskGroup)
 	if o.EmployeeCode == "" {
 		bad("employee_code", CodeMissingValue, "")
 	}

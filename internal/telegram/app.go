@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-telegram/bot"
@@ -53,10 +54,19 @@ type App struct {
 	// query instead of Bot (BotAPI: one JSON POST each, cheaper).
 	API *BotAPI
 
+	// Limits are the per-chat limits kept for what is sent outside the
+	// outbox (edits, direct replies), as the sender's (DefaultLimits when
+	// unset).
+	Limits delivery.Limits
+
 	fwMu sync.Mutex
 	fws  map[string]*grading.Framework
 
-	edits editRetries
+	edits     editRetries
+	local     localPace
+	stopped   atomic.Bool
+	doneMu    sync.Mutex
+	doneEdits []delivery.PendingCardEdit
 
 	pressOnce sync.Once
 	pressCrit [][]byte // pressCriteria, by button position
@@ -128,6 +138,13 @@ type turn struct {
 	answer   *answer
 	edit     *edit
 	enqueued bool
+	// direct are messages sent after the commit, not through the outbox
+	// (a stranger's or a citizen's replies).
+	direct []directMsg
+	// pressWait is how long a score press's edit waits for its slot of the
+	// chat's pace, reserved in the press's batch.
+	pressWait  time.Duration
+	pressKnown bool // the chat's pace is the database's (an official's chat)
 }
 
 // preAssessment is evaluation.LoadAssessmentPublished's result for id.
@@ -148,6 +165,9 @@ type edit struct {
 	messageID int
 	text      string
 	kb        delivery.Keyboard
+	gen       int64         // its card_edits generation; 0 when not kept there
+	wait      time.Duration // until the chat's pace allows it
+	known     bool          // the chat's pace is the database's (chat_pace), not this process's
 }
 
 // t renders a message in the sender's language.
@@ -270,6 +290,7 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(
 	// COMMIT: one round trip.
 	first := func(b *pgx.Batch) {
 		t.answer, t.edit, t.enqueued, t.pre, t.preAs, t.press = nil, nil, false, nil, nil, nil
+		t.direct, t.pressWait, t.pressKnown = nil, 0, false
 		b.Queue(dedupSQL, upd.ID).Exec(func(tag pgconn.CommandTag) error {
 			fresh = tag.RowsAffected() == 1
 			return nil
@@ -290,6 +311,11 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(
 						t.press = &evaluation.PressResult{}
 						evaluation.QueueScorePress(b, evaluation.ScorePress{UpdateID: upd.ID, TelegramUserID: t.cq.From.ID,
 							AssessmentID: id, Points: grading.Points(p * 100), Criteria: crit}, a.Cal, t.press)
+						// The card's edit takes its slot of the chat's pace
+						// (shared with the outbox) in the same round trip.
+						if ref := t.pressed(); ref.messageID != 0 {
+							delivery.QueueReserve(b, a.limits(), ref.chatID, &t.pressWait, &t.pressKnown)
+						}
 						store.QueueCommit(b)
 					}
 				}
@@ -307,7 +333,10 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(
 				return err
 			}
 		}
-		return a.route(t)
+		if err := a.route(t); err != nil {
+			return err
+		}
+		return a.keepEdit(ctx, tx, t)
 	})
 	if dup {
 		if err == nil {
@@ -326,15 +355,23 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(
 		a.failed(actx, t, settle)
 		return
 	}
+	if t.press != nil && t.edit != nil {
+		t.edit.wait, t.edit.known = t.pressWait, t.pressKnown
+	}
 	// The answer rides the webhook's reply when it can: one request fewer
 	// per press, and the spinner stops as soon as Telegram has the 200.
 	done = true
 	answered := settle(answerReply(t.cq, t.answer))
+	// Direct replies (a stranger's, a citizen's) first, as when they went
+	// inside the transaction: each within its chat's pace.
+	for _, m := range t.direct {
+		a.postDirect(actx, m.known, m.params)
+	}
 	// The edit and the answer are independent requests: sent together, a
 	// press waits one Bot API round trip (~40 ms from Vietnam) instead of two.
 	var wg sync.WaitGroup
 	if t.edit != nil && t.edit.messageID == 0 {
-		a.sendCard(actx, t.edit) // the pressed message is not accessible: a new one
+		a.sendCard(actx, t.me != nil, t.edit) // the pressed message is not accessible: a new one
 	} else if t.edit != nil {
 		if t.cq != nil {
 			wg.Go(func() { a.editNow(actx, t.edit) })
@@ -371,8 +408,37 @@ func (a *App) failed(ctx context.Context, t *turn, settle func([]byte) bool) {
 	if t.cq != nil {
 		a.answerQuery(ctx, t.cq.ID, ans)
 	} else if t.chatID != 0 {
-		a.sendNow(ctx, t.chatID, msg)
+		a.sendNow(ctx, t, msg)
 	}
+}
+
+// keepEdit makes the pressed message's edit as durable as the change that
+// requires it: for a chat the database knows (an official's, a group), the
+// edit is written to card_edits and takes its slot of the chat's pace in the
+// update's transaction, with its COMMIT (no round trip of its own); another
+// chat (a citizen's) is not written, and takes this process's pace. A score press
+// has committed already (its slot was reserved in its batch).
+func (a *App) keepEdit(ctx context.Context, tx pgx.Tx, t *turn) error {
+	e := t.edit
+	if e == nil || t.press != nil || store.Committed(tx) {
+		return nil
+	}
+	b := &pgx.Batch{}
+	if err := delivery.QueueCardEdit(b, a.limits(), delivery.CardEdit{ChatID: e.chatID, MessageID: e.messageID, Text: e.text, Keyboard: e.kb},
+		&e.gen, &e.wait); err != nil {
+		return err
+	}
+	store.QueueCommit(b)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return err
+	}
+	e.known = e.gen > 0
+	if !e.known {
+		// A chat the database does not know (a citizen's): this
+		// process's pace.
+		e.wait = a.local.reserve(a.limits(), e.chatID)
+	}
+	return nil
 }
 
 // recordFailure makes a failed update final, as the person is told: its id
@@ -434,21 +500,38 @@ func (a *App) editOnce(ctx context.Context, e *edit) error {
 }
 
 // sendCard sends e's card as a new message, in place of an edit of a
-// message the bot cannot see (turn.showCard).
-func (a *App) sendCard(ctx context.Context, e *edit) {
-	if _, err := a.Bot.SendMessage(ctx, &bot.SendMessageParams{ChatID: e.chatID, Text: e.text, ParseMode: models.ParseModeHTML,
-		ReplyMarkup:        delivery.InlineMarkup(e.kb),
+// message the bot cannot see (turn.showCard), paced and retried after a 429
+// like every direct send (postDirect). known: the chat is an official's.
+func (a *App) sendCard(ctx context.Context, known bool, e *edit) {
+	a.postDirect(ctx, known, &bot.SendMessageParams{ChatID: e.chatID, Text: a.fitText(e.text, delivery.MaxText, "sendMessage"),
+		ParseMode: models.ParseModeHTML, ReplyMarkup: delivery.InlineMarkup(a.fitKeyboard(e.kb, "sendMessage")),
 		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: bot.True()},
-	}); err != nil && !errors.Is(err, bot.ErrorForbidden) {
-		a.Log.Warn("sendMessage of a card failed", "err", scrubToken(err))
-	}
+	})
 }
 
-func (a *App) sendNow(ctx context.Context, chatID int64, text string) {
+// sendNow tells the sender of t that their update failed: an official
+// through the outbox (it retries, and keeps the chat's pace), anyone else
+// directly, paced and retried after a 429 (postDirect).
+func (a *App) sendNow(ctx context.Context, t *turn, text string) {
 	text = a.fitText(text, delivery.MaxText, "sendMessage")
-	if _, err := a.Bot.SendMessage(ctx, &bot.SendMessageParams{ChatID: chatID, Text: text, ParseMode: models.ParseModeHTML}); err != nil {
-		a.Log.Warn("sendMessage failed", "err", err)
+	official := false
+	if t.me != nil {
+		// t.me may come from the rolled-back transaction (an invite
+		// redeemed): only a chat already bound goes to the outbox.
+		if err := a.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM officials WHERE id = $1 AND chat_id = $2)`,
+			t.me.ID, t.chatID).Scan(&official); err != nil {
+			a.Log.Warn("failure notice", "err", err)
+		}
 	}
+	if official {
+		if _, err := delivery.Enqueue(ctx, a.Pool, delivery.Message{ChatID: t.chatID, OfficialID: t.me.ID, Text: text}); err != nil {
+			a.Log.Warn("failure notice not queued", "err", err)
+		} else if a.Kick != nil {
+			a.Kick()
+		}
+		return
+	}
+	a.postDirect(ctx, false, &bot.SendMessageParams{ChatID: t.chatID, Text: text, ParseMode: models.ParseModeHTML})
 }
 
 // isNotModified: Telegram's 400 for an edit that changes nothing is success.

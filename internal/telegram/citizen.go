@@ -5,11 +5,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
-
 	"evalbot/internal/calendar"
 	"evalbot/internal/citizen"
+	"evalbot/internal/conversation"
 	"evalbot/internal/delivery"
 	"evalbot/internal/grading"
 	"evalbot/internal/roster"
@@ -154,36 +152,17 @@ func (t *turn) stepWithTime() (string, stepData, time.Time, error) {
 	if err != nil || step == "" {
 		return step, d, time.Time{}, err
 	}
-	var at time.Time
-	err = t.tx.QueryRow(t.ctx, `SELECT updated_at FROM conversations WHERE telegram_user_id = $1`, t.userID).Scan(&at)
+	at, _, err := conversation.UpdatedAt(t.ctx, t.tx, t.userID)
 	return step, d, at, err
 }
 
-// sendDirect sends a message to the sender's own chat at once, bypassing
-// the outbox, whose rows keep the chat id: used for everything the rating
-// flow says to the rater, so that a citizen's Telegram id is never stored.
-// A 429 is waited out (briefly); other failures are logged without ids.
+// sendDirect sends a message to the sender's own chat, bypassing the
+// outbox, whose rows keep the chat id: used for everything the rating flow
+// says to the rater, so that a citizen's Telegram id is never stored. It
+// goes once the update has committed, within the chat's pace, and again
+// after a 429's retry_after (postDirect); failures are logged without ids.
 func (a *App) sendDirect(t *turn, text string, kb delivery.Keyboard) {
-	text, kb = a.fitText(text, delivery.MaxText, "sendMessage"), a.fitKeyboard(kb, "sendMessage")
-	for attempt := 0; attempt < 3; attempt++ {
-		_, err := a.Bot.SendMessage(t.ctx, &bot.SendMessageParams{
-			ChatID: t.chatID, Text: text, ParseMode: models.ParseModeHTML,
-			ReplyMarkup:        delivery.InlineMarkup(kb),
-			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: bot.True()},
-		})
-		if err == nil {
-			return
-		}
-		var tm *bot.TooManyRequestsError
-		if errors.As(err, &tm) && tm.RetryAfter <= 3 && attempt < 2 {
-			time.Sleep(time.Duration(max(tm.RetryAfter, 1)) * time.Second)
-			continue
-		}
-		if !errors.Is(err, bot.ErrorForbidden) {
-			a.Log.Warn("direct reply failed", "update_id", t.upd.ID, "err", scrubToken(err))
-		}
-		return
-	}
+	t.queueDirect(text, delivery.InlineMarkup(a.fitKeyboard(kb, "sendMessage")))
 }
 
 // scrubToken keeps Telegram's description but never the bot token (a

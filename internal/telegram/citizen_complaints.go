@@ -1,13 +1,12 @@
 package telegram
 
 import (
-	"encoding/hex"
 	"errors"
-	"strings"
 	"time"
 
 	"evalbot/internal/calendar"
 	"evalbot/internal/citizen"
+	"evalbot/internal/citizen/notice"
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
 	"evalbot/internal/roster"
@@ -17,98 +16,32 @@ import (
 func timeLabel(at time.Time) string { return at.In(calendar.Location).Format("15:04 02/01/2006") }
 
 // complaintText renders a complaint for the head: desk, official, when, the
-// comment, and (while pending) what Confirm and Dismiss do.
+// comment, and (while pending) what Confirm and Dismiss do (notice.ComplaintText).
 func (a *App) complaintText(ht *turn, r citizen.Rating, desk citizen.Desk, o roster.Official, withPolicy bool) (string, error) {
-	comment := r.Comment
-	if comment == "" {
-		comment = ht.t("ComplaintNoComment", nil)
-	}
-	text := ht.t("ComplaintCard", map[string]any{"Desk": desk.Name, "Name": officialLabel(o), "Time": timeLabel(r.UpdatedAt), "Comment": comment})
-	if !withPolicy {
-		return text, nil
-	}
-	fw, err := a.frameworkOf(ht, o)
-	if err != nil {
-		return "", err
-	}
-	each, limit := citizen.Policy(fw)
-	return text + "\n\n" + ht.t("ComplaintPolicy", map[string]any{"Points": pointsText(ht.lang, each), "Max": pointsText(ht.lang, limit)}), nil
+	return notice.ComplaintText(ht.ctx, ht.tx, a.Cat, ht.lang, r, desk, o, withPolicy)
 }
 
 // notifyComplaint puts a "không hài lòng" before the official's head at
-// once, with Confirm / Dismiss. Each version of the rating (a comment
-// added, a replacement) gets its own card; older cards' buttons go stale.
+// once, with Confirm / Dismiss (notice.Complaint, shared with the web).
 func (a *App) notifyComplaint(t *turn, r citizen.Rating, desk citizen.Desk, o roster.Official) error {
-	head, ok, err := roster.HeadOf(t.ctx, t.tx, r.OfficialID)
-	if err != nil || !ok || head.ChatID == nil {
-		return err
-	}
-	ht := t.as(head)
-	text, err := a.complaintText(ht, r, desk, o, true)
-	if err != nil {
-		return err
-	}
-	return t.send(delivery.Message{ChatID: *head.ChatID, OfficialID: head.ID, DedupKey: key("complaint", r.ID, int64(r.Version)),
-		Text: text, Keyboard: delivery.Keyboard{{
-			{Text: ht.t("BtnConfirm", nil), Data: cb(vCitConfirm, r.ID, r.Version)},
-			{Text: ht.t("BtnComplaintDismiss", nil), Data: cb(vCitDismiss, r.ID, r.Version)},
-		}}})
+	sent, err := notice.Complaint(t.ctx, t.tx, a.Cat, r)
+	t.enqueued = t.enqueued || sent
+	return err
 }
 
 // notifyWithdrawn tells the head that a pending complaint no longer stands.
 func (a *App) notifyWithdrawn(t *turn, prev citizen.Rating, desk citizen.Desk, o roster.Official) error {
-	head, ok, err := roster.HeadOf(t.ctx, t.tx, prev.OfficialID)
-	if err != nil || !ok || head.ChatID == nil {
-		return err
-	}
-	ht := t.as(head)
-	return t.send(delivery.Message{ChatID: *head.ChatID, OfficialID: head.ID, DedupKey: key("complaint-withdrawn", prev.ID, int64(prev.Version)),
-		Text: ht.t("ComplaintWithdrawn", map[string]any{"Desk": desk.Name, "Name": o.FullName, "Time": timeLabel(prev.UpdatedAt)})})
+	sent, err := notice.Withdrawn(t.ctx, t.tx, a.Cat, prev)
+	t.enqueued = t.enqueued || sent
+	return err
 }
 
 // notifyBurst flags a burst of ratings from one account to the heads of the
 // officials it rated: those ratings do not count.
 func (a *App) notifyBurst(t *turn, out citizen.Outcome) error {
-	type notice struct {
-		head  roster.Official
-		desks []string
-	}
-	var order []int64
-	byHead := map[int64]*notice{}
-	for _, r := range out.Burst {
-		head, ok, err := roster.HeadOf(t.ctx, t.tx, r.OfficialID)
-		if err != nil {
-			return err
-		}
-		if !ok || head.ChatID == nil {
-			continue
-		}
-		desk, err := citizen.DeskByID(t.ctx, t.tx, r.DeskID)
-		if err != nil {
-			return err
-		}
-		n := byHead[head.ID]
-		if n == nil {
-			n = &notice{head: head}
-			byHead[head.ID] = n
-			order = append(order, head.ID)
-		}
-		n.desks = append(n.desks, desk.Code)
-	}
-	// A pseudonym of the account (a few bytes of its keyed hash) keeps one
-	// notice per head, account and day.
-	who := hex.EncodeToString(citizen.Hash(t.userID)[:6])
-	for _, id := range order {
-		n := byHead[id]
-		ht := t.as(n.head)
-		if err := t.send(delivery.Message{ChatID: *n.head.ChatID, OfficialID: n.head.ID,
-			DedupKey: key("citizen-burst", n.head.ID, out.Rating.Day.String(), who),
-			Text: ht.T("BurstFlagged", out.Actions, map[string]any{
-				"Minutes": int(citizen.DefaultLimits.BurstWindow / time.Minute), "Desk": strings.Join(n.desks, ", ")})}); err != nil {
-			return err
-		}
-	}
-	return nil
+	sent, err := notice.Burst(t.ctx, t.tx, a.Cat, out, citizen.Hash(t.userID))
+	t.enqueued = t.enqueued || sent
+	return err
 }
 
 // complaintMonth is the month a confirmed complaint deducts from: the

@@ -50,6 +50,9 @@ func (t *turn) countsLine(c citizen.Counts) string {
 	if c.Confirmed+c.Dismissed+c.Pending > 0 {
 		s += "\n   " + t.t("RatingsComplaints", map[string]any{"Confirmed": c.Confirmed, "Dismissed": c.Dismissed, "Pending": c.Pending})
 	}
+	if c.Verified > 0 { // ratings given with a per-visit code, apart
+		s += "\n   " + t.t("RatingsVerified", map[string]any{"Verified": c.Verified, "Unverified": c.Unverified()})
+	}
 	if c.Flagged > 0 {
 		s += "\n   " + t.T("RatingsFlagged", c.Flagged, nil)
 	}

@@ -268,7 +268,26 @@ func wholeMonth(t *testing.T, opts ...sim.Option) *sim.Harness {
 			t.Errorf("callback %s answered %d times", id, n)
 		}
 	}
+	checkLimits(t, h)
 	return h
+}
+
+// checkLimits reports and asserts what Telegram's limits cost the run, as
+// the fake server counted it (sim.New turns them on: 30/s, 1/s per chat
+// with a burst of 3, 20/min per group): no 429, and no dead letter.
+func checkLimits(t *testing.T, h *sim.Harness) {
+	t.Helper()
+	must(t, h.Flush())
+	n429 := h.Srv.FloodRefusals()
+	dead, err := h.DeadLetters()
+	must(t, err)
+	t.Logf("with Telegram's limits on: %d × 429 (server side), %d dead letters", n429, dead)
+	if n429 != 0 {
+		t.Errorf("%d × 429 from the fake's flood limits, by chat: %v", n429, h.Srv.FloodRefusalsByChat())
+	}
+	if dead != 0 {
+		t.Errorf("%d dead letters", dead)
+	}
 }
 
 // findMsg returns the newest message whose text contains every part.

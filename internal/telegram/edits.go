@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot"
+
+	"evalbot/internal/delivery"
 )
 
 // editRetries brings each pressed message to its newest card. One sender at
@@ -20,7 +22,9 @@ import (
 // Telegram after a newer one; the newest edit is then made once more,
 // confirmDelay later. Edits refused for good (400, 403) are dropped: the
 // next press rebuilds the card from the database anyway. Only this process's
-// edits are ordered; a retry waiting when it stops is lost.
+// edits are ordered. An edit a state change requires is also in card_edits,
+// written in the change's transaction, until Telegram takes it: a retry
+// waiting when the process stops is made at the next start (ResumeEdits).
 type editRetries struct {
 	mu   sync.Mutex
 	msgs map[msgKey]*msgEdits
@@ -52,19 +56,58 @@ var (
 )
 
 // editNow asks for e to be shown and, unless a sender owns the message
-// already, makes the edit now.
+// already, makes the edit now, or when the chat's pace allows (e.wait, the
+// slot reserved with the change: delivery.QueueCardEdit, QueueReserve).
 func (a *App) editNow(ctx context.Context, e *edit) {
 	e = a.fitEdit(e)
 	key := msgKey{e.chatID, e.messageID}
-	if a.edits.want(key, e) {
-		a.sendEdits(ctx, key)
+	if a.stopped.Load() || !a.edits.want(key, e) {
+		return
 	}
+	if e.wait > 0 {
+		a.sendEditsAfter(key, e.wait, false)
+		return
+	}
+	a.sendEdits(ctx, key)
+}
+
+// sendEditsAfter hands the message's sender to a timer; pace: take a new
+// slot of the chat's pace first (a retry).
+func (a *App) sendEditsAfter(key msgKey, wait time.Duration, pace bool) {
+	time.AfterFunc(wait, func() {
+		rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if pace {
+			if d := a.paceEdit(rctx, key); d > 0 {
+				a.sendEditsAfter(key, d, false)
+				return
+			}
+		}
+		a.sendEdits(rctx, key)
+	})
+}
+
+// paceEdit reserves a slot of the chat's pace for a retried edit of key and
+// says how long to wait for it: the chat's shared pace for a chat the
+// database knows, this process's limiter for another (a citizen's).
+func (a *App) paceEdit(ctx context.Context, key msgKey) time.Duration {
+	if a.edits.known(key) || key.chat < 0 {
+		d, err := delivery.ReserveChat(ctx, a.Pool, a.limits(), key.chat)
+		if err != nil {
+			a.Log.Warn("edit: chat pace", "err", err)
+		}
+		return d
+	}
+	return a.local.reserve(a.limits(), key.chat)
 }
 
 // sendEdits is the message's sender: it makes the newest edit until none is
 // left, or hands itself to a timer.
 func (a *App) sendEdits(ctx context.Context, key msgKey) {
 	for {
+		if a.stopped.Load() {
+			return // as a killed process: card_edits keeps what is left
+		}
 		e, gen, tries, ok := a.edits.next(key)
 		if !ok {
 			return
@@ -72,10 +115,17 @@ func (a *App) sendEdits(ctx context.Context, key msgKey) {
 		err := a.editOnce(ctx, e)
 		var wait time.Duration
 		again, unsure := false, false
+		var tm *bot.TooManyRequestsError
 		if err != nil {
-			var tm *bot.TooManyRequestsError
 			wait, again = retryAfter(err, tries)
 			unsure = again && !errors.As(err, &tm) // no clear refusal: it may have been applied
+		}
+		if errors.As(err, &tm) {
+			// Every message to the chat waits as told, the outbox's too.
+			a.pauseChat(ctx, e.chatID, e.known, wait)
+		}
+		if e.gen > 0 && (err == nil || !again) {
+			a.cardEditDone(e) // taken, or refused for good: nothing left to send
 		}
 		next, wait := a.edits.done(key, gen, err == nil, again, unsure, wait)
 		switch next {
@@ -85,11 +135,7 @@ func (a *App) sendEdits(ctx context.Context, key msgKey) {
 			a.Log.Warn("editMessageText failed", "err", err, "tries", tries)
 			return
 		case editsLater:
-			time.AfterFunc(wait, func() {
-				rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-				defer cancel()
-				a.sendEdits(rctx, key)
-			})
+			a.sendEditsAfter(key, wait, true)
 			return
 		}
 	}
@@ -109,6 +155,15 @@ func retryAfter(err error, tries int) (time.Duration, bool) {
 		return 0, false
 	}
 	return editBackoff << min(max(tries-1, 0), 3), true
+}
+
+// known reports whether the chat of key's newest edit is paced by the
+// database (chat_pace: an official's chat, a group).
+func (r *editRetries) known(key msgKey) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	m := r.msgs[key]
+	return m != nil && m.want.known
 }
 
 // want records e as the edit to make; true when the caller is to send it

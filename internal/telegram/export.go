@@ -2,16 +2,18 @@ package telegram
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"strings"
 
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"evalbot/internal/app/access"
+	"evalbot/internal/app/exports"
 	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
-	"evalbot/internal/evaluation"
 	"evalbot/internal/report"
-	"evalbot/internal/roster"
 )
 
 // onExport sends the month's results as an XLSX workbook (a sheet per unit):
@@ -26,25 +28,10 @@ func (a *App) onExport(t *turn, arg string) error {
 		}
 		m = pm
 	}
-	var code string
-	var admin int64
-	err := t.tx.QueryRow(t.ctx, `SELECT u.code, a.unit_id FROM admins a JOIN units u ON u.id = a.unit_id
-		WHERE a.official_id = $1 ORDER BY a.unit_id LIMIT 1`, t.me.ID).Scan(&code, &admin)
-	if err != nil {
-		if !t.me.IsHead {
-			return t.reply(t.t("NotAHead", nil), nil)
-		}
-		u, err := roster.UnitByID(t.ctx, t.tx, t.me.UnitID)
-		if err != nil {
-			return err
-		}
-		code = u.Code
+	month, code, err := exports.Month(t.ctx, t.tx, t.me.ID, m)
+	if errors.Is(err, access.ErrForbidden) {
+		return t.reply(t.t("NotAHead", nil), nil)
 	}
-	if err := evaluation.Audit(t.ctx, t.tx, evaluation.AuditEntry{Actor: &t.me.ID, Entity: "export", Action: "export_month",
-		After: map[string]any{"month": m.String(), "unit": code}}); err != nil {
-		return err
-	}
-	month, err := report.Monthly(t.ctx, t.tx, m, code)
 	if err != nil {
 		return err
 	}
@@ -54,15 +41,18 @@ func (a *App) onExport(t *turn, arg string) error {
 	}
 	// A document cannot wait in the outbox (its payload is text); the read
 	// above changed nothing, so sending it now is safe.
-	_, err = a.Bot.SendDocument(t.ctx, &bot.SendDocumentParams{
-		ChatID:   t.chatID,
-		Document: &models.InputFileUpload{Filename: "ket-qua-" + m.String() + "-" + code + ".xlsx", Data: &buf},
-		// Rendered as HTML (its values escaped), so sent as HTML.
-		Caption:   a.fitText(t.t("ExportCaption", map[string]any{"Month": monthLabel(m), "Unit": code}), delivery.MaxCaption, "sendDocument"),
-		ParseMode: models.ParseModeHTML,
+	// Within the chat's pace, and again after a 429's retry_after (direct).
+	err = a.direct(t.ctx, true, t.chatID, func(ctx context.Context) error {
+		_, err := a.Bot.SendDocument(ctx, &bot.SendDocumentParams{
+			ChatID:   t.chatID,
+			Document: &models.InputFileUpload{Filename: "ket-qua-" + m.String() + "-" + code + ".xlsx", Data: bytes.NewReader(buf.Bytes())},
+			// Rendered as HTML (its values escaped), so sent as HTML.
+			Caption:   a.fitText(t.t("ExportCaption", map[string]any{"Month": monthLabel(m), "Unit": code}), delivery.MaxCaption, "sendDocument"),
+			ParseMode: models.ParseModeHTML,
+		})
+		return err
 	})
 	if err != nil {
-		a.Log.Warn("sendDocument failed", "err", err)
 		return t.reply(t.t("ErrorGeneric", nil), nil)
 	}
 	return nil

@@ -255,13 +255,14 @@ func TestEveryVerbOnAnInaccessibleMessage(t *testing.T) {
 	g.press(H, H.User.Last(), "no:x")
 	g.press(H, H.User.Last(), "qd:"+b36(A.ID)+":"+b36(A.ID)+":1")
 
-	// Publication (the head's /publish, cancelled once, on the publication
-	// day before the campaign), a request to reconsider, kept.
+	// Publication, a request to reconsider, kept.
+	// The head's /publish asks first: cancel it, then confirm it, each on a
+	// message the bot can no longer see (before the 5th working day's run).
 	must(t, h.At(at(2026, 12, 7, 7)))
 	must(t, h.Command(H, "/publish"))
 	g.verb(H, "pb", ":x")
 	must(t, h.Command(H, "/publish"))
-	g.verb(H, "pb", "")
+	g.verb(H, "pb", "-11")
 	must(t, h.At(at(2026, 12, 7, 8)))
 	must(t, h.At(at(2026, 12, 7, 9)))
 	must(t, h.Command(A, "/reconsider"))

@@ -3,10 +3,9 @@ package telegram
 import (
 	"errors"
 
-	"github.com/go-telegram/bot"
-
 	"github.com/go-telegram/bot/models"
 
+	"evalbot/internal/app/account"
 	"evalbot/internal/delivery"
 	"evalbot/internal/roster"
 )
@@ -52,9 +51,10 @@ func (a *App) refuseStranger(t *turn) error {
 
 // sendStranger answers someone not on the roster (a stranger, a citizen)
 // directly, not through the outbox: their Telegram id is personal data that
-// the database must not keep (DESIGN.md §6). The answer is a pure reply, so
-// sending it before the transaction commits changes nothing if it rolls back.
-// An official's message goes through the outbox as usual.
+// the database must not keep (DESIGN.md §6). It is sent once the update's
+// transaction has committed, within the chat's pace and again after a 429's
+// retry_after (postDirect). An official's message goes through the outbox as
+// usual.
 func (t *turn) sendStranger(m delivery.Message) error {
 	if t.me != nil {
 		m.OfficialID = t.me.ID
@@ -70,10 +70,7 @@ func (t *turn) sendStranger(m delivery.Message) error {
 	default:
 		markup = delivery.InlineMarkup(t.a().fitKeyboard(m.Keyboard, "sendMessage"))
 	}
-	text := t.a().fitText(m.Text, delivery.MaxText, "sendMessage")
-	if _, err := t.a().Bot.SendMessage(t.ctx, &bot.SendMessageParams{ChatID: m.ChatID, Text: text, ParseMode: models.ParseModeHTML, ReplyMarkup: markup}); err != nil {
-		t.a().Log.Warn("reply to a stranger failed", "err", err)
-	}
+	t.queueDirect(m.Text, markup)
 	return nil
 }
 
@@ -129,11 +126,10 @@ func (a *App) onLanguageMenu(t *turn) error {
 
 func (a *App) onLanguage(t *turn, c callback) error {
 	lang, _ := c.str(0)
-	if lang != "vi" && lang != "en" {
+	if err := account.SetLanguage(t.ctx, t.tx, t.me.ID, lang); errors.Is(err, account.ErrBadLanguage) {
 		t.alert(t.t("ErrorStale", nil))
 		return nil
-	}
-	if _, err := t.tx.Exec(t.ctx, `UPDATE officials SET language = $2, language_chosen = true, updated_at = now() WHERE id = $1`, t.me.ID, lang); err != nil {
+	} else if err != nil {
 		return err
 	}
 	t.lang = lang

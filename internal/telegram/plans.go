@@ -83,7 +83,10 @@ func (a *App) onPlanText(t *turn, d stepData, text string) error {
 		}
 		return t.reply(t.t("PlanStepStale", nil), nil)
 	}
-	tasks, errs := evaluation.ParseTasks(text, evaluation.PeriodOf(d.Kind, start))
+	tasks, errs, err := evaluation.ParsePlan(t.ctx, t.tx, t.me.ID, text, evaluation.PeriodOf(d.Kind, start))
+	if err != nil {
+		return err
+	}
 	if len(errs) > 0 {
 		return t.reply(t.lineErrors(errs), nil)
 	}
@@ -196,10 +199,7 @@ func (a *App) sendPlanToHead(t *turn, p evaluation.Plan, head roster.Official) e
 	ht := t.as(head)
 	owner := t.me.FullName + " — " + t.me.Position
 	return t.send(delivery.Message{ChatID: *head.ChatID, OfficialID: head.ID, DedupKey: "plan-review:" + strconv.FormatInt(p.ID, 10) + ":" + strconv.Itoa(p.Version),
-		Text: ht.planText(p, owner, ""), Keyboard: delivery.Keyboard{{
-			{Text: ht.t("BtnApprove", nil), Data: cb(vPlanApprove, p.ID, p.Version)},
-			{Text: ht.t("BtnReturn", nil), Data: cb(vPlanReturn, p.ID, p.Version)},
-		}}})
+		Text: ht.planText(p, owner, ""), Keyboard: ht.headPlanKeyboard(p)})
 }
 
 // as returns a view of t that renders in another person's language, for

@@ -155,7 +155,7 @@ func (a *App) onPublishConfirm(t *turn, c callback) error {
 	if err := a.announce(t.ctx, t.tx, m, pub); err != nil {
 		return err
 	}
-	t.ack(t.t("PublishedToast", map[string]any{"Month": monthLabel(m)}))
+	t.ack(t.t("PublishedToast", map[string]any{"Month": monthLabel(m), "Unit": pub.Unit.Name}))
 	n, err := evaluation.CountUnitMonth(t.ctx, t.tx, pub.Unit.ID, m)
 	if err != nil {
 		return err

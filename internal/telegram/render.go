@@ -66,9 +66,10 @@ func (t *turn) taskLineN(task evaluation.Task, withStatus bool, titleRunes int) 
 	if task.Deadline != nil {
 		b.WriteString(" — " + t.t("Deadline", map[string]any{"Date": day(*task.Deadline)}))
 	}
-	if task.Weight != 100 {
+	if task.Weight != 100 && task.ItemCode == "" {
 		b.WriteString(" — " + t.t("Weight", map[string]any{"Weight": pts(t.lang, task.Weight)}))
 	}
+	b.WriteString(t.itemSuffix(task))
 	if withStatus && task.Status == string(grading.StatusLate) && task.Delays > 1 {
 		b.WriteString(" " + t.t("LateTimes", map[string]any{"N": task.Delays}))
 	}

@@ -39,6 +39,9 @@ func (a *App) reviewCard(t *turn, as evaluation.Assessment, o roster.Official) (
 		b.WriteString("\n" + t.t("BonusClaim", map[string]any{"Bonus": pts(t.lang, as.SelfBonus), "Reason": as.BonusReason}))
 	}
 	b.WriteString("\n\n" + t.summary(fw, as.ReviewCriteria(), as.ReviewBonus(), tasks, r, gradeErr))
+	if err := a.writeQuotaRooms(t, &b, fw, o, as); err != nil {
+		return "", nil, err
+	}
 	adjusted, err := a.adjustedLine(t, fw, as)
 	if err != nil {
 		return "", nil, err
@@ -123,6 +126,7 @@ func (a *App) adjustView(t *turn, as evaluation.Assessment, o roster.Official, v
 		kb = t.taskButtons(page, func(task evaluation.Task, s grading.TaskStatus) string {
 			return cb(vAdjTask, task.ID, string(s[0]), as.ID, n)
 		})
+		kb = qualityButtons(t, kb, page, as.ID, n)
 		if nav := pageNav(n, pages, func(p int) string { return cb(vAdjView, as.ID, "t"+strconv.Itoa(p)) }); nav != nil {
 			kb = append(kb, nav)
 		}

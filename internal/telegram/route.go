@@ -115,6 +115,12 @@ func (a *App) route(t *turn) error {
 		return a.onDesksCommand(t)
 	case "ratings":
 		return a.onRatingsCommand(t)
+	case "web":
+		return a.onWeb(t)
+	case "catalogue", "danhmuc":
+		return a.onCatalogueSearch(t, arg)
+	case "visit":
+		return a.onVisitCommand(t, arg)
 	case "":
 		if handled, err := a.onCitizenText(t, msg.Text); handled || err != nil {
 			return err
@@ -170,6 +176,12 @@ func (a *App) onCallback(t *turn) error {
 		return a.onReview(t, c)
 	case vOpenReview:
 		return a.onOpenReview(t, c)
+	case vQualityMark:
+		return a.onQualityMark(t, c)
+	case vQualityUndo:
+		return a.onQualityUndo(t, c)
+	case vPlanWeigh:
+		return a.onPlanWeigh(t, c)
 	case vStatusPage:
 		p, err := c.small(0, 10000)
 		if err != nil {

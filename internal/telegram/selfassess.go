@@ -185,6 +185,7 @@ func (t *turn) summary(fw *grading.Framework, crit map[string]grading.Points, bo
 	}
 	b.WriteString("\n\n" + t.t("GroupTasks", map[string]any{"Max": pts(t.lang, fw.TaskMax)}))
 	b.WriteString("\n" + t.t("TaskCounts", map[string]any{"N": len(tasks), "OnTime": on, "Late": late, "NotDone": not}))
+	b.WriteString(t.standardUnits(tasks))
 	if gradeErr == nil && r.Breakdown.Manual {
 		b.WriteString("\n" + t.t("TaskScoreManual", map[string]any{"Score": pts(t.lang, r.Task), "Max": pts(t.lang, fw.TaskMax)}))
 	} else if gradeErr == nil {

@@ -71,6 +71,10 @@ func (a *App) onText(t *turn, text string) error {
 		return a.onReconsiderReason(t, d, text)
 	case stepReconsiderKeep:
 		return a.onReconsiderKeepReason(t, d, text)
+	case stepQualityReason:
+		return a.onQualityReason(t, d, text)
+	case stepPlanWeigh:
+		return a.onPlanWeighText(t, d, text)
 	}
 	return a.onHelp(t, false)
 }

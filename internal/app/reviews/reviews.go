@@ -60,8 +60,9 @@ type Quota struct {
 }
 
 // QuotaExceeded checks, for actorID approving assessment as of official o
-// with grade A on day, whether one more A in o's unit breaks the
-// framework's quota; nil when it does not. People of the unit not yet
+// with grade A on day, whether one more A in o's unit (in o's task group,
+// when the framework counts the quota per group) breaks the framework's
+// quota; nil when it does not. People of the unit not yet
 // approved count with their self-assessed grade (C when unknown), so the
 // limit is known before the month closes. Only the approved A's the actor
 // may review are offered as candidates. The caller holds the unit-month lock.
@@ -70,9 +71,12 @@ func QuotaExceeded(ctx context.Context, db store.DB, actorID int64, day calendar
 	if err != nil {
 		return nil, err
 	}
+	// Decree 335 counts the quota within the person's task group ($3 true, $4 the group).
+	byGroup, group := fw.QuotaScope() == grading.QuotaScopeTaskGroup, o.TaskGroup
 	rows, err := db.Query(ctx, `SELECT o.id, o.full_name, a.id, a.status, a.grade, a.self_grade
 		FROM officials o LEFT JOIN assessments a ON a.official_id = o.id AND a.month = $2
-		WHERE o.unit_id = $1 AND o.active ORDER BY a.total DESC NULLS LAST, o.id`, o.UnitID, as.Month.First().Time(0, 0))
+		WHERE o.unit_id = $1 AND o.active AND (NOT $3 OR o.task_group = $4) ORDER BY a.total DESC NULLS LAST, o.id`,
+		o.UnitID, as.Month.First().Time(0, 0), byGroup, group)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +126,8 @@ func QuotaExceeded(ctx context.Context, db store.DB, actorID int64, day calendar
 	approvedA := 1 // this one
 	var countA int
 	if err := db.QueryRow(ctx, `SELECT count(*) FROM assessments a JOIN officials o ON o.id = a.official_id
-		WHERE o.unit_id = $1 AND a.month = $2 AND a.status = 'approved' AND a.grade = 'A'`, o.UnitID, as.Month.First().Time(0, 0)).Scan(&countA); err != nil {
+		WHERE o.unit_id = $1 AND a.month = $2 AND a.status = 'approved' AND a.grade = 'A' AND (NOT $3 OR o.task_group = $4)`,
+		o.UnitID, as.Month.First().Time(0, 0), byGroup, group).Scan(&countA); err != nil {
 		return nil, err
 	}
 	approvedA += countA

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"evalbot/internal/calendar"
+	"evalbot/internal/locale"
+	"evalbot/internal/signin"
+	"evalbot/internal/store"
+	"evalbot/internal/web"
+)
+
+// weblinkCmd prints a one-time sign-in link to the web face for an operator
+// to pass on: evalbot weblink --code HB005 [--ttl 15m].
+func weblinkCmd(ctx context.Context, args []string) error {
+	cmd := newCommand("weblink", args)
+	code := cmd.String("code", "")
+	ttl := cmd.fs.Duration("ttl", signin.DefaultLinkTTL, cmd.flagText("ttl"))
+	if err := cmd.parse(false); err != nil {
+		return err
+	}
+	c := newClerk(cmd)
+	if err := cmd.need(map[string]string{"--code": *code}); err != nil {
+		return err
+	}
+	if *ttl < time.Minute || *ttl > signin.MaxLinkTTL {
+		return c.refuse("WeblinkBadTTL", nil)
+	}
+	pool, err := openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	return store.InTx(ctx, pool, func(tx pgx.Tx) error {
+		o, err := c.official(ctx, tx, *code)
+		if err != nil {
+			return err
+		}
+		token, expires, err := signin.Issue(ctx, tx, o.ID, *ttl, time.Now())
+		if errors.Is(err, signin.ErrInactive) {
+			return c.refuse("WeblinkInactive", map[string]any{"Code": o.EmployeeCode})
+		}
+		if err != nil {
+			return err
+		}
+		at := expires.In(calendar.Location)
+		when := at.Format("15:04 02/01/2006")
+		if c.lang == "en" {
+			when = at.Format("2006-01-02 15:04")
+		}
+		fmt.Println(c.say("WeblinkIssued", map[string]any{"Code": o.EmployeeCode, "Name": o.FullName, "Time": when}))
+		fmt.Println(signin.LinkURL(signin.PublicURL(), token))
+		return nil
+	})
+}
+
+// startWeb starts the web face on EVALBOT_WEB_ADDR (default :8081; "off"
+// for none) for serve; it stops when ctx ends.
+func startWeb(ctx context.Context, pool *pgxpool.Pool, cat *locale.Catalog, cal *calendar.Calendar, now func() time.Time, log *slog.Logger) error {
+	addr := env("EVALBOT_WEB_ADDR", web.DefaultAddr)
+	if addr == "off" {
+		return nil
+	}
+	s := &web.Server{Pool: pool, Cat: cat, Cal: cal, Now: now, Log: log, PublicURL: signin.PublicURL(),
+		TrustProxy: os.Getenv("EVALBOT_WEB_TRUST_PROXY") == "1"}
+	_, _, err := s.Start(ctx, addr)
+	return err
+}

@@ -1,0 +1,287 @@
+package dashboard_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"evalbot/internal/calendar"
+	"evalbot/internal/dashboard"
+	"evalbot/internal/dashboard/dashtest"
+	"evalbot/internal/evaluation"
+	"evalbot/internal/grading"
+	"evalbot/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+var (
+	month = calendar.Month{Year: 2026, Month: 11}
+	week  = calendar.WeekOf(calendar.Date{Year: 2026, Month: 12, Day: 3})
+	query = dashboard.Query{Month: month, Week: week}
+)
+
+func official(t *testing.T, ctx context.Context, db interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, code string) int64 {
+	t.Helper()
+	var id int64
+	if err := db.QueryRow(ctx, `SELECT id FROM officials WHERE employee_code = $1`, code).Scan(&id); err != nil {
+		t.Fatal(code, err)
+	}
+	return id
+}
+
+// TestReadMatchesPerPerson: the set-based overview gives, unit by unit, the
+// counts that reading each person's plan and assessment one by one (as the
+// chat's /status does) gives.
+func TestReadMatchesPerPerson(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	if err := dashtest.City(ctx, pool, 60, 7, month, week); err != nil {
+		t.Fatal(err)
+	}
+	admin := official(t, ctx, pool, dashtest.AdminCode)
+	ov, err := dashboard.Read(ctx, pool, admin, query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ov.UnitsInScope != 60 || len(ov.Units) != 60 || ov.Total.People != 420 {
+		t.Fatalf("scope %d units (%d shown), %d people", ov.UnitsInScope, len(ov.Units), ov.Total.People)
+	}
+	if ov.Units[0].Code != "C0" || ov.Units[0].Depth != 0 || ov.Units[1].Depth != 1 {
+		t.Fatalf("tree order: %+v", ov.Units[:2])
+	}
+	rows, err := pool.Query(ctx, `SELECT o.id, o.unit_id FROM officials o WHERE o.active`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type pair struct{ id, unit int64 }
+	people, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (pair, error) {
+		var p pair
+		return p, r.Scan(&p.id, &p.unit)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]*dashboard.UnitMonth{}
+	for _, p := range people {
+		u := want[p.unit]
+		if u == nil {
+			u = &dashboard.UnitMonth{}
+			want[p.unit] = u
+		}
+		u.People++
+		if pl, err := evaluation.FindPlan(ctx, pool, p.id, evaluation.KindWeek, week.Monday()); err == nil {
+			switch pl.Status {
+			case evaluation.StatusApproved:
+				u.PlansApproved++
+			case evaluation.StatusSubmitted:
+				u.PlansWaiting++
+			}
+		}
+		as, err := evaluation.FindAssessment(ctx, pool, p.id, month)
+		switch {
+		case err == nil && as.Status == evaluation.AssessApproved:
+			u.Approved++
+			var graded *bool
+			var grade *string
+			if err := pool.QueryRow(ctx, `SELECT graded, grade FROM assessments WHERE id = $1`, as.ID).Scan(&graded, &grade); err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case graded == nil || !*graded:
+				u.Grades.NotGraded++
+			case grading.Grade(*grade) == grading.GradeA:
+				u.Grades.A++
+			case grading.Grade(*grade) == grading.GradeB:
+				u.Grades.B++
+			case grading.Grade(*grade) == grading.GradeC:
+				u.Grades.C++
+			case grading.Grade(*grade) == grading.GradeD:
+				u.Grades.D++
+			}
+		case err == nil && as.Status == evaluation.AssessSubmitted:
+			u.SelfAssessed++
+		case err == nil || errors.Is(err, evaluation.ErrNotFound):
+			u.Missing++
+		default:
+			t.Fatal(err)
+		}
+	}
+	for _, got := range ov.Units {
+		w := want[got.ID]
+		var published bool
+		if err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM publications WHERE unit_id = $1 AND month = $2)`, got.ID, month.First().String()).Scan(&published); err != nil {
+			t.Fatal(err)
+		}
+		if got.People != w.People || got.PlansApproved != w.PlansApproved || got.PlansWaiting != w.PlansWaiting ||
+			got.SelfAssessed != w.SelfAssessed || got.Approved != w.Approved || got.Missing != w.Missing ||
+			got.Grades != w.Grades || got.Published != published {
+			t.Errorf("%s: got %+v, one by one %+v (published %v)", got.Code, got, *w, published)
+		}
+		// The drill-down counts the same.
+		up, err := dashboard.Unit(ctx, pool, admin, got.Code, query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(up.People) != got.People || up.Unit.Grades != got.Grades || up.Unit.Missing != got.Missing ||
+			up.Unit.PlansApproved != got.PlansApproved || up.Unit.Published != got.Published {
+			t.Errorf("%s drill-down: %+v, overview %+v", got.Code, up.Unit, got)
+		}
+		if !up.People[0].IsHead {
+			t.Errorf("%s: the head is not listed first", got.Code)
+		}
+	}
+}
+
+// TestScope: an admin of C7 sees C7 and the units below it, nothing else;
+// a person who administers nothing is refused.
+func TestScope(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	if err := dashtest.City(ctx, pool, 160, 2, month, week); err != nil {
+		t.Fatal(err)
+	}
+	sub := official(t, ctx, pool, "E7-2")
+	if _, err := pool.Exec(ctx, `INSERT INTO admins (official_id, unit_id) SELECT $1, id FROM units WHERE code = 'C7'`, sub); err != nil {
+		t.Fatal(err)
+	}
+	ov, err := dashboard.Read(ctx, pool, sub, query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, u := range ov.Units {
+		codes = append(codes, u.Code)
+	}
+	// C7 has C56 and C106 and C156 below it (i mod 50 + 1 = 7).
+	if len(codes) != 4 || codes[0] != "C7" {
+		t.Fatalf("C7's subtree: %v", codes)
+	}
+	// A second grant inside the first changes nothing: C56 counts once, under C7.
+	if _, err := pool.Exec(ctx, `INSERT INTO admins (official_id, unit_id) SELECT $1, id FROM units WHERE code = 'C56'`, sub); err != nil {
+		t.Fatal(err)
+	}
+	if ov, err = dashboard.Read(ctx, pool, sub, query); err != nil || len(ov.Units) != 4 {
+		t.Fatalf("overlapping grants: %v %+v", err, ov.Units)
+	}
+	for _, u := range ov.Units {
+		if u.Code == "C56" && u.Depth != 1 {
+			t.Fatalf("C56 under two grants: depth %d, want 1 (under C7)", u.Depth)
+		}
+	}
+	if _, err := dashboard.Unit(ctx, pool, sub, "C56", query); err != nil {
+		t.Fatalf("C56 in C7's subtree: %v", err)
+	}
+	for _, code := range []string{"C8", "C0", "NOPE"} {
+		if _, err := dashboard.Unit(ctx, pool, sub, code, query); !errors.Is(err, dashboard.ErrNotInScope) {
+			t.Errorf("%s outside C7's subtree: %v", code, err)
+		}
+	}
+	nobody := official(t, ctx, pool, "E8-2")
+	if _, err := dashboard.Read(ctx, pool, nobody, query); !errors.Is(err, dashboard.ErrNotAdmin) {
+		t.Errorf("no admin, overview: %v", err)
+	}
+	if _, err := dashboard.Unit(ctx, pool, nobody, "C8", query); !errors.Is(err, dashboard.ErrNotAdmin) {
+		t.Errorf("no admin, unit: %v", err)
+	}
+	// An admin who left the roster sees nothing.
+	if _, err := pool.Exec(ctx, `UPDATE officials SET active = false WHERE id = $1`, sub); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dashboard.Read(ctx, pool, sub, query); !errors.Is(err, dashboard.ErrNotAdmin) {
+		t.Errorf("former admin: %v", err)
+	}
+}
+
+// TestFilterAndSort: the name filter ignores case and diacritics; sorting
+// by a column orders the units by it.
+func TestFilterAndSort(t *testing.T) {
+	for in, want := range map[string]string{"Hòa Bình": "hoa binh", "ĐỖ QUANG HUY": "do quang huy", " Ủy ban ": "uy ban"} {
+		if got := dashboard.Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	if err := dashtest.City(ctx, pool, 60, 7, month, week); err != nil {
+		t.Fatal(err)
+	}
+	admin := official(t, ctx, pool, dashtest.AdminCode)
+	q := query
+	q.Filter = "don vi SO 57"
+	ov, err := dashboard.Read(ctx, pool, admin, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ov.Units) != 1 || ov.Units[0].Code != "C57" || ov.Total.People != 420 {
+		t.Fatalf("filter: %d units, total %d", len(ov.Units), ov.Total.People)
+	}
+	q = query
+	q.Sort = dashboard.SortMissing
+	if ov, err = dashboard.Read(ctx, pool, admin, q); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < len(ov.Units); i++ {
+		if ov.Units[i].Missing > ov.Units[i-1].Missing {
+			t.Fatalf("sort by missing: %s (%d) after %s (%d)", ov.Units[i].Code, ov.Units[i].Missing, ov.Units[i-1].Code, ov.Units[i-1].Missing)
+		}
+	}
+	q.Desc = true
+	if ov, err = dashboard.Read(ctx, pool, admin, q); err != nil {
+		t.Fatal(err)
+	}
+	if ov.Units[0].Missing > ov.Units[len(ov.Units)-1].Missing {
+		t.Fatal("reversed sort is not reversed")
+	}
+}
+
+// TestTrend: the months' grades of the subtree, oldest first; the month
+// under evaluation agrees with the overview's total, a month without
+// approvals is zero, and another admin's subtree counts only its own.
+func TestTrend(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	if err := dashtest.City(ctx, pool, 60, 7, month, week); err != nil {
+		t.Fatal(err)
+	}
+	// October: everyone approved in November was approved with an A.
+	if _, err := pool.Exec(ctx, `INSERT INTO assessments (official_id, month, framework_id, framework_version, status, graded, total, grade, result)
+		SELECT official_id, '2026-10-01', framework_id, framework_version, 'approved', true, 9000, 'A', '{}'
+		  FROM assessments WHERE month = '2026-11-01' AND status = 'approved'`); err != nil {
+		t.Fatal(err)
+	}
+	admin := official(t, ctx, pool, dashtest.AdminCode)
+	ms, err := dashboard.Trend(ctx, pool, admin, month, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ov, err := dashboard.Read(ctx, pool, admin, query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != 3 || ms[0].Month != (calendar.Month{Year: 2026, Month: 9}) || ms[0].Approved != 0 || ms[2].Month != month {
+		t.Fatalf("months %+v", ms)
+	}
+	if ms[2].Grades != ov.Total.Grades || ms[2].Approved != ov.Total.Approved {
+		t.Fatalf("November: trend %+v, overview %+v / %d", ms[2], ov.Total.Grades, ov.Total.Approved)
+	}
+	if ms[1].Approved != ov.Total.Approved || ms[1].Grades.A != ov.Total.Approved {
+		t.Fatalf("October: %+v, want %d A", ms[1], ov.Total.Approved)
+	}
+	sub := official(t, ctx, pool, "E7-2")
+	if _, err := pool.Exec(ctx, `INSERT INTO admins (official_id, unit_id) SELECT $1, id FROM units WHERE code = 'C7'`, sub); err != nil {
+		t.Fatal(err)
+	}
+	small, err := dashboard.Trend(ctx, pool, sub, month, 3)
+	if err != nil || small[2].Approved == 0 || small[2].Approved >= ms[2].Approved {
+		t.Fatalf("C7's trend: %+v %v", small, err)
+	}
+	if _, err := dashboard.Trend(ctx, pool, official(t, ctx, pool, "E8-2"), month, 3); !errors.Is(err, dashboard.ErrNotAdmin) {
+		t.Fatalf("no admin: %v", err)
+	}
+}

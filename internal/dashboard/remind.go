@@ -1,0 +1,99 @@
+package dashboard
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"evalbot/internal/calendar"
+	"evalbot/internal/delivery"
+	"evalbot/internal/evaluation"
+	"evalbot/internal/locale"
+	"evalbot/internal/store"
+)
+
+// RemindMissing nudges, on Telegram, every active official of the unit
+// with code (in the acting admin's subtree: ErrNotInScope, ErrNotAdmin
+// otherwise) who has not sent month m's self-assessment (none, a draft or
+// returned, not locked) and can be reached. At most once a day per person,
+// shared with the chat's «remind» button: the outbox dedup key is the
+// chat's, remind-assess-manual:<official id>:<today>. The message is the
+// chat's RemindSelfAssess in each person's language. One transaction,
+// audited as the chat does ("remind_missing"). It returns how many
+// reminders were queued: 0 when everyone missing was reminded today or is
+// not on Telegram.
+func RemindMissing(ctx context.Context, pool *pgxpool.Pool, cat *locale.Catalog, actor int64, code string, m calendar.Month, today calendar.Date) (int, error) {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	sent := 0
+	err := store.InTx(ctx, pool, func(tx pgx.Tx) error {
+		var unit int64
+		err := tx.QueryRow(ctx, scopeCTE+`
+			SELECT u.id FROM sub JOIN units u ON u.id = sub.id WHERE u.code = $2`, actor, code).Scan(&unit)
+		if err == pgx.ErrNoRows {
+			if admin, err := isAdmin(ctx, tx, actor); err != nil || !admin {
+				return errOr(err, ErrNotAdmin)
+			}
+			return ErrNotInScope
+		}
+		if err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `
+			SELECT o.id, o.chat_id, o.language
+			  FROM officials o
+			  LEFT JOIN assessments a ON a.official_id = o.id AND a.month = $2::date
+			 WHERE o.unit_id = $1 AND o.active AND o.chat_id IS NOT NULL AND o.reachable
+			   AND (a.id IS NULL OR (a.status IN ('draft', 'returned') AND a.locked_at IS NULL))
+			 ORDER BY o.id`, unit, m.First().String())
+		if err != nil {
+			return err
+		}
+		type person struct {
+			id, chat int64
+			lang     string
+		}
+		people, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (person, error) {
+			var p person
+			return p, r.Scan(&p.id, &p.chat, &p.lang)
+		})
+		if err != nil {
+			return err
+		}
+		month := fmt.Sprintf("%02d/%d", int(m.Month), m.Year)
+		for _, p := range people {
+			ok, err := delivery.Enqueue(ctx, tx, delivery.Message{ChatID: p.chat, OfficialID: p.id,
+				DedupKey: "remind-assess-manual:" + strconv.FormatInt(p.id, 10) + ":" + today.String(),
+				Text:     cat.T(p.lang, "RemindSelfAssess", map[string]any{"Month": month})})
+			if err != nil {
+				return err
+			}
+			if ok {
+				sent++
+			}
+		}
+		if sent == 0 {
+			return nil
+		}
+		return evaluation.Audit(ctx, tx, evaluation.AuditEntry{Actor: &actor, Entity: "reminder", EntityID: unit, Action: "remind_missing",
+			After: map[string]any{"month": m.String(), "reminded": sent, "unit": code, "face": "web"}})
+	})
+	return sent, err
+}
+
+func isAdmin(ctx context.Context, db store.DB, actor int64) (bool, error) {
+	var admin bool
+	err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM admins a JOIN officials o ON o.id = a.official_id AND o.active
+		WHERE a.official_id = $1)`, actor).Scan(&admin)
+	return admin, err
+}
+
+func errOr(err, otherwise error) error {
+	if err != nil {
+		return err
+	}
+	return otherwise
+}

@@ -1,0 +1,73 @@
+package dashboard
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"evalbot/internal/calendar"
+	"evalbot/internal/store"
+)
+
+// MonthGrades is one month of an admin's subtree: how many assessments were
+// approved and their grades. People who left since still count in the
+// months they were graded.
+type MonthGrades struct {
+	Month    calendar.Month
+	Approved int
+	Grades   GradeCounts
+}
+
+// Trend reads the n months ending with last (oldest first) for the acting
+// admin's subtree, in two statements (the subtree, then one pass over the
+// months' approved assessments). A month without approvals has zero
+// counts. ErrNotAdmin when actor administers nothing.
+func Trend(ctx context.Context, db store.DB, actor int64, last calendar.Month, n int) ([]MonthGrades, error) {
+	rows, err := db.Query(ctx, scopeCTE+` SELECT id FROM sub`, actor)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, ErrNotAdmin
+	}
+	out := make([]MonthGrades, n)
+	at := map[calendar.Month]int{}
+	m := last
+	for i := n - 1; i >= 0; i-- {
+		out[i].Month, at[m] = m, i
+		m = m.Prev()
+	}
+	rows, err = db.Query(ctx, `
+		SELECT to_char(a.month, 'YYYY-MM'), count(*),
+		       count(*) FILTER (WHERE a.graded AND a.grade = 'A'),
+		       count(*) FILTER (WHERE a.graded AND a.grade = 'B'),
+		       count(*) FILTER (WHERE a.graded AND a.grade = 'C'),
+		       count(*) FILTER (WHERE a.graded AND a.grade = 'D'),
+		       count(*) FILTER (WHERE NOT coalesce(a.graded, false))
+		  FROM assessments a JOIN officials o ON o.id = a.official_id
+		 WHERE a.status = 'approved' AND a.month BETWEEN $2::date AND $3::date AND o.unit_id = ANY($1)
+		 GROUP BY a.month`, ids, out[0].Month.First().String(), last.First().String())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ms string
+		var mg MonthGrades
+		g := &mg.Grades
+		if err := rows.Scan(&ms, &mg.Approved, &g.A, &g.B, &g.C, &g.D, &g.NotGraded); err != nil {
+			return nil, err
+		}
+		month, err := calendar.ParseMonth(ms)
+		if err != nil {
+			return nil, err
+		}
+		mg.Month = month
+		out[at[month]] = mg
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,254 @@
+// Package web is the web face of evalbot: server-rendered HTML pages
+// (html/template, embedded with the one CSS file; no JavaScript, no CDN)
+// for staff who sign in by a one-time link (internal/signin), and the
+// organization department's dashboard (internal/dashboard). It only parses
+// requests and renders: the SQL and the authorization live in the use-case
+// packages it calls.
+//
+// Every request goes through, outermost first: security headers (a CSP
+// without inline script, no framing, no referrer, HSTS on https), a per-IP
+// rate limit, and http.CrossOriginProtection, which refuses a cross-origin
+// POST (a form on another site posting to /signout or a sign-in link).
+// Vietnamese by default; ?lang=en (remembered in a cookie) for English.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"evalbot/internal/calendar"
+	"evalbot/internal/locale"
+	"evalbot/internal/signin"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Timeouts of the web listener: a slow client cannot hold a connection.
+const (
+	ReadHeaderTimeout = 5 * time.Second
+	ReadTimeout       = 10 * time.Second
+	WriteTimeout      = 30 * time.Second
+	IdleTimeout       = 2 * time.Minute
+)
+
+// DefaultAddr is where the web face listens when EVALBOT_WEB_ADDR is unset.
+const DefaultAddr = ":8081"
+
+// Server serves the web face. Pool, Cat and Cal are required; Now defaults
+// to time.Now, Log to slog.Default().
+type Server struct {
+	Pool *pgxpool.Pool
+	Cat  *locale.Catalog
+	Cal  *calendar.Calendar
+	Now  func() time.Time
+	Log  *slog.Logger
+	// PublicURL is the site's public base URL (EVALBOT_PUBLIC_URL); when it
+	// is https, cookies are Secure (the session cookie takes the __Host-
+	// prefix) and HSTS is sent.
+	PublicURL string
+	// TrustProxy takes the client's IP from the last X-Forwarded-For entry
+	// (set it only behind a reverse proxy that writes that header), for the
+	// rate limits.
+	TrustProxy bool
+
+	pages map[string]*template.Template
+	all   *limiter // every request, per client IP
+	links *limiter // sign-in links, per client IP: guessing is slow
+	rates *limiter // citizens' desk pages and ratings, per client IP
+}
+
+// secure reports whether the site is served over https.
+func (s *Server) secure() bool { return strings.HasPrefix(strings.ToLower(s.PublicURL), "https://") }
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Server) log() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
+}
+
+// Handler builds the routes. It fails when a template does not parse.
+func (s *Server) Handler() (http.Handler, error) {
+	if err := s.parse(); err != nil {
+		return nil, err
+	}
+	s.all = newLimiter(10, 40, 10000)
+	s.links = newLimiter(0.2, 10, 10000) // one link every 5 s after a burst of 10
+	// A one-stop shop's wifi is shared: 30 pages at once, then one a second.
+	s.rates = newLimiter(1, 30, 10000)
+	static, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		return nil, err
+	}
+	files := http.FileServerFS(static)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.dashboard)
+	mux.HandleFunc("GET /units/{code}", s.unit)
+	mux.HandleFunc("GET /export.xlsx", s.export)
+	mux.HandleFunc("GET /trend", s.trend)
+	mux.HandleFunc("POST /units/{code}/remind", s.remind)
+	mux.Handle("GET /signin/{token}", s.links.wrap(s, http.HandlerFunc(s.signInPage)))
+	mux.Handle("POST /signin/{token}", s.links.wrap(s, http.HandlerFunc(s.signIn)))
+	mux.HandleFunc("POST /signout", s.signOut)
+	mux.Handle("GET /r/{code}", s.rates.wrap(s, http.HandlerFunc(s.deskPage)))
+	mux.Handle("POST /r/{code}", s.rates.wrap(s, s.rate(false)))
+	mux.Handle("GET /v/{code}", s.rates.wrap(s, http.HandlerFunc(s.visitPage)))
+	mux.Handle("POST /v/{code}", s.rates.wrap(s, s.rate(true)))
+	mux.Handle("GET /rating/{id}", s.rates.wrap(s, http.HandlerFunc(s.ratingPage)))
+	mux.Handle("POST /rating/{id}", s.rates.wrap(s, http.HandlerFunc(s.comment)))
+	mux.HandleFunc("GET /visit", s.visitCodes)
+	mux.HandleFunc("POST /visit", s.visitCodes)
+	mux.HandleFunc("GET /signed-out", s.signedOut)
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(time.Hour, files)))
+	mux.HandleFunc("/", s.notFound)
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(s.crossOrigin))
+	if u, err := url.Parse(s.PublicURL); err == nil && u.Scheme != "" && u.Host != "" {
+		// The public origin is ours even when a reverse proxy hands the
+		// request on with another Host.
+		if err := cop.AddTrustedOrigin(u.Scheme + "://" + u.Host); err != nil {
+			return nil, fmt.Errorf("web: public URL %q: %w", s.PublicURL, err)
+		}
+	}
+	return s.headers(s.all.wrap(s, cop.Handler(mux))), nil
+}
+
+// Start listens on addr and serves until ctx ends, then shuts down within 5
+// seconds. It returns the address bound (for ":0") and a channel that gets
+// the server's end (nil after a clean shutdown).
+func (s *Server) Start(ctx context.Context, addr string) (net.Addr, <-chan error, error) {
+	h, err := s.Handler()
+	if err != nil {
+		return nil, nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("web listener: %w", err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout,
+		WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout, MaxHeaderBytes: 64 << 10,
+		ErrorLog: slog.NewLogLogger(s.log().Handler(), slog.LevelWarn)}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	go s.prune(ctx)
+	s.log().Info("web face listening", "addr", ln.Addr().String(), "public_url", s.PublicURL)
+	out := make(chan error, 1)
+	go func() {
+		select {
+		case err := <-served:
+			out <- err
+			return
+		case <-ctx.Done():
+		}
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		err := srv.Shutdown(shutdown)
+		if serr := <-served; !errors.Is(serr, http.ErrServerClosed) && err == nil {
+			err = serr
+		}
+		out <- err
+	}()
+	return ln.Addr(), out, nil
+}
+
+// prune deletes old sign-in links and sessions every hour until ctx ends.
+func (s *Server) prune(ctx context.Context) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if n, err := signin.Prune(ctx, s.Pool, s.now()); err != nil && ctx.Err() == nil {
+			s.log().Warn("web: pruning sessions", "err", err)
+		} else if n > 0 {
+			s.log().Info("web: pruned old sign-in links and sessions", "rows", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// parse loads each page template with the layout.
+func (s *Server) parse() error {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	s.pages = map[string]*template.Template{}
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if base == "layout" || base == "partials" {
+			continue
+		}
+		t, err := template.New(base).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", n)
+		if err != nil {
+			return fmt.Errorf("web: template %s: %w", n, err)
+		}
+		s.pages[base] = t
+	}
+	return nil
+}
+
+// headers sets the security headers of every response.
+func (s *Server) headers(next http.Handler) http.Handler {
+	hsts := s.secure()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if hsts {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func cacheFor(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(d.Seconds())))
+		next.ServeHTTP(w, r)
+	})
+}
+
+// clientIP is the request's client address for the rate limits.
+func (s *Server) clientIP(r *http.Request) string {
+	if s.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			parts := strings.Split(xff, ",")
+			return strings.TrimSpace(parts[len(parts)-1])
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
