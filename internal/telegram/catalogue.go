@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"evalbot/internal/app/plans"
+	"evalbot/internal/app/reviews"
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
 	"evalbot/internal/grading"
@@ -110,10 +112,7 @@ func (a *App) onQualityUndo(t *turn, c callback) error {
 	case err != nil:
 		return staleOr(t, err)
 	}
-	if _, err := t.tx.Exec(t.ctx, `UPDATE assessments SET version = version + 1 WHERE id = $1`, as.ID); err != nil {
-		return err
-	}
-	if as, err = evaluation.LoadAssessment(t.ctx, t.tx, as.ID); err != nil {
+	if as, err = reviews.Renew(t.ctx, t.tx, as.ID); err != nil {
 		return err
 	}
 	view, kb, err := a.adjustView(t, as, o, "t"+strconv.FormatInt(page, 10))
@@ -212,10 +211,7 @@ func (a *App) onQualityReason(t *turn, d stepData, text string) error {
 	}
 	if !out.Repeated {
 		// The card's numbers change: older buttons of this review are stale.
-		if _, err := t.tx.Exec(t.ctx, `UPDATE assessments SET version = version + 1 WHERE id = $1`, as.ID); err != nil {
-			return err
-		}
-		if as, err = evaluation.LoadAssessment(t.ctx, t.tx, as.ID); err != nil {
+		if as, err = reviews.Renew(t.ctx, t.tx, as.ID); err != nil {
 			return err
 		}
 	}
@@ -228,8 +224,8 @@ func (a *App) onQualityReason(t *turn, d stepData, text string) error {
 		return err
 	}
 	t.showCard(cardRef{d.ChatID, d.MessageID}, view, kb)
-	var title string
-	if err := t.tx.QueryRow(t.ctx, `SELECT title FROM tasks WHERE id = $1`, d.PlanID).Scan(&title); err != nil {
+	title, err := plans.TaskTitle(t.ctx, t.tx, d.PlanID)
+	if err != nil {
 		return err
 	}
 	data := map[string]any{"Title": cutTitle(title, listTitleRunes), "N": out.Faults, "Name": o.FullName, "Reason": reason,
@@ -281,34 +277,8 @@ func (a *App) writeQuotaRooms(t *turn, b *strings.Builder, fw *grading.Framework
 	if fw == nil || as.Status != evaluation.AssessSubmitted {
 		return nil
 	}
-	rows, err := t.tx.Query(t.ctx, `SELECT o.id, o.task_group, a.status, a.grade, a.self_grade, u.exceptional
-		FROM officials o JOIN units u ON u.id = o.unit_id
-		LEFT JOIN assessments a ON a.official_id = o.id AND a.month = $2
-		WHERE o.unit_id = $1 AND o.active AND EXISTS (SELECT 1 FROM officials g WHERE g.unit_id = $1 AND g.active AND g.task_group <> '')
-		ORDER BY o.id`, o.UnitID, as.Month.First().Time(0, 0))
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	var members []grading.QuotaMemberGroup
-	var exceptional bool
-	for rows.Next() {
-		var id int64
-		var group string
-		var status, grade, self *string
-		if err := rows.Scan(&id, &group, &status, &grade, &self, &exceptional); err != nil {
-			return err
-		}
-		g := grading.GradeC
-		switch {
-		case status != nil && *status == evaluation.AssessApproved && grade != nil:
-			g = grading.Grade(*grade)
-		case self != nil && *self != "" && *self != "A":
-			g = grading.Grade(*self)
-		}
-		members = append(members, grading.QuotaMemberGroup{QuotaMember: grading.QuotaMember{ID: id, Grade: g}, TaskGroup: group})
-	}
-	if err := rows.Err(); err != nil || len(members) == 0 {
+	members, exceptional, err := reviews.QuotaMembers(t.ctx, t.tx, o.UnitID, as.Month)
+	if err != nil || len(members) == 0 {
 		return err
 	}
 	rooms := fw.QuotaRooms(members, exceptional)

@@ -7,6 +7,7 @@ import (
 
 	"evalbot/internal/calendar"
 	"evalbot/internal/citizen"
+	"evalbot/internal/conversation"
 	"evalbot/internal/delivery"
 	"evalbot/internal/grading"
 	"evalbot/internal/roster"
@@ -151,8 +152,7 @@ func (t *turn) stepWithTime() (string, stepData, time.Time, error) {
 	if err != nil || step == "" {
 		return step, d, time.Time{}, err
 	}
-	var at time.Time
-	err = t.tx.QueryRow(t.ctx, `SELECT updated_at FROM conversations WHERE telegram_user_id = $1`, t.userID).Scan(&at)
+	at, _, err := conversation.UpdatedAt(t.ctx, t.tx, t.userID)
 	return step, d, at, err
 }
 

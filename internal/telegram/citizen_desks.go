@@ -11,9 +11,10 @@ import (
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"evalbot/internal/app/access"
+	"evalbot/internal/app/desks"
 	"evalbot/internal/calendar"
 	"evalbot/internal/citizen"
-	"evalbot/internal/collation"
 	"evalbot/internal/delivery"
 	"evalbot/internal/roster"
 	"evalbot/internal/textnorm"
@@ -121,26 +122,6 @@ func (a *App) deskView(t *turn, d citizen.Desk) (string, delivery.Keyboard, erro
 	return b.String(), kb, nil
 }
 
-// unitMembers lists the active officials of a unit, by name.
-func unitMembers(t *turn, unitID int64) ([][2]any, error) {
-	rows, err := t.tx.Query(t.ctx, `SELECT id, full_name FROM officials WHERE unit_id = $1 AND active ORDER BY id`, unitID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out [][2]any
-	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, err
-		}
-		out = append(out, [2]any{id, name})
-	}
-	collation.SortPeople(out, func(m [2]any) string { return m[1].(string) })
-	return out, rows.Err()
-}
-
 // membersPerPage keeps the choice of an official within Telegram's 100
 // buttons in a unit of any size (a centre of 180 people has 5 pages).
 const membersPerPage = 40
@@ -149,7 +130,7 @@ const membersPerPage = 40
 // dayN (0: the default), membersPerPage a page (page from 0), ‹ n/N › to
 // turn.
 func memberButtons(t *turn, d citizen.Desk, dayN int64, page int) (delivery.Keyboard, error) {
-	ms, err := unitMembers(t, d.UnitID)
+	ms, err := desks.Members(t.ctx, t.tx, d.UnitID)
 	if err != nil {
 		return nil, err
 	}
@@ -159,11 +140,11 @@ func memberButtons(t *turn, d citizen.Desk, dayN int64, page int) (delivery.Keyb
 	var kb delivery.Keyboard
 	var row []delivery.Button
 	for _, m := range ms {
-		name := m[1].(string)
+		name := m.Name
 		if r := []rune(name); len(r) > 30 {
 			name = string(r[:29]) + "…"
 		}
-		row = append(row, delivery.Button{Text: name, Data: cb(vCitDuty, d.ID, dayN, m[0].(int64))})
+		row = append(row, delivery.Button{Text: name, Data: cb(vCitDuty, d.ID, dayN, m.ID)})
 		if len(row) == 2 {
 			kb, row = append(kb, row), nil
 		}
@@ -213,18 +194,15 @@ func (a *App) onDeskCallback(t *turn, c callback) error {
 		t.alert(t.t("ErrorStale", nil))
 		return nil
 	}
-	d, err := citizen.DeskByID(t.ctx, t.tx, id)
-	if errors.Is(err, citizen.ErrNotFound) {
+	d, err := desks.Managed(t.ctx, t.tx, t.me.ID, id)
+	switch {
+	case errors.Is(err, citizen.ErrNotFound):
 		t.alert(t.t("ErrorStale", nil))
 		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if ok, err := citizen.CanManage(t.ctx, t.tx, t.me.ID, d.UnitID); err != nil || !ok {
-		if err == nil {
-			t.alert(t.t("NotAuthorized", nil))
-		}
+	case errors.Is(err, access.ErrForbidden):
+		t.alert(t.t("NotAuthorized", nil))
+		return nil
+	case err != nil:
 		return err
 	}
 	show := func(d citizen.Desk, prefix string) error {
@@ -416,10 +394,9 @@ func (a *App) onDeskAddText(t *turn, d stepData, text string) error {
 		}
 		in.UnitID, in.OfficialID = o.UnitID, &o.ID
 	}
-	if ok, err := citizen.CanManage(t.ctx, t.tx, t.me.ID, in.UnitID); err != nil || !ok {
-		if err == nil {
-			return bad("official")
-		}
+	if err := desks.MayManage(t.ctx, t.tx, t.me.ID, in.UnitID); errors.Is(err, access.ErrForbidden) {
+		return bad("official")
+	} else if err != nil {
 		return err
 	}
 	desk, err := citizen.CreateDesk(t.ctx, t.tx, in, &t.me.ID, a.Now())

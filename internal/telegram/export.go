@@ -3,16 +3,17 @@ package telegram
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"evalbot/internal/app/access"
+	"evalbot/internal/app/exports"
 	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
-	"evalbot/internal/evaluation"
 	"evalbot/internal/report"
-	"evalbot/internal/roster"
 )
 
 // onExport sends the month's results as an XLSX workbook (a sheet per unit):
@@ -27,25 +28,10 @@ func (a *App) onExport(t *turn, arg string) error {
 		}
 		m = pm
 	}
-	var code string
-	var admin int64
-	err := t.tx.QueryRow(t.ctx, `SELECT u.code, a.unit_id FROM admins a JOIN units u ON u.id = a.unit_id
-		WHERE a.official_id = $1 ORDER BY a.unit_id LIMIT 1`, t.me.ID).Scan(&code, &admin)
-	if err != nil {
-		if !t.me.IsHead {
-			return t.reply(t.t("NotAHead", nil), nil)
-		}
-		u, err := roster.UnitByID(t.ctx, t.tx, t.me.UnitID)
-		if err != nil {
-			return err
-		}
-		code = u.Code
+	month, code, err := exports.Month(t.ctx, t.tx, t.me.ID, m)
+	if errors.Is(err, access.ErrForbidden) {
+		return t.reply(t.t("NotAHead", nil), nil)
 	}
-	if err := evaluation.Audit(t.ctx, t.tx, evaluation.AuditEntry{Actor: &t.me.ID, Entity: "export", Action: "export_month",
-		After: map[string]any{"month": m.String(), "unit": code}}); err != nil {
-		return err
-	}
-	month, err := report.Monthly(t.ctx, t.tx, m, code)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"evalbot/internal/app/account"
 	"evalbot/internal/delivery"
 	"evalbot/internal/roster"
 )
@@ -125,11 +126,10 @@ func (a *App) onLanguageMenu(t *turn) error {
 
 func (a *App) onLanguage(t *turn, c callback) error {
 	lang, _ := c.str(0)
-	if lang != "vi" && lang != "en" {
+	if err := account.SetLanguage(t.ctx, t.tx, t.me.ID, lang); errors.Is(err, account.ErrBadLanguage) {
 		t.alert(t.t("ErrorStale", nil))
 		return nil
-	}
-	if _, err := t.tx.Exec(t.ctx, `UPDATE officials SET language = $2, language_chosen = true, updated_at = now() WHERE id = $1`, t.me.ID, lang); err != nil {
+	} else if err != nil {
 		return err
 	}
 	t.lang = lang

@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
+	"evalbot/internal/app/access"
+	"evalbot/internal/app/status"
 	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
@@ -25,97 +25,14 @@ const (
 	statusNamesChars = 300
 )
 
-// unitStatus is one unit's month at a glance.
-type unitStatus struct {
-	ID                           int64
-	Name                         string
-	People, PlanOK, PlanWait     int
-	Submitted, Approved, Missing int
-	MissingNames                 []string
-}
-
-// adminUnits lists the units in the subtrees the sender administers.
-func (t *turn) adminUnits() ([]int64, error) {
-	rows, err := t.tx.Query(t.ctx, `WITH RECURSIVE sub(id) AS (
-			SELECT unit_id FROM admins WHERE official_id = $1
-			UNION SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id)
-		SELECT id FROM sub ORDER BY id`, t.me.ID)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowTo[int64])
-}
-
-// statusScope is who /status covers: an admin's units (everyone in them), or
-// a head's own reviewees.
-func (a *App) statusScope(t *turn) ([]roster.Official, error) {
-	units, err := t.adminUnits()
-	if err != nil {
-		return nil, err
-	}
-	if len(units) > 0 {
-		rows, err := t.tx.Query(t.ctx, `SELECT id FROM officials WHERE active AND unit_id = ANY($1) ORDER BY id`, units)
-		if err != nil {
-			return nil, err
-		}
-		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil {
-			return nil, err
-		}
-		var out []roster.Official
-		for _, id := range ids {
-			o, err := roster.OfficialByID(t.ctx, t.tx, id)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, o)
-		}
-		roster.SortOfficials(out)
-		return out, nil
-	}
-	return roster.Subordinates(t.ctx, t.tx, t.me.ID)
-}
-
 func (a *App) onStatus(t *turn, page int) error {
-	people, err := a.statusScope(t)
+	m := a.assessMonth()
+	units, err := status.Overview(t.ctx, t.tx, t.me.ID, m, calendar.WeekOf(a.today()))
 	if err != nil {
 		return err
 	}
-	if len(people) == 0 {
+	if len(units) == 0 {
 		return t.reply(t.t("NotAHead", nil), nil)
-	}
-	m := a.assessMonth()
-	week := calendar.WeekOf(a.today())
-	var units []*unitStatus
-	byID := map[int64]*unitStatus{}
-	for _, o := range people {
-		u := byID[o.UnitID]
-		if u == nil {
-			u = &unitStatus{ID: o.UnitID, Name: o.UnitName}
-			byID[o.UnitID] = u
-			units = append(units, u)
-		}
-		u.People++
-		if p, err := evaluation.FindPlan(t.ctx, t.tx, o.ID, evaluation.KindWeek, week.Monday()); err == nil {
-			switch p.Status {
-			case evaluation.StatusApproved:
-				u.PlanOK++
-			case evaluation.StatusSubmitted:
-				u.PlanWait++
-			}
-		}
-		as, err := evaluation.FindAssessment(t.ctx, t.tx, o.ID, m)
-		switch {
-		case err == nil && as.Status == evaluation.AssessApproved:
-			u.Approved++
-		case err == nil && as.Status == evaluation.AssessSubmitted:
-			u.Submitted++
-		case err == nil || errors.Is(err, evaluation.ErrNotFound):
-			u.Missing++
-			u.MissingNames = append(u.MissingNames, o.FullName)
-		default:
-			return err
-		}
 	}
 	pages := (len(units) + statusUnitsPerPage - 1) / statusUnitsPerPage
 	page = min(max(page, 0), pages-1)
@@ -169,37 +86,22 @@ func (a *App) onRemindMissing(t *turn, c callback) error {
 	if err != nil || m != a.assessMonth() {
 		return staleOr(t, evaluation.ErrStale) // only the month /status shows now
 	}
-	people, err := a.statusScope(t)
-	if err != nil {
-		return err
-	}
 	today := a.today().String()
-	sent := 0
-	for _, o := range people {
-		if o.ChatID == nil || !o.Reachable {
-			continue
-		}
-		if as, err := evaluation.FindAssessment(t.ctx, t.tx, o.ID, m); err == nil && !as.Editable() {
-			continue
-		}
+	sent, err := status.RemindMissing(t.ctx, t.tx, t.me.ID, m, func(o roster.Official) (bool, error) {
 		ot := t.as(o)
 		ok, err := delivery.Enqueue(t.ctx, t.tx, delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID,
 			DedupKey: key("remind-assess-manual", o.ID, today), Text: ot.t("RemindSelfAssess", map[string]any{"Month": monthLabel(m)})})
-		if err != nil {
-			return err
-		}
 		if ok {
-			sent++
 			t.enqueued = true
 		}
+		return ok, err
+	})
+	if err != nil {
+		return err
 	}
 	if sent == 0 {
 		t.alert(t.t("RemindedAlready", nil))
 		return nil
-	}
-	if err := evaluation.Audit(t.ctx, t.tx, evaluation.AuditEntry{Actor: &t.me.ID, Entity: "reminder", Action: "remind_missing",
-		After: map[string]any{"month": m.String(), "reminded": sent}}); err != nil {
-		return err
 	}
 	t.ack(t.T("RemindedN", sent, nil))
 	return nil
@@ -207,21 +109,15 @@ func (a *App) onRemindMissing(t *turn, c callback) error {
 
 // onDelegateMenu lets a head pick a deputy from their own unit.
 func (a *App) onDelegateMenu(t *turn) error {
-	if !t.me.IsHead {
+	subs, err := access.Deputies(t.ctx, t.tx, t.me.ID)
+	if errors.Is(err, access.ErrNotAHead) {
 		return t.reply(t.t("NotAHead", nil), nil)
 	}
-	subs, err := roster.Subordinates(t.ctx, t.tx, t.me.ID)
 	if err != nil {
 		return err
 	}
 	var kb delivery.Keyboard
 	for _, o := range subs {
-		if o.UnitID != t.me.UnitID || o.TelegramUserID == nil {
-			continue
-		}
-		if len(kb) == 20 {
-			break
-		}
 		kb = append(kb, []delivery.Button{{Text: o.FullName + " — " + o.Position, Data: cb(vDelegate, o.ID, 0)}})
 	}
 	if len(kb) == 0 {
@@ -230,34 +126,38 @@ func (a *App) onDelegateMenu(t *turn) error {
 	return t.reply(t.t("DelegateChoose", nil), kb)
 }
 
-// onDelegate: first the deputy, then how long.
+// onDelegate: first the deputy, then how long (access.Delegate).
 func (a *App) onDelegate(t *turn, c callback) error {
 	deputyID, err1 := c.id(0)
 	days, err2 := c.id(1)
-	if err1 != nil || err2 != nil || !t.me.IsHead {
+	if err1 != nil || err2 != nil {
 		return staleOr(t, evaluation.ErrStale)
 	}
-	deputy, err := roster.OfficialByID(t.ctx, t.tx, deputyID)
-	if err != nil || !deputy.Active || deputy.UnitID != t.me.UnitID || deputy.ID == t.me.ID {
+	var deputy roster.Official
+	var err error
+	first, last := a.today(), a.today()
+	if days == 0 {
+		deputy, err = access.Deputy(t.ctx, t.tx, t.me.ID, deputyID)
+	} else {
+		deputy, last, err = access.Delegate(t.ctx, t.tx, t.me.ID, deputyID, int(days), first)
+	}
+	switch {
+	case errors.Is(err, access.ErrNotAHead):
+		return staleOr(t, evaluation.ErrStale)
+	case errors.Is(err, access.ErrForbidden):
 		t.alert(t.t("NotAuthorized", nil))
 		return nil
+	case err != nil:
+		return staleOr(t, err)
 	}
 	if days == 0 {
 		t.ack("")
 		var row []delivery.Button
-		for _, n := range []int{3, 7, 14, 30} {
+		for _, n := range access.DelegationDays {
 			row = append(row, delivery.Button{Text: t.T("DaysN", n, nil), Data: cb(vDelegate, deputyID, n)})
 		}
 		t.editPressed(t.t("DelegateHowLong", map[string]any{"Name": deputy.FullName}), delivery.Keyboard{row})
 		return nil
-	}
-	if days != 3 && days != 7 && days != 14 && days != 30 {
-		return staleOr(t, evaluation.ErrStale) // only what the menu offers
-	}
-	first := a.today()
-	last := first.AddDays(int(days) - 1)
-	if err := evaluation.Delegate(t.ctx, t.tx, t.me.ID, deputyID, first, last); err != nil {
-		return err
 	}
 	t.ack(t.t("DelegatedToast", map[string]any{"Name": deputy.FullName, "To": day(last)}))
 	t.editPressed(t.t("DelegateDone", map[string]any{"Name": deputy.FullName, "From": day(first), "To": day(last)}), nil)
@@ -284,36 +184,22 @@ func (a *App) onUndelegate(t *turn) error {
 // why), newest first: the 15 newest changes, as many as one message holds,
 // and the count of the older ones.
 func (a *App) onHistory(t *turn) error {
-	rows, err := t.tx.Query(t.ctx, `SELECT l.at, l.entity, l.action, coalesce(o.full_name, ''), coalesce(l.reason, ''),
-		coalesce(l.before::text, ''), coalesce(l.after::text, ''), count(*) OVER ()
-		FROM audit_log l LEFT JOIN officials o ON o.id = l.actor_id
-		WHERE l.subject_id = $1 AND l.entity IN ('plan', 'task', 'assessment', 'reconsideration')
-		ORDER BY l.id DESC LIMIT 15`, t.me.ID)
+	changes, total, err := status.History(t.ctx, t.tx, t.me.ID, 15)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
 	var lines []string
-	total := 0
-	for rows.Next() {
-		var e struct{ entity, action, who, reason, before, after string }
-		var at = a.Now()
-		if err := rows.Scan(&at, &e.entity, &e.action, &e.who, &e.reason, &e.before, &e.after, &total); err != nil {
-			return err
-		}
-		who := e.who
+	for _, e := range changes {
+		who := e.Who
 		if who == "" {
 			who = t.t("TheSystem", nil)
 		}
-		line := fmt.Sprintf("%s — %s: %s → %s (%s)", at.In(calendar.Location).Format("02/01 15:04"),
-			t.t("Audit_"+e.entity+"_"+e.action, nil), escape(shortJSON(e.before)), escape(shortJSON(e.after)), escape(who))
-		if e.reason != "" {
-			line += "\n   " + t.t("ReasonLine", map[string]any{"Reason": e.reason})
+		line := fmt.Sprintf("%s — %s: %s → %s (%s)", e.At.In(calendar.Location).Format("02/01 15:04"),
+			t.t("Audit_"+e.Entity+"_"+e.Action, nil), escape(shortJSON(e.Before)), escape(shortJSON(e.After)), escape(who))
+		if e.Reason != "" {
+			line += "\n   " + t.t("ReasonLine", map[string]any{"Reason": e.Reason})
 		}
 		lines = append(lines, line)
-	}
-	if err := rows.Err(); err != nil {
-		return err
 	}
 	title := "<b>" + t.t("HistoryTitle", nil) + "</b>\n"
 	if len(lines) == 0 {

@@ -1,16 +1,15 @@
 package telegram
 
 import (
-	"errors"
-	"github.com/jackc/pgx/v5"
-	"strings"
-
-	"evalbot/internal/calendar"
-
 	"crypto/rand"
 	"encoding/hex"
-	"time"
+	"errors"
+	"strings"
 
+	"evalbot/internal/app/access"
+	"evalbot/internal/app/grades"
+	"evalbot/internal/app/reviews"
+	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
 	"evalbot/internal/grading"
@@ -118,18 +117,10 @@ func (a *App) onPending(t *turn) error {
 // when the grade cannot be computed yet (no planned tasks: the head enters the
 // task score first), nor for a head whose own staff are not all approved.
 func (a *App) pendingRow(t *turn, as evaluation.Assessment, o roster.Official) (string, bool, error) {
-	if o.IsHead {
-		s, err := a.subject(t, o)
-		if err != nil {
-			return "", false, err
-		}
-		n, err := evaluation.NotFinal(t.ctx, t.tx, s.SubordinateIDs, as.Month)
-		if err != nil {
-			return "", false, err
-		}
-		if n > 0 {
-			return t.t("PendingRowHeadWaits", nil), false, nil
-		}
+	if n, err := grades.StaffWaiting(t.ctx, t.tx, o, as.Month); err != nil {
+		return "", false, err
+	} else if n > 0 {
+		return t.t("PendingRowHeadWaits", nil), false, nil
 	}
 	r, _, err := a.compute(t, o, as, true)
 	if err != nil {
@@ -180,26 +171,13 @@ func (a *App) onAssessOnBehalf(t *turn, c callback) error {
 	if err != nil || merr != nil || m != a.assessMonth() {
 		return staleOr(t, evaluation.ErrStale) // only the month under review
 	}
-	if ok, err := t.canReview(id); err != nil || !ok {
-		if err == nil {
-			t.alert(t.t("NotAuthorized", nil))
-		}
-		return err
+	as, o, err := reviews.AssessAlone(t.ctx, t.tx, a.Framework, t.me.ID, id, m, a.Now())
+	if errors.Is(err, access.ErrForbidden) {
+		t.alert(t.t("NotAuthorized", nil))
+		return nil
 	}
-	o, err := roster.OfficialByID(t.ctx, t.tx, id)
-	if err != nil {
-		return err
-	}
-	fw, err := a.frameworkOf(t, o)
-	if err != nil {
-		return err
-	}
-	as, err := evaluation.AssessWithoutSelf(t.ctx, t.tx, id, m, fw, t.me.ID, a.Now())
 	if err != nil {
 		return staleOr(t, err)
-	}
-	if as.OfficialID != id {
-		return staleOr(t, evaluation.ErrStale)
 	}
 	t.ack("")
 	text, kb, err := a.adjustView(t, as, o, "a")
@@ -249,26 +227,8 @@ func (a *App) onApproveAll(t *turn, c callback) error {
 	}
 	// Take every unit-month lock the run needs at once, in one order, so two
 	// runs over overlapping units never wait on each other crosswise.
-	rows, err := t.tx.Query(t.ctx, `SELECT DISTINCT o.unit_id, a.month FROM assessments a JOIN officials o ON o.id = a.official_id
-		WHERE a.id = ANY($1) ORDER BY 1, 2`, d.IDs)
-	if err != nil {
+	if err := reviews.LockUnitMonths(t.ctx, t.tx, d.IDs); err != nil {
 		return err
-	}
-	type unitMonth struct {
-		unit  int64
-		month time.Time
-	}
-	ums, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (unitMonth, error) {
-		var u unitMonth
-		return u, r.Scan(&u.unit, &u.month)
-	})
-	if err != nil {
-		return err
-	}
-	for _, u := range ums {
-		if err := evaluation.LockUnitMonth(t.ctx, t.tx, u.unit, calendar.Month{Year: u.month.Year(), Month: u.month.Month()}); err != nil {
-			return err
-		}
 	}
 	var done, changed, look []string
 	for i, id := range d.IDs {
@@ -344,35 +304,7 @@ func approveAllSummary(t *turn, done, changed, look []string) string {
 	return strings.Join(lines, "\n")
 }
 
-// reviewees are the people the sender reviews today: their own subordinates
-// and, under a delegation in force, those of the head they stand in for.
+// reviewees are the people the sender reviews today (access.Reviewees).
 func (a *App) reviewees(t *turn) ([]roster.Official, error) {
-	subs, err := roster.Subordinates(t.ctx, t.tx, t.me.ID)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := t.tx.Query(t.ctx, `SELECT head_id FROM delegations WHERE deputy_id = $1 AND revoked_at IS NULL
-		AND $2 BETWEEN first_day AND last_day`, t.me.ID, a.today().Time(0, 0))
-	if err != nil {
-		return nil, err
-	}
-	heads, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return nil, err
-	}
-	for _, h := range heads {
-		more, err := roster.Subordinates(t.ctx, t.tx, h)
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range more {
-			if o.ID != t.me.ID {
-				subs = append(subs, o)
-			}
-		}
-	}
-	if len(heads) > 0 {
-		roster.SortOfficials(subs)
-	}
-	return subs, nil
+	return access.Reviewees(t.ctx, t.tx, t.me.ID, a.today())
 }

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"time"
 
+	"evalbot/internal/app/access"
+	"evalbot/internal/app/plans"
 	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
@@ -150,55 +152,44 @@ func (a *App) onPlanOwner(t *turn, c callback) error {
 		t.alert(t.t("ErrorStale", nil))
 		return nil
 	}
-	p, err := evaluation.LoadPlan(t.ctx, t.tx, id)
-	if errors.Is(err, evaluation.ErrNotFound) {
-		t.alert(t.t("ErrorStale", nil))
-		return nil
+	if c.verb == vPlanSubmit {
+		p, head, err := plans.Submit(t.ctx, t.tx, t.me.ID, id, int(ver))
+		if err != nil {
+			return planRefusal(t, err)
+		}
+		if head == nil {
+			t.editPressed(t.planText(p, "", "PlanApprovedStatus"), nil)
+			return nil
+		}
+		t.editPressed(t.planText(p, "", "PlanSubmitted"), nil)
+		t.ack(t.t("PlanSentToast", map[string]any{"Period": t.planPeriod(p.Kind, p.PeriodStart), "Head": head.FullName}))
+		return a.sendPlanToHead(t, p, *head)
 	}
-	if err != nil {
-		return err
-	}
-	if p.OfficialID != t.me.ID {
-		t.alert(t.t("NotAuthorized", nil))
-		return nil
-	}
-	if p.Version != int(ver) || p.Status != evaluation.StatusDraft {
-		t.alert(t.t("ErrorStale", nil))
-		return nil
-	}
-	switch c.verb {
-	case vPlanCancel:
-		if err := evaluation.CancelDraft(t.ctx, t.tx, id, int(ver)); err != nil {
-			return staleOr(t, err)
+	if c.verb == vPlanCancel {
+		if err := plans.Cancel(t.ctx, t.tx, t.me.ID, id, int(ver)); err != nil {
+			return planRefusal(t, err)
 		}
 		t.editPressed(t.t("PlanCancelled", nil), nil)
 		return nil
-	case vPlanEdit:
-		t.editPressed(t.planText(p, "", ""), nil)
-		if err := t.setStep(stepPlanTasks, stepData{Kind: p.Kind, Start: p.PeriodStart.String()}); err != nil {
-			return err
-		}
-		return t.reply(t.t("PlanAskAgain", nil), nil)
 	}
-	head, hasHead, err := roster.HeadOf(t.ctx, t.tx, t.me.ID)
+	p, err := plans.Draft(t.ctx, t.tx, t.me.ID, id, int(ver)) // vPlanEdit
 	if err != nil {
+		return planRefusal(t, err)
+	}
+	t.editPressed(t.planText(p, "", ""), nil)
+	if err := t.setStep(stepPlanTasks, stepData{Kind: p.Kind, Start: p.PeriodStart.String()}); err != nil {
 		return err
 	}
-	var reviewer *int64
-	if hasHead {
-		reviewer = &head.ID
-	}
-	p, err = evaluation.SubmitPlan(t.ctx, t.tx, id, int(ver), reviewer)
-	if err != nil {
-		return staleOr(t, err)
-	}
-	if !hasHead {
-		t.editPressed(t.planText(p, "", "PlanApprovedStatus"), nil)
+	return t.reply(t.t("PlanAskAgain", nil), nil)
+}
+
+// planRefusal answers a use case's refusal of a press: not theirs, or out of date.
+func planRefusal(t *turn, err error) error {
+	if errors.Is(err, access.ErrForbidden) {
+		t.alert(t.t("NotAuthorized", nil))
 		return nil
 	}
-	t.editPressed(t.planText(p, "", "PlanSubmitted"), nil)
-	t.ack(t.t("PlanSentToast", map[string]any{"Period": t.planPeriod(p.Kind, p.PeriodStart), "Head": head.FullName}))
-	return a.sendPlanToHead(t, p, head)
+	return staleOr(t, err)
 }
 
 func (a *App) sendPlanToHead(t *turn, p evaluation.Plan, head roster.Official) error {
@@ -232,29 +223,10 @@ func staleOr(t *turn, err error) error {
 	return nil
 }
 
-// canReview reports whether t's sender may review official id, from the
-// database (never from the button): the official's head, or the deputy the
-// head delegated to for today.
+// canReview reports whether t's sender may review official id today, from
+// the database (never from the button): access.CanReview.
 func (t *turn) canReview(officialID int64) (bool, error) {
-	ok, _, err := t.reviewRight(officialID)
-	return ok, err
-}
-
-// reviewRight is canReview that also names the head when the sender acts as
-// their deputy (nil when the sender is the head).
-func (t *turn) reviewRight(officialID int64) (bool, *int64, error) {
-	head, ok, err := roster.HeadOf(t.ctx, t.tx, officialID)
-	if err != nil || !ok {
-		return false, nil, err
-	}
-	if head.ID == t.me.ID {
-		return true, nil, nil
-	}
-	deputy, ok, err := evaluation.ActiveDelegate(t.ctx, t.tx, head.ID, t.a().today())
-	if err != nil || !ok || deputy != t.me.ID || officialID == t.me.ID {
-		return false, nil, err
-	}
-	return true, &head.ID, nil
+	return access.CanReview(t.ctx, t.tx, t.me.ID, officialID, t.a().today())
 }
 
 // onPlanHead: Approve / Return on a subordinate's submitted plan.
@@ -265,25 +237,11 @@ func (a *App) onPlanHead(t *turn, c callback) error {
 		t.alert(t.t("ErrorStale", nil))
 		return nil
 	}
-	p, err := evaluation.LoadPlan(t.ctx, t.tx, id)
-	if err != nil {
-		return staleOr(t, err)
-	}
-	if ok, err := t.canReview(p.OfficialID); err != nil || !ok {
-		if err == nil {
-			t.alert(t.t("NotAuthorized", nil))
-		}
-		return err
-	}
-	if p.Version != int(ver) || p.Status != evaluation.StatusSubmitted {
-		t.alert(t.t("ErrorStale", nil))
-		return nil
-	}
-	owner, err := roster.OfficialByID(t.ctx, t.tx, p.OfficialID)
-	if err != nil {
-		return err
-	}
 	if c.verb == vPlanReturn {
+		_, owner, err := plans.Submitted(t.ctx, t.tx, t.me.ID, id, int(ver), a.today())
+		if err != nil {
+			return planRefusal(t, err)
+		}
 		m := t.pressed()
 		if err := t.setStep(stepPlanReturn, stepData{PlanID: id, Version: int(ver), ChatID: m.chatID, MessageID: m.messageID}); err != nil {
 			return err
@@ -291,9 +249,9 @@ func (a *App) onPlanHead(t *turn, c callback) error {
 		t.ack("")
 		return t.reply(t.t("AskReturnReason", map[string]any{"Name": owner.FullName}), nil)
 	}
-	p, err = evaluation.DecidePlan(t.ctx, t.tx, id, int(ver), t.me.ID, true, "")
+	p, owner, err := plans.Approve(t.ctx, t.tx, t.me.ID, id, int(ver), a.today())
 	if err != nil {
-		return staleOr(t, err)
+		return planRefusal(t, err)
 	}
 	t.editPressed(t.planText(p, owner.FullName, "PlanApprovedByYou"), nil)
 	t.ack(t.t("PlanApprovedToast", map[string]any{"Period": t.planPeriod(p.Kind, p.PeriodStart), "Name": owner.FullName}))
@@ -310,26 +268,16 @@ func (a *App) onPlanReturnReason(t *turn, d stepData, text string) error {
 	if !ok {
 		return err
 	}
-	p, err := evaluation.LoadPlan(t.ctx, t.tx, d.PlanID)
-	if err != nil {
-		return err
-	}
-	if ok, err := t.canReview(p.OfficialID); err != nil || !ok {
-		_ = t.clearStep()
-		return err
-	}
 	if err := t.clearStep(); err != nil {
 		return err
 	}
-	p, err = evaluation.DecidePlan(t.ctx, t.tx, d.PlanID, d.Version, t.me.ID, false, reason)
-	if errors.Is(err, evaluation.ErrStale) || errors.Is(err, evaluation.ErrNotFound) {
+	p, owner, err := plans.Return(t.ctx, t.tx, t.me.ID, d.PlanID, d.Version, reason, a.today())
+	switch {
+	case errors.Is(err, access.ErrForbidden):
+		return nil
+	case errors.Is(err, evaluation.ErrStale) || errors.Is(err, evaluation.ErrNotFound):
 		return t.reply(t.t("ErrorStale", nil), nil)
-	}
-	if err != nil {
-		return err
-	}
-	owner, err := roster.OfficialByID(t.ctx, t.tx, p.OfficialID)
-	if err != nil {
+	case err != nil:
 		return err
 	}
 	t.showCard(cardRef{d.ChatID, d.MessageID}, t.planText(p, owner.FullName, "PlanReturnedByYou"), nil)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 
+	"evalbot/internal/app/access"
+	"evalbot/internal/app/plans"
 	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
@@ -76,9 +78,9 @@ func (a *App) onTaskMark(t *turn, c callback) error {
 		if err != nil {
 			return staleOr(t, evaluation.ErrStale)
 		}
-		p, err := evaluation.LoadPlan(t.ctx, t.tx, id)
-		if err != nil || p.OfficialID != t.me.ID {
-			return staleOr(t, evaluation.ErrStale)
+		p, err := plans.OwnPlan(t.ctx, t.tx, t.me.ID, id)
+		if err != nil {
+			return staleOr(t, err)
 		}
 		var b strings.Builder
 		b.WriteString("<b>" + t.t("ReportTitle", map[string]any{"Title": t.planTitle(p.Kind, p.PeriodStart)}) + "</b>\n")
@@ -96,37 +98,15 @@ func (a *App) onTaskMark(t *turn, c callback) error {
 	if err != nil || !ok {
 		return staleOr(t, evaluation.ErrStale)
 	}
-	var planID int64
-	var owner int64
-	if err := t.tx.QueryRow(t.ctx, `SELECT p.id, p.official_id FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1`, taskID).Scan(&planID, &owner); err != nil {
-		return staleOr(t, evaluation.ErrStale)
-	}
-	if owner != t.me.ID {
+	task, p, err := plans.MarkOwnTask(t.ctx, t.tx, t.me.ID, taskID, status, a.assessMonth())
+	if errors.Is(err, access.ErrForbidden) {
 		t.alert(t.t("NotAuthorized", nil))
 		return nil
 	}
-	p, err := evaluation.LoadPlan(t.ctx, t.tx, planID)
-	if err != nil {
-		return err
-	}
-	if as, err := evaluation.FindAssessment(t.ctx, t.tx, owner, p.Month); err == nil && !as.Editable() {
-		t.alert(t.t("ErrorLocked", nil))
-		return nil
-	}
-	// Only a month still open to the official: not one before the month under
-	// review, nor one their unit has published (with or without an assessment).
-	published, err := evaluation.Published(t.ctx, t.tx, owner, p.Month)
-	if err != nil {
-		return err
-	}
-	if published || p.Month.Before(a.assessMonth()) {
-		t.alert(t.t("ErrorLocked", nil))
-		return nil
-	}
-	task, err := evaluation.MarkTask(t.ctx, t.tx, taskID, string(status), &t.me.ID)
 	if err != nil {
 		return staleOr(t, err)
 	}
+	planID, owner := p.ID, p.OfficialID
 	t.ack(t.t("TaskMarkedToast", map[string]any{"Task": shortTitle(task.Title), "Status": t.t("TaskStatus_"+string(status), nil)}))
 	if where == "w" {
 		p, err = evaluation.LoadPlan(t.ctx, t.tx, planID)

@@ -2,12 +2,12 @@ package telegram
 
 import (
 	"errors"
-	"time"
-
-	"evalbot/internal/calendar"
 	"strconv"
 	"strings"
 
+	"evalbot/internal/app/access"
+	"evalbot/internal/app/publication"
+	"evalbot/internal/app/reviews"
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
 	"evalbot/internal/grading"
@@ -242,9 +242,9 @@ func (a *App) onReview(t *turn, c callback) error {
 		if err1 != nil || err2 != nil {
 			return staleOr(t, evaluation.ErrStale)
 		}
-		as, err = evaluation.AdjustCriterion(t.ctx, t.tx, id, fw, t.me.ID, fw.General[i].ID, grading.Points(p*100))
+		as, err = reviews.AdjustCriterion(t.ctx, t.tx, a.Framework, t.me.ID, id, fw.General[i].ID, grading.Points(p*100), a.today())
 		if err != nil {
-			return a.inputRefusal(t, err)
+			return a.reviewRefusal(t, err)
 		}
 		return a.showAdjust(t, as, o, "a")
 	case vAdjBonus:
@@ -252,9 +252,9 @@ func (a *App) onReview(t *turn, c callback) error {
 		if err != nil {
 			return staleOr(t, evaluation.ErrStale)
 		}
-		as, err = evaluation.AdjustBonus(t.ctx, t.tx, id, fw, t.me.ID, grading.Points(n*100))
+		as, err = reviews.AdjustBonus(t.ctx, t.tx, a.Framework, t.me.ID, id, grading.Points(n*100), a.today())
 		if err != nil {
-			return a.inputRefusal(t, err)
+			return a.reviewRefusal(t, err)
 		}
 		return a.showAdjust(t, as, o, "a")
 	case vAdjTask:
@@ -264,21 +264,9 @@ func (a *App) onReview(t *turn, c callback) error {
 		if err1 != nil || !ok {
 			return staleOr(t, evaluation.ErrStale)
 		}
-		var owner int64
-		var month time.Time
-		if err := t.tx.QueryRow(t.ctx, `SELECT p.official_id, p.month FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1`, taskID).Scan(&owner, &month); err != nil ||
-			owner != as.OfficialID || (calendar.Month{Year: month.Year(), Month: month.Month()}) != as.Month {
-			return staleOr(t, evaluation.ErrStale)
-		}
-		if _, err := evaluation.MarkTask(t.ctx, t.tx, taskID, string(status), &t.me.ID); err != nil {
-			return staleOr(t, err)
-		}
-		if _, err := t.tx.Exec(t.ctx, `UPDATE assessments SET version = version + 1 WHERE id = $1`, id); err != nil {
-			return err
-		}
-		as, err = evaluation.LoadAssessment(t.ctx, t.tx, id)
+		as, err = reviews.MarkTask(t.ctx, t.tx, t.me.ID, id, taskID, status, a.today())
 		if err != nil {
-			return err
+			return a.reviewRefusal(t, err)
 		}
 		page, _ := c.id(3)
 		return a.showAdjust(t, as, o, "t"+strconv.FormatInt(page, 10))
@@ -291,6 +279,16 @@ func (a *App) onReview(t *turn, c callback) error {
 		return t.reply(t.t("ManualTaskAsk", map[string]any{"Max": pts(t.lang, fw.TaskMax)}), nil)
 	}
 	return staleOr(t, evaluation.ErrStale)
+}
+
+// reviewRefusal answers a review use case's refusal of a press: not a
+// reviewer of that person, a value out of range, or out of date.
+func (a *App) reviewRefusal(t *turn, err error) error {
+	if errors.Is(err, access.ErrForbidden) {
+		t.alert(t.t("NotAuthorized", nil))
+		return nil
+	}
+	return a.inputRefusal(t, err)
 }
 
 func (a *App) showAdjust(t *turn, as evaluation.Assessment, o roster.Official, view string) error {
@@ -307,79 +305,31 @@ func (a *App) showAdjust(t *turn, as evaluation.Assessment, o roster.Official, v
 // demote names whom the head chose to move from A to B for the unit's quota
 // (0 when no choice was made yet; as.ID itself to lower this person).
 func (a *App) approve(t *turn, as evaluation.Assessment, o roster.Official, demote int64) error {
-	// The quota count, the approval and the check for an earlier publication
-	// run under the unit's month lock, as the publication itself does: two
-	// approvals at once are decided one after the other, and an approval is
-	// either published with the unit or after it as the addendum.
-	if err := evaluation.LockUnitMonth(t.ctx, t.tx, o.UnitID, as.Month); err != nil {
-		return err
-	}
-	// What was read before the lock may have moved on meanwhile (the other
-	// approver pressed first): then nothing is decided, not even a quota move.
-	if cur, err := evaluation.LoadAssessment(t.ctx, t.tx, as.ID); err != nil || cur.Version != as.Version || cur.Status != evaluation.AssessSubmitted {
-		if err != nil && !errors.Is(err, evaluation.ErrNotFound) {
-			return err
-		}
-		return staleOr(t, evaluation.ErrStale)
-	}
-	if o.IsHead {
-		s, err := a.subject(t, o)
-		if err != nil {
-			return err
-		}
-		n, err := evaluation.NotFinal(t.ctx, t.tx, s.SubordinateIDs, as.Month)
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			t.alert(t.T("HeadNotReady", n, map[string]any{"Name": o.FullName}))
-			return nil
-		}
-	}
-	r, fw, err := a.compute(t, o, as, true)
-	if err != nil {
-		var ie *grading.InputError
-		if errors.As(err, &ie) && errors.Is(err, grading.ErrNoTasks) {
-			t.alert(t.t("NeedManualTask", nil))
-			return nil
-		}
-		if errors.As(err, &ie) {
-			t.alert(t.t("ValueOutOfRange", nil))
-			return nil
-		}
-		return err
-	}
-	if r.Graded && r.Grade == "A" {
-		over, err := a.quotaExceeded(t, fw, o, as)
-		if err != nil {
-			return err
-		}
-		if over != nil && demote == 0 {
-			return a.askQuota(t, as, o, over)
-		}
-		if over != nil && demote == as.ID {
-			r.DemoteForQuota()
-		} else if over != nil {
-			if !contains(over.Candidates, demote) {
-				return staleOr(t, evaluation.ErrStale)
-			}
-			// The other person's card said their A was provisional; they
-			// get the final card, saying the quota moved it, at publication.
-			if _, err := evaluation.DemoteForQuota(t.ctx, t.tx, demote, t.me.ID); err != nil {
-				return staleOr(t, err)
-			}
-		}
-	}
-	_, onBehalf, err := t.reviewRight(o.ID)
-	if err != nil {
-		return err
-	}
-	as, err = evaluation.Approve(t.ctx, t.tx, as.ID, as.Version, t.me.ID, onBehalf, r)
-	if err != nil {
+	res, err := reviews.Approve(t.ctx, t.tx, a.Cal, a.Framework, t.me.ID, as.ID, as.Version, demote, a.Now())
+	var ie *grading.InputError
+	switch {
+	case errors.Is(err, access.ErrForbidden):
+		t.alert(t.t("NotAuthorized", nil))
+		return nil
+	case errors.As(err, &ie) && errors.Is(err, grading.ErrNoTasks):
+		t.alert(t.t("NeedManualTask", nil))
+		return nil
+	case errors.As(err, &ie):
+		t.alert(t.t("ValueOutOfRange", nil))
+		return nil
+	case err != nil:
 		return staleOr(t, err)
+	case res.StaffWaiting > 0:
+		t.alert(t.T("HeadNotReady", res.StaffWaiting, map[string]any{"Name": o.FullName}))
+		return nil
+	case res.Quota != nil:
+		return a.askQuota(t, res.Assessment, o, res.Quota)
 	}
-	if err := a.publishLate(t, as, o); err != nil {
-		return err
+	as = res.Assessment
+	if res.Addendum {
+		if err := a.announceLate(t, as, o, res.Unit); err != nil {
+			return err
+		}
 	}
 	text, _, err := a.reviewCard(t, as, o)
 	if err != nil {
@@ -390,105 +340,9 @@ func (a *App) approve(t *turn, as evaluation.Assessment, o roster.Official, demo
 	return a.sendGradeCard(t, as)
 }
 
-func contains(ids []int64, id int64) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
-}
-
-// quotaState is an exceeded grade-A quota: the unit's limit and the A's (as
-// assessment ids) among which the head chooses who moves to B.
-type quotaState struct {
-	Max        int
-	Graded     int
-	Candidates []int64
-	Names      []string
-}
-
-// quotaExceeded checks whether one more A in o's unit breaks the framework's
-// quota. People of the unit not yet approved count with their self-assessed
-// grade (C when unknown), so the limit is known before the month closes.
-func (a *App) quotaExceeded(t *turn, fw *grading.Framework, o roster.Official, as evaluation.Assessment) (*quotaState, error) {
-	var exceptional bool
-	if err := t.tx.QueryRow(t.ctx, `SELECT exceptional FROM units WHERE id = $1`, o.UnitID).Scan(&exceptional); err != nil {
-		return nil, err
-	}
-	// Decree 335 counts the quota within the person's task group ($3 true, $4 the group).
-	byGroup, group := fw.QuotaScope() == grading.QuotaScopeTaskGroup, o.TaskGroup
-	rows, err := t.tx.Query(t.ctx, `SELECT o.id, o.full_name, a.id, a.status, a.grade, a.self_grade
-		FROM officials o LEFT JOIN assessments a ON a.official_id = o.id AND a.month = $2
-		WHERE o.unit_id = $1 AND o.active AND (NOT $3 OR o.task_group = $4) ORDER BY a.total DESC NULLS LAST, o.id`,
-		o.UnitID, as.Month.First().Time(0, 0), byGroup, group)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	type member struct {
-		oid                 int64
-		name                string
-		aid                 *int64
-		status, grade, self *string
-	}
-	var ms []member
-	for rows.Next() {
-		var m member
-		if err := rows.Scan(&m.oid, &m.name, &m.aid, &m.status, &m.grade, &m.self); err != nil {
-			return nil, err
-		}
-		ms = append(ms, m)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	var grades []grading.Grade
-	q := &quotaState{}
-	for _, m := range ms {
-		g := grading.Grade("C")
-		switch {
-		case m.oid == o.ID:
-			g = "A"
-		case m.status != nil && *m.status == evaluation.AssessApproved && m.grade != nil:
-			g = grading.Grade(*m.grade)
-			if g == "A" {
-				ok, err := t.canReview(m.oid)
-				if err != nil {
-					return nil, err
-				}
-				if ok {
-					q.Candidates = append(q.Candidates, *m.aid)
-					q.Names = append(q.Names, m.name)
-				}
-			}
-		case m.self != nil && *m.self != "" && *m.self != "A":
-			g = grading.Grade(*m.self)
-		}
-		grades = append(grades, g)
-	}
-	approvedA := 1 // this one
-	var countA int
-	if err := t.tx.QueryRow(t.ctx, `SELECT count(*) FROM assessments a JOIN officials o ON o.id = a.official_id
-		WHERE o.unit_id = $1 AND a.month = $2 AND a.status = 'approved' AND a.grade = 'A' AND (NOT $3 OR o.task_group = $4)`,
-		o.UnitID, as.Month.First().Time(0, 0), byGroup, group).Scan(&countA); err != nil {
-		return nil, err
-	}
-	approvedA += countA
-	q.Max = fw.MaxExcellent(grades, exceptional)
-	q.Graded = len(grades)
-	if approvedA <= q.Max {
-		return nil, nil
-	}
-	q.Candidates = append(q.Candidates, as.ID)
-	q.Names = append(q.Names, o.FullName)
-	return q, nil
-}
-
 // askQuota tells the head the unit's A quota is full and lets them choose,
 // on the pressed message itself, so no card is left with stale buttons.
-func (a *App) askQuota(t *turn, as evaluation.Assessment, o roster.Official, q *quotaState) error {
+func (a *App) askQuota(t *turn, as evaluation.Assessment, o roster.Official, q *reviews.Quota) error {
 	var kb delivery.Keyboard
 	for i, id := range q.Candidates {
 		kb = append(kb, []delivery.Button{{Text: t.t("BtnQuotaDemote", map[string]any{"Name": q.Names[i]}), Data: cb(vQuota, id, as.ID, as.Version)}})
@@ -550,7 +404,7 @@ func (a *App) gradeCard(t *turn, as evaluation.Assessment) (string, error) {
 		if !final {
 			return b.String()
 		}
-		return b.String() + "\n\n" + t.t("PublishedNotice", map[string]any{"Month": monthLabel(as.Month), "Days": reconsiderDays})
+		return b.String() + "\n\n" + t.t("PublishedNotice", map[string]any{"Month": monthLabel(as.Month), "Days": publication.ReconsiderDays})
 	}
 	if r == nil || !r.Graded {
 		b.WriteString(t.t("NotGradedTooFewDays", nil))
@@ -641,22 +495,13 @@ func (a *App) onAssessReturnReason(t *turn, d stepData, text string) error {
 	if err := t.clearStep(); err != nil {
 		return err
 	}
-	as, err := evaluation.LoadAssessment(t.ctx, t.tx, d.AssessmentID)
-	if err != nil {
+	as, o, err := reviews.Return(t.ctx, t.tx, t.me.ID, d.AssessmentID, d.Version, reason, a.today())
+	switch {
+	case errors.Is(err, access.ErrForbidden):
+		return nil
+	case errors.Is(err, evaluation.ErrStale):
 		return t.reply(t.t("ErrorStale", nil), nil)
-	}
-	if ok, err := t.canReview(as.OfficialID); err != nil || !ok {
-		return err
-	}
-	as, err = evaluation.ReturnAssessment(t.ctx, t.tx, as.ID, d.Version, t.me.ID, reason)
-	if errors.Is(err, evaluation.ErrStale) {
-		return t.reply(t.t("ErrorStale", nil), nil)
-	}
-	if err != nil {
-		return err
-	}
-	o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID)
-	if err != nil {
+	case err != nil:
 		return err
 	}
 	card, _, err := a.reviewCard(t, as, o)
@@ -694,22 +539,16 @@ func (a *App) onManualTaskScore(t *turn, d stepData, text string) error {
 	if err != nil || p < 0 || p > fw.TaskMax {
 		return t.reply(t.t("ManualTaskAsk", map[string]any{"Max": pts(t.lang, fw.TaskMax)}), nil)
 	}
-	if ok, err := t.canReview(as.OfficialID); err != nil || !ok {
-		_ = t.clearStep()
-		return err
-	}
 	if err := t.clearStep(); err != nil {
 		return err
 	}
-	as, err = evaluation.SetManualTaskScore(t.ctx, t.tx, as.ID, fw, t.me.ID, p)
-	if errors.Is(err, evaluation.ErrLocked) {
+	as, o, err := reviews.SetTaskScore(t.ctx, t.tx, t.me.ID, as, fw, p, a.today())
+	switch {
+	case errors.Is(err, access.ErrForbidden):
+		return nil
+	case errors.Is(err, evaluation.ErrLocked):
 		return t.reply(t.t("ErrorLocked", nil), nil)
-	}
-	if err != nil {
-		return err
-	}
-	o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID)
-	if err != nil {
+	case err != nil:
 		return err
 	}
 	view, kb, err := a.adjustView(t, as, o, "a")
@@ -725,16 +564,13 @@ func (a *App) onManualTaskScore(t *turn, d stepData, text string) error {
 // checking from the database that the sender may review it. ok is false when
 // the press was answered already (stale or not allowed).
 func (a *App) reviewable(t *turn, id int64) (evaluation.Assessment, roster.Official, bool, error) {
-	as, err := evaluation.LoadAssessment(t.ctx, t.tx, id)
+	as, o, err := reviews.Open(t.ctx, t.tx, t.me.ID, id, a.today())
+	if errors.Is(err, access.ErrForbidden) {
+		t.alert(t.t("NotAuthorized", nil))
+		return as, o, false, nil
+	}
 	if err != nil {
-		return as, roster.Official{}, false, staleOr(t, err)
+		return as, o, false, staleOr(t, err)
 	}
-	if ok, err := t.canReview(as.OfficialID); err != nil || !ok {
-		if err == nil {
-			t.alert(t.t("NotAuthorized", nil))
-		}
-		return as, roster.Official{}, false, err
-	}
-	o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID)
-	return as, o, err == nil, err
+	return as, o, true, nil
 }

@@ -5,6 +5,9 @@ import (
 	"strconv"
 	"strings"
 
+	"evalbot/internal/app/access"
+	"evalbot/internal/app/grades"
+	"evalbot/internal/app/selfassess"
 	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
@@ -21,23 +24,11 @@ func (a *App) assessMonth() calendar.Month {
 
 // frameworkOf returns the framework of the official's unit.
 func (a *App) frameworkOf(t *turn, o roster.Official) (*grading.Framework, error) {
-	var id string
-	if err := t.tx.QueryRow(t.ctx, `SELECT framework_id FROM units WHERE id = $1`, o.UnitID).Scan(&id); err != nil {
+	u, err := roster.UnitByID(t.ctx, t.tx, o.UnitID)
+	if err != nil {
 		return nil, err
 	}
-	return a.Framework(id)
-}
-
-// subject tells the grading input whether o is graded as a head, and whom o leads.
-func (a *App) subject(t *turn, o roster.Official) (evaluation.Subject, error) {
-	if !o.IsHead {
-		return evaluation.Subject{Role: grading.RoleStaff}, nil
-	}
-	ids, err := roster.SubordinateIDs(t.ctx, t.tx, o.ID)
-	if err != nil {
-		return evaluation.Subject{}, err
-	}
-	return evaluation.Subject{Role: grading.RoleHead, SubordinateIDs: ids}, nil
+	return a.Framework(u.FrameworkID)
 }
 
 // compute grades an assessment with the engine; review selects the head's copy.
@@ -46,23 +37,13 @@ func (a *App) compute(t *turn, o roster.Official, as evaluation.Assessment, revi
 	return r, fw, err
 }
 
-// computeCard is compute that also returns the month's tasks
-// (evaluation.MonthTasks), read with the grading input; they are nil only
-// when err is not a grading.InputError.
+// computeCard is compute that also returns the month's tasks (grades.Card).
 func (a *App) computeCard(t *turn, o roster.Official, as evaluation.Assessment, review bool) (grading.Result, *grading.Framework, []evaluation.Task, error) {
 	fw, err := a.Framework(as.FrameworkID)
 	if err != nil {
 		return grading.Result{}, nil, nil, err
 	}
-	s, err := a.subject(t, o)
-	if err != nil {
-		return grading.Result{}, fw, nil, err
-	}
-	in, tasks, err := evaluation.CardInput(t.ctx, t.tx, as, review, a.Cal, s)
-	if err != nil {
-		return grading.Result{}, fw, nil, err
-	}
-	r, err := fw.Grade(in)
+	r, tasks, err := grades.Card(t.ctx, t.tx, a.Cal, fw, o, as, review)
 	return r, fw, tasks, err
 }
 
@@ -255,13 +236,11 @@ func (a *App) onSelf(t *turn, c callback) error {
 	if err != nil {
 		return staleOr(t, err)
 	}
-	if as.OfficialID != t.me.ID {
+	if err := selfassess.Editable(t.me.ID, as, published); errors.Is(err, access.ErrForbidden) {
 		t.alert(t.t("NotAuthorized", nil))
 		return nil
-	}
-	if !as.Editable() || published {
-		t.alert(t.t("ErrorLocked", nil))
-		return nil
+	} else if err != nil {
+		return staleOr(t, err)
 	}
 	fw, err := a.Framework(as.FrameworkID)
 	if err != nil {
@@ -343,20 +322,15 @@ func (a *App) onSelf(t *turn, c callback) error {
 	if err != nil || int(ver) != as.Version {
 		return staleOr(t, evaluation.ErrStale)
 	}
-	head, hasHead, err := roster.HeadOf(t.ctx, t.tx, t.me.ID)
-	if err != nil {
-		return err
-	}
-	if !hasHead {
+	as, head, err := selfassess.Submit(t.ctx, t.tx, a.Cal, a.Framework, t.me.ID, id, int(ver), a.Now())
+	switch {
+	case errors.Is(err, selfassess.ErrNoReviewer):
 		t.alert(t.t("NoReviewer", nil))
 		return nil
-	}
-	var provisional *grading.Result
-	if r, _, err := a.compute(t, *t.me, as, false); err == nil {
-		provisional = &r
-	}
-	as, err = evaluation.SubmitAssessment(t.ctx, t.tx, id, int(ver), &head.ID, provisional, a.Now())
-	if err != nil {
+	case errors.Is(err, access.ErrForbidden):
+		t.alert(t.t("NotAuthorized", nil))
+		return nil
+	case err != nil:
 		return staleOr(t, err)
 	}
 	t.ack(t.t("SelfSentToast", map[string]any{"Month": monthLabel(as.Month), "Head": head.FullName}))
@@ -383,15 +357,10 @@ func (a *App) onBonusReason(t *turn, d stepData, text string) error {
 	if err := t.clearStep(); err != nil {
 		return err
 	}
-	as, err := evaluation.LoadAssessment(t.ctx, t.tx, d.AssessmentID)
-	if err != nil || as.OfficialID != t.me.ID {
+	as, err := selfassess.SetBonus(t.ctx, t.tx, a.Framework, t.me.ID, d.AssessmentID, grading.Points(d.Bonus), reason)
+	if errors.Is(err, evaluation.ErrStale) {
 		return t.reply(t.t("ErrorStale", nil), nil)
 	}
-	fw, err := a.Framework(as.FrameworkID)
-	if err != nil {
-		return err
-	}
-	as, err = evaluation.SetSelfBonus(t.ctx, t.tx, as.ID, fw, grading.Points(d.Bonus), reason)
 	if errors.Is(err, evaluation.ErrLocked) {
 		return t.reply(t.t("ErrorLocked", nil), nil)
 	}

@@ -1,11 +1,9 @@
 package telegram
 
 import (
-	"encoding/json"
 	"errors"
 
-	"github.com/jackc/pgx/v5"
-
+	"evalbot/internal/conversation"
 	"evalbot/internal/textnorm"
 )
 
@@ -36,35 +34,20 @@ type stepData struct {
 }
 
 func (t *turn) setStepFor(telegramUserID int64, step string, d stepData) error {
-	raw, _ := json.Marshal(d)
-	_, err := t.tx.Exec(t.ctx, `INSERT INTO conversations (telegram_user_id, step, data) VALUES ($1, $2, $3)
-		ON CONFLICT (telegram_user_id) DO UPDATE SET step = $2, data = $3, updated_at = now()`, telegramUserID, step, raw)
-	return err
+	return conversation.Set(t.ctx, t.tx, telegramUserID, step, d)
 }
 
 func (t *turn) setStep(step string, d stepData) error { return t.setStepFor(t.userID, step, d) }
 
-func (t *turn) clearStep() error {
-	_, err := t.tx.Exec(t.ctx, `DELETE FROM conversations WHERE telegram_user_id = $1`, t.userID)
-	return err
-}
+func (t *turn) clearStep() error { return conversation.Clear(t.ctx, t.tx, t.userID) }
 
 // step reads the sender's step, locking it for this transaction.
 func (t *turn) step() (string, stepData, error) { return t.stepOf(t.userID) }
 
 // stepOf reads someone's step, locking it for this transaction.
 func (t *turn) stepOf(telegramUserID int64) (string, stepData, error) {
-	var step string
-	var raw []byte
 	var d stepData
-	err := t.tx.QueryRow(t.ctx, `SELECT step, data FROM conversations WHERE telegram_user_id = $1 FOR UPDATE`, telegramUserID).Scan(&step, &raw)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", d, nil
-	}
-	if err != nil {
-		return "", d, err
-	}
-	err = json.Unmarshal(raw, &d)
+	step, err := conversation.Get(t.ctx, t.tx, telegramUserID, &d)
 	return step, d, err
 }
 
