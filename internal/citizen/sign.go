@@ -76,7 +76,22 @@ func SignImage(link string, text SignText) (*image.Gray, error) {
 	if err := loadFonts(); err != nil {
 		return nil, err
 	}
-	q, err := qrcode.New(link, qrcode.High)
+	// A sign that ZXing cannot read (about 1 code in 100: the drawing, not
+	// the link) is drawn again at another error correction level, as QRPNG
+	// does; the link itself cannot change.
+	var img *image.Gray
+	for _, lv := range []qrcode.RecoveryLevel{qrcode.High, qrcode.Highest, qrcode.Medium, qrcode.Low} {
+		var err error
+		if img, err = signImage(link, text, lv); err != nil || Readable(img, link) {
+			return img, err
+		}
+	}
+	return img, nil
+}
+
+// signImage draws the sign with the QR code at error correction level lv.
+func signImage(link string, text SignText, lv qrcode.RecoveryLevel) (*image.Gray, error) {
+	q, err := qrcode.New(link, lv)
 	if err != nil {
 		return nil, err
 	}
