@@ -353,6 +353,9 @@ func invitesCmd(ctx context.Context, args []string) error {
 	if *botName == "" {
 		return c.usageFault("CLIErrNeedBot", nil)
 	}
+	if *ttl < roster.MinInviteTTL || *ttl > roster.MaxInviteTTL {
+		return c.usageFault("InvitesBadTTL", nil)
+	}
 	pool, err := openDB(ctx)
 	if err != nil {
 		return err

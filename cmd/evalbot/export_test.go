@@ -99,3 +99,26 @@ func TestExportFaultsToldPlainly(t *testing.T) {
 		t.Errorf("evalbot --lang en help: exit %d:\n%s%s", code, out, errs)
 	}
 }
+
+// Regression (a new user's trial): «evalbot invites --bot evalbot_demo_bot
+// --ttl 5s» printed links that were dead before anyone could open them.
+func TestInvitesRefuseAnUnusableTTL(t *testing.T) {
+	pool, _ := cleanRoster(t)
+	t.Setenv("DATABASE_URL", pool.Config().ConnString())
+	t.Setenv("EVALBOT_LANG", "")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"invites", "--bot", "evalbot_demo_bot", "--ttl", "5s"}, "Thời hạn --ttl của lời mời phải từ 1 giờ đến 30 ngày"},
+		{[]string{"invites", "--bot", "evalbot_demo_bot", "--ttl", "2000h", "--lang", "en"}, "between 1 hour and 30 days"},
+	} {
+		code, out, errs := capture(t, c.args...)
+		if code == 0 || !strings.Contains(errs, c.want) || strings.Contains(out, "t.me/") {
+			t.Errorf("evalbot %s: exit %d:\n%s%s\nwant %q", strings.Join(c.args, " "), code, out, errs, c.want)
+		}
+	}
+	if code, out, errs := capture(t, "invites", "--bot", "evalbot_demo_bot", "--ttl", "48h"); code != 0 {
+		t.Errorf("--ttl 48h: exit %d:\n%s%s", code, out, errs)
+	}
+}

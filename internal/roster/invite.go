@@ -63,15 +63,27 @@ func DeepLink(botUsername, token string) string {
 	return "https://t.me/" + botUsername + "?start=" + token
 }
 
-// CreateInvites issues one invite per official, valid for ttl from now. With
+// Bounds of an invite's life (CreateInvites): long enough to reach a person
+// who reads their messages once a day, short enough that a forwarded link
+// does not stay a way in for months.
+const (
+	MinInviteTTL = time.Hour
+	MaxInviteTTL = 30 * 24 * time.Hour
+)
+
+// ErrInviteTTL: an invite's life outside MinInviteTTL–MaxInviteTTL.
+var ErrInviteTTL = errors.New("roster: invite ttl must be between 1 hour and 30 days")
+
+// CreateInvites issues one invite per official, valid for ttl from now
+// (MinInviteTTL–MaxInviteTTL, else ErrInviteTTL). With
 // officialIDs nil it invites every active official without a Telegram binding
 // (ordered by unit code, then employee code); with ids it invites exactly
 // those (a bound official may be invited again, to move to a new Telegram
 // account), failing with ErrNotFound or ErrInactive for an id that is not an
 // active official. Earlier invites stay valid until they expire.
 func CreateInvites(ctx context.Context, db store.DB, officialIDs []int64, ttl time.Duration, now time.Time) ([]Invite, error) {
-	if ttl <= 0 {
-		return nil, errors.New("roster: invite ttl must be positive")
+	if ttl < MinInviteTTL || ttl > MaxInviteTTL {
+		return nil, ErrInviteTTL
 	}
 	var rows pgx.Rows
 	var err error
