@@ -16,11 +16,11 @@ import (
 
 // Errors of Confirm and Adjust.
 var (
-	ErrNotFound   = errors.New("yearly: no stored result for that person and period")
-	ErrStale      = errors.New("yearly: the result changed since it was shown")
-	ErrNotGraded  = errors.New("yearly: too few graded months: the period has no grade to confirm or adjust")
-	ErrBadGrade   = errors.New("yearly: want grade A, B, C or D")
-	ErrNoReason   = errors.New("yearly: an adjustment needs a reason")
+	ErrNotFound  = errors.New("yearly: no stored result for that person and period")
+	ErrStale     = errors.New("yearly: the result changed since it was shown")
+	ErrNotGraded = errors.New("yearly: too few graded months: the period has no grade to confirm or adjust")
+	ErrBadGrade  = errors.New("yearly: want grade A, B, C or D")
+	ErrNoReason  = errors.New("yearly: an adjustment needs a reason")
 	// ErrQuota: the decided A grades of the person's quota group (their
 	// unit, or their task group in it) already fill the period's grade-A
 	// quota; the head moves another A to B first (Adjust).
