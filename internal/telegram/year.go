@@ -274,7 +274,7 @@ func (t *turn) yearTableView(tbl *year.Table, page int) (string, delivery.Keyboa
 			adjust := delivery.Button{Text: "✏️ " + name, Data: cb(vYearAdjust, int64(tbl.Year), x.OfficialID, x.Version)}
 			if x.Status == yearly.StatusDraft {
 				kb = append(kb, []delivery.Button{{Text: "✅ " + name, Data: cb(vYearOne, int64(tbl.Year), x.OfficialID, x.Version)},
-					{Text: "✏️", Data: adjust.Data}})
+					adjust})
 			} else {
 				kb = append(kb, []delivery.Button{adjust})
 			}
