@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"testing"
 	"time"
@@ -262,5 +263,119 @@ func TestChoosePerTaskGroup(t *testing.T) {
 	if k2, d2, err := year.Choose(ctx, w.pool, head, x[0], 1, x[1], 2, 2026, "Tỷ lệ loại A của nhóm", day, nil); err != nil ||
 		k2.Version != kept.Version || d2.Version != demoted.Version {
 		t.Fatalf("double tap: %+v %+v %v", k2, d2, err)
+	}
+}
+
+// Property (seeded): for random units under nd-335-2025 with task groups,
+// random months and moves, and the head confirming all then trying every
+// held A in a random order, no quota group ever ends with more decided As
+// than its yearly quota allows over the final grades, and every person's
+// summary lists the twelve months once each, its graded months being the
+// stored row's count, each in the unit the month was evaluated in.
+func TestPropertyYearQuotaPerGroupAndSummaryMonths(t *testing.T) {
+	w := &world{t: t, pool: pgtest.New(t)}
+	r := rand.New(rand.NewPCG(335, 21))
+	root := w.unit("UB", "nd-335-2025", 0)
+	boss := w.official("CT", "Chủ tịch", root, true, "")
+	var units, heads []int64
+	for i := range 3 {
+		u := w.unit(fmt.Sprintf("P%d", i), "nd-335-2025", root)
+		units = append(units, u)
+		heads = append(heads, w.official(fmt.Sprintf("H%d", i), fmt.Sprintf("Trưởng %d", i), u, true, "QL"))
+	}
+	type who struct{ id, unit int64 }
+	var people []who
+	for i := range 36 {
+		u := r.IntN(3)
+		g := []string{"", "X", "Y"}[r.IntN(3)]
+		people = append(people, who{w.official(fmt.Sprintf("E%02d", i), fmt.Sprintf("Người %d", i), units[u], false, g), units[u]})
+	}
+	for m := 1; m <= 11; m++ {
+		for i := range people {
+			p := &people[i]
+			if r.IntN(10) == 0 { // moves before this month
+				p.unit = units[r.IntN(3)]
+				w.exec(`UPDATE officials SET unit_id = $2 WHERE id = $1`, p.id, p.unit)
+			}
+			var reviewer int64
+			for j, u := range units {
+				if u == p.unit {
+					reviewer = heads[j]
+				}
+			}
+			switch r.IntN(8) {
+			case 0:
+			case 1:
+				w.month(p.id, m, -1, reviewer)
+			default:
+				w.month(p.id, m, grading.Points(7000+r.Int64N(3001)), reviewer) // many As and Bs
+			}
+		}
+		for _, h := range heads {
+			w.month(h, m, 8000, boss)
+		}
+	}
+	for _, h := range heads {
+		tbl, err := year.LoadTable(ctx, w.pool, h, 2026, day, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, res, err := year.ConfirmAll(ctx, w.pool, h, 2026, tbl.Key, day, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Shuffle(len(res.Held), func(i, j int) { res.Held[i], res.Held[j] = res.Held[j], res.Held[i] })
+		for _, x := range res.Held {
+			if _, err := year.Confirm(ctx, w.pool, h, x.OfficialID, 2026, x.Version, day); err != nil && !errors.Is(err, yearly.ErrQuota) {
+				t.Fatal(err)
+			}
+		}
+	}
+	fw, _ := grading.Preset("nd-335-2025")
+	res, err := yearly.Compute(ctx, w.pool, yearly.Period{Year: 2026}, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range res.Units {
+		decidedA := map[string]int{}
+		for _, x := range u.People {
+			if x.Status != yearly.StatusDraft && x.Grade == grading.GradeA {
+				decidedA[fw.QuotaGroup(x.TaskGroup)]++
+			}
+		}
+		for g, n := range decidedA {
+			q, _ := u.QuotaGroup(g)
+			if n > q.Decision.Max {
+				t.Fatalf("unit %s group %q: %d decided A, quota %d", u.Code, g, n, q.Decision.Max)
+			}
+		}
+	}
+	for _, p := range people {
+		s, err := year.LoadSummary(ctx, w.pool, p.id, p.id, 2026, current, day, false, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		graded := 0
+		for i, m := range s.Months {
+			if m.Month != i+1 {
+				t.Fatalf("%d: month %d listed at %d", p.id, m.Month, i+1)
+			}
+			if m.Graded {
+				graded++
+				var unit string
+				if err := w.pool.QueryRow(ctx, `SELECT u.code FROM assessments a JOIN units u ON u.id = a.unit_id
+					WHERE a.official_id = $1 AND a.month = $2`, p.id, time.Date(2026, time.Month(m.Month), 1, 0, 0, 0, 0, time.UTC)).Scan(&unit); err != nil {
+					t.Fatal(err)
+				}
+				if unit != m.UnitCode {
+					t.Fatalf("%d month %d: listed in %s, evaluated in %s", p.id, m.Month, m.UnitCode, unit)
+				}
+			} else if m.Left == "" {
+				t.Fatalf("%d month %d: left out without a reason", p.id, m.Month)
+			}
+		}
+		if graded != s.Stored.Months || len(s.Months) != 12 {
+			t.Fatalf("%d: %d graded months listed, %d stored", p.id, graded, s.Stored.Months)
+		}
 	}
 }
