@@ -44,9 +44,11 @@ const (
 	stepYearReason = "year_reason"
 )
 
-// yearRowsPerPage keeps a page of the table, with two buttons a person, far
-// within 4096 characters and 100 buttons.
-const yearRowsPerPage = 15
+// yearRowsPerPage keeps a page of the table within 4096 characters and 100
+// buttons even when each person is in a unit of their own (a ward's
+// chairman reviewing the heads of its offices: a unit line and a quota line
+// each), with two buttons a person.
+const yearRowsPerPage = 10
 
 // PromptYear sends o their year's summary (stored by the campaign's
 // computation) and, when o reviews anybody, the yearly table with its
@@ -222,62 +224,108 @@ func (t *turn) yearLine(n int, x yearly.Person) string {
 	if len(x.Elsewhere) > 0 {
 		moved = " " + t.t("YearLineMoved", nil)
 	}
-	return fmt.Sprintf("%d. %s — %s — %s%s", n, escape(x.FullName), fig, state, moved)
+	return fmt.Sprintf("%d. %s — %s — %s%s", n, escape(cutTitle(x.FullName, 60)), fig, state, moved)
+}
+
+// yearRow is one person of a table, with their unit.
+type yearRow struct {
+	unit *yearly.Unit
+	x    yearly.Person
+}
+
+func yearRows(tbl *year.Table) []yearRow {
+	var out []yearRow
+	for i := range tbl.Units {
+		for _, x := range tbl.Units[i].People {
+			out = append(out, yearRow{&tbl.Units[i], x})
+		}
+	}
+	return out
+}
+
+// yearPageBudget is what a page's people may take of Telegram's 4096
+// characters: the rest is the head line, the hint and room to spare.
+const yearPageBudget = 3400
+
+// yearBlock is row n's text on a page: its unit's line and quota groups
+// first when it opens the page or its unit.
+func (t *turn) yearBlock(r yearRow, n int, header bool) string {
+	var b strings.Builder
+	if header {
+		b.WriteString("\n\n<b>" + escape(cutTitle(r.unit.Name, 80)) + "</b>")
+		for _, g := range r.unit.Groups {
+			name := g.Group
+			if name == "" && r.unit.Framework != nil && r.unit.Framework.QuotaScope() == grading.QuotaScopeTaskGroup {
+				name = t.t("QuotaNoGroup", nil)
+			} else if name == "" {
+				name = t.t("QuotaWholeUnit", nil)
+			}
+			id := "YearQuotaGroup"
+			if g.Decision.Excess > 0 {
+				id = "YearQuotaGroupOver"
+			}
+			b.WriteString("\n" + t.t(id, map[string]any{"Group": cutTitle(name, 40), "Max": g.Decision.Max,
+				"A": len(g.Decision.Candidates), "Excess": g.Decision.Excess}))
+		}
+	}
+	b.WriteString("\n" + t.yearLine(n, r.x))
+	return b.String()
+}
+
+// yearPages splits the table's rows into pages: at most yearRowsPerPage
+// people and yearPageBudget characters each; it returns each page's first row.
+func (t *turn) yearPages(rows []yearRow) []int {
+	starts := []int{0}
+	size, count := 0, 0
+	for i, r := range rows {
+		start := starts[len(starts)-1]
+		header := i == start || rows[i-1].unit != r.unit
+		n := delivery.TextLen(t.yearBlock(r, i+1, header))
+		if i > start && (count == yearRowsPerPage || size+n > yearPageBudget) {
+			starts = append(starts, i)
+			n = delivery.TextLen(t.yearBlock(r, i+1, true))
+			size, count = 0, 0
+		}
+		size += n
+		count++
+	}
+	return starts
 }
 
 // yearTableView is page page of a head's yearly table: the units, each
 // quota group's standing, a line per person, and the buttons (confirm,
 // adjust, confirm all, pages).
 func (t *turn) yearTableView(tbl *year.Table, page int) (string, delivery.Keyboard) {
-	total := tbl.People()
-	pages := max(1, (total+yearRowsPerPage-1)/yearRowsPerPage)
+	rows := yearRows(tbl)
+	starts := t.yearPages(rows)
+	pages := len(starts)
 	page = min(max(page, 0), pages-1)
-	from, to := page*yearRowsPerPage, min((page+1)*yearRowsPerPage, total)
+	from, to := starts[page], len(rows)
+	if page+1 < pages {
+		to = starts[page+1]
+	}
 	var b strings.Builder
-	b.WriteString(t.t("YearTableHead", map[string]any{"Year": tbl.Year, "People": total}))
+	b.WriteString(t.t("YearTableHead", map[string]any{"Year": tbl.Year, "People": len(rows)}))
 	if pages > 1 {
 		b.WriteString(" " + t.t("YearTablePage", map[string]any{"Page": page + 1, "Pages": pages}))
 	}
 	var kb delivery.Keyboard
 	drafts := 0
-	i := 0
-	for _, u := range tbl.Units {
-		shownUnit := false
-		for _, x := range u.People {
-			if x.Status == yearly.StatusDraft {
-				drafts++
-			}
-			i++
-			if i-1 < from || i-1 >= to {
-				continue
-			}
-			if !shownUnit {
-				shownUnit = true
-				b.WriteString("\n\n<b>" + escape(u.Name) + "</b>")
-				for _, g := range u.Groups {
-					name := g.Group
-					if name == "" && u.Framework.QuotaScope() == grading.QuotaScopeTaskGroup {
-						name = t.t("QuotaNoGroup", nil)
-					} else if name == "" {
-						name = t.t("QuotaWholeUnit", nil)
-					}
-					id := "YearQuotaGroup"
-					if g.Decision.Excess > 0 {
-						id = "YearQuotaGroupOver"
-					}
-					b.WriteString("\n" + t.t(id, map[string]any{"Group": name, "Max": g.Decision.Max,
-						"A": len(g.Decision.Candidates), "Excess": g.Decision.Excess}))
-				}
-			}
-			b.WriteString("\n" + t.yearLine(i, x))
-			name := cutTitle(x.FullName, 28)
-			adjust := delivery.Button{Text: "✏️ " + name, Data: cb(vYearAdjust, int64(tbl.Year), x.OfficialID, x.Version)}
-			if x.Status == yearly.StatusDraft {
-				kb = append(kb, []delivery.Button{{Text: "✅ " + name, Data: cb(vYearOne, int64(tbl.Year), x.OfficialID, x.Version)},
-					adjust})
-			} else {
-				kb = append(kb, []delivery.Button{adjust})
-			}
+	for i, r := range rows {
+		if r.x.Status == yearly.StatusDraft {
+			drafts++
+		}
+		if i < from || i >= to {
+			continue
+		}
+		x := r.x
+		b.WriteString(t.yearBlock(r, i+1, i == from || rows[i-1].unit != r.unit))
+		name := cutTitle(x.FullName, 28)
+		adjust := delivery.Button{Text: "✏️ " + name, Data: cb(vYearAdjust, int64(tbl.Year), x.OfficialID, x.Version)}
+		if x.Status == yearly.StatusDraft {
+			kb = append(kb, []delivery.Button{{Text: "✅ " + name, Data: cb(vYearOne, int64(tbl.Year), x.OfficialID, x.Version)}, adjust})
+		} else {
+			kb = append(kb, []delivery.Button{adjust})
 		}
 	}
 	if drafts > 0 {
@@ -300,14 +348,16 @@ func (t *turn) yearTableView(tbl *year.Table, page int) (string, delivery.Keyboa
 }
 
 // pageOf is the table's page showing officialID.
-func pageOf(tbl *year.Table, officialID int64) int {
-	i := 0
-	for _, u := range tbl.Units {
-		for _, x := range u.People {
-			if x.OfficialID == officialID {
-				return i / yearRowsPerPage
+func (t *turn) pageOf(tbl *year.Table, officialID int64) int {
+	rows := yearRows(tbl)
+	starts := t.yearPages(rows)
+	for i, r := range rows {
+		if r.x.OfficialID == officialID {
+			p := 0
+			for p+1 < len(starts) && starts[p+1] <= i {
+				p++
 			}
-			i++
+			return p
 		}
 	}
 	return 0
@@ -390,7 +440,7 @@ func (a *App) onYear(t *turn, c callback) error {
 			row = append(row, delivery.Button{Text: t.t("BtnYearGrade", map[string]any{"Grade": string(g)}),
 				Data: cb(vYearGrade, int64(y), off, x.Version, string(g))})
 		}
-		t.editPressed(text, delivery.Keyboard{row, {{Text: t.t("BtnBack", nil), Data: cb(vYearPage, int64(y), pageOf(tbl, off))}}})
+		t.editPressed(text, delivery.Keyboard{row, {{Text: t.t("BtnBack", nil), Data: cb(vYearPage, int64(y), t.pageOf(tbl, off))}}})
 		t.ack("")
 		return nil
 	case vYearGrade:
@@ -450,7 +500,7 @@ func (a *App) showYearTable(t *turn, y, page int, note string, near ...int64) er
 		return a.yearRefused(t, err)
 	}
 	if page < 0 && len(near) > 0 {
-		page = pageOf(tbl, near[0])
+		page = t.pageOf(tbl, near[0])
 	}
 	text, kb := t.yearTableView(tbl, page)
 	if note != "" {
@@ -486,7 +536,7 @@ func (a *App) showYearChoice(t *turn, y int, officialID int64) error {
 			Data: cb(vYearChoose, int64(y), officialID, x.Version, c.OfficialID, c.Version)}})
 	}
 	kb = append(kb, []delivery.Button{{Text: "✏️ " + cutTitle(x.FullName, 40), Data: cb(vYearAdjust, int64(y), officialID, x.Version)}},
-		[]delivery.Button{{Text: t.t("BtnBack", nil), Data: cb(vYearPage, int64(y), pageOf(tbl, officialID))}})
+		[]delivery.Button{{Text: t.t("BtnBack", nil), Data: cb(vYearPage, int64(y), t.pageOf(tbl, officialID))}})
 	id := "YearQuotaChoose"
 	if len(cands) == 0 {
 		id = "YearQuotaNoRoom"
@@ -533,7 +583,7 @@ func (a *App) onYearReason(t *turn, d stepData, text string) error {
 	if err != nil {
 		return err
 	}
-	view, kb := t.yearTableView(tbl, pageOf(tbl, d.PlanID))
+	view, kb := t.yearTableView(tbl, t.pageOf(tbl, d.PlanID))
 	t.showCard(cardRef{d.ChatID, d.MessageID}, view, kb)
 	return t.reply(t.t("YearAdjusted", map[string]any{"Name": o.FullName, "Grade": string(s.Grade)}), nil)
 }
