@@ -99,3 +99,17 @@ func TestDecemberCampaign(t *testing.T) {
 		t.Fatalf("fired on 15 December: %v", rec2.years)
 	}
 }
+
+func TestWithYearDay(t *testing.T) {
+	for in, want := range map[string][2]int{"": {1, 8}, "5": {5, 8}, " 14 9 ": {14, 9}} {
+		got, err := schedule.WithYearDay(schedule.DefaultTimes, in)
+		if err != nil || got.YearDay != want[0] || got.YearHour != want[1] {
+			t.Errorf("%q: %d %d, %v", in, got.YearDay, got.YearHour, err)
+		}
+	}
+	for _, in := range []string{"15", "0", "1 24", "ngày 1", "1 8 0"} {
+		if _, err := schedule.WithYearDay(schedule.DefaultTimes, in); err == nil || !strings.Contains(err.Error(), in) {
+			t.Errorf("%q: %v", in, err)
+		}
+	}
+}
