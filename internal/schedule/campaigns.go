@@ -82,16 +82,11 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 			return err
 		}
 	}
-	// Publication of the month under review (the one just ended) on its
-	// publication day, the PublishDay-th working day.
-	if m := cal.MonthUnderReview(today, s.Times.PublishDay); today == cal.PublicationDay(m, s.Times.PublishDay) && hour >= s.Times.PublishHour {
-		if err := s.publish(ctx, m); err != nil {
-			return err
-		}
-	}
 	// The year (Decree 335 Art. 21, before 15 December): every person's
 	// year computed and stored as drafts, then the summaries and the heads'
-	// tables, once a year, from YearDay of December until the 14th.
+	// tables, once a year, from YearDay of December until the 14th. It goes
+	// before the month's publication: on a day both are due (a catch-up),
+	// the earlier campaign first, and the month's final card is the latest.
 	if yp, ok := s.Prompter.(YearPrompter); ok && today.Month == time.December && today.Day >= s.yearDay() && today.Day < 15 &&
 		(today.Day != s.yearDay() || hour >= s.Times.YearHour) {
 		y := strconv.Itoa(today.Year)
@@ -99,6 +94,13 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 			return err
 		}
 		if err := s.eachOnce(ctx, "year_summary", y, s.yearSummary(yp, today)); err != nil {
+			return err
+		}
+	}
+	// Publication of the month under review (the one just ended) on its
+	// publication day, the PublishDay-th working day.
+	if m := cal.MonthUnderReview(today, s.Times.PublishDay); today == cal.PublicationDay(m, s.Times.PublishDay) && hour >= s.Times.PublishHour {
+		if err := s.publish(ctx, m); err != nil {
 			return err
 		}
 	}
