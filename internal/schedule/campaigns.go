@@ -87,7 +87,7 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	// tables, once a year, from YearDay of December until the 14th. It goes
 	// before the month's publication: on a day both are due (a catch-up),
 	// the earlier campaign first, and the month's final card is the latest.
-	if yp, ok := s.Prompter.(YearPrompter); ok && today.Month == time.December && today.Day >= s.yearDay() && today.Day < 15 &&
+	if yp, ok := s.Prompter.(YearPrompter); ok && s.Times.YearDay >= 0 && today.Month == time.December && today.Day >= s.yearDay() && today.Day < 15 &&
 		(today.Day != s.yearDay() || hour >= s.Times.YearHour) {
 		y := strconv.Itoa(today.Year)
 		if err := s.once(ctx, "year_compute", y, s.yearCompute(today.Year)); err != nil {

@@ -98,6 +98,14 @@ func TestDecemberCampaign(t *testing.T) {
 	if len(rec2.years) != 0 {
 		t.Fatalf("fired on 15 December: %v", rec2.years)
 	}
+	// YearDay below 0 turns the campaign off (the demo tells a month).
+	s2.Times.YearDay = -1
+	if err := s2.RunDue(ctx, at(time.December, 2, 9)); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec2.years) != 0 {
+		t.Fatalf("fired while off: %v", rec2.years)
+	}
 }
 
 func TestWithYearDay(t *testing.T) {
