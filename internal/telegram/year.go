@@ -51,7 +51,7 @@ const (
 const yearRowsPerPage = 10
 
 // PromptYear sends o their year's summary (stored by the campaign's
-// computation) and, when o reviews anybody, the yearly table with its
+// computation; to someone a head reviews) and, when o reviews anybody, the yearly table with its
 // buttons: schedule.YearPrompter. Each message's dedup key is person +
 // year, so a campaign run again sends nothing twice.
 func (a *App) PromptYear(ctx context.Context, tx pgx.Tx, o roster.Official, y int) (bool, error) {
@@ -60,9 +60,15 @@ func (a *App) PromptYear(ctx context.Context, tx pgx.Tx, o roster.Official, y in
 	}
 	t := a.turnFor(ctx, tx, o)
 	sent := false
+	// Someone nobody reviews (the top of the tree) is not evaluated here:
+	// no summary, as no self-assessment prompt.
+	_, evaluated, err := roster.HeadOf(ctx, tx, o.ID)
+	if err != nil {
+		return false, err
+	}
 	s, err := year.LoadSummary(ctx, tx, o.ID, o.ID, y, a.today().YearMonth(), a.today(), false, a.Framework)
 	switch {
-	case errors.Is(err, yearly.ErrNotFound):
+	case !evaluated, errors.Is(err, yearly.ErrNotFound):
 	case err != nil:
 		return false, err
 	default:

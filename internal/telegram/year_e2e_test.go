@@ -122,6 +122,13 @@ func TestDecemberCampaign(t *testing.T) {
 	if old, ok := findMsg(H1.User.Messages(), "Xếp loại năm 2026"); ok && strings.Contains(old.Text, "Phạm Thị Mai") {
 		t.Fatalf("the head of the unit Mai left lists her: %q", old.Text)
 	}
+	// The chairman, whom nobody reviews here, gets the table of the heads, no summary.
+	if _, ok := findMsg(S.User.Messages(), "Tổng hợp kết quả năm"); ok {
+		t.Fatal("the chairman got a summary")
+	}
+	if st, ok := findMsg(S.User.Messages(), "Xếp loại năm 2026"); !ok || !strings.Contains(st.Text, "Lê Thị Mới") {
+		t.Fatalf("the chairman's table: %q", st.Text)
+	}
 	// The campaign runs once: a second wake-up sends nothing again.
 	before := len(M.User.Messages())
 	must(t, h.At(at(2026, 12, 1, 9)))
