@@ -219,3 +219,49 @@ func grade(t *testing.T, pool *pgxpool.Pool, id int64) string {
 		WHERE official_id = $1 AND year = 2026 AND quarter = 0`, id).Scan(&s))
 	return s
 }
+
+// Someone who blocked the bot before 1 December is skipped by the December
+// campaign (as by every campaign) and, back with /start while the campaign's
+// period lasts, gets their year's summary, once however often they start.
+func TestBackAfterABlockGetsTheYearSummary(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	h, err := sim.New(pool, at(2026, 11, 30, 18), io.Discard)
+	must(t, err)
+	defer h.Close()
+	must(t, h.ImportCSV(yearUnits, yearOfficialsJuly))
+	ps, err := h.Onboard()
+	must(t, err)
+	M := ps["M"]
+	h.Srv.Block(M.User.ID)
+	deadline := time.Now().Add(10 * time.Second)
+	for reachable := true; reachable; {
+		must(t, pool.QueryRow(ctx, `SELECT reachable FROM officials WHERE id = $1`, M.ID).Scan(&reachable))
+		if time.Now().After(deadline) {
+			t.Fatal("the block was not seen")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	summaries := func() (n int) {
+		for _, m := range M.User.Messages() {
+			if strings.Contains(m.Text, "Tổng hợp kết quả năm 2026") {
+				n++
+			}
+		}
+		return n
+	}
+	must(t, h.At(at(2026, 12, 1, 8)))
+	if _, ok := findMsg(ps["Q1"].User.Messages(), "Tổng hợp kết quả năm 2026"); !ok {
+		t.Fatal("the December campaign did not run")
+	}
+	if n := summaries(); n != 0 {
+		t.Fatalf("Mai, who blocked the bot, got %d summaries", n)
+	}
+	h.Clock.Set(at(2026, 12, 2, 10))
+	must(t, h.Command(M, "start"))
+	must(t, h.Command(M, "start"))
+	if n := summaries(); n != 1 {
+		t.Errorf("Mai, back with /start, got the summary %d times, want 1; last: %q", n, lastText(M))
+	}
+	checkLimits(t, h)
+}
