@@ -208,6 +208,11 @@ func TestDecemberCampaign(t *testing.T) {
 	if end, _ := findMsg(H2.User.Messages(), "Xếp loại năm 2026"); !strings.Contains(end.Text, "Đã xác nhận xếp loại năm của tất cả mọi người") {
 		t.Fatalf("the table at the end: %q", end.Text)
 	}
+	// /year shows Mai her year as decided.
+	must(t, h.Command(M, "year"))
+	if !strings.Contains(lastText(M), "Xếp loại năm: loại B (Hoàn thành tốt nhiệm vụ) — lãnh đạo đã xác nhận.") {
+		t.Fatalf("/year: %q", lastText(M))
+	}
 	checkLimits(t, h)
 }
 
