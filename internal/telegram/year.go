@@ -389,6 +389,14 @@ func (a *App) onYear(t *turn, c callback) error {
 			return staleOr(t, errBadData)
 		}
 		tbl, res, err := year.ConfirmAll(t.ctx, t.tx, t.me.ID, y, k, a.today(), a.Framework)
+		if errors.Is(err, yearly.ErrStale) && tbl != nil {
+			// The figures changed since the table was shown: the table as it
+			// is now, to look at before confirming.
+			text, kb := t.yearTableView(tbl, 0)
+			t.editPressed(text, kb)
+			t.alert(t.t("YearTableChanged", nil))
+			return nil
+		}
 		if err != nil {
 			return a.yearRefused(t, err)
 		}

@@ -157,11 +157,23 @@ func TestDecemberCampaign(t *testing.T) {
 		t.Fatalf("Phúc is told: %q", lastText(P))
 	}
 
-	// Confirm all: Mai is confirmed and told; the two As over the quota are held.
+	// A month reconsidered after the table was shown: «confirm all» on it
+	// confirms nothing, says so and shows the table as it is now.
 	all, ok := sim.FindButton(H2.User.Messages(), "✅ Xác nhận tất cả (3)")
 	if !ok {
 		t.Fatalf("no «confirm all» for the 3 drafts left: %q", lastText(H2))
 	}
+	_, err = pool.Exec(ctx, `UPDATE assessments SET total = 9300 WHERE official_id = $1 AND month = '2026-11-01'`, Q2.ID)
+	must(t, err)
+	must(t, h.TapOn(H2, all, "✅ Xác nhận tất cả (3)"))
+	if s := grade(t, pool, M.ID); s != "draft B" {
+		t.Fatalf("confirm all on a changed table decided: %s", s)
+	}
+	if fresh, _ := findMsg(H2.User.Messages(), "Xếp loại năm 2026"); !strings.Contains(fresh.Text, "Vũ Thị Quyên — 11 tháng, 93,91 điểm") {
+		t.Fatalf("the table after a stale «confirm all»: %q", fresh.Text)
+	}
+	// Confirm all: Mai is confirmed and told; the two As over the quota are held.
+	all, _ = sim.FindButton(H2.User.Messages(), "✅ Xác nhận tất cả (3)")
 	must(t, h.TapOn(H2, all, "✅ Xác nhận tất cả (3)"))
 	if s := grade(t, pool, M.ID); s != "confirmed B" {
 		t.Fatalf("Mai after confirm all: %s", s)
