@@ -162,6 +162,10 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	if err != nil {
 		return cmd.fail("ServeBadCron", map[string]any{"Err": stripGoPrefixes(err.Error())})
 	}
+	times, err := schedule.WithYearDay(schedule.DefaultTimes, os.Getenv("EVALBOT_YEAR_DAY"))
+	if err != nil {
+		return cmd.fail("ServeBadYearDay", map[string]any{"Err": stripGoPrefixes(err.Error())})
+	}
 	pool, err := openDB(ctx)
 	if err != nil {
 		return err
@@ -199,7 +203,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	app := &telegram.App{Pool: pool, Cat: cat, Cal: cal, Now: now, Log: log, Bot: b, BotUsername: os.Getenv("TELEGRAM_BOT_USERNAME")}
 	// A person back after blocking the bot gets the prompts the campaigns
 	// skipped meanwhile (every replica, campaigns or not).
-	catchUp := &schedule.Scheduler{Pool: pool, Cal: cal, Prompter: app, Times: schedule.DefaultTimes, Log: log}
+	catchUp := &schedule.Scheduler{Pool: pool, Cal: cal, Prompter: app, Times: times, Log: log}
 	app.BeforeRoute = inbound.ReachabilityWith(cat, catchUp.Back(now))
 	// Edits and answers after a button press: the lean JSON client.
 	app.API = &telegram.BotAPI{URL: apiURL, Token: token, Client: &http.Client{Timeout: 30 * time.Second, Transport: transport}}
@@ -243,7 +247,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 
 	var c *cron.Cron
 	if *campaigns {
-		sched := &schedule.Scheduler{Pool: pool, Cal: cal, Prompter: app, Times: schedule.DefaultTimes, Log: log, Sent: sender.Kick}
+		sched := &schedule.Scheduler{Pool: pool, Cal: cal, Prompter: app, Times: times, Log: log, Sent: sender.Kick}
 		if c, err = sched.Start(hard, specs, now); err != nil {
 			stopSender()
 			<-senderDone

@@ -69,6 +69,9 @@ func RunWith(ctx context.Context, pool *pgxpool.Pool, w io.Writer, opts Options)
 		return err
 	}
 	defer h.Close()
+	// The story is the month: the December campaign of the year (1 December,
+	// a day the demo passes through for the reviews) is not part of it.
+	h.Sched.Times.YearDay = -1
 	units, _ := rosterFS.ReadFile("roster/units.csv")
 	officials, _ := rosterFS.ReadFile("roster/officials.csv")
 	if err := h.ImportCSV(string(units), inLanguage(string(officials), opts.Lang)); err != nil {

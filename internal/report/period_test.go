@@ -68,7 +68,7 @@ func TestYearTableOfficeLayout(t *testing.T) {
 	if _, err := yearly.Save(ctx, pool, res); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := yearly.AdjustYear(ctx, pool, 2026, 2, 1, 1, "B", "Tỷ lệ loại A"); err != nil {
+	if _, err := yearly.AdjustYear(ctx, pool, 2026, 2, yearly.Decider{ID: 1}, 1, "B", "Tỷ lệ loại A"); err != nil {
 		t.Fatal(err)
 	}
 	if res, err = yearly.Compute(ctx, pool, p, "", nil); err != nil {

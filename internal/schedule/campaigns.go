@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -15,6 +16,7 @@ import (
 	"evalbot/internal/evaluation"
 	"evalbot/internal/roster"
 	"evalbot/internal/store"
+	"evalbot/internal/yearly"
 )
 
 // RunDue fires every campaign whose time has come at now and that has not
@@ -77,6 +79,21 @@ func (s *Scheduler) RunDue(ctx context.Context, now time.Time) error {
 	remindDay := cal.AddWorkingDays(cal.LastWorkingDay(prev), s.Times.RemindAfterDays)
 	if today == remindDay && hour >= s.Times.RemindHour && s.firedBefore(ctx, "self_assess", prev.String(), today.Time(0, 0)) {
 		if err := s.once(ctx, "self_remind", prev.String(), s.selfRemind(prev)); err != nil {
+			return err
+		}
+	}
+	// The year (Decree 335 Art. 21, before 15 December): every person's
+	// year computed and stored as drafts, then the summaries and the heads'
+	// tables, once a year, from YearDay of December until the 14th. It goes
+	// before the month's publication: on a day both are due (a catch-up),
+	// the earlier campaign first, and the month's final card is the latest.
+	if yp, ok := s.Prompter.(YearPrompter); ok && s.Times.YearDay >= 0 && today.Month == time.December && today.Day >= s.yearDay() && today.Day < 15 &&
+		(today.Day != s.yearDay() || hour >= s.Times.YearHour) {
+		y := strconv.Itoa(today.Year)
+		if err := s.once(ctx, "year_compute", y, s.yearCompute(today.Year)); err != nil {
+			return err
+		}
+		if err := s.eachOnce(ctx, "year_summary", y, s.yearSummary(yp, today)); err != nil {
 			return err
 		}
 	}
@@ -293,6 +310,13 @@ func (s *Scheduler) resume(ctx context.Context) error {
 			if r.campaign == "week_report" {
 				c = s.weekReport(w)
 			}
+		case "year_summary":
+			y, err := strconv.Atoi(r.period)
+			yp, ok := s.Prompter.(YearPrompter)
+			if err != nil || !ok {
+				return fmt.Errorf("campaign %s: period %q: cannot resume", r.campaign, r.period)
+			}
+			c = s.yearSummary(yp, calendar.Date{Year: y, Month: time.December, Day: s.yearDay()})
 		default:
 			return fmt.Errorf("campaign %s: cannot resume", r.campaign)
 		}
@@ -490,4 +514,29 @@ func (s *Scheduler) reviewChase(today calendar.Date) func(context.Context, pgx.T
 		}
 		return n, nil
 	}
+}
+
+// yearDay is Times.YearDay within 1–14 (Art. 21: before 15 December).
+func (s *Scheduler) yearDay() int { return min(max(s.Times.YearDay, 1), 14) }
+
+// yearCompute computes every person's year from the stored months and
+// stores the drafts (yearly.Compute, yearly.Save: set-based, a decision
+// standing while its figures do), in one transaction before the summaries.
+func (s *Scheduler) yearCompute(y int) func(context.Context, pgx.Tx) (int, error) {
+	return func(ctx context.Context, tx pgx.Tx) (int, error) {
+		res, err := yearly.Compute(ctx, tx, yearly.Period{Year: y}, "", nil)
+		if err != nil {
+			return 0, err
+		}
+		_, err = yearly.Save(ctx, tx, res)
+		return 0, err
+	}
+}
+
+// yearSummary sends each person their year's summary and each head the
+// yearly table (YearPrompter), per person in batches like every campaign.
+func (s *Scheduler) yearSummary(yp YearPrompter, day calendar.Date) perPerson {
+	return perPerson{day: day, prompt: func(ctx context.Context, tx pgx.Tx, o roster.Official) (bool, error) {
+		return yp.PromptYear(ctx, tx, o, day.Year)
+	}}
 }

@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -15,7 +16,7 @@ import (
 // others while o could not be reached (campaigns skip unreachable people):
 // the month's and the week's plan, the week's report, the month's
 // self-assessment (and last month's, within catchUpDays working days of its
-// last working day), each only when its campaign has fired for the period,
+// last working day), the year's summary in December until the 14th, each only when its campaign has fired for the period,
 // as it would have prompted o (not already planned, not absent that day).
 // It runs in tx, the transaction of the update that brought o back; each
 // prompt has its campaign's dedup key, so what o already got is not sent
@@ -38,6 +39,12 @@ func (s *Scheduler) CatchUp(ctx context.Context, tx pgx.Tx, o roster.Official, n
 	}
 	if prev := month.Prev(); s.Cal.WorkingDaysBetween(s.Cal.LastWorkingDay(prev), today) <= catchUpDays {
 		dues = append(dues, due{"self_assess", prev.String(), s.selfAssess(prev)})
+	}
+	// The year's summary and table, while the December campaign's period
+	// lasts (until the 14th).
+	if yp, ok := s.Prompter.(YearPrompter); ok && today.Month == time.December && today.Day < 15 {
+		dues = append(dues, due{"year_summary", strconv.Itoa(today.Year),
+			s.yearSummary(yp, calendar.Date{Year: today.Year, Month: time.December, Day: s.yearDay()})})
 	}
 	for _, d := range dues {
 		var ok bool

@@ -48,11 +48,26 @@ type Times struct {
 	EscalateDays    int // working days after a submission: tell the head's superior
 	PublishDay      int // working day of the next month when results are published (công khai) and lock
 	PublishHour     int
+	// YearDay and YearHour: the December campaign of the yearly evaluation
+	// (Decree 335/2025/NĐ-CP Art. 21: done before 15 December) fires on this
+	// day of December (1–14; 0 is 1) from this hour: each person gets their
+	// year's summary, each head the yearly table (YearPrompter).
+	YearDay  int
+	YearHour int
+}
+
+// YearPrompter is a Prompter that also sends the December campaign (the
+// Telegram adapter is one): PromptYear sends o their year's summary and, to
+// a head, the yearly table of the people they review; false when it sent
+// nothing. A Prompter that is not one runs no December campaign.
+type YearPrompter interface {
+	PromptYear(ctx context.Context, tx pgx.Tx, o roster.Official, year int) (bool, error)
 }
 
 // DefaultTimes are DESIGN.md section 2's defaults.
 var DefaultTimes = Times{WeekPlanHour: 8, WeekReportHour: 16, MonthPlanHour: 8, SelfAssessHour: 9, RemindHour: 8,
-	RemindAfterDays: 1, ReviewAfterDays: 2, EscalateDays: 4, PublishDay: calendar.DefaultPublishDay, PublishHour: 8}
+	RemindAfterDays: 1, ReviewAfterDays: 2, EscalateDays: 4, PublishDay: calendar.DefaultPublishDay, PublishHour: 8,
+	YearDay: 1, YearHour: 8}
 
 // DefaultSpecs are the cron specs that wake the scheduler; each wake-up runs
 // whatever is due (RunDue), so a spec only sets how often it looks.

@@ -121,6 +121,8 @@ func (a *App) route(t *turn) error {
 		return a.onCatalogueSearch(t, arg)
 	case "visit":
 		return a.onVisitCommand(t, arg)
+	case "year", "nam":
+		return a.onYearCommand(t)
 	case "":
 		if handled, err := a.onCitizenText(t, msg.Text); handled || err != nil {
 			return err
@@ -200,6 +202,8 @@ func (a *App) onCallback(t *turn) error {
 		return a.onApproveAll(t, c)
 	case vPublish:
 		return a.onPublishConfirm(t, c)
+	case vYearPage, vYearAll, vYearOne, vYearAdjust, vYearGrade, vYearChoose:
+		return a.onYear(t, c)
 	}
 	t.alert(t.t("ErrorStale", nil))
 	return nil

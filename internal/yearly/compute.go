@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"evalbot/internal/calendar"
 	"evalbot/internal/collation"
@@ -73,6 +76,10 @@ type Person struct {
 	FullName     string
 	Position     string
 	IsHead       bool
+	// TaskGroup — nhóm nhiệm vụ: the person's task group at the period's
+	// end (officials.task_group, "" for none); under a framework whose quota
+	// scope is task_group the period's A quota is counted within it.
+	TaskGroup string
 	// Unit is where the person belongs at the period's end (their current
 	// unit); the period is graded under its framework and quota.
 	UnitID int64
@@ -104,8 +111,21 @@ type Unit struct {
 	Framework   *grading.Framework
 	People      []Person
 	// Quota is the period's grade-A quota over the people's final grades
-	// (zero when the period is not evaluated under the unit's framework).
+	// (zero when the period is not evaluated under the unit's framework):
+	// the sum over Groups (Max, Excess; Candidates group after group).
 	Quota grading.QuotaDecision
+	// Groups is the quota per quota group (grading.Framework.QuotaGroup of
+	// each person's TaskGroup: one group "" under the unit scope, one per
+	// task group under Decree 335's task_group scope), by group name. The
+	// head chooses within a group (Decree 335/2025/NĐ-CP: the A quota is
+	// counted among officials with similar tasks).
+	Groups []GroupQuota
+}
+
+// GroupQuota is one quota group's standing for the period.
+type GroupQuota struct {
+	Group    string // "" for the whole unit, or for the people with no task group
+	Decision grading.QuotaDecision
 }
 
 // Results is a period for a unit subtree, units in tree order.
@@ -136,6 +156,40 @@ func Compute(ctx context.Context, db store.DB, p Period, unitCode string, fws Fr
 	if err != nil {
 		return nil, err
 	}
+	return compute(ctx, db, p, strings.TrimSpace(unitCode), units, fws)
+}
+
+// ComputeUnits is Compute for the units unitIDs alone (not the units below
+// them), in the order given: a head's table (internal/app/year) recomputes
+// the units of the people they review. An id that names no unit is
+// ErrUnknownUnit.
+func ComputeUnits(ctx context.Context, db store.DB, p Period, unitIDs []int64, fws Frameworks) (*Results, error) {
+	if err := p.valid(); err != nil {
+		return nil, err
+	}
+	if fws == nil {
+		fws = grading.Preset
+	}
+	rows, err := db.Query(ctx, `SELECT id, code, name, exceptional, framework_id FROM units WHERE id = ANY($1)
+		ORDER BY array_position($1, id)`, unitIDs)
+	if err != nil {
+		return nil, err
+	}
+	units, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (unitRow, error) {
+		var u unitRow
+		return u, r.Scan(&u.ID, &u.Code, &u.Name, &u.Exceptional, &u.fwID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(units) != len(slices.Compact(slices.Sorted(slices.Values(unitIDs)))) {
+		return nil, fmt.Errorf("%w: %v", ErrUnknownUnit, unitIDs)
+	}
+	return compute(ctx, db, p, "", units, fws)
+}
+
+func compute(ctx context.Context, db store.DB, p Period, root string, units []unitRow, fws Frameworks) (*Results, error) {
+	var err error
 	unitIdx := map[int64]int{}
 	ids := make([]int64, len(units))
 	byID := map[string]*grading.Framework{} // one framework value per id, shared by its units
@@ -159,7 +213,7 @@ func Compute(ctx context.Context, db store.DB, p Period, unitCode string, fws Fr
 	if err := gradePeople(ctx, db, p, ids, from, to, people, units, unitIdx); err != nil {
 		return nil, err
 	}
-	out := &Results{Period: p, Root: strings.TrimSpace(unitCode)}
+	out := &Results{Period: p, Root: root}
 	// One slice for everyone, ordered by unit (tree order), then each unit's
 	// people in office order; the units share it (no copies: at city scale
 	// the people are most of the memory).
@@ -209,7 +263,7 @@ func loadPeople(ctx context.Context, db store.DB, p Period, unitIDs []int64, fro
 		return nil, err
 	}
 	rows, err := db.Query(ctx, `
-		SELECT o.id, o.employee_code, o.full_name, o.position, o.is_head, o.unit_id,
+		SELECT o.id, o.employee_code, o.full_name, o.position, o.is_head, o.task_group, o.unit_id,
 		       coalesce(r.status, ''), coalesce(r.grade, ''), coalesce(r.reason, ''), r.confirmed_by, coalesce(r.version, 0)
 		  FROM officials o
 		  LEFT JOIN period_results r ON r.official_id = o.id AND r.year = $2 AND r.quarter = $3
@@ -225,7 +279,7 @@ func loadPeople(ctx context.Context, db store.DB, p Period, unitIDs []int64, fro
 	for rows.Next() {
 		var x Person
 		var grade string
-		if err := rows.Scan(&x.OfficialID, &x.EmployeeCode, &x.FullName, &x.Position, &x.IsHead, &x.UnitID,
+		if err := rows.Scan(&x.OfficialID, &x.EmployeeCode, &x.FullName, &x.Position, &x.IsHead, &x.TaskGroup, &x.UnitID,
 			&x.Status, &grade, &x.Reason, &x.ConfirmedBy, &x.Version); err != nil {
 			return nil, err
 		}
@@ -376,28 +430,52 @@ func grade(p Period, x *Person, months []grading.MonthResult, where []monthUnit,
 	return nil
 }
 
-// quota applies the period's grade-A quota to the unit's final grades.
+// quota applies the period's grade-A quota to the unit's final grades,
+// within each quota group of the unit's framework (QuotaGroup of the
+// person's task group: the whole unit under hanoi-3814-2018, each task group
+// under nd-335-2025).
 func (u *unitRow) quota(p Period) {
-	var members []grading.QuotaMember
+	var members []grading.QuotaMemberGroup
 	for _, x := range u.People {
 		if x.Evaluated && x.Result.Graded {
-			members = append(members, grading.QuotaMember{ID: x.OfficialID, Total: x.Result.Mean, Grade: x.Grade})
+			members = append(members, grading.QuotaMemberGroup{TaskGroup: x.TaskGroup,
+				QuotaMember: grading.QuotaMember{ID: x.OfficialID, Total: x.Result.Mean, Grade: x.Grade}})
 		}
 	}
 	if len(members) == 0 {
 		return
 	}
-	u.Quota = u.Framework.PeriodQuotaCheck(p.Kind(), members, u.Exceptional)
-	if u.Quota.Excess <= 0 {
-		return
+	byGroup := map[string][]grading.QuotaMember{}
+	for _, m := range members {
+		g := u.Framework.QuotaGroup(m.TaskGroup)
+		byGroup[g] = append(byGroup[g], m.QuotaMember)
 	}
 	over := map[int64]bool{}
-	for _, id := range u.Quota.Candidates {
-		over[id] = true
+	for _, g := range slices.Sorted(maps.Keys(byGroup)) {
+		d := u.Framework.PeriodQuotaCheck(p.Kind(), byGroup[g], u.Exceptional)
+		u.Groups = append(u.Groups, GroupQuota{Group: g, Decision: d})
+		u.Quota.Max += d.Max
+		u.Quota.Excess += max(d.Excess, 0)
+		u.Quota.Candidates = append(u.Quota.Candidates, d.Candidates...)
+		if d.Excess > 0 {
+			for _, id := range d.Candidates {
+				over[id] = true
+			}
+		}
 	}
 	for i := range u.People {
 		u.People[i].QuotaCandidate = over[u.People[i].OfficialID] && u.People[i].Status != StatusAdjusted
 	}
+}
+
+// QuotaGroup returns the unit's quota group g, and whether it has one.
+func (u *Unit) QuotaGroup(g string) (GroupQuota, bool) {
+	for _, q := range u.Groups {
+		if q.Group == g {
+			return q, true
+		}
+	}
+	return GroupQuota{}, false
 }
 
 // overridesJSON is the stored form of a result's overrides.

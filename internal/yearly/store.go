@@ -10,22 +10,21 @@ import (
 
 	"evalbot/internal/evaluation"
 	"evalbot/internal/grading"
-	"evalbot/internal/roster"
 	"evalbot/internal/store"
 	"evalbot/internal/textnorm"
 )
 
 // Errors of Confirm and Adjust.
 var (
-	ErrNotFound   = errors.New("yearly: no stored result for that person and period")
-	ErrNotAllowed = errors.New("yearly: only the person's head confirms or adjusts their result")
-	ErrStale      = errors.New("yearly: the result changed since it was shown")
-	ErrNotGraded  = errors.New("yearly: too few graded months: the period has no grade to adjust")
-	ErrBadGrade   = errors.New("yearly: want grade A, B, C or D")
-	ErrNoReason   = errors.New("yearly: an adjustment needs a reason")
-	// ErrQuota: the unit's decided A grades already fill the period's
-	// grade-A quota; the head moves another A to B first (Adjust).
-	ErrQuota = errors.New("yearly: the unit's grade-A quota is full")
+	ErrNotFound  = errors.New("yearly: no stored result for that person and period")
+	ErrStale     = errors.New("yearly: the result changed since it was shown")
+	ErrNotGraded = errors.New("yearly: too few graded months: the period has no grade to confirm or adjust")
+	ErrBadGrade  = errors.New("yearly: want grade A, B, C or D")
+	ErrNoReason  = errors.New("yearly: an adjustment needs a reason")
+	// ErrQuota: the decided A grades of the person's quota group (their
+	// unit, or their task group in it) already fill the period's grade-A
+	// quota; the head moves another A to B first (Adjust).
+	ErrQuota = errors.New("yearly: the grade-A quota of the person's group is full")
 )
 
 // MaxReason is the longest reason Adjust keeps, in characters.
@@ -166,39 +165,41 @@ func lockStored(ctx context.Context, db store.DB, officialID int64, p Period) (S
 	s := Stored{OfficialID: officialID, Period: p}
 	var computed, grade string
 	var mean int64
-	err := db.QueryRow(ctx, `SELECT unit_id, graded, months, mean_total, coalesce(computed_grade, ''), coalesce(grade, ''),
-		status, coalesce(reason, ''), confirmed_by, version
-		FROM period_results WHERE official_id = $1 AND year = $2 AND quarter = $3 FOR UPDATE`, officialID, p.Year, p.Quarter).
-		Scan(&s.UnitID, &s.Graded, &s.Months, &mean, &computed, &grade, &s.Status, &s.Reason, &s.ConfirmedBy, &s.Version)
+	var moved bool
+	err := db.QueryRow(ctx, `SELECT r.unit_id, r.graded, r.months, r.mean_total, coalesce(r.computed_grade, ''), coalesce(r.grade, ''),
+		r.status, coalesce(r.reason, ''), r.confirmed_by, r.version, o.unit_id <> r.unit_id
+		FROM period_results r JOIN officials o ON o.id = r.official_id
+		WHERE r.official_id = $1 AND r.year = $2 AND r.quarter = $3 FOR UPDATE OF r`, officialID, p.Year, p.Quarter).
+		Scan(&s.UnitID, &s.Graded, &s.Months, &mean, &computed, &grade, &s.Status, &s.Reason, &s.ConfirmedBy, &s.Version, &moved)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return s, ErrNotFound
+	}
+	if err == nil && moved {
+		err = ErrStale // computed in the unit they left: the head of the new one decides, on the year computed again
 	}
 	s.Mean, s.ComputedGrade, s.Grade = grading.Points(mean), grading.Grade(computed), grading.Grade(grade)
 	return s, err
 }
 
-// mayDecide checks, from the database, that actor is the head who reviews
-// the person (roster.HeadOf: the head of their unit, or the superior of a head).
-func mayDecide(ctx context.Context, db store.DB, officialID, actorID int64) error {
-	head, ok, err := roster.HeadOf(ctx, db, officialID)
-	if errors.Is(err, roster.ErrNotFound) {
-		return ErrNotFound
-	}
-	if err != nil {
-		return err
-	}
-	if !ok || head.ID != actorID {
-		return ErrNotAllowed
-	}
-	return nil
+// Decider is who confirms or adjusts a period result: the head of the
+// person's unit at the period's end, or the deputy that head delegated the
+// review to (ủy quyền) on the day, with OnBehalfOf naming the head. The
+// caller has authorized them from the database (internal/app/year, through
+// access.ReviewRight); the decision and its audit entry record both.
+type Decider struct {
+	ID         int64
+	OnBehalfOf *int64
 }
 
-// Confirm records that the head (actorID) confirms the person's computed
+// Confirm records// Confirm records that the head (by) confirms the person's computed
 // grade for the period, in the caller's transaction, audited. version is the
 // stored row's version the head saw: another one is ErrStale, except that
 // confirming what is already confirmed by the same head changes nothing
-// (a double tap). Errors: ErrNotFound, ErrNotAllowed, ErrStale.
-func Confirm(ctx context.Context, db store.DB, p Period, officialID, actorID int64, version int) (Stored, error) {
+// (a double tap). A row stored for another unit than the person's own now
+// (they moved since it was computed) is ErrStale too. A period not graded
+// (too few months) is confirmed as it is, without a grade. Errors:
+// ErrNotFound, ErrStale, ErrQuota.
+func Confirm(ctx context.Context, db store.DB, p Period, officialID int64, by Decider, version int) (Stored, error) {
 	if err := p.valid(); err != nil {
 		return Stored{}, err
 	}
@@ -206,26 +207,23 @@ func Confirm(ctx context.Context, db store.DB, p Period, officialID, actorID int
 	if err != nil {
 		return s, err
 	}
-	if err := mayDecide(ctx, db, officialID, actorID); err != nil {
-		return s, err
-	}
-	if s.Status == StatusConfirmed && s.ConfirmedBy != nil && *s.ConfirmedBy == actorID {
+	if s.Status == StatusConfirmed && s.ConfirmedBy != nil && *s.ConfirmedBy == by.ID {
 		return s, nil
 	}
 	if s.Version != version {
 		return s, ErrStale
 	}
-	return decide(ctx, db, s, actorID, StatusConfirmed, s.ComputedGrade, "")
+	return decide(ctx, db, s, by, StatusConfirmed, s.ComputedGrade, "")
 }
 
 // Adjust sets the person's period grade to grade, with a reason (cleaned
-// with textnorm, at most MaxReason characters), decided by the head
-// (actorID), in the caller's transaction, audited with the grade before and
-// after. It is also how the head settles the grade-A quota: an A moved to B.
-// Errors: ErrNotFound, ErrNotAllowed, ErrStale, ErrNotGraded, ErrBadGrade,
-// ErrNoReason, ErrQuota for an A the unit's quota has no room for
-// (textnorm.ErrTooLong for a long reason).
-func Adjust(ctx context.Context, db store.DB, p Period, officialID, actorID int64, version int, grade grading.Grade, reason string) (Stored, error) {
+// with textnorm, at most MaxReason characters), decided by the head (by),
+// in the caller's transaction, audited with the grade before and after. It
+// is also how the head settles the grade-A quota: an A moved to B.
+// Errors: ErrNotFound, ErrStale, ErrNotGraded, ErrBadGrade, ErrNoReason,
+// ErrQuota for an A the quota group has no room for (textnorm.ErrTooLong
+// for a long reason).
+func Adjust(ctx context.Context, db store.DB, p Period, officialID int64, by Decider, version int, grade grading.Grade, reason string) (Stored, error) {
 	if err := p.valid(); err != nil {
 		return Stored{}, err
 	}
@@ -243,10 +241,7 @@ func Adjust(ctx context.Context, db store.DB, p Period, officialID, actorID int6
 	if err != nil {
 		return s, err
 	}
-	if err := mayDecide(ctx, db, officialID, actorID); err != nil {
-		return s, err
-	}
-	if s.Status == StatusAdjusted && s.Grade == grade && s.Reason == reason && s.ConfirmedBy != nil && *s.ConfirmedBy == actorID {
+	if s.Status == StatusAdjusted && s.Grade == grade && s.Reason == reason && s.ConfirmedBy != nil && *s.ConfirmedBy == by.ID {
 		return s, nil // a repeated adjustment
 	}
 	if s.Version != version {
@@ -255,20 +250,21 @@ func Adjust(ctx context.Context, db store.DB, p Period, officialID, actorID int6
 	if !s.Graded {
 		return s, ErrNotGraded
 	}
-	return decide(ctx, db, s, actorID, StatusAdjusted, grade, reason)
+	return decide(ctx, db, s, by, StatusAdjusted, grade, reason)
 }
 
 // ConfirmYear is Confirm for the year.
-func ConfirmYear(ctx context.Context, db store.DB, year int, officialID, actorID int64, version int) (Stored, error) {
-	return Confirm(ctx, db, Period{Year: year}, officialID, actorID, version)
+func ConfirmYear(ctx context.Context, db store.DB, year int, officialID int64, by Decider, version int) (Stored, error) {
+	return Confirm(ctx, db, Period{Year: year}, officialID, by, version)
 }
 
 // AdjustYear is Adjust for the year.
-func AdjustYear(ctx context.Context, db store.DB, year int, officialID, actorID int64, version int, grade grading.Grade, reason string) (Stored, error) {
-	return Adjust(ctx, db, Period{Year: year}, officialID, actorID, version, grade, reason)
+func AdjustYear(ctx context.Context, db store.DB, year int, officialID int64, by Decider, version int, grade grading.Grade, reason string) (Stored, error) {
+	return Adjust(ctx, db, Period{Year: year}, officialID, by, version, grade, reason)
 }
 
-func decide(ctx context.Context, db store.DB, s Stored, actorID int64, status string, grade grading.Grade, reason string) (Stored, error) {
+func decide(ctx context.Context, db store.DB, s Stored, by Decider, status string, grade grading.Grade, reason string) (Stored, error) {
+	actorID := by.ID
 	if grade == grading.GradeA {
 		if err := quotaRoom(ctx, db, s); err != nil {
 			return s, err
@@ -293,7 +289,8 @@ func decide(ctx context.Context, db store.DB, s Stored, actorID int64, status st
 	}
 	if err := evaluation.Audit(ctx, db, evaluation.AuditEntry{Actor: &actorID, Subject: s.OfficialID, Entity: "period_result",
 		EntityID: int64(s.Period.Year*10 + s.Period.Quarter), Action: action,
-		Before: map[string]any{"status": s.Status, "grade": s.Grade}, After: map[string]any{"status": status, "grade": grade},
+		Before: map[string]any{"status": s.Status, "grade": s.Grade},
+		After:  map[string]any{"status": status, "grade": grade, "on_behalf_of": by.OnBehalfOf},
 		Reason: reason}); err != nil {
 		return s, err
 	}
@@ -311,11 +308,13 @@ func (p Period) String() string {
 }
 
 // quotaRoom checks that one more decided A fits the period's grade-A quota
-// of the person's unit (their unit at the period's end): the quota is counted
-// over everyone's final grades (the decided ones, the computed ones of the
-// drafts) with this person at A, and the As already confirmed or adjusted
-// must leave room for this one. The unit's rows are locked, so two decisions
-// at once cannot both take the last place.
+// of the person's quota group in their unit (their unit at the period's end;
+// the group is their task group under a task_group quota scope, else the
+// whole unit): the quota is counted over the group's final grades (the
+// decided ones, the computed ones of the drafts) with this person at A, and
+// the As already confirmed or adjusted must leave room for this one. The
+// unit's rows are locked, so two decisions at once cannot both take the
+// last place.
 func quotaRoom(ctx context.Context, db store.DB, s Stored) error {
 	var fwID string
 	var exceptional bool
@@ -326,33 +325,47 @@ func quotaRoom(ctx context.Context, db store.DB, s Stored) error {
 	if err != nil {
 		return fmt.Errorf("yearly: unit %d: %w", s.UnitID, err)
 	}
-	rows, err := db.Query(ctx, `SELECT official_id, mean_total, coalesce(grade, ''), status <> 'draft'
-		FROM period_results WHERE unit_id = $1 AND year = $2 AND quarter = $3 AND graded
-		ORDER BY official_id FOR UPDATE`, s.UnitID, s.Period.Year, s.Period.Quarter)
+	rows, err := db.Query(ctx, `SELECT r.official_id, r.mean_total, coalesce(r.grade, ''), r.status <> 'draft', o.task_group
+		FROM period_results r JOIN officials o ON o.id = r.official_id
+		WHERE r.unit_id = $1 AND r.year = $2 AND r.quarter = $3 AND r.graded
+		ORDER BY r.official_id FOR UPDATE OF r`, s.UnitID, s.Period.Year, s.Period.Quarter)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	var members []grading.QuotaMember
-	decidedA := 0
+	type member struct {
+		grading.QuotaMember
+		decided bool
+		group   string
+	}
+	var all []member
+	group := ""
 	for rows.Next() {
-		var m grading.QuotaMember
+		var m member
 		var mean int64
 		var grade string
-		var decided bool
-		if err := rows.Scan(&m.ID, &mean, &grade, &decided); err != nil {
+		if err := rows.Scan(&m.ID, &mean, &grade, &m.decided, &m.group); err != nil {
 			return err
 		}
-		m.Total, m.Grade = grading.Points(mean), grading.Grade(grade)
+		m.Total, m.Grade, m.group = grading.Points(mean), grading.Grade(grade), f.QuotaGroup(m.group)
 		if m.ID == s.OfficialID {
-			m.Grade = grading.GradeA
-		} else if decided && m.Grade == grading.GradeA {
-			decidedA++
+			m.Grade, group = grading.GradeA, m.group
 		}
-		members = append(members, m)
+		all = append(all, m)
 	}
 	if err := rows.Err(); err != nil {
 		return err
+	}
+	var members []grading.QuotaMember
+	decidedA := 0
+	for _, m := range all {
+		if m.group != group {
+			continue
+		}
+		if m.ID != s.OfficialID && m.decided && m.Grade == grading.GradeA {
+			decidedA++
+		}
+		members = append(members, m.QuotaMember)
 	}
 	if decidedA+1 > f.PeriodQuotaCheck(s.Period.Kind(), members, exceptional).Max {
 		return ErrQuota

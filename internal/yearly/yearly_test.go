@@ -272,35 +272,33 @@ func TestQuotaAndDecisions(t *testing.T) {
 	if n, err := yearly.Save(ctx, w.pool, r); err != nil || n != 0 {
 		t.Fatalf("Save again = %d, %v; want nothing changed", n, err)
 	}
-	// Only the person's head decides.
-	if _, err := yearly.ConfirmYear(ctx, w.pool, 2026, staff[0], staff[1], 1); !errors.Is(err, yearly.ErrNotAllowed) {
-		t.Fatalf("a colleague confirms: %v", err)
-	}
-	if _, err := yearly.ConfirmYear(ctx, w.pool, 2026, staff[3], head, 7); !errors.Is(err, yearly.ErrStale) {
+	// Who may decide is the use case's (internal/app/year); here the head.
+	by := yearly.Decider{ID: head}
+	if _, err := yearly.ConfirmYear(ctx, w.pool, 2026, staff[3], by, 7); !errors.Is(err, yearly.ErrStale) {
 		t.Fatalf("stale version: %v", err)
 	}
-	s, err := yearly.ConfirmYear(ctx, w.pool, 2026, staff[3], head, 1)
+	s, err := yearly.ConfirmYear(ctx, w.pool, 2026, staff[3], by, 1)
 	if err != nil || s.Status != yearly.StatusConfirmed || s.Grade != grading.GradeA || s.Version != 2 {
 		t.Fatalf("confirm = %+v, %v", s, err)
 	}
-	if s2, err := yearly.ConfirmYear(ctx, w.pool, 2026, staff[3], head, 1); err != nil || s2.Version != 2 {
+	if s2, err := yearly.ConfirmYear(ctx, w.pool, 2026, staff[3], by, 1); err != nil || s2.Version != 2 {
 		t.Fatalf("double tap = %+v, %v", s2, err)
 	}
 	// The unit's one A is taken: a second A is refused until the head moves someone.
-	if _, err := yearly.ConfirmYear(ctx, w.pool, 2026, staff[2], head, 1); !errors.Is(err, yearly.ErrQuota) {
+	if _, err := yearly.ConfirmYear(ctx, w.pool, 2026, staff[2], by, 1); !errors.Is(err, yearly.ErrQuota) {
 		t.Fatalf("a second A: %v, want ErrQuota", err)
 	}
-	if _, err := yearly.AdjustYear(ctx, w.pool, 2026, staff[2], head, 1, grading.GradeA, "Xuất sắc"); !errors.Is(err, yearly.ErrQuota) {
+	if _, err := yearly.AdjustYear(ctx, w.pool, 2026, staff[2], by, 1, grading.GradeA, "Xuất sắc"); !errors.Is(err, yearly.ErrQuota) {
 		t.Fatalf("a second A by adjustment: %v, want ErrQuota", err)
 	}
-	if _, err := yearly.AdjustYear(ctx, w.pool, 2026, staff[0], head, 1, grading.GradeB, " \u200b "); !errors.Is(err, yearly.ErrNoReason) {
+	if _, err := yearly.AdjustYear(ctx, w.pool, 2026, staff[0], by, 1, grading.GradeB, " \u200b "); !errors.Is(err, yearly.ErrNoReason) {
 		t.Fatalf("no reason: %v", err)
 	}
-	if _, err := yearly.AdjustYear(ctx, w.pool, 2026, staff[0], head, 1, "E", "x"); !errors.Is(err, yearly.ErrBadGrade) {
+	if _, err := yearly.AdjustYear(ctx, w.pool, 2026, staff[0], by, 1, "E", "x"); !errors.Is(err, yearly.ErrBadGrade) {
 		t.Fatalf("grade E: %v", err)
 	}
 	for _, id := range staff[:3] {
-		if _, err := yearly.AdjustYear(ctx, w.pool, 2026, id, head, 1, grading.GradeB, "Tỷ lệ loại A của đơn vị"); err != nil {
+		if _, err := yearly.AdjustYear(ctx, w.pool, 2026, id, by, 1, grading.GradeB, "Tỷ lệ loại A của đơn vị"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -362,5 +360,56 @@ func TestQuarters(t *testing.T) {
 	}
 	if n, err := yearly.Save(ctx, w.pool, r); err != nil || n != 1 {
 		t.Fatalf("Save Q4 = %d, %v; want only the evaluated quarter", n, err)
+	}
+}
+
+// Under nd-335-2025 the year's A quota is counted within each task group of
+// the unit (Decree 335: among officials with similar tasks): group X graded
+// A,A,B,B,B,B,B keeps 1 A, group Y graded A,B,B,B,B keeps none; counted over
+// the unit the same twelve would keep 2. A decided A takes its own group's
+// room only.
+func TestYearQuotaPerTaskGroup(t *testing.T) {
+	w := newWorld(t)
+	u := w.unit("P335", "nd-335-2025", 0)
+	head := w.official("H", "Nguyễn Văn Trưởng", u, true)
+	w.exec(`UPDATE officials SET task_group = 'QL' WHERE id = $1`, head)
+	people := map[string][]int64{}
+	for g, grades := range map[string]string{"X": "AABBBBB", "Y": "ABBBB"} {
+		for i, c := range grades {
+			id := w.official(fmt.Sprintf("%s%d", g, i), fmt.Sprintf("Người %s%d", g, i), u, false)
+			w.exec(`UPDATE officials SET task_group = $2 WHERE id = $1`, id, g)
+			total := grading.Points(8000)
+			if c == 'A' {
+				total = grading.Points(9300 + 100*i)
+			}
+			for m := 1; m <= 11; m++ {
+				w.month(id, 2026, m, total, head)
+			}
+			people[g] = append(people[g], id)
+		}
+	}
+	p := yearly.Period{Year: 2026}
+	r, err := yearly.Compute(ctx, w.pool, p, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unit, _ := find(t, r, people["X"][0])
+	x, _ := unit.QuotaGroup("X")
+	y, _ := unit.QuotaGroup("Y")
+	if unit.Quota.Excess != 2 || x.Decision.Max != 1 || x.Decision.Excess != 1 || y.Decision.Max != 0 || y.Decision.Excess != 1 {
+		t.Fatalf("quota: unit %+v; X %+v; Y %+v", unit.Quota, x, y)
+	}
+	if _, err := yearly.Save(ctx, w.pool, r); err != nil {
+		t.Fatal(err)
+	}
+	by := yearly.Decider{ID: head}
+	if _, err := yearly.ConfirmYear(ctx, w.pool, 2026, people["Y"][0], by, 1); !errors.Is(err, yearly.ErrQuota) {
+		t.Fatalf("Y's A with no room in Y: %v, want ErrQuota", err)
+	}
+	if _, err := yearly.ConfirmYear(ctx, w.pool, 2026, people["X"][1], by, 1); err != nil {
+		t.Fatalf("X's first A: %v", err)
+	}
+	if _, err := yearly.ConfirmYear(ctx, w.pool, 2026, people["X"][0], by, 1); !errors.Is(err, yearly.ErrQuota) {
+		t.Fatalf("X's second A: %v, want ErrQuota", err)
 	}
 }
