@@ -6,6 +6,7 @@ package main
 //	evalbot bench fanout  --n 900 --rate 30       month-end prompts through the fake API with its limits on
 //	evalbot bench updates --rate 1000 --duration 10s   button presses through the webhook
 //	evalbot bench idle    --n 100000              RSS of an idle `serve` with that roster
+//	evalbot bench web     --officials 100000 --units 5000   the dashboard served by `serve`: times and memory
 //
 // Each runs on DATABASE_URL when set (a new, empty database), otherwise on a
 // throwaway PostgreSQL cluster removed at exit.
@@ -44,6 +45,8 @@ func benchCmd(ctx context.Context, args []string) error {
 		return benchUpdates(ctx, args[1:])
 	case "idle":
 		return benchIdle(ctx, args[1:])
+	case "web":
+		return benchWeb(ctx, args[1:])
 	}
 	return c.usageFault("BenchUnknownKind", map[string]any{"Kind": args[0]})
 }
@@ -113,4 +116,18 @@ func benchIdle(ctx context.Context, args []string) error {
 		return err
 	}
 	return bench.Idle(ctx, benchReport{c}, o)
+}
+
+// benchWeb runs bench.Web with this binary as serve.
+func benchWeb(ctx context.Context, args []string) error {
+	c := newCommand("bench web", args)
+	o := bench.WebOptions{}
+	c.fs.IntVar(&o.Officials, "officials", 100000, c.flagText("officials"))
+	c.fs.IntVar(&o.Units, "units", 5000, c.flagText("units"))
+	c.fs.IntVar(&o.Requests, "requests", 200, c.flagText("requests"))
+	c.fs.IntVar(&o.Concurrency, "concurrency", 4, c.flagText("concurrency"))
+	if err := c.parse(false); err != nil {
+		return err
+	}
+	return bench.Web(ctx, benchReport{c}, o)
 }

@@ -122,7 +122,7 @@ func TestMessagesInOneLanguage(t *testing.T) {
 		{[]string{"import", "--units"}, 2, "--units cần một giá trị."},
 		{[]string{"frobnicate"}, 2, "Không có lệnh «frobnicate»."},
 		{[]string{"migrate", "extra"}, 2, "Lệnh này không nhận «extra»."},
-		{[]string{"bench"}, 2, "Hãy chọn một phép đo: fanout, updates hoặc idle."},
+		{[]string{"bench"}, 2, "Hãy chọn một phép đo: fanout, updates, idle hoặc web."},
 	} {
 		code, _, errs := capture(t, c.args...)
 		if code != c.code || !strings.Contains(errs, c.want) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -109,5 +111,29 @@ func TestRefusesDatabaseInUse(t *testing.T) {
 	err := bench.Fanout(context.Background(), r, bench.FanoutOptions{N: 5, Rate: 100, Workers: 1, Senders: 1})
 	if err == nil || err.Error() != r.Say("BenchDatabaseInUse") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// bench web on a small city: serve (this module's evalbot, built for the
+// test) serves the signed-in admin's dashboard every time, and its memory
+// is read.
+func TestWebSmall(t *testing.T) {
+	exe := filepath.Join(t.TempDir(), "evalbot")
+	if out, err := exec.Command("go", "build", "-o", exe, "evalbot/cmd/evalbot").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	t.Setenv("DATABASE_URL", pgtest.URL(t))
+	r := newReport(t)
+	err := bench.Web(context.Background(), r, bench.WebOptions{Officials: 200, Units: 10, Requests: 20, Concurrency: 2, Exe: exe})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, r.text())
+	}
+	for _, want := range []string{"200 người trong 10 đơn vị", "p50 ", "RSS cao nhất ", "heap Go cao nhất "} {
+		if !strings.Contains(r.text(), want) {
+			t.Errorf("no %q in\n%s", want, r.text())
+		}
+	}
+	if strings.Contains(r.text(), "RSS cao nhất 0.0 MB") || strings.Contains(r.text(), "heap Go cao nhất 0.0 MB") {
+		t.Errorf("memory not read:\n%s", r.text())
 	}
 }
