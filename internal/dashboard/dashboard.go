@@ -147,12 +147,12 @@ func Read(ctx context.Context, db store.DB, actor int64, q Query) (*Overview, er
 		 WHERE a.official_id = $1
 		UNION
 		SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)
-	SELECT u.id, coalesce(u.parent_id, 0), u.code, u.name, u.active,
-	       EXISTS (SELECT 1 FROM publications p WHERE p.unit_id = u.id AND p.month = $2::date),
+	SELECT u.id, coalesce(u.parent_id, 0), u.code, u.name, u.active, p.unit_id IS NOT NULL,
 	       coalesce(t.people, 0), coalesce(w.approved, 0), coalesce(w.submitted, 0),
 	       coalesce(m.submitted, 0), coalesce(m.approved, 0), coalesce(m.grade_a, 0), coalesce(m.grade_b, 0),
 	       coalesce(m.grade_c, 0), coalesce(m.grade_d, 0), coalesce(m.not_graded, 0)
 	  FROM scope JOIN units u ON u.id = scope.id
+	  LEFT JOIN publications p ON p.unit_id = u.id AND p.month = $2::date
 	  LEFT JOIN unit_tallies t ON t.unit_id = u.id
 	  LEFT JOIN unit_month_tallies m ON m.month = $2::date AND m.unit_id = u.id
 	  LEFT JOIN unit_week_tallies w ON w.week_start = $3::date AND w.unit_id = u.id`,
@@ -222,42 +222,58 @@ type treeUnit struct {
 // subtree (a granted unit not below another grant). Inactive units are
 // left out, their children kept (at the depth they have through them).
 func treeOrder(all []treeUnit) []UnitMonth {
-	in := make(map[int64]bool, len(all))
-	for _, t := range all {
-		in[t.ID] = true
-	}
-	children := make(map[int64][]int, len(all))
-	var roots []int
+	// Sorted by code once, each parent's children are listed in code order.
+	slices.SortFunc(all, func(a, b treeUnit) int { return strings.Compare(a.Code, b.Code) })
+	at := make(map[int64]int32, len(all))
 	for i, t := range all {
-		if t.parent != 0 && in[t.parent] {
-			children[t.parent] = append(children[t.parent], i)
-		} else {
-			roots = append(roots, i)
-		}
+		at[t.ID] = int32(i)
 	}
-	byCode := func(a, b int) int { return strings.Compare(all[a].Code, all[b].Code) }
-	slices.SortFunc(roots, byCode)
-	out := make([]UnitMonth, 0, len(all))
-	seen := make(map[int64]bool, len(all))
-	var walk func(i, depth int)
-	walk = func(i, depth int) {
-		t := &all[i]
-		if seen[t.ID] {
-			return
+	first := make([]int32, len(all)) // each unit's first child, -1 for none
+	next := make([]int32, len(all))  // its next sibling, -1 for none
+	last := make([]int32, len(all))
+	for i := range all {
+		first[i], next[i], last[i] = -1, -1, -1
+	}
+	var roots []int32
+	for i, t := range all {
+		p, ok := at[t.parent]
+		if t.parent == 0 || !ok {
+			roots = append(roots, int32(i))
+			continue
 		}
-		seen[t.ID] = true
-		if t.active {
-			t.Depth = depth
+		if last[p] < 0 {
+			first[p] = int32(i)
+		} else {
+			next[last[p]] = int32(i)
+		}
+		last[p] = int32(i)
+	}
+	out := make([]UnitMonth, 0, len(all))
+	seen := make([]bool, len(all))
+	type frame struct{ i, depth int32 }
+	var stack []frame
+	for k := len(roots) - 1; k >= 0; k-- {
+		stack = append(stack, frame{roots[k], 0})
+	}
+	var kids []int32
+	for len(stack) > 0 {
+		f := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[f.i] {
+			continue
+		}
+		seen[f.i] = true
+		if t := &all[f.i]; t.active {
+			t.Depth = int(f.depth)
 			out = append(out, t.UnitMonth)
 		}
-		kids := children[t.ID]
-		slices.SortFunc(kids, byCode)
-		for _, k := range kids {
-			walk(k, depth+1)
+		kids = kids[:0]
+		for c := first[f.i]; c >= 0; c = next[c] {
+			kids = append(kids, c)
 		}
-	}
-	for _, r := range roots {
-		walk(r, 0)
+		for k := len(kids) - 1; k >= 0; k-- {
+			stack = append(stack, frame{kids[k], f.depth + 1})
+		}
 	}
 	return out
 }

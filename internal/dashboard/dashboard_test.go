@@ -3,7 +3,9 @@ package dashboard_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -400,4 +402,57 @@ func TestTalliesFollowEveryChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("rolled back")
+}
+
+// TestTreeOrderAsBefore: the tree order made in Go (treeOrder) is the one
+// the path-sorted recursive query gave — parents first, siblings by code, a
+// unit under two grants once at the depth of the higher grant, an inactive
+// unit left out and its children kept — for an admin granted the root and
+// a unit below it, and another unit's subtree.
+func TestTreeOrderAsBefore(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	if err := dashtest.City(ctx, pool, 160, 1, month, week); err != nil {
+		t.Fatal(err)
+	}
+	admin := official(t, ctx, pool, dashtest.AdminCode)
+	if _, err := pool.Exec(ctx, `INSERT INTO admins (official_id, unit_id) SELECT $1, id FROM units WHERE code IN ('C7', 'C120')`, admin); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE units SET active = false WHERE code IN ('C3', 'C57')`); err != nil {
+		t.Fatal(err)
+	}
+	// The order of the query Read used before (decision 0016).
+	rows, err := pool.Query(ctx, `WITH RECURSIVE scope (id, depth, path) AS (
+			SELECT a.unit_id, 0, ARRAY[u.code COLLATE "C"]
+			  FROM admins a JOIN units u ON u.id = a.unit_id
+			  JOIN officials me ON me.id = a.official_id AND me.active
+			 WHERE a.official_id = $1
+			UNION ALL
+			SELECT u.id, s.depth + 1, s.path || (u.code COLLATE "C")
+			  FROM units u JOIN scope s ON u.parent_id = s.id
+			 WHERE s.depth < 100),
+		sub AS (SELECT DISTINCT ON (id) id, depth, path FROM scope ORDER BY id, depth DESC)
+		SELECT u.code || ':' || sub.depth FROM sub JOIN units u ON u.id = sub.id WHERE u.active ORDER BY sub.path`, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	ov, err := dashboard.Read(ctx, pool, admin, query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, u := range ov.Units {
+		got = append(got, fmt.Sprintf("%s:%d", u.Code, u.Depth))
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("order:\n got %v\nwant %v", got, want)
+	}
+	if len(got) != 158 || strings.Join(ov.Roots, ",") != "C0" {
+		t.Errorf("%d units, roots %v", len(got), ov.Roots)
+	}
 }
