@@ -31,7 +31,7 @@ var commands = []string{"serve", "migrate", "import", "catalogue", "invites", "e
 	"weblink", "outbox", "bench", "devdb", "health", "demo"}
 
 // benchCommands are bench's own subcommands.
-var benchCommands = []string{"bench fanout", "bench updates", "bench idle"}
+var benchCommands = []string{"bench fanout", "bench updates", "bench idle", "bench web"}
 
 // catalog is the loaded locales; they are embedded, so a failure to load
 // them is a broken build.

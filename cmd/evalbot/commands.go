@@ -382,6 +382,7 @@ func invitesCmd(ctx context.Context, args []string) error {
 func demoCmd(ctx context.Context, args []string) error {
 	c := newCommand("demo", args)
 	verbose := c.Bool("verbose", false)
+	withWeb := c.Bool("web", false)
 	if err := c.parse(false); err != nil {
 		return err
 	}
@@ -404,5 +405,34 @@ func demoCmd(ctx context.Context, args []string) error {
 	if err := store.Migrate(ctx, pool); err != nil {
 		return err
 	}
-	return demo.RunWith(ctx, pool, os.Stdout, demo.Options{Lang: locale.Lang(c.lang), Verbose: *verbose})
+	if err := demo.RunWith(ctx, pool, os.Stdout, demo.Options{Lang: locale.Lang(c.lang), Verbose: *verbose}); err != nil || !*withWeb {
+		return err
+	}
+	return demoWeb(ctx, c, pool)
+}
+
+// demoWeb serves the demo month's web pages (on EVALBOT_WEB_ADDR, or a free
+// port of localhost) and prints the dashboard's URL with the admin's
+// one-time sign-in link and a desk's citizens' page, until Ctrl-C.
+func demoWeb(ctx context.Context, c *command, pool *pgxpool.Pool) error {
+	addr := os.Getenv("EVALBOT_WEB_ADDR")
+	if addr == "" || addr == "off" {
+		addr = "127.0.0.1:0"
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	site, done, err := demo.ServeWeb(ctx, pool, addr, log)
+	if err != nil {
+		return err
+	}
+	fmt.Println()
+	fmt.Println(c.say("DemoWebDashboard", map[string]any{"URL": site.Dashboard, "Code": demo.WebAdmin}))
+	fmt.Println("  " + site.SignIn)
+	fmt.Println(c.say("DemoWebDesk", map[string]any{"Desk": demo.WebDesk}))
+	fmt.Println("  " + site.Desk)
+	fmt.Println(c.say("DemoWebStop", nil))
+	<-ctx.Done()
+	if err := <-done; err != nil {
+		return err
+	}
+	return nil
 }

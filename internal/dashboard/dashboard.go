@@ -136,73 +136,50 @@ const scopeCTE = `WITH RECURSIVE scope (id, depth, path) AS (
 	sub AS (SELECT DISTINCT ON (id) id, depth, path FROM scope ORDER BY id, depth DESC)`
 
 // Read reads month q.Month for every unit in the subtree of the acting
-// admin in two statements, nothing per unit or per person: the subtree's
-// units (with their publication), then the counts of their people (one pass
-// over officials joined with the week's plans and the month's assessments).
-// ErrNotAdmin when actor administers nothing.
+// admin in one statement, nothing per unit or per person: the subtree's
+// units with their publication and their tallies (migration 020, kept by
+// triggers in the transactions that change the rows they count, so they are
+// exactly what counting the rows would give in the same snapshot). The tree
+// order is made here. ErrNotAdmin when actor administers nothing.
 func Read(ctx context.Context, db store.DB, actor int64, q Query) (*Overview, error) {
-	rows, err := db.Query(ctx, scopeCTE+`
-	SELECT u.id, u.code, u.name, sub.depth,
-	       EXISTS (SELECT 1 FROM publications p WHERE p.unit_id = u.id AND p.month = $2::date)
-	  FROM sub JOIN units u ON u.id = sub.id
-	 WHERE u.active
-	 ORDER BY sub.path`, actor, q.Month.First().String())
+	rows, err := db.Query(ctx, `WITH RECURSIVE scope (id) AS (
+		SELECT a.unit_id FROM admins a JOIN officials me ON me.id = a.official_id AND me.active
+		 WHERE a.official_id = $1
+		UNION
+		SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)
+	SELECT u.id, coalesce(u.parent_id, 0), u.code, u.name, u.active, p.unit_id IS NOT NULL,
+	       coalesce(t.people, 0), coalesce(w.approved, 0), coalesce(w.submitted, 0),
+	       coalesce(m.submitted, 0), coalesce(m.approved, 0), coalesce(m.grade_a, 0), coalesce(m.grade_b, 0),
+	       coalesce(m.grade_c, 0), coalesce(m.grade_d, 0), coalesce(m.not_graded, 0)
+	  FROM scope JOIN units u ON u.id = scope.id
+	  LEFT JOIN publications p ON p.unit_id = u.id AND p.month = $2::date
+	  LEFT JOIN unit_tallies t ON t.unit_id = u.id
+	  LEFT JOIN unit_month_tallies m ON m.month = $2::date AND m.unit_id = u.id
+	  LEFT JOIN unit_week_tallies w ON w.week_start = $3::date AND w.unit_id = u.id`,
+		actor, q.Month.First().String(), q.Week.Monday().String())
 	if err != nil {
 		return nil, err
 	}
-	units, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (UnitMonth, error) {
-		var u UnitMonth
-		err := r.Scan(&u.ID, &u.Code, &u.Name, &u.Depth, &u.Published)
-		return u, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(units) == 0 {
-		// Nothing in scope: not an admin (a granted unit always shows).
-		return nil, ErrNotAdmin
-	}
-	ids := make([]int64, len(units))
-	at := make(map[int64]int, len(units))
-	for i, u := range units {
-		ids[i], at[u.ID] = u.ID, i
-	}
-	rows, err = db.Query(ctx, `
-		SELECT o.unit_id,
-		       count(*),
-		       count(*) FILTER (WHERE pl.status = 'approved'),
-		       count(*) FILTER (WHERE pl.status = 'submitted'),
-		       count(*) FILTER (WHERE a.status = 'submitted'),
-		       count(*) FILTER (WHERE a.status = 'approved'),
-		       count(*) FILTER (WHERE a.status IS NULL OR a.status IN ('draft', 'returned')),
-		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'A'),
-		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'B'),
-		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'C'),
-		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'D'),
-		       count(*) FILTER (WHERE a.status = 'approved' AND NOT coalesce(a.graded, false))
-		  FROM officials o
-		  LEFT JOIN plans pl ON pl.official_id = o.id AND pl.kind = 'week' AND pl.period_start = $3::date
-		  LEFT JOIN assessments a ON a.official_id = o.id AND a.month = $2::date
-		 WHERE o.active AND o.unit_id = ANY($1)
-		 GROUP BY o.unit_id`, ids, q.Month.First().String(), q.Week.Monday().String())
-	if err != nil {
-		return nil, err
-	}
+	var all []treeUnit
 	for rows.Next() {
-		var id int64
-		var c UnitMonth
-		g := &c.Grades
-		if err := rows.Scan(&id, &c.People, &c.PlansApproved, &c.PlansWaiting, &c.SelfAssessed, &c.Approved, &c.Missing,
-			&g.A, &g.B, &g.C, &g.D, &g.NotGraded); err != nil {
+		var t treeUnit
+		u := &t.UnitMonth
+		g := &u.Grades
+		if err := rows.Scan(&u.ID, &t.parent, &u.Code, &u.Name, &t.active, &u.Published, &u.People, &u.PlansApproved, &u.PlansWaiting,
+			&u.SelfAssessed, &u.Approved, &g.A, &g.B, &g.C, &g.D, &g.NotGraded); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		u := &units[at[id]]
-		u.People, u.PlansApproved, u.PlansWaiting, u.SelfAssessed = c.People, c.PlansApproved, c.PlansWaiting, c.SelfAssessed
-		u.Approved, u.Missing, u.Grades = c.Approved, c.Missing, c.Grades
+		u.Missing = u.People - u.SelfAssessed - u.Approved
+		all = append(all, t)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	units := treeOrder(all)
+	if len(units) == 0 {
+		// Nothing in scope: not an admin (a granted unit always shows).
+		return nil, ErrNotAdmin
 	}
 	ov := &Overview{Month: q.Month, Week: q.Week, UnitsInScope: len(units)}
 	t := &ov.Total
@@ -230,6 +207,75 @@ func Read(ctx context.Context, db store.DB, actor int64, q Query) (*Overview, er
 	sortUnits(units, q.Sort, q.Desc)
 	ov.Units = units
 	return ov, nil
+}
+
+// treeUnit is a unit of the subtree as read, before the tree order.
+type treeUnit struct {
+	UnitMonth
+	parent int64 // 0 for none
+	active bool
+}
+
+// treeOrder puts the subtree's units in the tree order, parents before
+// children, siblings and roots by code (bytewise: codes are ASCII), and
+// sets each one's Depth from its root: a unit whose parent is not in the
+// subtree (a granted unit not below another grant). Inactive units are
+// left out, their children kept (at the depth they have through them).
+func treeOrder(all []treeUnit) []UnitMonth {
+	// Sorted by code once, each parent's children are listed in code order.
+	slices.SortFunc(all, func(a, b treeUnit) int { return strings.Compare(a.Code, b.Code) })
+	at := make(map[int64]int32, len(all))
+	for i, t := range all {
+		at[t.ID] = int32(i)
+	}
+	first := make([]int32, len(all)) // each unit's first child, -1 for none
+	next := make([]int32, len(all))  // its next sibling, -1 for none
+	last := make([]int32, len(all))
+	for i := range all {
+		first[i], next[i], last[i] = -1, -1, -1
+	}
+	var roots []int32
+	for i, t := range all {
+		p, ok := at[t.parent]
+		if t.parent == 0 || !ok {
+			roots = append(roots, int32(i))
+			continue
+		}
+		if last[p] < 0 {
+			first[p] = int32(i)
+		} else {
+			next[last[p]] = int32(i)
+		}
+		last[p] = int32(i)
+	}
+	out := make([]UnitMonth, 0, len(all))
+	seen := make([]bool, len(all))
+	type frame struct{ i, depth int32 }
+	var stack []frame
+	for k := len(roots) - 1; k >= 0; k-- {
+		stack = append(stack, frame{roots[k], 0})
+	}
+	var kids []int32
+	for len(stack) > 0 {
+		f := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[f.i] {
+			continue
+		}
+		seen[f.i] = true
+		if t := &all[f.i]; t.active {
+			t.Depth = int(f.depth)
+			out = append(out, t.UnitMonth)
+		}
+		kids = kids[:0]
+		for c := first[f.i]; c >= 0; c = next[c] {
+			kids = append(kids, c)
+		}
+		for k := len(kids) - 1; k >= 0; k-- {
+			stack = append(stack, frame{kids[k], f.depth + 1})
+		}
+	}
+	return out
 }
 
 // share is n/of in parts per 10,000 (0 for an empty unit), for sorting by rates.

@@ -3,10 +3,13 @@ package dashboard_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"evalbot/internal/calendar"
 	"evalbot/internal/dashboard"
@@ -283,5 +286,173 @@ func TestTrend(t *testing.T) {
 	}
 	if _, err := dashboard.Trend(ctx, pool, official(t, ctx, pool, "E8-2"), month, 3); !errors.Is(err, dashboard.ErrNotAdmin) {
 		t.Fatalf("no admin: %v", err)
+	}
+}
+
+// recount is what Read counted from the rows before the tallies (migration
+// 020): one pass over the active officials with the week's plans and the
+// month's assessments, per unit.
+func recount(t *testing.T, ctx context.Context, pool *pgxpool.Pool) map[int64]dashboard.UnitMonth {
+	t.Helper()
+	rows, err := pool.Query(ctx, `
+		SELECT o.unit_id, count(*),
+		       count(*) FILTER (WHERE pl.status = 'approved'), count(*) FILTER (WHERE pl.status = 'submitted'),
+		       count(*) FILTER (WHERE a.status = 'submitted'), count(*) FILTER (WHERE a.status = 'approved'),
+		       count(*) FILTER (WHERE a.status IS NULL OR a.status IN ('draft', 'returned')),
+		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'A'),
+		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'B'),
+		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'C'),
+		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'D'),
+		       count(*) FILTER (WHERE a.status = 'approved' AND NOT coalesce(a.graded, false))
+		  FROM officials o
+		  LEFT JOIN plans pl ON pl.official_id = o.id AND pl.kind = 'week' AND pl.period_start = $2::date
+		  LEFT JOIN assessments a ON a.official_id = o.id AND a.month = $1::date
+		 WHERE o.active GROUP BY o.unit_id`, month.First().String(), week.Monday().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[int64]dashboard.UnitMonth{}
+	for rows.Next() {
+		var id int64
+		var u dashboard.UnitMonth
+		g := &u.Grades
+		if err := rows.Scan(&id, &u.People, &u.PlansApproved, &u.PlansWaiting, &u.SelfAssessed, &u.Approved, &u.Missing,
+			&g.A, &g.B, &g.C, &g.D, &g.NotGraded); err != nil {
+			t.Fatal(err)
+		}
+		out[id] = u
+	}
+	return out
+}
+
+// TestTalliesFollowEveryChange: after each kind of change to what the
+// dashboard counts — a bulk seeding, a submission, an approval, a regrade,
+// a return, a deletion, an official moved to another unit, leaving and
+// coming back, a new person with an assessment in one transaction, a bulk
+// approval, a rolled-back change — Read's counts (from the tallies the
+// triggers keep) are what counting the rows gives.
+func TestTalliesFollowEveryChange(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	if err := dashtest.City(ctx, pool, 12, 6, month, week); err != nil {
+		t.Fatal(err)
+	}
+	admin := official(t, ctx, pool, dashtest.AdminCode)
+	check := func(step string) {
+		t.Helper()
+		ov, err := dashboard.Read(ctx, pool, admin, query)
+		if err != nil {
+			t.Fatal(step, err)
+		}
+		want := recount(t, ctx, pool)
+		for _, got := range ov.Units {
+			w := want[got.ID]
+			if got.People != w.People || got.PlansApproved != w.PlansApproved || got.PlansWaiting != w.PlansWaiting ||
+				got.SelfAssessed != w.SelfAssessed || got.Approved != w.Approved || got.Missing != w.Missing || got.Grades != w.Grades {
+				t.Errorf("%s: %s: tallies %+v, rows %+v", step, got.Code, got, w)
+			}
+		}
+	}
+	exec := func(step, sql string, args ...any) {
+		t.Helper()
+		if _, err := pool.Exec(ctx, sql, args...); err != nil {
+			t.Fatal(step, err)
+		}
+		check(step)
+	}
+	m, w := month.First().String(), week.Monday().String()
+	check("seeded")
+	exec("draft submitted", `UPDATE assessments SET status = 'submitted' WHERE status = 'draft' AND official_id = (SELECT min(official_id) FROM assessments WHERE status = 'draft')`)
+	exec("submitted approved", `UPDATE assessments SET status = 'approved', graded = true, grade = 'A', total = 9500
+		WHERE id = (SELECT min(id) FROM assessments WHERE status = 'submitted')`)
+	exec("A moved to B by the quota", `UPDATE assessments SET grade = 'B', quota_demoted = true WHERE id = (SELECT min(id) FROM assessments WHERE grade = 'A')`)
+	exec("graded becomes not graded", `UPDATE assessments SET graded = false WHERE id = (SELECT min(id) FROM assessments WHERE grade = 'C' AND graded)`)
+	exec("approved returned", `UPDATE assessments SET status = 'returned' WHERE id = (SELECT max(id) FROM assessments WHERE status = 'approved')`)
+	exec("a score press changes nothing counted", `UPDATE assessments SET self_criteria = '{"c1": 500}', version = version + 1 WHERE id = (SELECT min(id) FROM assessments)`)
+	exec("an assessment deleted", `DELETE FROM assessments WHERE id = (SELECT max(id) FROM assessments WHERE status = 'approved')`)
+	exec("a weekly plan approved", `UPDATE plans SET status = 'approved' WHERE id = (SELECT min(id) FROM plans WHERE status = 'submitted' AND kind = 'week')`)
+	exec("a weekly plan deleted", `DELETE FROM plans WHERE id = (SELECT max(id) FROM plans WHERE kind = 'week')`)
+	exec("a monthly plan counts nowhere", `INSERT INTO plans (official_id, kind, period_start, month, status)
+		SELECT min(id), 'month', $1::date, $1::date, 'approved' FROM officials`, m)
+	exec("moved to another unit", `UPDATE officials SET unit_id = (SELECT id FROM units WHERE code = 'C5')
+		WHERE id = (SELECT min(a.official_id) FROM assessments a JOIN officials o ON o.id = a.official_id
+		             JOIN plans p ON p.official_id = o.id WHERE a.status = 'approved' AND NOT o.is_head)`)
+	exec("left the roster", `UPDATE officials SET active = false WHERE id = (SELECT max(official_id) FROM assessments WHERE status = 'submitted')`)
+	exec("came back, to another unit", `UPDATE officials SET active = true, unit_id = (SELECT id FROM units WHERE code = 'C3')
+		WHERE id = (SELECT max(official_id) FROM assessments WHERE status = 'submitted')`)
+	exec("an inactive person's assessment changes", `UPDATE assessments SET status = 'approved', graded = true, grade = 'D'
+		WHERE official_id = (SELECT min(id) FROM officials WHERE NOT active)`)
+	exec("a new person with a plan and an assessment", `
+		WITH o AS (INSERT INTO officials (employee_code, full_name, unit_id, category)
+		           SELECT 'NEW1', 'Người mới', id, 'cong_chuc' FROM units WHERE code = 'C7' RETURNING id),
+		     p AS (INSERT INTO plans (official_id, kind, period_start, month, status) SELECT id, 'week', $2::date, $1::date, 'submitted' FROM o)
+		INSERT INTO assessments (official_id, month, framework_id, framework_version, status) SELECT id, $1::date, 'hanoi-3814-2018', '1', 'submitted' FROM o`, m, w)
+	exec("a whole unit approved at once", `UPDATE assessments SET status = 'approved', graded = true, grade = 'C'
+		WHERE month = $1::date AND status IN ('submitted', 'draft') AND official_id IN (SELECT id FROM officials WHERE unit_id = (SELECT id FROM units WHERE code = 'C2'))`, m)
+	exec("a whole unit moved", `UPDATE officials SET unit_id = (SELECT id FROM units WHERE code = 'C9') WHERE unit_id = (SELECT id FROM units WHERE code = 'C4') AND NOT is_head`)
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE assessments SET status = 'approved', graded = true, grade = 'A' WHERE month = $1::date`, m); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("rolled back")
+}
+
+// TestTreeOrderAsBefore: the tree order made in Go (treeOrder) is the one
+// the path-sorted recursive query gave — parents first, siblings by code, a
+// unit under two grants once at the depth of the higher grant, an inactive
+// unit left out and its children kept — for an admin granted the root and
+// a unit below it, and another unit's subtree.
+func TestTreeOrderAsBefore(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	if err := dashtest.City(ctx, pool, 160, 1, month, week); err != nil {
+		t.Fatal(err)
+	}
+	admin := official(t, ctx, pool, dashtest.AdminCode)
+	if _, err := pool.Exec(ctx, `INSERT INTO admins (official_id, unit_id) SELECT $1, id FROM units WHERE code IN ('C7', 'C120')`, admin); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE units SET active = false WHERE code IN ('C3', 'C57')`); err != nil {
+		t.Fatal(err)
+	}
+	// The order of the query Read used before (decision 0016).
+	rows, err := pool.Query(ctx, `WITH RECURSIVE scope (id, depth, path) AS (
+			SELECT a.unit_id, 0, ARRAY[u.code COLLATE "C"]
+			  FROM admins a JOIN units u ON u.id = a.unit_id
+			  JOIN officials me ON me.id = a.official_id AND me.active
+			 WHERE a.official_id = $1
+			UNION ALL
+			SELECT u.id, s.depth + 1, s.path || (u.code COLLATE "C")
+			  FROM units u JOIN scope s ON u.parent_id = s.id
+			 WHERE s.depth < 100),
+		sub AS (SELECT DISTINCT ON (id) id, depth, path FROM scope ORDER BY id, depth DESC)
+		SELECT u.code || ':' || sub.depth FROM sub JOIN units u ON u.id = sub.id WHERE u.active ORDER BY sub.path`, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	ov, err := dashboard.Read(ctx, pool, admin, query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, u := range ov.Units {
+		got = append(got, fmt.Sprintf("%s:%d", u.Code, u.Depth))
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("order:\n got %v\nwant %v", got, want)
+	}
+	if len(got) != 158 || strings.Join(ov.Roots, ",") != "C0" {
+		t.Errorf("%d units, roots %v", len(got), ov.Roots)
 	}
 }

@@ -3,8 +3,6 @@ package dashboard
 import (
 	"context"
 
-	"github.com/jackc/pgx/v5"
-
 	"evalbot/internal/calendar"
 	"evalbot/internal/store"
 )
@@ -19,19 +17,20 @@ type MonthGrades struct {
 }
 
 // Trend reads the n months ending with last (oldest first) for the acting
-// admin's subtree, in two statements (the subtree, then one pass over the
-// months' approved assessments). A month without approvals has zero
-// counts. ErrNotAdmin when actor administers nothing.
+// admin's subtree: whether they are an admin, then one pass over the
+// months' approved assessments of the subtree's people, the subtree joined
+// in the same statement. (It was passed as an array of unit ids: after five
+// runs PostgreSQL's generic plan, which cannot know the array's length,
+// probed the officials one by one — 3 to 8 s for a city of 100,000, against
+// 0.2–0.5 s for the hash join of this statement.) A month without approvals
+// has zero counts. ErrNotAdmin when actor administers nothing.
 func Trend(ctx context.Context, db store.DB, actor int64, last calendar.Month, n int) ([]MonthGrades, error) {
-	rows, err := db.Query(ctx, scopeCTE+` SELECT id FROM sub`, actor)
-	if err != nil {
+	var admin bool
+	if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM admins a JOIN officials me ON me.id = a.official_id AND me.active
+		WHERE a.official_id = $1)`, actor).Scan(&admin); err != nil {
 		return nil, err
 	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return nil, err
-	}
-	if len(ids) == 0 {
+	if !admin {
 		return nil, ErrNotAdmin
 	}
 	out := make([]MonthGrades, n)
@@ -41,16 +40,20 @@ func Trend(ctx context.Context, db store.DB, actor int64, last calendar.Month, n
 		out[i].Month, at[m] = m, i
 		m = m.Prev()
 	}
-	rows, err = db.Query(ctx, `
+	rows, err := db.Query(ctx, `WITH RECURSIVE scope (id) AS (
+		SELECT a.unit_id FROM admins a JOIN officials me ON me.id = a.official_id AND me.active
+		 WHERE a.official_id = $1
+		UNION
+		SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)
 		SELECT to_char(a.month, 'YYYY-MM'), count(*),
 		       count(*) FILTER (WHERE a.graded AND a.grade = 'A'),
 		       count(*) FILTER (WHERE a.graded AND a.grade = 'B'),
 		       count(*) FILTER (WHERE a.graded AND a.grade = 'C'),
 		       count(*) FILTER (WHERE a.graded AND a.grade = 'D'),
 		       count(*) FILTER (WHERE NOT coalesce(a.graded, false))
-		  FROM assessments a JOIN officials o ON o.id = a.official_id
-		 WHERE a.status = 'approved' AND a.month BETWEEN $2::date AND $3::date AND o.unit_id = ANY($1)
-		 GROUP BY a.month`, ids, out[0].Month.First().String(), last.First().String())
+		  FROM scope JOIN officials o ON o.unit_id = scope.id JOIN assessments a ON a.official_id = o.id
+		 WHERE a.status = 'approved' AND a.month BETWEEN $2::date AND $3::date
+		 GROUP BY a.month`, actor, out[0].Month.First().String(), last.First().String())
 	if err != nil {
 		return nil, err
 	}

@@ -50,7 +50,7 @@ func City(ctx context.Context, db store.DB, units, perUnit int, m calendar.Month
 		    FROM officials WHERE id % 3 <> 2`, []any{w.Monday().String(), w.Month().First().String()}},
 		{`INSERT INTO publications (unit_id, month) SELECT id, $1::date FROM units WHERE id % 4 = 0`, []any{m.First().String()}},
 		{`INSERT INTO admins (official_id, unit_id) SELECT o.id, u.id FROM officials o, units u WHERE o.employee_code = $1 AND u.code = 'C0'`, []any{AdminCode}},
-		{`ANALYZE units, officials, assessments, plans, publications, admins`, nil},
+		{`ANALYZE units, officials, assessments, plans, publications, admins, unit_tallies, unit_month_tallies, unit_week_tallies`, nil},
 	}
 	for _, s := range stmts {
 		if _, err := db.Exec(ctx, s.sql, s.args...); err != nil {
