@@ -2,10 +2,13 @@ package botapitest
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"image"
 	"mime"
 	"path"
+	"strconv"
 )
 
 // File is a file a user sends to the bot (User.SendDocument).
@@ -29,7 +32,8 @@ var photoSides = []int{90, 320, 800, 1280}
 // SendPhoto sends a photo (PNG, JPEG or GIF bytes) from u to the bot in u's
 // private chat, with caption ("" for none), as Telegram delivers it: a
 // message whose photo is an array of PhotoSize, smallest first. Each size
-// can be sent on by the bot (sendPhoto by file_id). It returns the
+// can be sent on by the bot (sendPhoto by file_id); the same bytes sent
+// again have the same file_unique_ids (uniqueID). It returns the
 // update_id; it panics when data is no image (a test's mistake).
 func (u *User) SendPhoto(data []byte, caption string) int64 {
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
@@ -45,7 +49,7 @@ func (u *User) SendPhoto(data []byte, caption string) int64 {
 		s.nextFile++
 		id := fmt.Sprintf("AgACAgIAAxkBAAIC%08dUserPhoto%dx%d", s.nextFile, w, h)
 		s.files[id] = &storedFile{data: data, name: "photo.jpg", mimeType: "image/jpeg"}
-		sizes = append(sizes, wPhotoSize{FileID: id, FileUniqueID: fmt.Sprintf("AQADPh%08d", s.nextFile),
+		sizes = append(sizes, wPhotoSize{FileID: id, FileUniqueID: uniqueID("AQADPh", data, w),
 			FileSize: max(1, len(data)*w/max(1, cfg.Width)*h/max(1, cfg.Height)), Width: w, Height: h})
 	}
 	long := max(cfg.Width, cfg.Height)
@@ -60,6 +64,14 @@ func (u *User) SendPhoto(data []byte, caption string) int64 {
 	return s.userMessageLocked(st, c, "user_photo", caption, func(m *message) {
 		m.userPhoto, m.caption = sizes, caption
 	})
+}
+
+// uniqueID is the file_unique_id of data (of one size: n): the same bytes
+// sent again — forwarded, or picked again from the phone — are the same
+// file to Telegram, with a new file_id each time.
+func uniqueID(prefix string, data []byte, n int) string {
+	h := sha256.Sum256(append([]byte(strconv.Itoa(n)+":"), data...))
+	return prefix + base64.RawURLEncoding.EncodeToString(h[:9])
 }
 
 // SendDocument sends a file from u to the bot in u's private chat, with
@@ -88,7 +100,7 @@ func (u *User) SendDocument(f File, caption string) int64 {
 	s.nextFile++
 	id := fmt.Sprintf("BQACAgIAAxkBAAIC%08dUserDocument", s.nextFile)
 	s.files[id] = &storedFile{data: f.Data, name: f.Name, mimeType: mt}
-	doc := &wDocument{FileName: f.Name, MimeType: mt, FileID: id, FileUniqueID: fmt.Sprintf("AgADDc%08d", s.nextFile), FileSize: size}
+	doc := &wDocument{FileName: f.Name, MimeType: mt, FileID: id, FileUniqueID: uniqueID("AgADDc", f.Data, int(size)), FileSize: size}
 	return s.userMessageLocked(st, c, "user_document", f.Name, func(m *message) {
 		m.userDoc, m.caption = doc, caption
 	})
