@@ -58,6 +58,10 @@ func TestEveryMessageRenders(t *testing.T) {
 	for _, k := range []string{"Agency", "Group", "Room", "Cap", "Measure", "Factor", "Marks", "Items", "Query", "Mark"} {
 		data[k] = "X<&>"
 	}
+	// Evidence on a task (issue 23).
+	for _, k := range []string{"Item", "Number", "Tasks"} {
+		data[k] = "X<&>"
+	}
 	for _, lang := range locale.Languages {
 		for _, id := range cat.IDs(lang) {
 			for _, n := range []int{0, 1, 2} {

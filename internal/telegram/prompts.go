@@ -89,7 +89,10 @@ func (a *App) PromptWeekReport(ctx context.Context, tx pgx.Tx, o roster.Official
 		return err
 	}
 	t := a.turnFor(ctx, tx, o)
-	text, kb := t.reportView(p)
+	text, kb, err := t.reportView(p)
+	if err != nil {
+		return err
+	}
 	return t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID, DedupKey: key("prompt-report", o.ID, w.String()),
 		Text: t.t("PromptWeekReport", nil) + "\n\n" + text, Keyboard: kb})
 }

@@ -11,6 +11,8 @@ package evidence
 import (
 	"context"
 	"errors"
+	"strings"
+	"unicode"
 
 	"evalbot/internal/app/access"
 	"evalbot/internal/app/plans"
@@ -18,7 +20,13 @@ import (
 	"evalbot/internal/evaluation"
 	"evalbot/internal/roster"
 	"evalbot/internal/store"
+	"evalbot/internal/textnorm"
 )
+
+// ErrNoDigit: a document's number without a digit — «125/UBND-VP» has
+// one, as every number and symbol of an administrative document does
+// (Decree 30/2020/NĐ-CP); a sentence typed instead has none.
+var ErrNoDigit = errors.New("evidence: a document number has no digit")
 
 // Item is an evidence item with its task and the task's plan.
 type Item struct {
@@ -55,11 +63,14 @@ func Target(ctx context.Context, db store.DB, actorID, taskID int64, openFrom ca
 // evaluation.SourceChat or SourceWeb (the task systems add theirs through
 // the API). The same item twice is recorded once (Item.Repeated). Refusals:
 // Target's, and evaluation.AddEvidence's (ErrEvidenceEmpty,
-// ErrEvidenceTooLong, ErrTooMuchEvidence); access.ErrForbidden for another
+// ErrEvidenceTooLong, ErrTooMuchEvidence), ErrNoDigit; access.ErrForbidden for another
 // source.
 func Add(ctx context.Context, db store.DB, actorID int64, e evaluation.Evidence, openFrom calendar.Month) (Item, error) {
 	if e.Source != evaluation.SourceChat && e.Source != evaluation.SourceWeb {
 		return Item{}, access.ErrForbidden
+	}
+	if n := textnorm.Clean(e.DocumentNumber); e.Kind == evaluation.EvidenceDocument && n != "" && !strings.ContainsFunc(n, unicode.IsDigit) {
+		return Item{}, ErrNoDigit
 	}
 	task, p, err := Target(ctx, db, actorID, e.TaskID, openFrom)
 	if err != nil {
