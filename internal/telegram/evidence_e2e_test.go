@@ -7,12 +7,14 @@ import (
 	"image/color"
 	"image/png"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"evalbot/internal/botapitest"
 	"evalbot/internal/calendar"
+	"evalbot/internal/evaluation"
 	"evalbot/internal/pgtest"
 	"evalbot/internal/report"
 	"evalbot/internal/sim"
@@ -136,6 +138,39 @@ func TestEvidenceFromTheChat(t *testing.T) {
 		t.Errorf("B adding to A's task: %+v", ans)
 	}
 
+	// A task system's item (added through the API) shows as such.
+	var task2 int64
+	must(t, pool.QueryRow(ctx, `SELECT t.id FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE p.official_id = $1 AND t.position = 2`,
+		A.ID).Scan(&task2))
+	key := int64(1)
+	_, _, err = evaluation.AddEvidence(ctx, pool, evaluation.Evidence{TaskID: task2, Kind: evaluation.EvidenceDocument,
+		DocumentNumber: "88/QĐ-UBND", Source: evaluation.SourceAPI, APIKeyID: &key})
+	must(t, err)
+
+	// B's week has 30 tasks: 30 rows of «N 📎» would pass Telegram's 100
+	// buttons, so one «📎 Thêm minh chứng» shows a picker.
+	var lines []string
+	for i := 1; i <= 30; i++ {
+		lines = append(lines, "Tiếp nhận hồ sơ đợt "+strconv.Itoa(i))
+	}
+	must(t, h.Say(B, "/plan"))
+	must(t, h.Say(B, strings.Join(lines, "\n")))
+	must(t, h.Tap(B, "📨 Gửi duyệt"))
+	must(t, h.Tap(H, "✅ Duyệt"))
+	must(t, h.Say(B, "/report"))
+	must(t, h.Tap(B, "📎 Thêm minh chứng"))
+	must(t, h.Tap(B, "30 📎"))
+	must(t, h.Say(B, "15/BC-UBND"))
+	if got := lastText(B); !strings.Contains(got, "Đã thêm minh chứng cho việc 30. Tiếp nhận hồ sơ đợt 30: 📎 15/BC-UBND.") {
+		t.Errorf("B by the picker: %q", got)
+	}
+	if card, ok := findMsg(B.User.Messages(), "Báo cáo kết quả —"); !ok || !strings.Contains(card.Text, "30. Tiếp nhận hồ sơ đợt 30 · 📎 15/BC-UBND") {
+		t.Errorf("B's report card:\n%s", card.Text)
+	} else if n := buttons(card); n > 100 || n < 91 {
+		t.Errorf("B's report card has %d buttons", n)
+	}
+	must(t, h.Tap(B, "✔️ Xong"))
+
 	// Month end: A submits the self-assessment; the head's card lists the
 	// evidence, and the photo opens.
 	must(t, h.At(at(2026, 11, 30, 9)))
@@ -145,8 +180,8 @@ func TestEvidenceFromTheChat(t *testing.T) {
 	if !ok {
 		t.Fatal("H has no review card of A")
 	}
-	for _, w := range []string{"📎 Minh chứng: 3 mục ở 2 việc", "1. Báo cáo kết quả cải cách hành chính quý…: 📎 125/UBND-VP, 🖼 ảnh [1]",
-		"2. Rà soát hồ sơ tồn: 📄 ho-so-ton.xlsx [2]"} {
+	for _, w := range []string{"📎 Minh chứng: 4 mục ở 2 việc", "1. Báo cáo kết quả cải cách hành chính quý…: 📎 125/UBND-VP, 🖼 ảnh [1]",
+		"2. Rà soát hồ sơ tồn: 📄 ho-so-ton.xlsx [2], 📎 88/QĐ-UBND (từ hệ thống giao việc)"} {
 		if !strings.Contains(card.Text, w) {
 			t.Errorf("the review card lacks %q:\n%s", w, card.Text)
 		}
@@ -168,22 +203,19 @@ func TestEvidenceFromTheChat(t *testing.T) {
 	if last := H.User.Last(); last.FileName != "ho-so-ton.xlsx" {
 		t.Errorf("H did not get the file: %+v", last)
 	}
-	// The export counts them: A has 3 items on 2 tasks.
+	// The export counts them: A has 4 items on 2 tasks, B one.
 	rep, err := report.Monthly(ctx, pool, calendar.Month{Year: 2026, Month: time.November}, "P")
 	must(t, err)
 	var csvOut bytes.Buffer
 	must(t, report.WriteCSV(&csvOut, rep))
 	for _, p := range rep.Units[0].People {
-		want := [2]int{}
-		if p.EmployeeCode == "A" {
-			want = [2]int{2, 3}
-		}
+		want := map[string][2]int{"A": {2, 4}, "B": {1, 1}}[p.EmployeeCode]
 		if got := [2]int{p.EvidenceTasks, p.EvidenceItems}; got != want {
 			t.Errorf("%s: evidence %v in the export, want %v", p.EmployeeCode, got, want)
 		}
 	}
-	if !strings.Contains(csvOut.String(), ",Minh chứng,") || !strings.Contains(csvOut.String(), ",2 việc, 3 mục,") &&
-		!strings.Contains(csvOut.String(), `,"2 việc, 3 mục",`) {
+	if !strings.Contains(csvOut.String(), ",Minh chứng,") || !strings.Contains(csvOut.String(), ",2 việc, 4 mục,") &&
+		!strings.Contains(csvOut.String(), `,"2 việc, 4 mục",`) {
 		t.Errorf("the CSV lacks the evidence column:\n%s", csvOut.String())
 	}
 	if n := h.Srv.FloodRefusals(); n != 0 {
@@ -212,4 +244,30 @@ func buttonData(t *testing.T, m sim.Message, label string) string {
 func buttonArg(t *testing.T, m sim.Message, label string) string {
 	parts := strings.Split(buttonData(t, m, label), ":")
 	return parts[1]
+}
+
+// A sticker or a voice note is no text (route: every message without text
+// goes to onNonText): in the middle of typing a plan it is answered with
+// what the bot reads, and the step stays, instead of being read as an empty
+// plan.
+func TestNonTextIsNeverReadAsText(t *testing.T) {
+	pool := pgtest.New(t)
+	h, err := sim.New(pool, at(2026, 11, 23, 7), io.Discard)
+	must(t, err)
+	defer h.Close()
+	must(t, h.ImportCSV(unitsEvidence, officialsEvidence))
+	ps, err := h.Onboard()
+	must(t, err)
+	A := ps["A"]
+	must(t, h.Say(A, "/plan"))
+	for _, id := range []int64{A.User.SendSticker("👍"), A.User.SendVoice(4)} {
+		must(t, h.Wait(id))
+		if got := lastText(A); !strings.Contains(got, "Bot chỉ đọc tin nhắn chữ, nút bấm, và tệp, ảnh gửi làm minh chứng") {
+			t.Errorf("a sticker or a voice note while typing a plan: %q", got)
+		}
+	}
+	must(t, h.Say(A, "Rà soát hồ sơ tồn"))
+	if got := lastText(A); !strings.Contains(got, "1. Rà soát hồ sơ tồn") {
+		t.Errorf("the plan's step did not survive: %q", got)
+	}
 }
