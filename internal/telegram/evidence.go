@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -41,9 +42,22 @@ const (
 	// photo sent to them: evidence item.
 	vEvidenceOpen = "eo"
 	// stepEvidence: an official sending evidence for a task: task (in
-	// PlanID), where the card is (in Kind), the card's chat and message.
+	// PlanID), where the card is (in Kind), when it was set (in Start,
+	// RFC 3339; evidenceStepTTL), the card's chat and message.
 	stepEvidence = "evidence"
 )
+
+// evidenceStepTTL is how long what an official sends after «N 📎» is
+// still evidence for that task (from the press, or from the last item):
+// a text typed the next day is not a document's number.
+const evidenceStepTTL = 30 * time.Minute
+
+// evidenceStepLive reports whether the evidence step d (its time in Start)
+// is within evidenceStepTTL.
+func (a *App) evidenceStepLive(d stepData) bool {
+	at, err := time.Parse(time.RFC3339, d.Start)
+	return err == nil && a.Now().Sub(at) < evidenceStepTTL
+}
 
 // evidenceInline is how many items of a task its line shows before «+N».
 const evidenceInline = 3
@@ -192,7 +206,8 @@ func (a *App) onEvidenceAsk(t *turn, c callback) error {
 		return evidenceRefusal(t, err)
 	}
 	m := t.pressed()
-	if err := t.setStep(stepEvidence, stepData{PlanID: taskID, Kind: where, ChatID: m.chatID, MessageID: m.messageID}); err != nil {
+	if err := t.setStep(stepEvidence, stepData{PlanID: taskID, Kind: where, ChatID: m.chatID, MessageID: m.messageID,
+		Start: a.Now().UTC().Format(time.RFC3339)}); err != nil {
 		return err
 	}
 	ev, err := evaluation.TaskEvidence(t.ctx, t.tx, []int64{taskID})
@@ -243,6 +258,12 @@ func (a *App) onEvidenceDone(t *turn) error {
 // onEvidenceText: the owner typed a document's number for the task of the
 // step; «xong» / «done» ends the step.
 func (a *App) onEvidenceText(t *turn, d stepData, text string) error {
+	if !a.evidenceStepLive(d) {
+		if err := t.clearStep(); err != nil {
+			return err
+		}
+		return a.onHelp(t, false)
+	}
 	if f := textnorm.Fold(text); f == "xong" || f == "done" {
 		if err := t.clearStep(); err != nil {
 			return err
@@ -286,6 +307,12 @@ func (a *App) onNonText(t *turn, msg *models.Message) error {
 	step, d, err := t.step()
 	if err != nil {
 		return err
+	}
+	if step == stepEvidence && !a.evidenceStepLive(d) {
+		if err := t.clearStep(); err != nil {
+			return err
+		}
+		step = ""
 	}
 	f, ok := messageFile(msg)
 	if !ok {
@@ -390,6 +417,11 @@ func (a *App) addEvidence(t *turn, d stepData, inStep bool, e evaluation.Evidenc
 	text := t.t("EvidenceAdded", data)
 	kb := delivery.Keyboard{{{Text: t.t("BtnEvidenceRemove", nil), Data: cb(vEvidenceRemove, item.Evidence.ID)}}}
 	if inStep {
+		// The step lives on for the next item, evidenceStepTTL from now.
+		d.Start = a.Now().UTC().Format(time.RFC3339)
+		if err := t.setStep(stepEvidence, d); err != nil {
+			return err
+		}
 		text += "\n" + t.t("EvidenceMore", nil)
 		kb[0] = append(kb[0], delivery.Button{Text: t.t("BtnEvidenceDone", nil), Data: cb(vEvidenceDone)})
 		if err := a.refreshEvidenceCard(t, d, item.Plan); err != nil {

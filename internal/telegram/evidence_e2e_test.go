@@ -131,6 +131,15 @@ func TestEvidenceFromTheChat(t *testing.T) {
 	if got := lastText(A); !strings.Contains(got, "Đã thêm minh chứng cho việc 2. Rà soát hồ sơ tồn: 📄 ho-so-ton.xlsx.") {
 		t.Fatalf("a 30 MB file by its caption: %q", got)
 	}
+	// Half an hour after «1 📎», a typed text is no document number any
+	// more: «Báo cáo tháng 12» is not stored.
+	must(t, h.Tap(A, "1 📎"))
+	h.Clock.Set(at(2026, 11, 23, 7).Add(31 * time.Minute))
+	must(t, h.Say(A, "Báo cáo tháng 12"))
+	if got := lastText(A); strings.Contains(got, "Đã thêm minh chứng") {
+		t.Errorf("a text after the step's time was taken as evidence: %q", got)
+	}
+
 	// A colleague cannot add to A's task (a forged press).
 	b0 := B.User.PressData(reportCard, "ea:"+buttonArg(t, reportCard, "1 📎")+":w")
 	must(t, h.Wait(b0))

@@ -54,13 +54,14 @@ func (a *App) PromptPlan(ctx context.Context, tx pgx.Tx, o roster.Official, kind
 	}
 	t := a.turnFor(ctx, tx, o)
 	// The next text answers the latest plan prompt; a reason or a score the
-	// person is typing is left alone.
+	// person is typing is left alone (evidence they were sending is not:
+	// their plan's lines are no document numbers).
 	t0 := a.turnFor(ctx, tx, o)
 	step, _, err := t0.stepOf(*o.TelegramUserID)
 	if err != nil {
 		return err
 	}
-	if step == "" || step == stepPlanTasks {
+	if step == "" || step == stepPlanTasks || step == stepEvidence {
 		if err := t0.setStepFor(*o.TelegramUserID, stepPlanTasks, stepData{Kind: kind, Start: start.String()}); err != nil {
 			return err
 		}
