@@ -478,12 +478,19 @@ func (a *App) onEvidenceRemove(t *turn, c callback) error {
 	}
 	data := map[string]any{"N": item.Task.Position, "Title": cutTitle(item.Task.Title, listTitleRunes), "Item": html(t.evidenceLabel(item.Evidence))}
 	t.ack(t.t("EvidenceRemovedToast", data))
-	t.editPressed(t.t("EvidenceRemoved", data), nil)
-	if step, d, err := t.step(); err != nil {
+	step, d, err := t.step()
+	if err != nil {
 		return err
-	} else if step == stepEvidence && d.PlanID == item.Task.ID {
-		return a.refreshEvidenceCard(t, d, item.Plan)
 	}
+	if step == stepEvidence && d.PlanID == item.Task.ID && d.MessageID != 0 {
+		// The card the item was added from loses it (a turn makes one
+		// edit); the removal is said in a message of its own.
+		if err := a.refreshEvidenceCard(t, d, item.Plan); err != nil {
+			return err
+		}
+		return t.reply(t.t("EvidenceRemoved", data), nil)
+	}
+	t.editPressed(t.t("EvidenceRemoved", data), nil)
 	return nil
 }
 
@@ -544,18 +551,30 @@ func (a *App) sendFile(ctx context.Context, known bool, f *directFile) {
 // within budget UTF-16 units, and a button per file or photo listed («🖼
 // 1»), at most maxEvidenceButtons; "" and none when no task has evidence.
 func (t *turn) evidenceSection(tasks []evaluation.Task, budget int) (string, delivery.Keyboard, error) {
-	tasks = numbered(tasks)
 	ev, err := t.taskEvidence(tasks)
-	if err != nil || len(ev) == 0 {
+	if err != nil {
 		return "", nil, err
 	}
+	text, kb := t.renderEvidenceSection(numbered(tasks), ev, budget)
+	return text, kb, nil
+}
+
+// renderEvidenceSection is evidenceSection once the evidence (by task id)
+// is read; tasks are numbered as the review's task view numbers them.
+func (t *turn) renderEvidenceSection(tasks []evaluation.Task, ev map[int64][]evaluation.Evidence, budget int) (string, delivery.Keyboard) {
 	var withEv, items int
 	for _, task := range tasks {
 		if n := len(ev[task.ID]); n > 0 {
 			withEv, items = withEv+1, items+n
 		}
 	}
+	if withEv == 0 {
+		return "", nil
+	}
 	head := "\n\n" + t.t("EvidenceSection", map[string]any{"Tasks": withEv, "Items": items})
+	if !delivery.Fits(head+"\n"+t.T("EvidenceMoreTasks", withEv, map[string]any{"N": withEv}), budget) {
+		return "", nil
+	}
 	var b strings.Builder
 	b.WriteString(head)
 	var buttons []delivery.Button
@@ -594,5 +613,5 @@ func (t *turn) evidenceSection(tasks []evaluation.Task, budget int) (string, del
 	for i := 0; i < len(buttons); i += 6 {
 		kb = append(kb, buttons[i:min(i+6, len(buttons))])
 	}
-	return b.String(), kb, nil
+	return b.String(), kb
 }

@@ -184,6 +184,27 @@ func TestEvidenceFromTheChat(t *testing.T) {
 	// evidence, and the photo opens.
 	must(t, h.At(at(2026, 11, 30, 9)))
 	must(t, h.Say(A, "/assess"))
+	// From the self-assessment's task view: an item added, then removed.
+	m, lbl, ok := sim.ButtonStartingWith(A.User.Messages(), "📋")
+	if !ok {
+		t.Fatalf("no task view button in %q", lastText(A))
+	}
+	must(t, h.TapOn(A, m, lbl))
+	must(t, h.Tap(A, "2 📎"))
+	must(t, h.Say(A, "16/BC-UBND"))
+	if view, _ := findMsg(A.User.Messages(), "Tự đánh giá tháng"); !strings.Contains(view.Text, "2. Rà soát hồ sơ tồn · 📄 ho-so-ton.xlsx, 📎 88/QĐ-UBND (từ hệ thống giao việc), 📎 16/BC-UBND") {
+		t.Errorf("the task view after adding:\n%s", view.Text)
+	}
+	must(t, h.Tap(A, "🗑 Xóa mục này"))
+	if _, ok := findMsg(A.User.Messages(), "Đã xóa minh chứng của việc 2. Rà soát hồ sơ tồn: 📎 16/BC-UBND."); !ok {
+		t.Errorf("no removal message: %q", lastText(A))
+	}
+	if view, _ := findMsg(A.User.Messages(), "Tự đánh giá tháng"); strings.Contains(view.Text, "16/BC-UBND") {
+		t.Errorf("the task view after removing:\n%s", view.Text)
+	}
+	must(t, h.Tap(A, "✔️ Xong"))
+	m, lbl, _ = sim.ButtonStartingWith(A.User.Messages(), "‹ Quay lại")
+	must(t, h.TapOn(A, m, lbl))
 	must(t, h.Tap(A, "📨 Gửi đánh giá"))
 	card, ok := findMsg(H.User.Messages(), "Lê Thị An", "Đánh giá tháng")
 	if !ok {
