@@ -338,8 +338,10 @@ func (a *App) onNonText(t *turn, msg *models.Message) error {
 	if !ok {
 		return t.reply(t.t("EvidenceWhichTask", nil), nil)
 	}
+	// The step starts here, without a card: the other photos of an album
+	// (one message each, the caption on the first only) follow it.
 	e.TaskID = task.ID
-	return a.addEvidence(t, stepData{}, false, e)
+	return a.addEvidence(t, stepData{PlanID: task.ID}, true, e)
 }
 
 // captionTask finds the task a caption names among a plan's tasks: its

@@ -131,6 +131,13 @@ func TestEvidenceFromTheChat(t *testing.T) {
 	if got := lastText(A); !strings.Contains(got, "Đã thêm minh chứng cho việc 2. Rà soát hồ sơ tồn: 📄 ho-so-ton.xlsx.") {
 		t.Fatalf("a 30 MB file by its caption: %q", got)
 	}
+	// The next photo of the same album (no caption) follows it.
+	must(t, h.SendPhoto(A, photoPNG2(t), ""))
+	if got := lastText(A); !strings.Contains(got, "Đã thêm minh chứng cho việc 2. Rà soát hồ sơ tồn: 🖼 ảnh.") {
+		t.Fatalf("the album's next photo: %q", got)
+	}
+	must(t, h.Tap(A, "🗑 Xóa mục này"))
+	must(t, h.Tap(A, "✔️ Xong"))
 	// Half an hour after «1 📎», a typed text is no document number any
 	// more: «Báo cáo tháng 12» is not stored.
 	must(t, h.Tap(A, "1 📎"))
