@@ -240,6 +240,18 @@ func TestEvidenceFromTheChat(t *testing.T) {
 	if last := H.User.Last(); last.FileName != "ho-so-ton.xlsx" {
 		t.Errorf("H did not get the file: %+v", last)
 	}
+	// Approved, the card keeps the buttons that open evidence.
+	must(t, h.TapOn(H, card, "✅ Duyệt"))
+	if card, _ = findMsg(H.User.Messages(), "Lê Thị An", "Đánh giá tháng"); !strings.Contains(card.Text, "Đã duyệt") ||
+		len(card.Keyboard) != 1 || len(card.Keyboard[0]) != 2 || card.Keyboard[0][0].Text != "🖼 1" {
+		t.Errorf("the approved card: %q %+v", card.Text, card.Keyboard)
+	}
+	// A's /history names the changes.
+	must(t, h.Say(A, "/history"))
+	if got := lastText(A); !strings.Contains(got, "Thêm minh chứng") || !strings.Contains(got, "Xóa minh chứng") {
+		t.Errorf("A's history: %q", got)
+	}
+
 	// The export counts them: A has 4 items on 2 tasks, B one.
 	rep, err := report.Monthly(ctx, pool, calendar.Month{Year: 2026, Month: time.November}, "P")
 	must(t, err)

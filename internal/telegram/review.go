@@ -345,11 +345,12 @@ func (a *App) approve(t *turn, as evaluation.Assessment, o roster.Official, demo
 			return err
 		}
 	}
-	text, _, err := a.reviewCard(t, as, o)
+	// An approved card keeps only its buttons that open evidence.
+	text, kb, err := a.reviewCard(t, as, o)
 	if err != nil {
 		return err
 	}
-	t.editPressed(text, nil)
+	t.editPressed(text, kb)
 	t.ack(approvedToast(t, as, o))
 	return a.sendGradeCard(t, as)
 }
