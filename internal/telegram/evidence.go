@@ -510,6 +510,10 @@ func (a *App) onEvidenceOpen(t *turn, c callback) error {
 		return evidenceRefusal(t, err)
 	}
 	e := o.Evidence
+	if o.Repeated {
+		t.ack(t.t("EvidenceSentToast", map[string]any{"Title": cutTitle(o.Title, listTitleRunes)}))
+		return nil
+	}
 	if e.Kind == evaluation.EvidenceDocument {
 		t.alert(t.t("EvidenceNumberAlert", map[string]any{"Number": e.DocumentNumber, "Title": cutTitle(o.Title, listTitleRunes)}))
 		return nil

@@ -236,6 +236,22 @@ func TestEvidenceFromTheChat(t *testing.T) {
 	if last.Photo == nil || !bytes.Equal(last.Photo, photo) || !strings.Contains(last.Caption, "Minh chứng của Lê Thị An") {
 		t.Errorf("H did not get the photo: %+v", last.Caption)
 	}
+	// A double tap sends it once.
+	photos := func() (n int) {
+		for _, m := range H.User.Messages() {
+			if m.Photo != nil {
+				n++
+			}
+		}
+		return n
+	}
+	must(t, h.TapOn(H, card, "🖼 1"))
+	if n := photos(); n != 1 {
+		t.Errorf("%d photos after a double tap", n)
+	}
+	if ans := H.User.Answers(); !strings.Contains(ans[len(ans)-1].Text, "Đã gửi minh chứng") {
+		t.Errorf("the second tap's answer: %+v", ans[len(ans)-1])
+	}
 	must(t, h.TapOn(H, card, "📄 2"))
 	if last := H.User.Last(); last.FileName != "ho-so-ton.xlsx" {
 		t.Errorf("H did not get the file: %+v", last)

@@ -11,7 +11,9 @@ package evidence
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"evalbot/internal/app/access"
@@ -124,12 +126,21 @@ type Opened struct {
 	Evidence evaluation.Evidence
 	Title    string
 	Owner    roster.Official
+	// Repeated is true when actorID opened the item less than
+	// OpenAgainAfter ago (a double tap): nothing is to be sent again.
+	Repeated bool
 }
+
+// OpenAgainAfter is how soon the same person opening the same item again
+// is taken for a double tap (Open).
+const OpenAgainAfter = 10 * time.Second
 
 // Open is evidence item id for actorID to look at on day (a head opening a
 // photo from a review card): access.ErrForbidden unless access.CanSee
 // allows actorID the task owner's records; evaluation.ErrStale when there
-// is no such item (removed meanwhile).
+// is no such item (removed meanwhile). Each opening is audited (who looked
+// at the owner's document: it shows in the owner's /history); the same
+// person again within OpenAgainAfter is Opened.Repeated, not audited.
 func Open(ctx context.Context, db store.DB, actorID, id int64, day calendar.Date) (Opened, error) {
 	e, err := evaluation.LoadEvidence(ctx, db, id)
 	if errors.Is(err, evaluation.ErrNotFound) {
@@ -154,7 +165,20 @@ func Open(ctx context.Context, db store.DB, actorID, id int64, day calendar.Date
 		return Opened{}, err
 	}
 	owner, err := roster.OfficialByID(ctx, db, ownerID)
-	return Opened{Evidence: e, Title: title, Owner: owner}, err
+	if err != nil {
+		return Opened{}, err
+	}
+	out := Opened{Evidence: e, Title: title, Owner: owner}
+	if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM audit_log WHERE subject_id = $1 AND at > now() - $2::interval
+		AND actor_id = $3 AND action = 'evidence_open' AND entity_id = $4 AND after->>'evidence' = $5)`,
+		ownerID, OpenAgainAfter.String(), actorID, e.TaskID, strconv.FormatInt(e.ID, 10)).Scan(&out.Repeated); err != nil {
+		return Opened{}, err
+	}
+	if out.Repeated {
+		return out, nil
+	}
+	return out, evaluation.Audit(ctx, db, evaluation.AuditEntry{Actor: &actorID, Subject: ownerID, Entity: "task",
+		EntityID: e.TaskID, Action: "evidence_open", After: map[string]any{"evidence": e.ID, "kind": e.Kind}})
 }
 
 // auditOf is what the audit log keeps of an item: what it is, never

@@ -193,6 +193,13 @@ func TestOpenEvidence(t *testing.T) {
 			t.Errorf("%s: %+v", who, o)
 		}
 	}
+	// H taps again at once (a double tap): nothing to send, one audit entry each.
+	if o, err := evidence.Open(ctx, pool, id["H"], item.Evidence.ID, monday); err != nil || !o.Repeated {
+		t.Errorf("a double tap: %+v %v", o, err)
+	}
+	if n := audits(t, pool, "evidence_open"); n != 4 {
+		t.Errorf("%d openings audited, want 4 (A, H, S, X)", n)
+	}
 	if _, err := evidence.Open(ctx, pool, id["H"], 987654, monday); !errors.Is(err, evaluation.ErrStale) {
 		t.Errorf("no such item: %v", err)
 	}
