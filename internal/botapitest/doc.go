@@ -21,6 +21,12 @@
 // answerCallbackQuery. Other methods answer 404 "Not Found", a wrong token 401
 // "Unauthorized".
 //
+// Users send text, commands, contacts and presses, and media as Telegram
+// delivers them (SendPhoto: a photo as PhotoSize sizes, smallest first;
+// SendDocument: a file with its name, MIME type and size, any size;
+// SendSticker, SendVoice); the bot can send a user's photo or file on by its
+// file_id.
+//
 // It enforces Telegram's rules with Telegram's error texts: text and caption
 // lengths in UTF-16 code units after entity parsing (4096, 1024), parse_mode HTML
 // parsed like TDLib's parser, callback_data 1-64 bytes, keyboard sizes,

@@ -57,7 +57,8 @@ type Event struct {
 	Time   time.Time // from the server's clock (WithClock)
 	ChatID int64
 	UserID int64 // the acting user for user actions; the query's user for "answer"; 0 for other bot calls
-	// Kind is one of "text", "start", "contact", "press" (user actions),
+	// Kind is one of "text", "start", "contact", "press", "user_photo",
+	// "user_document", "sticker", "voice" (user actions),
 	// "send", "photo", "document", "edit", "delete", "answer" (bot calls),
 	// "block", "unblock".
 	Kind          string
@@ -156,6 +157,13 @@ type message struct {
 	fileUniqueID    string
 	contact         *wContact
 	deleted         bool
+	// What a user sent (User.SendPhoto, SendDocument, SendSticker,
+	// SendVoice), as the Bot API describes it.
+	userPhoto    []wPhotoSize
+	userDoc      *wDocument
+	sticker      *wSticker
+	voice        *wVoice
+	mediaGroupID string
 }
 
 type query struct {
@@ -278,8 +286,15 @@ func (s *Server) wireMessageLocked(m *message) *wMessage {
 		w.Photo = []wPhotoSize{{FileID: m.fileID, FileUniqueID: m.fileUniqueID, FileSize: len(m.photo), Width: m.photoW, Height: m.photoH}}
 	}
 	if m.doc != nil {
-		w.Document = &wDocument{FileName: m.fileName, MimeType: m.mimeType, FileID: m.fileID, FileUniqueID: m.fileUniqueID, FileSize: len(m.doc)}
+		w.Document = &wDocument{FileName: m.fileName, MimeType: m.mimeType, FileID: m.fileID, FileUniqueID: m.fileUniqueID, FileSize: int64(len(m.doc))}
 	}
+	if len(m.userPhoto) > 0 {
+		w.Photo = m.userPhoto
+	}
+	if m.userDoc != nil {
+		w.Document = m.userDoc
+	}
+	w.Sticker, w.Voice, w.MediaGroupID = m.sticker, m.voice, m.mediaGroupID
 	if len(m.inline) > 0 {
 		w.ReplyMarkup = &wInlineMarkup{InlineKeyboard: json.RawMessage(m.inlineJS)}
 	}

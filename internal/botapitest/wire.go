@@ -61,11 +61,35 @@ type wPhotoSize struct {
 }
 
 type wDocument struct {
-	FileName     string `json:"file_name,omitempty"`
-	MimeType     string `json:"mime_type,omitempty"`
+	FileName     string      `json:"file_name,omitempty"`
+	MimeType     string      `json:"mime_type,omitempty"`
+	Thumbnail    *wPhotoSize `json:"thumbnail,omitempty"`
+	FileID       string      `json:"file_id"`
+	FileUniqueID string      `json:"file_unique_id"`
+	FileSize     int64       `json:"file_size,omitempty"`
+}
+
+// wSticker is a Bot API Sticker (a regular, static one).
+type wSticker struct {
 	FileID       string `json:"file_id"`
 	FileUniqueID string `json:"file_unique_id"`
+	Type         string `json:"type"`
+	Width        int    `json:"width"`
+	Height       int    `json:"height"`
+	IsAnimated   bool   `json:"is_animated"`
+	IsVideo      bool   `json:"is_video"`
+	Emoji        string `json:"emoji,omitempty"`
+	SetName      string `json:"set_name,omitempty"`
 	FileSize     int    `json:"file_size,omitempty"`
+}
+
+// wVoice is a Bot API Voice (a voice note).
+type wVoice struct {
+	FileID       string `json:"file_id"`
+	FileUniqueID string `json:"file_unique_id"`
+	Duration     int    `json:"duration"`
+	MimeType     string `json:"mime_type,omitempty"`
+	FileSize     int64  `json:"file_size,omitempty"`
 }
 
 type wContact struct {
@@ -81,6 +105,7 @@ type wInlineMarkup struct {
 
 type wMessage struct {
 	MessageID       int                    `json:"message_id"`
+	MediaGroupID    string                 `json:"media_group_id,omitempty"`
 	From            *wUser                 `json:"from,omitempty"`
 	Chat            wChat                  `json:"chat"`
 	Date            int64                  `json:"date"`
@@ -89,6 +114,8 @@ type wMessage struct {
 	Entities        []models.MessageEntity `json:"entities,omitempty"`
 	Document        *wDocument             `json:"document,omitempty"`
 	Photo           []wPhotoSize           `json:"photo,omitempty"`
+	Sticker         *wSticker              `json:"sticker,omitempty"`
+	Voice           *wVoice                `json:"voice,omitempty"`
 	Caption         string                 `json:"caption,omitempty"`
 	CaptionEntities []models.MessageEntity `json:"caption_entities,omitempty"`
 	Contact         *wContact              `json:"contact,omitempty"`

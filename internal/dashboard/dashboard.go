@@ -353,6 +353,9 @@ type Person struct {
 	Total        grading.Points
 	Grade        grading.Grade
 	Reviewer     string // the reviewer's full name, "" when none yet
+	// EvidenceTasks counts the month's approved tasks that carry evidence
+	// (minh chứng, issue 23), EvidenceItems the items they carry.
+	EvidenceTasks, EvidenceItems int
 }
 
 // UnitPeople is one unit's month with its people in the office's order
@@ -393,11 +396,15 @@ func Unit(ctx context.Context, db store.DB, actor int64, code string, q Query) (
 		SELECT o.id, o.employee_code, o.full_name, o.position, o.is_head, coalesce(a.status, ''),
 		       coalesce(a.status = 'approved' AND a.graded, false), coalesce(a.total, 0), coalesce(a.grade, ''),
 		       coalesce(r.full_name, ''),
-		       pl.status
+		       pl.status, ev.tasks, ev.items
 		  FROM officials o
 		  LEFT JOIN assessments a ON a.official_id = o.id AND a.month = $2::date
 		  LEFT JOIN officials r ON r.id = a.reviewer_id
 		  LEFT JOIN plans pl ON pl.official_id = o.id AND pl.kind = 'week' AND pl.period_start = $3::date
+		  CROSS JOIN LATERAL (
+		       SELECT count(DISTINCT te.task_id)::int AS tasks, count(te.id)::int AS items
+		         FROM plans p JOIN tasks t ON t.plan_id = p.id JOIN task_evidence te ON te.task_id = t.id
+		        WHERE p.official_id = o.id AND p.month = $2::date AND p.status = 'approved') ev
 		 WHERE o.unit_id = $1 AND o.active`, u.ID, q.Month.First().String(), q.Week.Monday().String())
 	if err != nil {
 		return nil, err
@@ -409,7 +416,7 @@ func Unit(ctx context.Context, db store.DB, actor int64, code string, q Query) (
 		var grade string
 		var plan *string
 		if err := rows.Scan(&p.ID, &p.EmployeeCode, &p.FullName, &p.Position, &p.IsHead, &p.Status, &p.Graded, &total, &grade,
-			&p.Reviewer, &plan); err != nil {
+			&p.Reviewer, &plan, &p.EvidenceTasks, &p.EvidenceItems); err != nil {
 			rows.Close()
 			return nil, err
 		}

@@ -456,3 +456,52 @@ func TestTreeOrderAsBefore(t *testing.T) {
 		t.Errorf("%d units, roots %v", len(got), ov.Roots)
 	}
 }
+
+// TestUnitCountsEvidence: the drill-down shows per person the month's
+// tasks with evidence and their items (issue 23), counting only approved
+// plans of the month.
+func TestUnitCountsEvidence(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	if err := dashtest.City(ctx, pool, 3, 4, month, week); err != nil {
+		t.Fatal(err)
+	}
+	admin := official(t, ctx, pool, dashtest.AdminCode)
+	var owner int64
+	var code string
+	if err := pool.QueryRow(ctx, `SELECT o.id, u.code FROM officials o JOIN units u ON u.id = o.unit_id
+		WHERE o.active AND NOT o.is_head ORDER BY o.id LIMIT 1`).Scan(&owner, &code); err != nil {
+		t.Fatal(err)
+	}
+	p, err := evaluation.SaveDraft(ctx, pool, owner, evaluation.KindMonth, month.First(), month,
+		[]evaluation.TaskDraft{{Title: "Báo cáo quý IV", Weight: 100}, {Title: "Rà soát hồ sơ", Weight: 100}, {Title: "Tiếp dân", Weight: 100}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err = evaluation.SubmitPlan(ctx, pool, p.ID, p.Version, nil); err != nil || p.Status != evaluation.StatusApproved {
+		t.Fatalf("plan: %s %v", p.Status, err)
+	}
+	for i, e := range []evaluation.Evidence{
+		{TaskID: p.Tasks[0].ID, Kind: evaluation.EvidenceDocument, DocumentNumber: "125/UBND-VP"},
+		{TaskID: p.Tasks[0].ID, Kind: evaluation.EvidencePhoto, FileID: "AgACAgIAAxk", FileUniqueID: "AQADq7Ex"},
+		{TaskID: p.Tasks[1].ID, Kind: evaluation.EvidenceFile, FileID: "BQACAgIAAxk", FileUniqueID: "AgADdoc", FileName: "bao-cao.pdf"},
+	} {
+		e.Source, e.AddedBy = evaluation.SourceChat, &owner
+		if _, _, err := evaluation.AddEvidence(ctx, pool, e); err != nil {
+			t.Fatal(i, err)
+		}
+	}
+	up, err := dashboard.Unit(ctx, pool, admin, code, query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range up.People {
+		want := [2]int{}
+		if p.ID == owner {
+			want = [2]int{2, 3}
+		}
+		if got := [2]int{p.EvidenceTasks, p.EvidenceItems}; got != want {
+			t.Errorf("%s: evidence %v, want %v", p.EmployeeCode, got, want)
+		}
+	}
+}

@@ -169,3 +169,40 @@ func evidenceWhere(ctx context.Context, db store.DB, where string, args ...any) 
 		return e, err
 	})
 }
+
+// LoadEvidence is the evidence item id; ErrNotFound when there is none.
+func LoadEvidence(ctx context.Context, db store.DB, id int64) (Evidence, error) {
+	list, err := evidenceWhere(ctx, db, `id = $1`, id)
+	if err != nil {
+		return Evidence{}, err
+	}
+	if len(list) == 0 {
+		return Evidence{}, ErrNotFound
+	}
+	return list[0], nil
+}
+
+// RemoveEvidence deletes evidence item id and returns it as it was;
+// ErrNotFound when there is none (removed already: a repeated removal
+// changes nothing). Authorization is the caller's.
+func RemoveEvidence(ctx context.Context, db store.DB, id int64) (Evidence, error) {
+	rows, err := db.Query(ctx, `DELETE FROM task_evidence WHERE id = $1
+		RETURNING id, task_id, kind, coalesce(document_number, ''), coalesce(file_id, ''),
+		coalesce(file_unique_id, ''), coalesce(file_name, ''), source, added_by, api_key_id, added_at`, id)
+	if err != nil {
+		return Evidence{}, err
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Evidence, error) {
+		var e Evidence
+		err := r.Scan(&e.ID, &e.TaskID, &e.Kind, &e.DocumentNumber, &e.FileID, &e.FileUniqueID, &e.FileName,
+			&e.Source, &e.AddedBy, &e.APIKeyID, &e.At)
+		return e, err
+	})
+	if err != nil {
+		return Evidence{}, err
+	}
+	if len(list) == 0 {
+		return Evidence{}, ErrNotFound
+	}
+	return list[0], nil
+}

@@ -58,8 +58,9 @@ func TestEveryMessageRenders(t *testing.T) {
 	for _, k := range []string{"Agency", "Group", "Room", "Cap", "Measure", "Factor", "Marks", "Items", "Query", "Mark"} {
 		data[k] = "X<&>"
 	}
-	// The December campaign and the yearly table (internal/telegram/year.go).
-	for _, k := range []string{"Mean", "Page", "Pages"} {
+	// The December campaign and the yearly table (internal/telegram/year.go);
+	// evidence on a task (issue 23).
+	for _, k := range []string{"Mean", "Page", "Pages", "Item", "Number", "Tasks"} {
 		data[k] = "X<&>"
 	}
 	for _, lang := range locale.Languages {

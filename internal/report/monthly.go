@@ -69,6 +69,9 @@ type Person struct {
 	// the «chưa đạt» marks of the month's tasks.
 	CatalogueTasks, QualityMarks int
 	UnitsDone, UnitsPlanned      grading.Points
+	// EvidenceTasks counts the month's approved tasks that carry evidence
+	// (minh chứng, issue 23), EvidenceItems the items they carry.
+	EvidenceTasks, EvidenceItems int
 }
 
 // Counts summarizes a unit: people, grades, not graded, not yet assessed.
@@ -131,14 +134,17 @@ func Monthly(ctx context.Context, db store.DB, m calendar.Month, unitCode string
 		       coalesce(a.bonus_reason, ''), coalesce(r.full_name, ''), coalesce(a.self_assessed, true),
 		       (SELECT array_agg(DISTINCT ab.kind ORDER BY ab.kind) FROM absences ab
 		         WHERE ab.official_id = o.id AND ab.first_day <= $3::date AND ab.last_day >= $2::date),
-		       w.items, w.marks, w.done, w.planned
+		       w.items, w.marks, w.done, w.planned, w.ev_tasks, w.ev_items
 		  FROM officials o
 		  LEFT JOIN assessments a ON a.official_id = o.id AND a.month = $2::date
 		  CROSS JOIN LATERAL (
 		       SELECT count(t.catalogue_item_id)::int AS items, coalesce(sum(t.quality_faults), 0)::int AS marks,
 		              coalesce(sum(t.weight) FILTER (WHERE t.status IN ('on_time', 'late')), 0)::bigint AS done,
-		              coalesce(sum(t.weight), 0)::bigint AS planned
+		              coalesce(sum(t.weight), 0)::bigint AS planned,
+		              count(ev.n)::int AS ev_tasks, coalesce(sum(ev.n), 0)::int AS ev_items
 		         FROM plans p JOIN tasks t ON t.plan_id = p.id
+		         LEFT JOIN LATERAL (SELECT count(*) AS n FROM task_evidence te WHERE te.task_id = t.id
+		                             HAVING count(*) > 0) ev ON true
 		        WHERE p.official_id = o.id AND p.month = $2::date AND p.status = 'approved') w
 		  LEFT JOIN officials r ON r.id = a.reviewer_id
 		 WHERE o.unit_id = ANY($1) AND (o.active OR a.status = 'approved')`,
@@ -157,7 +163,7 @@ func Monthly(ctx context.Context, db store.DB, m calendar.Month, unitCode string
 		var done, planned int64
 		if err := rows.Scan(&p.OfficialID, &p.EmployeeCode, &p.FullName, &p.Position, &p.IsHead, &unitID,
 			&p.Status, &p.Graded, &total, &grade, &result, &p.BonusReason, &p.Reviewer, &p.SelfAssessed, &p.Absences,
-			&p.CatalogueTasks, &p.QualityMarks, &done, &planned); err != nil {
+			&p.CatalogueTasks, &p.QualityMarks, &done, &planned, &p.EvidenceTasks, &p.EvidenceItems); err != nil {
 			return nil, err
 		}
 		p.UnitsDone, p.UnitsPlanned = grading.Points(done), grading.Points(planned)

@@ -140,7 +140,7 @@ func TestDemoMonthXLSX(t *testing.T) {
 	}
 
 	wantHeader := []string{"STT", "Họ và tên", "Chức vụ", "Đơn vị", "Nhóm 1\n(20 điểm)", "Nhóm 2\n(70 điểm)", "Điểm thưởng",
-		"Điểm trừ", "Tổng điểm", "Xếp loại", "Người đánh giá", "Ghi chú"}
+		"Điểm trừ", "Tổng điểm", "Xếp loại", "Người đánh giá", "Minh chứng", "Ghi chú"}
 	var all report.Counts
 	seen := 0
 	for _, code := range codes {
@@ -186,8 +186,8 @@ func TestDemoMonthXLSX(t *testing.T) {
 						t.Errorf("%s %s: not assessed but column %d = %q", code, r[1], col+1, r[col])
 					}
 				}
-				if !strings.HasPrefix(r[11], "chưa đánh giá") {
-					t.Errorf("%s %s: note %q, want chưa đánh giá", code, r[1], r[11])
+				if !strings.HasPrefix(r[12], "chưa đánh giá") {
+					t.Errorf("%s %s: note %q, want chưa đánh giá", code, r[1], r[12])
 				}
 			case !d.graded:
 				counts.NotGraded++
@@ -212,8 +212,8 @@ func TestDemoMonthXLSX(t *testing.T) {
 					t.Errorf("%s %s: grade %q, database %q", code, r[1], r[9], d.grade)
 				}
 			}
-			if strings.Contains(d.overrides, "quota") != strings.Contains(r[11], "sang loại B do giới hạn tỷ lệ loại A") {
-				t.Errorf("%s %s: overrides %q, note %q", code, r[1], d.overrides, r[11])
+			if strings.Contains(d.overrides, "quota") != strings.Contains(r[12], "sang loại B do giới hạn tỷ lệ loại A") {
+				t.Errorf("%s %s: overrides %q, note %q", code, r[1], d.overrides, r[12])
 			}
 		}
 		counts.People = n

@@ -84,12 +84,22 @@ func monthColumns(f *grading.Framework) []column {
 		{"Tổng điểm", kPoints, 8, 8},
 		{"Xếp loại", kCenter, 8, 8},
 		{"Người đánh giá", kWrap, 14, 20},
+		{"Minh chứng", kWrap, 10, 14},
 		{"Ghi chú", kWrap, 20, 36},
 	}
 }
 
+// evidenceCell is the «Minh chứng» cell: the tasks that carry evidence and
+// the items they carry, «2 việc, 3 mục»; "" for none.
+func evidenceCell(p Person) string {
+	if p.EvidenceItems == 0 {
+		return ""
+	}
+	return strconv.Itoa(p.EvidenceTasks) + " việc, " + strconv.Itoa(p.EvidenceItems) + " mục"
+}
+
 func monthRow(i int, p Person) []any {
-	row := []any{i, p.FullName, p.Position, p.UnitName, nil, nil, nil, nil, nil, nil, p.Reviewer, p.Note()}
+	row := []any{i, p.FullName, p.Position, p.UnitName, nil, nil, nil, nil, nil, nil, p.Reviewer, evidenceCell(p), p.Note()}
 	if p.Approved && p.Graded {
 		row[4], row[5], row[6], row[7], row[8], row[9] = p.General, p.Task, p.Bonus, p.Deduction, p.Total, string(p.Grade)
 	} else if p.Approved {

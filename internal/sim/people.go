@@ -120,3 +120,14 @@ func ButtonStartingWith(ms []botapitest.Message, prefix string) (botapitest.Mess
 
 // Message is a message as the fake Telegram shows it.
 type Message = botapitest.Message
+
+// SendPhoto sends a photo (PNG, JPEG or GIF bytes) as p, with caption
+// ("" for none), and waits for the bot.
+func (h *Harness) SendPhoto(p *Person, data []byte, caption string) error {
+	return h.Wait(p.User.SendPhoto(data, caption))
+}
+
+// SendDocument sends a file as p, with caption ("" for none), and waits.
+func (h *Harness) SendDocument(p *Person, f botapitest.File, caption string) error {
+	return h.Wait(p.User.SendDocument(f, caption))
+}

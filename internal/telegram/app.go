@@ -365,6 +365,10 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(
 	// Direct replies (a stranger's, a citizen's) first, as when they went
 	// inside the transaction: each within its chat's pace.
 	for _, m := range t.direct {
+		if m.file != nil {
+			a.sendFile(actx, m.known, m.file)
+			continue
+		}
 		a.postDirect(actx, m.known, m.params)
 	}
 	// The edit and the answer are independent requests: sent together, a

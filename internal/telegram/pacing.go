@@ -167,10 +167,11 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 }
 
 // directMsg is a message for postDirect, made once the update's transaction
-// has committed.
+// has committed; or, when file is set, a file sent then (sendFile).
 type directMsg struct {
 	known  bool
 	params *bot.SendMessageParams
+	file   *directFile
 }
 
 // queueDirect has m sent directly to the sender's chat after the commit

@@ -54,13 +54,14 @@ func (a *App) PromptPlan(ctx context.Context, tx pgx.Tx, o roster.Official, kind
 	}
 	t := a.turnFor(ctx, tx, o)
 	// The next text answers the latest plan prompt; a reason or a score the
-	// person is typing is left alone.
+	// person is typing is left alone (evidence they were sending is not:
+	// their plan's lines are no document numbers).
 	t0 := a.turnFor(ctx, tx, o)
 	step, _, err := t0.stepOf(*o.TelegramUserID)
 	if err != nil {
 		return err
 	}
-	if step == "" || step == stepPlanTasks {
+	if step == "" || step == stepPlanTasks || step == stepEvidence {
 		if err := t0.setStepFor(*o.TelegramUserID, stepPlanTasks, stepData{Kind: kind, Start: start.String()}); err != nil {
 			return err
 		}
@@ -89,7 +90,10 @@ func (a *App) PromptWeekReport(ctx context.Context, tx pgx.Tx, o roster.Official
 		return err
 	}
 	t := a.turnFor(ctx, tx, o)
-	text, kb := t.reportView(p)
+	text, kb, err := t.reportView(p)
+	if err != nil {
+		return err
+	}
 	return t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID, DedupKey: key("prompt-report", o.ID, w.String()),
 		Text: t.t("PromptWeekReport", nil) + "\n\n" + text, Keyboard: kb})
 }

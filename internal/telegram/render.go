@@ -58,6 +58,12 @@ func (t *turn) taskLine(task evaluation.Task, withStatus bool) string {
 
 // taskLineN is taskLine with the title cut to titleRunes.
 func (t *turn) taskLineN(task evaluation.Task, withStatus bool, titleRunes int) string {
+	return t.taskLineEv(task, withStatus, titleRunes, nil, false)
+}
+
+// taskLineEv is taskLineN followed by the task's evidence (evidenceSuffix;
+// compact: only its count).
+func (t *turn) taskLineEv(task evaluation.Task, withStatus bool, titleRunes int, ev []evaluation.Evidence, compact bool) string {
 	var b strings.Builder
 	if withStatus {
 		b.WriteString(statusIcon(task.Status) + " ")
@@ -73,6 +79,7 @@ func (t *turn) taskLineN(task evaluation.Task, withStatus bool, titleRunes int) 
 	if withStatus && task.Status == string(grading.StatusLate) && task.Delays > 1 {
 		b.WriteString(" " + t.t("LateTimes", map[string]any{"N": task.Delays}))
 	}
+	b.WriteString(t.evidenceSuffix(ev, compact))
 	return b.String()
 }
 
@@ -114,19 +121,39 @@ func (t *turn) planText(p evaluation.Plan, owner string, headerID string) string
 // the titles are shortened, down to minTitleRunes (30 such lines always
 // fit). Every task keeps its line: its buttons name it by number.
 func (t *turn) taskList(tasks []evaluation.Task, withStatus bool, budget int) string {
-	for runes := listTitleRunes; ; runes -= 15 {
-		runes = max(runes, minTitleRunes)
-		var b strings.Builder
-		for i, task := range tasks {
-			if i > 0 {
-				b.WriteByte('\n')
-			}
-			b.WriteString(t.taskLineN(task, withStatus, runes))
+	return t.taskListEv(tasks, withStatus, budget, nil)
+}
+
+// taskListEv is taskList with each task's evidence (ev, by task id) after
+// its line: in full while the titles shorten, then as counts, then left
+// out when even those would not fit.
+func (t *turn) taskListEv(tasks []evaluation.Task, withStatus bool, budget int, ev map[int64][]evaluation.Evidence) string {
+	for _, level := range []int{0, 1, 2} {
+		if level > 0 && len(ev) == 0 {
+			break
 		}
-		if runes == minTitleRunes || delivery.Fits(b.String(), budget) {
-			return b.String()
+		for runes := listTitleRunes; ; runes -= 15 {
+			runes = max(runes, minTitleRunes)
+			var b strings.Builder
+			for i, task := range tasks {
+				if i > 0 {
+					b.WriteByte('\n')
+				}
+				var list []evaluation.Evidence
+				if level < 2 {
+					list = ev[task.ID]
+				}
+				b.WriteString(t.taskLineEv(task, withStatus, runes, list, level == 1))
+			}
+			if delivery.Fits(b.String(), budget) || runes == minTitleRunes && (level == 2 || len(ev) == 0) {
+				return b.String()
+			}
+			if runes == minTitleRunes {
+				break
+			}
 		}
 	}
+	return t.taskList(tasks, withStatus, budget)
 }
 
 // noopText is the toast of a label button: a criterion's full name ("c" + id).

@@ -23,22 +23,31 @@ func (a *App) onReportCommand(t *turn) error {
 	if err != nil {
 		return err
 	}
-	text, kb := t.reportView(p)
+	text, kb, err := t.reportView(p)
+	if err != nil {
+		return err
+	}
 	return t.reply(text, kb)
 }
 
-// reportView: the tasks with their marks, and ✅ ⏰ ❌ buttons per task.
-func (t *turn) reportView(p evaluation.Plan) (string, delivery.Keyboard) {
+// reportView: the tasks with their marks and evidence, and ✅ ⏰ ❌ 📎
+// buttons per task.
+func (t *turn) reportView(p evaluation.Plan) (string, delivery.Keyboard, error) {
+	ev, err := t.taskEvidence(p.Tasks)
+	if err != nil {
+		return "", nil, err
+	}
 	var b strings.Builder
 	b.WriteString("<b>" + t.t("ReportTitle", map[string]any{"Title": t.planTitle(p.Kind, p.PeriodStart)}) + "</b>\n")
-	hint := "\n\n" + t.t("ReportHint", nil)
-	b.WriteString("\n" + t.taskList(p.Tasks, true, delivery.MaxText-delivery.TextLen(b.String())-delivery.TextLen(hint)-1))
+	hint := "\n\n" + t.t("ReportHint", nil) + "\n" + t.t("ReportEvidenceHint", nil)
+	b.WriteString("\n" + t.taskListEv(p.Tasks, true, delivery.MaxText-delivery.TextLen(b.String())-delivery.TextLen(hint)-1, ev))
 	b.WriteString(hint)
 	kb := t.taskButtons(p.Tasks, func(task evaluation.Task, s grading.TaskStatus) string {
 		return cb(vTaskMark, task.ID, string(s[0]), "w")
 	})
+	kb = reportEvidenceButtons(t, kb, p)
 	kb = append(kb, []delivery.Button{{Text: t.t("BtnDone", nil), Data: cb(vReportDone, p.ID)}})
-	return b.String(), kb
+	return b.String(), kb, nil
 }
 
 // taskButtons: one row per task, "N ✅", "N ⏰", "N ❌", the current one marked.
@@ -82,10 +91,14 @@ func (a *App) onTaskMark(t *turn, c callback) error {
 		if err != nil {
 			return staleOr(t, err)
 		}
+		ev, err := t.taskEvidence(p.Tasks)
+		if err != nil {
+			return err
+		}
 		var b strings.Builder
 		b.WriteString("<b>" + t.t("ReportTitle", map[string]any{"Title": t.planTitle(p.Kind, p.PeriodStart)}) + "</b>\n")
 		saved := "\n\n" + t.t("ReportSaved", nil)
-		b.WriteString("\n" + t.taskList(p.Tasks, true, delivery.MaxText-delivery.TextLen(b.String())-delivery.TextLen(saved)-1))
+		b.WriteString("\n" + t.taskListEv(p.Tasks, true, delivery.MaxText-delivery.TextLen(b.String())-delivery.TextLen(saved)-1, ev))
 		b.WriteString(saved)
 		t.editPressed(b.String(), nil)
 		t.ack(t.t("ReportSavedToast", map[string]any{"Period": t.planPeriod(p.Kind, p.PeriodStart)}))
@@ -113,7 +126,10 @@ func (a *App) onTaskMark(t *turn, c callback) error {
 		if err != nil {
 			return err
 		}
-		text, kb := t.reportView(p)
+		text, kb, err := t.reportView(p)
+		if err != nil {
+			return err
+		}
 		t.editPressed(text, kb)
 		return nil
 	}

@@ -65,6 +65,16 @@ func (a *App) reviewCard(t *turn, as evaluation.Assessment, o roster.Official) (
 	case evaluation.AssessReturned:
 		b.WriteString("\n\n" + t.t("ReturnedStatus", map[string]any{"Reason": as.ReturnReason}))
 	}
+	// The month's evidence last, within what the card has left, and a
+	// button per file or photo to open it.
+	sec, evKB, err := t.evidenceSection(tasks, delivery.MaxText-delivery.TextLen(b.String()))
+	if err != nil {
+		return "", nil, err
+	}
+	b.WriteString(sec)
+	if len(evKB) > 0 {
+		kb = append(evKB, kb...)
+	}
 	return b.String(), kb, nil
 }
 
@@ -120,8 +130,12 @@ func (a *App) adjustView(t *turn, as evaluation.Assessment, o roster.Official, v
 	switch {
 	case strings.HasPrefix(view, "t"):
 		page, n, pages := taskPage(tasks, view)
+		ev, err := t.taskEvidence(page)
+		if err != nil {
+			return "", nil, err
+		}
 		for _, task := range page {
-			b.WriteString("\n" + t.taskLine(task, true))
+			b.WriteString("\n" + t.taskLineEv(task, true, listTitleRunes, ev[task.ID], false))
 		}
 		kb = t.taskButtons(page, func(task evaluation.Task, s grading.TaskStatus) string {
 			return cb(vAdjTask, task.ID, string(s[0]), as.ID, n)
@@ -331,11 +345,12 @@ func (a *App) approve(t *turn, as evaluation.Assessment, o roster.Official, demo
 			return err
 		}
 	}
-	text, _, err := a.reviewCard(t, as, o)
+	// An approved card keeps only its buttons that open evidence.
+	text, kb, err := a.reviewCard(t, as, o)
 	if err != nil {
 		return err
 	}
-	t.editPressed(text, nil)
+	t.editPressed(text, kb)
 	t.ack(approvedToast(t, as, o))
 	return a.sendGradeCard(t, as)
 }

@@ -75,6 +75,11 @@ func (a *App) route(t *turn) error {
 		}
 		return a.refuseStranger(t)
 	}
+	if msg.Text == "" {
+		// A photo, a file, a sticker, a voice note …: never read as an
+		// empty text by whatever step the person is in.
+		return a.onNonText(t, msg)
+	}
 	switch cmd {
 	case "start":
 		if arg != "" {
@@ -184,6 +189,16 @@ func (a *App) onCallback(t *turn) error {
 		return a.onQualityUndo(t, c)
 	case vPlanWeigh:
 		return a.onPlanWeigh(t, c)
+	case vEvidenceAsk:
+		return a.onEvidenceAsk(t, c)
+	case vEvidencePick:
+		return a.onEvidencePick(t, c)
+	case vEvidenceDone:
+		return a.onEvidenceDone(t)
+	case vEvidenceRemove:
+		return a.onEvidenceRemove(t, c)
+	case vEvidenceOpen:
+		return a.onEvidenceOpen(t, c)
 	case vStatusPage:
 		p, err := c.small(0, 10000)
 		if err != nil {

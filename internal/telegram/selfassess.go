@@ -96,8 +96,11 @@ func (a *App) renderSelf(t *turn, as evaluation.Assessment, view string, fw *gra
 	case strings.HasPrefix(view, "t"):
 		page, n, pages := taskPage(tasks, view)
 		b.WriteString("\n" + t.t("TasksOfMonth", map[string]any{"N": len(tasks)}) + "\n")
+		// A failed read aborts the update's transaction, which then fails
+		// as a whole: the view needs no error of its own.
+		ev, _ := t.taskEvidence(page)
 		for _, task := range page {
-			b.WriteString("\n" + t.taskLine(task, true))
+			b.WriteString("\n" + t.taskLineEv(task, true, listTitleRunes, ev[task.ID], false))
 		}
 		if len(tasks) == 0 {
 			b.WriteString("\n" + t.t("NoTasksHint", nil))
@@ -105,6 +108,7 @@ func (a *App) renderSelf(t *turn, as evaluation.Assessment, view string, fw *gra
 		kb = t.taskButtons(page, func(task evaluation.Task, s grading.TaskStatus) string {
 			return cb(vTaskMark, task.ID, string(s[0]), "a"+strconv.Itoa(n))
 		})
+		kb = evidenceButtons(kb, page, "a"+strconv.Itoa(n))
 		if nav := pageNav(n, pages, func(p int) string { return cb(vSelfView, as.ID, "t"+strconv.Itoa(p)) }); nav != nil {
 			kb = append(kb, nav)
 		}

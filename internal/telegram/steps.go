@@ -77,6 +77,9 @@ func (a *App) onText(t *turn, text string) error {
 		return a.onPlanWeighText(t, d, text)
 	case stepYearReason:
 		return a.onYearReason(t, d, text)
+
+	case stepEvidence:
+		return a.onEvidenceText(t, d, text)
 	}
 	return a.onHelp(t, false)
 }

@@ -8,6 +8,7 @@ package access
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -92,4 +93,49 @@ func AdminUnits(ctx context.Context, db store.DB, actorID int64) ([]int64, error
 		return nil, err
 	}
 	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
+// maxChain bounds the walk up the tree in CanSee (the roster's own bound on
+// a unit tree's depth is far below it).
+const maxChain = 100
+
+// CanSee reports whether official actorID may see official officialID's
+// records (tasks, evidence, grades) on day — personal data is visible only
+// to the person, their heads up the tree and the organization department
+// (DESIGN §6): the official themself, each head above them (roster.HeadOf,
+// repeated), the deputy reviewing them under a delegation in force
+// (ReviewRight), and an admin (ban tổ chức) of a subtree holding their unit
+// (AdminUnits). roster.ErrNotFound when officialID names nobody.
+func CanSee(ctx context.Context, db store.DB, actorID, officialID int64, day calendar.Date) (bool, error) {
+	if actorID == officialID {
+		return true, nil
+	}
+	o, err := roster.OfficialByID(ctx, db, officialID)
+	if err != nil {
+		return false, err
+	}
+	if ok, err := CanReview(ctx, db, actorID, officialID, day); err != nil || ok {
+		return ok, err
+	}
+	for id, i := officialID, 0; i < maxChain; i++ {
+		head, ok, err := roster.HeadOf(ctx, db, id)
+		if err != nil {
+			return false, err
+		}
+		if !ok {
+			break
+		}
+		if head.ID == actorID {
+			return true, nil
+		}
+		if head.ID == id {
+			break
+		}
+		id = head.ID
+	}
+	units, err := AdminUnits(ctx, db, actorID)
+	if err != nil {
+		return false, err
+	}
+	return slices.Contains(units, o.UnitID), nil
 }

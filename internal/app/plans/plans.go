@@ -25,31 +25,46 @@ import (
 // month, or the month is before openFrom (the month under review,
 // calendar.MonthUnderReview); and evaluation.MarkTask's own refusals.
 func MarkOwnTask(ctx context.Context, db store.DB, actorID, taskID int64, status grading.TaskStatus, openFrom calendar.Month) (evaluation.Task, evaluation.Plan, error) {
-	planID, owner, err := TaskPlan(ctx, db, taskID)
-	if err != nil {
-		return evaluation.Task{}, evaluation.Plan{}, evaluation.ErrStale
-	}
-	if owner != actorID {
-		return evaluation.Task{}, evaluation.Plan{}, access.ErrForbidden
-	}
-	p, err := evaluation.LoadPlan(ctx, db, planID)
+	p, err := OwnOpenTask(ctx, db, actorID, taskID, openFrom)
 	if err != nil {
 		return evaluation.Task{}, p, err
 	}
+	task, err := evaluation.MarkTask(ctx, db, taskID, string(status), &actorID)
+	return task, p, err
+}
+
+// OwnOpenTask is the plan holding task taskID when actorID owns the task and
+// its month is still open to them — what the owner may still change on a
+// task (its mark, its evidence). Refusals: evaluation.ErrStale when the task
+// does not exist, access.ErrForbidden when it is someone else's,
+// evaluation.ErrLocked when its month is no longer open to the owner: the
+// self-assessment was submitted, the unit published the month, or the month
+// is before openFrom (the month under review, calendar.MonthUnderReview).
+func OwnOpenTask(ctx context.Context, db store.DB, actorID, taskID int64, openFrom calendar.Month) (evaluation.Plan, error) {
+	planID, owner, err := TaskPlan(ctx, db, taskID)
+	if err != nil {
+		return evaluation.Plan{}, evaluation.ErrStale
+	}
+	if owner != actorID {
+		return evaluation.Plan{}, access.ErrForbidden
+	}
+	p, err := evaluation.LoadPlan(ctx, db, planID)
+	if err != nil {
+		return p, err
+	}
 	if as, err := evaluation.FindAssessment(ctx, db, owner, p.Month); err == nil && !as.Editable() {
-		return evaluation.Task{}, p, evaluation.ErrLocked
+		return p, evaluation.ErrLocked
 	}
 	// Only a month still open to the official: not one before the month under
 	// review, nor one their unit has published (with or without an assessment).
 	published, err := evaluation.Published(ctx, db, owner, p.Month)
 	if err != nil {
-		return evaluation.Task{}, p, err
+		return p, err
 	}
 	if published || p.Month.Before(openFrom) {
-		return evaluation.Task{}, p, evaluation.ErrLocked
+		return p, evaluation.ErrLocked
 	}
-	task, err := evaluation.MarkTask(ctx, db, taskID, string(status), &actorID)
-	return task, p, err
+	return p, nil
 }
 
 // TaskPlan is the plan holding task taskID and the plan's owner (an
