@@ -200,6 +200,8 @@ func (a *App) onCallback(t *turn) error {
 		return a.onApproveAll(t, c)
 	case vPublish:
 		return a.onPublishConfirm(t, c)
+	case vAssignment:
+		return a.onAssignment(t, c)
 	}
 	t.alert(t.t("ErrorStale", nil))
 	return nil

@@ -75,6 +75,8 @@ func (a *App) onText(t *turn, text string) error {
 		return a.onQualityReason(t, d, text)
 	case stepPlanWeigh:
 		return a.onPlanWeighText(t, d, text)
+	case stepAssignDecline:
+		return a.onAssignDeclineReason(t, d, text)
 	}
 	return a.onHelp(t, false)
 }

@@ -1,0 +1,128 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"evalbot/internal/app/access"
+	"evalbot/internal/app/assigned"
+	"evalbot/internal/delivery"
+	"evalbot/internal/evaluation"
+	"evalbot/internal/locale"
+	"evalbot/internal/roster"
+	"evalbot/internal/store"
+)
+
+// stepAssignDecline: an official typing why they decline an assigned task:
+// the assignment (in PlanID).
+const stepAssignDecline = "assign_decline"
+
+// NotifyAssignment tells official o, in their language and through the
+// outbox (paced with everything else sent to the chat), that a task system
+// assigned them task a, with the buttons to accept it into the week's or
+// the month's plan or to decline it. Once per assignment (the dedup key);
+// nothing when o is not on Telegram or cannot be reached (the assignment
+// then stays "assigned", which the system reads).
+func NotifyAssignment(ctx context.Context, db store.DB, cat *locale.Catalog, o roster.Official, a assigned.Assignment) error {
+	if o.ChatID == nil || !o.Reachable {
+		return nil
+	}
+	lang := locale.Lang(o.Language)
+	_, err := delivery.Enqueue(ctx, db, delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID,
+		DedupKey: "assignment:" + strconv.FormatInt(a.ID, 10),
+		Text:     assignmentText(cat, lang, a, "AssignedAsk"),
+		Keyboard: delivery.Keyboard{
+			{{Text: cat.T(lang, "BtnAssignWeek", nil), Data: cb(vAssignment, a.ID, "w")},
+				{Text: cat.T(lang, "BtnAssignMonth", nil), Data: cb(vAssignment, a.ID, "m")}},
+			{{Text: cat.T(lang, "BtnAssignDecline", nil), Data: cb(vAssignment, a.ID, "x")}},
+		}})
+	return err
+}
+
+// assignmentText is the message of an assigned task, with footer (a
+// message id) under it.
+func assignmentText(cat *locale.Catalog, lang string, a assigned.Assignment, footer string) string {
+	var b strings.Builder
+	b.WriteString(cat.T(lang, "AssignedTitle", map[string]any{"Title": a.Title}))
+	if a.ItemCode != "" {
+		b.WriteString("\n" + cat.T(lang, "AssignedItem", map[string]any{"Code": a.ItemCode, "Quantity": a.Quantity,
+			"Weight": pointsText(lang, a.Weight)}))
+	}
+	if a.Deadline != nil {
+		b.WriteString("\n" + cat.T(lang, "AssignedDeadline", map[string]any{"Day": fmt.Sprintf("%02d/%02d/%d", a.Deadline.Day, int(a.Deadline.Month), a.Deadline.Year)}))
+	}
+	if a.SourceDocument != "" {
+		b.WriteString("\n" + cat.T(lang, "AssignedDocument", map[string]any{"Number": a.SourceDocument}))
+	}
+	if footer != "" {
+		b.WriteString("\n\n" + cat.T(lang, footer, map[string]any{"Reason": a.DeclineReason}))
+	}
+	return b.String()
+}
+
+// onAssignment: accept into the week's or month's plan, or decline (asks why).
+func (a *App) onAssignment(t *turn, c callback) error {
+	id, err := c.id(0)
+	what, err2 := c.str(1)
+	if err != nil || err2 != nil || (what != "w" && what != "m" && what != "x") {
+		return staleOr(t, errBadData)
+	}
+	if what == "x" {
+		as, err := assigned.Own(t.ctx, t.tx, t.me.ID, id)
+		if err != nil {
+			return staleOr(t, err)
+		}
+		if as.Status != assigned.StatusAssigned {
+			return staleOr(t, evaluation.ErrStale)
+		}
+		if err := t.setStep(stepAssignDecline, stepData{PlanID: id}); err != nil {
+			return err
+		}
+		return t.reply(t.t("AssignedAskReason", map[string]any{"Title": as.Title}), nil)
+	}
+	kind := evaluation.KindWeek
+	if what == "m" {
+		kind = evaluation.KindMonth
+	}
+	as, p, err := assigned.Accept(t.ctx, t.tx, t.me.ID, id, kind, a.today())
+	switch {
+	case errors.Is(err, access.ErrForbidden):
+		t.alert(t.t("NotAuthorized", nil))
+		return nil
+	case errors.Is(err, evaluation.ErrLocked):
+		t.alert(t.t("AssignedPlansClosed", nil))
+		return nil
+	case errors.Is(err, assigned.ErrTooLate):
+		t.alert(t.t("ErrorLocked", nil))
+		return nil
+	case err != nil:
+		return staleOr(t, err)
+	}
+	t.editPressed(assignmentText(a.Cat, t.lang, as, "")+"\n\n"+t.t("AssignedAccepted", map[string]any{"Period": t.planPeriod(p.Kind, p.PeriodStart)}), nil)
+	if p.Status != evaluation.StatusDraft {
+		return nil // accepted before: the plan is on its way
+	}
+	return t.reply(t.planText(p, "", "PlanDraftHint"), t.draftKeyboard(p))
+}
+
+// onAssignDeclineReason: the reason typed after «Decline».
+func (a *App) onAssignDeclineReason(t *turn, d stepData, text string) error {
+	reason, ok, err := t.reason(text)
+	if err != nil || !ok {
+		return err
+	}
+	as, err := assigned.Decline(t.ctx, t.tx, t.me.ID, d.PlanID, reason)
+	if err := t.clearStep(); err != nil {
+		return err
+	}
+	if errors.Is(err, evaluation.ErrStale) || errors.Is(err, access.ErrForbidden) {
+		return t.reply(t.t("ErrorStale", nil), nil)
+	}
+	if err != nil {
+		return err
+	}
+	return t.reply(assignmentText(a.Cat, t.lang, as, "AssignedDeclined"), nil)
+}
