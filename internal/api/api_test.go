@@ -1,7 +1,9 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"os"
 	"strconv"
@@ -266,5 +268,56 @@ func TestCrossOriginProtectionLeavesTheAPIAlone(t *testing.T) {
 	r := w.do("POST", "/api/v1/assignments", w.ward, push("VB-9"), true, "Origin", "https://vanban.hanoi.gov.vn", "Sec-Fetch-Site", "cross-site")
 	if r.status != http.StatusCreated {
 		t.Errorf("cross-site POST: %d %s", r.status, r.body)
+	}
+}
+
+// A system that retries at once (a timeout, two workers) pushes the same
+// task eight times together: one assignment, one 201, the others 200 with it.
+func TestConcurrentPushesAreOne(t *testing.T) {
+	w := newWorld(t)
+	body, err := json.Marshal(push("VB-RACE"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		status int
+		a      assignment
+	}
+	out := make(chan result, 8)
+	start := make(chan struct{})
+	for range 8 {
+		go func() {
+			<-start
+			req, _ := http.NewRequest("POST", w.srv.URL+"/api/v1/assignments", bytes.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+w.ward)
+			resp, err := w.srv.Client().Do(req)
+			if err != nil {
+				out <- result{}
+				return
+			}
+			defer resp.Body.Close()
+			var a assignment
+			json.NewDecoder(resp.Body).Decode(&a)
+			out <- result{resp.StatusCode, a}
+		}()
+	}
+	close(start)
+	created, ids := 0, map[int64]bool{}
+	for range 8 {
+		r := <-out
+		switch r.status {
+		case http.StatusCreated:
+			created++
+		case http.StatusOK:
+		default:
+			t.Errorf("status %d", r.status)
+		}
+		ids[r.a.ID] = true
+	}
+	if created != 1 || len(ids) != 1 {
+		t.Errorf("%d created, ids %v", created, ids)
+	}
+	if n := w.count(`SELECT count(*) FROM assignments WHERE source_id = 'VB-RACE'`); n != 1 {
+		t.Errorf("%d assignments", n)
 	}
 }
