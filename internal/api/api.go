@@ -25,6 +25,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -122,6 +123,20 @@ func (h *Handler) routes() {
 	m.Handle("GET /api/v1/by-source/{source_id}", h.authed((*call).get))
 	m.Handle("POST /api/v1/by-source/{source_id}/done", h.authed((*call).done))
 	m.Handle("GET /api/v1/units/{code}/results", h.authed((*call).results))
+	// The same paths with another method: 405 with Allow, as a problem.
+	for path, allow := range map[string]string{
+		"/api/v1/assignments":                "POST",
+		"/api/v1/assignments/{id}":           "GET",
+		"/api/v1/assignments/{id}/done":      "POST",
+		"/api/v1/by-source/{source_id}":      "GET",
+		"/api/v1/by-source/{source_id}/done": "POST",
+		"/api/v1/units/{code}/results":       "GET",
+	} {
+		m.Handle(path, h.authed(func(c *call) {
+			c.w.Header().Set("Allow", allow)
+			c.problem(http.StatusMethodNotAllowed, "method_not_allowed", map[string]any{"Allow": allow})
+		}))
+	}
 	m.Handle("/api/", h.authed(func(c *call) { c.problem(http.StatusNotFound, "not_found", nil) }))
 	h.mux = m
 }
@@ -196,7 +211,10 @@ func (c *call) clientIP() string {
 	if c.h.ClientIP != nil {
 		return c.h.ClientIP(c.r)
 	}
-	host, _, _ := strings.Cut(c.r.RemoteAddr, ":")
+	host, _, err := net.SplitHostPort(c.r.RemoteAddr)
+	if err != nil {
+		return c.r.RemoteAddr
+	}
 	return host
 }
 
@@ -258,6 +276,11 @@ func (c *call) record() {
 	var key any
 	if c.key.ID != 0 {
 		key = c.key.ID
+	} else if c.status == http.StatusTooManyRequests {
+		// A client address over its failed authentications: not written,
+		// so a flood of bad keys cannot fill the table (the 401s before
+		// it, one a second, are).
+		return
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.r.Context()), 5*time.Second)
 	defer cancel()

@@ -15,6 +15,7 @@ import (
 
 	"evalbot/internal/api"
 	"evalbot/internal/app/apikeys"
+	"evalbot/internal/roster"
 	"evalbot/internal/signin"
 	"evalbot/internal/store"
 )
@@ -319,5 +320,73 @@ func TestConcurrentPushesAreOne(t *testing.T) {
 	}
 	if n := w.count(`SELECT count(*) FROM assignments WHERE source_id = 'VB-RACE'`); n != 1 {
 		t.Errorf("%d assignments", n)
+	}
+}
+
+// Another method on an API path is a 405 problem with Allow; an unknown
+// path under /api/v1 is a 404 problem.
+func TestWrongMethodAndPath(t *testing.T) {
+	w := newWorld(t)
+	req, _ := http.NewRequest("DELETE", w.srv.URL+"/api/v1/assignments/1", nil)
+	req.Header.Set("Authorization", "Bearer "+w.ward)
+	req.Header.Set("Accept-Language", "en")
+	resp, err := w.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p api.Problem
+	json.NewDecoder(resp.Body).Decode(&p)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "GET" ||
+		resp.Header.Get("Content-Type") != "application/problem+json" || p.Detail != "This address takes only GET." {
+		t.Errorf("DELETE: %d %v %+v", resp.StatusCode, resp.Header, p)
+	}
+	req, _ = http.NewRequest("GET", w.srv.URL+"/api/v1/nothing", nil)
+	req.Header.Set("Authorization", "Bearer "+w.ward)
+	resp, err = w.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound || resp.Header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("unknown path: %d %v", resp.StatusCode, resp.Header)
+	}
+}
+
+// A task from the agency's catalogue: its code and quantity give the title
+// and the weight (quantity × factor, Decree 335); a code the person may not
+// use is a 422 problem naming the field.
+func TestPushFromTheCatalogue(t *testing.T) {
+	w := newWorld(t)
+	f, err := os.Open("../demo/roster/catalogue.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, errs, err := roster.ReadCatalogue(f, "catalogue.csv")
+	if err != nil || len(errs) > 0 {
+		t.Fatal(err, errs)
+	}
+	if _, err := roster.ImportCatalogue(context.Background(), w.h.Pool, "PHB", rows, roster.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	// HB013 is «Chuyên viên xây dựng - đô thị»: TD01 (1.5 a file) is theirs.
+	r := w.do("POST", "/api/v1/assignments", w.ward, map[string]any{"source_id": "GV-TD01", "employee_code": "HB013",
+		"catalogue_code": "td01", "quantity": 3, "deadline": "2026-12-18"}, true)
+	var a assignment
+	r.decode(t, &a)
+	if r.status != http.StatusCreated || a.Title != "Thẩm định hồ sơ cấp phép xây dựng" || a.Weight != 4.5 {
+		t.Errorf("catalogue task: %d %s", r.status, r.body)
+	}
+	r = w.do("POST", "/api/v1/assignments", w.ward, map[string]any{"source_id": "GV-DC01", "employee_code": "HB013",
+		"catalogue_code": "DC01", "quantity": 1}, true)
+	if p := r.problem(t); r.status != http.StatusUnprocessableEntity || p.Type != api.ProblemType("catalogue") ||
+		len(p.Errors) != 1 || p.Errors[0].Field != "catalogue_code" || p.Errors[0].Code != "item_not_for_you" {
+		t.Errorf("an item not for them: %d %+v", r.status, p)
+	}
+	r = w.do("POST", "/api/v1/assignments", w.ward, map[string]any{"source_id": "GV-TD01-0", "employee_code": "HB013",
+		"catalogue_code": "TD01", "quantity": 0}, false)
+	if p := r.problem(t); r.status != http.StatusBadRequest || len(p.Errors) != 1 || p.Errors[0].Field != "quantity" {
+		t.Errorf("quantity 0: %d %+v", r.status, p)
 	}
 }

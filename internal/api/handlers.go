@@ -251,7 +251,7 @@ func (c *call) results() {
 		c.fail(err)
 		return
 	}
-	out := resultsJSON{Unit: c.r.PathValue("code"), Period: res.Period, Kind: kind, Units: []unitJSON{}}
+	out := resultsJSON{Unit: res.Unit, Period: res.Period, Kind: kind, Units: []unitJSON{}}
 	for _, u := range res.Units {
 		uj := unitJSON{Code: u.Code, Name: u.Name, People: []personJSON{}}
 		if kind == "month" {

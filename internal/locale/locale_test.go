@@ -59,7 +59,7 @@ func TestEveryMessageRenders(t *testing.T) {
 		data[k] = "X<&>"
 	}
 	// The task systems' API (internal/api, cmd/evalbot/apikey.go).
-	for _, k := range []string{"Message", "Number", "Day", "Prefix", "Key", "State"} {
+	for _, k := range []string{"Message", "Number", "Day", "Prefix", "Key", "State", "Allow"} {
 		data[k] = "X<&>"
 	}
 	for _, lang := range locale.Languages {

@@ -20,6 +20,7 @@ import (
 // a year's only once the head confirmed or adjusted it. Before that a person
 // is listed with Final false and no points.
 type Results struct {
+	Unit   string // the code of the unit asked for, as stored
 	Period string // "2026-11", "2026-Q4" or "2026"
 	Units  []UnitResults
 }
@@ -94,7 +95,7 @@ func MonthResults(ctx context.Context, db store.DB, k apikeys.Key, code string, 
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	out := &Results{Period: m.String()}
+	out := &Results{Unit: u.Code, Period: m.String()}
 	for _, um := range month.Units {
 		ur := UnitResults{Code: um.Code, Name: um.Name, Published: published[um.Code], People: []PersonResult{}}
 		for _, p := range um.People {
@@ -123,7 +124,7 @@ func PeriodResults(ctx context.Context, db store.DB, k apikeys.Key, code string,
 	if err != nil {
 		return nil, err
 	}
-	out := &Results{Period: label}
+	out := &Results{Unit: u.Code, Period: label}
 	for _, yu := range res.Units {
 		ur := UnitResults{Code: yu.Code, Name: yu.Name, People: []PersonResult{}}
 		for _, yp := range yu.People {
