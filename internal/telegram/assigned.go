@@ -34,12 +34,40 @@ func NotifyAssignment(ctx context.Context, db store.DB, cat *locale.Catalog, o r
 	_, err := delivery.Enqueue(ctx, db, delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID,
 		DedupKey: "assignment:" + strconv.FormatInt(a.ID, 10),
 		Text:     assignmentText(cat, lang, a, "AssignedAsk"),
-		Keyboard: delivery.Keyboard{
-			{{Text: cat.T(lang, "BtnAssignWeek", nil), Data: cb(vAssignment, a.ID, "w")},
-				{Text: cat.T(lang, "BtnAssignMonth", nil), Data: cb(vAssignment, a.ID, "m")}},
-			{{Text: cat.T(lang, "BtnAssignDecline", nil), Data: cb(vAssignment, a.ID, "x")}},
-		}})
+		Keyboard: assignmentKeyboard(cat, lang, a.ID)})
 	return err
+}
+
+// assignmentKeyboard: accept into the week's plan, the month's, or decline.
+func assignmentKeyboard(cat *locale.Catalog, lang string, id int64) delivery.Keyboard {
+	return delivery.Keyboard{
+		{{Text: cat.T(lang, "BtnAssignWeek", nil), Data: cb(vAssignment, id, "w")},
+			{Text: cat.T(lang, "BtnAssignMonth", nil), Data: cb(vAssignment, id, "m")}},
+		{{Text: cat.T(lang, "BtnAssignDecline", nil), Data: cb(vAssignment, id, "x")}},
+	}
+}
+
+// pendingShown is how many waiting assignments /plan shows again.
+const pendingShown = 3
+
+// showPending follows /plan and /monthplan with the tasks task systems
+// assigned that still wait for the person (told once when pushed, or never
+// when they were not on Telegram yet): the oldest few with their buttons,
+// and how many more wait.
+func (a *App) showPending(t *turn) error {
+	list, total, err := assigned.Pending(t.ctx, t.tx, t.me.ID, pendingShown)
+	if err != nil || len(list) == 0 {
+		return err
+	}
+	for _, as := range list {
+		if err := t.reply(assignmentText(a.Cat, t.lang, as, "AssignedAsk"), assignmentKeyboard(a.Cat, t.lang, as.ID)); err != nil {
+			return err
+		}
+	}
+	if more := total - len(list); more > 0 {
+		return t.reply(t.T("AssignedMore", more, nil), nil)
+	}
+	return nil
 }
 
 // assignmentText is the message of an assigned task, with footer (a

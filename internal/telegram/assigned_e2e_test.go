@@ -115,5 +115,29 @@ func TestAssignedTaskAcceptedOrDeclined(t *testing.T) {
 	if got.Status != assigned.StatusAccepted || got.TaskID != p.Tasks[0].ID || got.PlanKind != evaluation.KindWeek {
 		t.Errorf("accepted: %+v", got)
 	}
+
+	// Waiting tasks come back after /plan: the oldest three, and how many
+	// more (B reads English).
+	B := ps["B"]
+	for i, title := range []string{"Task one", "Task two", "Task three", "Task four"} {
+		assign(t, h, "B", "VB-B"+string(rune('1'+i)), title, nil)
+	}
+	n := len(B.User.Messages())
+	must(t, h.Command(B, "/plan"))
+	must(t, h.FlushMessages())
+	var again []string
+	for _, m := range B.User.Messages()[n:] {
+		for _, title := range []string{"Task one", "Task two", "Task three", "Task four"} {
+			if len(m.Keyboard) == 2 && strings.Contains(m.Text, title) {
+				again = append(again, title)
+			}
+		}
+	}
+	if strings.Join(again, ", ") != "Task one, Task two, Task three" {
+		t.Errorf("after /plan B was shown %q", again)
+	}
+	if _, ok := findMsg(B.User.Messages()[n:], "1 more assigned task is waiting"); !ok {
+		t.Errorf("B was not told one more waits: %q", lastText(B))
+	}
 	checkAnswers(t, h)
 }

@@ -31,7 +31,10 @@ func (a *App) planPeriod(kind string) (calendar.Date, calendar.Month) {
 
 func (a *App) onPlanCommand(t *turn, kind string) error {
 	start, _ := a.planPeriod(kind)
-	return a.askPlan(t, kind, start)
+	if err := a.askPlan(t, kind, start); err != nil {
+		return err
+	}
+	return a.showPending(t)
 }
 
 // askPlan shows the plan if it exists and is not editable; otherwise it asks

@@ -101,11 +101,15 @@ type Assignment struct {
 	CreatedAt  time.Time
 }
 
-const cols = `a.id, a.api_key_id, a.source_id, a.official_id, o.employee_code, a.title, coalesce(c.code, ''),
+// selectCols and from read an Assignment (scan); cols is both.
+const (
+	selectCols = `a.id, a.api_key_id, a.source_id, a.official_id, o.employee_code, a.title, coalesce(c.code, ''),
 	coalesce(a.quantity, 0), a.weight, a.deadline, coalesce(a.source_document, ''), a.status, coalesce(a.plan_kind, ''),
-	coalesce(a.decline_reason, ''), a.done_on, coalesce(a.done_document, ''), coalesce(t.id, 0), coalesce(t.status, ''), a.created_at
-	FROM assignments a JOIN officials o ON o.id = a.official_id
+	coalesce(a.decline_reason, ''), a.done_on, coalesce(a.done_document, ''), coalesce(t.id, 0), coalesce(t.status, ''), a.created_at`
+	from = ` FROM assignments a JOIN officials o ON o.id = a.official_id
 	LEFT JOIN catalogue_items c ON c.id = a.catalogue_item_id LEFT JOIN tasks t ON t.assignment_id = a.id`
+	cols = selectCols + from
+)
 
 func scan(r pgx.Row) (Assignment, error) {
 	var a Assignment
@@ -374,6 +378,33 @@ func apply(ctx context.Context, db store.DB, a Assignment, keyID int64) error {
 		return nil // the task is marked; its evidence list is full
 	}
 	return err
+}
+
+// Pending lists the assignments waiting for person actorID to accept or
+// decline, oldest first, at most limit, and how many wait in all.
+func Pending(ctx context.Context, db store.DB, actorID int64, limit int) ([]Assignment, int, error) {
+	rows, err := db.Query(ctx, `SELECT `+selectCols+`, count(*) OVER ()`+from+` WHERE a.official_id = $1 AND a.status = 'assigned'
+		ORDER BY a.id LIMIT $2`, actorID, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []Assignment
+	total := 0
+	for rows.Next() {
+		var a Assignment
+		var w int64
+		var deadline, done *time.Time
+		if err := rows.Scan(&a.ID, &a.KeyID, &a.SourceID, &a.OfficialID, &a.EmployeeCode, &a.Title, &a.ItemCode, &a.Quantity, &w,
+			&deadline, &a.SourceDocument, &a.Status, &a.PlanKind, &a.DeclineReason, &done, &a.DoneDocument, &a.TaskID, &a.TaskStatus,
+			&a.CreatedAt, &total); err != nil {
+			return nil, 0, err
+		}
+		a.Weight = grading.Points(w)
+		a.Deadline, a.DoneOn = date(deadline), date(done)
+		out = append(out, a)
+	}
+	return out, total, rows.Err()
 }
 
 // Own is assignment id for its person actorID: evaluation.ErrStale when
