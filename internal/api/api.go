@@ -252,10 +252,10 @@ func (h *Handler) addrLimiter(ip string) *rate.Limiter {
 	return l
 }
 
-// take takes a token now, or tells how long until one is free (the token is
-// then not taken).
+// take takes a token at the handler's now, or tells how long until one is
+// free (the token is then not taken).
 func (h *Handler) take(l *rate.Limiter) time.Duration {
-	now := time.Now()
+	now := h.now()
 	r := l.ReserveN(now, 1)
 	if d := r.DelayFrom(now); d > 0 {
 		r.CancelAt(now)
