@@ -75,6 +75,20 @@ func TestPushAcceptReportDone(t *testing.T) {
 	if r := w.do("POST", "/api/v1/by-source/VB-2026-00123/done", w.ward, map[string]any{"done_on": "2026-12-06"}, true); r.status != http.StatusConflict {
 		t.Errorf("another date: %d %s", r.status, r.body)
 	}
+	// The official is told once.
+	if err := w.h.FlushMessages(); err != nil {
+		t.Fatal(err)
+	}
+	told := 0
+	for _, m := range official.User.Messages() {
+		if contains(m.Text, "Hệ thống giao việc đã báo nhiệm vụ «Báo cáo kết quả phong trào văn hóa quý IV» hoàn thành ngày 07/12/2026, đúng hạn",
+			"Minh chứng: văn bản 210/BC-UBND") {
+			told++
+		}
+	}
+	if told != 1 {
+		t.Errorf("the official was told %d times that the system reported it done: %q", told, official.User.Last().Text)
+	}
 	var taskID int64
 	if err := w.h.Pool.QueryRow(ctx, `SELECT id FROM tasks WHERE assignment_id = $1`, a.ID).Scan(&taskID); err != nil {
 		t.Fatal(err)

@@ -166,7 +166,9 @@ func (c *call) done() {
 		if err != nil {
 			return err
 		}
-		a, err = assigned.Done(c.r.Context(), tx, c.key, a.ID, *day, b.Document)
+		a, err = assigned.Done(c.r.Context(), tx, c.key, a.ID, *day, b.Document, func(a assigned.Assignment, o roster.Official) error {
+			return telegram.NotifyDone(c.r.Context(), tx, c.h.Cat, o, a)
+		})
 		return err
 	})
 	if err != nil {

@@ -38,6 +38,29 @@ func NotifyAssignment(ctx context.Context, db store.DB, cat *locale.Catalog, o r
 	return err
 }
 
+// NotifyDone tells official o that a task system reported their accepted
+// task a done and marked it in their report (on time or late), with the
+// document it recorded as evidence; once per assignment, through the
+// outbox; nothing when o cannot be reached.
+func NotifyDone(ctx context.Context, db store.DB, cat *locale.Catalog, o roster.Official, a assigned.Assignment) error {
+	if o.ChatID == nil || !o.Reachable || a.DoneOn == nil {
+		return nil
+	}
+	lang := locale.Lang(o.Language)
+	id := "AssignedDoneOnTime"
+	if a.TaskStatus == "late" {
+		id = "AssignedDoneLate"
+	}
+	text := cat.T(lang, id, map[string]any{"Title": a.Title,
+		"Day": fmt.Sprintf("%02d/%02d/%d", a.DoneOn.Day, int(a.DoneOn.Month), a.DoneOn.Year)})
+	if a.DoneDocument != "" {
+		text += "\n" + cat.T(lang, "AssignedDoneDocument", map[string]any{"Number": a.DoneDocument})
+	}
+	_, err := delivery.Enqueue(ctx, db, delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID,
+		DedupKey: "assignment-done:" + strconv.FormatInt(a.ID, 10), Text: text})
+	return err
+}
+
 // assignmentKeyboard: accept into the week's plan, the month's, or decline.
 func assignmentKeyboard(cat *locale.Catalog, lang string, id int64) delivery.Keyboard {
 	return delivery.Keyboard{

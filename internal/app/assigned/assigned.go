@@ -320,9 +320,11 @@ func BySource(ctx context.Context, db store.DB, k apikeys.Key, sourceID string) 
 // doneOn is not after the deadline, else late (one delay). An accepted task
 // is marked at once and carries the document as evidence; one not yet
 // accepted gets both when accepted. The same report again changes nothing;
-// another date or document is ErrConflict. Errors: Get's, ErrDeclined,
-// ErrTooLate (the task's month is closed), *FieldError for the document.
-func Done(ctx context.Context, db store.DB, k apikeys.Key, id int64, doneOn calendar.Date, document string) (Assignment, error) {
+// another date or document is ErrConflict. When the task was marked,
+// notify is called in the same transaction (the chat face tells the
+// person). Errors: Get's, ErrDeclined, ErrTooLate (the task's month is
+// closed), *FieldError for the document.
+func Done(ctx context.Context, db store.DB, k apikeys.Key, id int64, doneOn calendar.Date, document string, notify func(Assignment, roster.Official) error) (Assignment, error) {
 	if document != "" {
 		var err error
 		if document, err = textnorm.Field(document, evaluation.MaxDocumentNumberRunes); err != nil && !errors.Is(err, textnorm.ErrEmpty) {
@@ -353,12 +355,20 @@ func Done(ctx context.Context, db store.DB, k apikeys.Key, id int64, doneOn cale
 		After: map[string]any{"api_key": k.ID, "done_on": doneOn.String()}}); err != nil {
 		return a, err
 	}
-	if a.TaskID != 0 {
-		if err := apply(ctx, db, a, k.ID); err != nil {
-			return a, err
-		}
+	if a.TaskID == 0 {
+		return load(ctx, db, `a.id = $1`, false, id)
 	}
-	return load(ctx, db, `a.id = $1`, false, id)
+	if err := apply(ctx, db, a, k.ID); err != nil {
+		return a, err
+	}
+	if a, err = load(ctx, db, `a.id = $1`, false, id); err != nil || notify == nil {
+		return a, err
+	}
+	o, err := roster.OfficialByID(ctx, db, a.OfficialID)
+	if err != nil {
+		return a, err
+	}
+	return a, notify(a, o)
 }
 
 // apply marks a's task done as reported and adds the document as evidence.
