@@ -98,8 +98,11 @@ func TestAssignedTaskAcceptedOrDeclined(t *testing.T) {
 		t.Errorf("declined: %+v", got)
 	}
 
-	// The plan typed now keeps the accepted task, first.
+	// The plan typed now keeps the accepted task, first; A is told so.
 	must(t, h.Command(A, "/plan"))
+	if _, ok := findMsg(A.User.Messages(), "Nhiệm vụ do hệ thống giao việc chuyển đến được giữ nguyên"); !ok {
+		t.Errorf("A was not told the assigned task stays: %q", lastText(A))
+	}
 	must(t, h.Say(A, "Tiếp nhận hồ sơ\nSoạn báo cáo tuần | 27/11"))
 	p, err = evaluation.FindPlan(ctx, pool, A.ID, evaluation.KindWeek, calendar.Date{Year: 2026, Month: 11, Day: 23})
 	must(t, err)

@@ -417,6 +417,14 @@ func Pending(ctx context.Context, db store.DB, actorID int64, limit int) ([]Assi
 	return out, total, rows.Err()
 }
 
+// InPlan counts the tasks of plan planID that came from a task system: a
+// plan typed again keeps them (evaluation.SaveDraft).
+func InPlan(ctx context.Context, db store.DB, planID int64) (int, error) {
+	var n int
+	err := db.QueryRow(ctx, `SELECT count(*) FROM tasks WHERE plan_id = $1 AND assignment_id IS NOT NULL`, planID).Scan(&n)
+	return n, err
+}
+
 // Own is assignment id for its person actorID: evaluation.ErrStale when
 // there is none or it is someone else's (a button never tells which).
 func Own(ctx context.Context, db store.DB, actorID, id int64) (Assignment, error) {
