@@ -28,7 +28,7 @@ import (
 // A name with a space ("bench fanout") is a subcommand of a subcommand; its
 // locale ids use "_" ("Cmd_bench_fanout_Purpose").
 var commands = []string{"serve", "migrate", "import", "catalogue", "invites", "export", "qr", "admin", "absence", "discipline",
-	"weblink", "outbox", "bench", "devdb", "health", "demo"}
+	"weblink", "outbox", "apikey", "bench", "devdb", "health", "demo"}
 
 // benchCommands are bench's own subcommands.
 var benchCommands = []string{"bench fanout", "bench updates", "bench idle", "bench web"}

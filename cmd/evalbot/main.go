@@ -85,6 +85,8 @@ func run(args []string) int {
 		err = weblinkCmd(ctx, rest)
 	case "outbox":
 		err = outboxCmd(ctx, rest)
+	case "apikey":
+		err = apikeyCmd(ctx, rest)
 	case "bench":
 		err = benchCmd(ctx, rest)
 	case "health":

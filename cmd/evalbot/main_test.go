@@ -40,7 +40,7 @@ var englishWords = []string{"Usage of", "usage:", "flag provided", "invalid valu
 // one-line description». Every command's --help and -h exits 0, in one
 // style (purpose, usage, flags, example), in both languages.
 func TestEveryCommandHelp(t *testing.T) {
-	all := append(append(append([]string{}, commands...), benchCommands...), catalogueCommands...)
+	all := append(append(append(append([]string{}, commands...), benchCommands...), catalogueCommands...), apikeyCommands...)
 	for _, lang := range []string{"vi", "en"} {
 		t.Setenv("EVALBOT_LANG", lang)
 		code, out, _ := capture(t, "help")

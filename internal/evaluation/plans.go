@@ -155,7 +155,9 @@ func PlanPeriod(kind string, start, today calendar.Date) (calendar.Date, calenda
 // replacing the tasks of a draft or returned plan. An approved plan, or one
 // waiting for the head, is ErrLocked. start must be a period's start (a
 // Monday, a 1st: PlanPeriod), else ErrStale; a catalogue line not passed
-// through ResolveCatalogue is ErrUnresolvedItem.
+// through ResolveCatalogue is ErrUnresolvedItem. Tasks a task system
+// assigned and the official accepted into the plan (AppendTask) are kept,
+// before the typed ones.
 func SaveDraft(ctx context.Context, db store.DB, officialID int64, kind string, start calendar.Date, month calendar.Month, tasks []TaskDraft) (Plan, error) {
 	if len(tasks) == 0 {
 		return Plan{}, ErrEmptyPlan
@@ -186,9 +188,22 @@ func SaveDraft(ctx context.Context, db store.DB, officialID int64, kind string, 
 		if _, err := db.Exec(ctx, `UPDATE plans SET status = 'draft', version = version + 1, updated_at = now() WHERE id = $1`, p.ID); err != nil {
 			return p, err
 		}
-		if _, err := db.Exec(ctx, `DELETE FROM tasks WHERE plan_id = $1`, p.ID); err != nil {
+		// Tasks a task system assigned and the official accepted stay (a
+		// re-typed plan replaces the typed lines only), first, in order.
+		if _, err := db.Exec(ctx, `DELETE FROM tasks WHERE plan_id = $1 AND assignment_id IS NULL`, p.ID); err != nil {
 			return p, err
 		}
+		if _, err := db.Exec(ctx, `UPDATE tasks t SET position = -n.rn FROM (SELECT id, row_number() OVER (ORDER BY position) AS rn
+			FROM tasks WHERE plan_id = $1) n WHERE t.id = n.id`, p.ID); err != nil {
+			return p, err
+		}
+		if _, err := db.Exec(ctx, `UPDATE tasks SET position = -position WHERE plan_id = $1`, p.ID); err != nil {
+			return p, err
+		}
+	}
+	var kept int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM tasks WHERE plan_id = $1`, p.ID).Scan(&kept); err != nil {
+		return p, err
 	}
 	for i, t := range tasks {
 		var deadline any
@@ -200,7 +215,7 @@ func SaveDraft(ctx context.Context, db store.DB, officialID int64, kind string, 
 			item, qty = t.ItemID, t.Quantity
 		}
 		if _, err := db.Exec(ctx, `INSERT INTO tasks (plan_id, position, title, deadline, weight, catalogue_item_id, quantity)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, p.ID, i+1, t.Title, deadline, int64(t.Weight), item, qty); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, p.ID, kept+i+1, t.Title, deadline, int64(t.Weight), item, qty); err != nil {
 			return p, err
 		}
 	}
@@ -274,6 +289,11 @@ func CancelDraft(ctx context.Context, db store.DB, id int64, version int) error 
 	}
 	if p.Status != StatusDraft {
 		return ErrStale
+	}
+	// An assigned task the draft held waits to be accepted again.
+	if _, err := db.Exec(ctx, `UPDATE assignments SET status = 'assigned', plan_kind = NULL, decided_at = NULL
+		WHERE id IN (SELECT assignment_id FROM tasks WHERE plan_id = $1)`, id); err != nil {
+		return err
 	}
 	_, err = db.Exec(ctx, `DELETE FROM plans WHERE id = $1`, id)
 	return err

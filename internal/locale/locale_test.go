@@ -59,8 +59,8 @@ func TestEveryMessageRenders(t *testing.T) {
 		data[k] = "X<&>"
 	}
 	// The December campaign and the yearly table (internal/telegram/year.go);
-	// evidence on a task (issue 23).
-	for _, k := range []string{"Mean", "Page", "Pages", "Item", "Number", "Tasks"} {
+	// evidence on a task and the task systems' API (issue 23).
+	for _, k := range []string{"Mean", "Page", "Pages", "Item", "Number", "Tasks", "Message", "Day", "Prefix", "Key", "State", "Allow"} {
 		data[k] = "X<&>"
 	}
 	for _, lang := range locale.Languages {

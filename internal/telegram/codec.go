@@ -52,6 +52,7 @@ const (
 	vReconsider     = "rc" // request, "a" accept or "k" keep
 	vNoop           = "no" // a label button; answers with its full text
 	vPublish        = "pb" // month "2026-11" to publish it, or "x" to cancel
+	vAssignment     = "ag" // assignment, "w" accept into the week's plan, "m" the month's, "x" decline
 )
 
 func cb(verb string, args ...any) string {

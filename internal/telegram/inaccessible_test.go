@@ -182,6 +182,14 @@ func TestEveryVerbOnAnInaccessibleMessage(t *testing.T) {
 	must(t, h.Command(A, "/language"))
 	g.verb(A, "lg", "vi")
 
+	// Tasks a task system assigned: one declined with a reason, one
+	// accepted (this week's plan is approved: into next week's).
+	assign(t, h, "A", "VB-G1", "Rà soát hồ sơ tồn đọng", nil)
+	g.verb(A, "ag", ":x")
+	g.say(A, "Không thuộc nhiệm vụ của tôi")
+	assign(t, h, "A", "VB-G2", "Tổng hợp số liệu chợ dân sinh", nil)
+	g.verb(A, "ag", ":w")
+
 	// Friday: the report.
 	must(t, h.At(at(2026, 11, 27, 16)))
 	g.verb(A, "tm", "")

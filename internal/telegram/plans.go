@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"evalbot/internal/app/access"
+	"evalbot/internal/app/assigned"
 	"evalbot/internal/app/plans"
 	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
@@ -31,7 +32,10 @@ func (a *App) planPeriod(kind string) (calendar.Date, calendar.Month) {
 
 func (a *App) onPlanCommand(t *turn, kind string) error {
 	start, _ := a.planPeriod(kind)
-	return a.askPlan(t, kind, start)
+	if err := a.askPlan(t, kind, start); err != nil {
+		return err
+	}
+	return a.showPending(t)
 }
 
 // askPlan shows the plan if it exists and is not editable; otherwise it asks
@@ -51,7 +55,15 @@ func (a *App) askPlan(t *turn, kind string, start calendar.Date) error {
 	if err := t.setStep(stepPlanTasks, stepData{Kind: kind, Start: start.String()}); err != nil {
 		return err
 	}
-	return t.reply(t.t("PlanAsk", map[string]any{"Title": t.planTitle(kind, start)})+"\n\n"+t.t("PlanFormat", nil), nil)
+	ask := t.t("PlanAsk", map[string]any{"Title": t.planTitle(kind, start)}) + "\n\n" + t.t("PlanFormat", nil)
+	if err == nil { // a draft or returned plan: tasks from a task system stay
+		if n, err := assigned.InPlan(t.ctx, t.tx, p.ID); err != nil {
+			return err
+		} else if n > 0 {
+			ask += "\n\n" + t.T("PlanAssignedKept", n, nil)
+		}
+	}
+	return t.reply(ask, nil)
 }
 
 // planStepStale: the period the step was for is over (an earlier week, an
@@ -180,7 +192,13 @@ func (a *App) onPlanOwner(t *turn, c callback) error {
 	if err := t.setStep(stepPlanTasks, stepData{Kind: p.Kind, Start: p.PeriodStart.String()}); err != nil {
 		return err
 	}
-	return t.reply(t.t("PlanAskAgain", nil), nil)
+	ask := t.t("PlanAskAgain", nil)
+	if n, err := assigned.InPlan(t.ctx, t.tx, p.ID); err != nil {
+		return err
+	} else if n > 0 {
+		ask += "\n" + t.T("PlanAssignedKept", n, nil)
+	}
+	return t.reply(ask, nil)
 }
 
 // planRefusal answers a use case's refusal of a press: not theirs, or out of date.

@@ -219,6 +219,9 @@ func (a *App) onCallback(t *turn) error {
 		return a.onPublishConfirm(t, c)
 	case vYearPage, vYearAll, vYearOne, vYearAdjust, vYearGrade, vYearChoose:
 		return a.onYear(t, c)
+
+	case vAssignment:
+		return a.onAssignment(t, c)
 	}
 	t.alert(t.t("ErrorStale", nil))
 	return nil

@@ -80,6 +80,9 @@ func (a *App) onText(t *turn, text string) error {
 
 	case stepEvidence:
 		return a.onEvidenceText(t, d, text)
+
+	case stepAssignDecline:
+		return a.onAssignDeclineReason(t, d, text)
 	}
 	return a.onHelp(t, false)
 }

@@ -9,6 +9,8 @@
 // without inline script, no framing, no referrer, HSTS on https), a per-IP
 // rate limit, and http.CrossOriginProtection, which refuses a cross-origin
 // POST (a form on another site posting to /signout or a sign-in link).
+// The task systems' API (internal/api, under /api/v1/) is served beside the
+// pages, bearer-only, with its own limits.
 // Vietnamese by default; ?lang=en (remembered in a cookie) for English.
 package web
 
@@ -28,6 +30,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"evalbot/internal/api"
 	"evalbot/internal/calendar"
 	"evalbot/internal/locale"
 	"evalbot/internal/signin"
@@ -133,7 +136,13 @@ func (s *Server) Handler() (http.Handler, error) {
 			return nil, fmt.Errorf("web: public URL %q: %w", s.PublicURL, err)
 		}
 	}
-	return s.headers(s.all.wrap(s, cop.Handler(mux))), nil
+	// The task systems' API (internal/api) is bearer-only: it reads no
+	// cookie, so neither the pages' per-IP limit nor the cross-origin check
+	// (made for cookies) stands in front of it; it limits per key.
+	root := http.NewServeMux()
+	root.Handle(api.Prefix, &api.Handler{Pool: s.Pool, Cat: s.Cat, Now: s.now, Log: s.log(), ClientIP: s.clientIP})
+	root.Handle("/", s.all.wrap(s, cop.Handler(mux)))
+	return s.headers(root), nil
 }
 
 // Start listens on addr and serves until ctx ends, then shuts down within 5

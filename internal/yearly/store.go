@@ -191,7 +191,7 @@ type Decider struct {
 	OnBehalfOf *int64
 }
 
-// Confirm records// Confirm records that the head (by) confirms the person's computed
+// Confirm records that the head (by) confirms the person's computed
 // grade for the period, in the caller's transaction, audited. version is the
 // stored row's version the head saw: another one is ErrStale, except that
 // confirming what is already confirmed by the same head changes nothing

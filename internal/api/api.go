@@ -1,0 +1,340 @@
+// Package api is the HTTP JSON API for task systems (hệ thống quản lý văn
+// bản, giao việc) under /api/v1, served on the web listener: a system pushes
+// a task assigned to a person, reports it done with the document that proves
+// it, and reads a unit's results. It parses requests and renders answers;
+// the rules and the authorization live in internal/app/assigned and
+// internal/app/apikeys. The contract is the OpenAPI 3 document openapi.json
+// (embedded, served at /api/v1/openapi.json, copied to docs/api/).
+//
+// Every request but the document's authenticates with "Authorization:
+// Bearer <secret>", looked up in the database each time (a revoked key is
+// refused at once); cookies are never read, so no web session reaches the
+// API and there is nothing for a cross-site form to ride on. Each key has its
+// own token bucket (golang.org/x/time/rate); failed authentications are
+// limited per client address. Errors are RFC 9457 problem details
+// (application/problem+json) in the language of Accept-Language (Vietnamese
+// by default, English). Every call is recorded in api_calls (method, path,
+// status, key) and logged with ids only. Decision 0018.
+package api
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"math"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/text/language"
+	"golang.org/x/time/rate"
+
+	"evalbot/internal/app/apikeys"
+	"evalbot/internal/locale"
+	"evalbot/internal/store"
+)
+
+//go:embed openapi.json
+var openAPI []byte
+
+// OpenAPI is the API's OpenAPI 3 document, as served.
+func OpenAPI() []byte { return openAPI }
+
+// Prefix is the path every route of the API starts with.
+const Prefix = "/api/v1/"
+
+// Default limits: per key, 10 requests a second after a burst of 50 (a
+// document system pushing a day's assignments at once); per client address,
+// one failed authentication a second after 20.
+const (
+	DefaultRate  = 10
+	DefaultBurst = 50
+	maxBody      = 64 << 10
+)
+
+// Handler serves the API. Pool and Cat are required; Now defaults to
+// time.Now, Log to slog.Default(), ClientIP to the connection's address,
+// Rate and Burst to DefaultRate and DefaultBurst.
+type Handler struct {
+	Pool     *pgxpool.Pool
+	Cat      *locale.Catalog
+	Now      func() time.Time
+	Log      *slog.Logger
+	ClientIP func(*http.Request) string
+	Rate     float64
+	Burst    int
+
+	once    sync.Once
+	mux     *http.ServeMux
+	mu      sync.Mutex
+	perKey  map[int64]*rate.Limiter
+	perAddr map[string]*rate.Limiter
+}
+
+func (h *Handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
+}
+
+func (h *Handler) log() *slog.Logger {
+	if h.Log != nil {
+		return h.Log
+	}
+	return slog.Default()
+}
+
+// call is one request being served.
+type call struct {
+	h      *Handler
+	w      http.ResponseWriter
+	r      *http.Request
+	lang   string
+	key    apikeys.Key
+	status int
+}
+
+// ServeHTTP routes one request under Prefix.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.once.Do(h.routes)
+	h.mux.ServeHTTP(w, r)
+}
+
+func (h *Handler) routes() {
+	h.perKey, h.perAddr = map[int64]*rate.Limiter{}, map[string]*rate.Limiter{}
+	m := http.NewServeMux()
+	m.HandleFunc("GET /api/v1/openapi.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		w.Write(openAPI)
+	})
+	m.Handle("POST /api/v1/assignments", h.authed((*call).push))
+	m.Handle("GET /api/v1/assignments/{id}", h.authed((*call).get))
+	m.Handle("POST /api/v1/assignments/{id}/done", h.authed((*call).done))
+	m.Handle("GET /api/v1/by-source/{source_id}", h.authed((*call).get))
+	m.Handle("POST /api/v1/by-source/{source_id}/done", h.authed((*call).done))
+	m.Handle("GET /api/v1/units/{code}/results", h.authed((*call).results))
+	// The same paths with another method: 405 with Allow, as a problem.
+	for path, allow := range map[string]string{
+		"/api/v1/assignments":                "POST",
+		"/api/v1/assignments/{id}":           "GET",
+		"/api/v1/assignments/{id}/done":      "POST",
+		"/api/v1/by-source/{source_id}":      "GET",
+		"/api/v1/by-source/{source_id}/done": "POST",
+		"/api/v1/units/{code}/results":       "GET",
+	} {
+		m.Handle(path, h.authed(func(c *call) {
+			c.w.Header().Set("Allow", allow)
+			c.problem(http.StatusMethodNotAllowed, "method_not_allowed", map[string]any{"Allow": allow})
+		}))
+	}
+	m.Handle("/api/", h.authed(func(c *call) { c.problem(http.StatusNotFound, "not_found", nil) }))
+	h.mux = m
+}
+
+// authed wraps a route: the language, the key, the key's rate, the record of
+// the call.
+func (h *Handler) authed(fn func(*call)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := &call{h: h, w: w, r: r, lang: acceptLanguage(r.Header.Get("Accept-Language"))}
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Content-Language", c.lang)
+		defer c.record()
+		if c.authenticate() {
+			fn(c)
+		}
+	})
+}
+
+// languages are the API's, Vietnamese first: the default.
+var languages = language.NewMatcher([]language.Tag{language.Vietnamese, language.English})
+
+// acceptLanguage picks vi or en from an Accept-Language header.
+func acceptLanguage(header string) string {
+	tags, _, err := language.ParseAcceptLanguage(header)
+	if err != nil || len(tags) == 0 {
+		return "vi"
+	}
+	tag, _, _ := languages.Match(tags...)
+	if base, _ := tag.Base(); base.String() == "en" {
+		return "en"
+	}
+	return "vi"
+}
+
+// authenticate finds the request's key and takes a token of its bucket;
+// otherwise it answers 401 or 429 and returns false.
+func (c *call) authenticate() bool {
+	secret, ok := strings.CutPrefix(c.r.Header.Get("Authorization"), "Bearer ")
+	var k apikeys.Key
+	var err error
+	if ok && strings.TrimSpace(secret) != "" {
+		k, err = apikeys.Authenticate(c.r.Context(), c.h.Pool, strings.TrimSpace(secret))
+	} else {
+		err = apikeys.ErrNotFound
+	}
+	if err != nil {
+		if !errors.Is(err, apikeys.ErrNotFound) && !errors.Is(err, apikeys.ErrRevoked) {
+			c.fail(err)
+			return false
+		}
+		if wait := c.h.take(c.h.addrLimiter(c.clientIP())); wait > 0 {
+			c.tooMany(wait)
+			return false
+		}
+		c.w.Header().Set("WWW-Authenticate", `Bearer realm="evalbot"`)
+		code := "unauthorized"
+		if errors.Is(err, apikeys.ErrRevoked) {
+			code = "key_revoked"
+		}
+		c.problem(http.StatusUnauthorized, code, nil)
+		return false
+	}
+	c.key = k
+	if wait := c.h.take(c.h.keyLimiter(k.ID)); wait > 0 {
+		c.tooMany(wait)
+		return false
+	}
+	return true
+}
+
+func (c *call) clientIP() string {
+	if c.h.ClientIP != nil {
+		return c.h.ClientIP(c.r)
+	}
+	host, _, err := net.SplitHostPort(c.r.RemoteAddr)
+	if err != nil {
+		return c.r.RemoteAddr
+	}
+	return host
+}
+
+func (h *Handler) keyLimiter(id int64) *rate.Limiter {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	l := h.perKey[id]
+	if l == nil {
+		r, b := h.Rate, h.Burst
+		if r <= 0 {
+			r = DefaultRate
+		}
+		if b <= 0 {
+			b = DefaultBurst
+		}
+		l = rate.NewLimiter(rate.Limit(r), b)
+		h.perKey[id] = l
+	}
+	return l
+}
+
+// addrLimiter is a client address's bucket of failed authentications; the
+// map starts over past 10,000 addresses (bounded memory).
+func (h *Handler) addrLimiter(ip string) *rate.Limiter {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	l := h.perAddr[ip]
+	if l == nil {
+		if len(h.perAddr) >= 10000 {
+			clear(h.perAddr)
+		}
+		l = rate.NewLimiter(1, 20)
+		h.perAddr[ip] = l
+	}
+	return l
+}
+
+// take takes a token at the handler's now, or tells how long until one is
+// free (the token is then not taken).
+func (h *Handler) take(l *rate.Limiter) time.Duration {
+	now := h.now()
+	r := l.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return d
+	}
+	return 0
+}
+
+func (c *call) tooMany(wait time.Duration) {
+	secs := int(math.Ceil(wait.Seconds()))
+	c.w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+	c.problem(http.StatusTooManyRequests, "rate_limited", map[string]any{"Seconds": max(secs, 1)})
+}
+
+// record writes the call to api_calls and the log: method, the path (ids and
+// unit codes, never the query or the body), status, key id.
+func (c *call) record() {
+	var key any
+	if c.key.ID != 0 {
+		key = c.key.ID
+	} else if c.status == http.StatusTooManyRequests {
+		// A client address over its failed authentications: not written,
+		// so a flood of bad keys cannot fill the table (the 401s before
+		// it, one a second, are).
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.r.Context()), 5*time.Second)
+	defer cancel()
+	if _, err := c.h.Pool.Exec(ctx, `INSERT INTO api_calls (api_key_id, method, path, status) VALUES ($1, $2, $3, $4)`,
+		key, c.r.Method, c.r.URL.Path, c.status); err != nil {
+		c.h.log().Warn("api: recording a call", "err", err)
+	}
+	c.h.log().Info("api call", "method", c.r.Method, "route", c.r.Pattern, "status", c.status, "api_key", c.key.ID)
+}
+
+// json answers status with v as JSON.
+func (c *call) json(status int, v any) {
+	c.status = status
+	c.w.Header().Set("Content-Type", "application/json")
+	c.w.WriteHeader(status)
+	c.encode(v)
+}
+
+// encode writes v as JSON (the status line is written).
+func (c *call) encode(v any) {
+	enc := json.NewEncoder(c.w)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		c.h.log().Warn("api: writing a reply", "err", err)
+	}
+}
+
+// decode reads the request's JSON body into v, strictly (no unknown field,
+// one value, at most 64 KiB); false after answering 400.
+func (c *call) decode(v any) bool {
+	dec := json.NewDecoder(io.LimitReader(c.r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		err = errors.New("trailing data")
+	}
+	if err != nil {
+		c.problem(http.StatusBadRequest, "invalid_body", nil)
+		return false
+	}
+	return true
+}
+
+// inTx runs fn in one transaction (one user action).
+func (c *call) inTx(fn func(tx pgx.Tx) error) error {
+	return store.InTx(c.r.Context(), c.h.Pool, fn)
+}
+
+// readTx runs fn in a read-only repeatable-read transaction: one snapshot.
+func (c *call) readTx(fn func(tx pgx.Tx) error) error {
+	tx, err := c.h.Pool.BeginTx(c.r.Context(), pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(context.WithoutCancel(c.r.Context()))
+	return fn(tx)
+}

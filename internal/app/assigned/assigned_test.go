@@ -1,0 +1,85 @@
+package assigned_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+
+	"evalbot/internal/app/access"
+	"evalbot/internal/app/apikeys"
+	"evalbot/internal/app/assigned"
+	"evalbot/internal/calendar"
+	"evalbot/internal/evaluation"
+	"evalbot/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// Where an accepted task goes: this week's plan, or the next week's when
+// this one is approved; none when both are closed (ErrLocked). A cancelled
+// draft sends it back to «assigned», to be accepted again. Only its person
+// may accept it. A report received before the accept is applied at it: late,
+// being after the deadline.
+func TestAcceptRules(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	for _, q := range []string{
+		`INSERT INTO units (code, name) VALUES ('W', 'Phường')`,
+		`INSERT INTO officials (employee_code, full_name, unit_id, category, is_head) VALUES
+			('H', 'Nguyễn Văn Hùng', (SELECT id FROM units WHERE code = 'W'), 'can_bo', true),
+			('A', 'Trần Thị An', (SELECT id FROM units WHERE code = 'W'), 'cong_chuc', false)`,
+		// A's plan of the week of 30 November 2026 is approved; the month of December is submitted, January's too.
+		`INSERT INTO plans (official_id, kind, period_start, month, status)
+		 SELECT id, 'week', '2026-11-30', '2026-12-01', 'approved' FROM officials WHERE employee_code = 'A'`,
+		`INSERT INTO plans (official_id, kind, period_start, month, status)
+		 SELECT id, 'month', m::date, m::date, 'submitted' FROM officials, (VALUES ('2026-12-01'), ('2027-01-01')) v(m) WHERE employee_code = 'A'`,
+	} {
+		if _, err := pool.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var a, h int64
+	if err := pool.QueryRow(ctx, `SELECT (SELECT id FROM officials WHERE employee_code = 'A'), (SELECT id FROM officials WHERE employee_code = 'H')`).Scan(&a, &h); err != nil {
+		t.Fatal(err)
+	}
+	k, _, err := apikeys.Create(ctx, pool, "Hệ thống quản lý văn bản", "W")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := calendar.Date{Year: 2026, Month: 12, Day: 2}
+	x, created, err := assigned.Push(ctx, pool, k, assigned.Input{SourceID: "VB-1", EmployeeCode: "A", Title: "Rà soát hồ sơ", Deadline: &deadline}, nil)
+	if err != nil || !created {
+		t.Fatal(created, err)
+	}
+	today := calendar.Date{Year: 2026, Month: 12, Day: 3} // Thursday
+	if _, _, err := assigned.Accept(ctx, pool, h, x.ID, evaluation.KindWeek, today); !errors.Is(err, access.ErrForbidden) {
+		t.Errorf("the head accepting A's task: %v", err)
+	}
+	if _, _, err := assigned.Accept(ctx, pool, a, x.ID, evaluation.KindMonth, today); !errors.Is(err, evaluation.ErrLocked) {
+		t.Errorf("into a submitted month, and the next one submitted: %v", err)
+	}
+	if _, err := assigned.Done(ctx, pool, k, x.ID, calendar.Date{Year: 2026, Month: 12, Day: 3}, "210/BC-UBND", nil); err != nil {
+		t.Fatal(err)
+	}
+	got, p, err := assigned.Accept(ctx, pool, a, x.ID, evaluation.KindWeek, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.PeriodStart != (calendar.Date{Year: 2026, Month: 12, Day: 7}) || p.Status != evaluation.StatusDraft || len(p.Tasks) != 1 ||
+		got.Status != assigned.StatusAccepted || got.TaskStatus != "late" {
+		t.Errorf("accepted into %v (%s, %d tasks): %+v", p.PeriodStart, p.Status, len(p.Tasks), got)
+	}
+	if again, p2, err := assigned.Accept(ctx, pool, a, x.ID, evaluation.KindMonth, today); err != nil || p2.ID != p.ID || again.PlanKind != evaluation.KindWeek {
+		t.Errorf("accepting again: %v %d %+v", err, p2.ID, again)
+	}
+	if err := evaluation.CancelDraft(ctx, pool, p.ID, p.Version); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := assigned.Own(ctx, pool, a, x.ID); err != nil || got.Status != assigned.StatusAssigned || got.TaskID != 0 {
+		t.Errorf("after the draft was cancelled: %v %+v", err, got)
+	}
+	if _, p, err := assigned.Accept(ctx, pool, a, x.ID, evaluation.KindWeek, today); err != nil || len(p.Tasks) != 1 {
+		t.Errorf("accepting after the cancel: %v", err)
+	}
+}
