@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"evalbot/internal/app/access"
+	"evalbot/internal/app/apikeys"
 	"evalbot/internal/app/evidence"
 	"evalbot/internal/calendar"
 	"evalbot/internal/evaluation"
@@ -163,9 +164,12 @@ func TestRemoveEvidence(t *testing.T) {
 	if n := audits(t, pool, "evidence_remove"); n != 1 {
 		t.Errorf("%d audit entries, want 1", n)
 	}
-	key := int64(7)
+	k, _, err := apikeys.Create(ctx, pool, "Hệ thống quản lý văn bản", "W")
+	if err != nil {
+		t.Fatal(err)
+	}
 	api, _, err := evaluation.AddEvidence(ctx, pool, evaluation.Evidence{TaskID: tasks[1].ID, Kind: evaluation.EvidenceDocument,
-		DocumentNumber: "88/QĐ-UBND", Source: evaluation.SourceAPI, APIKeyID: &key})
+		DocumentNumber: "88/QĐ-UBND", Source: evaluation.SourceAPI, APIKeyID: &k.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
