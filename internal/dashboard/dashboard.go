@@ -163,45 +163,10 @@ func Read(ctx context.Context, db store.DB, actor int64, q Query) (*Overview, er
 		return nil, ErrNotAdmin
 	}
 	ids := make([]int64, len(units))
-	at := make(map[int64]int, len(units))
 	for i, u := range units {
-		ids[i], at[u.ID] = u.ID, i
+		ids[i] = u.ID
 	}
-	rows, err = db.Query(ctx, `
-		SELECT o.unit_id,
-		       count(*),
-		       count(*) FILTER (WHERE pl.status = 'approved'),
-		       count(*) FILTER (WHERE pl.status = 'submitted'),
-		       count(*) FILTER (WHERE a.status = 'submitted'),
-		       count(*) FILTER (WHERE a.status = 'approved'),
-		       count(*) FILTER (WHERE a.status IS NULL OR a.status IN ('draft', 'returned')),
-		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'A'),
-		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'B'),
-		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'C'),
-		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'D'),
-		       count(*) FILTER (WHERE a.status = 'approved' AND NOT coalesce(a.graded, false))
-		  FROM officials o
-		  LEFT JOIN plans pl ON pl.official_id = o.id AND pl.kind = 'week' AND pl.period_start = $3::date
-		  LEFT JOIN assessments a ON a.official_id = o.id AND a.month = $2::date
-		 WHERE o.active AND o.unit_id = ANY($1)
-		 GROUP BY o.unit_id`, ids, q.Month.First().String(), q.Week.Monday().String())
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var id int64
-		var c UnitMonth
-		g := &c.Grades
-		if err := rows.Scan(&id, &c.People, &c.PlansApproved, &c.PlansWaiting, &c.SelfAssessed, &c.Approved, &c.Missing,
-			&g.A, &g.B, &g.C, &g.D, &g.NotGraded); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		u := &units[at[id]]
-		u.People, u.PlansApproved, u.PlansWaiting, u.SelfAssessed = c.People, c.PlansApproved, c.PlansWaiting, c.SelfAssessed
-		u.Approved, u.Missing, u.Grades = c.Approved, c.Missing, c.Grades
-	}
-	if err := rows.Err(); err != nil {
+	if err := addCounts(ctx, db, units, Who{Admin: true, Units: ids}, q); err != nil {
 		return nil, err
 	}
 	ov := &Overview{Month: q.Month, Week: q.Week, UnitsInScope: len(units)}
@@ -230,6 +195,61 @@ func Read(ctx context.Context, db store.DB, actor int64, q Query) (*Overview, er
 	sortUnits(units, q.Sort, q.Desc)
 	ov.Units = units
 	return ov, nil
+}
+
+// missingSQL is the one definition of "has not self-assessed" (chưa tự
+// đánh giá) over an assessment joined as a (NULL when none): no
+// assessment, a draft or one returned to its author.
+const missingSQL = `(a.status IS NULL OR a.status IN ('draft', 'returned'))`
+
+// addCounts fills the month's counts of units (indexed by id; units not in
+// it are left out) from the people of w, in one pass over officials joined
+// with week q.Week's plans and month q.Month's assessments.
+func addCounts(ctx context.Context, db store.DB, units []UnitMonth, w Who, q Query) error {
+	at := make(map[int64]int, len(units))
+	for i, u := range units {
+		at[u.ID] = i
+	}
+	who, arg := w.filter()
+	rows, err := db.Query(ctx, `
+		SELECT o.unit_id,
+		       count(*),
+		       count(*) FILTER (WHERE pl.status = 'approved'),
+		       count(*) FILTER (WHERE pl.status = 'submitted'),
+		       count(*) FILTER (WHERE a.status = 'submitted'),
+		       count(*) FILTER (WHERE a.status = 'approved'),
+		       count(*) FILTER (WHERE `+missingSQL+`),
+		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'A'),
+		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'B'),
+		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'C'),
+		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'D'),
+		       count(*) FILTER (WHERE a.status = 'approved' AND NOT coalesce(a.graded, false))
+		  FROM officials o
+		  LEFT JOIN plans pl ON pl.official_id = o.id AND pl.kind = 'week' AND pl.period_start = $3::date
+		  LEFT JOIN assessments a ON a.official_id = o.id AND a.month = $2::date
+		 WHERE o.active AND `+who+`
+		 GROUP BY o.unit_id`, arg, q.Month.First().String(), q.Week.Monday().String())
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var c UnitMonth
+		g := &c.Grades
+		if err := rows.Scan(&id, &c.People, &c.PlansApproved, &c.PlansWaiting, &c.SelfAssessed, &c.Approved, &c.Missing,
+			&g.A, &g.B, &g.C, &g.D, &g.NotGraded); err != nil {
+			return err
+		}
+		i, ok := at[id]
+		if !ok {
+			continue
+		}
+		u := &units[i]
+		u.People, u.PlansApproved, u.PlansWaiting, u.SelfAssessed = c.People, c.PlansApproved, c.PlansWaiting, c.SelfAssessed
+		u.Approved, u.Missing, u.Grades = c.Approved, c.Missing, c.Grades
+	}
+	return rows.Err()
 }
 
 // share is n/of in parts per 10,000 (0 for an empty unit), for sorting by rates.
@@ -329,13 +349,8 @@ func Unit(ctx context.Context, db store.DB, actor int64, code string, q Query) (
 		 WHERE u.code = $2`, actor, strings.ToUpper(strings.TrimSpace(code)), q.Month.First().String()).
 		Scan(&u.ID, &u.Code, &u.Name, &u.Depth, &published)
 	if errors.Is(err, pgx.ErrNoRows) {
-		var admin bool
-		if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM admins a JOIN officials o ON o.id = a.official_id AND o.active
-			WHERE a.official_id = $1)`, actor).Scan(&admin); err != nil {
-			return nil, err
-		}
-		if !admin {
-			return nil, ErrNotAdmin
+		if admin, err := isAdmin(ctx, db, actor); err != nil || !admin {
+			return nil, errOr(err, ErrNotAdmin)
 		}
 		return nil, ErrNotInScope
 	}

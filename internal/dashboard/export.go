@@ -8,8 +8,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"evalbot/internal/app/exports"
 	"evalbot/internal/calendar"
-	"evalbot/internal/evaluation"
 	"evalbot/internal/report"
 )
 
@@ -31,21 +31,12 @@ func Export(ctx context.Context, pool *pgxpool.Pool, actor int64, code string, m
 		return nil, err
 	}
 	if !in {
-		var admin bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM admins a JOIN officials o ON o.id = a.official_id AND o.active
-			WHERE a.official_id = $1)`, actor).Scan(&admin); err != nil {
-			return nil, err
-		}
-		if !admin {
-			return nil, ErrNotAdmin
+		if admin, err := isAdmin(ctx, tx, actor); err != nil || !admin {
+			return nil, errOr(err, ErrNotAdmin)
 		}
 		return nil, ErrNotInScope
 	}
-	if err := evaluation.Audit(ctx, tx, evaluation.AuditEntry{Actor: &actor, Entity: "export", Action: "export_month",
-		After: map[string]any{"month": m.String(), "unit": code, "face": "web"}}); err != nil {
-		return nil, err
-	}
-	month, err := report.Monthly(ctx, tx, m, code)
+	month, err := exports.Of(ctx, tx, actor, code, m, "web")
 	if errors.Is(err, report.ErrUnknownUnit) {
 		return nil, ErrNotInScope
 	}

@@ -9,6 +9,7 @@ import (
 	"evalbot/internal/app/access"
 	"evalbot/internal/app/status"
 	"evalbot/internal/calendar"
+	"evalbot/internal/dashboard"
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
 	"evalbot/internal/roster"
@@ -27,33 +28,30 @@ const (
 
 func (a *App) onStatus(t *turn, page int) error {
 	m := a.assessMonth()
-	units, err := status.Overview(t.ctx, t.tx, t.me.ID, m, calendar.WeekOf(a.today()))
+	ov, err := status.Overview(t.ctx, t.tx, t.me.ID, m, calendar.WeekOf(a.today()), page, statusUnitsPerPage)
 	if err != nil {
 		return err
 	}
-	if len(units) == 0 {
+	if ov.Pages == 0 {
 		return t.reply(t.t("NotAHead", nil), nil)
 	}
-	pages := (len(units) + statusUnitsPerPage - 1) / statusUnitsPerPage
-	page = min(max(page, 0), pages-1)
+	pages, page, missing := ov.Pages, ov.Page, ov.Missing
 	var b strings.Builder
 	b.WriteString("<b>" + t.t("StatusTitle", map[string]any{"Month": monthLabel(m)}) + "</b>")
-	missing := 0
-	for _, u := range units[page*statusUnitsPerPage : min(len(units), (page+1)*statusUnitsPerPage)] {
+	for _, u := range ov.Units {
 		b.WriteString("\n\n<b>" + escape(u.Name) + "</b> — " + t.T("PeopleCount", u.People, nil))
-		b.WriteString("\n" + t.t("StatusPlans", map[string]any{"OK": u.PlanOK, "Wait": u.PlanWait, "N": u.People}))
-		b.WriteString("\n" + t.t("StatusAssess", map[string]any{"Submitted": u.Submitted, "Approved": u.Approved, "Missing": u.Missing}))
-		if len(u.MissingNames) > 0 {
-			names := make([]string, 0, min(len(u.MissingNames), statusNames+1))
-			for _, n := range u.MissingNames[:min(len(u.MissingNames), statusNames+1)] {
+		b.WriteString("\n" + t.t("StatusPlans", map[string]any{"OK": u.PlansApproved, "Wait": u.PlansWaiting, "N": u.People}))
+		b.WriteString("\n" + t.t("StatusAssess", map[string]any{"Submitted": u.SelfAssessed, "Approved": u.Approved, "Missing": u.Missing}))
+		if missingNames := ov.MissingNames[u.ID]; len(missingNames) > 0 {
+			names := make([]string, 0, min(len(missingNames), statusNames+1))
+			for _, n := range missingNames[:min(len(missingNames), statusNames+1)] {
 				names = append(names, escape(n))
 			}
-			extra := len(u.MissingNames) - len(names)
+			extra := len(missingNames) - len(names)
 			list := delivery.FitList("", names, ", ", "", statusNamesChars, statusNames,
 				func(k int) string { return t.T("AndMore", k+extra, nil) })
 			b.WriteString("\n" + t.t("StatusMissingNames", map[string]any{"Names": html(list)}))
 		}
-		missing += u.Missing
 	}
 	var kb delivery.Keyboard
 	if missing > 0 {
@@ -87,10 +85,10 @@ func (a *App) onRemindMissing(t *turn, c callback) error {
 		return staleOr(t, evaluation.ErrStale) // only the month /status shows now
 	}
 	today := a.today().String()
-	sent, err := status.RemindMissing(t.ctx, t.tx, t.me.ID, m, func(o roster.Official) (bool, error) {
-		ot := t.as(o)
-		ok, err := delivery.Enqueue(t.ctx, t.tx, delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID,
-			DedupKey: key("remind-assess-manual", o.ID, today), Text: ot.t("RemindSelfAssess", map[string]any{"Month": monthLabel(m)})})
+	sent, err := status.RemindMissing(t.ctx, t.tx, t.me.ID, m, func(r dashboard.Recipient) (bool, error) {
+		ot := t.as(roster.Official{ID: r.ID, Language: r.Language})
+		ok, err := delivery.Enqueue(t.ctx, t.tx, delivery.Message{ChatID: r.ChatID, OfficialID: r.ID,
+			DedupKey: key("remind-assess-manual", r.ID, today), Text: ot.t("RemindSelfAssess", map[string]any{"Month": monthLabel(m)})})
 		if ok {
 			t.enqueued = true
 		}
