@@ -91,6 +91,8 @@ type Overview struct {
 	// Roots are the codes of the units granted to the admin that are not
 	// below another of their grants: the subtrees Export takes.
 	Roots []string
+	// Who is the whole subtree (before the filter), for the picture's reads.
+	Who Who
 }
 
 // Sort columns of Query.Sort.
@@ -169,23 +171,12 @@ func Read(ctx context.Context, db store.DB, actor int64, q Query) (*Overview, er
 	if err := addCounts(ctx, db, units, Who{Admin: true, Units: ids}, q); err != nil {
 		return nil, err
 	}
-	ov := &Overview{Month: q.Month, Week: q.Week, UnitsInScope: len(units)}
-	t := &ov.Total
+	ov := &Overview{Month: q.Month, Week: q.Week, UnitsInScope: len(units), Who: Who{Admin: true, Units: ids}}
+	ov.Total = Sum(units)
 	for _, u := range units {
 		if u.Depth == 0 {
 			ov.Roots = append(ov.Roots, u.Code)
 		}
-		t.People += u.People
-		t.PlansApproved += u.PlansApproved
-		t.PlansWaiting += u.PlansWaiting
-		t.SelfAssessed += u.SelfAssessed
-		t.Approved += u.Approved
-		t.Missing += u.Missing
-		t.Grades.A += u.Grades.A
-		t.Grades.B += u.Grades.B
-		t.Grades.C += u.Grades.C
-		t.Grades.D += u.Grades.D
-		t.Grades.NotGraded += u.Grades.NotGraded
 	}
 	if f := Fold(q.Filter); f != "" {
 		units = slices.DeleteFunc(units, func(u UnitMonth) bool {
@@ -250,6 +241,25 @@ func addCounts(ctx context.Context, db store.DB, units []UnitMonth, w Who, q Que
 		u.Approved, u.Missing, u.Grades = c.Approved, c.Missing, c.Grades
 	}
 	return rows.Err()
+}
+
+// Sum is the counts of units added up (no name, code or publication).
+func Sum(units []UnitMonth) UnitMonth {
+	var t UnitMonth
+	for _, u := range units {
+		t.People += u.People
+		t.PlansApproved += u.PlansApproved
+		t.PlansWaiting += u.PlansWaiting
+		t.SelfAssessed += u.SelfAssessed
+		t.Approved += u.Approved
+		t.Missing += u.Missing
+		t.Grades.A += u.Grades.A
+		t.Grades.B += u.Grades.B
+		t.Grades.C += u.Grades.C
+		t.Grades.D += u.Grades.D
+		t.Grades.NotGraded += u.Grades.NotGraded
+	}
+	return t
 }
 
 // share is n/of in parts per 10,000 (0 for an empty unit), for sorting by rates.

@@ -59,11 +59,7 @@ func WhoOf(ctx context.Context, db store.DB, actor int64) (Who, error) {
 func Status(ctx context.Context, db store.DB, actor int64, q Query) (Who, []UnitMonth, error) {
 	ov, err := Read(ctx, db, actor, Query{Month: q.Month, Week: q.Week})
 	if err == nil {
-		w := Who{Admin: true}
-		for _, u := range ov.Units {
-			w.Units = append(w.Units, u.ID)
-		}
-		return w, slices.DeleteFunc(ov.Units, func(u UnitMonth) bool { return u.People == 0 }), nil
+		return ov.Who, slices.DeleteFunc(ov.Units, func(u UnitMonth) bool { return u.People == 0 }), nil
 	}
 	if !errors.Is(err, ErrNotAdmin) {
 		return Who{}, nil, err

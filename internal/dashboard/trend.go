@@ -3,8 +3,6 @@ package dashboard
 import (
 	"context"
 
-	"github.com/jackc/pgx/v5"
-
 	"evalbot/internal/calendar"
 	"evalbot/internal/store"
 )
@@ -19,21 +17,22 @@ type MonthGrades struct {
 }
 
 // Trend reads the n months ending with last (oldest first) for the acting
-// admin's subtree, in two statements (the subtree, then one pass over the
-// months' approved assessments). A month without approvals has zero
-// counts. ErrNotAdmin when actor administers nothing.
+// admin's subtree (TrendOf). ErrNotAdmin when actor administers nothing.
 func Trend(ctx context.Context, db store.DB, actor int64, last calendar.Month, n int) ([]MonthGrades, error) {
-	rows, err := db.Query(ctx, scopeCTE+` SELECT id FROM sub`, actor)
+	w, err := WhoOf(ctx, db, actor)
 	if err != nil {
 		return nil, err
 	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return nil, err
-	}
-	if len(ids) == 0 {
+	if !w.Admin {
 		return nil, ErrNotAdmin
 	}
+	return TrendOf(ctx, db, w, last, n)
+}
+
+// TrendOf reads the n months ending with last (oldest first) for the
+// people of w, in one pass over the months' approved assessments. A month
+// without approvals has zero counts.
+func TrendOf(ctx context.Context, db store.DB, w Who, last calendar.Month, n int) ([]MonthGrades, error) {
 	out := make([]MonthGrades, n)
 	at := map[calendar.Month]int{}
 	m := last
@@ -41,7 +40,8 @@ func Trend(ctx context.Context, db store.DB, actor int64, last calendar.Month, n
 		out[i].Month, at[m] = m, i
 		m = m.Prev()
 	}
-	rows, err = db.Query(ctx, `
+	who, arg := w.filter()
+	rows, err := db.Query(ctx, `
 		SELECT to_char(a.month, 'YYYY-MM'), count(*),
 		       count(*) FILTER (WHERE a.graded AND a.grade = 'A'),
 		       count(*) FILTER (WHERE a.graded AND a.grade = 'B'),
@@ -49,8 +49,8 @@ func Trend(ctx context.Context, db store.DB, actor int64, last calendar.Month, n
 		       count(*) FILTER (WHERE a.graded AND a.grade = 'D'),
 		       count(*) FILTER (WHERE NOT coalesce(a.graded, false))
 		  FROM assessments a JOIN officials o ON o.id = a.official_id
-		 WHERE a.status = 'approved' AND a.month BETWEEN $2::date AND $3::date AND o.unit_id = ANY($1)
-		 GROUP BY a.month`, ids, out[0].Month.First().String(), last.First().String())
+		 WHERE a.status = 'approved' AND a.month BETWEEN $2::date AND $3::date AND `+who+`
+		 GROUP BY a.month`, arg, out[0].Month.First().String(), last.First().String())
 	if err != nil {
 		return nil, err
 	}

@@ -1,14 +1,20 @@
 package telegram
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
 	"evalbot/internal/app/access"
 	"evalbot/internal/app/status"
 	"evalbot/internal/calendar"
+	"evalbot/internal/chart"
 	"evalbot/internal/dashboard"
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
@@ -28,12 +34,16 @@ const (
 
 func (a *App) onStatus(t *turn, page int) error {
 	m := a.assessMonth()
-	ov, err := status.Overview(t.ctx, t.tx, t.me.ID, m, calendar.WeekOf(a.today()), page, statusUnitsPerPage)
+	// The command (not a page's button) also gets the month's picture.
+	ov, err := status.Overview(t.ctx, t.tx, t.me.ID, m, calendar.WeekOf(a.today()), page, statusUnitsPerPage, t.cq == nil)
 	if err != nil {
 		return err
 	}
 	if ov.Pages == 0 {
 		return t.reply(t.t("NotAHead", nil), nil)
+	}
+	if ov.Picture != nil {
+		a.sendPicture(t, ov.Picture)
 	}
 	pages, page, missing := ov.Pages, ov.Page, ov.Missing
 	var b strings.Builder
@@ -74,6 +84,38 @@ func (a *App) onStatus(t *turn, page int) error {
 		return nil
 	}
 	return t.reply(b.String(), kb)
+}
+
+// sendPicture sends the month's picture (dashboard.PictureData.Picture,
+// the one the web's dashboard draws) as a PNG photo after the commit,
+// within the chat's pace (App.direct), with a caption of the month's counts
+// that fits Telegram's 1024 characters. Drawing it happens after the commit
+// too, outside the transaction.
+func (a *App) sendPicture(t *turn, d *dashboard.PictureData) {
+	pic := d.Picture(func(id string, data map[string]any) string { return a.Cat.Plain(t.lang, id, 0, data) }, monthLabel)
+	total := d.Total
+	rate := "—"
+	if r, ok := d.TotalRatings.Rate(); ok {
+		rate = pct(t.lang, r)
+	}
+	caption := a.fitText(t.t("StatusPictureCaption", map[string]any{"Month": monthLabel(d.Month), "People": total.People,
+		"Approved": total.Approved, "A": total.Grades.A, "B": total.Grades.B, "C": total.Grades.C, "D": total.Grades.D,
+		"Missing": total.Missing, "Total": d.TotalRatings.Counted(), "Rate": rate,
+		"Verified": d.TotalRatings.Verified, "Unverified": d.TotalRatings.Unverified()}), delivery.MaxCaption, "sendPhoto")
+	chatID := t.chatID
+	t.afterCommit = append(t.afterCommit, func(ctx context.Context) {
+		img, err := chart.PNG(pic)
+		if err != nil {
+			a.Log.Warn("status picture", "err", err)
+			return
+		}
+		_ = a.direct(ctx, true, chatID, func(ctx context.Context) error {
+			_, err := a.Bot.SendPhoto(ctx, &bot.SendPhotoParams{ChatID: chatID,
+				Photo:   &models.InputFileUpload{Filename: "tinh-hinh-" + d.Month.String() + ".png", Data: bytes.NewReader(img)},
+				Caption: caption, ParseMode: models.ParseModeHTML})
+			return err
+		})
+	})
 }
 
 // onRemindMissing nudges everyone in the sender's scope who has not

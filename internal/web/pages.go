@@ -299,7 +299,9 @@ type dashboardBody struct {
 	Columns []column
 	Units   []dashboard.UnitMonth // this page's
 	Total   dashboard.UnitMonth
-	Chart   chart
+	// Charts are the month's picture (dashboard.PictureData.Picture), the
+	// one /status sends as a PNG: grades per unit, the trend, satisfaction.
+	Charts []chartView
 	// Pages: PageOf ("page 2 of 50") and the links to the pages around;
 	// empty when everything fits on one.
 	PageOf, Prev, Next string
@@ -337,13 +339,19 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	pd, err := dashboard.ReadPicture(r.Context(), s.Pool, ov.Who, ov.Month, ov.Total, ov.Units)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pd.ShowTotalBar = true // the subtree's total, even over one unit
 	p := s.newPage(w, r, me)
 	month := monthLabel(p.Lang, ov.Month)
 	p.Title = p.L.T("WebDashTitle", "Month", month)
 	b := dashboardBody{Title: p.Title, Filter: q.Filter, Sort: q.Sort, Total: ov.Total,
 		Scope: p.L.T("WebDashScope", "Units", strconv.Itoa(ov.UnitsInScope), "People", strconv.Itoa(ov.Total.People),
 			"Date", dayLabel(p.Lang, ov.Week.Monday())),
-		Chart: newChart(p.L, month, ov, chartUnits)}
+		Charts: pictureViews(pd.Picture(p.L.translate(), func(m calendar.Month) string { return monthLabel(p.Lang, m) }))}
 	if len(ov.Units) == 0 {
 		b.NoMatch = p.L.T("WebFilterNone", "Value", q.Filter)
 	}
@@ -491,7 +499,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 // trendBody is the trend page's data.
 type trendBody struct {
 	Title  string
-	Chart  chart
+	Chart  chartView
 	Months []monthRow // empty when nothing was approved in those months
 }
 
@@ -502,7 +510,7 @@ func (s *Server) trend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := dashboard.Today(s.Cal, s.now())
-	months, err := dashboard.Trend(r.Context(), s.Pool, me.ID, q.Month, trendMonths)
+	months, err := dashboard.Trend(r.Context(), s.Pool, me.ID, q.Month, dashboard.TrendMonths)
 	if errors.Is(err, dashboard.ErrNotAdmin) {
 		s.messageAs(w, r, me, http.StatusForbidden, "WebForbiddenTitle", "WebForbidden")
 		return
@@ -512,13 +520,13 @@ func (s *Server) trend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(w, r, me)
-	c, rows := newTrendChart(p.L, p.Lang, months)
+	pd := &dashboard.PictureData{Month: q.Month, Trend: months}
+	c := newChartView(pd.TrendPanel(p.L.translate(), func(m calendar.Month) string { return monthLabel(p.Lang, m) }))
 	p.Title = c.Title
 	b := trendBody{Title: c.Title, Chart: c}
-	for _, m := range months {
-		if m.Approved > 0 {
-			b.Months = rows
-			break
+	if len(c.Rows) > 0 {
+		for _, m := range months {
+			b.Months = append(b.Months, monthRow{Label: monthLabel(p.Lang, m.Month), Approved: m.Approved, Grades: m.Grades})
 		}
 	}
 	p.Body = b

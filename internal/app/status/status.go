@@ -62,14 +62,18 @@ type Page struct {
 	MissingNames map[int64][]string
 	Page, Pages  int
 	Missing      int
+	// Picture is what the month's picture shows (grades per unit, the
+	// trend, the citizens' satisfaction), when asked for; nil otherwise.
+	Picture *dashboard.PictureData
 }
 
 // Overview is page page (clamped to those there are) of perPage units of
 // month m and week's plans, for whom official actorID covers: an admin's
 // subtree, in the tree's order, else a head's subordinates
 // (dashboard.Status). The same set-based statements as the dashboard, and
-// one more for the page's names: four at most, whatever the size.
-func Overview(ctx context.Context, db store.DB, actorID int64, m calendar.Month, week calendar.Week, page, perPage int) (Page, error) {
+// one more for the page's names: four at most, whatever the size; with
+// picture, the picture's reads too (dashboard.ReadPicture: four more).
+func Overview(ctx context.Context, db store.DB, actorID int64, m calendar.Month, week calendar.Week, page, perPage int, picture bool) (Page, error) {
 	who, units, err := dashboard.Status(ctx, db, actorID, dashboard.Query{Month: m, Week: week})
 	if err != nil || len(units) == 0 {
 		return Page{}, err
@@ -87,7 +91,12 @@ func Overview(ctx context.Context, db store.DB, actorID int64, m calendar.Month,
 		}
 	}
 	if len(ids) > 0 {
-		p.MissingNames, err = dashboard.MissingNames(ctx, db, who, m, ids)
+		if p.MissingNames, err = dashboard.MissingNames(ctx, db, who, m, ids); err != nil {
+			return p, err
+		}
+	}
+	if picture {
+		p.Picture, err = dashboard.ReadPicture(ctx, db, who, m, dashboard.Sum(units), units)
 	}
 	return p, err
 }

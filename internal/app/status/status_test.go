@@ -73,7 +73,7 @@ func TestScopeOverviewReminderHistory(t *testing.T) {
 	// Whom each overview covers: B administers the office (its three
 	// people), H heads the ward (A and B, and K, the office's head), A nobody; units by code, names in the office's order (the head first).
 	for who, want := range map[string][]string{"B": {"O:3:Phạm Thị Khánh,Đỗ Văn Cường"}, "H": {"O:1:Phạm Thị Khánh", "W:2:Trần Thị An,Lê Văn Bình"}, "A": nil} {
-		ov, err := status.Overview(ctx, pool, id[who], nov, week, 0, 8)
+		ov, err := status.Overview(ctx, pool, id[who], nov, week, 0, 8, false)
 		var got []string
 		for _, u := range ov.Units {
 			got = append(got, u.Code+":"+strconv.Itoa(u.People)+":"+strings.Join(ov.MissingNames[u.ID], ","))
@@ -82,7 +82,7 @@ func TestScopeOverviewReminderHistory(t *testing.T) {
 			t.Errorf("%s's overview: %v, %v; want %v", who, got, err, want)
 		}
 	}
-	ov, err := status.Overview(ctx, pool, id["B"], nov, week, 5, 8)
+	ov, err := status.Overview(ctx, pool, id["B"], nov, week, 5, 8, false)
 	if units := ov.Units; err != nil || len(units) != 1 || units[0].People != 3 || units[0].SelfAssessed != 1 || units[0].Missing != 2 ||
 		ov.Page != 0 || ov.Pages != 1 || ov.Missing != 2 {
 		t.Fatalf("B's overview: %+v, %v; want the office: 3 people, 1 submitted, 2 missing, on page 0 of 1", ov, err)
