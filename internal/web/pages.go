@@ -305,7 +305,7 @@ type dashboardBody struct {
 	// Pages: PageOf ("page 2 of 50") and the links to the pages around;
 	// empty when everything fits on one.
 	PageOf, Prev, Next string
-	Exports            []link // the month's workbook of each granted subtree
+	Exports            []link // the month's workbook of each granted subtree, its quarter's and year's
 }
 
 // link is a labelled URL.
@@ -358,6 +358,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	for _, code := range ov.Roots {
 		b.Exports = append(b.Exports, link{Label: p.L.T("WebExportLink", "Month", month, "Unit", code),
 			URL: "/export.xlsx?" + url.Values{"unit": {code}}.Encode()})
+		b.Exports = append(b.Exports, periodLinks(p.L, ov.Month, code)...)
 	}
 	pages := (len(ov.Units) + unitsPerPage - 1) / unitsPerPage
 	page, _ := strconv.Atoi(v.Get("page"))
