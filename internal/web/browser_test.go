@@ -120,6 +120,7 @@ func shoot(t *testing.T, ctx context.Context, name string) {
 // and signs out.
 func TestBrowserAdminDashboard(t *testing.T) {
 	st := newSite(t, ward(t))
+	rateInNovember(t, st)
 	tab := browser(t)
 	ctx := tab()
 	link := st.link(t, "HB005", now, 15*time.Minute)
@@ -149,6 +150,9 @@ func TestBrowserAdminDashboard(t *testing.T) {
 	}
 	if got := text(t, ctx, "#chart-title-2"); got != "Mức độ hài lòng của người dân tháng 11/2026 theo đơn vị" {
 		t.Fatalf("satisfaction title %q", got)
+	}
+	if n := count(t, ctx, `[aria-labelledby="chart-title-3"] figure.chart svg.bar rect.s-0`); n != 1 {
+		t.Fatalf("%d very satisfied parts in the desks' chart, want 1", n)
 	}
 	if n := count(t, ctx, "table.units tbody tr"); n != 7 {
 		t.Fatalf("%d unit rows, want 7", n)

@@ -14,33 +14,11 @@ import (
 
 // TestDashboardSatisfaction: the dashboard's picture shows the month's
 // citizens' satisfaction per unit and per desk, with the ratings verified
-// by a per-visit code and the others apart (as /ratings does): one citizen
-// rates from the desk's sign (unverified, «rất hài lòng»), another with the
-// official's per-visit code (verified, «không hài lòng»), in November; the
-// admin reads November's dashboard in December.
+// by a per-visit code and the others apart (as /ratings does): see
+// rateInNovember; the admin reads November's dashboard in December.
 func TestDashboardSatisfaction(t *testing.T) {
 	st := newSite(t, ward(t))
-	desk, code := deskQ1(t, st.pool)
-	nov := time.Date(2026, 11, 25, 9, 0, 0, 0, calendar.Location)
-	st.clock = func() time.Time { return nov }
-	official := itoa64(*desk.OfficialID)
-
-	sign := client(t)
-	do(t, sign, "GET", st.srv.URL+"/r/"+code.Code, nil)
-	if s, _, _ := postForm(t, sign, st.srv.URL+"/r/"+code.Code, url.Values{"level": {"0"}, "official": {official}}, sameOrigin); s != http.StatusSeeOther {
-		t.Fatalf("the sign's rating: %d", s)
-	}
-	vc, err := citizen.NewVisitCode(context.Background(), st.pool, *desk.OfficialID, desk.ID, nov)
-	if err != nil {
-		t.Fatal(err)
-	}
-	visit := client(t)
-	do(t, visit, "GET", st.srv.URL+"/v/"+vc.Code, nil)
-	if s, _, _ := postForm(t, visit, st.srv.URL+"/v/"+vc.Code, url.Values{"level": {"3"}, "official": {official}}, sameOrigin); s != http.StatusSeeOther {
-		t.Fatalf("the visit's rating: %d", s)
-	}
-
-	st.clock = func() time.Time { return now }
+	rateInNovember(t, st)
 	c := client(t)
 	signIn(t, st, c, "HB005")
 	_, body, _ := do(t, c, "GET", st.srv.URL+"/", nil)
@@ -58,5 +36,33 @@ func TestDashboardSatisfaction(t *testing.T) {
 	if t.Failed() {
 		i := strings.Index(body, "chart-title-2")
 		t.Logf("%s", body[max(i, 0):min(len(body), max(i, 0)+3000)])
+	}
+}
+
+// rateInNovember has two citizens rate desk HCC-Q1 (deskQ1) on 25 November
+// 2026: one from the desk's sign (unverified, «rất hài lòng»), the other
+// with the official's per-visit code (verified, «không hài lòng»); the
+// site's clock is back at now after.
+func rateInNovember(t *testing.T, st *site) {
+	t.Helper()
+	desk, code := deskQ1(t, st.pool)
+	nov := time.Date(2026, 11, 25, 9, 0, 0, 0, calendar.Location)
+	st.clock = func() time.Time { return nov }
+	defer func() { st.clock = func() time.Time { return now } }()
+	official := itoa64(*desk.OfficialID)
+
+	sign := client(t)
+	do(t, sign, "GET", st.srv.URL+"/r/"+code.Code, nil)
+	if s, _, _ := postForm(t, sign, st.srv.URL+"/r/"+code.Code, url.Values{"level": {"0"}, "official": {official}}, sameOrigin); s != http.StatusSeeOther {
+		t.Fatalf("the sign's rating: %d", s)
+	}
+	vc, err := citizen.NewVisitCode(context.Background(), st.pool, *desk.OfficialID, desk.ID, nov)
+	if err != nil {
+		t.Fatal(err)
+	}
+	visit := client(t)
+	do(t, visit, "GET", st.srv.URL+"/v/"+vc.Code, nil)
+	if s, _, _ := postForm(t, visit, st.srv.URL+"/v/"+vc.Code, url.Values{"level": {"3"}, "official": {official}}, sameOrigin); s != http.StatusSeeOther {
+		t.Fatalf("the visit's rating: %d", s)
 	}
 }
