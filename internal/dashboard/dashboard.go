@@ -1,5 +1,6 @@
 // Package dashboard is the organization department's (ban tổ chức) view of
-// a month, shared by the faces: every unit of an admin's subtree with its
+// a month, shared by the faces (the web's dashboard, the chat's /status,
+// which also covers a head's people: Status): every unit of an admin's subtree with its
 // people, weekly plans, self-assessments, approvals, missing people,
 // publication and grade counts, and a unit's people. It authorizes from the
 // database (table admins: an admin sees the subtree of each unit granted)
@@ -348,7 +349,8 @@ type UnitPeople struct {
 
 // Unit reads month m of the unit with code for the acting admin: the unit
 // must be in their subtree (ErrNotInScope otherwise, also for an unknown
-// code; ErrNotAdmin when they administer nothing). Two statements.
+// code; ErrNotAdmin when they administer nothing). Three statements: the
+// unit, its people, their counts (the ones Read has, addCounts).
 func Unit(ctx context.Context, db store.DB, actor int64, code string, q Query) (*UnitPeople, error) {
 	var u UnitMonth
 	var published bool
@@ -371,13 +373,11 @@ func Unit(ctx context.Context, db store.DB, actor int64, code string, q Query) (
 	rows, err := db.Query(ctx, `
 		SELECT o.id, o.employee_code, o.full_name, o.position, o.is_head, coalesce(a.status, ''),
 		       coalesce(a.status = 'approved' AND a.graded, false), coalesce(a.total, 0), coalesce(a.grade, ''),
-		       coalesce(r.full_name, ''),
-		       pl.status
+		       coalesce(r.full_name, '')
 		  FROM officials o
 		  LEFT JOIN assessments a ON a.official_id = o.id AND a.month = $2::date
 		  LEFT JOIN officials r ON r.id = a.reviewer_id
-		  LEFT JOIN plans pl ON pl.official_id = o.id AND pl.kind = 'week' AND pl.period_start = $3::date
-		 WHERE o.unit_id = $1 AND o.active`, u.ID, q.Month.First().String(), q.Week.Monday().String())
+		 WHERE o.unit_id = $1 AND o.active`, u.ID, q.Month.First().String())
 	if err != nil {
 		return nil, err
 	}
@@ -386,41 +386,13 @@ func Unit(ctx context.Context, db store.DB, actor int64, code string, q Query) (
 		var p Person
 		var total int64
 		var grade string
-		var plan *string
 		if err := rows.Scan(&p.ID, &p.EmployeeCode, &p.FullName, &p.Position, &p.IsHead, &p.Status, &p.Graded, &total, &grade,
-			&p.Reviewer, &plan); err != nil {
+			&p.Reviewer); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		if p.Graded {
 			p.Total, p.Grade = grading.Points(total), grading.Grade(grade)
-		}
-		u.People++
-		switch {
-		case plan != nil && *plan == "approved":
-			u.PlansApproved++
-		case plan != nil && *plan == "submitted":
-			u.PlansWaiting++
-		}
-		switch p.Status {
-		case "submitted":
-			u.SelfAssessed++
-		case "approved":
-			u.Approved++
-			switch {
-			case !p.Graded:
-				u.Grades.NotGraded++
-			case p.Grade == grading.GradeA:
-				u.Grades.A++
-			case p.Grade == grading.GradeB:
-				u.Grades.B++
-			case p.Grade == grading.GradeC:
-				u.Grades.C++
-			case p.Grade == grading.GradeD:
-				u.Grades.D++
-			}
-		default:
-			u.Missing++
 		}
 		people = append(people, p)
 	}
@@ -430,7 +402,11 @@ func Unit(ctx context.Context, db store.DB, actor int64, code string, q Query) (
 	report.SortPeople(people, func(p Person) (bool, string, string, string) {
 		return p.IsHead, p.Position, p.FullName, p.EmployeeCode
 	})
-	return &UnitPeople{Unit: u, People: people}, nil
+	units := []UnitMonth{u}
+	if err := addCounts(ctx, db, units, Who{Admin: true, Units: []int64{u.ID}}, q); err != nil {
+		return nil, err
+	}
+	return &UnitPeople{Unit: units[0], People: people}, nil
 }
 
 // Today is the day and week the dashboard is read on, and the month under
