@@ -19,8 +19,10 @@ import (
 // web's BenchmarkDashboardCity): each iteration is one /status update as
 // the bot handles it — the admin read from the database, the month read
 // with the dashboard's set-based queries, the first page's missing names,
-// the message rendered and sent to the fake Bot API (its flood limits off:
-// the pace is not what is measured). p95-ms is the 95th percentile.
+// the picture's reads (trend, ratings), the picture drawn and sent as a
+// PNG, the message rendered and delivered through the outbox to the fake
+// Bot API (its flood limits off: the pace is not what is measured). p95-ms
+// is the 95th percentile.
 //
 //	go test -run '^$' -bench BenchmarkStatusCity -benchtime 3x ./internal/telegram/
 func BenchmarkStatusCity(b *testing.B) {
@@ -48,6 +50,12 @@ func BenchmarkStatusCity(b *testing.B) {
 		}
 	}
 	status()
+	if err := h.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	if n := len(photos(admin.Messages())); n != 1 {
+		b.Fatalf("%d photos", n)
+	}
 	if text := admin.Last().Text; !strings.Contains(text, "Tình hình đánh giá tháng 11/2026") || !strings.Contains(text, "Chưa tự đánh giá") {
 		b.Fatalf("/status: %q", text)
 	}
