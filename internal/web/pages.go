@@ -417,6 +417,7 @@ type unitBody struct {
 	Summary string
 	People  []dashboard.Person
 	Export  link
+	Periods []link // the quarter's and the year's tables of the unit and below
 	// Remind is the «remind the missing» button's label, "" when nobody is
 	// missing; RemindURL where it posts; Reminded what the last press did.
 	Remind, RemindURL, Reminded string
@@ -450,6 +451,7 @@ func (s *Server) unit(w http.ResponseWriter, r *http.Request) {
 	b := unitBody{Title: p.Title, People: up.People, RemindURL: "/units/" + url.PathEscape(u.Code) + "/remind",
 		Export: link{Label: p.L.T("WebExportLink", "Month", monthLabel(p.Lang, q.Month), "Unit", u.Code),
 			URL: "/export.xlsx?" + url.Values{"unit": {u.Code}}.Encode()},
+		Periods: periodLinks(p.L, q.Month, u.Code),
 		Summary: p.L.T("WebUnitSummary", "People", strconv.Itoa(u.People), "Approved", strconv.Itoa(u.Approved),
 			"Submitted", strconv.Itoa(u.SelfAssessed), "Missing", strconv.Itoa(u.Missing), "Detail", pub)}
 	if u.Missing > 0 {

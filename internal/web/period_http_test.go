@@ -9,8 +9,8 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// TestPeriodDownloads: the dashboard offers the quarter's and the year's
-// tables of the admin's subtree (the office's layout, internal/yearly);
+// TestPeriodDownloads: the dashboard (and a unit's page) offers the
+// quarter's and the year's tables of the admin's subtree (of the unit) (the office's layout, internal/yearly);
 // each download reopens with excelize and lists the ward's people with
 // their months; both are audited; another subtree's admin and an official
 // are refused, and so is a period that is none.
@@ -26,6 +26,11 @@ func TestPeriodDownloads(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Fatalf("the overview lacks %s", want)
 		}
+	}
+	// A unit's page offers the unit's own.
+	_, body, _ = do(t, c, "GET", st.srv.URL+"/units/PHB-KT", nil)
+	if want := `href="/export-period.xlsx?period=2026-Q4&amp;unit=PHB-KT" download>Tải bảng tổng hợp quý IV/2026 của PHB-KT (Excel)</a>`; !strings.Contains(body, want) {
+		t.Fatalf("the unit's page lacks %s", want)
 	}
 	// HB010 (Đặng Văn Long, PHB-KT's head) has November graded (90.00)
 	// and not October: too few months for a quarter's or a year's grade.
