@@ -1,5 +1,6 @@
 // Package dashboard is the organization department's (ban tổ chức) view of
-// a month, shared by the faces: every unit of an admin's subtree with its
+// a month, shared by the faces (the web's dashboard, the chat's /status,
+// which also covers a head's people: Status): every unit of an admin's subtree with its
 // people, weekly plans, self-assessments, approvals, missing people,
 // publication and grade counts, and a unit's people. It authorizes from the
 // database (table admins: an admin sees the subtree of each unit granted)
@@ -91,6 +92,8 @@ type Overview struct {
 	// Roots are the codes of the units granted to the admin that are not
 	// below another of their grants: the subtrees Export takes.
 	Roots []string
+	// Who is the whole subtree (before the filter), for the picture's reads.
+	Who Who
 }
 
 // Sort columns of Query.Sort.
@@ -181,12 +184,94 @@ func Read(ctx context.Context, db store.DB, actor int64, q Query) (*Overview, er
 		// Nothing in scope: not an admin (a granted unit always shows).
 		return nil, ErrNotAdmin
 	}
-	ov := &Overview{Month: q.Month, Week: q.Week, UnitsInScope: len(units)}
-	t := &ov.Total
+	ids := make([]int64, len(units))
+	for i, u := range units {
+		ids[i] = u.ID
+	}
+	ov := &Overview{Month: q.Month, Week: q.Week, UnitsInScope: len(units), Who: Who{Admin: true, Units: ids}}
+	ov.Total = Sum(units)
 	for _, u := range units {
 		if u.Depth == 0 {
 			ov.Roots = append(ov.Roots, u.Code)
 		}
+	}
+	if f := Fold(q.Filter); f != "" {
+		units = slices.DeleteFunc(units, func(u UnitMonth) bool {
+			return !strings.Contains(Fold(u.Name), f) && !strings.Contains(Fold(u.Code), f)
+		})
+	}
+	sortUnits(units, q.Sort, q.Desc)
+	ov.Units = units
+	return ov, nil
+}
+
+// customPlan, put first among a query's arguments, has PostgreSQL plan it
+// for its actual parameters each time (pgx's unnamed statement), never with
+// the generic plan a cached statement gets after five runs: for a filter
+// on an array of units or people the generic plan cannot know the array's
+// length and probes officials one by one, seconds at a city's scale
+// (decision 0016).
+const customPlan = pgx.QueryExecModeExec
+
+// missingSQL is the one definition of "has not self-assessed" (chưa tự
+// đánh giá) over an assessment joined as a (NULL when none): no
+// assessment, a draft or one returned to its author.
+const missingSQL = `(a.status IS NULL OR a.status IN ('draft', 'returned'))`
+
+// addCounts fills the month's counts of units (indexed by id; units not in
+// it are left out) from the people of w, in one pass over officials joined
+// with week q.Week's plans and month q.Month's assessments.
+func addCounts(ctx context.Context, db store.DB, units []UnitMonth, w Who, q Query) error {
+	at := make(map[int64]int, len(units))
+	for i, u := range units {
+		at[u.ID] = i
+	}
+	who, arg := w.filter()
+	rows, err := db.Query(ctx, `
+		SELECT o.unit_id,
+		       count(*),
+		       count(*) FILTER (WHERE pl.status = 'approved'),
+		       count(*) FILTER (WHERE pl.status = 'submitted'),
+		       count(*) FILTER (WHERE a.status = 'submitted'),
+		       count(*) FILTER (WHERE a.status = 'approved'),
+		       count(*) FILTER (WHERE `+missingSQL+`),
+		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'A'),
+		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'B'),
+		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'C'),
+		       count(*) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'D'),
+		       count(*) FILTER (WHERE a.status = 'approved' AND NOT coalesce(a.graded, false))
+		  FROM officials o
+		  LEFT JOIN plans pl ON pl.official_id = o.id AND pl.kind = 'week' AND pl.period_start = $3::date
+		  LEFT JOIN assessments a ON a.official_id = o.id AND a.month = $2::date
+		 WHERE o.active AND `+who+`
+		 GROUP BY o.unit_id`, customPlan, arg, q.Month.First().String(), q.Week.Monday().String())
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var c UnitMonth
+		g := &c.Grades
+		if err := rows.Scan(&id, &c.People, &c.PlansApproved, &c.PlansWaiting, &c.SelfAssessed, &c.Approved, &c.Missing,
+			&g.A, &g.B, &g.C, &g.D, &g.NotGraded); err != nil {
+			return err
+		}
+		i, ok := at[id]
+		if !ok {
+			continue
+		}
+		u := &units[i]
+		u.People, u.PlansApproved, u.PlansWaiting, u.SelfAssessed = c.People, c.PlansApproved, c.PlansWaiting, c.SelfAssessed
+		u.Approved, u.Missing, u.Grades = c.Approved, c.Missing, c.Grades
+	}
+	return rows.Err()
+}
+
+// Sum is the counts of units added up (no name, code or publication).
+func Sum(units []UnitMonth) UnitMonth {
+	var t UnitMonth
+	for _, u := range units {
 		t.People += u.People
 		t.PlansApproved += u.PlansApproved
 		t.PlansWaiting += u.PlansWaiting
@@ -199,14 +284,7 @@ func Read(ctx context.Context, db store.DB, actor int64, q Query) (*Overview, er
 		t.Grades.D += u.Grades.D
 		t.Grades.NotGraded += u.Grades.NotGraded
 	}
-	if f := Fold(q.Filter); f != "" {
-		units = slices.DeleteFunc(units, func(u UnitMonth) bool {
-			return !strings.Contains(Fold(u.Name), f) && !strings.Contains(Fold(u.Code), f)
-		})
-	}
-	sortUnits(units, q.Sort, q.Desc)
-	ov.Units = units
-	return ov, nil
+	return t
 }
 
 // treeUnit is a unit of the subtree as read, before the tree order.
@@ -367,7 +445,8 @@ type UnitPeople struct {
 
 // Unit reads month m of the unit with code for the acting admin: the unit
 // must be in their subtree (ErrNotInScope otherwise, also for an unknown
-// code; ErrNotAdmin when they administer nothing). Two statements.
+// code; ErrNotAdmin when they administer nothing). Three statements: the
+// unit, its people, their counts (the ones Read has, addCounts).
 func Unit(ctx context.Context, db store.DB, actor int64, code string, q Query) (*UnitPeople, error) {
 	var u UnitMonth
 	var published bool
@@ -378,13 +457,8 @@ func Unit(ctx context.Context, db store.DB, actor int64, code string, q Query) (
 		 WHERE u.code = $2`, actor, strings.ToUpper(strings.TrimSpace(code)), q.Month.First().String()).
 		Scan(&u.ID, &u.Code, &u.Name, &u.Depth, &published)
 	if errors.Is(err, pgx.ErrNoRows) {
-		var admin bool
-		if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM admins a JOIN officials o ON o.id = a.official_id AND o.active
-			WHERE a.official_id = $1)`, actor).Scan(&admin); err != nil {
-			return nil, err
-		}
-		if !admin {
-			return nil, ErrNotAdmin
+		if admin, err := isAdmin(ctx, db, actor); err != nil || !admin {
+			return nil, errOr(err, ErrNotAdmin)
 		}
 		return nil, ErrNotInScope
 	}
@@ -395,17 +469,15 @@ func Unit(ctx context.Context, db store.DB, actor int64, code string, q Query) (
 	rows, err := db.Query(ctx, `
 		SELECT o.id, o.employee_code, o.full_name, o.position, o.is_head, coalesce(a.status, ''),
 		       coalesce(a.status = 'approved' AND a.graded, false), coalesce(a.total, 0), coalesce(a.grade, ''),
-		       coalesce(r.full_name, ''),
-		       pl.status, ev.tasks, ev.items
+		       coalesce(r.full_name, ''), ev.tasks, ev.items
 		  FROM officials o
 		  LEFT JOIN assessments a ON a.official_id = o.id AND a.month = $2::date
 		  LEFT JOIN officials r ON r.id = a.reviewer_id
-		  LEFT JOIN plans pl ON pl.official_id = o.id AND pl.kind = 'week' AND pl.period_start = $3::date
 		  CROSS JOIN LATERAL (
 		       SELECT count(DISTINCT te.task_id)::int AS tasks, count(te.id)::int AS items
 		         FROM plans p JOIN tasks t ON t.plan_id = p.id JOIN task_evidence te ON te.task_id = t.id
 		        WHERE p.official_id = o.id AND p.month = $2::date AND p.status = 'approved') ev
-		 WHERE o.unit_id = $1 AND o.active`, u.ID, q.Month.First().String(), q.Week.Monday().String())
+		 WHERE o.unit_id = $1 AND o.active`, u.ID, q.Month.First().String())
 	if err != nil {
 		return nil, err
 	}
@@ -414,41 +486,13 @@ func Unit(ctx context.Context, db store.DB, actor int64, code string, q Query) (
 		var p Person
 		var total int64
 		var grade string
-		var plan *string
 		if err := rows.Scan(&p.ID, &p.EmployeeCode, &p.FullName, &p.Position, &p.IsHead, &p.Status, &p.Graded, &total, &grade,
-			&p.Reviewer, &plan, &p.EvidenceTasks, &p.EvidenceItems); err != nil {
+			&p.Reviewer, &p.EvidenceTasks, &p.EvidenceItems); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		if p.Graded {
 			p.Total, p.Grade = grading.Points(total), grading.Grade(grade)
-		}
-		u.People++
-		switch {
-		case plan != nil && *plan == "approved":
-			u.PlansApproved++
-		case plan != nil && *plan == "submitted":
-			u.PlansWaiting++
-		}
-		switch p.Status {
-		case "submitted":
-			u.SelfAssessed++
-		case "approved":
-			u.Approved++
-			switch {
-			case !p.Graded:
-				u.Grades.NotGraded++
-			case p.Grade == grading.GradeA:
-				u.Grades.A++
-			case p.Grade == grading.GradeB:
-				u.Grades.B++
-			case p.Grade == grading.GradeC:
-				u.Grades.C++
-			case p.Grade == grading.GradeD:
-				u.Grades.D++
-			}
-		default:
-			u.Missing++
 		}
 		people = append(people, p)
 	}
@@ -458,7 +502,11 @@ func Unit(ctx context.Context, db store.DB, actor int64, code string, q Query) (
 	report.SortPeople(people, func(p Person) (bool, string, string, string) {
 		return p.IsHead, p.Position, p.FullName, p.EmployeeCode
 	})
-	return &UnitPeople{Unit: u, People: people}, nil
+	units := []UnitMonth{u}
+	if err := addCounts(ctx, db, units, Who{Admin: true, Units: []int64{u.ID}}, q); err != nil {
+		return nil, err
+	}
+	return &UnitPeople{Unit: units[0], People: people}, nil
 }
 
 // Today is the day and week the dashboard is read on, and the month under

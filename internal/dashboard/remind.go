@@ -42,32 +42,15 @@ func RemindMissing(ctx context.Context, pool *pgxpool.Pool, cat *locale.Catalog,
 		if err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `
-			SELECT o.id, o.chat_id, o.language
-			  FROM officials o
-			  LEFT JOIN assessments a ON a.official_id = o.id AND a.month = $2::date
-			 WHERE o.unit_id = $1 AND o.active AND o.chat_id IS NOT NULL AND o.reachable
-			   AND (a.id IS NULL OR (a.status IN ('draft', 'returned') AND a.locked_at IS NULL))
-			 ORDER BY o.id`, unit, m.First().String())
-		if err != nil {
-			return err
-		}
-		type person struct {
-			id, chat int64
-			lang     string
-		}
-		people, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (person, error) {
-			var p person
-			return p, r.Scan(&p.id, &p.chat, &p.lang)
-		})
+		people, err := Remindable(ctx, tx, Who{Admin: true, Units: []int64{unit}}, m)
 		if err != nil {
 			return err
 		}
 		month := fmt.Sprintf("%02d/%d", int(m.Month), m.Year)
 		for _, p := range people {
-			ok, err := delivery.Enqueue(ctx, tx, delivery.Message{ChatID: p.chat, OfficialID: p.id,
-				DedupKey: "remind-assess-manual:" + strconv.FormatInt(p.id, 10) + ":" + today.String(),
-				Text:     cat.T(p.lang, "RemindSelfAssess", map[string]any{"Month": month})})
+			ok, err := delivery.Enqueue(ctx, tx, delivery.Message{ChatID: p.ChatID, OfficialID: p.ID,
+				DedupKey: "remind-assess-manual:" + strconv.FormatInt(p.ID, 10) + ":" + today.String(),
+				Text:     cat.T(p.Language, "RemindSelfAssess", map[string]any{"Month": month})})
 			if err != nil {
 				return err
 			}

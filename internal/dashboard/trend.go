@@ -17,22 +17,22 @@ type MonthGrades struct {
 }
 
 // Trend reads the n months ending with last (oldest first) for the acting
-// admin's subtree: whether they are an admin, then one pass over the
-// months' approved assessments of the subtree's people, the subtree joined
-// in the same statement. (It was passed as an array of unit ids: after five
-// runs PostgreSQL's generic plan, which cannot know the array's length,
-// probed the officials one by one — 3 to 8 s for a city of 100,000, against
-// 0.2–0.5 s for the hash join of this statement.) A month without approvals
-// has zero counts. ErrNotAdmin when actor administers nothing.
+// admin's subtree (TrendOf). ErrNotAdmin when actor administers nothing.
 func Trend(ctx context.Context, db store.DB, actor int64, last calendar.Month, n int) ([]MonthGrades, error) {
-	var admin bool
-	if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM admins a JOIN officials me ON me.id = a.official_id AND me.active
-		WHERE a.official_id = $1)`, actor).Scan(&admin); err != nil {
+	w, err := WhoOf(ctx, db, actor)
+	if err != nil {
 		return nil, err
 	}
-	if !admin {
+	if !w.Admin {
 		return nil, ErrNotAdmin
 	}
+	return TrendOf(ctx, db, w, last, n)
+}
+
+// TrendOf reads the n months ending with last (oldest first) for the
+// people of w, in one pass over the months' approved assessments. A month
+// without approvals has zero counts.
+func TrendOf(ctx context.Context, db store.DB, w Who, last calendar.Month, n int) ([]MonthGrades, error) {
 	out := make([]MonthGrades, n)
 	at := map[calendar.Month]int{}
 	m := last
@@ -40,20 +40,19 @@ func Trend(ctx context.Context, db store.DB, actor int64, last calendar.Month, n
 		out[i].Month, at[m] = m, i
 		m = m.Prev()
 	}
-	rows, err := db.Query(ctx, `WITH RECURSIVE scope (id) AS (
-		SELECT a.unit_id FROM admins a JOIN officials me ON me.id = a.official_id AND me.active
-		 WHERE a.official_id = $1
-		UNION
-		SELECT u.id FROM units u JOIN scope s ON u.parent_id = s.id)
+	who, arg := w.filter()
+	// customPlan: a generic plan for an array of units probes the officials
+	// one by one (3–8 s for a city of 100,000, against 0.2–0.5 s).
+	rows, err := db.Query(ctx, `
 		SELECT to_char(a.month, 'YYYY-MM'), count(*),
 		       count(*) FILTER (WHERE a.graded AND a.grade = 'A'),
 		       count(*) FILTER (WHERE a.graded AND a.grade = 'B'),
 		       count(*) FILTER (WHERE a.graded AND a.grade = 'C'),
 		       count(*) FILTER (WHERE a.graded AND a.grade = 'D'),
 		       count(*) FILTER (WHERE NOT coalesce(a.graded, false))
-		  FROM scope JOIN officials o ON o.unit_id = scope.id JOIN assessments a ON a.official_id = o.id
-		 WHERE a.status = 'approved' AND a.month BETWEEN $2::date AND $3::date
-		 GROUP BY a.month`, actor, out[0].Month.First().String(), last.First().String())
+		  FROM assessments a JOIN officials o ON o.id = a.official_id
+		 WHERE a.status = 'approved' AND a.month BETWEEN $2::date AND $3::date AND `+who+`
+		 GROUP BY a.month`, customPlan, arg, out[0].Month.First().String(), last.First().String())
 	if err != nil {
 		return nil, err
 	}

@@ -141,6 +141,11 @@ type turn struct {
 	// direct are messages sent after the commit, not through the outbox
 	// (a stranger's or a citizen's replies).
 	direct []directMsg
+	// afterCommit are requests made after the commit and after the replies
+	// were handed to the outbox, once each (a repeated update never gets
+	// here), each paced through App.direct: a picture drawn from what the
+	// transaction read (/status's PNG).
+	afterCommit []func(ctx context.Context)
 	// pressWait is how long a score press's edit waits for its slot of the
 	// chat's pace, reserved in the press's batch.
 	pressWait  time.Duration
@@ -290,7 +295,7 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(
 	// COMMIT: one round trip.
 	first := func(b *pgx.Batch) {
 		t.answer, t.edit, t.enqueued, t.pre, t.preAs, t.press = nil, nil, false, nil, nil, nil
-		t.direct, t.pressWait, t.pressKnown = nil, 0, false
+		t.direct, t.pressWait, t.pressKnown, t.afterCommit = nil, 0, false, nil
 		b.Queue(dedupSQL, upd.ID).Exec(func(tag pgconn.CommandTag) error {
 			fresh = tag.RowsAffected() == 1
 			return nil
@@ -389,6 +394,10 @@ func (a *App) HandleUpdate(ctx context.Context, upd *models.Update, settle func(
 	wg.Wait()
 	if t.enqueued && a.Kick != nil {
 		a.Kick()
+	}
+	// Last: the replies are on their way while a picture is drawn.
+	for _, f := range t.afterCommit {
+		f(actx)
 	}
 }
 

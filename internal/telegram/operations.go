@@ -1,14 +1,21 @@
 package telegram
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
 	"evalbot/internal/app/access"
 	"evalbot/internal/app/status"
 	"evalbot/internal/calendar"
+	"evalbot/internal/chart"
+	"evalbot/internal/dashboard"
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
 	"evalbot/internal/roster"
@@ -27,33 +34,34 @@ const (
 
 func (a *App) onStatus(t *turn, page int) error {
 	m := a.assessMonth()
-	units, err := status.Overview(t.ctx, t.tx, t.me.ID, m, calendar.WeekOf(a.today()))
+	// The command (not a page's button) also gets the month's picture.
+	ov, err := status.Overview(t.ctx, t.tx, t.me.ID, m, calendar.WeekOf(a.today()), page, statusUnitsPerPage, t.cq == nil)
 	if err != nil {
 		return err
 	}
-	if len(units) == 0 {
+	if ov.Pages == 0 {
 		return t.reply(t.t("NotAHead", nil), nil)
 	}
-	pages := (len(units) + statusUnitsPerPage - 1) / statusUnitsPerPage
-	page = min(max(page, 0), pages-1)
+	if ov.Picture != nil {
+		a.sendPicture(t, ov.Picture)
+	}
+	pages, page, missing := ov.Pages, ov.Page, ov.Missing
 	var b strings.Builder
 	b.WriteString("<b>" + t.t("StatusTitle", map[string]any{"Month": monthLabel(m)}) + "</b>")
-	missing := 0
-	for _, u := range units[page*statusUnitsPerPage : min(len(units), (page+1)*statusUnitsPerPage)] {
+	for _, u := range ov.Units {
 		b.WriteString("\n\n<b>" + escape(u.Name) + "</b> — " + t.T("PeopleCount", u.People, nil))
-		b.WriteString("\n" + t.t("StatusPlans", map[string]any{"OK": u.PlanOK, "Wait": u.PlanWait, "N": u.People}))
-		b.WriteString("\n" + t.t("StatusAssess", map[string]any{"Submitted": u.Submitted, "Approved": u.Approved, "Missing": u.Missing}))
-		if len(u.MissingNames) > 0 {
-			names := make([]string, 0, min(len(u.MissingNames), statusNames+1))
-			for _, n := range u.MissingNames[:min(len(u.MissingNames), statusNames+1)] {
+		b.WriteString("\n" + t.t("StatusPlans", map[string]any{"OK": u.PlansApproved, "Wait": u.PlansWaiting, "N": u.People}))
+		b.WriteString("\n" + t.t("StatusAssess", map[string]any{"Submitted": u.SelfAssessed, "Approved": u.Approved, "Missing": u.Missing}))
+		if missingNames := ov.MissingNames[u.ID]; len(missingNames) > 0 {
+			names := make([]string, 0, min(len(missingNames), statusNames+1))
+			for _, n := range missingNames[:min(len(missingNames), statusNames+1)] {
 				names = append(names, escape(n))
 			}
-			extra := len(u.MissingNames) - len(names)
+			extra := len(missingNames) - len(names)
 			list := delivery.FitList("", names, ", ", "", statusNamesChars, statusNames,
 				func(k int) string { return t.T("AndMore", k+extra, nil) })
 			b.WriteString("\n" + t.t("StatusMissingNames", map[string]any{"Names": html(list)}))
 		}
-		missing += u.Missing
 	}
 	var kb delivery.Keyboard
 	if missing > 0 {
@@ -78,6 +86,38 @@ func (a *App) onStatus(t *turn, page int) error {
 	return t.reply(b.String(), kb)
 }
 
+// sendPicture sends the month's picture (dashboard.PictureData.Picture,
+// the one the web's dashboard draws) as a PNG photo after the commit,
+// within the chat's pace (App.direct), with a caption of the month's counts
+// that fits Telegram's 1024 characters. Drawing it happens after the commit
+// too, outside the transaction.
+func (a *App) sendPicture(t *turn, d *dashboard.PictureData) {
+	pic := d.Picture(func(id string, data map[string]any) string { return a.Cat.Plain(t.lang, id, 0, data) }, monthLabel)
+	total := d.Total
+	rate := "—"
+	if r, ok := d.TotalRatings.Rate(); ok {
+		rate = pct(t.lang, r)
+	}
+	caption := a.fitText(t.t("StatusPictureCaption", map[string]any{"Month": monthLabel(d.Month), "People": total.People,
+		"Approved": total.Approved, "A": total.Grades.A, "B": total.Grades.B, "C": total.Grades.C, "D": total.Grades.D,
+		"Missing": total.Missing, "Total": d.TotalRatings.Counted(), "Rate": rate,
+		"Verified": d.TotalRatings.Verified, "Unverified": d.TotalRatings.Unverified()}), delivery.MaxCaption, "sendPhoto")
+	chatID := t.chatID
+	t.afterCommit = append(t.afterCommit, func(ctx context.Context) {
+		img, err := chart.PNG(pic)
+		if err != nil {
+			a.Log.Warn("status picture", "err", err)
+			return
+		}
+		_ = a.direct(ctx, true, chatID, func(ctx context.Context) error {
+			_, err := a.Bot.SendPhoto(ctx, &bot.SendPhotoParams{ChatID: chatID,
+				Photo:   &models.InputFileUpload{Filename: "tinh-hinh-" + d.Month.String() + ".png", Data: bytes.NewReader(img)},
+				Caption: caption, ParseMode: models.ParseModeHTML})
+			return err
+		})
+	})
+}
+
 // onRemindMissing nudges everyone in the sender's scope who has not
 // self-assessed; at most once a day per person (the outbox dedup key).
 func (a *App) onRemindMissing(t *turn, c callback) error {
@@ -87,10 +127,10 @@ func (a *App) onRemindMissing(t *turn, c callback) error {
 		return staleOr(t, evaluation.ErrStale) // only the month /status shows now
 	}
 	today := a.today().String()
-	sent, err := status.RemindMissing(t.ctx, t.tx, t.me.ID, m, func(o roster.Official) (bool, error) {
-		ot := t.as(o)
-		ok, err := delivery.Enqueue(t.ctx, t.tx, delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID,
-			DedupKey: key("remind-assess-manual", o.ID, today), Text: ot.t("RemindSelfAssess", map[string]any{"Month": monthLabel(m)})})
+	sent, err := status.RemindMissing(t.ctx, t.tx, t.me.ID, m, func(r dashboard.Recipient) (bool, error) {
+		ot := t.as(roster.Official{ID: r.ID, Language: r.Language})
+		ok, err := delivery.Enqueue(t.ctx, t.tx, delivery.Message{ChatID: r.ChatID, OfficialID: r.ID,
+			DedupKey: key("remind-assess-manual", r.ID, today), Text: ot.t("RemindSelfAssess", map[string]any{"Month": monthLabel(m)})})
 		if ok {
 			t.enqueued = true
 		}

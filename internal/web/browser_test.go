@@ -120,6 +120,7 @@ func shoot(t *testing.T, ctx context.Context, name string) {
 // and signs out.
 func TestBrowserAdminDashboard(t *testing.T) {
 	st := newSite(t, ward(t))
+	rateInNovember(t, st)
 	tab := browser(t)
 	ctx := tab()
 	link := st.link(t, "HB005", now, 15*time.Minute)
@@ -136,12 +137,22 @@ func TestBrowserAdminDashboard(t *testing.T) {
 	if got := text(t, ctx, ".who"); !strings.Contains(got, "Đỗ Quang Huy") {
 		t.Fatalf("signed in as %q", got)
 	}
-	// The chart: the total and the 7 units (each has people), A parts drawn.
-	if n := count(t, ctx, "figure.chart ol.bars li"); n != 8 {
+	// The picture: the month's grades for the total and the 7 units (each
+	// has people), A parts drawn; the 6 months' trend; the satisfaction.
+	if n := count(t, ctx, `[aria-labelledby="chart-title-0"] figure.chart ol.bars li`); n != 8 {
 		t.Fatalf("%d chart rows, want 8", n)
 	}
-	if n := count(t, ctx, "figure.chart svg.bar rect.g-a"); n == 0 {
+	if n := count(t, ctx, `[aria-labelledby="chart-title-0"] figure.chart svg.bar rect.g-a`); n == 0 {
 		t.Fatal("no grade A in the chart")
+	}
+	if n := count(t, ctx, `[aria-labelledby="chart-title-1"] figure.chart ol.bars li`); n != 6 {
+		t.Fatalf("%d trend rows, want 6", n)
+	}
+	if got := text(t, ctx, "#chart-title-2"); got != "Mức độ hài lòng của người dân tháng 11/2026 theo đơn vị" {
+		t.Fatalf("satisfaction title %q", got)
+	}
+	if n := count(t, ctx, `[aria-labelledby="chart-title-3"] figure.chart svg.bar rect.s-0`); n != 1 {
+		t.Fatalf("%d very satisfied parts in the desks' chart, want 1", n)
 	}
 	if n := count(t, ctx, "table.units tbody tr"); n != 7 {
 		t.Fatalf("%d unit rows, want 7", n)

@@ -299,11 +299,13 @@ type dashboardBody struct {
 	Columns []column
 	Units   []dashboard.UnitMonth // this page's
 	Total   dashboard.UnitMonth
-	Chart   chart
+	// Charts are the month's picture (dashboard.PictureData.Picture), the
+	// one /status sends as a PNG: grades per unit, the trend, satisfaction.
+	Charts []chartView
 	// Pages: PageOf ("page 2 of 50") and the links to the pages around;
 	// empty when everything fits on one.
 	PageOf, Prev, Next string
-	Exports            []link // the month's workbook of each granted subtree
+	Exports            []link // the month's workbook of each granted subtree, its quarter's and year's
 }
 
 // link is a labelled URL.
@@ -337,19 +339,26 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	pd, err := dashboard.ReadPicture(r.Context(), s.Pool, ov.Who, ov.Month, ov.Total, ov.Units)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pd.ShowTotalBar = true // the subtree's total, even over one unit
 	p := s.newPage(w, r, me)
 	month := monthLabel(p.Lang, ov.Month)
 	p.Title = p.L.T("WebDashTitle", "Month", month)
 	b := dashboardBody{Title: p.Title, Filter: q.Filter, Sort: q.Sort, Total: ov.Total,
 		Scope: p.L.T("WebDashScope", "Units", strconv.Itoa(ov.UnitsInScope), "People", strconv.Itoa(ov.Total.People),
 			"Date", dayLabel(p.Lang, ov.Week.Monday())),
-		Chart: newChart(p.L, month, ov, chartUnits)}
+		Charts: pictureViews(pd.Picture(p.L.translate(), func(m calendar.Month) string { return monthLabel(p.Lang, m) }))}
 	if len(ov.Units) == 0 {
 		b.NoMatch = p.L.T("WebFilterNone", "Value", q.Filter)
 	}
 	for _, code := range ov.Roots {
 		b.Exports = append(b.Exports, link{Label: p.L.T("WebExportLink", "Month", month, "Unit", code),
 			URL: "/export.xlsx?" + url.Values{"unit": {code}}.Encode()})
+		b.Exports = append(b.Exports, periodLinks(p.L, ov.Month, code)...)
 	}
 	pages := (len(ov.Units) + unitsPerPage - 1) / unitsPerPage
 	page, _ := strconv.Atoi(v.Get("page"))
@@ -408,6 +417,7 @@ type unitBody struct {
 	Summary string
 	People  []dashboard.Person
 	Export  link
+	Periods []link // the quarter's and the year's tables of the unit and below
 	// Remind is the «remind the missing» button's label, "" when nobody is
 	// missing; RemindURL where it posts; Reminded what the last press did.
 	Remind, RemindURL, Reminded string
@@ -441,6 +451,7 @@ func (s *Server) unit(w http.ResponseWriter, r *http.Request) {
 	b := unitBody{Title: p.Title, People: up.People, RemindURL: "/units/" + url.PathEscape(u.Code) + "/remind",
 		Export: link{Label: p.L.T("WebExportLink", "Month", monthLabel(p.Lang, q.Month), "Unit", u.Code),
 			URL: "/export.xlsx?" + url.Values{"unit": {u.Code}}.Encode()},
+		Periods: periodLinks(p.L, q.Month, u.Code),
 		Summary: p.L.T("WebUnitSummary", "People", strconv.Itoa(u.People), "Approved", strconv.Itoa(u.Approved),
 			"Submitted", strconv.Itoa(u.SelfAssessed), "Missing", strconv.Itoa(u.Missing), "Detail", pub)}
 	if u.Missing > 0 {
@@ -491,7 +502,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 // trendBody is the trend page's data.
 type trendBody struct {
 	Title  string
-	Chart  chart
+	Chart  chartView
 	Months []monthRow // empty when nothing was approved in those months
 }
 
@@ -502,7 +513,7 @@ func (s *Server) trend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := dashboard.Today(s.Cal, s.now())
-	months, err := dashboard.Trend(r.Context(), s.Pool, me.ID, q.Month, trendMonths)
+	months, err := dashboard.Trend(r.Context(), s.Pool, me.ID, q.Month, dashboard.TrendMonths)
 	if errors.Is(err, dashboard.ErrNotAdmin) {
 		s.messageAs(w, r, me, http.StatusForbidden, "WebForbiddenTitle", "WebForbidden")
 		return
@@ -512,13 +523,13 @@ func (s *Server) trend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(w, r, me)
-	c, rows := newTrendChart(p.L, p.Lang, months)
+	pd := &dashboard.PictureData{Month: q.Month, Trend: months}
+	c := newChartView(pd.TrendPanel(p.L.translate(), func(m calendar.Month) string { return monthLabel(p.Lang, m) }))
 	p.Title = c.Title
 	b := trendBody{Title: c.Title, Chart: c}
-	for _, m := range months {
-		if m.Approved > 0 {
-			b.Months = rows
-			break
+	if len(c.Rows) > 0 {
+		for _, m := range months {
+			b.Months = append(b.Months, monthRow{Label: monthLabel(p.Lang, m.Month), Approved: m.Approved, Grades: m.Grades})
 		}
 	}
 	p.Body = b

@@ -111,6 +111,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("GET /{$}", s.dashboard)
 	mux.HandleFunc("GET /units/{code}", s.unit)
 	mux.HandleFunc("GET /export.xlsx", s.export)
+	mux.HandleFunc("GET /export-period.xlsx", s.exportPeriod)
 	mux.HandleFunc("GET /trend", s.trend)
 	mux.HandleFunc("POST /units/{code}/remind", s.remind)
 	mux.Handle("GET /signin/{token}", s.links.wrap(s, http.HandlerFunc(s.signInPage)))

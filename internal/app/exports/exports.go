@@ -16,6 +16,7 @@ import (
 	"evalbot/internal/report"
 	"evalbot/internal/roster"
 	"evalbot/internal/store"
+	"evalbot/internal/yearly"
 )
 
 // Scope is the code of the unit whose subtree official actorID may export:
@@ -47,10 +48,39 @@ func Month(ctx context.Context, db store.DB, actorID int64, m calendar.Month) (*
 	if err != nil {
 		return nil, "", err
 	}
-	if err := evaluation.Audit(ctx, db, evaluation.AuditEntry{Actor: &actorID, Entity: "export", Action: "export_month",
-		After: map[string]any{"month": m.String(), "unit": code}}); err != nil {
-		return nil, code, err
-	}
-	month, err := report.Monthly(ctx, db, m, code)
+	month, err := Of(ctx, db, actorID, code, m, "")
 	return month, code, err
+}
+
+// Of is month m's results of unit code and every unit below it
+// (report.Monthly; report.ErrUnknownUnit), after the audit entry
+// (export_month, naming face when not ""): the part of an export both faces
+// share, once the caller has authorized actorID for code.
+func Of(ctx context.Context, db store.DB, actorID int64, code string, m calendar.Month, face string) (*report.Month, error) {
+	after := map[string]any{"month": m.String(), "unit": code}
+	if face != "" {
+		after["face"] = face
+	}
+	if err := evaluation.Audit(ctx, db, evaluation.AuditEntry{Actor: &actorID, Entity: "export", Action: "export_month",
+		After: after}); err != nil {
+		return nil, err
+	}
+	return report.Monthly(ctx, db, m, code)
+}
+
+// PeriodOf is quarter or year p's table of unit code and every unit below
+// it, computed from the stored months (yearly.Compute; yearly.ErrUnknownUnit),
+// after the audit entry (export_period, naming face when not ""): for a
+// caller that has authorized actorID for code. db should be a read snapshot
+// (repeatable read) that may write the audit log.
+func PeriodOf(ctx context.Context, db store.DB, actorID int64, code string, p yearly.Period, face string) (*yearly.Results, error) {
+	after := map[string]any{"period": p.String(), "unit": code}
+	if face != "" {
+		after["face"] = face
+	}
+	if err := evaluation.Audit(ctx, db, evaluation.AuditEntry{Actor: &actorID, Entity: "export", Action: "export_period",
+		After: after}); err != nil {
+		return nil, err
+	}
+	return yearly.Compute(ctx, db, p, code, nil)
 }

@@ -1,53 +1,21 @@
-// Package status holds the use cases that show where things stand: whom a
-// person's month overview (/status) covers and the overview itself, the
-// reminder to those in it who have not self-assessed, and a person's own
-// audit trail (/history). Authorization is the scope itself (Scope).
+// Package status holds the use cases that show where things stand: a
+// person's month overview (/status), read with the dashboard's set-based
+// queries (internal/dashboard: one definition of planned, self-assessed,
+// approved, missing and published for both faces), the reminder to those
+// in it who have not self-assessed, and a person's own audit trail
+// (/history). Authorization is the scope itself (dashboard.WhoOf: an
+// admin's subtree, a head's subordinates, from the database).
 package status
 
 import (
 	"context"
-	"errors"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
-	"evalbot/internal/app/access"
 	"evalbot/internal/calendar"
+	"evalbot/internal/dashboard"
 	"evalbot/internal/evaluation"
-	"evalbot/internal/roster"
 	"evalbot/internal/store"
 )
-
-// Scope is who the month overview of official actorID covers: for an admin,
-// every active official of the units they administer (access.AdminUnits); for
-// anyone else their own subordinates. Both in the roster's order.
-func Scope(ctx context.Context, db store.DB, actorID int64) ([]roster.Official, error) {
-	units, err := access.AdminUnits(ctx, db, actorID)
-	if err != nil {
-		return nil, err
-	}
-	if len(units) == 0 {
-		return roster.Subordinates(ctx, db, actorID)
-	}
-	rows, err := db.Query(ctx, `SELECT id FROM officials WHERE active AND unit_id = ANY($1) ORDER BY id`, units)
-	if err != nil {
-		return nil, err
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return nil, err
-	}
-	out := make([]roster.Official, 0, len(ids))
-	for _, id := range ids {
-		o, err := roster.OfficialByID(ctx, db, id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	roster.SortOfficials(out)
-	return out, nil
-}
 
 // Change is one line of a person's audit trail: when, what (the audit
 // log's entity and action, e.g. "assessment", "approve"), who did it (""
@@ -84,80 +52,74 @@ func History(ctx context.Context, db store.DB, subjectID int64, limit int) ([]Ch
 	return out, total, rows.Err()
 }
 
-// Unit is one unit's month at a glance: its people, this week's plans
-// (approved, waiting), the month's assessments (submitted, approved, not
-// self-assessed — with those people's names, in the roster's order).
-type Unit struct {
-	ID                           int64
-	Name                         string
-	People, PlanOK, PlanWait     int
-	Submitted, Approved, Missing int
-	MissingNames                 []string
+// Page is one page of a month overview (/status): its units with the
+// dashboard's counts (dashboard.UnitMonth), the names of their people who
+// have not self-assessed (by unit id, in the office's order), which page
+// (0-based) of how many, and how many people in the whole overview have not
+// self-assessed. Pages is 0 for someone whose overview covers nobody.
+type Page struct {
+	Units        []dashboard.UnitMonth
+	MissingNames map[int64][]string
+	Page, Pages  int
+	Missing      int
+	// Picture is what the month's picture shows (grades per unit, the
+	// trend, the citizens' satisfaction), when asked for; nil otherwise.
+	Picture *dashboard.PictureData
 }
 
-// Overview is month m (and week's plans) for everyone official actorID's
-// overview covers (Scope), unit by unit in the order of the roster; empty
-// for someone who covers nobody.
-func Overview(ctx context.Context, db store.DB, actorID int64, m calendar.Month, week calendar.Week) ([]Unit, error) {
-	people, err := Scope(ctx, db, actorID)
-	if err != nil {
-		return nil, err
+// Overview is page page (clamped to those there are) of perPage units of
+// month m and week's plans, for whom official actorID covers: an admin's
+// subtree, in the tree's order, else a head's subordinates
+// (dashboard.Status). The same set-based statements as the dashboard, and
+// one more for the page's names: four at most, whatever the size; with
+// picture, the picture's reads too (dashboard.ReadPicture: four more).
+func Overview(ctx context.Context, db store.DB, actorID int64, m calendar.Month, week calendar.Week, page, perPage int, picture bool) (Page, error) {
+	who, units, err := dashboard.Status(ctx, db, actorID, dashboard.Query{Month: m, Week: week})
+	if err != nil || len(units) == 0 {
+		return Page{}, err
 	}
-	var units []Unit
-	at := map[int64]int{}
-	for _, o := range people {
-		i, ok := at[o.UnitID]
-		if !ok {
-			i = len(units)
-			at[o.UnitID] = i
-			units = append(units, Unit{ID: o.UnitID, Name: o.UnitName})
-		}
-		u := &units[i]
-		u.People++
-		if p, err := evaluation.FindPlan(ctx, db, o.ID, evaluation.KindWeek, week.Monday()); err == nil {
-			switch p.Status {
-			case evaluation.StatusApproved:
-				u.PlanOK++
-			case evaluation.StatusSubmitted:
-				u.PlanWait++
-			}
-		}
-		as, err := evaluation.FindAssessment(ctx, db, o.ID, m)
-		switch {
-		case err == nil && as.Status == evaluation.AssessApproved:
-			u.Approved++
-		case err == nil && as.Status == evaluation.AssessSubmitted:
-			u.Submitted++
-		case err == nil || errors.Is(err, evaluation.ErrNotFound):
-			u.Missing++
-			u.MissingNames = append(u.MissingNames, o.FullName)
-		default:
-			return nil, err
+	p := Page{Pages: (len(units) + perPage - 1) / perPage}
+	p.Page = min(max(page, 0), p.Pages-1)
+	p.Units = units[p.Page*perPage : min(len(units), (p.Page+1)*perPage)]
+	for _, u := range units {
+		p.Missing += u.Missing
+	}
+	ids := make([]int64, 0, len(p.Units))
+	for _, u := range p.Units {
+		if u.Missing > 0 {
+			ids = append(ids, u.ID)
 		}
 	}
-	return units, nil
+	if len(ids) > 0 {
+		if p.MissingNames, err = dashboard.MissingNames(ctx, db, who, m, ids); err != nil {
+			return p, err
+		}
+	}
+	if picture {
+		p.Picture, err = dashboard.ReadPicture(ctx, db, who, m, dashboard.Sum(units), units)
+	}
+	return p, err
 }
 
 // RemindMissing reminds, for official actorID, everyone their overview
-// covers (Scope) who can be reached in the chat and has not submitted month
-// m's self-assessment: remind renders and enqueues one person's reminder
-// and reports whether it went out (false when that person was reminded
-// already today: the outbox's dedup key). When any went out, an audit entry
-// (remind_missing) counts them. It returns how many went out.
-func RemindMissing(ctx context.Context, db store.DB, actorID int64, m calendar.Month, remind func(o roster.Official) (bool, error)) (int, error) {
-	people, err := Scope(ctx, db, actorID)
+// covers (dashboard.WhoOf) who can be reached in the chat and can still
+// send month m's self-assessment (dashboard.Remindable): remind renders
+// and enqueues one person's reminder and reports whether it went out
+// (false when that person was reminded already today: the outbox's dedup
+// key). When any went out, an audit entry (remind_missing) counts them. It
+// returns how many went out.
+func RemindMissing(ctx context.Context, db store.DB, actorID int64, m calendar.Month, remind func(r dashboard.Recipient) (bool, error)) (int, error) {
+	who, err := dashboard.WhoOf(ctx, db, actorID)
+	if err != nil || who.Empty() {
+		return 0, err
+	}
+	people, err := dashboard.Remindable(ctx, db, who, m)
 	if err != nil {
 		return 0, err
 	}
 	sent := 0
-	for _, o := range people {
-		if o.ChatID == nil || !o.Reachable {
-			continue
-		}
-		if as, err := evaluation.FindAssessment(ctx, db, o.ID, m); err == nil && !as.Editable() {
-			continue
-		}
-		ok, err := remind(o)
+	for _, r := range people {
+		ok, err := remind(r)
 		if err != nil {
 			return sent, err
 		}

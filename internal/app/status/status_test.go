@@ -4,15 +4,17 @@ import (
 	"context"
 	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"evalbot/internal/app/status"
 	"evalbot/internal/calendar"
+	"evalbot/internal/dashboard"
 	"evalbot/internal/evaluation"
 	"evalbot/internal/grading"
 	"evalbot/internal/pgtest"
-	"evalbot/internal/roster"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -53,21 +55,6 @@ func TestScopeOverviewReminderHistory(t *testing.T) {
 		}
 		id[k] = v
 	}
-	codes := func(os []roster.Official) []string {
-		var out []string
-		for _, o := range os {
-			out = append(out, o.EmployeeCode)
-		}
-		slices.Sort(out)
-		return out
-	}
-	for who, want := range map[string][]string{"B": {"C", "D", "K"}, "H": {"A", "B", "K"}, "A": nil} {
-		got, err := status.Scope(ctx, pool, id[who])
-		if err != nil || !slices.Equal(codes(got), want) {
-			t.Errorf("%s's scope: %v, %v; want %v", who, codes(got), err, want)
-		}
-	}
-
 	nov := calendar.Month{Year: 2026, Month: time.November}
 	fw, err := grading.Preset("hanoi-3814-2018")
 	if err != nil {
@@ -82,19 +69,33 @@ func TestScopeOverviewReminderHistory(t *testing.T) {
 	if _, err := evaluation.SubmitAssessment(ctx, pool, as.ID, as.Version, &k, nil, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	units, err := status.Overview(ctx, pool, id["B"], nov, calendar.WeekOf(nov.First()))
-	if err != nil || len(units) != 1 || units[0].People != 3 || units[0].Submitted != 1 || units[0].Missing != 2 {
-		t.Fatalf("B's overview: %+v, %v; want the office: 3 people, 1 submitted, 2 missing", units, err)
+	week := calendar.WeekOf(nov.First())
+	// Whom each overview covers: B administers the office (its three
+	// people), H heads the ward (A and B, and K, the office's head), A nobody; units by code, names in the office's order (the head first).
+	for who, want := range map[string][]string{"B": {"O:3:Phạm Thị Khánh,Đỗ Văn Cường"}, "H": {"O:1:Phạm Thị Khánh", "W:2:Trần Thị An,Lê Văn Bình"}, "A": nil} {
+		ov, err := status.Overview(ctx, pool, id[who], nov, week, 0, 8, false)
+		var got []string
+		for _, u := range ov.Units {
+			got = append(got, u.Code+":"+strconv.Itoa(u.People)+":"+strings.Join(ov.MissingNames[u.ID], ","))
+		}
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("%s's overview: %v, %v; want %v", who, got, err, want)
+		}
 	}
-	var reminded []string
-	n, err := status.RemindMissing(ctx, pool, id["B"], nov, func(o roster.Official) (bool, error) {
-		reminded = append(reminded, o.EmployeeCode)
+	ov, err := status.Overview(ctx, pool, id["B"], nov, week, 5, 8, false)
+	if units := ov.Units; err != nil || len(units) != 1 || units[0].People != 3 || units[0].SelfAssessed != 1 || units[0].Missing != 2 ||
+		ov.Page != 0 || ov.Pages != 1 || ov.Missing != 2 {
+		t.Fatalf("B's overview: %+v, %v; want the office: 3 people, 1 submitted, 2 missing, on page 0 of 1", ov, err)
+	}
+	var reminded []int64
+	n, err := status.RemindMissing(ctx, pool, id["B"], nov, func(r dashboard.Recipient) (bool, error) {
+		reminded = append(reminded, r.ID)
 		return true, nil
 	})
-	if err != nil || n != 1 || !slices.Equal(reminded, []string{"K"}) {
+	if err != nil || n != 1 || !slices.Equal(reminded, []int64{id["K"]}) {
 		t.Errorf("B reminds %v (%d, %v); want [K]: C cannot be reached, D submitted", reminded, n, err)
 	}
-	if n, err := status.RemindMissing(ctx, pool, id["B"], nov, func(roster.Official) (bool, error) { return false, nil }); err != nil || n != 0 {
+	if n, err := status.RemindMissing(ctx, pool, id["B"], nov, func(dashboard.Recipient) (bool, error) { return false, nil }); err != nil || n != 0 {
 		t.Errorf("a reminder already sent today: %d, %v", n, err)
 	}
 	var audited int
