@@ -224,7 +224,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		return err
 	}
 
-	if err := startWeb(opsCtx, pool, cat, cal, now, log); err != nil {
+	if err := startWeb(opsCtx, pool, cat, cal, now, log, token, app); err != nil {
 		return err
 	}
 

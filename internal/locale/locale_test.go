@@ -58,6 +58,10 @@ func TestEveryMessageRenders(t *testing.T) {
 	for _, k := range []string{"Agency", "Group", "Room", "Cap", "Measure", "Factor", "Marks", "Items", "Query", "Mark"} {
 		data[k] = "X<&>"
 	}
+	// The review board (internal/web/board.go, issue 24).
+	for _, k := range []string{"Used", "Waiting", "Showing"} {
+		data[k] = "X<&>"
+	}
 	for _, lang := range locale.Languages {
 		for _, id := range cat.IDs(lang) {
 			for _, n := range []int{0, 1, 2} {
