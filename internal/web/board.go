@@ -148,7 +148,7 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 			Unit: row.Official.UnitName, Total: "–", Grade: row.Grade, Code: row.Status, Changed: row.Changed,
 			Selectable: row.Status == evaluation.AssessSubmitted, Status: p.L.T("WebStatusNone")}
 		if row.SelfTotal != nil {
-			v.Total = row.SelfTotal.String()
+			v.Total = pointsIn(p.Lang, *row.SelfTotal)
 		}
 		if row.Status != "" {
 			v.Status = p.L.T("WebStatus_" + row.Status)
@@ -259,7 +259,7 @@ func (s *Server) boardConfirm(w http.ResponseWriter, r *http.Request) {
 		}
 		v := pickView{Value: strconv.FormatInt(as.ID, 10) + ":" + strconv.Itoa(as.Version), Name: o.FullName, Total: "–", Grade: as.SelfGrade}
 		if as.SelfTotal != nil {
-			v.Total = as.SelfTotal.String()
+			v.Total = pointsIn(me.Language, *as.SelfTotal)
 		}
 		body.Picks = append(body.Picks, v)
 	}
@@ -303,7 +303,7 @@ func (s *Server) boardApprove(w http.ResponseWriter, r *http.Request) {
 	for _, a := range done {
 		v := pickView{Name: a.Official.FullName, Total: "–", Grade: a.Assessment.Grade}
 		if a.Assessment.Total != nil {
-			v.Total = a.Assessment.Total.String()
+			v.Total = pointsIn(p.Lang, *a.Assessment.Total)
 		}
 		body.Approved = append(body.Approved, v)
 	}
@@ -409,15 +409,15 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, me *dashbo
 	p := s.boardPage(w, r, me)
 	b := personBody{ID: as.ID, Version: int64(as.Version), Name: o.FullName, Position: o.Position, Unit: o.UnitName,
 		Code: as.Status, Status: p.L.T("WebStatus_" + as.Status), SelfTotal: "–", SelfGrade: or(as.SelfGrade, "–"),
-		SelfBonus: as.SelfBonus.String(), Bonus: as.ReviewBonus().String(), BonusReason: as.BonusReason,
+		SelfBonus: pointsIn(p.Lang, as.SelfBonus), Bonus: pointsIn(p.Lang, as.ReviewBonus()), BonusReason: as.BonusReason,
 		ReturnReason: as.ReturnReason, Submitted: as.Status == evaluation.AssessSubmitted}
 	if as.SelfTotal != nil {
-		b.SelfTotal = as.SelfTotal.String()
+		b.SelfTotal = pointsIn(p.Lang, *as.SelfTotal)
 	}
 	rc := as.ReviewCriteria()
 	for _, c := range fw.General {
-		b.Criteria = append(b.Criteria, critView{Name: fw.CriterionName(c.ID, p.Lang), Self: as.SelfCriteria[c.ID].String(),
-			Reviewed: rc[c.ID].String(), Max: c.Max.String()})
+		b.Criteria = append(b.Criteria, critView{Name: fw.CriterionName(c.ID, p.Lang), Self: pointsIn(p.Lang, as.SelfCriteria[c.ID]),
+			Reviewed: pointsIn(p.Lang, rc[c.ID]), Max: pointsIn(p.Lang, c.Max)})
 	}
 	fill(&b)
 	p.Title = p.L.T("BoardPersonTitle", "Name", o.FullName, "Month", monthLabel(p.Lang, as.Month))
@@ -528,4 +528,13 @@ func (s *Server) boardPage(w http.ResponseWriter, r *http.Request, me *dashboard
 	p := s.newPage(w, r, me)
 	p.MiniApp, p.Script, p.Board = s.inMiniApp(r), s.script(), true
 	return p
+}
+
+// pointsIn writes points (hundredths) as the language does: 90,00 in
+// Vietnamese (decimal comma), 90.00 in English, as the chat's cards do.
+func pointsIn(lang string, p grading.Points) string {
+	if lang == "en" {
+		return p.String()
+	}
+	return strings.Replace(p.String(), ".", ",", 1)
 }
