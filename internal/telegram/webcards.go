@@ -38,7 +38,7 @@ func (a *App) Approved(ctx context.Context, tx pgx.Tx, actorID int64, res review
 	if err := a.editReviewCards(t, res.Assessment, res.Official); err != nil {
 		return err
 	}
-	return a.sendGradeCard(t, res.Assessment)
+	return a.sendGradeCardTo(t, res.Assessment, res.Official)
 }
 
 // Returned implements reviews.Notifier: the review card says it was
@@ -80,9 +80,11 @@ func (a *App) editReviewCards(t *turn, as evaluation.Assessment, o roster.Offici
 	}
 	var edits []delivery.CardEdit
 	for _, c := range cards {
-		rc, err := roster.OfficialByID(t.ctx, t.tx, c.OfficialID)
-		if err != nil {
-			return err
+		rc := *t.me
+		if c.OfficialID != rc.ID {
+			if rc, err = roster.OfficialByID(t.ctx, t.tx, c.OfficialID); err != nil {
+				return err
+			}
 		}
 		text, kb, err := a.reviewCard(t.as(rc), as, o)
 		if err != nil {

@@ -225,7 +225,7 @@ type Notifier interface {
 // the whole selection. Every unit-month lock it needs is taken first, in one
 // order (LockUnitMonths); then each pick goes through Approve, which
 // authorizes per person from the database (a deputy only during the
-// delegation) and checks the version, inside its own savepoint so a refusal
+// delegation) and checks the version; a refusal (decided before any write)
 // leaves the others. The A's that would break the quota are not approved
 // (ErrNeedsQuotaChoice): the board asks for that choice one by one. notify,
 // when not nil, is told of each approval. It returns the approvals, in the
@@ -241,22 +241,16 @@ func ApproveMany(ctx context.Context, tx pgx.Tx, cal *calendar.Calendar, fws gra
 	var done []Approval
 	var refused []Refusal
 	for _, p := range picks {
-		sp, err := tx.Begin(ctx)
-		if err != nil {
-			return nil, nil, err
-		}
-		res, err := Approve(ctx, sp, cal, fws, actorID, p.AssessmentID, p.Version, 0, now)
+		// Every refusal of Approve comes before its first write, so a
+		// refused pick leaves nothing behind and needs no savepoint.
+		res, err := approve(ctx, tx, cal, fws, actorID, p.AssessmentID, p.Version, 0, now, true)
 		var ie *grading.InputError
 		switch {
 		case err == nil && res.StaffWaiting == 0 && res.Quota == nil:
 			if notify != nil {
-				if err := notify.Approved(ctx, sp, actorID, res); err != nil {
-					_ = sp.Rollback(ctx)
+				if err := notify.Approved(ctx, tx, actorID, res); err != nil {
 					return nil, nil, err
 				}
-			}
-			if err := sp.Commit(ctx); err != nil {
-				return nil, nil, err
 			}
 			done = append(done, res)
 			continue
@@ -266,11 +260,7 @@ func ApproveMany(ctx context.Context, tx pgx.Tx, cal *calendar.Calendar, fws gra
 			err = ErrStaffWaiting
 		case errors.Is(err, evaluation.ErrStale), errors.Is(err, evaluation.ErrNotFound), errors.Is(err, access.ErrForbidden), errors.As(err, &ie):
 		default:
-			_ = sp.Rollback(ctx)
 			return nil, nil, err
-		}
-		if rerr := sp.Rollback(ctx); rerr != nil {
-			return nil, nil, rerr
 		}
 		refused = append(refused, Refusal{Pick: p, Name: res.Official.FullName, Err: err})
 	}
