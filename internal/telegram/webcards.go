@@ -103,3 +103,13 @@ func (a *App) FlushCards(ctx context.Context) error {
 	}
 	return a.ResumeEdits(ctx)
 }
+
+// Changed implements reviews.Notifier: the review cards show the head's
+// adjusted copy, with the buttons of its new version.
+func (a *App) Changed(ctx context.Context, tx pgx.Tx, actorID int64, as evaluation.Assessment, o roster.Official) error {
+	actor, err := roster.OfficialByID(ctx, tx, actorID)
+	if err != nil {
+		return err
+	}
+	return a.editReviewCards(a.turnFor(ctx, tx, actor), as, o)
+}

@@ -89,14 +89,7 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	m := s.boardMonth()
-	var b reviews.Board
-	err := store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
-		var err error
-		if b, err = reviews.LoadBoard(ctx, tx, s.frameworks(), me.ID, calendar.DateOf(s.now()), m); err != nil {
-			return err
-		}
-		return reviews.SeeBoard(ctx, tx, me.ID, b)
-	})
+	b, err := reviews.LoadBoard(ctx, s.Pool, s.frameworks(), me.ID, calendar.DateOf(s.now()), m)
 	if s.refused(w, r, me, err) {
 		return
 	}
@@ -125,6 +118,7 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 	}
 	needle := textnorm.Fold(body.Q)
 	rows := b.Rows
+	shown := reviews.Board{Month: b.Month}
 	switch sortBy {
 	case "total":
 		slices.SortStableFunc(rows, func(x, y reviews.BoardRow) int { return cmpPoints(y.SelfTotal, x.SelfTotal) })
@@ -144,6 +138,7 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 			needle != "" && !strings.Contains(textnorm.Fold(row.Official.FullName), needle):
 			continue
 		}
+		shown.Rows = append(shown.Rows, row)
 		v := boardRow{ID: row.AssessmentID, Version: int64(row.Version), Name: row.Official.FullName, Position: row.Official.Position,
 			Unit: row.Official.UnitName, Total: "–", Grade: row.Grade, Code: row.Status, Changed: row.Changed,
 			Selectable: row.Status == evaluation.AssessSubmitted, Status: p.L.T("WebStatusNone")}
@@ -156,6 +151,11 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 		body.Rows = append(body.Rows, v)
 	}
 	body.Showing = len(body.Rows)
+	// What is shown is seen: "changed" compares with it next time.
+	if err := reviews.SeeBoard(ctx, s.Pool, me.ID, shown); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	switch {
 	case q.Get("returned") != "":
 		body.Notice = p.L.T("BoardReturnedNotice")
@@ -378,6 +378,24 @@ type personBody struct {
 	Quota            []option // the A's the quota lets the head move to B
 	QuotaText        string
 	Submitted        bool
+	Adjust           []adjustView // the head's copy, a choice per criterion
+	BonusChoice      []option     // none when the framework has no bonus
+	Notice           string
+}
+
+// adjustView is one criterion's choice of whole points (0 … its maximum).
+type adjustView struct {
+	Field, Name string
+	Options     []option
+}
+
+// wholePoints offers 0 … max whole points, selecting cur.
+func wholePoints(lang string, max, cur grading.Points) []option {
+	var out []option
+	for p := 0; p <= int(max/100); p++ {
+		out = append(out, option{Value: strconv.Itoa(p), Label: pointsIn(lang, grading.Points(p*100)), Selected: cur == grading.Points(p*100)})
+	}
+	return out
 }
 
 // boardPerson: GET /board/{id}, one person's self-assessment as the head
@@ -418,6 +436,17 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, me *dashbo
 	for _, c := range fw.General {
 		b.Criteria = append(b.Criteria, critView{Name: fw.CriterionName(c.ID, p.Lang), Self: pointsIn(p.Lang, as.SelfCriteria[c.ID]),
 			Reviewed: pointsIn(p.Lang, rc[c.ID]), Max: pointsIn(p.Lang, c.Max)})
+	}
+	if b.Submitted {
+		for _, c := range fw.General {
+			b.Adjust = append(b.Adjust, adjustView{Field: "c_" + c.ID, Name: fw.CriterionName(c.ID, p.Lang), Options: wholePoints(p.Lang, c.Max, rc[c.ID])})
+		}
+		if fw.BonusMax > 0 {
+			b.BonusChoice = wholePoints(p.Lang, fw.BonusMax, as.ReviewBonus())
+		}
+	}
+	if r.URL.Query().Get("adjusted") != "" {
+		b.Notice = p.L.T("BoardAdjustedNotice")
 	}
 	fill(&b)
 	p.Title = p.L.T("BoardPersonTitle", "Name", o.FullName, "Month", monthLabel(p.Lang, as.Month))
@@ -537,4 +566,65 @@ func pointsIn(lang string, p grading.Points) string {
 		return p.String()
 	}
 	return strings.Replace(p.String(), ".", ",", 1)
+}
+
+// boardAdjust: POST /board/{id}/adjust sets the head's copy of the criteria
+// and the bonus (whole points) that differ from it, in one transaction
+// (reviews.AdjustCriterion, AdjustBonus), and the head's cards in chat show it.
+func (s *Server) boardAdjust(w http.ResponseWriter, r *http.Request) {
+	me := s.signedIn(w, r)
+	if me == nil {
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || r.ParseForm() != nil {
+		s.messageAs(w, r, me, http.StatusNotFound, "WebNotFoundTitle", "WebNotFound")
+		return
+	}
+	ctx := r.Context()
+	day := calendar.DateOf(s.now())
+	fws := s.frameworks()
+	err = store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+		as, o, err := reviews.Open(ctx, tx, me.ID, id, day)
+		if err != nil {
+			return err
+		}
+		fw, err := fws(as.FrameworkID)
+		if err != nil {
+			return err
+		}
+		changed := false
+		rc := as.ReviewCriteria()
+		for _, c := range fw.General {
+			v, err := strconv.Atoi(r.PostFormValue("c_" + c.ID))
+			if err != nil || grading.Points(v*100) == rc[c.ID] {
+				continue
+			}
+			if as, err = reviews.AdjustCriterion(ctx, tx, fws, me.ID, id, c.ID, grading.Points(v*100), day); err != nil {
+				return err
+			}
+			changed = true
+		}
+		if v, err := strconv.Atoi(r.PostFormValue("bonus")); err == nil && fw.BonusMax > 0 && grading.Points(v*100) != as.ReviewBonus() {
+			if as, err = reviews.AdjustBonus(ctx, tx, fws, me.ID, id, grading.Points(v*100), day); err != nil {
+				return err
+			}
+			changed = true
+		}
+		if !changed || s.Chat == nil {
+			return nil
+		}
+		return s.Chat.Changed(ctx, tx, me.ID, as, o)
+	})
+	lang := s.lang(w, withPersonLang(r, me.Language))
+	var ie *grading.InputError
+	switch {
+	case errors.Is(err, evaluation.ErrLocked), errors.As(err, &ie):
+		s.renderPerson(w, r, me, http.StatusConflict, func(b *personBody) { b.Error = s.Cat.Plain(lang, refusalKey(err), 0, nil) })
+		return
+	case s.refused(w, r, me, err):
+		return
+	}
+	s.flush(ctx)
+	http.Redirect(w, r, "/board/"+strconv.FormatInt(id, 10)+"?adjusted=1", http.StatusSeeOther)
 }

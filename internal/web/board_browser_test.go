@@ -245,11 +245,37 @@ func TestBrowserReviewBoard(t *testing.T) {
 				t.Fatalf("meter after approving A's A: %q", got)
 			}
 
+			// Adjust B's first criterion down one point: the head's card of B
+			// shows it, with buttons of the new version.
+			run(t, ctx, chromedp.Click(`//a[.="`+bm.ps["B"].Name+`"]`), chromedp.WaitVisible(chromedp.CSS(`form.adjust select`)))
+			first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const s = document.querySelector("form.adjust select"); s.selectedIndex = s.selectedIndex - 1; return s.id })()`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			run(t, ctx, chromedp.Click(`//button[.="Lưu điều chỉnh"]`), chromedp.WaitVisible(`//p[@role="status" and .="Đã lưu điều chỉnh."]`))
+			if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("`+first+`").selectedOptions[0].textContent`)); got != "4,00" {
+				t.Fatalf("B's %s after the adjustment: %q", first, got)
+			}
+			shootPhone(t, ctx, "board-person")
+			if err := h.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			if card, _ := reviewCard(H, bm.ps["B"]); !strings.Contains(card.Text, "Lãnh đạo đã điều chỉnh") || card.Keyboard == nil || card.Edits == 0 {
+				t.Errorf("H's card of B after the adjustment: %q", card.Text)
+			}
+			run(t, ctx, chromedp.Navigate(bm.srv.URL+"/board"), chromedp.WaitVisible(chromedp.CSS(`table.board-table`)))
+
 			// Return G with a reason; an empty reason first keeps the page.
 			run(t, ctx, chromedp.Click(`//a[.="`+bm.ps["G"].Name+`"]`), chromedp.WaitVisible(chromedp.CSS(`textarea#reason`)))
 			reason := "Đề nghị bổ sung kết quả việc 3 và 4"
-			run(t, ctx, chromedp.SendKeys(chromedp.CSS(`textarea#reason`), reason), chromedp.Click(`//button[.="Trả lại để sửa"]`),
-				chromedp.WaitVisible(chromedp.CSS(`p.notice[role=status]`)))
+			// Only spaces: refused (the browser's "required" passes them), typed text kept.
+			run(t, ctx, chromedp.SendKeys(chromedp.CSS(`textarea#reason`), "   "), chromedp.Click(`//button[.="Trả lại để sửa"]`),
+				chromedp.WaitVisible(`//p[@role="alert" and .="Vui lòng nhập lý do trả lại."]`))
+			if kept, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const v = document.getElementById("reason").value; document.getElementById("reason").value = ""; return v })()`)); err != nil || kept != "   " {
+				t.Fatalf("the typed reason after the refusal: %q, %v", kept, err)
+			}
+			run(t, ctx, chromedp.SendKeys(chromedp.CSS(`textarea#reason`), reason),
+				chromedp.Click(`//button[.="Trả lại để sửa"]`), chromedp.WaitVisible(chromedp.CSS(`p.notice[role=status]`)))
 			if got := text(t, ctx, `p.notice`); got != "Đã trả lại bản tự đánh giá kèm lý do." {
 				t.Fatalf("after returning: %q", got)
 			}

@@ -147,6 +147,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("GET /board/{id}", s.boardPerson)
 	mux.HandleFunc("POST /board/{id}/approve", s.boardApproveOne)
 	mux.HandleFunc("POST /board/{id}/return", s.boardReturn)
+	mux.HandleFunc("POST /board/{id}/adjust", s.boardAdjust)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(time.Hour, files)))
 	mux.HandleFunc("/", s.notFound)
 	cop := http.NewCrossOriginProtection()

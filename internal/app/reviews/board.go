@@ -144,10 +144,10 @@ func LoadBoard(ctx context.Context, db store.DB, fws grades.Frameworks, actorID 
 	return b, nil
 }
 
-// SeeBoard records that reviewer actorID has seen board b as it is (the
-// next LoadBoard's Changed compares with these versions). Kept in
-// bot_state under "board_seen:<actor>:<YYYY-MM>", one row per reviewer and
-// month; the last look wins.
+// SeeBoard records that reviewer actorID has seen the rows of board b as
+// they are (the next LoadBoard's Changed compares with these versions); rows
+// not in b (filtered out) keep what was seen before. Kept in bot_state under
+// "board_seen:<actor>:<YYYY-MM>", one row per reviewer and month.
 func SeeBoard(ctx context.Context, db store.DB, actorID int64, b Board) error {
 	v := map[string]int{}
 	for _, r := range b.Rows {
@@ -159,7 +159,7 @@ func SeeBoard(ctx context.Context, db store.DB, actorID int64, b Board) error {
 	if err != nil {
 		return err
 	}
-	_, err = db.Exec(ctx, `INSERT INTO bot_state (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+	_, err = db.Exec(ctx, `INSERT INTO bot_state (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = bot_state.value || excluded.value`,
 		seenKey(actorID, b.Month), p)
 	return err
 }
@@ -218,6 +218,9 @@ var ErrNeedsQuotaChoice = errors.New("reviews: the grade-A quota needs the revie
 type Notifier interface {
 	Approved(ctx context.Context, tx pgx.Tx, actorID int64, a Approval) error
 	Returned(ctx context.Context, tx pgx.Tx, actorID int64, as evaluation.Assessment, o roster.Official) error
+	// Changed: the head's copy of as was adjusted (a criterion, the bonus):
+	// its review cards show it, with buttons of the new version.
+	Changed(ctx context.Context, tx pgx.Tx, actorID int64, as evaluation.Assessment, o roster.Official) error
 }
 
 // ApproveMany approves, for reviewer actorID at now, the picks as

@@ -96,6 +96,10 @@ func (n *told) Returned(context.Context, pgx.Tx, int64, evaluation.Assessment, r
 	return nil
 }
 
+func (n *told) Changed(context.Context, pgx.Tx, int64, evaluation.Assessment, roster.Official) error {
+	return nil
+}
+
 // TestApproveManyDecidesEachPersonInOneTransaction: the head approves a
 // selection in one transaction; each pick is authorized from the database
 // (another unit's person is refused, a deputy only during the delegation),
