@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"evalbot/internal/app/reviews"
+	"evalbot/internal/app/selfassess"
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
 	"evalbot/internal/roster"
@@ -112,4 +113,41 @@ func (a *App) Changed(ctx context.Context, tx pgx.Tx, actorID int64, as evaluati
 		return err
 	}
 	return a.editReviewCards(a.turnFor(ctx, tx, actor), as, o)
+}
+
+var _ selfassess.Notifier = (*App)(nil)
+
+// SelfChanged implements selfassess.Notifier: the official's self-assessment
+// card in chat (the month's prompt) shows the points chosen on the web page,
+// with buttons of the new version.
+func (a *App) SelfChanged(ctx context.Context, tx pgx.Tx, as evaluation.Assessment, o roster.Official) error {
+	return a.editSelfCards(a.turnFor(ctx, tx, o), as)
+}
+
+// SelfSubmitted implements selfassess.Notifier: the official's card says it
+// was sent, and the head gets the review card, as after «Gửi đánh giá» in chat.
+func (a *App) SelfSubmitted(ctx context.Context, tx pgx.Tx, as evaluation.Assessment, o, head roster.Official) error {
+	t := a.turnFor(ctx, tx, o)
+	if err := a.editSelfCards(t, as); err != nil {
+		return err
+	}
+	return a.sendReviewCard(t, as, o, head)
+}
+
+// editSelfCards queues the edit of the official's self-assessment prompt of
+// as's month, if Telegram took it, to show as now.
+func (a *App) editSelfCards(t *turn, as evaluation.Assessment) error {
+	cards, err := delivery.SentByKeys(t.ctx, t.tx, []string{key("prompt-assess", as.OfficialID, as.Month.String())})
+	if err != nil || len(cards) == 0 {
+		return err
+	}
+	text, kb, err := a.selfView(t, as, "m")
+	if err != nil {
+		return err
+	}
+	edits := make([]delivery.CardEdit, 0, len(cards))
+	for _, c := range cards {
+		edits = append(edits, delivery.CardEdit{ChatID: c.ChatID, MessageID: c.MessageID, Text: text, Keyboard: kb})
+	}
+	return delivery.QueueCardEdits(t.ctx, t.tx, a.limits(), edits)
 }

@@ -13,6 +13,7 @@ import (
 	"evalbot/internal/app/access"
 	"evalbot/internal/app/grades"
 	"evalbot/internal/app/reviews"
+	"evalbot/internal/app/selfassess"
 	"evalbot/internal/calendar"
 	"evalbot/internal/dashboard"
 	"evalbot/internal/evaluation"
@@ -34,6 +35,7 @@ import (
 // sends the edits once it committed.
 type ChatCards interface {
 	reviews.Notifier
+	selfassess.Notifier
 	FlushCards(ctx context.Context) error
 }
 

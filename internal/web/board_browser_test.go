@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -81,7 +82,7 @@ type boardMonth struct {
 	token string
 }
 
-func newBoardMonth(t *testing.T) *boardMonth {
+func newBoardMonth(t *testing.T, unsent ...string) *boardMonth {
 	t.Helper()
 	pool := pgtest.New(t)
 	h, err := sim.New(pool, time.Date(2026, 11, 30, 8, 0, 0, 0, calendar.Location), io.Discard, sim.WithoutLimits())
@@ -112,10 +113,12 @@ func newBoardMonth(t *testing.T) *boardMonth {
 	}
 	must(h.At(time.Date(2026, 11, 30, 9, 0, 0, 0, calendar.Location)))
 	for _, c := range []string{"A", "B", "C", "E", "G"} {
-		must(h.Tap(ps[c], "📨 Gửi đánh giá"))
+		if !slices.Contains(unsent, c) {
+			must(h.Tap(ps[c], "📨 Gửi đánh giá"))
+		}
 	}
 	for _, c := range []string{"A", "C", "E", "G"} {
-		if _, ok := reviewCard(ps["H"], ps[c]); !ok {
+		if _, ok := reviewCard(ps["H"], ps[c]); !ok && !slices.Contains(unsent, c) {
 			t.Fatalf("H has no review card of %s", c)
 		}
 	}
@@ -148,11 +151,16 @@ func reviewCard(head, p *sim.Person) (botapitest.Message, bool) {
 // launch is the URL Telegram opens for p's Mini App: /tg with the initData
 // it signs with the bot's token (botToken), issued at, and the theme.
 func (bm *boardMonth) launch(p *sim.Person, at time.Time, botToken, theme string) string {
+	return bm.launchAt("/tg", p, at, botToken, theme)
+}
+
+// launchAt is launch for the Mini App's page path (a web_app button's URL).
+func (bm *boardMonth) launchAt(path string, p *sim.Person, at time.Time, botToken, theme string) string {
 	data := initdata.Sign(map[string]string{
 		"user":      `{"id":` + strconv.FormatInt(p.User.ID, 10) + `,"first_name":"` + p.Name + `","language_code":"vi"}`,
 		"auth_date": strconv.FormatInt(at.Unix(), 10), "chat_type": "private", "chat_instance": "-4700000000000000001",
 	}, botToken)
-	return bm.srv.URL + "/tg#tgWebAppData=" + url.QueryEscape(data) + "&tgWebAppThemeParams=" + url.QueryEscape(theme)
+	return bm.srv.URL + path + "#tgWebAppData=" + url.QueryEscape(data) + "&tgWebAppThemeParams=" + url.QueryEscape(theme)
 }
 
 // TestBrowserReviewBoard: the head opens the review board in Telegram (the
@@ -356,4 +364,68 @@ func shootPhone(t *testing.T, ctx context.Context, name string) {
 		t.Fatal(err)
 	}
 	run(t, ctx, chromedp.EmulateViewport(1366, 900))
+}
+
+// TestBrowserSelfAssessment: an official opens the self-assessment on one
+// page (in Telegram from the web_app button of their self-assessment card, or
+// in a browser by a sign-in link), lowers a criterion and claims a bonus
+// (refused without its reason, the choice kept), sees the provisional total
+// move, and submits; their card in chat says it was sent and the head gets
+// the review card.
+func TestBrowserSelfAssessment(t *testing.T) {
+	tab := browser(t)
+	for _, way := range []string{"mini app", "sign-in link"} {
+		t.Run(way, func(t *testing.T) {
+			bm := newBoardMonth(t, "G")
+			h, G, H, now := bm.h, bm.ps["G"], bm.ps["H"], bm.h.Clock.Now()
+			ctx := tab()
+			if way == "mini app" {
+				run(t, ctx, chromedp.Navigate(bm.launchAt("/tg?next=assess", G, now, bm.token, lightTheme)), chromedp.WaitVisible(chromedp.CSS(`p.provisional`)))
+			} else {
+				token, _, err := signin.Issue(context.Background(), h.Pool, G.ID, 15*time.Minute, now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				run(t, ctx, chromedp.Navigate(signin.LinkURL(bm.srv.URL, token)), chromedp.WaitVisible(chromedp.CSS(`button.primary`)),
+					chromedp.Click(chromedp.CSS(`button.primary`)), chromedp.WaitVisible(chromedp.CSS(`p.provisional`)))
+			}
+			if got := text(t, ctx, "h1"); got != "Tự đánh giá tháng 11/2026" {
+				t.Fatalf("h1 %q", got)
+			}
+			before := text(t, ctx, "p.provisional")
+			// The first criterion down two points, a bonus of 1 without a reason.
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const s = document.querySelector("select[name^=c_]"); s.selectedIndex -= 2;
+				document.getElementById("bonus").value = "1"; return true })()`)); err != nil {
+				t.Fatal(err)
+			}
+			run(t, ctx, chromedp.Click(`//button[.="Tính lại và lưu"]`), chromedp.WaitVisible(`//p[@role="alert" and .="Vui lòng ghi lý do đề nghị điểm thưởng."]`))
+			if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("select[name^=c_]").value + "/" + document.getElementById("bonus").value`)); got != "3/1" {
+				t.Fatalf("the choice after the refusal: %q; want 3/1 kept", got)
+			}
+			run(t, ctx, chromedp.SendKeys(chromedp.CSS(`textarea#reason`), "Hoàn thành đột xuất việc tiếp dân cuối tuần"),
+				chromedp.Click(`//button[.="Tính lại và lưu"]`), chromedp.WaitVisible(`//p[@role="status" and starts-with(., "Đã lưu")]`))
+			after := text(t, ctx, "p.provisional")
+			if after == before || !strings.HasPrefix(after, "Tạm tính: ") {
+				t.Fatalf("provisional before %q, after %q", before, after)
+			}
+			shootPhone(t, ctx, "self-assessment")
+			run(t, ctx, chromedp.Click(`//button[.="Gửi đánh giá"]`), chromedp.WaitVisible(`//p[@role="status" and .="Đã gửi bản tự đánh giá cho lãnh đạo."]`))
+			if n := count(t, ctx, `button[value=submit]`); n != 0 {
+				t.Fatalf("a sent self-assessment still offers Submit")
+			}
+			if err := h.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			card, ok := reviewCard(H, G)
+			if !ok || !strings.Contains(card.Text, "Hoàn thành đột xuất việc tiếp dân cuối tuần") || card.Keyboard == nil {
+				t.Fatalf("H's review card of G: %q", card.Text)
+			}
+			for _, m := range G.User.Messages() {
+				if strings.Contains(m.Text, "📨 Đã gửi lãnh đạo đánh giá.") && m.Edits > 0 && m.Keyboard == nil {
+					return // G's card in chat says it was sent, without buttons
+				}
+			}
+			t.Errorf("G's self-assessment card in chat was not edited to «sent»: %q", G.User.Last().Text)
+		})
+	}
 }

@@ -57,6 +57,10 @@ func (s *Server) miniApp(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(w, r, nil)
 	p.MiniApp, p.Script, p.Board = true, s.script(), true
 	p.Title = p.L.T("MiniAppOpeningTitle")
+	p.Body = "/tg"
+	if r.URL.Query().Get("next") == "assess" {
+		p.Body = "/tg?next=assess"
+	}
 	s.render(w, http.StatusOK, "miniapp", p)
 }
 
@@ -93,5 +97,9 @@ func (s *Server) miniAppSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: s.sessionCookie(), Value: sess.ID, Path: "/", HttpOnly: true, Secure: s.secure(), SameSite: same})
 	http.SetCookie(w, &http.Cookie{Name: miniAppCookie, Value: "1", Path: "/", HttpOnly: true, Secure: s.secure(), SameSite: same})
-	http.Redirect(w, r, "/board", http.StatusSeeOther)
+	dest := s.landing(r.Context(), sess.OfficialID)
+	if d.StartParam == "assess" || r.URL.Query().Get("next") == "assess" {
+		dest = "/me/assess"
+	}
+	http.Redirect(w, r, dest, http.StatusSeeOther)
 }

@@ -252,10 +252,10 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: s.sessionCookie(), Value: sess.ID, Path: "/",
 		HttpOnly: true, Secure: s.secure(), SameSite: http.SameSiteLaxMode})
 	// The organization department's people go to their overview, everyone
-	// else (a head, a deputy) to the review board.
+	// else to the review board (a head, a deputy) or their self-assessment.
 	dest := "/"
 	if me, err := dashboard.WhoIs(r.Context(), s.Pool, sess.OfficialID); err == nil && !me.Admin {
-		dest = "/board"
+		dest = s.landing(r.Context(), sess.OfficialID)
 	}
 	http.Redirect(w, r, dest, http.StatusSeeOther)
 }

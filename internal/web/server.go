@@ -148,6 +148,8 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("POST /board/{id}/approve", s.boardApproveOne)
 	mux.HandleFunc("POST /board/{id}/return", s.boardReturn)
 	mux.HandleFunc("POST /board/{id}/adjust", s.boardAdjust)
+	mux.HandleFunc("GET /me/assess", s.selfPage)
+	mux.HandleFunc("POST /me/assess", s.selfSave)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(time.Hour, files)))
 	mux.HandleFunc("/", s.notFound)
 	cop := http.NewCrossOriginProtection()
