@@ -334,7 +334,9 @@ func TestBrowserReviewBoard(t *testing.T) {
 			}
 		}
 		// The deputy: no board, then the head delegates for 3 days.
-		run(t, ctx, chromedp.Navigate(bm.launch(D, now, bm.token, lightTheme)), chromedp.WaitVisible(`//h1[.="Không có người cần duyệt"]`))
+		// Signed in, the deputy lands on their own self-assessment; the board says no.
+		run(t, ctx, chromedp.Navigate(bm.launch(D, now, bm.token, lightTheme)), chromedp.WaitVisible(`//h1[.="Tự đánh giá tháng 11/2026"]`),
+			chromedp.Navigate(bm.srv.URL+"/board"), chromedp.WaitVisible(`//h1[.="Không có người cần duyệt"]`))
 		if _, _, err := access.Delegate(context.Background(), bm.h.Pool, H.ID, D.ID, 3, calendar.DateOf(now)); err != nil {
 			t.Fatal(err)
 		}
@@ -344,7 +346,8 @@ func TestBrowserReviewBoard(t *testing.T) {
 		}
 		bm.h.Clock.Set(now.AddDate(0, 0, 3))
 		ctx = tab()
-		run(t, ctx, chromedp.Navigate(bm.launch(D, now.AddDate(0, 0, 3), bm.token, lightTheme)), chromedp.WaitVisible(`//h1[.="Không có người cần duyệt"]`))
+		run(t, ctx, chromedp.Navigate(bm.launch(D, now.AddDate(0, 0, 3), bm.token, lightTheme)), chromedp.WaitVisible(`//h1[.="Tự đánh giá tháng 11/2026"]`),
+			chromedp.Navigate(bm.srv.URL+"/board"), chromedp.WaitVisible(`//h1[.="Không có người cần duyệt"]`))
 	})
 }
 
