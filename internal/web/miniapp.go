@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"evalbot/internal/signin"
 	"evalbot/internal/signin/initdata"
@@ -82,7 +81,7 @@ func (s *Server) miniAppSignIn(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, initdata.ErrExpired):
 		s.message(w, r, http.StatusUnauthorized, "MiniAppRefusedTitle", "MiniAppExpired")
 		return
-	case err != nil && strings.HasPrefix(err.Error(), "initdata:"):
+	case initdata.Invalid(err):
 		s.message(w, r, http.StatusUnauthorized, "MiniAppRefusedTitle", "MiniAppRefused")
 		return
 	case err != nil:

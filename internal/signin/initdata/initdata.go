@@ -40,6 +40,17 @@ var (
 	ErrNoUser    = errors.New("initdata: no user")
 )
 
+// Invalid reports whether err is one of Validate's refusals (a forged,
+// malformed, expired or incomplete initData), not a failure.
+func Invalid(err error) bool {
+	for _, e := range []error{ErrMalformed, ErrDuplicate, ErrNoHash, ErrBadHash, ErrNoDate, ErrExpired, ErrNoUser} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
 // User is the initData's user field (Bot API WebAppUser): the Telegram user
 // who opened the Mini App.
 type User struct {
