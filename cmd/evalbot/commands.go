@@ -30,6 +30,7 @@ import (
 	"evalbot/internal/pgcluster"
 	"evalbot/internal/roster"
 	"evalbot/internal/schedule"
+	"evalbot/internal/signin"
 	"evalbot/internal/store"
 	"evalbot/internal/telegram"
 )
@@ -200,7 +201,11 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	if err != nil {
 		return fmt.Errorf("telegram: %w", err)
 	}
-	app := &telegram.App{Pool: pool, Cat: cat, Cal: cal, Now: now, Log: log, Bot: b, BotUsername: os.Getenv("TELEGRAM_BOT_USERNAME")}
+	app := &telegram.App{Pool: pool, Cat: cat, Cal: cal, Now: now, Log: log, Bot: b, BotUsername: os.Getenv("TELEGRAM_BOT_USERNAME"),
+		MiniAppName: os.Getenv("EVALBOT_MINIAPP_NAME")}
+	if pub := signin.PublicURL(); strings.HasPrefix(strings.ToLower(pub), "https://") {
+		app.BoardURL = pub + "/tg" // Telegram opens only https Mini Apps
+	}
 	// A person back after blocking the bot gets the prompts the campaigns
 	// skipped meanwhile (every replica, campaigns or not).
 	catchUp := &schedule.Scheduler{Pool: pool, Cal: cal, Prompter: app, Times: times, Log: log}
@@ -228,7 +233,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 		return err
 	}
 
-	if err := startWeb(opsCtx, pool, cat, cal, now, log); err != nil {
+	if err := startWeb(opsCtx, pool, cat, cal, now, log, token, app); err != nil {
 		return err
 	}
 
@@ -240,6 +245,14 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	// Card edits a previous process left unconfirmed (a kill while one
 	// waited for a retry_after), then every minute those of a dead replica.
 	go app.SweepEdits(ctx, time.Minute, 2*time.Minute)
+	// The reviewers' menu button opens the review board (a few a second).
+	go func() {
+		if n, err := app.SetBoardMenus(ctx, 5); err != nil && ctx.Err() == nil {
+			log.Warn("menu buttons", "err", err)
+		} else if n > 0 {
+			log.Info("menu buttons set", "chats", n)
+		}
+	}()
 
 	senderCtx, stopSender := context.WithCancel(hard)
 	senderDone := make(chan struct{})

@@ -14,7 +14,9 @@ import (
 	"evalbot/internal/calendar"
 	"evalbot/internal/locale"
 	"evalbot/internal/signin"
+	"evalbot/internal/signin/initdata"
 	"evalbot/internal/store"
+	"evalbot/internal/telegram"
 	"evalbot/internal/web"
 )
 
@@ -64,13 +66,18 @@ func weblinkCmd(ctx context.Context, args []string) error {
 
 // startWeb starts the web face on EVALBOT_WEB_ADDR (default :8081; "off"
 // for none) for serve; it stops when ctx ends.
-func startWeb(ctx context.Context, pool *pgxpool.Pool, cat *locale.Catalog, cal *calendar.Calendar, now func() time.Time, log *slog.Logger) error {
+// The bot's token signs the Mini App's initData; app is told of the review
+// board's decisions (the head's cards in chat) and resolves frameworks.
+func startWeb(ctx context.Context, pool *pgxpool.Pool, cat *locale.Catalog, cal *calendar.Calendar, now func() time.Time, log *slog.Logger,
+	token string, app *telegram.App) error {
 	addr := env("EVALBOT_WEB_ADDR", web.DefaultAddr)
 	if addr == "off" {
 		return nil
 	}
+	maxAge := envDuration("EVALBOT_MINIAPP_MAX_AGE", initdata.DefaultMaxAge)
 	s := &web.Server{Pool: pool, Cat: cat, Cal: cal, Now: now, Log: log, PublicURL: signin.PublicURL(),
-		TrustProxy: os.Getenv("EVALBOT_WEB_TRUST_PROXY") == "1"}
+		TrustProxy: os.Getenv("EVALBOT_WEB_TRUST_PROXY") == "1", BotToken: token, MiniAppMaxAge: maxAge,
+		Chat: app, Frameworks: app.Framework}
 	_, _, err := s.Start(ctx, addr)
 	return err
 }

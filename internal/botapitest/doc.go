@@ -16,7 +16,8 @@
 // {"ok":true,"result":…} or {"ok":false,"error_code":…,"description":…,
 // "parameters":{…}} with the matching HTTP status) for the methods evalbot uses:
 // getMe, getUpdates, setWebhook, deleteWebhook, getWebhookInfo, setMyCommands,
-// getMyCommands, deleteMyCommands, sendChatAction, sendMessage, sendPhoto,
+// getMyCommands, deleteMyCommands, setChatMenuButton, getChatMenuButton,
+// sendChatAction, sendMessage, sendPhoto,
 // sendDocument, editMessageText, editMessageReplyMarkup, deleteMessage,
 // answerCallbackQuery. Other methods answer 404 "Not Found", a wrong token 401
 // "Unauthorized".

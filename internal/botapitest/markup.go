@@ -27,9 +27,10 @@ const (
 )
 
 type inlineButton struct {
-	Text string
-	Data string
-	URL  string
+	Text   string
+	Data   string
+	URL    string
+	WebApp string // web_app.url: a Mini App's page (https only)
 	// echo is the button as Telegram returns it in message.reply_markup, as
 	// JSON, from parsing until inlineKey joins the keyboard's echoes into
 	// the message's one copy (a map kept per button was 14 KB a card, and a
@@ -305,6 +306,21 @@ func parseInlineFields(fields map[string]json.RawMessage) (b inlineButton, _ *ap
 			return b, badRequest("inline keyboard button URL '" + b.URL + "' is invalid: " + reason)
 		}
 		echo["url"] = norm
+	case "web_app":
+		var w struct {
+			URL *string `json:"url"`
+		}
+		if err := json.Unmarshal(fields["web_app"], &w); err != nil || w.URL == nil {
+			return b, badRequest("can't parse inline keyboard button: Field \"url\" must be of type String")
+		}
+		b.WebApp = *w.URL
+		if !strings.HasPrefix(strings.ToLower(b.WebApp), "https://") {
+			return b, badRequest("inline keyboard button Web App URL '" + b.WebApp + "' is invalid: Only HTTPS links are allowed")
+		}
+		if _, reason := checkURL(b.WebApp); reason != "" {
+			return b, badRequest("inline keyboard button Web App URL '" + b.WebApp + "' is invalid: " + reason)
+		}
+		echo["web_app"] = map[string]string{"url": b.WebApp}
 	default:
 		var v any
 		_ = json.Unmarshal(fields[action], &v)

@@ -201,6 +201,7 @@ type Server struct {
 	files    map[string]*storedFile
 	nextFile int
 	commands map[string][]commandEntry
+	menus    map[int64]MenuButton // setChatMenuButton, by chat (0: the default)
 
 	faults  []*fault
 	latency time.Duration
@@ -455,6 +456,8 @@ func init() {
 		{name: "setMyCommands", fn: (*Server).setMyCommands},
 		{name: "getMyCommands", fn: (*Server).getMyCommands},
 		{name: "deleteMyCommands", fn: (*Server).deleteMyCommands},
+		{name: "setChatMenuButton", fn: (*Server).setChatMenuButton},
+		{name: "getChatMenuButton", fn: (*Server).getChatMenuButton},
 		{name: "sendChatAction", fn: (*Server).sendChatAction},
 		{name: "sendMessage", fn: (*Server).sendMessage, kind: "send", send: true},
 		{name: "sendPhoto", fn: (*Server).sendPhoto, kind: "photo", send: true},

@@ -38,9 +38,10 @@ type Message struct {
 
 // Button is an inline keyboard button.
 type Button struct {
-	Text string
-	Data string // callback_data
-	URL  string
+	Text   string
+	Data   string // callback_data
+	URL    string
+	WebApp string // web_app.url (a Mini App's page)
 }
 
 // CallbackAnswer is the bot's (first, accepted) answer to a callback query.
@@ -309,7 +310,7 @@ func buttonsOf(rows [][]inlineButton) [][]Button {
 	for i, row := range rows {
 		out[i] = make([]Button, len(row))
 		for j, b := range row {
-			out[i][j] = Button{Text: b.Text, Data: b.Data, URL: b.URL}
+			out[i][j] = Button{Text: b.Text, Data: b.Data, URL: b.URL, WebApp: b.WebApp}
 		}
 	}
 	return out

@@ -46,9 +46,15 @@ type WireInline struct {
 
 // WireButton is an InlineKeyboardButton as the Bot API spells it.
 type WireButton struct {
-	Text         string `json:"text"`
-	CallbackData string `json:"callback_data,omitempty"`
-	URL          string `json:"url,omitempty"`
+	Text         string  `json:"text"`
+	CallbackData string  `json:"callback_data,omitempty"`
+	URL          string  `json:"url,omitempty"`
+	WebApp       *WebApp `json:"web_app,omitempty"`
+}
+
+// WebApp is the Bot API's WebAppInfo: the URL of a Mini App's page.
+type WebApp struct {
+	URL string `json:"url"`
 }
 
 // Wire converts k for the Bot API; nil for no keyboard.
@@ -60,7 +66,10 @@ func Wire(k Keyboard) *WireInline {
 	for i, r := range k {
 		rows[i] = make([]WireButton, len(r))
 		for j, b := range r {
-			rows[i][j] = WireButton{b.Text, b.Data, b.URL}
+			rows[i][j] = WireButton{Text: b.Text, CallbackData: b.Data, URL: b.URL}
+			if b.WebApp != "" {
+				rows[i][j].WebApp = &WebApp{URL: b.WebApp}
+			}
 		}
 	}
 	return &WireInline{rows}

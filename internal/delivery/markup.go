@@ -11,7 +11,11 @@ func InlineMarkup(k Keyboard) models.ReplyMarkup {
 	for _, r := range k {
 		row := make([]models.InlineKeyboardButton, 0, len(r))
 		for _, b := range r {
-			row = append(row, models.InlineKeyboardButton{Text: b.Text, CallbackData: b.Data, URL: b.URL})
+			btn := models.InlineKeyboardButton{Text: b.Text, CallbackData: b.Data, URL: b.URL}
+			if b.WebApp != "" {
+				btn.WebApp = &models.WebAppInfo{URL: b.WebApp}
+			}
+			row = append(row, btn)
 		}
 		rows = append(rows, row)
 	}

@@ -16,6 +16,9 @@ type Button struct {
 	Text string `json:"text"`
 	Data string `json:"data,omitempty"`
 	URL  string `json:"url,omitempty"`
+	// WebApp is the https URL of a Mini App page the button opens inside
+	// Telegram (web_app; private chats only).
+	WebApp string `json:"web_app,omitempty"`
 }
 
 // Keyboard is an inline keyboard, rows of buttons (Bot API InlineKeyboardMarkup).

@@ -58,9 +58,9 @@ func TestEveryMessageRenders(t *testing.T) {
 	for _, k := range []string{"Agency", "Group", "Room", "Cap", "Measure", "Factor", "Marks", "Items", "Query", "Mark"} {
 		data[k] = "X<&>"
 	}
-	// The December campaign and the yearly table (internal/telegram/year.go);
-	// evidence on a task and the task systems' API (issue 23).
-	for _, k := range []string{"Mean", "Page", "Pages", "Item", "Number", "Tasks", "Message", "Day", "Prefix", "Key", "State", "Allow"} {
+	// The December campaign, the yearly table, evidence, the task systems' API
+	// (issue 23); the review board (issue 24).
+	for _, k := range []string{"Mean", "Page", "Pages", "Item", "Number", "Tasks", "Message", "Day", "Prefix", "Key", "State", "Allow", "Used", "Waiting", "Showing"} {
 		data[k] = "X<&>"
 	}
 	for _, lang := range locale.Languages {

@@ -153,17 +153,8 @@ func SignIn(ctx context.Context, pool *pgxpool.Pool, token string, now time.Time
 		if _, err := tx.Exec(ctx, `UPDATE web_signin_tokens SET used_at = $2 WHERE token_hash = $1`, hash(token), now); err != nil {
 			return err
 		}
-		id, err := randomID()
-		if err != nil {
-			return err
-		}
-		s = Session{ID: id, OfficialID: official, ExpiresAt: now.Add(AbsoluteTimeout)}
-		if _, err := tx.Exec(ctx, `INSERT INTO web_sessions (id_hash, official_id, created_at, last_seen_at, expires_at)
-			VALUES ($1, $2, $3, $3, $4)`, hash(id), official, now, s.ExpiresAt); err != nil {
-			return err
-		}
-		return evaluation.Audit(ctx, tx, evaluation.AuditEntry{Actor: &official, Subject: official, Entity: "web_session",
-			Action: "web_signin"})
+		s, err = openSession(ctx, tx, official, now, "")
+		return err
 	})
 	if err != nil {
 		return Session{}, err
@@ -172,6 +163,23 @@ func SignIn(ctx context.Context, pool *pgxpool.Pool, token string, now time.Time
 		return Session{}, refused
 	}
 	return s, nil
+}
+
+// openSession opens a session for official at now in tx and audits
+// "web_signin" with reason how ("" for a sign-in link, "mini_app" for
+// Telegram's initData): the one session mechanism of every way in.
+func openSession(ctx context.Context, tx pgx.Tx, official int64, now time.Time, how string) (Session, error) {
+	id, err := randomID()
+	if err != nil {
+		return Session{}, err
+	}
+	s := Session{ID: id, OfficialID: official, ExpiresAt: now.Add(AbsoluteTimeout)}
+	if _, err := tx.Exec(ctx, `INSERT INTO web_sessions (id_hash, official_id, created_at, last_seen_at, expires_at)
+		VALUES ($1, $2, $3, $3, $4)`, hash(id), official, now, s.ExpiresAt); err != nil {
+		return Session{}, err
+	}
+	return s, evaluation.Audit(ctx, tx, evaluation.AuditEntry{Actor: &official, Subject: official, Entity: "web_session",
+		Action: "web_signin", Reason: how})
 }
 
 // Touch checks a session cookie value and marks the session seen at now: it

@@ -38,6 +38,13 @@ type App struct {
 	Now         func() time.Time
 	Log         *slog.Logger
 	BotUsername string
+	// BoardURL is the review board's Mini App page (EVALBOT_PUBLIC_URL/tg),
+	// only when that is https (Telegram opens no other): the web_app buttons
+	// and the reviewers' menu button open it; "" for none.
+	BoardURL string
+	// MiniAppName is the Mini App's short name at @BotFather
+	// (EVALBOT_MINIAPP_NAME): groups get a t.me/<bot>/<name>?startapp= link.
+	MiniAppName string
 	// PublishDay is the working day of the next month on which a month is
 	// published (schedule.Times.PublishDay); 0 is calendar.DefaultPublishDay.
 	PublishDay int

@@ -78,6 +78,7 @@ func (a *App) onStatus(t *turn, page int) error {
 		}
 		kb = append(kb, nav)
 	}
+	kb = a.withBoard(t, kb)
 	if t.cq != nil {
 		t.ack("")
 		t.editPressed(b.String(), kb)

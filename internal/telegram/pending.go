@@ -102,14 +102,14 @@ func (a *App) onPending(t *turn) error {
 	}
 	if len(ids) == 0 {
 		// Nothing can be approved as self-assessed: no button that would do nothing.
-		return t.reply(text, append(open, kb...))
+		return t.reply(text, a.withBoard(t, append(open, kb...)))
 	}
 	nonce := randomNonce()
 	if err := t.setStep("approve_all", stepData{Nonce: nonce, IDs: ids, Versions: versions}); err != nil {
 		return err
 	}
 	kb = append(append(delivery.Keyboard{{{Text: t.T("BtnApproveAll", len(ids), nil), Data: cb(vApproveAll, nonce, "0")}}}, open...), kb...)
-	return t.reply(text, kb)
+	return t.reply(text, a.withBoard(t, kb))
 }
 
 // pendingRow says where a waiting submission stands, for its line in

@@ -376,8 +376,16 @@ func (a *App) askQuota(t *turn, as evaluation.Assessment, o roster.Official, q *
 // card, or the final one when the unit's month is already published.
 func (a *App) sendGradeCard(t *turn, as evaluation.Assessment) error {
 	o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID)
-	if err != nil || o.ChatID == nil {
+	if err != nil {
 		return err
+	}
+	return a.sendGradeCardTo(t, as, o)
+}
+
+// sendGradeCardTo is sendGradeCard to o, as's official, read already.
+func (a *App) sendGradeCardTo(t *turn, as evaluation.Assessment, o roster.Official) error {
+	if o.ChatID == nil {
+		return nil
 	}
 	ot := t.as(o)
 	text, err := a.gradeCard(ot, as)

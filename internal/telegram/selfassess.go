@@ -75,6 +75,10 @@ func (a *App) selfView(t *turn, as evaluation.Assessment, view string) (string, 
 		gradeErr = err
 	}
 	text, kb := a.renderSelf(t, as, view, fw, tasks, r, gradeErr)
+	if view == "m" && as.Editable() && a.BoardURL != "" && t.chatID != 0 && t.chatID == t.userID {
+		// The same self-assessment on one page, inside Telegram (Mini App).
+		kb = append(kb, []delivery.Button{{Text: t.t("BtnSelfOnePage", nil), WebApp: a.BoardURL + "?next=assess"}})
+	}
 	return text, kb, nil
 }
 

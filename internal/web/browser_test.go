@@ -251,8 +251,10 @@ func TestBrowserRefusals(t *testing.T) {
 		return ctx
 	}
 
-	// An official who is no admin.
+	// An official who is no admin: signed in, they land on their own
+	// self-assessment; the overview refuses them.
 	ctx := signInTab("HB003")
+	run(t, ctx, chromedp.Navigate(st.srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
 	if got := text(t, ctx, "h1"); got != "Không có quyền truy cập" {
 		t.Fatalf("official: %q", got)
 	}

@@ -59,6 +59,9 @@ type page struct {
 	OtherLang string           // URL of this page in the other language
 	Body      any
 	Public    bool // a citizen's page: no link to the staff's pages
+	MiniApp   bool // opened inside Telegram: telegram-web-app.js is loaded (miniapp.go)
+	Script    string
+	Board     bool // the review board's pages (their own colours, dark too)
 }
 
 var funcs = template.FuncMap{
@@ -126,6 +129,9 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, p *page)
 		s.log().Error("web: render", "page", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
+	}
+	if p.MiniApp {
+		s.miniAppCSP(w)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
@@ -245,7 +251,13 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	// absolute expiry (internal/signin) whatever the browser keeps.
 	http.SetCookie(w, &http.Cookie{Name: s.sessionCookie(), Value: sess.ID, Path: "/",
 		HttpOnly: true, Secure: s.secure(), SameSite: http.SameSiteLaxMode})
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	// The organization department's people go to their overview, everyone
+	// else to the review board (a head, a deputy) or their self-assessment.
+	dest := "/"
+	if me, err := dashboard.WhoIs(r.Context(), s.Pool, sess.OfficialID); err == nil && !me.Admin {
+		dest = s.landing(r.Context(), sess.OfficialID)
+	}
+	http.Redirect(w, r, dest, http.StatusSeeOther)
 }
 
 // signOut ends the session (if any) and clears the cookie.

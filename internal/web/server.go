@@ -31,6 +31,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"evalbot/internal/api"
+
+	"evalbot/internal/app/grades"
 	"evalbot/internal/calendar"
 	"evalbot/internal/locale"
 	"evalbot/internal/signin"
@@ -69,6 +71,22 @@ type Server struct {
 	// (set it only behind a reverse proxy that writes that header), for the
 	// rate limits.
 	TrustProxy bool
+
+	// BotToken is the bot's token (TELEGRAM_BOT_TOKEN): the Mini App's
+	// initData is signed with a key derived from it (internal/signin/initdata).
+	// Empty: no Mini App sign-in (POST /tg refuses).
+	BotToken string
+	// MiniAppMaxAge is the oldest initData's auth_date accepted
+	// (EVALBOT_MINIAPP_MAX_AGE); 0 is initdata.DefaultMaxAge (24 h).
+	MiniAppMaxAge time.Duration
+	// WebAppJS is the URL of telegram-web-app.js on Mini App pages
+	// (TelegramWebAppJS when empty; the tests' harness serves its own).
+	WebAppJS string
+	// Frameworks resolves a framework id (grading.Preset when nil).
+	Frameworks grades.Frameworks
+	// Chat is the bot's side of a review decided on the board (telegram.App):
+	// nil without a bot (nothing is told in chat).
+	Chat ChatCards
 
 	pages map[string]*template.Template
 	all   *limiter // every request, per client IP
@@ -126,6 +144,17 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("GET /visit", s.visitCodes)
 	mux.HandleFunc("POST /visit", s.visitCodes)
 	mux.HandleFunc("GET /signed-out", s.signedOut)
+	mux.HandleFunc("GET /tg", s.miniApp)
+	mux.Handle("POST /tg", s.links.wrap(s, http.HandlerFunc(s.miniAppSignIn)))
+	mux.HandleFunc("GET /board", s.board)
+	mux.HandleFunc("POST /board/confirm", s.boardConfirm)
+	mux.HandleFunc("POST /board/approve", s.boardApprove)
+	mux.HandleFunc("GET /board/{id}", s.boardPerson)
+	mux.HandleFunc("POST /board/{id}/approve", s.boardApproveOne)
+	mux.HandleFunc("POST /board/{id}/return", s.boardReturn)
+	mux.HandleFunc("POST /board/{id}/adjust", s.boardAdjust)
+	mux.HandleFunc("GET /me/assess", s.selfPage)
+	mux.HandleFunc("POST /me/assess", s.selfSave)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(time.Hour, files)))
 	mux.HandleFunc("/", s.notFound)
 	cop := http.NewCrossOriginProtection()

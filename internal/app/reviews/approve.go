@@ -46,6 +46,12 @@ type Approval struct {
 // choice is not a candidate), and a *grading.InputError when the grade
 // cannot be computed (grading.ErrNoTasks: the reviewer enters the task score first).
 func Approve(ctx context.Context, db store.DB, cal *calendar.Calendar, fws grades.Frameworks, actorID, assessmentID int64, version int, demote int64, now time.Time) (Approval, error) {
+	return approve(ctx, db, cal, fws, actorID, assessmentID, version, demote, now, false)
+}
+
+// approve is Approve; locked says the caller holds the unit-month lock
+// already (ApproveMany), so the assessment read first is read under it.
+func approve(ctx context.Context, db store.DB, cal *calendar.Calendar, fws grades.Frameworks, actorID, assessmentID int64, version int, demote int64, now time.Time, locked bool) (Approval, error) {
 	as, err := evaluation.LoadAssessment(ctx, db, assessmentID)
 	if err != nil {
 		return Approval{}, err
@@ -62,12 +68,16 @@ func Approve(ctx context.Context, db store.DB, cal *calendar.Calendar, fws grade
 		return Approval{}, err
 	}
 	res := Approval{Assessment: as, Official: o}
-	if err := evaluation.LockUnitMonth(ctx, db, o.UnitID, as.Month); err != nil {
-		return res, err
+	if !locked {
+		if err := evaluation.LockUnitMonth(ctx, db, o.UnitID, as.Month); err != nil {
+			return res, err
+		}
+		// What was read before the lock may have moved on meanwhile (the
+		// other approver pressed first): then nothing is decided, not even
+		// a quota move.
+		as, err = evaluation.LoadAssessment(ctx, db, assessmentID)
 	}
-	// What was read before the lock may have moved on meanwhile (the other
-	// approver pressed first): then nothing is decided, not even a quota move.
-	if as, err = evaluation.LoadAssessment(ctx, db, assessmentID); err != nil || as.Version != version || as.Status != evaluation.AssessSubmitted {
+	if err != nil || as.Version != version || as.Status != evaluation.AssessSubmitted {
 		if err != nil && !errors.Is(err, evaluation.ErrNotFound) {
 			return res, err
 		}

@@ -25,11 +25,17 @@ func Renew(ctx context.Context, db store.DB, assessmentID int64) (evaluation.Ass
 // groups, and whether the unit is exceptional (the higher quota); none when
 // nobody of the unit has a task group (the review card shows no rooms then).
 func QuotaMembers(ctx context.Context, db store.DB, unitID int64, m calendar.Month) ([]grading.QuotaMemberGroup, bool, error) {
+	return quotaMembers(ctx, db, unitID, m, true)
+}
+
+// quotaMembers is QuotaMembers; withGroups false lists the unit's people
+// even when none has a task group (the board's meter is always shown).
+func quotaMembers(ctx context.Context, db store.DB, unitID int64, m calendar.Month, withGroups bool) ([]grading.QuotaMemberGroup, bool, error) {
 	rows, err := db.Query(ctx, `SELECT o.id, o.task_group, a.status, a.grade, a.self_grade, u.exceptional
 		FROM officials o JOIN units u ON u.id = o.unit_id
 		LEFT JOIN assessments a ON a.official_id = o.id AND a.month = $2
-		WHERE o.unit_id = $1 AND o.active AND EXISTS (SELECT 1 FROM officials g WHERE g.unit_id = $1 AND g.active AND g.task_group <> '')
-		ORDER BY o.id`, unitID, m.First().Time(0, 0))
+		WHERE o.unit_id = $1 AND o.active AND (NOT $3 OR EXISTS (SELECT 1 FROM officials g WHERE g.unit_id = $1 AND g.active AND g.task_group <> ''))
+		ORDER BY o.id`, unitID, m.First().Time(0, 0), withGroups)
 	if err != nil {
 		return nil, false, err
 	}

@@ -1,0 +1,50 @@
+package delivery
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"evalbot/internal/store"
+)
+
+// Sent is an outbox message Telegram took: its chat, its message id (to
+// edit it: editMessageText), and the official it went to.
+type Sent struct {
+	ChatID     int64
+	MessageID  int
+	OfficialID int64
+}
+
+// SentByKeys lists the messages of the outbox with one of the dedup keys
+// that Telegram took (a message id is known) and that went to an official.
+func SentByKeys(ctx context.Context, db store.DB, keys []string) ([]Sent, error) {
+	rows, err := db.Query(ctx, `SELECT chat_id, message_id, official_id FROM outbox
+		WHERE dedup_key = ANY($1) AND message_id IS NOT NULL AND official_id IS NOT NULL ORDER BY id`, keys)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Sent, error) {
+		var s Sent
+		return s, r.Scan(&s.ChatID, &s.MessageID, &s.OfficialID)
+	})
+}
+
+// QueueCardEdits is QueueCardEdit for each of edits, in one round trip of
+// the caller's transaction (a decision made outside a button press: the
+// sweep or FlushCards sends them once it committed).
+func QueueCardEdits(ctx context.Context, tx pgx.Tx, l Limits, edits []CardEdit) error {
+	if len(edits) == 0 {
+		return nil
+	}
+	b := &pgx.Batch{}
+	gens := make([]int64, len(edits))
+	waits := make([]time.Duration, len(edits))
+	for i, e := range edits {
+		if err := QueueCardEdit(b, l, e, &gens[i], &waits[i]); err != nil {
+			return err
+		}
+	}
+	return tx.SendBatch(ctx, b).Close()
+}
