@@ -245,12 +245,20 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	// Card edits a previous process left unconfirmed (a kill while one
 	// waited for a retry_after), then every minute those of a dead replica.
 	go app.SweepEdits(ctx, time.Minute, 2*time.Minute)
-	// The reviewers' menu button opens the review board (a few a second).
+	// The reviewers' menu button opens the review board (a few a second), at
+	// start and then daily (a delegation starts or ends).
 	go func() {
-		if n, err := app.SetBoardMenus(ctx, 5); err != nil && ctx.Err() == nil {
-			log.Warn("menu buttons", "err", err)
-		} else if n > 0 {
-			log.Info("menu buttons set", "chats", n)
+		for {
+			if n, err := app.SetBoardMenus(ctx, 5); err != nil && ctx.Err() == nil {
+				log.Warn("menu buttons", "err", err)
+			} else if n > 0 {
+				log.Info("menu buttons set", "chats", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(24 * time.Hour):
+			}
 		}
 	}()
 

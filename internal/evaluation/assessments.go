@@ -400,8 +400,12 @@ func Approve(ctx context.Context, db store.DB, id int64, version int, actorID in
 	if err := writeResult(ctx, db, a, &actorID, "approve", r); err != nil {
 		return a, err
 	}
-	if _, err := db.Exec(ctx, `UPDATE assessments SET on_behalf_of = $2 WHERE id = $1`, id, onBehalfOf); err != nil {
-		return a, err
+	// Only when it changes: most approvals are the head's own, on a row
+	// that never had a deputy's.
+	if onBehalfOf != nil || a.OnBehalfOf != nil {
+		if _, err := db.Exec(ctx, `UPDATE assessments SET on_behalf_of = $2 WHERE id = $1`, id, onBehalfOf); err != nil {
+			return a, err
+		}
 	}
 	return LoadAssessment(ctx, db, id)
 }

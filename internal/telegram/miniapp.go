@@ -50,9 +50,11 @@ func (a *App) withBoard(t *turn, kb delivery.Keyboard) delivery.Keyboard {
 
 // SetBoardMenus gives the private chat of every reviewer of today (heads, and
 // deputies under a delegation in force: access.ReviewerChats) the menu button
-// «Bảng duyệt» opening BoardURL (setChatMenuButton), at most perSecond calls a
-// second; nothing without BoardURL. A chat that refuses is logged and left.
-// It returns how many chats took it. Run at start by `evalbot serve`.
+// «Bảng duyệt» opening BoardURL, and gives a deputy whose delegation ended
+// (access.FormerDeputyChats) the default one back (setChatMenuButton), at
+// most perSecond calls a second; nothing without BoardURL. A chat that
+// refuses is logged and left. It returns how many chats took a change. Run
+// by `evalbot serve` at start and then daily.
 func (a *App) SetBoardMenus(ctx context.Context, perSecond float64) (int, error) {
 	if a.BoardURL == "" {
 		return 0, nil
@@ -61,22 +63,35 @@ func (a *App) SetBoardMenus(ctx context.Context, perSecond float64) (int, error)
 	if err != nil {
 		return 0, err
 	}
+	former, err := access.FormerDeputyChats(ctx, a.Pool, a.today())
+	if err != nil {
+		return 0, err
+	}
 	lim := rate.NewLimiter(rate.Limit(perSecond), 1)
 	n := 0
-	for _, c := range chats {
+	set := func(c access.ReviewerChat, b models.InputMenuButton) error {
 		if err := lim.Wait(ctx); err != nil {
-			return n, err
+			return err
 		}
 		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		_, err := a.Bot.SetChatMenuButton(cctx, &bot.SetChatMenuButtonParams{ChatID: c.ChatID,
-			MenuButton: models.MenuButtonWebApp{Type: models.MenuButtonTypeWebApp, Text: a.Cat.T(c.Language, "MenuBoard", nil),
-				WebApp: models.WebAppInfo{URL: a.BoardURL}}})
-		cancel()
-		if err != nil {
+		defer cancel()
+		if _, err := a.Bot.SetChatMenuButton(cctx, &bot.SetChatMenuButtonParams{ChatID: c.ChatID, MenuButton: b}); err != nil {
 			a.Log.Warn("menu button not set", "official_id", c.OfficialID, "err", scrubToken(err))
-			continue
+			return nil
 		}
 		n++
+		return nil
+	}
+	for _, c := range chats {
+		if err := set(c, models.MenuButtonWebApp{Type: models.MenuButtonTypeWebApp, Text: a.Cat.T(c.Language, "MenuBoard", nil),
+			WebApp: models.WebAppInfo{URL: a.BoardURL}}); err != nil {
+			return n, err
+		}
+	}
+	for _, c := range former {
+		if err := set(c, models.MenuButtonDefault{Type: models.MenuButtonTypeDefault}); err != nil {
+			return n, err
+		}
 	}
 	return n, nil
 }

@@ -65,6 +65,14 @@ func TestBoardButtons(t *testing.T) {
 	if m := h.Srv.MenuButtonOf(A.User.ID); m.Type != "web_app" {
 		t.Errorf("A's menu button under the delegation: %+v", m)
 	}
+	// Three days later the delegation has ended: A's menu goes back.
+	h.Clock.Set(h.Clock.Now().AddDate(0, 0, 3))
+	if n, err := h.App.SetBoardMenus(ctx, 1000); err != nil || n != 3 {
+		t.Fatalf("menus after the delegation: %d, %v; want S, H, and A's reset", n, err)
+	}
+	if m := h.Srv.MenuButtonOf(A.User.ID); m.Type != "default" {
+		t.Errorf("A's menu button after the delegation: %+v", m)
+	}
 	if got := telegram.MiniAppLink("evalbot_phuong_bot", "duyet", "board"); got != "https://t.me/evalbot_phuong_bot/duyet?startapp=board" {
 		t.Errorf("MiniAppLink: %q", got)
 	}

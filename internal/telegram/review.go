@@ -474,7 +474,7 @@ func (a *App) gradeCard(t *turn, as evaluation.Assessment) (string, error) {
 		b.WriteString("\n" + t.t("GradeQuotaUnchanged", nil))
 	}
 	if as.ReviewerID != nil {
-		if rv, err := roster.OfficialByID(t.ctx, t.tx, *as.ReviewerID); err == nil {
+		if rv, err := t.official(*as.ReviewerID); err == nil {
 			b.WriteString("\n\n" + t.t("GradeApprovedBy", map[string]any{"Name": rv.FullName, "Position": rv.Position}))
 			if as.OnBehalfOf != nil {
 				if hd, err := roster.OfficialByID(t.ctx, t.tx, *as.OnBehalfOf); err == nil {
@@ -484,6 +484,15 @@ func (a *App) gradeCard(t *turn, as evaluation.Assessment) (string, error) {
 		}
 	}
 	return notice(), nil
+}
+
+// official is official id: t's sender as read already when it is them
+// (the reviewer of a grade card just approved), else from the roster.
+func (t *turn) official(id int64) (roster.Official, error) {
+	if t.me != nil && t.me.ID == id {
+		return *t.me, nil
+	}
+	return roster.OfficialByID(t.ctx, t.tx, id)
 }
 
 // adjustedLine says what the head changed in the self-assessment, naming
