@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"evalbot/internal/app/apikeys"
 	"evalbot/internal/botapitest"
 	"evalbot/internal/calendar"
 	"evalbot/internal/evaluation"
@@ -158,9 +159,12 @@ func TestEvidenceFromTheChat(t *testing.T) {
 	var task2 int64
 	must(t, pool.QueryRow(ctx, `SELECT t.id FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE p.official_id = $1 AND t.position = 2`,
 		A.ID).Scan(&task2))
-	key := int64(1)
+	var unit string
+	must(t, pool.QueryRow(ctx, `SELECT u.code FROM units u JOIN officials o ON o.unit_id = u.id WHERE o.id = $1`, A.ID).Scan(&unit))
+	key, _, err := apikeys.Create(ctx, pool, "Hệ thống quản lý văn bản", unit)
+	must(t, err)
 	_, _, err = evaluation.AddEvidence(ctx, pool, evaluation.Evidence{TaskID: task2, Kind: evaluation.EvidenceDocument,
-		DocumentNumber: "88/QĐ-UBND", Source: evaluation.SourceAPI, APIKeyID: &key})
+		DocumentNumber: "88/QĐ-UBND", Source: evaluation.SourceAPI, APIKeyID: &key.ID})
 	must(t, err)
 
 	// B's week has 30 tasks: 30 rows of «N 📎» would pass Telegram's 100
