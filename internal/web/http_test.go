@@ -186,6 +186,10 @@ func TestRefusals(t *testing.T) {
 	signIn(t, st, off, "HB003")
 	if status, body, _ := do(t, off, "GET", st.srv.URL+"/", nil); status != http.StatusForbidden || !strings.Contains(body, "Không có quyền truy cập") {
 		t.Fatalf("official on /: %d\n%s", status, body)
+	} else if !strings.Contains(body, `<a href="/me/assess">`) {
+		// Regression (a new user's trial): the brand on every page linked to
+		// «/», which refuses anyone but the organization department.
+		t.Errorf("the official's brand link does not lead to their own page:\n%s", body)
 	}
 	if status, _, _ := do(t, off, "GET", st.srv.URL+"/units/PHB-DU", nil); status != http.StatusForbidden {
 		t.Fatalf("official on their own unit: %d", status)

@@ -62,6 +62,10 @@ type page struct {
 	MiniApp   bool // opened inside Telegram: telegram-web-app.js is loaded (miniapp.go)
 	Script    string
 	Board     bool // the review board's pages (their own colours, dark too)
+	// Home is where the brand links: the overview for the organization
+	// department, else the person's own start (landing), never a page that
+	// would refuse them.
+	Home string
 }
 
 var funcs = template.FuncMap{
@@ -113,7 +117,11 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, me *dashboard.A
 	if r.Method != http.MethodGet {
 		u = url.URL{Path: "/", RawQuery: "lang=" + other}
 	}
-	return &page{L: tr{s.Cat, l}, Lang: l, Me: me, OtherLang: u.String()}
+	home := "/"
+	if me != nil && !me.Admin {
+		home = s.landing(r.Context(), me.ID)
+	}
+	return &page{L: tr{s.Cat, l}, Lang: l, Me: me, OtherLang: u.String(), Home: home}
 }
 
 // render writes template name with status; a template failure is a 500.
