@@ -448,6 +448,8 @@ func demoWeb(ctx context.Context, c *command, pool *pgxpool.Pool) error {
 	fmt.Println()
 	fmt.Println(c.say("DemoWebDashboard", map[string]any{"URL": site.Dashboard, "Code": demo.WebAdmin}))
 	fmt.Println("  " + site.SignIn)
+	fmt.Println(c.say("DemoWebBoard", map[string]any{"Code": demo.WebHead}))
+	fmt.Println("  " + site.HeadSignIn)
 	fmt.Println(c.say("DemoWebDesk", map[string]any{"Desk": demo.WebDesk}))
 	fmt.Println("  " + site.Desk)
 	fmt.Println(c.say("DemoWebStop", nil))

@@ -57,7 +57,8 @@ func TestDemoWeb(t *testing.T) {
 		return m[1]
 	}
 	dash := find(`Trang tổng hợp tháng của ban tổ chức: (http://127\.0\.0\.1:\d+/) `)
-	link := find(`\n  (http://127\.0\.0\.1:\d+/signin/\S+)\n`)
+	link := find(`ban tổ chức:.*\n  (http://127\.0\.0\.1:\d+/signin/\S+)\n`)
+	headLink := find(`Bảng duyệt tháng.*\n  (http://127\.0\.0\.1:\d+/signin/\S+)\n`)
 	desk := find(`\n  (http://127\.0\.0\.1:\d+/r/\S+)\n`)
 
 	jar, _ := cookiejar.New(nil)
@@ -88,6 +89,10 @@ func TestDemoWeb(t *testing.T) {
 	get(http.MethodPost, link, "tháng 11/2026", "Phường Hòa Bình Mới", "Văn phòng HĐND và UBND")
 	get(http.MethodGet, dash, "tháng 11/2026")
 	get(http.MethodGet, desk, "Quầy 1 - Đất đai và xây dựng")
+	// The head's link opens their review board, in a session of their own.
+	jar, _ = cookiejar.New(nil)
+	client.Jar = jar
+	get(http.MethodPost, headLink, "Bảng duyệt tháng 11/2026", "Tỷ lệ loại A")
 
 	cancel()
 	if err := <-done; err != nil {

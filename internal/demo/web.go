@@ -25,16 +25,19 @@ import (
 const (
 	WebAdmin     = "HB005"
 	webAdminUnit = "PHB"
+	// WebHead is the head whose review board the demo prints a link to:
+	// the head of the economic office (Trưởng phòng Kinh tế).
+	WebHead = "HB010"
 	// WebDesk is the desk whose citizens' page the demo prints.
 	WebDesk = "HCC-Q1"
 )
 
 // Site is the demo month on the web, for a person to look at: Dashboard is
 // the month's overview, SignIn the admin's one-time sign-in link (which
-// opens the session and goes to Dashboard), Desk a desk's citizens' page
-// (/r/<code>).
+// opens the session and goes to Dashboard), HeadSignIn WebHead's one
+// (to the review board), Desk a desk's citizens' page (/r/<code>).
 type Site struct {
-	Base, Dashboard, SignIn, Desk string
+	Base, Dashboard, SignIn, HeadSignIn, Desk string
 }
 
 // WebTime is the moment the web pages show after the demo: the 5th working
@@ -57,7 +60,7 @@ func ServeWeb(ctx context.Context, pool *pgxpool.Pool, addr string, log *slog.Lo
 	if err != nil {
 		return Site{}, nil, err
 	}
-	var token, code string
+	var token, headToken, code string
 	err = store.InTx(ctx, pool, func(tx pgx.Tx) error {
 		o, err := roster.OfficialByCode(ctx, tx, WebAdmin)
 		if err != nil {
@@ -74,6 +77,13 @@ func ServeWeb(ctx context.Context, pool *pgxpool.Pool, addr string, log *slog.Lo
 			return err
 		}
 		if token, _, err = signin.Issue(ctx, tx, o.ID, signin.DefaultLinkTTL, now); err != nil {
+			return err
+		}
+		head, err := roster.OfficialByCode(ctx, tx, WebHead)
+		if err != nil {
+			return err
+		}
+		if headToken, _, err = signin.Issue(ctx, tx, head.ID, signin.DefaultLinkTTL, now); err != nil {
 			return err
 		}
 		desk, err := citizen.DeskByCode(ctx, tx, WebDesk)
@@ -101,7 +111,8 @@ func ServeWeb(ctx context.Context, pool *pgxpool.Pool, addr string, log *slog.Lo
 	if err != nil {
 		return Site{}, nil, err
 	}
-	return Site{Base: base, Dashboard: base + "/", SignIn: signin.LinkURL(base, token), Desk: base + "/r/" + code}, done, nil
+	return Site{Base: base, Dashboard: base + "/", SignIn: signin.LinkURL(base, token),
+		HeadSignIn: signin.LinkURL(base, headToken), Desk: base + "/r/" + code}, done, nil
 }
 
 // reachable is a bound address a browser on this machine can open: an
