@@ -128,8 +128,9 @@ func exportCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		writeXLSX = func(w io.Writer) error { return report.WriteXLSX(w, m) }
-		writeCSV = func(w io.Writer) error { return report.WriteCSV(w, m) }
+		t := report.In(cat, l) // the operator's language (--lang, EVALBOT_LANG)
+		writeXLSX = func(w io.Writer) error { return report.WriteXLSX(w, m, t) }
+		writeCSV = func(w io.Writer) error { return report.WriteCSV(w, m, t) }
 		c := m.Total()
 		summary = cat.Plain(l, "ExportMonthSummary", len(m.Units), map[string]any{"Period": period, "Units": len(m.Units), "People": c.People,
 			"A": c.A, "B": c.B, "C": c.C, "D": c.D, "NotGraded": c.NotGraded, "NotAssessed": c.NotAssessed})
@@ -143,7 +144,7 @@ func exportCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		t := func(id string, data map[string]any) string { return cat.Plain(l, id, 0, data) }
+		t := report.In(cat, l)
 		writeXLSX = func(w io.Writer) error { return report.WritePeriodXLSX(w, res, t) }
 		writeCSV = func(w io.Writer) error { return report.WritePeriodCSV(w, res, t) }
 		c, people := report.PeriodCounts(res)

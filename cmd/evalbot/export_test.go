@@ -122,3 +122,42 @@ func TestInvitesRefuseAnUnusableTTL(t *testing.T) {
 		t.Errorf("--ttl 48h: exit %d:\n%s%s", code, out, errs)
 	}
 }
+
+// Regression (issue 21's leftovers): «evalbot discipline --code HB003 --month
+// 2026-11 --level reprimand --reason "QĐ số 12"» on a person who never
+// self-assessed did not show in the export's note; and under --lang en the
+// monthly export's headers and notes stayed Vietnamese.
+func TestExportShowsDisciplineOfAMonthNotAssessed(t *testing.T) {
+	pool, _ := cleanRoster(t)
+	t.Setenv("DATABASE_URL", pool.Config().ConnString())
+	t.Setenv("EVALBOT_LANG", "")
+	if code, _, errs := capture(t, "discipline", "--code", "HB003", "--month", "2026-11", "--level", "reprimand", "--reason", "QĐ số 12"); code != 0 {
+		t.Fatalf("discipline: exit %d: %s", code, errs)
+	}
+	for _, c := range []struct {
+		lang, header, note string
+	}{
+		{"vi", "Mã đơn vị,Đơn vị,STT,Mã cán bộ,Họ và tên,Chức vụ,Nhóm 1 (20 điểm),Nhóm 2 (70 điểm),",
+			"chưa đánh giá; bị kỷ luật khiển trách trong tháng (QĐ số 12) → khi đánh giá sẽ xếp loại D"},
+		{"en", "Unit code,Unit,No.,Employee code,Full name,Position,Group 1 (20 points),Group 2 (70 points),",
+			"not assessed; disciplinary reprimand in the month (QĐ số 12) → grade D once assessed"},
+	} {
+		code, out, errs := capture(t, "export", "--month", "2026-11", "--csv", "-", "--lang", c.lang)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.lang, code, errs)
+		}
+		lines := strings.Split(strings.TrimPrefix(out, "\uFEFF"), "\r\n")
+		if !strings.HasPrefix(lines[0], c.header) {
+			t.Errorf("%s: header %q, want %q…", c.lang, lines[0], c.header)
+		}
+		var row string
+		for _, l := range lines {
+			if strings.Contains(l, ",HB003,") {
+				row = l
+			}
+		}
+		if !strings.HasSuffix(row, ","+c.note) {
+			t.Errorf("%s: HB003's row %q, want the note %q", c.lang, row, c.note)
+		}
+	}
+}

@@ -196,7 +196,7 @@ func WritePeriodXLSX(w io.Writer, res *yearly.Results, t Translate) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	title := periodTitle(res.Period, t)
-	if err := f.SetDocProps(&excelize.DocProperties{Title: title, Creator: "evalbot", Language: "vi-VN"}); err != nil {
+	if err := f.SetDocProps(&excelize.DocProperties{Title: title, Creator: "evalbot", Language: t("ExportLanguage", nil)}); err != nil {
 		return err
 	}
 	st, err := newStyles(f)

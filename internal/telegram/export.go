@@ -36,7 +36,7 @@ func (a *App) onExport(t *turn, arg string) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := report.WriteXLSX(&buf, month); err != nil {
+	if err := report.WriteXLSX(&buf, month, report.In(a.Cat, t.lang)); err != nil {
 		return err
 	}
 	// A document cannot wait in the outbox (its payload is text); the read

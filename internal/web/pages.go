@@ -488,7 +488,8 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := report.WriteXLSX(&buf, m); err != nil {
+	l := s.newPage(w, r, me).L // the session's language
+	if err := report.WriteXLSX(&buf, m, report.In(l.cat, l.lang)); err != nil {
 		s.fail(w, r, err)
 		return
 	}

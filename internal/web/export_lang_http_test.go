@@ -1,0 +1,38 @@
+package web_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// TestExportDownloadInTheSessionsLanguage (issue 21's leftover: the month's
+// workbook stayed Vietnamese whatever the reader's language): the month's
+// workbook follows the web session's language, Vietnamese by default.
+func TestExportDownloadInTheSessionsLanguage(t *testing.T) {
+	st := newSite(t, ward(t))
+	c := client(t)
+	signIn(t, st, c, "HB005")
+	for _, w := range []struct{ query, overview, header string }{
+		{"", "Tổng hợp", "Họ và tên"},
+		{"&lang=en", "Summary", "Full name"},
+	} {
+		status, xlsx, _ := do(t, c, "GET", st.srv.URL+"/export.xlsx?unit=PHB"+w.query, nil)
+		if status != 200 {
+			t.Fatalf("export%s: %d", w.query, status)
+		}
+		f, err := excelize.OpenReader(strings.NewReader(xlsx))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.GetSheetList()[0]; got != w.overview {
+			t.Errorf("export%s: first sheet %q, want %q", w.query, got, w.overview)
+		}
+		rows, err := f.GetRows("PHB-KT")
+		if err != nil || len(rows) < 4 || rows[3][1] != w.header {
+			t.Errorf("export%s: PHB-KT's header %v (%v), want %q", w.query, rows, err, w.header)
+		}
+		f.Close()
+	}
+}
