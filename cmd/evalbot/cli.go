@@ -120,9 +120,11 @@ func (c *command) Int(name string, def int) *int    { return c.fs.Int(name, def,
 func (c *command) say(id string, data map[string]any) string { return say(c.lang, id, data) }
 
 // printf prints a line whose printf format is message id (bench's terse
-// figures lines: the verbs are the same in every language).
+// figures lines: the verbs are the same in every language), its numbers
+// and durations written as the language writes them (locale.Sprintf:
+// «28,3 tin/giây», «1.234» in Vietnamese).
 func (c *command) printf(id string, args ...any) {
-	fmt.Printf(c.say(id, nil)+"\n", args...)
+	fmt.Println(locale.Sprintf(c.lang, c.say(id, nil), args...))
 }
 
 // fail is a failure told in the command's language.

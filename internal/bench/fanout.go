@@ -59,7 +59,11 @@ func Fanout(ctx context.Context, r Report, o FanoutOptions) error {
 			return err
 		}
 	}
-	r.Printf("BenchSeeded", time.Since(t0).Round(time.Millisecond), o.History, mode)
+	history := r.Say("BenchNo")
+	if o.History {
+		history = r.Say("BenchYes")
+	}
+	r.Printf("BenchSeeded", time.Since(t0).Round(time.Millisecond), history, mode)
 
 	b, err := benchBot(srv, o.Workers*(o.Senders)+8)
 	if err != nil {
