@@ -36,3 +36,21 @@ func TestExportDownloadInTheSessionsLanguage(t *testing.T) {
 		f.Close()
 	}
 }
+
+// TestUnitPagePointsInTheSessionsLanguage: a unit's page wrote totals with a
+// decimal point in Vietnamese («90.00»); it writes them as the session's
+// language does: «90,00», «90.00» in English.
+func TestUnitPagePointsInTheSessionsLanguage(t *testing.T) {
+	st := newSite(t, ward(t))
+	c := client(t)
+	signIn(t, st, c, "HB005")
+	for _, w := range []struct{ query, want, not string }{
+		{"", `">90,00</td>`, `">90.00</td>`},
+		{"?lang=en", `">90.00</td>`, `">90,00</td>`},
+	} {
+		status, body, _ := do(t, c, "GET", st.srv.URL+"/units/PHB-KT"+w.query, nil)
+		if status != 200 || !strings.Contains(body, w.want) || strings.Contains(body, w.not) {
+			t.Errorf("/units/PHB-KT%s: %d, want %s and no %s:\n%s", w.query, status, w.want, w.not, body)
+		}
+	}
+}

@@ -50,6 +50,12 @@ func (t tr) T(id string, kv ...any) string {
 	return t.cat.Plain(t.lang, id, 0, data)
 }
 
+// Points writes points with two decimals as the page's language writes
+// them: «89,50» in Vietnamese, «89.50» in English ({{$l.Points .Total}}).
+func (t tr) Points(p grading.Points) string {
+	return locale.Sprintf(t.lang, "%.2f", float64(p)/100)
+}
+
 // page is what every template gets.
 type page struct {
 	L         tr
@@ -61,9 +67,7 @@ type page struct {
 	Public    bool // a citizen's page: no link to the staff's pages
 }
 
-var funcs = template.FuncMap{
-	"points": func(p grading.Points) string { return p.String() },
-}
+var funcs = template.FuncMap{}
 
 // personLang carries, in a request's context, the language of the person
 // the request is about (the signed-in official, or a link's owner).
