@@ -160,4 +160,15 @@ func TestExportShowsDisciplineOfAMonthNotAssessed(t *testing.T) {
 			t.Errorf("%s: HB003's row %q, want the note %q", c.lang, row, c.note)
 		}
 	}
+	// The quarter's and the year's tables say it too.
+	for _, period := range [][]string{{"--year", "2026"}, {"--quarter", "2026-Q4"}} {
+		code, out, errs := capture(t, append([]string{"export", "--csv", "-"}, period...)...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", period, code, errs)
+		}
+		want := ",chưa có tháng nào được xếp loại; bị kỷ luật khiển trách trong tháng 11,HB003,PHB-DU"
+		if !strings.Contains(out, want) {
+			t.Errorf("%s: no %q in\n%s", period, want, out)
+		}
+	}
 }

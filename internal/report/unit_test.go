@@ -6,6 +6,7 @@ import (
 
 	"evalbot/internal/grading"
 	"evalbot/internal/locale"
+	"evalbot/internal/yearly"
 )
 
 func TestMeanRoundsHalfUp(t *testing.T) {
@@ -192,5 +193,26 @@ func TestNoteOfADisciplineTheGradeDoesNotShow(t *testing.T) {
 	shown.Grade, shown.Overrides = "D", []grading.Override{{Code: grading.OverrideDiscipline, Detail: "reprimand"}}
 	if got := shown.Note(viT); got != "bị kỷ luật khiển trách trong tháng → xếp loại D" {
 		t.Errorf("note %q", got)
+	}
+}
+
+// Regression (issue 21's leftover, the quarter's and the year's table): a
+// disciplinary measure in a period with no graded month was not in the note.
+func TestPeriodNoteShowsADisciplineTheGradeDoesNot(t *testing.T) {
+	u := &yearly.Unit{Name: "Văn phòng Đảng ủy"}
+	x := &yearly.Person{Evaluated: true,
+		Result:      grading.PeriodResult{Overrides: []grading.Override{{Code: grading.OverrideTooFewMonths, Detail: "0/1"}}},
+		Disciplines: []yearly.MonthDiscipline{{Month: 11, Level: grading.DisciplineReprimand}}}
+	if got, want := periodNote(u, x, yearly.Period{Year: 2026}, viT), "chưa có tháng nào được xếp loại; bị kỷ luật khiển trách trong tháng 11"; got != want {
+		t.Errorf("note %q\nwant %q", got, want)
+	}
+	if got, want := periodNote(u, x, yearly.Period{Year: 2026}, enT), "disciplinary reprimand in month 11"; !strings.HasSuffix(got, want) {
+		t.Errorf("note %q, want … %q", got, want)
+	}
+	// Shown by the grade: told once, by the override.
+	x.Result = grading.PeriodResult{Graded: true, Grade: "D", Overrides: []grading.Override{{Code: grading.OverrideDiscipline, Detail: "reprimand"}}}
+	x.Status = yearly.StatusConfirmed
+	if got := periodNote(u, x, yearly.Period{Year: 2026}, viT); strings.Count(got, "kỷ luật") != 1 {
+		t.Errorf("note %q tells the measure more than once", got)
 	}
 }
