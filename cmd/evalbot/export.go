@@ -74,7 +74,7 @@ func exportCmd(ctx context.Context, args []string) error {
 		label = fmt.Sprint(year)
 	}
 	if *out == "" && *csvOut == "" {
-		name := "ket-qua-" + label
+		name := c.say("ExportFileStem", nil) + "-" + label
 		if *unit != "" {
 			name += "-" + safeFileName(strings.ToUpper(*unit))
 		}

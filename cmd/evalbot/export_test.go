@@ -33,6 +33,12 @@ func TestExportSaysWhereAndMode(t *testing.T) {
 	if st, err := os.Stat(full); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("--mode 0600: %v %v", err, st.Mode().Perm())
 	}
+	// The default name is in the operator's language too.
+	code, _, errs = capture(t, "export", "--month", "2026-11", "--lang", "en")
+	full = filepath.Join(dir, "results-2026-11.xlsx")
+	if code != 0 || !strings.Contains(errs, "Wrote "+full) {
+		t.Fatalf("exit %d:\n%s\nwant %s", code, errs, full)
+	}
 }
 
 // export --year writes the yearly table in the office layout, computed from

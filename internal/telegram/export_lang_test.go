@@ -37,14 +37,17 @@ func TestExportInThePersonsLanguage(t *testing.T) {
 	ps, err := h.Onboard()
 	must(t, err)
 	for _, c := range []struct {
-		who                       string
-		overview, header, note, f string
+		who                             string
+		file, overview, header, note, f string
 	}{
-		{"H", "Summary", "Full name", "not assessed", "Notes"},
-		{"S", "Tổng hợp", "Họ và tên", "chưa đánh giá", "Ghi chú"},
+		{"H", "results-2026-11-U.xlsx", "Summary", "Full name", "not assessed", "Notes"},
+		{"S", "ket-qua-2026-11-ROOT.xlsx", "Tổng hợp", "Họ và tên", "chưa đánh giá", "Ghi chú"},
 	} {
 		must(t, h.Command(ps[c.who], "/export 2026-11"))
 		doc := ps[c.who].User.Last()
+		if doc.FileName != c.file {
+			t.Errorf("%s: file %q, want %q", c.who, doc.FileName, c.file)
+		}
 		f, err := excelize.OpenReader(bytes.NewReader(doc.Document))
 		if err != nil {
 			t.Fatalf("%s: the export does not open (%d bytes, %q): %v", c.who, len(doc.Document), doc.Caption, err)

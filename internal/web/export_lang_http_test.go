@@ -14,13 +14,13 @@ func TestExportDownloadInTheSessionsLanguage(t *testing.T) {
 	st := newSite(t, ward(t))
 	c := client(t)
 	signIn(t, st, c, "HB005")
-	for _, w := range []struct{ query, overview, header string }{
-		{"", "Tổng hợp", "Họ và tên"},
-		{"&lang=en", "Summary", "Full name"},
+	for _, w := range []struct{ query, file, overview, header string }{
+		{"", "ket-qua-2026-11-PHB.xlsx", "Tổng hợp", "Họ và tên"},
+		{"&lang=en", "results-2026-11-PHB.xlsx", "Summary", "Full name"},
 	} {
-		status, xlsx, _ := do(t, c, "GET", st.srv.URL+"/export.xlsx?unit=PHB"+w.query, nil)
-		if status != 200 {
-			t.Fatalf("export%s: %d", w.query, status)
+		status, xlsx, hdr := do(t, c, "GET", st.srv.URL+"/export.xlsx?unit=PHB"+w.query, nil)
+		if status != 200 || !strings.Contains(hdr.Get("Content-Disposition"), "filename="+w.file) {
+			t.Fatalf("export%s: %d %q", w.query, status, hdr.Get("Content-Disposition"))
 		}
 		f, err := excelize.OpenReader(strings.NewReader(xlsx))
 		if err != nil {

@@ -497,7 +497,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	name := "ket-qua-" + q.Month.String() + "-" + m.Root + ".xlsx"
+	name := l.T("ExportFileStem") + "-" + q.Month.String() + "-" + m.Root + ".xlsx"
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	w.Header().Set("Cache-Control", "no-store")
