@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -51,6 +52,28 @@ func TestUnitPagePointsInTheSessionsLanguage(t *testing.T) {
 		status, body, _ := do(t, c, "GET", st.srv.URL+"/units/PHB-KT"+w.query, nil)
 		if status != 200 || !strings.Contains(body, w.want) || strings.Contains(body, w.not) {
 			t.Errorf("/units/PHB-KT%s: %d, want %s and no %s:\n%s", w.query, status, w.want, w.not, body)
+		}
+	}
+}
+
+// TestDashboardCountsInTheSessionsLanguage: counts were written «1006»
+// whatever the language; they are written as the session's language
+// writes them: «1.006» in Vietnamese, «1,006» in English.
+func TestDashboardCountsInTheSessionsLanguage(t *testing.T) {
+	pool := ward(t)
+	if _, err := pool.Exec(context.Background(), `INSERT INTO officials (employee_code, full_name, unit_id, category)
+		SELECT 'X' || g, 'Người ' || g, (SELECT id FROM units WHERE code = 'PHB-KT'), 'cong_chuc' FROM generate_series(1, 1000) g`); err != nil {
+		t.Fatal(err)
+	}
+	st := newSite(t, pool)
+	c := client(t)
+	signIn(t, st, c, "HB005")
+	for _, w := range []struct{ query, want string }{
+		{"", `data-label="Số người">1.006</td>`},
+		{"?lang=en", `>1,006</td>`},
+	} {
+		if status, body, _ := do(t, c, "GET", st.srv.URL+"/"+w.query, nil); status != 200 || !strings.Contains(body, w.want) {
+			t.Errorf("/%s: %d, no %s:\n%s", w.query, status, w.want, body)
 		}
 	}
 }

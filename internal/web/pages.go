@@ -56,6 +56,10 @@ func (t tr) Points(p grading.Points) string {
 	return locale.Sprintf(t.lang, "%.2f", float64(p)/100)
 }
 
+// Int writes a count as the page's language does: «100.000» in
+// Vietnamese, «100,000» in English ({{$l.Int .People}}).
+func (t tr) Int(n int) string { return locale.Sprintf(t.lang, "%d", n) }
+
 // page is what every template gets.
 type page struct {
 	L         tr
