@@ -33,6 +33,16 @@ func TestExportSaysWhereAndMode(t *testing.T) {
 	if st, err := os.Stat(full); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("--mode 0600: %v %v", err, st.Mode().Perm())
 	}
+	// Counts are written the operator's way: 1.028 people in Vietnamese.
+	if _, err := pool.Exec(t.Context(), `INSERT INTO officials (employee_code, full_name, unit_id, category)
+		SELECT 'X' || g, 'Người ' || g, (SELECT id FROM units WHERE code = 'PHB-KT'), 'cong_chuc' FROM generate_series(1, 1000) g`); err != nil {
+		t.Fatal(err)
+	}
+	for lang, want := range map[string]string{"vi": "7 đơn vị, 1.028 người", "en": "7 units, 1,028 people"} {
+		if code, _, errs := capture(t, "export", "--month", "2026-11", "--csv", "-", "--lang", lang); code != 0 || !strings.Contains(errs, want) {
+			t.Errorf("%s: exit %d, no %q in\n%s", lang, code, want, errs)
+		}
+	}
 	// The default name is in the operator's language too.
 	code, _, errs = capture(t, "export", "--month", "2026-11", "--lang", "en")
 	full = filepath.Join(dir, "results-2026-11.xlsx")
