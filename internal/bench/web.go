@@ -129,7 +129,7 @@ func Web(ctx context.Context, r Report, o WebOptions) error {
 			ready = resp.StatusCode == http.StatusOK
 		}
 		if !ready && time.Since(started) > time.Minute {
-			return r.Fail("BenchServeExited", map[string]any{"Err": "not ready within a minute", "Log": logs.String()})
+			return r.Fail("BenchServeExited", map[string]any{"Err": r.Say("BenchServeNotReady"), "Log": logs.String()})
 		}
 	}
 	r.Printf("BenchWebServe", strconv.Itoa(cmd.Process.Pid), // an identifier, not a quantity: no grouping
