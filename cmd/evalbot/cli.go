@@ -131,13 +131,7 @@ func (c *command) printf(id string, args ...any) {
 
 // when writes an instant as lang does, in Asia/Ho_Chi_Minh: «15:04
 // 02/01/2026» in Vietnamese, «2026-01-02 15:04» in English.
-func when(lang string, t time.Time) string {
-	t = t.In(calendar.Location)
-	if lang == "en" {
-		return t.Format("2006-01-02 15:04")
-	}
-	return t.Format("15:04 02/01/2006")
-}
+func when(lang string, t time.Time) string { return locale.When(lang, t.In(calendar.Location)) }
 
 // dayOf writes an instant's day as lang does, in Asia/Ho_Chi_Minh:
 // «02/01/2026» in Vietnamese, «2026-01-02» in English.

@@ -98,7 +98,7 @@ func Fanout(ctx context.Context, r Report, o FanoutOptions) error {
 	}
 	var queued int
 	_ = pool.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE state = 'pending'`).Scan(&queued)
-	r.Printf("BenchEnqueued", at.Format("2006-01-02 15:04"), queued, how, time.Since(t0).Round(time.Millisecond))
+	r.Printf("BenchEnqueued", at, queued, how, time.Since(t0).Round(time.Millisecond))
 
 	if o.Analyze {
 		// What autovacuum does after a table grew by more than 10 %: the

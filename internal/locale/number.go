@@ -36,15 +36,28 @@ func Decimal(lang string, v float64) string {
 
 // Sprintf is fmt.Sprintf with numbers as lang writes them: %d 12345 →
 // «12.345» (vi) or «12,345» (en), %.1f 1234.5 → «1.234,5» or «1,234.5»; a
-// time.Duration argument is written by Duration. Years, identifiers and
-// other numbers that are no quantity go in as strings.
+// time.Duration argument is written by Duration, a time.Time by When.
+// Years, identifiers and other numbers that are no quantity go in as
+// strings.
 func Sprintf(lang, format string, args ...any) string {
 	for i, a := range args {
-		if d, ok := a.(time.Duration); ok {
-			args[i] = Duration(lang, d)
+		switch v := a.(type) {
+		case time.Duration:
+			args[i] = Duration(lang, v)
+		case time.Time:
+			args[i] = When(lang, v)
 		}
 	}
 	return printer(lang).Sprintf(format, args...)
+}
+
+// When writes an instant in its own location as lang does: «09:05
+// 30/11/2026» in Vietnamese, «2026-11-30 09:05» in English.
+func When(lang string, t time.Time) string {
+	if Lang(lang) == "en" {
+		return t.Format("2006-01-02 15:04")
+	}
+	return t.Format("15:04 02/01/2006")
 }
 
 // Duration writes d as time.Duration.String does, with lang's decimal

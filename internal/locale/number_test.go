@@ -24,6 +24,8 @@ func TestNumbersByLanguage(t *testing.T) {
 		{"en", locale.Sprintf("en", "%.1f msg/s; %d people", 28.3, 100000), "28.3 msg/s; 100,000 people"},
 		{"vi", locale.Sprintf("vi", "%d người, p99 %s", 100000, 27200*time.Microsecond), "100.000 người, p99 27,2ms"},
 		{"en", locale.Sprintf("en", "p99 %s", 27200*time.Microsecond), "p99 27.2ms"},
+		{"vi", locale.Sprintf("vi", "lời nhắc (%s)", time.Date(2026, 11, 30, 9, 5, 0, 0, time.UTC)), "lời nhắc (09:05 30/11/2026)"},
+		{"en", locale.Sprintf("en", "prompts (%s)", time.Date(2026, 11, 30, 9, 5, 0, 0, time.UTC)), "prompts (2026-11-30 09:05)"},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s: %q, want %q", c.lang, c.got, c.want)
