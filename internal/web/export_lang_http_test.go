@@ -77,3 +77,29 @@ func TestDashboardCountsInTheSessionsLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestPeriodDownloadInTheSessionsLanguage: the year's table follows the
+// session's language too, its file name included.
+func TestPeriodDownloadInTheSessionsLanguage(t *testing.T) {
+	st := newSite(t, ward(t))
+	c := client(t)
+	signIn(t, st, c, "HB005")
+	for _, w := range []struct{ query, file, header string }{
+		{"", "ket-qua-2026-PHB.xlsx", "Họ và tên"},
+		{"&lang=en", "results-2026-PHB.xlsx", "Full name"},
+	} {
+		status, xlsx, hdr := do(t, c, "GET", st.srv.URL+"/export-period.xlsx?period=2026&unit=PHB"+w.query, nil)
+		if status != 200 || !strings.Contains(hdr.Get("Content-Disposition"), "filename="+w.file) {
+			t.Fatalf("period%s: %d %q", w.query, status, hdr.Get("Content-Disposition"))
+		}
+		f, err := excelize.OpenReader(strings.NewReader(xlsx))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := f.GetRows(f.GetSheetList()[0])
+		if err != nil || len(rows) < 4 || rows[3][1] != w.header {
+			t.Errorf("period%s: header %v (%v), want %q", w.query, rows[:min(4, len(rows))], err, w.header)
+		}
+		f.Close()
+	}
+}
