@@ -37,11 +37,11 @@ func TestExportInThePersonsLanguage(t *testing.T) {
 	ps, err := h.Onboard()
 	must(t, err)
 	for _, c := range []struct {
-		who                             string
-		file, overview, header, note, f string
+		who                                    string
+		file, overview, header, note, f, grade string
 	}{
-		{"H", "results-2026-11-U.xlsx", "Summary", "Full name", "not assessed", "Notes"},
-		{"S", "ket-qua-2026-11-ROOT.xlsx", "Tổng hợp", "Họ và tên", "chưa đánh giá", "Ghi chú"},
+		{"H", "results-2026-11-U.xlsx", "Summary", "Full name", "not assessed", "Notes", "Grade A – "},
+		{"S", "ket-qua-2026-11-ROOT.xlsx", "Tổng hợp", "Họ và tên", "chưa đánh giá", "Ghi chú", "Loại A – "},
 	} {
 		must(t, h.Command(ps[c.who], "/export 2026-11"))
 		doc := ps[c.who].User.Last()
@@ -62,6 +62,16 @@ func TestExportInThePersonsLanguage(t *testing.T) {
 		}
 		if got := rows[4]; got[len(got)-1] != c.note {
 			t.Errorf("%s: first row %q, want the note %q", c.who, got, c.note)
+		}
+		// The summary names the grades in the same language (the framework's names).
+		summary := ""
+		for _, r := range rows {
+			if len(r) > 1 && strings.HasPrefix(r[1], c.grade) {
+				summary = r[1]
+			}
+		}
+		if summary == "" {
+			t.Errorf("%s: no summary line starting %q in %q", c.who, c.grade, rows)
 		}
 		f.Close()
 	}
