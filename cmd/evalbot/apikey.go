@@ -100,10 +100,10 @@ func apikeyListCmd(ctx context.Context, args []string) error {
 	for _, k := range keys {
 		state := c.say("APIKeyActive", nil)
 		if k.RevokedAt != nil {
-			state = c.say("APIKeyRevokedOn", map[string]any{"Day": k.RevokedAt.Format("2006-01-02")})
+			state = c.say("APIKeyRevokedOn", map[string]any{"Day": dayOf(c.lang, *k.RevokedAt)})
 		}
 		fmt.Println(c.say("APIKeyLine", map[string]any{"ID": k.ID, "Prefix": k.Prefix, "Name": k.Name, "Unit": k.UnitCode,
-			"Created": k.CreatedAt.Format("2006-01-02"), "State": state}))
+			"Created": dayOf(c.lang, k.CreatedAt), "State": state}))
 	}
 	return nil
 }

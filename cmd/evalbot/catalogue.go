@@ -112,8 +112,8 @@ func importCatalogue(ctx context.Context, w io.Writer, pool *pgxpool.Pool, path,
 	if dry {
 		done = "CatalogueChecked"
 	}
-	fmt.Fprintln(w, cat.Plain(lang, done, 0, map[string]any{"Agency": rep.Agency, "New": rep.Counts.Inserted,
-		"Changed": rep.Counts.Updated, "Same": rep.Counts.Unchanged, "Missing": rep.Counts.Missing}))
+	fmt.Fprintln(w, cat.Plain(lang, done, 0, counts(lang, map[string]any{"Agency": rep.Agency, "New": rep.Counts.Inserted,
+		"Changed": rep.Counts.Updated, "Same": rep.Counts.Unchanged, "Missing": rep.Counts.Missing})))
 	if dry {
 		fmt.Fprintln(w, cat.Plain(lang, "ImportDryRun", 0, nil))
 	}

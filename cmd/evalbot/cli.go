@@ -14,9 +14,11 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"evalbot/internal/calendar"
 	"evalbot/internal/locale"
 )
 
@@ -120,9 +122,25 @@ func (c *command) Int(name string, def int) *int    { return c.fs.Int(name, def,
 func (c *command) say(id string, data map[string]any) string { return say(c.lang, id, data) }
 
 // printf prints a line whose printf format is message id (bench's terse
-// figures lines: the verbs are the same in every language).
+// figures lines: the verbs are the same in every language), its numbers
+// and durations written as the language writes them (locale.Sprintf:
+// «28,3 tin/giây», «1.234» in Vietnamese).
 func (c *command) printf(id string, args ...any) {
-	fmt.Printf(c.say(id, nil)+"\n", args...)
+	fmt.Println(locale.Sprintf(c.lang, c.say(id, nil), args...))
+}
+
+// when writes an instant as lang does, in Asia/Ho_Chi_Minh: «15:04
+// 02/01/2026» in Vietnamese, «2026-01-02 15:04» in English.
+func when(lang string, t time.Time) string { return locale.When(lang, t.In(calendar.Location)) }
+
+// dayOf writes an instant's day as lang does, in Asia/Ho_Chi_Minh:
+// «02/01/2026» in Vietnamese, «2026-01-02» in English.
+func dayOf(lang string, t time.Time) string {
+	t = t.In(calendar.Location)
+	if lang == "en" {
+		return t.Format("2006-01-02")
+	}
+	return t.Format("02/01/2006")
 }
 
 // fail is a failure told in the command's language.

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"evalbot/internal/calendar"
+	"evalbot/internal/locale"
 	"evalbot/internal/ops"
 	"evalbot/internal/report"
 	"evalbot/internal/store"
@@ -74,7 +75,7 @@ func exportCmd(ctx context.Context, args []string) error {
 		label = fmt.Sprint(year)
 	}
 	if *out == "" && *csvOut == "" {
-		name := "ket-qua-" + label
+		name := c.say("ExportFileStem", nil) + "-" + label
 		if *unit != "" {
 			name += "-" + safeFileName(strings.ToUpper(*unit))
 		}
@@ -128,11 +129,12 @@ func exportCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		writeXLSX = func(w io.Writer) error { return report.WriteXLSX(w, m) }
-		writeCSV = func(w io.Writer) error { return report.WriteCSV(w, m) }
+		t := report.In(cat, l) // the operator's language (--lang, EVALBOT_LANG)
+		writeXLSX = func(w io.Writer) error { return report.WriteXLSX(w, m, t) }
+		writeCSV = func(w io.Writer) error { return report.WriteCSV(w, m, t) }
 		c := m.Total()
-		summary = cat.Plain(l, "ExportMonthSummary", len(m.Units), map[string]any{"Period": period, "Units": len(m.Units), "People": c.People,
-			"A": c.A, "B": c.B, "C": c.C, "D": c.D, "NotGraded": c.NotGraded, "NotAssessed": c.NotAssessed})
+		summary = cat.Plain(l, "ExportMonthSummary", len(m.Units), counts(l, map[string]any{"Period": period, "Units": len(m.Units), "People": c.People,
+			"A": c.A, "B": c.B, "C": c.C, "D": c.D, "NotGraded": c.NotGraded, "NotAssessed": c.NotAssessed}))
 	} else {
 		// The quarter's or the year's table in the office layout, computed
 		// from the stored months (internal/yearly), with the heads' decisions.
@@ -143,12 +145,12 @@ func exportCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		t := func(id string, data map[string]any) string { return cat.Plain(l, id, 0, data) }
+		t := report.In(cat, l)
 		writeXLSX = func(w io.Writer) error { return report.WritePeriodXLSX(w, res, t) }
 		writeCSV = func(w io.Writer) error { return report.WritePeriodCSV(w, res, t) }
 		c, people := report.PeriodCounts(res)
-		summary = cat.Plain(l, "ExportPeriodSummary", len(res.Units), map[string]any{"Period": period, "Units": len(res.Units), "People": people,
-			"A": c[0], "B": c[1], "C": c[2], "D": c[3], "NotGraded": c[4]})
+		summary = cat.Plain(l, "ExportPeriodSummary", len(res.Units), counts(l, map[string]any{"Period": period, "Units": len(res.Units), "People": people,
+			"A": c[0], "B": c[1], "C": c[2], "D": c[3], "NotGraded": c[4]}))
 	}
 	var wrote []string
 	for _, f := range []struct {
@@ -205,6 +207,18 @@ func writeOut(path string, mode os.FileMode, write func(io.Writer) error) (strin
 		return "", err
 	}
 	return full, os.Rename(tmp, full)
+}
+
+// counts writes the int values of data as lang writes numbers («1.028
+// người» in Vietnamese, «1,028 people» in English); the plural form is
+// chosen by the count passed to Plain.
+func counts(lang string, data map[string]any) map[string]any {
+	for k, v := range data {
+		if n, ok := v.(int); ok {
+			data[k] = locale.Sprintf(lang, "%d", n)
+		}
+	}
+	return data
 }
 
 // safeFileName keeps a unit code usable in a file name.

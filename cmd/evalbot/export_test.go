@@ -33,6 +33,22 @@ func TestExportSaysWhereAndMode(t *testing.T) {
 	if st, err := os.Stat(full); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("--mode 0600: %v %v", err, st.Mode().Perm())
 	}
+	// Counts are written the operator's way: 1.028 people in Vietnamese.
+	if _, err := pool.Exec(t.Context(), `INSERT INTO officials (employee_code, full_name, unit_id, category)
+		SELECT 'X' || g, 'Người ' || g, (SELECT id FROM units WHERE code = 'PHB-KT'), 'cong_chuc' FROM generate_series(1, 1000) g`); err != nil {
+		t.Fatal(err)
+	}
+	for lang, want := range map[string]string{"vi": "7 đơn vị, 1.028 người", "en": "7 units, 1,028 people"} {
+		if code, _, errs := capture(t, "export", "--month", "2026-11", "--csv", "-", "--lang", lang); code != 0 || !strings.Contains(errs, want) {
+			t.Errorf("%s: exit %d, no %q in\n%s", lang, code, want, errs)
+		}
+	}
+	// The default name is in the operator's language too.
+	code, _, errs = capture(t, "export", "--month", "2026-11", "--lang", "en")
+	full = filepath.Join(dir, "results-2026-11.xlsx")
+	if code != 0 || !strings.Contains(errs, "Wrote "+full) {
+		t.Fatalf("exit %d:\n%s\nwant %s", code, errs, full)
+	}
 }
 
 // export --year writes the yearly table in the office layout, computed from
@@ -120,5 +136,55 @@ func TestInvitesRefuseAnUnusableTTL(t *testing.T) {
 	}
 	if code, out, errs := capture(t, "invites", "--bot", "evalbot_demo_bot", "--ttl", "48h"); code != 0 {
 		t.Errorf("--ttl 48h: exit %d:\n%s%s", code, out, errs)
+	}
+}
+
+// Regression (issue 21's leftovers): «evalbot discipline --code HB003 --month
+// 2026-11 --level reprimand --reason "QĐ số 12"» on a person who never
+// self-assessed did not show in the export's note; and under --lang en the
+// monthly export's headers and notes stayed Vietnamese.
+func TestExportShowsDisciplineOfAMonthNotAssessed(t *testing.T) {
+	pool, _ := cleanRoster(t)
+	t.Setenv("DATABASE_URL", pool.Config().ConnString())
+	t.Setenv("EVALBOT_LANG", "")
+	if code, _, errs := capture(t, "discipline", "--code", "HB003", "--month", "2026-11", "--level", "reprimand", "--reason", "QĐ số 12"); code != 0 {
+		t.Fatalf("discipline: exit %d: %s", code, errs)
+	}
+	for _, c := range []struct {
+		lang, header, note string
+	}{
+		{"vi", "Mã đơn vị,Đơn vị,STT,Mã cán bộ,Họ và tên,Chức vụ,Nhóm 1 (20 điểm),Nhóm 2 (70 điểm),",
+			"chưa đánh giá; bị kỷ luật khiển trách trong tháng (QĐ số 12) → khi đánh giá sẽ xếp loại D"},
+		{"en", "Unit code,Unit,No.,Employee code,Full name,Position,Group 1 (20 points),Group 2 (70 points),",
+			"not assessed; disciplinary reprimand in the month (QĐ số 12) → grade D once assessed"},
+	} {
+		code, out, errs := capture(t, "export", "--month", "2026-11", "--csv", "-", "--lang", c.lang)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.lang, code, errs)
+		}
+		lines := strings.Split(strings.TrimPrefix(out, "\uFEFF"), "\r\n")
+		if !strings.HasPrefix(lines[0], c.header) {
+			t.Errorf("%s: header %q, want %q…", c.lang, lines[0], c.header)
+		}
+		var row string
+		for _, l := range lines {
+			if strings.Contains(l, ",HB003,") {
+				row = l
+			}
+		}
+		if !strings.HasSuffix(row, ","+c.note) {
+			t.Errorf("%s: HB003's row %q, want the note %q", c.lang, row, c.note)
+		}
+	}
+	// The quarter's and the year's tables say it too.
+	for _, period := range [][]string{{"--year", "2026"}, {"--quarter", "2026-Q4"}} {
+		code, out, errs := capture(t, append([]string{"export", "--csv", "-"}, period...)...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", period, code, errs)
+		}
+		want := ",chưa có tháng nào được xếp loại; bị kỷ luật khiển trách trong tháng 11,HB003,PHB-DU"
+		if !strings.Contains(out, want) {
+			t.Errorf("%s: no %q in\n%s", period, want, out)
+		}
 	}
 }

@@ -144,7 +144,7 @@ func importRoster(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o import
 	if !hasFileFault(fileErrs) {
 		rep, err = roster.Import(ctx, pool, us, ofs, opts)
 		if errors.Is(err, roster.ErrManyLeaving) && !o.DryRun && o.Confirm != nil {
-			fmt.Fprintln(w, cat.Plain(lang, "ImportManyLeaving", 0, leaving(rep)))
+			fmt.Fprintln(w, cat.Plain(lang, "ImportManyLeaving", 0, counts(lang, leaving(rep))))
 			if !o.Confirm(lang, rep.Officials.Deactivated) {
 				fmt.Fprintln(w, cat.Plain(lang, "ImportNotConfirmed", 0, nil))
 				return errFaultyRows
@@ -162,22 +162,22 @@ func importRoster(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o import
 	}
 	refused := errors.Is(err, roster.ErrManyLeaving)
 	if refused && !o.DryRun {
-		fmt.Fprintln(w, cat.Plain(lang, "ImportManyRefused", 0, leaving(rep)))
+		fmt.Fprintln(w, cat.Plain(lang, "ImportManyRefused", 0, counts(lang, leaving(rep))))
 		return errFaultyRows
 	}
 	done := "ImportDone"
 	if o.DryRun {
 		done = "ImportChecked"
 	}
-	fmt.Fprintln(w, cat.Plain(lang, done, 0, map[string]any{
+	fmt.Fprintln(w, cat.Plain(lang, done, 0, counts(lang, map[string]any{
 		"UnitsNew": rep.Units.Inserted, "UnitsChanged": rep.Units.Updated + rep.Units.Reactivated,
 		"New": rep.Officials.Inserted, "Changed": rep.Officials.Updated + rep.Officials.Reactivated,
-		"Left": rep.Officials.Deactivated, "Same": rep.Officials.Unchanged}))
+		"Left": rep.Officials.Deactivated, "Same": rep.Officials.Unchanged})))
 	if n := rep.Officials.Missing; n > 0 {
-		fmt.Fprintln(w, cat.Plain(lang, "ImportMissingKept", n, map[string]any{"N": n}))
+		fmt.Fprintln(w, cat.Plain(lang, "ImportMissingKept", n, counts(lang, map[string]any{"N": n})))
 	}
 	if refused {
-		fmt.Fprintln(w, cat.Plain(lang, "ImportManyWouldNeed", 0, leaving(rep)))
+		fmt.Fprintln(w, cat.Plain(lang, "ImportManyWouldNeed", 0, counts(lang, leaving(rep))))
 	}
 	if o.DryRun {
 		fmt.Fprintln(w, cat.Plain(lang, "ImportDryRun", 0, nil))

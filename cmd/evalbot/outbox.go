@@ -8,7 +8,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
 )
 
@@ -94,7 +93,7 @@ func outboxCmd(ctx context.Context, args []string) error {
 			dead = append(dead, id)
 		}
 		fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\n", d.ID, k.say("OutboxState_"+d.State, nil), to, d.Attempts,
-			d.DeadAt.In(calendar.Location).Format("2006-01-02 15:04"), d.LastError)
+			when(k.lang, d.DeadAt), d.LastError)
 	}
 	if err := w.Flush(); err != nil {
 		return err

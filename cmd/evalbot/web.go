@@ -53,12 +53,7 @@ func weblinkCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		at := expires.In(calendar.Location)
-		when := at.Format("15:04 02/01/2006")
-		if c.lang == "en" {
-			when = at.Format("2006-01-02 15:04")
-		}
-		fmt.Println(c.say("WeblinkIssued", map[string]any{"Code": o.EmployeeCode, "Name": o.FullName, "Time": when}))
+		fmt.Println(c.say("WeblinkIssued", map[string]any{"Code": o.EmployeeCode, "Name": o.FullName, "Time": when(c.lang, expires)}))
 		fmt.Println(signin.LinkURL(signin.PublicURL(), token))
 		return nil
 	})

@@ -29,7 +29,7 @@ type report struct {
 func (r *report) Printf(id string, args ...any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.lines = append(r.lines, fmt.Sprintf(r.Say(id), args...))
+	r.lines = append(r.lines, locale.Sprintf("vi", r.Say(id), args...)) // as the command prints it
 }
 func (r *report) Say(id string) string { return r.cat.Plain("vi", id, 0, nil) }
 func (r *report) Fail(id string, data map[string]any) error {
@@ -133,7 +133,7 @@ func TestWebSmall(t *testing.T) {
 			t.Errorf("no %q in\n%s", want, r.text())
 		}
 	}
-	if strings.Contains(r.text(), "RSS cao nhất 0.0 MB") || strings.Contains(r.text(), "heap Go cao nhất 0.0 MB") {
+	if strings.Contains(r.text(), "RSS cao nhất 0,0 MB") || strings.Contains(r.text(), "heap Go cao nhất 0,0 MB") {
 		t.Errorf("memory not read:\n%s", r.text())
 	}
 }

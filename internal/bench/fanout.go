@@ -59,7 +59,11 @@ func Fanout(ctx context.Context, r Report, o FanoutOptions) error {
 			return err
 		}
 	}
-	r.Printf("BenchSeeded", time.Since(t0).Round(time.Millisecond), o.History, mode)
+	history := r.Say("BenchNo")
+	if o.History {
+		history = r.Say("BenchYes")
+	}
+	r.Printf("BenchSeeded", time.Since(t0).Round(time.Millisecond), history, mode)
 
 	b, err := benchBot(srv, o.Workers*(o.Senders)+8)
 	if err != nil {
@@ -94,7 +98,7 @@ func Fanout(ctx context.Context, r Report, o FanoutOptions) error {
 	}
 	var queued int
 	_ = pool.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE state = 'pending'`).Scan(&queued)
-	r.Printf("BenchEnqueued", at.Format("2006-01-02 15:04"), queued, how, time.Since(t0).Round(time.Millisecond))
+	r.Printf("BenchEnqueued", at, queued, how, time.Since(t0).Round(time.Millisecond))
 
 	if o.Analyze {
 		// What autovacuum does after a table grew by more than 10 %: the

@@ -441,37 +441,37 @@ func pct(ds []time.Duration, p int) time.Duration {
 
 // runPgbench runs pgbench (from the PostgreSQL binaries) on a new database of
 // the same server.
-func runPgbench(ctx context.Context, dbURL string) (string, error) {
+func runPgbench(ctx context.Context, dbURL string) (float64, error) {
 	bin, err := exec.LookPath("pgbench")
 	if err != nil {
 		dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pgbench")
 		if len(dirs) == 0 {
-			return "", errors.New("pgbench not found")
+			return 0, errors.New("pgbench not found")
 		}
 		sort.Strings(dirs)
 		bin = dirs[len(dirs)-1]
 	}
 	admin, err := pgxpool.New(ctx, dbURL)
 	if err != nil {
-		return "", err
+		return 0, err
 	}
 	_, _ = admin.Exec(ctx, `DROP DATABASE IF EXISTS evalbot_pgbench`)
 	_, err = admin.Exec(ctx, `CREATE DATABASE evalbot_pgbench`)
 	admin.Close()
 	if err != nil {
-		return "", err
+		return 0, err
 	}
 	u := regexp.MustCompile(`/[^/?]*(\?|$)`).ReplaceAllString(dbURL, "/evalbot_pgbench$1")
 	if out, err := exec.CommandContext(ctx, bin, "-i", "-q", "-s", "10", u).CombinedOutput(); err != nil {
-		return "", fmt.Errorf("pgbench -i: %v: %s", err, out)
+		return 0, fmt.Errorf("pgbench -i: %v: %s", err, out)
 	}
 	out, err := exec.CommandContext(ctx, bin, "-c", "8", "-j", "2", "-T", "10", "-M", "prepared", u).CombinedOutput()
 	if err != nil {
-		return "", fmt.Errorf("pgbench: %v: %s", err, out)
+		return 0, fmt.Errorf("pgbench: %v: %s", err, out)
 	}
 	m := regexp.MustCompile(`tps = ([0-9.]+)`).FindSubmatch(out)
 	if m == nil {
-		return "", fmt.Errorf("pgbench: no tps in %s", out)
+		return 0, fmt.Errorf("pgbench: no tps in %s", out)
 	}
-	return string(m[1]), nil
+	return strconv.ParseFloat(string(m[1]), 64)
 }

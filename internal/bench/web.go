@@ -129,10 +129,11 @@ func Web(ctx context.Context, r Report, o WebOptions) error {
 			ready = resp.StatusCode == http.StatusOK
 		}
 		if !ready && time.Since(started) > time.Minute {
-			return r.Fail("BenchServeExited", map[string]any{"Err": "not ready within a minute", "Log": logs.String()})
+			return r.Fail("BenchServeExited", map[string]any{"Err": r.Say("BenchServeNotReady"), "Log": logs.String()})
 		}
 	}
-	r.Printf("BenchWebServe", cmd.Process.Pid, time.Since(started).Round(time.Millisecond), base)
+	r.Printf("BenchWebServe", strconv.Itoa(cmd.Process.Pid), // an identifier, not a quantity: no grouping
+		time.Since(started).Round(time.Millisecond), base)
 
 	// Sign in as a browser does: the link's button posts it, the session
 	// cookie comes back with the redirect to the dashboard.

@@ -11,7 +11,6 @@ import (
 	"math/rand"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -166,10 +165,7 @@ func RunWith(ctx context.Context, pool *pgxpool.Pool, w io.Writer, opts Options)
 	if err := printGrades(ctx, w, cat, opts.Lang, pool, month); err != nil {
 		return err
 	}
-	secs := strconv.FormatFloat(time.Since(began).Seconds(), 'f', 1, 64)
-	if opts.Lang == "vi" {
-		secs = strings.Replace(secs, ".", ",", 1)
-	}
+	secs := time.Since(began).Round(100 * time.Millisecond).Seconds() // a float64: «13,9» in Vietnamese
 	_, err = fmt.Fprintln(w, cat.T(opts.Lang, "DemoTook", map[string]any{"Seconds": secs}))
 	return err
 }
@@ -659,6 +655,7 @@ func printGrades(ctx context.Context, w io.Writer, cat *locale.Catalog, lang str
 		return err
 	}
 	t := func(id string) string { return cat.T(lang, id, nil) }
+	note := report.In(cat, lang) // the same words as the export, in the demo's language
 	fmt.Fprintln(w, "\n"+cat.T(lang, "DemoGradesTitle", map[string]any{"Month": fmt.Sprintf("%02d/%d", int(m.Month), m.Year)}))
 	fmt.Fprintf(w, "%-6s %-24s %-8s %-10s %7s %-5s %s\n", t("DemoColCode"), t("DemoColName"), t("DemoColUnit"), t("DemoColStatus"),
 		t("DemoColScore"), t("DemoColGrade"), t("DemoColNote"))
@@ -668,10 +665,7 @@ func printGrades(ctx context.Context, w io.Writer, cat *locale.Catalog, lang str
 			total++
 			score, grade := "—", ""
 			if p.Approved && p.Graded {
-				score = p.Total.String()
-				if lang == "vi" {
-					score = strings.Replace(score, ".", ",", 1) // 89,00 as the bot writes it
-				}
+				score = locale.Sprintf(lang, "%.2f", float64(p.Total)/100) // 89,00 as the bot writes it
 				grade = string(p.Grade)
 				graded++
 			}
@@ -679,7 +673,7 @@ func printGrades(ctx context.Context, w io.Writer, cat *locale.Catalog, lang str
 			if p.Status != "" {
 				status = t("DemoStatus_" + p.Status)
 			}
-			fmt.Fprintf(w, "%-6s %-24s %-8s %-10s %7s %-5s %s\n", p.EmployeeCode, p.FullName, u.Code, status, score, grade, p.Note())
+			fmt.Fprintf(w, "%-6s %-24s %-8s %-10s %7s %-5s %s\n", p.EmployeeCode, p.FullName, u.Code, status, score, grade, p.Note(note))
 		}
 	}
 	fmt.Fprintln(w, "\n"+cat.T(lang, "DemoGraded", map[string]any{"Graded": graded, "Total": total}))

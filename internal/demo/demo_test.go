@@ -123,3 +123,34 @@ func TestStoryOrderIsStable(t *testing.T) {
 }
 
 var novemberForTest = calendar.Month{Year: 2026, Month: time.November}
+
+// TestEnglishGradeTable (issue 21's leftover): under --lang en the grade
+// table's notes stayed Vietnamese («chuyển từ loại A sang loại B do giới hạn
+// tỷ lệ loại A của đơn vị»). They are the export's words in English now.
+func TestEnglishGradeTable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("plays the month (about 10 s)")
+	}
+	var b bytes.Buffer
+	if err := RunWith(context.Background(), pgtest.New(t), &b, Options{Lang: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	table := out[strings.Index(out, "=== Grades for 11/2026 ==="):]
+	for _, want := range []string{
+		"moved from grade A to grade B by the unit's limit on grade A",
+		"not assessed (head of a top unit: assessed by the level above, outside the system)",
+		"not graded: worked fewer than half the month's working days (6/21 days)",
+		"disciplinary reprimand in the month → grade D",
+		"deducted 1 for confirmed citizen complaints (1)",
+	} {
+		if !strings.Contains(table, want) {
+			t.Errorf("the English grade table lacks %q:\n%s", want, table)
+		}
+	}
+	for _, vi := range []string{"chưa đánh giá", "chuyển từ loại", "không xếp loại", "kỷ luật", "phản ánh"} {
+		if strings.Contains(table, vi) {
+			t.Errorf("the English grade table has %q:\n%s", vi, table)
+		}
+	}
+}

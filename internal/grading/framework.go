@@ -160,3 +160,9 @@ func (f *Framework) clone() *Framework {
 	}
 	return &c
 }
+
+// ForcesD reports whether the framework grades a month with disciplinary
+// measure d as D (its force_d list; DESIGN.md §3); false for none.
+func (f *Framework) ForcesD(d Discipline) bool {
+	return d != DisciplineNone && containsDiscipline(f.forceD, d)
+}

@@ -73,7 +73,8 @@ func Lang(code string) string {
 }
 
 // T renders message id in lang with data (nil for none). String values are
-// HTML-escaped; pass HTML for pre-rendered markup. A missing message or
+// HTML-escaped; pass HTML for pre-rendered markup; float64 values are
+// written as lang writes numbers (Decimal). A missing message or
 // template error is logged (by id only) and the best text available returned.
 func (c *Catalog) T(lang, id string, data map[string]any) string {
 	return c.render(lang, id, nil, data)
@@ -117,6 +118,8 @@ func (c *Catalog) render(lang, id string, count any, data map[string]any) string
 			safe[k] = html.EscapeString(s)
 		case HTML:
 			safe[k] = string(s)
+		case float64:
+			safe[k] = Decimal(lang, s) // «6,5» in Vietnamese, «6.5» in English
 		default:
 			safe[k] = v
 		}

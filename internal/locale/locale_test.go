@@ -63,6 +63,10 @@ func TestEveryMessageRenders(t *testing.T) {
 	for _, k := range []string{"Mean", "Page", "Pages", "Item", "Number", "Tasks", "Message", "Day", "Prefix", "Key", "State", "Allow", "Used", "Waiting", "Showing"} {
 		data[k] = "X<&>"
 	}
+	// The monthly export's notes (internal/report/notes.go).
+	for _, k := range []string{"Planned"} {
+		data[k] = "X<&>"
+	}
 	for _, lang := range locale.Languages {
 		for _, id := range cat.IDs(lang) {
 			for _, n := range []int{0, 1, 2} {

@@ -13,12 +13,13 @@ import (
 // bom makes Excel read the file as UTF-8, so Vietnamese letters survive.
 const bom = "\uFEFF"
 
-// WriteCSV writes the month as one CSV table (UTF-8 with a byte order mark,
-// comma-separated, CRLF line ends): the unit's code and name, then the
-// columns of the XLSX sheets and the employee code. Points are written with
-// a dot and two decimals ("65.63").
-func WriteCSV(w io.Writer, m *Month) error {
-	header := []string{"Mã đơn vị", "Đơn vị", "STT", "Mã cán bộ", "Họ và tên", "Chức vụ"}
+// WriteCSV writes the month as one CSV table in t's language (UTF-8 with
+// a byte order mark, comma-separated, CRLF line ends): the unit's code and
+// name, then the columns of the XLSX sheets and the employee code. Points
+// are written with a dot and two decimals ("65.63").
+func WriteCSV(w io.Writer, m *Month, t Translate) error {
+	header := []string{t("ExportColUnitCode", nil), t("ExportColUnit", nil), t("ExportColNo", nil), t("ExportColCode", nil),
+		t("ExportColName", nil), t("ExportColPosition", nil)}
 	// The group maxima go in the header when every unit has the same framework.
 	var fw *grading.Framework
 	for i, u := range m.Units {
@@ -29,33 +30,14 @@ func WriteCSV(w io.Writer, m *Month) error {
 			break
 		}
 	}
-	for _, c := range monthColumns(fw)[4:] {
+	for _, c := range monthColumns(fw, t)[4:] {
 		header = append(header, strings.ReplaceAll(c.header, "\n", " "))
 	}
 	return writeCSV(w, header, func(emit func([]any) error) error {
 		for _, u := range m.Units {
 			for i, p := range u.People {
-				r := monthRow(i+1, p)
+				r := monthRow(i+1, p, t)
 				if err := emit(append([]any{u.Code, u.Name, r[0], p.EmployeeCode, r[1], r[2]}, r[4:]...)); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-}
-
-// WriteRollupCSV writes a roll-up as one CSV table, like WriteCSV.
-func WriteRollupCSV(w io.Writer, r *Rollup) error {
-	header := []string{"Mã đơn vị", "Đơn vị", "STT", "Mã cán bộ", "Họ và tên", "Chức vụ"}
-	for _, c := range rollupColumns()[4:] {
-		header = append(header, strings.ReplaceAll(c.header, "\n", " "))
-	}
-	return writeCSV(w, header, func(emit func([]any) error) error {
-		for _, u := range r.Units {
-			for i, p := range u.People {
-				row := rollupRow(r, i+1, p)
-				if err := emit(append([]any{u.Code, u.Name, row[0], p.EmployeeCode, row[1], row[2]}, row[4:]...)); err != nil {
 					return err
 				}
 			}

@@ -12,8 +12,3 @@ const (
 
 // AddGrade exposes Counts.addGrade to the external tests.
 func (c *Counts) AddGrade(g grading.Grade, n int) { c.addGrade(g, n) }
-
-var LabelNotGraded = labelNotGraded
-var LabelNotAssessed = labelNotAssessed
-var LabelPeople = labelPeople
-var RollupNote = rollupNote

@@ -72,6 +72,13 @@ type Person struct {
 	// EvidenceTasks counts the month's approved tasks that carry evidence
 	// (minh chứng, issue 23), EvidenceItems the items they carry.
 	EvidenceTasks, EvidenceItems int
+	// Discipline is the level of a disciplinary measure (kỷ luật) recorded
+	// for the month (grading.Discipline values), "" for none, with its
+	// reason (the decision); DisciplineForcesD says whether the unit's
+	// framework grades it D, DisciplineRuleKnown whether the framework is a
+	// shipped preset (else nothing is said of the grade).
+	Discipline, DisciplineReason           string
+	DisciplineForcesD, DisciplineRuleKnown bool
 }
 
 // Counts summarizes a unit: people, grades, not graded, not yet assessed.
@@ -134,8 +141,10 @@ func Monthly(ctx context.Context, db store.DB, m calendar.Month, unitCode string
 		       coalesce(a.bonus_reason, ''), coalesce(r.full_name, ''), coalesce(a.self_assessed, true),
 		       (SELECT array_agg(DISTINCT ab.kind ORDER BY ab.kind) FROM absences ab
 		         WHERE ab.official_id = o.id AND ab.first_day <= $3::date AND ab.last_day >= $2::date),
-		       w.items, w.marks, w.done, w.planned, w.ev_tasks, w.ev_items
+		       w.items, w.marks, w.done, w.planned, w.ev_tasks, w.ev_items,
+		       coalesce(d.level, ''), coalesce(d.reason, '')
 		  FROM officials o
+		  LEFT JOIN disciplines d ON d.official_id = o.id AND d.month = $2::date
 		  LEFT JOIN assessments a ON a.official_id = o.id AND a.month = $2::date
 		  CROSS JOIN LATERAL (
 		       SELECT count(t.catalogue_item_id)::int AS items, coalesce(sum(t.quality_faults), 0)::int AS marks,
@@ -163,7 +172,8 @@ func Monthly(ctx context.Context, db store.DB, m calendar.Month, unitCode string
 		var done, planned int64
 		if err := rows.Scan(&p.OfficialID, &p.EmployeeCode, &p.FullName, &p.Position, &p.IsHead, &unitID,
 			&p.Status, &p.Graded, &total, &grade, &result, &p.BonusReason, &p.Reviewer, &p.SelfAssessed, &p.Absences,
-			&p.CatalogueTasks, &p.QualityMarks, &done, &planned, &p.EvidenceTasks, &p.EvidenceItems); err != nil {
+			&p.CatalogueTasks, &p.QualityMarks, &done, &planned, &p.EvidenceTasks, &p.EvidenceItems,
+			&p.Discipline, &p.DisciplineReason); err != nil {
 			return nil, err
 		}
 		p.UnitsDone, p.UnitsPlanned = grading.Points(done), grading.Points(planned)
@@ -202,6 +212,10 @@ func Monthly(ctx context.Context, db store.DB, m calendar.Month, unitCode string
 		for i := range people {
 			people[i].UnitCode, people[i].UnitName = u.code, u.name
 			people[i].Top = u.root && people[i].IsHead
+			if d := people[i].Discipline; d != "" && um.Framework != nil {
+				people[i].DisciplineRuleKnown = true
+				people[i].DisciplineForcesD = um.Framework.ForcesD(grading.Discipline(d))
+			}
 		}
 		sortPeople(people, func(p Person) (bool, string, string, string) {
 			return p.IsHead, p.Position, p.FullName, p.EmployeeCode

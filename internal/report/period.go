@@ -75,7 +75,9 @@ func periodNote(u *yearly.Unit, x *yearly.Person, p yearly.Period, t Translate) 
 		return t("YearNoteNotEvaluated", nil)
 	}
 	var parts []string
+	disciplined := false
 	for _, o := range x.Result.Overrides {
+		disciplined = disciplined || o.Code == grading.OverrideDiscipline
 		switch o.Code {
 		case grading.OverrideTooFewMonths:
 			got, min, _ := strings.Cut(o.Detail, "/")
@@ -86,6 +88,13 @@ func periodNote(u *yearly.Unit, x *yearly.Person, p yearly.Period, t Translate) 
 			}
 		case grading.OverrideDiscipline:
 			parts = append(parts, t("YearNoteDiscipline", map[string]any{"Level": t("Discipline_"+o.Detail, nil), "Grade": string(x.Result.Grade)}))
+		}
+	}
+	if !disciplined {
+		// A measure the grade does not show (no graded month, or a grade
+		// already at or under its cap) is still the office's to know.
+		for _, d := range x.Disciplines {
+			parts = append(parts, t("YearNoteDisciplineMonth", map[string]any{"Level": t("Discipline_"+string(d.Level), nil), "Month": d.Month}))
 		}
 	}
 	switch x.Status {
@@ -196,7 +205,7 @@ func WritePeriodXLSX(w io.Writer, res *yearly.Results, t Translate) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	title := periodTitle(res.Period, t)
-	if err := f.SetDocProps(&excelize.DocProperties{Title: title, Creator: "evalbot", Language: "vi-VN"}); err != nil {
+	if err := f.SetDocProps(&excelize.DocProperties{Title: title, Creator: "evalbot", Language: t("ExportLanguage", nil)}); err != nil {
 		return err
 	}
 	st, err := newStyles(f)

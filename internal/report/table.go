@@ -6,6 +6,7 @@ import (
 
 	"evalbot/internal/calendar"
 	"evalbot/internal/grading"
+	"evalbot/internal/locale"
 )
 
 // A table is one sheet as both writers see it. Cells are string, int,
@@ -38,6 +39,7 @@ type table struct {
 	summaryTitle string
 	summaryHead  [2]string
 	summary      []item
+	lastBold     bool // the summary's last line is its total
 	legend       string
 }
 
@@ -54,183 +56,133 @@ const (
 	rowFirst    = 5
 )
 
-func monthTitle(m *Month) string {
-	return fmt.Sprintf("KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI THÁNG %d/%d", int(m.Month.Month), m.Month.Year)
+func monthTitle(m *Month, t Translate) string {
+	return t("ExportTitle", map[string]any{"Month": strconv.Itoa(int(m.Month.Month)), "Year": strconv.Itoa(m.Month.Year)})
 }
 
 // groupHeader is "Nhóm 1\n(20 điểm)": the line break keeps the maximum
 // whole in a narrow column (CSV headers have a space instead).
-func groupHeader(n int, max grading.Points, ok bool) string {
+func groupHeader(n int, max grading.Points, ok bool, t Translate) string {
 	if !ok {
-		return "Nhóm " + strconv.Itoa(n)
+		return t("ExportColGroup", map[string]any{"N": n})
 	}
-	return "Nhóm " + strconv.Itoa(n) + "\n(" + short(max) + " điểm)"
+	return t("ExportColGroupMax", map[string]any{"N": n, "Max": pts(max)})
 }
 
-func monthColumns(f *grading.Framework) []column {
+func monthColumns(f *grading.Framework, t Translate) []column {
 	var g1, g2 grading.Points
 	if f != nil {
 		g1, g2 = f.GeneralMax(), f.TaskMax
 	}
 	return []column{
-		{"STT", kInt, 5, 5},
-		{"Họ và tên", kText, 18, 26},
-		{"Chức vụ", kWrap, 14, 22},
-		{"Đơn vị", kWrap, 14, 20},
-		{groupHeader(1, g1, f != nil), kPoints, 9, 9},
-		{groupHeader(2, g2, f != nil), kPoints, 9, 9},
-		{"Điểm thưởng", kPoints, 9, 9},
-		{"Điểm trừ", kPoints, 8, 8},
-		{"Tổng điểm", kPoints, 8, 8},
-		{"Xếp loại", kCenter, 8, 8},
-		{"Người đánh giá", kWrap, 14, 20},
-		{"Minh chứng", kWrap, 10, 14},
-		{"Ghi chú", kWrap, 20, 36},
+		{t("ExportColNo", nil), kInt, 5, 5},
+		{t("ExportColName", nil), kText, 18, 26},
+		{t("ExportColPosition", nil), kWrap, 14, 22},
+		{t("ExportColUnit", nil), kWrap, 14, 20},
+		{groupHeader(1, g1, f != nil, t), kPoints, 9, 9},
+		{groupHeader(2, g2, f != nil, t), kPoints, 9, 9},
+		{t("ExportColBonus", nil), kPoints, 9, 9},
+		{t("ExportColDeduction", nil), kPoints, 8, 8},
+		{t("ExportColTotal", nil), kPoints, 8, 8},
+		{t("ExportColGrade", nil), kCenter, 8, 8},
+		{t("ExportColReviewer", nil), kWrap, 14, 20},
+		{t("ExportColEvidence", nil), kWrap, 10, 14},
+		{t("ExportColNote", nil), kWrap, 20, 36},
 	}
 }
 
 // evidenceCell is the «Minh chứng» cell: the tasks that carry evidence and
 // the items they carry, «2 việc, 3 mục»; "" for none.
-func evidenceCell(p Person) string {
+func evidenceCell(p Person, t Translate) string {
 	if p.EvidenceItems == 0 {
 		return ""
 	}
-	return strconv.Itoa(p.EvidenceTasks) + " việc, " + strconv.Itoa(p.EvidenceItems) + " mục"
+	return t("ExportEvidence", map[string]any{"Tasks": p.EvidenceTasks, "Items": p.EvidenceItems})
 }
 
-func monthRow(i int, p Person) []any {
-	row := []any{i, p.FullName, p.Position, p.UnitName, nil, nil, nil, nil, nil, nil, p.Reviewer, evidenceCell(p), p.Note()}
+func monthRow(i int, p Person, t Translate) []any {
+	row := []any{i, p.FullName, p.Position, p.UnitName, nil, nil, nil, nil, nil, nil, p.Reviewer, evidenceCell(p, t), p.Note(t)}
 	if p.Approved && p.Graded {
 		row[4], row[5], row[6], row[7], row[8], row[9] = p.General, p.Task, p.Bonus, p.Deduction, p.Total, string(p.Grade)
 	} else if p.Approved {
-		row[9] = "Không xếp loại"
+		row[9] = t("ExportNotGraded", nil)
 	}
 	return row
 }
 
 // gradeLabel is "Loại A – Hoàn thành xuất sắc nhiệm vụ" (just "Loại A"
-// without a framework).
-func gradeLabel(f *grading.Framework, g grading.Grade) string {
+// without a framework), the grade's name in t's language.
+func gradeLabel(f *grading.Framework, g grading.Grade, t Translate) string {
 	if f == nil {
-		return "Loại " + string(g)
+		return t("ExportGrade", map[string]any{"Grade": string(g)})
 	}
-	return "Loại " + string(g) + " – " + f.BandName(g, "vi")
+	return t("ExportGradeNamed", map[string]any{"Grade": string(g), "Name": f.BandName(g, langOf(t))})
 }
 
-// Labels of the summary lines that are not a grade.
+// langOf is t's language code ("vi", "en"), from its ExportLanguage.
+func langOf(t Translate) string { return locale.Lang(t("ExportLanguage", nil)) }
+
+// Ids of the summary lines that are not a grade.
 const (
-	labelNotGraded   = "Không xếp loại"
-	labelNotAssessed = "Chưa đánh giá"
-	labelPeople      = "Tổng số"
+	labelNotGraded   = "ExportNotGraded"
+	labelNotAssessed = "ExportNotAssessed"
+	labelPeople      = "ExportPeople"
 )
 
-func gradeItems(f *grading.Framework, a, b, c, d, notGraded int) []item {
+func gradeItems(f *grading.Framework, a, b, c, d, notGraded int, t Translate) []item {
 	return []item{
-		{gradeLabel(f, grading.GradeA), a}, {gradeLabel(f, grading.GradeB), b},
-		{gradeLabel(f, grading.GradeC), c}, {gradeLabel(f, grading.GradeD), d},
-		{labelNotGraded, notGraded},
+		{gradeLabel(f, grading.GradeA, t), a}, {gradeLabel(f, grading.GradeB, t), b},
+		{gradeLabel(f, grading.GradeC, t), c}, {gradeLabel(f, grading.GradeD, t), d},
+		{t(labelNotGraded, nil), notGraded},
 	}
 }
 
-func monthTables(m *Month) []table {
+func monthTables(m *Month, t Translate) []table {
 	var out []table
 	for _, u := range m.Units {
-		t := table{sheet: u.Code, title: monthTitle(m), subtitle: u.Name + " (" + u.Code + ")", cols: monthColumns(u.Framework)}
+		tb := table{sheet: u.Code, title: monthTitle(m, t), subtitle: u.Name + " (" + u.Code + ")", cols: monthColumns(u.Framework, t)}
 		for i, p := range u.People {
-			t.rows = append(t.rows, monthRow(i+1, p))
+			tb.rows = append(tb.rows, monthRow(i+1, p, t))
 		}
-		t.summaryTitle = "Tổng hợp xếp loại của đơn vị"
-		t.summaryHead = [2]string{"Xếp loại", "Số người"}
-		t.summary = countItems(u.Framework, u.Count)
-		out = append(out, t)
+		tb.summaryTitle = t("ExportSummaryTitle", nil)
+		tb.summaryHead = [2]string{t("ExportColGrade", nil), t("ExportColPeople", nil)}
+		tb.summary = countItems(u.Framework, u.Count, t)
+		tb.lastBold = true
+		out = append(out, tb)
 	}
 	return out
 }
 
-func countItems(f *grading.Framework, c Counts) []item {
-	return append(gradeItems(f, c.A, c.B, c.C, c.D, c.NotGraded), item{labelNotAssessed, c.NotAssessed}, item{labelPeople, c.People})
+func countItems(f *grading.Framework, c Counts, t Translate) []item {
+	return append(gradeItems(f, c.A, c.B, c.C, c.D, c.NotGraded, t), item{t(labelNotAssessed, nil), c.NotAssessed}, item{t(labelPeople, nil), c.People})
 }
 
 // overview is the first sheet: one line per unit and the total.
-func monthOverview(m *Month) table {
-	scope := "Toàn bộ các đơn vị"
+func monthOverview(m *Month, t Translate) table {
+	scope := t("ExportScopeAll", nil)
 	if m.Root != "" && len(m.Units) > 0 {
-		scope = m.Units[0].Name + " và các đơn vị trực thuộc"
+		scope = t("ExportScopeUnit", map[string]any{"Unit": m.Units[0].Name})
 	}
-	t := table{sheet: "Tổng hợp", title: monthTitle(m), subtitle: scope, cols: []column{
-		{"STT", kInt, 5, 5},
-		{"Mã đơn vị", kText, 10, 16},
-		{"Đơn vị", kWrap, 24, 40},
-		{"Số người", kInt, 9, 9},
-		{"Loại A", kInt, 8, 8},
-		{"Loại B", kInt, 8, 8},
-		{"Loại C", kInt, 8, 8},
-		{"Loại D", kInt, 8, 8},
-		{"Không xếp loại", kInt, 10, 10},
-		{"Chưa đánh giá", kInt, 10, 10},
+	grade := func(g string) string { return t("ExportGrade", map[string]any{"Grade": g}) }
+	tb := table{sheet: t("ExportSheetOverview", nil), title: monthTitle(m, t), subtitle: scope, cols: []column{
+		{t("ExportColNo", nil), kInt, 5, 5},
+		{t("ExportColUnitCode", nil), kText, 10, 16},
+		{t("ExportColUnit", nil), kWrap, 24, 40},
+		{t("ExportColPeople", nil), kInt, 9, 9},
+		{grade("A"), kInt, 8, 8},
+		{grade("B"), kInt, 8, 8},
+		{grade("C"), kInt, 8, 8},
+		{grade("D"), kInt, 8, 8},
+		{t(labelNotGraded, nil), kInt, 10, 10},
+		{t(labelNotAssessed, nil), kInt, 10, 10},
 	}}
 	for i, u := range m.Units {
 		c := u.Count
-		t.rows = append(t.rows, []any{i + 1, u.Code, u.Name, c.People, c.A, c.B, c.C, c.D, c.NotGraded, c.NotAssessed})
+		tb.rows = append(tb.rows, []any{i + 1, u.Code, u.Name, c.People, c.A, c.B, c.C, c.D, c.NotGraded, c.NotAssessed})
 	}
 	c := m.Total()
-	t.rows = append(t.rows, []any{nil, "", "Cộng", c.People, c.A, c.B, c.C, c.D, c.NotGraded, c.NotAssessed})
-	return t
-}
-
-func rollupColumns() []column {
-	return []column{
-		{"STT", kInt, 5, 5},
-		{"Họ và tên", kText, 18, 26},
-		{"Chức vụ", kWrap, 14, 22},
-		{"Đơn vị", kWrap, 14, 20},
-		{"Số tháng có kết quả", kInt, 10, 10},
-		{"Số tháng loại A", kInt, 8, 8},
-		{"Số tháng loại B", kInt, 8, 8},
-		{"Số tháng loại C", kInt, 8, 8},
-		{"Số tháng loại D", kInt, 8, 8},
-		{"Không xếp loại", kInt, 9, 9},
-		{"Điểm bình quân", kPoints, 10, 10},
-		{"Ghi chú", kWrap, 24, 40},
-	}
-}
-
-func rollupTitle(r *Rollup) string { return "KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI " + r.Title }
-
-func rollupNote(r *Rollup, p PersonRollup) string {
-	n := r.months()
-	switch {
-	case p.Approved == 0:
-		return "chưa có tháng nào được đánh giá"
-	case p.Approved < n:
-		return fmt.Sprintf("có kết quả %d/%d tháng", p.Approved, n)
-	}
-	return ""
-}
-
-func rollupRow(r *Rollup, i int, p PersonRollup) []any {
-	var mean any
-	if p.Graded > 0 {
-		mean = p.Mean
-	}
-	return []any{i, p.FullName, p.Position, p.UnitName, p.Approved, p.A, p.B, p.C, p.D, p.NotGraded(), mean, rollupNote(r, p)}
-}
-
-func rollupTables(r *Rollup) []table {
-	var out []table
-	for _, u := range r.Units {
-		t := table{sheet: u.Code, title: rollupTitle(r), subtitle: u.Name + " (" + u.Code + ")", cols: rollupColumns()}
-		for i, p := range u.People {
-			t.rows = append(t.rows, rollupRow(r, i+1, p))
-		}
-		t.summaryTitle = fmt.Sprintf("Số tháng theo xếp loại của đơn vị (tháng %s đến tháng %s)", monthVI(r.From), monthVI(r.To))
-		t.summaryHead = [2]string{"Xếp loại", "Số tháng"}
-		c := u.Months
-		t.summary = gradeItems(u.Framework, c.A, c.B, c.C, c.D, c.NotGraded)
-		t.legend = "Điểm bình quân: tổng điểm các tháng được xếp loại chia cho số tháng đó, làm tròn đến hai chữ số thập phân."
-		out = append(out, t)
-	}
-	return out
+	tb.rows = append(tb.rows, []any{nil, "", t("ExportTotalRow", nil), c.People, c.A, c.B, c.C, c.D, c.NotGraded, c.NotAssessed})
+	return tb
 }
 
 // monthVI writes a month the Vietnamese way: "11/2026".

@@ -12,20 +12,13 @@ import (
 	"evalbot/internal/grading"
 )
 
-// WriteXLSX writes the month as a workbook: an overview sheet ("Tổng hợp",
-// one line per unit), then one sheet per unit named by its code, each with
-// the title, the unit's name, the table and a summary of grades.
-func WriteXLSX(w io.Writer, m *Month) error {
-	return writeWorkbook(w, "Kết quả đánh giá, xếp loại tháng "+monthVI(m.Month), append([]table{monthOverview(m)}, monthTables(m)...))
-}
-
-// WriteRollupXLSX writes a quarter's or a year's roll-up, one sheet per unit.
-func WriteRollupXLSX(w io.Writer, r *Rollup) error {
-	tables := rollupTables(r)
-	if len(tables) == 0 {
-		tables = []table{{sheet: "Tổng hợp", title: rollupTitle(r), subtitle: "Không có cán bộ nào trong phạm vi xuất", cols: rollupColumns()}}
-	}
-	return writeWorkbook(w, "Kết quả đánh giá, xếp loại "+strings.ToLower(r.Title), tables)
+// WriteXLSX writes the month as a workbook in t's language (In: the
+// operator's, the person's, the web session's): an overview sheet («Tổng
+// hợp», one line per unit), then one sheet per unit named by its code, each
+// with the title, the unit's name, the table and a summary of grades.
+func WriteXLSX(w io.Writer, m *Month, t Translate) error {
+	return writeWorkbook(w, t("ExportDocTitle", map[string]any{"Month": monthVI(m.Month)}), t("ExportLanguage", nil),
+		append([]table{monthOverview(m, t)}, monthTables(m, t)...))
 }
 
 type styles struct {
@@ -71,10 +64,12 @@ func newStyles(f *excelize.File) (styles, error) {
 	return st, nil
 }
 
-func writeWorkbook(w io.Writer, title string, tables []table) error {
+// writeWorkbook writes tables as sheets; language is the document's
+// (BCP 47: "vi-VN").
+func writeWorkbook(w io.Writer, title, language string, tables []table) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	if err := f.SetDocProps(&excelize.DocProperties{Title: title, Creator: "evalbot", Language: "vi-VN"}); err != nil {
+	if err := f.SetDocProps(&excelize.DocProperties{Title: title, Creator: "evalbot", Language: language}); err != nil {
 		return err
 	}
 	st, err := newStyles(f)
@@ -189,7 +184,7 @@ func writeSheet(f *excelize.File, name string, t table, st styles) error {
 		}
 		for i, it := range t.summary {
 			label, value := st.text, st.integer
-			if i == len(t.summary)-1 && it.label == labelPeople {
+			if i == len(t.summary)-1 && t.lastBold {
 				label, value = st.sumText, st.sumValue
 			}
 			if err := line(excelize.Cell{StyleID: label, Value: it.label}, excelize.Cell{StyleID: value, Value: it.value}); err != nil {

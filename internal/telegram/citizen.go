@@ -9,7 +9,6 @@ import (
 	"evalbot/internal/citizen"
 	"evalbot/internal/conversation"
 	"evalbot/internal/delivery"
-	"evalbot/internal/grading"
 	"evalbot/internal/roster"
 )
 
@@ -246,11 +245,4 @@ func (a *App) satisfactionLine(t *turn, officialID int64, m calendar.Month) stri
 		line += "\n" + t.t("SatisfactionComplaints", map[string]any{"Confirmed": c.Confirmed, "Dismissed": c.Dismissed})
 	}
 	return line
-}
-
-// pointsText renders points for lang ("1,00" / "1.00") with trailing zeros trimmed ("1").
-func pointsText(lang string, p grading.Points) string {
-	s := pts(lang, p)
-	s = strings.TrimSuffix(strings.TrimSuffix(s, "00"), "0")
-	return strings.TrimRight(strings.TrimRight(s, ","), ".")
 }

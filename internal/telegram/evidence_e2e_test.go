@@ -276,7 +276,7 @@ func TestEvidenceFromTheChat(t *testing.T) {
 	rep, err := report.Monthly(ctx, pool, calendar.Month{Year: 2026, Month: time.November}, "P")
 	must(t, err)
 	var csvOut bytes.Buffer
-	must(t, report.WriteCSV(&csvOut, rep))
+	must(t, report.WriteCSV(&csvOut, rep, viExport))
 	for _, p := range rep.Units[0].People {
 		want := map[string][2]int{"A": {2, 4}, "B": {1, 1}}[p.EmployeeCode]
 		if got := [2]int{p.EvidenceTasks, p.EvidenceItems}; got != want {

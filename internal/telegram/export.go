@@ -36,7 +36,7 @@ func (a *App) onExport(t *turn, arg string) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := report.WriteXLSX(&buf, month); err != nil {
+	if err := report.WriteXLSX(&buf, month, report.In(a.Cat, t.lang)); err != nil {
 		return err
 	}
 	// A document cannot wait in the outbox (its payload is text); the read
@@ -45,7 +45,7 @@ func (a *App) onExport(t *turn, arg string) error {
 	err = a.direct(t.ctx, true, t.chatID, func(ctx context.Context) error {
 		_, err := a.Bot.SendDocument(ctx, &bot.SendDocumentParams{
 			ChatID:   t.chatID,
-			Document: &models.InputFileUpload{Filename: "ket-qua-" + m.String() + "-" + code + ".xlsx", Data: bytes.NewReader(buf.Bytes())},
+			Document: &models.InputFileUpload{Filename: t.t("ExportFileStem", nil) + "-" + m.String() + "-" + code + ".xlsx", Data: bytes.NewReader(buf.Bytes())},
 			// Rendered as HTML (its values escaped), so sent as HTML.
 			Caption:   a.fitText(t.t("ExportCaption", map[string]any{"Month": monthLabel(m), "Unit": code}), delivery.MaxCaption, "sendDocument"),
 			ParseMode: models.ParseModeHTML,

@@ -12,14 +12,15 @@ import (
 	"evalbot/internal/locale"
 )
 
-// pts formats points for lang: "88,54" in Vietnamese, "88.54" in English.
+// pts formats points for lang: "88,54" in Vietnamese, "88.54" in English
+// (locale.Sprintf).
 func pts(lang string, p grading.Points) string {
-	s := p.String()
-	if lang == "vi" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
+	return locale.Sprintf(lang, "%.2f", float64(p)/100)
 }
+
+// pointsText renders points for lang with trailing zeros trimmed: «1,5»
+// (vi) or «1.5» (en), «1» (locale.Decimal).
+func pointsText(lang string, p grading.Points) string { return locale.Decimal(lang, float64(p)/100) }
 
 // pct formats a percentage held in hundredths (9375 → "93,75%").
 func pct(lang string, p grading.Points) string {

@@ -60,7 +60,7 @@ func BenchmarkDashboardCity(b *testing.B) {
 		h.ServeHTTP(rec, req)
 		return rec
 	}
-	if rec := get(); rec.Code != 200 || !strings.Contains(rec.Body.String(), `<td class="num" data-label="Số người">100000</td>`) {
+	if rec := get(); rec.Code != 200 || !strings.Contains(rec.Body.String(), `<td class="num" data-label="Số người">100.000</td>`) {
 		b.Fatalf("dashboard: %d", rec.Code)
 	} else {
 		b.ReportMetric(float64(rec.Body.Len())/1e6, "page-MB")

@@ -50,6 +50,16 @@ func (t tr) T(id string, kv ...any) string {
 	return t.cat.Plain(t.lang, id, 0, data)
 }
 
+// Points writes points with two decimals as the page's language writes
+// them: «89,50» in Vietnamese, «89.50» in English ({{$l.Points .Total}}).
+func (t tr) Points(p grading.Points) string {
+	return locale.Sprintf(t.lang, "%.2f", float64(p)/100)
+}
+
+// Int writes a count as the page's language does: «100.000» in
+// Vietnamese, «100,000» in English ({{$l.Int .People}}).
+func (t tr) Int(n int) string { return locale.Sprintf(t.lang, "%d", n) }
+
 // page is what every template gets.
 type page struct {
 	L         tr
@@ -68,9 +78,7 @@ type page struct {
 	Home string
 }
 
-var funcs = template.FuncMap{
-	"points": func(p grading.Points) string { return p.String() },
-}
+var funcs = template.FuncMap{}
 
 // personLang carries, in a request's context, the language of the person
 // the request is about (the signed-in official, or a link's owner).
@@ -508,11 +516,12 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := report.WriteXLSX(&buf, m); err != nil {
+	l := s.newPage(w, r, me).L // the session's language
+	if err := report.WriteXLSX(&buf, m, report.In(l.cat, l.lang)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	name := "ket-qua-" + q.Month.String() + "-" + m.Root + ".xlsx"
+	name := l.T("ExportFileStem") + "-" + q.Month.String() + "-" + m.Root + ".xlsx"
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	w.Header().Set("Cache-Control", "no-store")

@@ -69,11 +69,12 @@ func (s *Server) exportPeriod(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := report.WritePeriodXLSX(&buf, res, report.Translate(s.newPage(w, r, me).L.translate())); err != nil {
+	l := s.newPage(w, r, me).L // the session's language
+	if err := report.WritePeriodXLSX(&buf, res, report.In(l.cat, l.lang)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	name := "ket-qua-" + p.String() + "-" + res.Root + ".xlsx"
+	name := l.T("ExportFileStem") + "-" + p.String() + "-" + res.Root + ".xlsx"
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	w.Header().Set("Cache-Control", "no-store")

@@ -90,6 +90,10 @@ type Person struct {
 	Result grading.PeriodResult
 	// Elsewhere lists months evaluated in other units (the person moved).
 	Elsewhere []Stint
+	// Disciplines lists the period's months with a disciplinary measure
+	// (kỷ luật), ascending, whether or not the month was graded: the
+	// result shows one only when it lowered the grade.
+	Disciplines []MonthDiscipline
 	// QuotaCandidate marks an A in a unit whose A count is over the
 	// period's quota: the head chooses who moves to B (Unit.Quota).
 	QuotaCandidate bool
@@ -101,6 +105,12 @@ type Person struct {
 	Reason      string
 	ConfirmedBy *int64
 	Version     int
+}
+
+// MonthDiscipline is a disciplinary measure of one month (1..12).
+type MonthDiscipline struct {
+	Month int
+	Level grading.Discipline
 }
 
 // Unit is one unit's people for the period, in office order.
@@ -410,6 +420,12 @@ func grade(p Period, x *Person, months []grading.MonthResult, where []monthUnit,
 	}
 	if x.Status == "" || x.Status == StatusDraft {
 		x.Grade = x.Result.Grade
+	}
+	x.Disciplines = x.Disciplines[:0]
+	for _, m := range months {
+		if m.Discipline != grading.DisciplineNone {
+			x.Disciplines = append(x.Disciplines, MonthDiscipline{Month: m.Month, Level: m.Discipline})
+		}
 	}
 	for _, w := range where {
 		if w.unitID == 0 || w.unitID == x.UnitID {

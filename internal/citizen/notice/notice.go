@@ -44,14 +44,10 @@ func OfficialLabel(o roster.Official) string {
 	return o.FullName + " — " + o.Position
 }
 
-// PointsText renders points for lang ("1,00" / "1.00") with trailing zeros trimmed ("1").
+// PointsText renders points for lang with trailing zeros trimmed: «1,5»
+// (vi) or «1.5» (en), «1» (locale.Decimal).
 func PointsText(lang string, p grading.Points) string {
-	s := p.String()
-	if lang == "vi" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	s = strings.TrimSuffix(strings.TrimSuffix(s, "00"), "0")
-	return strings.TrimRight(strings.TrimRight(s, ","), ".")
+	return locale.Decimal(lang, float64(p)/100)
 }
 
 // ComplaintText renders a complaint for the head in lang (Telegram HTML):
