@@ -155,6 +155,8 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("POST /board/{id}/adjust", s.boardAdjust)
 	mux.HandleFunc("GET /me/assess", s.selfPage)
 	mux.HandleFunc("POST /me/assess", s.selfSave)
+	mux.HandleFunc("GET /me/plan", s.mePlan)
+	mux.HandleFunc("POST /me/plan", s.mePlanPost)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(time.Hour, files)))
 	mux.HandleFunc("/", s.notFound)
 	cop := http.NewCrossOriginProtection()
