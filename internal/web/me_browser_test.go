@@ -111,7 +111,7 @@ func TestBrowserOfficialPages(t *testing.T) {
 	for _, way := range []string{"mini app", "sign-in link"} {
 		t.Run(way, func(t *testing.T) {
 			bm := newMeWeek(t)
-			h, A, H, now := bm.h, bm.ps["A"], bm.ps["H"], bm.h.Clock.Now()
+			h, A, H := bm.h, bm.ps["A"], bm.ps["H"]
 			// A starts the week's plan in chat: one task, a draft card.
 			if err := h.Say(A, "/plan"); err != nil {
 				t.Fatal(err)
@@ -123,18 +123,22 @@ func TestBrowserOfficialPages(t *testing.T) {
 				t.Fatal(err)
 			}
 			ctx := tab()
-			if way == "mini app" {
-				run(t, ctx, chromedp.Navigate(bm.launchAt("/tg?next=plan-week&start=2026-12-07", A, now, bm.token, darkTheme)),
-					chromedp.WaitVisible(chromedp.CSS(`form.plan-form`)))
-			} else {
-				token, _, err := signin.Issue(context.Background(), h.Pool, A.ID, 15*time.Minute, now)
+			open := func(next, path, wait string) {
+				t.Helper()
+				at := h.Clock.Now()
+				if way == "mini app" {
+					run(t, ctx, chromedp.Navigate(bm.launchAt("/tg?next="+next, A, at, bm.token, darkTheme)), chromedp.WaitVisible(chromedp.CSS(wait)))
+					return
+				}
+				token, _, err := signin.Issue(context.Background(), h.Pool, A.ID, 15*time.Minute, at)
 				if err != nil {
 					t.Fatal(err)
 				}
 				run(t, ctx, chromedp.Navigate(signin.LinkURL(bm.srv.URL, token)), chromedp.WaitVisible(chromedp.CSS(`button.primary`)),
 					chromedp.Click(chromedp.CSS(`button.primary`)), chromedp.WaitVisible(chromedp.CSS(`p.provisional`)),
-					chromedp.Click(`//nav[@class="menav"]//a[.="Kế hoạch"]`), chromedp.WaitVisible(chromedp.CSS(`form.plan-form`)))
+					chromedp.Click(`//nav[@class="menav"]//a[.="`+path+`"]`), chromedp.WaitVisible(chromedp.CSS(wait)))
 			}
+			open("plan-week&start=2026-12-07", "Kế hoạch", `form.plan-form`)
 			if got := text(t, ctx, "h1"); got != "Kế hoạch công tác tuần 07/12 – 13/12/2026" {
 				t.Fatalf("h1 %q", got)
 			}
@@ -205,6 +209,64 @@ func TestBrowserOfficialPages(t *testing.T) {
 			}
 			if !edited {
 				t.Errorf("A's draft card in chat was not edited to «sent»: %q", A.User.Last().Text)
+			}
+
+			// H approves the plan in chat; on Friday A reports on it.
+			if err := h.TapOn(H, card, "✅ Duyệt"); err != nil {
+				t.Fatal(err)
+			}
+			if err := h.At(time.Date(2026, 12, 11, 15, 0, 0, 0, calendar.Location)); err != nil {
+				t.Fatal(err)
+			}
+			open("report", "Báo cáo tuần", `input[type=radio]`)
+			if got := text(t, ctx, "h1"); got != "Báo cáo kết quả — Kế hoạch công tác tuần 07/12 – 13/12/2026" {
+				t.Fatalf("report h1 %q", got)
+			}
+			if n := count(t, ctx, `li.report-task`); n != 3 {
+				t.Fatalf("%d tasks in the report; want 3", n)
+			}
+			// Task 1 on time with a number without a digit: refused, both kept.
+			run(t, ctx, chromedp.Click(`//li[1]//input[@value="on_time"]`), chromedp.Click(`//li[2]//input[@value="late"]`),
+				chromedp.SendKeys(chromedp.CSS(`#doc-1`), "công văn gửi phường"), chromedp.Click(`//button[.="Lưu báo cáo"]`),
+				chromedp.WaitVisible(chromedp.CSS(`p.error[role=alert]`)))
+			if got := text(t, ctx, `p.error`); !strings.HasPrefix(got, "Số, ký hiệu văn bản phải có số") {
+				t.Fatalf("refused number: %q", got)
+			}
+			kept, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("li:nth-child(1) input[value=on_time]").checked + "|" +
+				document.querySelector("li:nth-child(2) input[value=late]").checked + "|" + document.getElementById("doc-1").value`))
+			if err != nil || kept != "true|true|công văn gửi phường" {
+				t.Fatalf("the report after the refusal: %q, %v", kept, err)
+			}
+			run(t, ctx, chromedp.SetValue(chromedp.CSS(`#doc-1`), "125/UBND-VP"), chromedp.Click(`//button[.="Lưu báo cáo"]`),
+				chromedp.WaitVisible(`//p[@role="status" and .="Đã lưu báo cáo kết quả tuần."]`))
+			marks, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("input[type=radio]:checked")].map(i => i.value).join(",")`))
+			if err != nil || marks != "on_time,late" {
+				t.Fatalf("marks saved: %q, %v", marks, err)
+			}
+			if got := text(t, ctx, `li.report-task:nth-child(1) p.small`); got != "Minh chứng (1): 125/UBND-VP" {
+				t.Fatalf("task 1's evidence: %q", got)
+			}
+			if way == "mini app" {
+				shootPhone(t, ctx, "me-report-miniapp-dark")
+			} else {
+				shootPhone(t, ctx, "me-report")
+			}
+
+			// The history: November's grade card with its breakdown.
+			run(t, ctx, chromedp.Click(`//nav[@class="menav"]//a[.="Kết quả các tháng"]`), chromedp.WaitVisible(chromedp.CSS(`section.gradecard.month`)))
+			if got := text(t, ctx, `section.gradecard.month h2`); !strings.Contains(got, "tháng 11/2026") {
+				t.Fatalf("history's first card: %q", got)
+			}
+			if got := text(t, ctx, `section.gradecard.month p.provisional`); !strings.HasPrefix(got, "Tổng điểm ") || !strings.Contains(got, "xếp loại ") {
+				t.Fatalf("history's total: %q", got)
+			}
+			if n := count(t, ctx, `section.gradecard.month table.breakdown tr`); n < 4 {
+				t.Fatalf("the breakdown has %d lines", n)
+			}
+			if way == "mini app" {
+				shootPhone(t, ctx, "me-history-miniapp-dark")
+			} else {
+				shootPhone(t, ctx, "me-history")
 			}
 		})
 	}
