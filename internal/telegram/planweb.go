@@ -40,6 +40,28 @@ func (t *turn) withPlanForm(kb delivery.Keyboard, p evaluation.Plan) delivery.Ke
 	return append(kb, []delivery.Button{{Text: t.t("BtnPlanOnePage", nil), WebApp: a.BoardURL + "?next=plan-" + p.Kind + "&start=" + p.PeriodStart.String()}})
 }
 
+// withPage appends a web_app button labelled labelID opening the official's
+// page next (the Mini App's /tg?next=…: "report", "history") in t's private
+// chat when the Mini App is configured (BoardURL); kb unchanged otherwise.
+func (t *turn) withPage(kb delivery.Keyboard, labelID, next string) delivery.Keyboard {
+	a := t.a()
+	if a.BoardURL == "" || t.chatID == 0 || t.chatID != t.userID {
+		return kb
+	}
+	return append(kb, []delivery.Button{{Text: t.t(labelID, nil), WebApp: a.BoardURL + "?next=" + next}})
+}
+
+// historyButton is the keyboard of o's grade card, sent from another
+// person's turn t: «📊 Kết quả các tháng trên trang» (the history page) when
+// o's chat with the bot is private and the Mini App is configured; nil
+// otherwise.
+func (a *App) historyButton(t *turn, o roster.Official) delivery.Keyboard {
+	if a.BoardURL == "" || o.ChatID == nil || o.TelegramUserID == nil || *o.ChatID != *o.TelegramUserID {
+		return nil
+	}
+	return delivery.Keyboard{{{Text: t.t("BtnHistoryOnePage", nil), WebApp: a.BoardURL + "?next=history"}}}
+}
+
 // PlanDrafted implements plans.SheetNotifier: every draft card of p's
 // earlier versions that Telegram took shows p now, with its buttons.
 func (a *App) PlanDrafted(ctx context.Context, tx pgx.Tx, p evaluation.Plan, o roster.Official) error {

@@ -20,7 +20,8 @@ import (
 // chat carries «🗒 Sửa kế hoạch trên trang» (a web_app button opening the
 // plan form for that week) in the private chat; a draft saved on the form
 // edits that card to the plan as it is now, with buttons of its new
-// version, so «📨 Gửi duyệt» on it sends the form's plan to the head.
+// version, so «📨 Gửi duyệt» on it sends the form's plan to the head; the
+// week's report carries «🗒 Báo cáo trên trang» the same way.
 func TestPlanCardFollowsTheForm(t *testing.T) {
 	pool := pgtest.New(t)
 	h, err := sim.New(pool, at(2026, 12, 7, 8), io.Discard, sim.WithoutLimits())
@@ -75,5 +76,19 @@ func TestPlanCardFollowsTheForm(t *testing.T) {
 	must(t, h.Flush())
 	if got := lastText(H); !strings.Contains(got, "Báo cáo kết quả tiếp dân") || !strings.Contains(got, A.Name) {
 		t.Fatalf("H's last message: %q; want A's plan card", got)
+	}
+	// Approved, the week's report carries the report page's button.
+	must(t, h.TapOn(H, H.User.Last(), "✅ Duyệt"))
+	must(t, h.Command(A, "/report"))
+	var report string
+	for _, row := range A.User.Last().Keyboard {
+		for _, b := range row {
+			if b.Text == "🗒 Báo cáo trên trang" {
+				report = b.WebApp
+			}
+		}
+	}
+	if report != board+"?next=report" {
+		t.Errorf("the report's page button: %q in %+v", report, A.User.Last().Keyboard)
 	}
 }
