@@ -144,18 +144,12 @@ func SaveSheet(ctx context.Context, tx pgx.Tx, actorID int64, kind string, start
 	}
 	if s.Plan.ID != 0 {
 		// The plan row locked: two tabs (or a double tap) save one after the other.
-		var v int
-		if err := tx.QueryRow(ctx, `SELECT version FROM plans WHERE id = $1 FOR UPDATE`, s.Plan.ID).Scan(&v); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT version FROM plans WHERE id = $1 FOR UPDATE`, s.Plan.ID).Scan(new(int)); err != nil {
 			return s, nil, err
 		}
-		if !s.Editable {
-			return s, nil, evaluation.ErrLocked
+		if s, err = OpenSheet(ctx, tx, actorID, kind, start, today); err != nil {
+			return s, nil, err
 		}
-		if v != version {
-			return s, nil, evaluation.ErrStale
-		}
-	} else if version != 0 {
-		return s, nil, evaluation.ErrStale // the plan was cancelled meanwhile
 	}
 	drafts, errs := evaluation.ParseFormTasks(rows, s.Period)
 	if len(errs) > 0 {
@@ -164,6 +158,24 @@ func SaveSheet(ctx context.Context, tx pgx.Tx, actorID int64, kind string, start
 	drafts, errs, err = evaluation.ResolveCatalogue(ctx, tx, actorID, drafts)
 	if err != nil || len(errs) > 0 {
 		return s, errs, err
+	}
+	if s.Plan.ID != 0 && s.Plan.Version != version {
+		// The same form again (a double tap, Telegram's webview posting
+		// twice) after it was saved, or sent when sent: nothing to do.
+		if same(s.Typed, drafts) && (!submit || s.Plan.Status == evaluation.StatusSubmitted || s.Plan.Status == evaluation.StatusApproved) &&
+			(submit || s.Editable) {
+			return s, nil, nil
+		}
+		if !s.Editable {
+			return s, nil, evaluation.ErrLocked
+		}
+		return s, nil, evaluation.ErrStale
+	}
+	if s.Plan.ID == 0 && version != 0 {
+		return s, nil, evaluation.ErrStale // the plan was cancelled meanwhile
+	}
+	if !s.Editable {
+		return s, nil, evaluation.ErrLocked
 	}
 	p, err := evaluation.SaveDraft(ctx, tx, actorID, kind, s.Start, s.Month, drafts)
 	if err != nil {
@@ -190,4 +202,19 @@ func SaveSheet(ctx context.Context, tx pgx.Tx, actorID int64, kind string, start
 	}
 	s, err = OpenSheet(ctx, tx, actorID, kind, s.Start, today)
 	return s, nil, err
+}
+
+// same reports whether the typed tasks stored are drafts (resolved), in order.
+func same(tasks []evaluation.Task, drafts []evaluation.TaskDraft) bool {
+	if len(tasks) != len(drafts) {
+		return false
+	}
+	for i, t := range tasks {
+		d := drafts[i]
+		if t.Title != d.Title || t.Weight != d.Weight || t.ItemCode != d.ItemCode || t.Quantity != d.Quantity ||
+			(t.Deadline == nil) != (d.Deadline == nil) || t.Deadline != nil && *t.Deadline != *d.Deadline {
+			return false
+		}
+	}
+	return true
 }

@@ -65,6 +65,11 @@ func TestSaveSheet(t *testing.T) {
 	if err != nil || len(errs) > 0 || sh.Plan.Status != evaluation.StatusDraft || sh.Start != monday || len(sh.Typed) != 1 || len(n.drafted) != 1 {
 		t.Fatalf("the draft: %+v %+v, %v", sh, errs, err)
 	}
+	// The same form twice (a double tap): saved once.
+	again, errs, err := save(0, []evaluation.FormTask{{Title: "Họp giao ban đầu tuần", Deadline: "2026-12-07"}}, false, n)
+	if err != nil || len(errs) > 0 || again.Plan.Version != sh.Plan.Version || len(n.drafted) != 1 {
+		t.Fatalf("the same draft again: version %d → %d, %+v, %v, told %+v", sh.Plan.Version, again.Plan.Version, errs, err, n)
+	}
 	// A task system's task, accepted into the draft, stays first.
 	if _, err := pool.Exec(ctx, `INSERT INTO api_keys (name, system, unit_id, prefix, secret_hash)
 		VALUES ('VB', 'vb', (SELECT id FROM units WHERE code = 'W'), 'k1', decode(repeat('ab', 32), 'hex'))`); err != nil {
@@ -88,7 +93,10 @@ func TestSaveSheet(t *testing.T) {
 		sh.Plan.Tasks[0].Title != "Trả lời đơn công dân" || sh.Typed[0].Title != "Báo cáo kết quả tiếp dân" || sh.Typed[0].Weight != 150 {
 		t.Fatalf("tasks after the save: %+v", sh.Plan.Tasks)
 	}
-	if _, _, err := save(sh.Plan.Version, []evaluation.FormTask{{Title: "Việc khác"}}, true, n); !errors.Is(err, evaluation.ErrLocked) {
+	if _, _, err := save(version, []evaluation.FormTask{{Title: "Báo cáo kết quả tiếp dân", Weight: "1,5"}, {Title: "Họp giao ban đầu tuần"}}, true, n); err != nil || len(n.submitted) != 1 {
+		t.Fatalf("the same plan sent twice: %v, told %+v", err, n)
+	}
+	if _, _, err := save(version, []evaluation.FormTask{{Title: "Việc khác"}}, true, n); !errors.Is(err, evaluation.ErrLocked) {
 		t.Fatalf("a second submit: %v; want ErrLocked", err)
 	}
 	if _, err := plans.OpenSheet(ctx, pool, id["A"], evaluation.KindWeek, monday.AddDays(14), monday); !errors.Is(err, evaluation.ErrStale) {
