@@ -107,7 +107,7 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, me *dashbo
 	if errKey != "" {
 		b.Error = l.T(errKey, "Max", evaluation.MaxEvidencePerTask, "Chars", evaluation.MaxDocumentNumberRunes)
 	}
-	p.Title = l.T("ReportPageTitle", "Plan", b.Plan)
+	p.Title = l.T("ReportPageTitle", "Title", b.Plan)
 	p.Body = b
 	s.render(w, status, "me_report", p)
 }
