@@ -100,3 +100,60 @@ func TestMiniAppOpensTheOfficialsPages(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanFormWithoutScript: the plan form's ✕ and «+ Thêm dòng» post the
+// form and bring it back as typed, saving nothing; the month's date picker
+// is bounded to the month; a deadline outside it is refused with the
+// chat's words, the rows kept; the page speaks English with ?lang=en.
+func TestPlanFormWithoutScript(t *testing.T) {
+	st := newSite(t, ward(t))
+	c := client(t)
+	signIn(t, st, c, "HB017")
+	post := func(form url.Values) (int, string) {
+		t.Helper()
+		form.Set("kind", "month")
+		form.Set("start", "2026-12-01")
+		form.Set("version", "0")
+		req, _ := http.NewRequest("POST", st.srv.URL+"/me/plan", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	rows := func(op string, titles, deadlines, weights []string) url.Values {
+		n := len(titles)
+		return url.Values{"op": {op}, "title": titles, "deadline": deadlines, "weight": weights,
+			"item": make([]string, n), "qty": make([]string, n), "iname": make([]string, n)}
+	}
+	status, body := post(rows("del:0", []string{"Rà soát hồ sơ đất đai", "Báo cáo tháng", ""}, []string{"2026-12-10", "", ""}, []string{"", "2", ""}))
+	if status != 200 || !strings.Contains(body, `id="title-1" name="title" value="Báo cáo tháng"`) || strings.Contains(body, "Rà soát") ||
+		!strings.Contains(body, `id="weight-1" name="weight" value="2"`) || strings.Contains(body, `id="title-3"`) {
+		t.Fatalf("after ✕ on row 1: %d\n%s", status, body)
+	}
+	if !strings.Contains(body, `min="2026-12-01" max="2026-12-31"`) {
+		t.Errorf("the month's date picker is not bounded to December")
+	}
+	if _, body := post(rows("add", []string{"Báo cáo tháng", ""}, []string{"", ""}, []string{"2", ""})); !strings.Contains(body, `id="title-3"`) {
+		t.Errorf("«+ Thêm dòng» added no row")
+	}
+	if n := countRows(t, st, `SELECT count(*) FROM plans p JOIN officials o ON o.id = p.official_id WHERE o.employee_code = 'HB017' AND p.kind = 'month'`); n != 0 {
+		t.Fatalf("changing the form saved a plan")
+	}
+	status, body = post(rows("save", []string{"Báo cáo tháng", "Tổng kết năm"}, []string{"", "2027-01-05"}, []string{"2", ""}))
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "Việc 2: hạn «05/01/2027» nằm ngoài thời gian của kế hoạch (01/12 – 31/12)") ||
+		!strings.Contains(body, `id="title-2" name="title" value="Tổng kết năm"`) || !strings.Contains(body, `value="2027-01-05"`) {
+		t.Fatalf("a deadline in January: %d\n%s", status, body)
+	}
+	if status, body := post(rows("save", []string{"Báo cáo tháng", "Tổng kết năm"}, []string{"", "2026-12-30"}, []string{"2", ""})); status != http.StatusSeeOther {
+		t.Fatalf("the corrected plan: %d\n%s", status, body)
+	}
+	if status, body, _ := do(t, c, "GET", st.srv.URL+"/me/plan?kind=month&start=2026-12-01&saved=1&lang=en", nil); status != 200 ||
+		!strings.Contains(body, "The draft plan is saved.") || !strings.Contains(body, `value="Tổng kết năm"`) {
+		t.Fatalf("the saved plan in English: %d\n%s", status, body)
+	}
+}
