@@ -58,7 +58,7 @@ func (a *App) askPlan(t *turn, kind string, start calendar.Date) error {
 			ask += "\n\n" + t.T("PlanAssignedKept", n, nil)
 		}
 	}
-	return t.reply(ask, nil)
+	return t.reply(ask, t.withPlanPage(nil, kind, start))
 }
 
 // planStepStale: the period the step was for is over (an earlier week, an

@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"evalbot/internal/app/plans"
+	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
 	"evalbot/internal/roster"
@@ -30,14 +31,21 @@ func (t *turn) sendDraft(p evaluation.Plan) error {
 }
 
 // withPlanForm appends the plan form's web_app button «🗒 Sửa kế hoạch
-// trên trang» (the Mini App opening /me/plan for p's period) in a private
-// chat when the Mini App is configured (BoardURL); kb unchanged otherwise.
+// trên trang» for p's period (withPlanPage).
 func (t *turn) withPlanForm(kb delivery.Keyboard, p evaluation.Plan) delivery.Keyboard {
+	return t.withPlanPage(kb, p.Kind, p.PeriodStart)
+}
+
+// withPlanPage appends the web_app button «🗒 Sửa kế hoạch trên trang»
+// (the Mini App opening /me/plan for the plan of kind starting at start) in
+// a private chat when the Mini App is configured (BoardURL); kb unchanged
+// otherwise.
+func (t *turn) withPlanPage(kb delivery.Keyboard, kind string, start calendar.Date) delivery.Keyboard {
 	a := t.a()
 	if a.BoardURL == "" || t.chatID == 0 || t.chatID != t.userID {
 		return kb
 	}
-	return append(kb, []delivery.Button{{Text: t.t("BtnPlanOnePage", nil), WebApp: a.BoardURL + "?next=plan-" + p.Kind + "&start=" + p.PeriodStart.String()}})
+	return append(kb, []delivery.Button{{Text: t.t("BtnPlanOnePage", nil), WebApp: a.BoardURL + "?next=plan-" + kind + "&start=" + start.String()}})
 }
 
 // withPage appends a web_app button labelled labelID opening the official's

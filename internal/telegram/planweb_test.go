@@ -16,8 +16,8 @@ import (
 	"evalbot/internal/store"
 )
 
-// TestPlanCardFollowsTheForm (issue 24): the draft card of a plan typed in
-// chat carries «🗒 Sửa kế hoạch trên trang» (a web_app button opening the
+// TestPlanCardFollowsTheForm (issue 24): /plan's question and the draft
+// card of a plan typed in chat carry «🗒 Sửa kế hoạch trên trang» (a web_app button opening the
 // plan form for that week) in the private chat; a draft saved on the form
 // edits that card to the plan as it is now, with buttons of its new
 // version, so «📨 Gửi duyệt» on it sends the form's plan to the head; the
@@ -34,6 +34,9 @@ func TestPlanCardFollowsTheForm(t *testing.T) {
 	must(t, err)
 	H, A := ps["H"], ps["A"]
 	must(t, h.Say(A, "/plan"))
+	if kb := A.User.Last().Keyboard; len(kb) != 1 || kb[0][0].WebApp != board+"?next=plan-week&start=2026-12-07" {
+		t.Fatalf("/plan's question: %+v; want the plan form's button", kb)
+	}
 	must(t, h.Say(A, "Họp giao ban đầu tuần | 07/12"))
 	must(t, h.Flush())
 	card := A.User.Last()
