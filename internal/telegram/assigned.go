@@ -156,7 +156,7 @@ func (a *App) onAssignment(t *turn, c callback) error {
 	if p.Status != evaluation.StatusDraft {
 		return nil // accepted before: the plan is on its way
 	}
-	return t.reply(t.planText(p, "", "PlanDraftHint"), t.draftKeyboard(p))
+	return t.sendDraft(p)
 }
 
 // onAssignDeclineReason: the reason typed after «Decline».

@@ -3,7 +3,6 @@ package telegram
 import (
 	"errors"
 	"strconv"
-	"time"
 
 	"evalbot/internal/app/access"
 	"evalbot/internal/app/assigned"
@@ -16,18 +15,14 @@ import (
 
 func (a *App) today() calendar.Date { return calendar.DateOf(a.Now()) }
 
-// planPeriod is the plan a command means today: this week (next week from
-// Saturday on), or this month.
+// planPeriod is the plan a command means today (plans.DefaultStart): this
+// week (next week from Saturday on), or this month.
 func (a *App) planPeriod(kind string) (calendar.Date, calendar.Month) {
-	d := a.today()
+	start := plans.DefaultStart(kind, a.today())
 	if kind == evaluation.KindMonth {
-		return d.YearMonth().First(), d.YearMonth()
+		return start, start.YearMonth()
 	}
-	w := calendar.WeekOf(d)
-	if wd := d.Weekday(); wd == time.Saturday || wd == time.Sunday {
-		w = w.Next()
-	}
-	return w.Monday(), w.Month()
+	return start, calendar.WeekOf(start).Month()
 }
 
 func (a *App) onPlanCommand(t *turn, kind string) error {
@@ -63,7 +58,7 @@ func (a *App) askPlan(t *turn, kind string, start calendar.Date) error {
 			ask += "\n\n" + t.T("PlanAssignedKept", n, nil)
 		}
 	}
-	return t.reply(ask, nil)
+	return t.reply(ask, t.withPlanPage(nil, kind, start))
 }
 
 // planStepStale: the period the step was for is over (an earlier week, an
@@ -115,7 +110,13 @@ func (a *App) onPlanText(t *turn, d stepData, text string) error {
 	if err := t.clearStep(); err != nil {
 		return err
 	}
-	return t.reply(t.planText(p, "", "PlanDraftHint"), t.draftKeyboard(p))
+	return t.sendDraft(p)
+}
+
+// draftKey is the dedup key of the draft card of p's version: the plan form
+// on the web (PlanDrafted, PlanSubmitted) finds the card by it to edit it.
+func draftKey(p evaluation.Plan) string {
+	return key("plan-draft", p.ID, strconv.Itoa(p.Version))
 }
 
 func (t *turn) draftKeyboard(p evaluation.Plan) delivery.Keyboard {

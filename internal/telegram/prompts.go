@@ -74,7 +74,7 @@ func (a *App) PromptPlan(ctx context.Context, tx pgx.Tx, o roster.Official, kind
 	}
 	return t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID, DedupKey: key("prompt-plan", kind, o.ID, start.String()),
 		Text:     t.t(id, map[string]any{"Title": t.planTitle(kind, start), "Due": fmt.Sprintf("%02d/%02d", due.Day, int(due.Month))}),
-		Keyboard: delivery.Keyboard{{{Text: t.t("BtnEnterPlan", nil), Data: cb(vPlanEnter, kind[:1], start.String())}}}})
+		Keyboard: t.withPlanPage(delivery.Keyboard{{{Text: t.t("BtnEnterPlan", nil), Data: cb(vPlanEnter, kind[:1], start.String())}}}, kind, start)})
 }
 
 // PromptWeekReport sends the week's approved plan with result buttons.

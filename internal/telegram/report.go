@@ -46,6 +46,7 @@ func (t *turn) reportView(p evaluation.Plan) (string, delivery.Keyboard, error) 
 		return cb(vTaskMark, task.ID, string(s[0]), "w")
 	})
 	kb = reportEvidenceButtons(t, kb, p)
+	kb = t.withPage(kb, "BtnReportOnePage", "report")
 	kb = append(kb, []delivery.Button{{Text: t.t("BtnDone", nil), Data: cb(vReportDone, p.ID)}})
 	return b.String(), kb, nil
 }

@@ -393,7 +393,8 @@ func (a *App) sendGradeCardTo(t *turn, as evaluation.Assessment, o roster.Offici
 		return err
 	}
 	return t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID,
-		DedupKey: "grade:" + strconv.FormatInt(as.ID, 10) + ":" + strconv.Itoa(as.Version), Text: text})
+		DedupKey: "grade:" + strconv.FormatInt(as.ID, 10) + ":" + strconv.Itoa(as.Version), Text: text,
+		Keyboard: a.historyButton(ot, o)})
 }
 
 // gradeCard: total, grade, breakdown, who approved, what the head changed,

@@ -56,10 +56,7 @@ func (s *Server) miniApp(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(w, r, nil)
 	p.MiniApp, p.Script, p.Board = true, s.script(), true
 	p.Title = p.L.T("MiniAppOpeningTitle")
-	p.Body = "/tg"
-	if r.URL.Query().Get("next") == "assess" {
-		p.Body = "/tg?next=assess"
-	}
+	p.Body = miniAppAction(r.URL.Query())
 	s.render(w, http.StatusOK, "miniapp", p)
 }
 
@@ -97,8 +94,10 @@ func (s *Server) miniAppSignIn(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: s.sessionCookie(), Value: sess.ID, Path: "/", HttpOnly: true, Secure: s.secure(), SameSite: same})
 	http.SetCookie(w, &http.Cookie{Name: miniAppCookie, Value: "1", Path: "/", HttpOnly: true, Secure: s.secure(), SameSite: same})
 	dest := s.landing(r.Context(), sess.OfficialID)
-	if d.StartParam == "assess" || r.URL.Query().Get("next") == "assess" {
-		dest = "/me/assess"
+	if next := meNext(r.URL.Query().Get("next"), r.URL.Query().Get("start")); next != "" {
+		dest = next
+	} else if next := meNext(d.StartParam, ""); next != "" {
+		dest = next
 	}
 	http.Redirect(w, r, dest, http.StatusSeeOther)
 }

@@ -34,6 +34,7 @@ type selfBody struct {
 	Editable           bool
 	Status, Notice     string
 	Error, ReturnedWhy string
+	Nav                meNavView
 }
 
 // selfPage: GET /me/assess.
@@ -63,6 +64,7 @@ func (s *Server) renderSelf(w http.ResponseWriter, r *http.Request, me *dashboar
 	as, fw := pg.Assessment, pg.Framework
 	b := selfBody{ID: as.ID, Version: int64(as.Version), Month: monthLabel(p.Lang, as.Month), Editable: pg.Editable,
 		Reason: as.BonusReason, ReturnedWhy: as.ReturnReason, Status: p.L.T("WebStatus_" + as.Status)}
+	b.Nav = meNav(p.L, "/me/assess")
 	chosen := func(field string, cur grading.Points) grading.Points {
 		if form != nil {
 			if v, err := strconv.Atoi(form.PostFormValue(field)); err == nil {
