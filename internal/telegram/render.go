@@ -10,28 +10,18 @@ import (
 	"evalbot/internal/evaluation"
 	"evalbot/internal/grading"
 	"evalbot/internal/locale"
+	"evalbot/internal/telegram/chat"
 )
 
 // pts formats points for lang: "88,54" in Vietnamese, "88.54" in English.
-func pts(lang string, p grading.Points) string {
-	s := p.String()
-	if lang == "vi" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
-}
+func pts(lang string, p grading.Points) string { return chat.Pts(lang, p) }
 
 // pct formats a percentage held in hundredths (9375 → "93,75%").
-func pct(lang string, p grading.Points) string {
-	s := pts(lang, p)
-	s = strings.TrimSuffix(strings.TrimSuffix(s, "00"), ",")
-	s = strings.TrimSuffix(s, ".")
-	return s + "%"
-}
+func pct(lang string, p grading.Points) string { return chat.Pct(lang, p) }
 
-func day(d calendar.Date) string { return fmt.Sprintf("%02d/%02d", d.Day, int(d.Month)) }
+func day(d calendar.Date) string { return chat.Day(d) }
 
-func monthLabel(m calendar.Month) string { return fmt.Sprintf("%02d/%d", int(m.Month), m.Year) }
+func monthLabel(m calendar.Month) string { return chat.MonthLabel(m) }
 
 // planTitle names a plan's period: the week's Monday–Sunday or the month.
 func (t *turn) planTitle(kind string, start calendar.Date) string {
@@ -95,9 +85,7 @@ func statusIcon(s string) string {
 	return "▫️"
 }
 
-func escape(s string) string { return htmlEscaper.Replace(s) }
-
-var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+func escape(s string) string { return chat.Escape(s) }
 
 // planText renders a plan for its owner or head.
 func (t *turn) planText(p evaluation.Plan, owner string, headerID string) string {
@@ -215,16 +203,5 @@ func taskPage(tasks []evaluation.Task, view string) (page []evaluation.Task, n, 
 
 // pageNav is the ‹ n/N › row of a paged view; nil for one page.
 func pageNav(n, pages int, data func(page int) string) []delivery.Button {
-	if pages <= 1 {
-		return nil
-	}
-	var row []delivery.Button
-	if n > 0 {
-		row = append(row, delivery.Button{Text: "‹", Data: data(n - 1)})
-	}
-	row = append(row, delivery.Button{Text: strconv.Itoa(n+1) + "/" + strconv.Itoa(pages), Data: cb(vNoop, "")})
-	if n < pages-1 {
-		row = append(row, delivery.Button{Text: "›", Data: data(n + 1)})
-	}
-	return row
+	return chat.PageNav(n, pages, data)
 }

@@ -1,20 +1,29 @@
-package telegram
+package citizenchat
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
 	"evalbot/internal/calendar"
 	"evalbot/internal/citizen"
 	"evalbot/internal/conversation"
-	"evalbot/internal/delivery"
-	"evalbot/internal/grading"
 	"evalbot/internal/roster"
+	"evalbot/internal/telegram/chat"
 )
 
-// Citizen ratings (issue: citizens rate the counter service). route calls
-// these hooks; the flow lives in citizen_*.go:
+// Package citizenchat is the citizens' side of the chat face: a citizen
+// scanning a desk's QR deep link and rating the official serving there, the
+// optional comment, complaints to the head (Confirm / Dismiss), per-visit
+// codes (/visit), the desks a head manages (/desks) and the ratings report
+// (/ratings). internal/telegram's route calls the hooks below (OnStart,
+// OnCallback, OnText, OnDesksCommand, OnRatingsCommand, OnVisitCommand) with
+// the update's chat.Turn; the use cases are internal/citizen,
+// internal/app/desks and internal/citizen/notice. It never imports
+// internal/telegram (docs/decisions/0022-citizens-chat-package.md).
+//
+// The flow lives in citizen_*.go:
 //
 //   - citizen_rate.go: the desk card a QR code opens, the four levels, the
 //     optional comment, and the polite refusals;
@@ -26,7 +35,7 @@ import (
 //
 // A citizen's Telegram id is never written to the database: ratings carry
 // citizen.Hash of it, and replies to the rater go straight to Telegram
-// (sendDirect) instead of through the outbox, which would keep the chat id.
+// (chat.Turn.SendDirect) instead of through the outbox, which would keep the chat id.
 
 // Callback verbs of the rating flow: "c" and one letter (no other verb starts with "c").
 const (
@@ -53,45 +62,50 @@ const (
 	payloadRatings = "ratings"
 )
 
-// isCitizenPayload reports whether a /start payload is a desk's QR code (or
-// one of the rating views).
-func isCitizenPayload(payload string) bool {
+// IsPayload reports whether a /start payload is a desk's QR code (or one
+// of the rating views: "desks", "ratings"); OnStart handles it.
+func IsPayload(payload string) bool {
 	return citizen.IsPayload(payload) || payload == payloadDesks || payload == payloadRatings
 }
 
-// isCitizenVerb reports whether callback data belongs to the rating flow.
-func isCitizenVerb(verb string) bool { return len(verb) == 2 && verb[0] == 'c' }
+// IsVerb reports whether a callback's verb belongs to the rating flow ("c"
+// and one letter); OnCallback handles it, for anyone (citizens are not on
+// the roster).
+func IsVerb(verb string) bool { return len(verb) == 2 && verb[0] == 'c' }
 
-func (a *App) onCitizenStart(t *turn, payload string) error {
+// OnStart handles /start with a payload IsPayload accepts: a desk's QR
+// code (citizen.IsPayload), or a head's view.
+func OnStart(t chat.Turn, payload string) error {
 	switch payload {
 	case payloadDesks:
-		if t.me == nil {
-			return a.refuseStranger(t)
+		if t.Me() == nil {
+			return t.RefuseStranger()
 		}
-		return a.onDesksCommand(t)
+		return OnDesksCommand(t)
 	case payloadRatings:
-		if t.me == nil {
-			return a.refuseStranger(t)
+		if t.Me() == nil {
+			return t.RefuseStranger()
 		}
-		return a.onRatingsCommand(t)
+		return OnRatingsCommand(t)
 	}
-	return a.onScan(t, payload)
+	return onScan(t, payload)
 }
 
-func (a *App) onCitizenCallback(t *turn, c callback) error {
-	switch c.verb {
+// OnCallback handles a press whose verb IsVerb accepts.
+func OnCallback(t chat.Turn, c chat.Callback) error {
+	switch c.Verb {
 	case vCitRate:
-		return a.onRateTap(t, c)
+		return onRateTap(t, c)
 	case vCitSkip:
-		return a.onSkipComment(t, c)
+		return onSkipComment(t, c)
 	case vCitConfirm, vCitDismiss:
-		return a.onComplaintDecision(t, c)
+		return onComplaintDecision(t, c)
 	case vCitRatingsM:
-		return a.onRatingsMonth(t, c)
+		return onRatingsMonth(t, c)
 	case vCitDesks, vCitDesk, vCitDefault, vCitDays, vCitDuty, vCitRotate, vCitSign, vCitActive, vCitAddDesk:
-		return a.onDeskCallback(t, c)
+		return onDeskCallback(t, c)
 	}
-	t.alert(t.t("ErrorStale", nil))
+	t.Alert(t.T("ErrorStale", nil))
 	return nil
 }
 
@@ -101,23 +115,41 @@ const (
 	stepDeskAdd          = "citizen_desk_add"
 )
 
-// onCitizenText handles a text that belongs to the rating flow (a comment,
+// stepData is what a step of the rating flow keeps, in the JSON shape of
+// internal/telegram's steps (the fields the flow uses), so that a step set
+// before this package existed still reads.
+type stepData struct {
+	ChatID    int64   `json:"chat,omitempty"`
+	MessageID int     `json:"message,omitempty"`
+	Version   int     `json:"version,omitempty"`
+	IDs       []int64 `json:"ids,omitempty"`
+}
+
+// setStep stores the sender's step, clearStep removes it
+// (internal/conversation, in the update's transaction).
+func setStep(t chat.Turn, step string, d stepData) error {
+	return conversation.Set(t.Ctx(), t.Tx(), t.UserID(), step, d)
+}
+
+func clearStep(t chat.Turn) error { return conversation.Clear(t.Ctx(), t.Tx(), t.UserID()) }
+
+// OnText handles a text that belongs to the rating flow (a comment,
 // a head's dismissal reason, a new desk); handled is false when the text is
 // not part of it.
-func (a *App) onCitizenText(t *turn, text string) (handled bool, err error) {
-	hash := citizen.Hash(t.userID)
-	if t.me != nil {
-		step, d, at, err := t.stepWithTime()
+func OnText(t chat.Turn, text string) (handled bool, err error) {
+	hash := citizen.Hash(t.UserID())
+	if t.Me() != nil {
+		step, d, at, err := stepWithTime(t)
 		if err != nil {
 			return false, err
 		}
 		switch step {
 		case stepComplaintDismiss:
-			return true, a.onDismissReason(t, d, text)
+			return true, onDismissReason(t, d, text)
 		case stepDeskAdd:
-			return true, a.onDeskAddText(t, d, text)
+			return true, onDeskAddText(t, d, text)
 		}
-		r, err := citizen.OpenComment(t.ctx, t.tx, hash, a.Now(), citizen.DefaultLimits)
+		r, err := citizen.OpenComment(t.Ctx(), t.Tx(), hash, t.Now(), citizen.DefaultLimits)
 		if errors.Is(err, citizen.ErrNotFound) {
 			return false, nil
 		}
@@ -127,63 +159,34 @@ func (a *App) onCitizenText(t *turn, text string) (handled bool, err error) {
 		if step != "" && at.After(r.UpdatedAt) {
 			return false, nil // the official started typing something of their own after rating
 		}
-		return true, a.onComment(t, r, hash, text)
+		return true, onComment(t, r, hash, text)
 	}
-	r, err := citizen.OpenComment(t.ctx, t.tx, hash, a.Now(), citizen.DefaultLimits)
+	r, err := citizen.OpenComment(t.Ctx(), t.Tx(), hash, t.Now(), citizen.DefaultLimits)
 	switch {
 	case err == nil:
-		return true, a.onComment(t, r, hash, text)
+		return true, onComment(t, r, hash, text)
 	case !errors.Is(err, citizen.ErrNotFound):
 		return false, err
 	}
 	// A citizen who rated lately gets a short answer here rather than the
 	// stranger's refusal, whose message would keep their chat id in the outbox.
-	rated, err := citizen.HasRated(t.ctx, t.tx, hash, a.Now().Add(-24*time.Hour))
+	rated, err := citizen.HasRated(t.Ctx(), t.Tx(), hash, t.Now().Add(-24*time.Hour))
 	if err != nil || !rated {
 		return false, err
 	}
-	a.sendDirect(t, t.t("CitizenIdle", nil), nil)
+	t.SendDirect(t.T("CitizenIdle", nil), nil)
 	return true, nil
 }
 
 // stepWithTime reads the sender's step and when it was set, locking it.
-func (t *turn) stepWithTime() (string, stepData, time.Time, error) {
-	step, d, err := t.step()
+func stepWithTime(t chat.Turn) (string, stepData, time.Time, error) {
+	var d stepData
+	step, err := conversation.Get(t.Ctx(), t.Tx(), t.UserID(), &d)
 	if err != nil || step == "" {
 		return step, d, time.Time{}, err
 	}
-	at, _, err := conversation.UpdatedAt(t.ctx, t.tx, t.userID)
+	at, _, err := conversation.UpdatedAt(t.Ctx(), t.Tx(), t.UserID())
 	return step, d, at, err
-}
-
-// sendDirect sends a message to the sender's own chat, bypassing the
-// outbox, whose rows keep the chat id: used for everything the rating flow
-// says to the rater, so that a citizen's Telegram id is never stored. It
-// goes once the update has committed, within the chat's pace, and again
-// after a 429's retry_after (postDirect); failures are logged without ids.
-func (a *App) sendDirect(t *turn, text string, kb delivery.Keyboard) {
-	t.queueDirect(text, delivery.InlineMarkup(a.fitKeyboard(kb, "sendMessage")))
-}
-
-// scrubToken keeps Telegram's description but never the bot token (a
-// transport error quotes the URL, which carries it).
-func scrubToken(err error) string {
-	s := err.Error()
-	if i := strings.Index(s, "/bot"); i >= 0 {
-		s = s[:i] + "/bot***"
-	}
-	return s
-}
-
-// botName is the bot's username for deep links: BotUsername, or getMe.
-func (a *App) botName(t *turn) string {
-	if a.BotUsername != "" {
-		return a.BotUsername
-	}
-	if me, err := a.Bot.GetMe(t.ctx); err == nil && me != nil {
-		return me.Username
-	}
-	return "bot"
 }
 
 // officialLabel is "Name — Position" (or the name alone).
@@ -195,7 +198,7 @@ func officialLabel(o roster.Official) string {
 }
 
 // levelLabel is a level's button text in t's language ("🙂 Hài lòng").
-func (t *turn) levelLabel(l citizen.Level) string { return t.t("CitizenLevel_"+string(l), nil) }
+func levelLabel(t chat.Turn, l citizen.Level) string { return t.T("CitizenLevel_"+string(l), nil) }
 
 // levelIcons are the levels' emoji, for compact counts.
 var levelIcons = [4]string{"😀", "🙂", "😐", "🙁"}
@@ -204,7 +207,7 @@ var levelIcons = [4]string{"😀", "🙂", "😐", "🙁"}
 func countsDetail(c citizen.Counts) string {
 	parts := make([]string, 4)
 	for i := range levelIcons {
-		parts[i] = levelIcons[i] + " " + itoa(c.Levels[i])
+		parts[i] = levelIcons[i] + " " + strconv.Itoa(c.Levels[i])
 	}
 	return strings.Join(parts, " · ")
 }
@@ -215,7 +218,7 @@ func rateText(lang string, c citizen.Counts) string {
 	if !ok {
 		return "—"
 	}
-	return pct(lang, r)
+	return chat.Pct(lang, r)
 }
 
 // dayEpoch numbers days in callback data (base 36, short).
@@ -230,27 +233,20 @@ func numDay(n int64) (calendar.Date, bool) {
 	return dayEpoch.AddDays(int(n)), true
 }
 
-// satisfactionLine is the grade card's line on the month's citizen ratings
+// SatisfactionLine is the grade card's line on the month's citizen ratings
 // ("" when there were none).
-func (a *App) satisfactionLine(t *turn, officialID int64, m calendar.Month) string {
-	c, err := citizen.OfficialMonth(t.ctx, t.tx, officialID, m)
+func SatisfactionLine(t chat.Turn, officialID int64, m calendar.Month) string {
+	c, err := citizen.OfficialMonth(t.Ctx(), t.Tx(), officialID, m)
 	if err != nil {
-		a.Log.Warn("citizen ratings for the grade card", "official_id", officialID, "err", err)
+		t.Log().Warn("citizen ratings for the grade card", "official_id", officialID, "err", err)
 		return ""
 	}
 	if c.Counted() == 0 && c.Dismissed == 0 {
 		return ""
 	}
-	line := t.T("SatisfactionLine", c.Counted(), map[string]any{"Rate": rateText(t.lang, c), "Detail": countsDetail(c)})
+	line := t.N("SatisfactionLine", c.Counted(), map[string]any{"Rate": rateText(t.Lang(), c), "Detail": countsDetail(c)})
 	if c.Confirmed+c.Dismissed > 0 {
-		line += "\n" + t.t("SatisfactionComplaints", map[string]any{"Confirmed": c.Confirmed, "Dismissed": c.Dismissed})
+		line += "\n" + t.T("SatisfactionComplaints", map[string]any{"Confirmed": c.Confirmed, "Dismissed": c.Dismissed})
 	}
 	return line
-}
-
-// pointsText renders points for lang ("1,00" / "1.00") with trailing zeros trimmed ("1").
-func pointsText(lang string, p grading.Points) string {
-	s := pts(lang, p)
-	s = strings.TrimSuffix(strings.TrimSuffix(s, "00"), "0")
-	return strings.TrimRight(strings.TrimRight(s, ","), ".")
 }
