@@ -1,18 +1,3 @@
-package citizenchat
-
-import (
-	"errors"
-	"strconv"
-	"strings"
-	"time"
-
-	"evalbot/internal/calendar"
-	"evalbot/internal/citizen"
-	"evalbot/internal/conversation"
-	"evalbot/internal/roster"
-	"evalbot/internal/telegram/chat"
-)
-
 // Package citizenchat is the citizens' side of the chat face: a citizen
 // scanning a desk's QR deep link and rating the official serving there, the
 // optional comment, complaints to the head (Confirm / Dismiss), per-visit
@@ -31,11 +16,27 @@ import (
 //     Dismiss (with a reason), bursts flagged to the head;
 //   - citizen_desks.go: the centre's head manages desks, duty days and codes;
 //   - citizen_report.go: per official and per desk, per month, and the
-//     grade card's line.
+//     grade card's line;
+//   - citizen_visit.go: /visit, a per-visit code as a QR photo.
 //
 // A citizen's Telegram id is never written to the database: ratings carry
 // citizen.Hash of it, and replies to the rater go straight to Telegram
-// (chat.Turn.SendDirect) instead of through the outbox, which would keep the chat id.
+// (chat.Turn.SendDirect) instead of through the outbox, which would keep
+// the chat id.
+package citizenchat
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"evalbot/internal/calendar"
+	"evalbot/internal/citizen"
+	"evalbot/internal/conversation"
+	"evalbot/internal/roster"
+	"evalbot/internal/telegram/chat"
+)
 
 // Callback verbs of the rating flow: "c" and one letter (no other verb starts with "c").
 const (

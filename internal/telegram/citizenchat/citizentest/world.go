@@ -64,20 +64,23 @@ type LogBuffer struct {
 	b  bytes.Buffer
 }
 
+// Write appends p (io.Writer, for slog handlers).
 func (s *LogBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
 
+// String is everything logged so far.
 func (s *LogBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
 }
 
-// World is the running bot with the centre's desks; Ps are the officials
-// by employee code, onboarded.
+// World is the running bot (H, on the database Pool) with the centre's
+// desks; Ps are the officials by employee code (S, G, N, B), onboarded;
+// Logs every line logged.
 type World struct {
 	H    *sim.Harness
 	Pool *pgxpool.Pool
