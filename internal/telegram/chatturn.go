@@ -12,6 +12,7 @@ import (
 
 	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
+	"evalbot/internal/grading"
 	"evalbot/internal/locale"
 	"evalbot/internal/roster"
 	"evalbot/internal/telegram/chat"
@@ -35,6 +36,7 @@ func (c chatTurn) Today() calendar.Date                    { return c.t.a().toda
 func (c chatTurn) Calendar() *calendar.Calendar            { return c.t.a().Cal }
 func (c chatTurn) Log() *slog.Logger                       { return c.t.a().Log }
 func (c chatTurn) BotName() string                         { return c.t.a().botName(c.t) }
+func (c chatTurn) Percent(p grading.Points) string         { return pct(c.t.lang, p) }
 func (c chatTurn) Catalog() *locale.Catalog                { return c.t.a().Cat }
 func (c chatTurn) T(id string, data map[string]any) string { return c.t.t(id, data) }
 func (c chatTurn) N(id string, n int, data map[string]any) string {

@@ -14,10 +14,21 @@ import (
 )
 
 // pts formats points for lang: "88,54" in Vietnamese, "88.54" in English.
-func pts(lang string, p grading.Points) string { return chat.Pts(lang, p) }
+func pts(lang string, p grading.Points) string {
+	s := p.String()
+	if lang == "vi" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
 
 // pct formats a percentage held in hundredths (9375 → "93,75%").
-func pct(lang string, p grading.Points) string { return chat.Pct(lang, p) }
+func pct(lang string, p grading.Points) string {
+	s := pts(lang, p)
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "00"), ",")
+	s = strings.TrimSuffix(s, ".")
+	return s + "%"
+}
 
 func day(d calendar.Date) string { return chat.Day(d) }
 

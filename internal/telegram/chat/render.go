@@ -7,7 +7,6 @@ import (
 
 	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
-	"evalbot/internal/grading"
 )
 
 // Escape makes s safe in a message of parse mode HTML (&, <, >).
@@ -20,23 +19,6 @@ func Day(d calendar.Date) string { return fmt.Sprintf("%02d/%02d", d.Day, int(d.
 
 // MonthLabel renders a month as "11/2026".
 func MonthLabel(m calendar.Month) string { return fmt.Sprintf("%02d/%d", int(m.Month), m.Year) }
-
-// Pts formats points for lang: "88,54" in Vietnamese, "88.54" in English.
-func Pts(lang string, p grading.Points) string {
-	s := p.String()
-	if lang == "vi" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
-}
-
-// Pct formats a percentage held in hundredths (9375 → "93,75%", 7500 → "75%").
-func Pct(lang string, p grading.Points) string {
-	s := Pts(lang, p)
-	s = strings.TrimSuffix(strings.TrimSuffix(s, "00"), ",")
-	s = strings.TrimSuffix(s, ".")
-	return s + "%"
-}
 
 // Key joins strings and int64s (base 10) with ":", for an outbox row's
 // dedup key ("complaint-confirmed:42"); other types are left out.

@@ -18,6 +18,7 @@ import (
 
 	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
+	"evalbot/internal/grading"
 	"evalbot/internal/locale"
 	"evalbot/internal/roster"
 )
@@ -55,6 +56,9 @@ type Turn interface {
 	// values escaped); N renders a plural one with count n.
 	T(id string, data map[string]any) string
 	N(id string, n int, data map[string]any) string
+	// Percent renders a percentage held in hundredths in the sender's
+	// language: 9375 → "93,75%" (vi), "93.75%" (en); 7500 → "75%".
+	Percent(p grading.Points) string
 	// Catalog is the messages of locales/, for another language (a message
 	// to someone else, a printed sign) and for the use cases that render.
 	Catalog() *locale.Catalog

@@ -213,13 +213,14 @@ func countsDetail(c citizen.Counts) string {
 	return strings.Join(parts, " · ")
 }
 
-// rateText renders a satisfaction rate, "75%" or "66,67%"; "—" with no rating.
-func rateText(lang string, c citizen.Counts) string {
+// rateText renders a satisfaction rate in t's language, "75%" or "66,67%";
+// "—" with no rating.
+func rateText(t chat.Turn, c citizen.Counts) string {
 	r, ok := c.Rate()
 	if !ok {
 		return "—"
 	}
-	return chat.Pct(lang, r)
+	return t.Percent(r)
 }
 
 // dayEpoch numbers days in callback data (base 36, short).
@@ -245,7 +246,7 @@ func SatisfactionLine(t chat.Turn, officialID int64, m calendar.Month) string {
 	if c.Counted() == 0 && c.Dismissed == 0 {
 		return ""
 	}
-	line := t.N("SatisfactionLine", c.Counted(), map[string]any{"Rate": rateText(t.Lang(), c), "Detail": countsDetail(c)})
+	line := t.N("SatisfactionLine", c.Counted(), map[string]any{"Rate": rateText(t, c), "Detail": countsDetail(c)})
 	if c.Confirmed+c.Dismissed > 0 {
 		line += "\n" + t.T("SatisfactionComplaints", map[string]any{"Confirmed": c.Confirmed, "Dismissed": c.Dismissed})
 	}

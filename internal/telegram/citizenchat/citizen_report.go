@@ -48,7 +48,7 @@ func onRatingsMonth(t chat.Turn, c chat.Callback) error {
 // countsLine: "3 lượt: 😀 1 · 🙂 1 · 😐 0 · 🙁 1 — hài lòng 66,67%", with
 // complaints and flagged ratings when there are any.
 func countsLine(t chat.Turn, c citizen.Counts) string {
-	s := t.N("RatingsSummary", c.Counted(), map[string]any{"Detail": countsDetail(c), "Rate": rateText(t.Lang(), c)})
+	s := t.N("RatingsSummary", c.Counted(), map[string]any{"Detail": countsDetail(c), "Rate": rateText(t, c)})
 	if c.Confirmed+c.Dismissed+c.Pending > 0 {
 		s += "\n   " + t.T("RatingsComplaints", map[string]any{"Confirmed": c.Confirmed, "Dismissed": c.Dismissed, "Pending": c.Pending})
 	}

@@ -9,13 +9,17 @@ import (
 )
 
 // The citizens' handlers live in internal/telegram/citizenchat; route calls
-// its hooks with the update's chatTurn. What stays here, of what was once
-// citizen.go, is what the rest of the chat face uses too.
+// its hooks with the update's chatTurn. What stays here is what the rest of
+// the chat face uses too.
 
-// satisfactionLine is the grade card's line on the month's citizen ratings
-// ("" when there were none): citizenchat.SatisfactionLine.
-func (a *App) satisfactionLine(t *turn, officialID int64, m calendar.Month) string {
-	return citizenchat.SatisfactionLine(chatTurn{t}, officialID, m)
+// scrubToken keeps Telegram's description but never the bot token (a
+// transport error quotes the URL, which carries it).
+func scrubToken(err error) string {
+	s := err.Error()
+	if i := strings.Index(s, "/bot"); i >= 0 {
+		s = s[:i] + "/bot***"
+	}
+	return s
 }
 
 // botName is the bot's username for deep links: BotUsername, or getMe.
@@ -29,14 +33,10 @@ func (a *App) botName(t *turn) string {
 	return "bot"
 }
 
-// scrubToken keeps Telegram's description but never the bot token (a
-// transport error quotes the URL, which carries it).
-func scrubToken(err error) string {
-	s := err.Error()
-	if i := strings.Index(s, "/bot"); i >= 0 {
-		s = s[:i] + "/bot***"
-	}
-	return s
+// satisfactionLine is the grade card's line on the month's citizen ratings
+// ("" when there were none): citizenchat.SatisfactionLine.
+func (a *App) satisfactionLine(t *turn, officialID int64, m calendar.Month) string {
+	return citizenchat.SatisfactionLine(chatTurn{t}, officialID, m)
 }
 
 // pointsText renders points for lang ("1,00" / "1.00") with trailing zeros trimmed ("1").
