@@ -1,10 +1,6 @@
 package telegram
 
-import (
-	"errors"
-	"strconv"
-	"strings"
-)
+import "evalbot/internal/telegram/chat"
 
 // Callback data names what a button does and to which record, never who may
 // press it: the handler checks that against the database. Shape:
@@ -55,62 +51,24 @@ const (
 	vAssignment     = "ag" // assignment, "w" accept into the week's plan, "m" the month's, "x" decline
 )
 
-func cb(verb string, args ...any) string {
-	parts := []string{verb}
-	for _, a := range args {
-		switch v := a.(type) {
-		case int64:
-			parts = append(parts, strconv.FormatInt(v, 36))
-		case int:
-			parts = append(parts, strconv.FormatInt(int64(v), 36))
-		case string:
-			parts = append(parts, v)
-		default:
-			panic("callback arg type")
-		}
-	}
-	s := strings.Join(parts, ":")
-	if len(s) > 64 {
-		panic("callback data over 64 bytes: " + verb)
-	}
-	return s
-}
+// cb encodes callback data (chat.Data).
+func cb(verb string, args ...any) string { return chat.Data(verb, args...) }
 
-var errBadData = errors.New("malformed callback data")
+var errBadData = chat.ErrBadData
 
 func parseCallback(data string) (callback, error) {
-	if data == "" || len(data) > 64 {
-		return callback{}, errBadData
-	}
-	parts := strings.Split(data, ":")
-	return callback{verb: parts[0], args: parts[1:]}, nil
+	c, err := chat.Parse(data)
+	return callback{verb: c.Verb, args: c.Args}, err
 }
 
+// exported is c for a chat sub-package.
+func (c callback) exported() chat.Callback { return chat.Callback{Verb: c.verb, Args: c.args} }
+
 // id reads argument i as a base-36 integer.
-func (c callback) id(i int) (int64, error) {
-	if i >= len(c.args) {
-		return 0, errBadData
-	}
-	v, err := strconv.ParseInt(c.args[i], 36, 64)
-	if err != nil || v < 0 {
-		return 0, errBadData
-	}
-	return v, nil
-}
+func (c callback) id(i int) (int64, error) { return c.exported().ID(i) }
 
 // small reads argument i as an integer in 0..max (points, pages, indexes),
 // so nothing forged can overflow what is computed from it.
-func (c callback) small(i int, max int64) (int64, error) {
-	v, err := c.id(i)
-	if err != nil || v > max {
-		return 0, errBadData
-	}
-	return v, nil
-}
+func (c callback) small(i int, max int64) (int64, error) { return c.exported().Small(i, max) }
 
-func (c callback) str(i int) (string, error) {
-	if i >= len(c.args) {
-		return "", errBadData
-	}
-	return c.args[i], nil
-}
+func (c callback) str(i int) (string, error) { return c.exported().Str(i) }

@@ -108,12 +108,12 @@ func (g *goneWorld) say(p *sim.Person, text string) {
 }
 
 // codecVerbs lists every callback verb the package declares (the v…
-// string constants of codec.go and citizen.go).
+// string constants of codec.go and citizenchat/citizen.go).
 func codecVerbs(t *testing.T) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	fs := token.NewFileSet()
-	for _, f := range []string{"codec.go", "citizen.go"} {
+	for _, f := range []string{"codec.go", "citizenchat/citizen.go"} {
 		file, err := parser.ParseFile(fs, f, nil, 0)
 		must(t, err)
 		ast.Inspect(file, func(n ast.Node) bool {

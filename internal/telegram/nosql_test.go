@@ -4,9 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"path/filepath"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -56,26 +54,16 @@ func sqlFindings(fset *token.FileSet, f *ast.File) []string {
 	return out
 }
 
-// TestAdapterHoldsNoSQL: the chat face only parses updates and renders
-// replies; SQL and the database calls live in the use cases (internal/app/…)
-// and the domain packages (issue 22: «The Telegram handlers hold no SQL»).
+// TestAdapterHoldsNoSQL: the chat face (chatDirs: this package and its
+// sub-packages) only parses updates and renders replies; SQL and the
+// database calls live in the use cases (internal/app/…) and the domain
+// packages (issue 22: «The Telegram handlers hold no SQL»).
 func TestAdapterHoldsNoSQL(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(files)
-	fset := token.NewFileSet()
+	fset, parsed := packageFiles(t)
 	seen := map[string]bool{}
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
+	for _, f := range parsed {
+		name := fset.Position(f.Package).Filename
 		seen[name] = true
-		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
-		if err != nil {
-			t.Fatal(err)
-		}
 		found := sqlFindings(fset, f)
 		_, allowed := sqlAllowed[name]
 		switch {
@@ -87,7 +75,7 @@ func TestAdapterHoldsNoSQL(t *testing.T) {
 	}
 	for name := range sqlAllowed {
 		if !seen[name] {
-			t.Errorf("sqlAllowed names %s, which is not a file of the package", name)
+			t.Errorf("sqlAllowed names %s, which is not a file of the chat face", name)
 		}
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -13,6 +11,7 @@ import (
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
 	"evalbot/internal/roster"
+	"evalbot/internal/telegram/chat"
 )
 
 // The campaigns of DESIGN.md section 2 call these in their own transaction.
@@ -31,21 +30,7 @@ func (a *App) turnFor(ctx context.Context, tx pgx.Tx, o roster.Official) *turn {
 	return t
 }
 
-func key(parts ...any) string {
-	var b strings.Builder
-	for i, p := range parts {
-		if i > 0 {
-			b.WriteByte(':')
-		}
-		switch v := p.(type) {
-		case string:
-			b.WriteString(v)
-		case int64:
-			b.WriteString(strconv.FormatInt(v, 10))
-		}
-	}
-	return b.String()
-}
+func key(parts ...any) string { return chat.Key(parts...) }
 
 // PromptPlan asks o for a weekly or monthly plan and waits for the text.
 func (a *App) PromptPlan(ctx context.Context, tx pgx.Tx, o roster.Official, kind string, start calendar.Date) error {

@@ -10,6 +10,7 @@ import (
 	"evalbot/internal/evaluation"
 	"evalbot/internal/grading"
 	"evalbot/internal/locale"
+	"evalbot/internal/telegram/chat"
 )
 
 // pts formats points for lang: "88,54" in Vietnamese, "88.54" in English
@@ -30,9 +31,9 @@ func pct(lang string, p grading.Points) string {
 	return s + "%"
 }
 
-func day(d calendar.Date) string { return fmt.Sprintf("%02d/%02d", d.Day, int(d.Month)) }
+func day(d calendar.Date) string { return chat.Day(d) }
 
-func monthLabel(m calendar.Month) string { return fmt.Sprintf("%02d/%d", int(m.Month), m.Year) }
+func monthLabel(m calendar.Month) string { return chat.MonthLabel(m) }
 
 // planTitle names a plan's period: the week's Monday–Sunday or the month.
 func (t *turn) planTitle(kind string, start calendar.Date) string {
@@ -96,9 +97,7 @@ func statusIcon(s string) string {
 	return "▫️"
 }
 
-func escape(s string) string { return htmlEscaper.Replace(s) }
-
-var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+func escape(s string) string { return chat.Escape(s) }
 
 // planText renders a plan for its owner or head.
 func (t *turn) planText(p evaluation.Plan, owner string, headerID string) string {
@@ -216,16 +215,5 @@ func taskPage(tasks []evaluation.Task, view string) (page []evaluation.Task, n, 
 
 // pageNav is the ‹ n/N › row of a paged view; nil for one page.
 func pageNav(n, pages int, data func(page int) string) []delivery.Button {
-	if pages <= 1 {
-		return nil
-	}
-	var row []delivery.Button
-	if n > 0 {
-		row = append(row, delivery.Button{Text: "‹", Data: data(n - 1)})
-	}
-	row = append(row, delivery.Button{Text: strconv.Itoa(n+1) + "/" + strconv.Itoa(pages), Data: cb(vNoop, "")})
-	if n < pages-1 {
-		row = append(row, delivery.Button{Text: "›", Data: data(n + 1)})
-	}
-	return row
+	return chat.PageNav(n, pages, data)
 }

@@ -8,6 +8,7 @@ import (
 
 	"evalbot/internal/locale"
 	"evalbot/internal/roster"
+	"evalbot/internal/telegram/citizenchat"
 )
 
 func containsFold(s, sub string) bool {
@@ -61,12 +62,12 @@ func (a *App) route(t *turn) error {
 		return a.onContact(t, msg.Contact)
 	}
 	cmd, arg := command(msg.Text)
-	if cmd == "start" && isCitizenPayload(arg) {
-		return a.onCitizenStart(t, arg) // a citizen (or anyone) scanning a desk's QR code
+	if cmd == "start" && citizenchat.IsPayload(arg) {
+		return citizenchat.OnStart(chatTurn{t}, arg) // a citizen (or anyone) scanning a desk's QR code
 	}
 	if t.me == nil {
 		if cmd == "" {
-			if handled, err := a.onCitizenText(t, msg.Text); handled || err != nil {
+			if handled, err := citizenchat.OnText(chatTurn{t}, msg.Text); handled || err != nil {
 				return err
 			}
 		}
@@ -117,19 +118,19 @@ func (a *App) route(t *turn) error {
 	case "export":
 		return a.onExport(t, arg)
 	case "desks":
-		return a.onDesksCommand(t)
+		return citizenchat.OnDesksCommand(chatTurn{t})
 	case "ratings":
-		return a.onRatingsCommand(t)
+		return citizenchat.OnRatingsCommand(chatTurn{t})
 	case "web":
 		return a.onWeb(t)
 	case "catalogue", "danhmuc":
 		return a.onCatalogueSearch(t, arg)
 	case "visit":
-		return a.onVisitCommand(t, arg)
+		return citizenchat.OnVisitCommand(chatTurn{t}, arg)
 	case "year", "nam":
 		return a.onYearCommand(t)
 	case "":
-		if handled, err := a.onCitizenText(t, msg.Text); handled || err != nil {
+		if handled, err := citizenchat.OnText(chatTurn{t}, msg.Text); handled || err != nil {
 			return err
 		}
 		return a.onText(t, msg.Text)
@@ -159,8 +160,8 @@ func (a *App) onCallback(t *turn) error {
 		t.ack(a.noopText(t, key))
 		return nil
 	}
-	if isCitizenVerb(c.verb) {
-		return a.onCitizenCallback(t, c) // citizens are not on the roster
+	if citizenchat.IsVerb(c.verb) {
+		return citizenchat.OnCallback(chatTurn{t}, c.exported()) // citizens are not on the roster
 	}
 	if t.me == nil {
 		t.alert(t.t("NotAuthorized", nil))

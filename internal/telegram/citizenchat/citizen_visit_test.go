@@ -1,4 +1,4 @@
-package telegram_test
+package citizenchat_test
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"evalbot/internal/citizen"
+	"evalbot/internal/telegram/citizenchat/citizentest"
 )
 
 // TestVisitCommand: /visit gives the official on duty a per-visit code as
@@ -15,9 +16,9 @@ import (
 // asks which; someone on duty at no desk is told so.
 func TestVisitCommand(t *testing.T) {
 	t.Setenv("EVALBOT_PUBLIC_URL", "https://danhgia.example.vn")
-	w := newCitWorld(t)
-	h := w.h
-	N, S := w.ps["N"], w.ps["S"]
+	w := citizentest.New(t)
+	h := w.H
+	N, S := w.Ps["N"], w.Ps["S"]
 
 	must(t, h.Command(N, "/visit"))
 	if got := lastText(N); !strings.Contains(got, "/visit HCC-Q1") || !strings.Contains(got, "/visit HCC-Q5") || strings.Contains(got, "HCC-Q2") {
@@ -38,9 +39,9 @@ func TestVisitCommand(t *testing.T) {
 	if !citizen.Readable(img, link) {
 		t.Fatalf("the photo does not read as %q", link)
 	}
-	vc, err := citizen.LookupVisit(context.Background(), w.pool, strings.TrimPrefix(link, "https://danhgia.example.vn/v/"), h.Clock.Now())
+	vc, err := citizen.LookupVisit(context.Background(), w.Pool, strings.TrimPrefix(link, "https://danhgia.example.vn/v/"), h.Clock.Now())
 	must(t, err)
-	d, err := citizen.DeskByCode(context.Background(), w.pool, "HCC-Q1")
+	d, err := citizen.DeskByCode(context.Background(), w.Pool, "HCC-Q1")
 	must(t, err)
 	if vc.DeskID != d.ID || vc.OfficialID != N.ID {
 		t.Fatalf("visit code %+v", vc)

@@ -1,14 +1,11 @@
-package telegram_test
+package citizenchat_test
 
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"image/png"
-	"log/slog"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,137 +18,10 @@ import (
 	"evalbot/internal/citizen"
 	"evalbot/internal/evaluation"
 	"evalbot/internal/grading"
-	"evalbot/internal/pgtest"
 	"evalbot/internal/roster"
 	"evalbot/internal/sim"
-	"evalbot/internal/store"
+	"evalbot/internal/telegram/citizenchat/citizentest"
 )
-
-// A ward with its public administration service centre (the one-stop shop).
-const citUnits = `code,name,parent_code,exceptional
-ROOT,Phường Thử,,
-HCC,Trung tâm Phục vụ hành chính công,ROOT,true
-`
-
-const citOfficials = `employee_code,full_name,unit_code,category,position,is_head,phone,language
-S,Nguyễn Văn Sếp,ROOT,Cán bộ,Chủ tịch UBND phường,true,0912000001,vi
-G,Kiều Thị Xuân,HCC,Công chức,Giám đốc Trung tâm,true,0912000002,vi
-N,Hà Thị Bích Ngọc,HCC,Công chức,Chuyên viên tiếp nhận hồ sơ,,0912000003,vi
-B,Tô Quốc Bảo,HCC,Công chức,Chuyên viên tiếp nhận hồ sơ,,0912000004,en
-`
-
-const citDesks = `desk_code,name,unit_code,employee_code
-HCC-Q1,Quầy 1 - Đất đai và xây dựng,HCC,N
-HCC-Q2,Quầy 2 - Hộ tịch và chứng thực,HCC,B
-HCC-Q3,Quầy 3 - Lao động và chính sách xã hội,HCC,N
-HCC-Q4,Quầy 4 - Trả kết quả,HCC,B
-HCC-Q5,Quầy 5 - Tư pháp,HCC,N
-HCC-Q6,Quầy 6 - Kinh doanh,HCC,B
-`
-
-// Citizens' Telegram ids: long, so that finding one in a dump is no accident.
-const (
-	lanID  = int64(987654321001)
-	minhID = int64(987654321002)
-	hoaID  = int64(987654321003)
-)
-
-// syncBuffer collects logs from the bot's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-type citWorld struct {
-	h    *sim.Harness
-	pool *pgxpool.Pool
-	ps   map[string]*sim.Person
-	logs *syncBuffer
-	// forged: presses come through another person's private chat, which
-	// Telegram never delivers; their answers to that chat go through two
-	// paces (the outbox's for the presser's replies, the process's for the
-	// citizen's), so the limits are not checked.
-	forged bool
-}
-
-// newCitWorld starts the bot on Wednesday 25 November 2026, 09:00, with the
-// centre's desks imported, and every log line (debug and up, the bot's
-// and slog's default) captured.
-func newCitWorld(t *testing.T) *citWorld {
-	t.Helper()
-	pool := pgtest.New(t)
-	logs := &syncBuffer{}
-	h, err := sim.New(pool, at(2026, 11, 25, 9), logs)
-	must(t, err)
-	t.Cleanup(h.Close)
-	// Telegram's limits are on (sim.New): every citizen test ends with
-	// 0 × 429 and 0 dead letters.
-	w := &citWorld{}
-	t.Cleanup(func() {
-		if !w.forged {
-			checkLimits(t, h)
-		}
-	})
-	h.App.Log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	prev := slog.Default()
-	slog.SetDefault(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	t.Cleanup(func() { slog.SetDefault(prev) })
-	must(t, h.ImportCSV(citUnits, citOfficials))
-	ps, err := h.Onboard()
-	must(t, err)
-	rows, errs, err := citizen.ReadDesks(strings.NewReader(citDesks), "desks.csv")
-	if err != nil || len(errs) > 0 {
-		t.Fatal(err, errs)
-	}
-	ctx := context.Background()
-	must(t, store.InTx(ctx, pool, func(tx pgx.Tx) error {
-		rep, err := citizen.ImportDesks(ctx, tx, "desks.csv", rows, h.Clock.Now())
-		if err == nil && len(rep.Errors) > 0 {
-			err = fmt.Errorf("%v", rep.Errors)
-		}
-		return err
-	}))
-	*w = citWorld{h: h, pool: pool, ps: ps, logs: logs}
-	return w
-}
-
-// link is the deep link a desk's QR code encodes now.
-func (w *citWorld) link(t *testing.T, deskCode string) string {
-	t.Helper()
-	ctx := context.Background()
-	d, err := citizen.DeskByCode(ctx, w.pool, deskCode)
-	must(t, err)
-	c, err := citizen.ActiveCode(ctx, w.pool, d.ID, w.h.Clock.Now())
-	must(t, err)
-	return citizen.DeepLink(w.h.Srv.BotUsername(), c.Code)
-}
-
-// person makes a citizen: a Telegram user who is on no roster.
-func (w *citWorld) person(id int64, name, lang string) *sim.Person {
-	return &sim.Person{Code: name, Name: name, User: w.h.Srv.NewUser(id, name, lang)}
-}
-
-// scan opens a link as a phone's camera does, and waits for the bot.
-func (w *citWorld) scan(t *testing.T, p *sim.Person, link string) {
-	t.Helper()
-	id, err := p.User.OpenLink(link)
-	must(t, err)
-	must(t, w.h.Wait(id))
-}
-
-func (w *citWorld) at(t *testing.T, tm time.Time) { w.h.Clock.Set(tm) }
 
 func lastAnswer(p *sim.Person) string {
 	as := p.User.Answers()
@@ -199,10 +69,10 @@ func ratingsOf(t *testing.T, pool *pgxpool.Pool, telegramID int64) []string {
 
 // assertNoClearIDs looks for the citizens' Telegram ids in every row of
 // every table and in everything logged.
-func assertNoClearIDs(t *testing.T, w *citWorld, ids ...int64) {
+func assertNoClearIDs(t *testing.T, w *citizentest.World, ids ...int64) {
 	t.Helper()
 	ctx := context.Background()
-	rows, err := w.pool.Query(ctx, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`)
+	rows, err := w.Pool.Query(ctx, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`)
 	must(t, err)
 	var tables []string
 	for rows.Next() {
@@ -214,17 +84,17 @@ func assertNoClearIDs(t *testing.T, w *citWorld, ids ...int64) {
 	if len(tables) < 10 {
 		t.Fatalf("only %d tables: %v", len(tables), tables)
 	}
-	logs := w.logs.String()
+	logs := w.Logs.String()
 	if !strings.Contains(logs, "level=") {
 		// Make sure the capture works: the bot logs something at debug level and up.
-		w.h.App.Log.Info("log capture check")
-		logs = w.logs.String()
+		w.H.App.Log.Info("log capture check")
+		logs = w.Logs.String()
 	}
 	for _, id := range ids {
 		s := strconv.FormatInt(id, 10)
 		for _, tbl := range tables {
 			var n int
-			must(t, w.pool.QueryRow(ctx, `SELECT count(*) FROM `+pgx.Identifier{tbl}.Sanitize()+` x WHERE x::text LIKE '%' || $1 || '%'`, s).Scan(&n))
+			must(t, w.Pool.QueryRow(ctx, `SELECT count(*) FROM `+pgx.Identifier{tbl}.Sanitize()+` x WHERE x::text LIKE '%' || $1 || '%'`, s).Scan(&n))
 			if n > 0 {
 				t.Errorf("citizen id %s in clear in %d row(s) of %s", s, n, tbl)
 			}
@@ -234,7 +104,7 @@ func assertNoClearIDs(t *testing.T, w *citWorld, ids ...int64) {
 		}
 		// The keyed hash is there instead.
 		var n int
-		must(t, w.pool.QueryRow(ctx, `SELECT count(*) FROM citizen_ratings WHERE citizen = $1`, citizen.Hash(id)).Scan(&n))
+		must(t, w.Pool.QueryRow(ctx, `SELECT count(*) FROM citizen_ratings WHERE citizen = $1`, citizen.Hash(id)).Scan(&n))
 		if n == 0 {
 			t.Errorf("no rating stored under the hash of citizen %s", s)
 		}
@@ -248,13 +118,13 @@ func assertNoClearIDs(t *testing.T, w *citWorld, ids ...int64) {
 // deduction and the satisfaction rate; nothing stores or logs a citizen's
 // Telegram id.
 func TestCitizenRatesAndItCounts(t *testing.T) {
-	w := newCitWorld(t)
-	h, ctx := w.h, context.Background()
-	G, N := w.ps["G"], w.ps["N"]
-	lan := w.person(lanID, "Lan", "")
+	w := citizentest.New(t)
+	h, ctx := w.H, context.Background()
+	G, N := w.Ps["G"], w.Ps["N"]
+	lan := w.Person(citizentest.LanID, "Lan", "")
 
 	// Scan: the desk, the official and the four levels.
-	w.scan(t, lan, w.link(t, "HCC-Q1"))
+	w.Scan(t, lan, w.Link(t, "HCC-Q1"))
 	card := lan.User.Last()
 	for _, want := range []string{"Quầy 1 - Đất đai và xây dựng", "Hà Thị Bích Ngọc — Chuyên viên tiếp nhận hồ sơ"} {
 		if !strings.Contains(card.Text, want) {
@@ -306,7 +176,7 @@ func TestCitizenRatesAndItCounts(t *testing.T) {
 			t.Fatalf("dismissal with %q: %q", reason, lastText(G))
 		}
 	}
-	if got := ratingsOf(t, w.pool, lanID); len(got) != 1 || got[0] != "HCC-Q1 unsatisfied pending" {
+	if got := ratingsOf(t, w.Pool, citizentest.LanID); len(got) != 1 || got[0] != "HCC-Q1 unsatisfied pending" {
 		t.Fatalf("after the refused dismissal: %v", got)
 	}
 	must(t, h.Command(G, "/cancel"))
@@ -316,9 +186,9 @@ func TestCitizenRatesAndItCounts(t *testing.T) {
 	must(t, err)
 	nov := calendar.Month{Year: 2026, Month: time.November}
 	total := func() grading.Points {
-		as, err := evaluation.OpenAssessment(ctx, w.pool, N.ID, nov, fw)
+		as, err := evaluation.OpenAssessment(ctx, w.Pool, N.ID, nov, fw)
 		must(t, err)
-		in, err := evaluation.BuildInput(ctx, w.pool, as, false, calendar.Default(), evaluation.Subject{Role: grading.RoleStaff})
+		in, err := evaluation.BuildInput(ctx, w.Pool, as, false, calendar.Default(), evaluation.Subject{Role: grading.RoleStaff})
 		must(t, err)
 		manual := grading.Points(6000)
 		in.ManualTaskScore = &manual
@@ -347,9 +217,9 @@ func TestCitizenRatesAndItCounts(t *testing.T) {
 	}
 
 	// A second complaint, from an English-speaking citizen, dismissed with a reason.
-	minh := w.person(minhID, "Minh", "en")
-	w.at(t, at(2026, 11, 25, 11))
-	w.scan(t, minh, w.link(t, "HCC-Q1"))
+	minh := w.Person(citizentest.MinhID, "Minh", "en")
+	w.At(t, at(2026, 11, 25, 11))
+	w.Scan(t, minh, w.Link(t, "HCC-Q1"))
 	must(t, h.Tap(minh, "🙁 Not satisfied"))
 	must(t, h.Tap(minh, "Skip"))
 	if !strings.Contains(lastText(minh), "Thank you for your rating") {
@@ -368,13 +238,13 @@ func TestCitizenRatesAndItCounts(t *testing.T) {
 		t.Fatalf("dismissed card %q", m.Text)
 	}
 	// And one happy citizen: two taps, no comment.
-	hoa := w.person(hoaID, "Hoa", "vi")
-	w.scan(t, hoa, w.link(t, "HCC-Q1"))
+	hoa := w.Person(citizentest.HoaID, "Hoa", "vi")
+	w.Scan(t, hoa, w.Link(t, "HCC-Q1"))
 	must(t, h.Tap(hoa, "😀 Rất hài lòng"))
 	must(t, h.Tap(hoa, "Bỏ qua"))
 
 	// The month closes: self-assessment, the head enters the task score and approves.
-	w.at(t, at(2026, 11, 30, 10))
+	w.At(t, at(2026, 11, 30, 10))
 	must(t, h.Command(N, "/assess"))
 	must(t, h.Tap(N, "📨 Gửi đánh giá"))
 	review, ok := findMsg(G.User.Messages(), "Hà Thị Bích Ngọc", "Đánh giá tháng")
@@ -385,7 +255,7 @@ func TestCitizenRatesAndItCounts(t *testing.T) {
 	must(t, h.Tap(G, "✍️ Nhập điểm nhiệm vụ"))
 	must(t, h.Say(G, "60"))
 	must(t, h.Tap(G, "✅ Duyệt theo điều chỉnh"))
-	as, err := evaluation.FindAssessment(ctx, w.pool, N.ID, nov)
+	as, err := evaluation.FindAssessment(ctx, w.Pool, N.ID, nov)
 	must(t, err)
 	if as.Status != evaluation.AssessApproved || as.Result == nil || as.Result.Deduction != 100 || as.Total == nil || *as.Total != before-100 {
 		t.Fatalf("approved: %s total %v result %+v", as.Status, as.Total, as.Result)
@@ -414,17 +284,17 @@ func TestCitizenRatesAndItCounts(t *testing.T) {
 	if u := h.Srv.Unanswered(); len(u) > 0 {
 		t.Errorf("unanswered callback queries: %v", u)
 	}
-	assertNoClearIDs(t, w, lanID, minhID, hoaID)
+	assertNoClearIDs(t, w, citizentest.LanID, citizentest.MinhID, citizentest.HoaID)
 }
 
 // Everything works whatever the citizen's Telegram language: Vietnamese by
 // default, English for "en".
 func TestCitizenLanguages(t *testing.T) {
-	w := newCitWorld(t)
-	h := w.h
+	w := citizentest.New(t)
+	h := w.H
 	for i, lang := range []string{"", "vi", "en", "fr", "en-US", "zh-hans"} {
-		p := w.person(int64(555000001+i), "Khách", lang)
-		w.scan(t, p, w.link(t, "HCC-Q2"))
+		p := w.Person(int64(555000001+i), "Khách", lang)
+		w.Scan(t, p, w.Link(t, "HCC-Q2"))
 		title, level, skip, thanks := "Đánh giá mức độ hài lòng", "🙂 Hài lòng", "Bỏ qua", "Cảm ơn ông/bà"
 		if strings.HasPrefix(lang, "en") {
 			title, level, skip, thanks = "Rate our service", "🙂 Satisfied", "Skip", "Thank you"
@@ -437,7 +307,7 @@ func TestCitizenLanguages(t *testing.T) {
 		if !strings.Contains(lastText(p), thanks) {
 			t.Fatalf("%q: thanks %q", lang, lastText(p))
 		}
-		if got := ratingsOf(t, w.pool, int64(555000001+i)); len(got) != 1 || got[0] != "HCC-Q2 satisfied" {
+		if got := ratingsOf(t, w.Pool, int64(555000001+i)); len(got) != 1 || got[0] != "HCC-Q2 satisfied" {
 			t.Fatalf("%q: stored %v", lang, got)
 		}
 	}
@@ -450,19 +320,19 @@ func TestCitizenLanguages(t *testing.T) {
 // earlier), a daily cap per account, no rating of one's own desk, and
 // bursts flagged to the head and not counted.
 func TestCitizenLimits(t *testing.T) {
-	w := newCitWorld(t)
-	h := w.h
-	G, N, B := w.ps["G"], w.ps["N"], w.ps["B"]
+	w := citizentest.New(t)
+	h := w.H
+	G, N, B := w.Ps["G"], w.Ps["N"], w.Ps["B"]
 
 	// A second rating the same day replaces the first.
-	lan := w.person(lanID, "Lan", "vi")
-	w.scan(t, lan, w.link(t, "HCC-Q1"))
+	lan := w.Person(citizentest.LanID, "Lan", "vi")
+	w.Scan(t, lan, w.Link(t, "HCC-Q1"))
 	must(t, h.Tap(lan, "🙂 Hài lòng"))
 	must(t, h.Tap(lan, "Bỏ qua"))
-	w.at(t, at(2026, 11, 25, 10))
-	w.scan(t, lan, w.link(t, "HCC-Q1"))
+	w.At(t, at(2026, 11, 25, 10))
+	w.Scan(t, lan, w.Link(t, "HCC-Q1"))
 	must(t, h.Tap(lan, "😐 Bình thường"))
-	if got := ratingsOf(t, w.pool, lanID); len(got) != 1 || got[0] != "HCC-Q1 neutral" {
+	if got := ratingsOf(t, w.Pool, citizentest.LanID); len(got) != 1 || got[0] != "HCC-Q1 neutral" {
 		t.Fatalf("after the second rating: %v", got)
 	}
 	// A text while the comment is awaited is the comment; after it, a short answer.
@@ -473,11 +343,11 @@ func TestCitizenLimits(t *testing.T) {
 	}
 
 	// The daily cap: five desks a day for one account.
-	minh := w.person(minhID, "Minh", "vi")
+	minh := w.Person(citizentest.MinhID, "Minh", "vi")
 	var firstCard sim.Message
 	for i, code := range []string{"HCC-Q1", "HCC-Q2", "HCC-Q3", "HCC-Q4", "HCC-Q5", "HCC-Q6"} {
-		w.at(t, at(2026, 11, 25, 13).Add(time.Duration(i)*5*time.Minute))
-		w.scan(t, minh, w.link(t, code))
+		w.At(t, at(2026, 11, 25, 13).Add(time.Duration(i)*5*time.Minute))
+		w.Scan(t, minh, w.Link(t, code))
 		if i == 0 {
 			firstCard = minh.User.Last()
 		}
@@ -489,12 +359,12 @@ func TestCitizenLimits(t *testing.T) {
 	if a := lastAnswer(minh); !strings.Contains(a, "đủ số lượt cho phép trong ngày") {
 		t.Fatalf("sixth rating answered %q", a)
 	}
-	if got := ratingsOf(t, w.pool, minhID); len(got) != 5 {
+	if got := ratingsOf(t, w.Pool, citizentest.MinhID); len(got) != 5 {
 		t.Fatalf("stored %v", got)
 	}
 	// The next day the account may rate again.
-	w.at(t, at(2026, 11, 26, 9))
-	w.scan(t, minh, w.link(t, "HCC-Q6"))
+	w.At(t, at(2026, 11, 26, 9))
+	w.Scan(t, minh, w.Link(t, "HCC-Q6"))
 	must(t, h.Tap(minh, "😀 Rất hài lòng"))
 	if a := lastAnswer(minh); a != "Đã ghi nhận đánh giá" {
 		t.Fatalf("next day answered %q", a)
@@ -502,18 +372,18 @@ func TestCitizenLimits(t *testing.T) {
 
 	// An official cannot rate their own desk: not by scanning, not with a
 	// citizen's card; another desk is fine.
-	w.scan(t, N, w.link(t, "HCC-Q1"))
+	w.Scan(t, N, w.Link(t, "HCC-Q1"))
 	if !strings.Contains(lastText(N), "không thể tự đánh giá") {
 		t.Fatalf("own desk scan: %q", lastText(N))
 	}
-	w.at(t, at(2026, 11, 25, 14))
+	w.At(t, at(2026, 11, 25, 14))
 	must(t, h.TapOn(N, firstCard, "😐 Bình thường"))
 	// A card N never scanned for rates nothing for N (the scan check comes first).
 	if a := lastAnswer(N); !strings.Contains(a, "vui lòng quét mã QR") {
 		t.Fatalf("own desk tap: %q", a)
 	}
-	w.at(t, at(2026, 11, 26, 9))
-	w.scan(t, B, w.link(t, "HCC-Q1"))
+	w.At(t, at(2026, 11, 26, 9))
+	w.Scan(t, B, w.Link(t, "HCC-Q1"))
 	if !strings.Contains(lastText(B), "Rate our service") {
 		t.Fatalf("B rating Q1: %q", lastText(B))
 	}
@@ -523,16 +393,16 @@ func TestCitizenLimits(t *testing.T) {
 	}
 
 	// A burst: five ratings within a few minutes from one account.
-	hoa := w.person(hoaID, "Hoa", "vi")
+	hoa := w.Person(citizentest.HoaID, "Hoa", "vi")
 	for i, code := range []string{"HCC-Q1", "HCC-Q2", "HCC-Q3", "HCC-Q4", "HCC-Q5"} {
-		w.at(t, at(2026, 11, 26, 15).Add(time.Duration(i)*time.Minute))
-		w.scan(t, hoa, w.link(t, code))
+		w.At(t, at(2026, 11, 26, 15).Add(time.Duration(i)*time.Minute))
+		w.Scan(t, hoa, w.Link(t, code))
 		must(t, h.Tap(hoa, "🙁 Không hài lòng"))
 	}
 	if !strings.Contains(lastText(G), "Đánh giá bất thường: một tài khoản gửi 5 lượt đánh giá trong 10 phút (HCC-Q1, HCC-Q2, HCC-Q3, HCC-Q4, HCC-Q5)") {
 		t.Fatalf("head's burst notice: %q", lastText(G))
 	}
-	for _, r := range ratingsOf(t, w.pool, hoaID) {
+	for _, r := range ratingsOf(t, w.Pool, citizentest.HoaID) {
 		if !strings.HasSuffix(r, "flagged") {
 			t.Errorf("not flagged: %s", r)
 		}
@@ -546,7 +416,7 @@ func TestCitizenLimits(t *testing.T) {
 	if a := lastAnswer(G); !strings.Contains(a, "bất thường") {
 		t.Fatalf("confirming a flagged rating: %q", a)
 	}
-	c, err := citizen.OfficialMonth(context.Background(), w.pool, N.ID, calendar.Month{Year: 2026, Month: time.November})
+	c, err := citizen.OfficialMonth(context.Background(), w.Pool, N.ID, calendar.Month{Year: 2026, Month: time.November})
 	must(t, err)
 	if c.Levels[3] != 0 || c.Flagged != 3 {
 		t.Fatalf("N's month %+v", c)
@@ -554,16 +424,16 @@ func TestCitizenLimits(t *testing.T) {
 	if u := h.Srv.Unanswered(); len(u) > 0 {
 		t.Errorf("unanswered callback queries: %v", u)
 	}
-	assertNoClearIDs(t, w, lanID, minhID, hoaID)
+	assertNoClearIDs(t, w, citizentest.LanID, citizentest.MinhID, citizentest.HoaID)
 }
 
 // The centre's head manages desks from Telegram: a duty change, a new QR
 // code (the old one refused politely), the printable sign, a new desk,
 // pausing; nobody else can.
 func TestDeskManagement(t *testing.T) {
-	w := newCitWorld(t)
-	h := w.h
-	G, N := w.ps["G"], w.ps["N"]
+	w := citizentest.New(t)
+	h := w.H
+	G, N := w.Ps["G"], w.Ps["N"]
 	must(t, h.Wait(G.User.Start("desks")))
 	if !strings.Contains(lastText(G), "Quầy một cửa") || !strings.Contains(lastText(G), "HCC-Q1 · Quầy 1 - Đất đai và xây dựng — Hà Thị Bích Ngọc") {
 		t.Fatalf("desk list: %q", lastText(G))
@@ -590,9 +460,9 @@ func TestDeskManagement(t *testing.T) {
 	if !strings.Contains(lastText(G), "• 25/11: Tô Quốc Bảo") {
 		t.Fatalf("after the duty change: %q", lastText(G))
 	}
-	lan := w.person(lanID, "Lan", "")
-	oldLink := w.link(t, "HCC-Q1")
-	w.scan(t, lan, oldLink)
+	lan := w.Person(citizentest.LanID, "Lan", "")
+	oldLink := w.Link(t, "HCC-Q1")
+	w.Scan(t, lan, oldLink)
 	oldCard := lan.User.Last()
 	if !strings.Contains(oldCard.Text, "Tô Quốc Bảo") {
 		t.Fatalf("card on the duty day: %q", oldCard.Text)
@@ -604,7 +474,7 @@ func TestDeskManagement(t *testing.T) {
 	if !strings.Contains(lastText(G), "Đã đổi mã QR") {
 		t.Fatalf("after rotation: %q", lastText(G))
 	}
-	w.scan(t, lan, oldLink)
+	w.Scan(t, lan, oldLink)
 	if !strings.Contains(lastText(lan), "đã được thay bằng mã mới") {
 		t.Fatalf("old code scanned: %q", lastText(lan))
 	}
@@ -612,13 +482,13 @@ func TestDeskManagement(t *testing.T) {
 	if a := lastAnswer(lan); !strings.Contains(a, "đã được thay bằng mã mới") {
 		t.Fatalf("old card tapped: %q", a)
 	}
-	newLink := w.link(t, "HCC-Q1")
+	newLink := w.Link(t, "HCC-Q1")
 	if newLink == oldLink || !strings.Contains(lastText(G), newLink) {
 		t.Fatalf("new link %q; view %q", newLink, lastText(G))
 	}
-	w.scan(t, lan, newLink)
+	w.Scan(t, lan, newLink)
 	must(t, h.Tap(lan, "🙂 Hài lòng"))
-	if got := ratingsOf(t, w.pool, lanID); len(got) != 1 || got[0] != "HCC-Q1 satisfied" {
+	if got := ratingsOf(t, w.Pool, citizentest.LanID); len(got) != 1 || got[0] != "HCC-Q1 satisfied" {
 		t.Fatalf("rating with the new code: %v", got)
 	}
 
@@ -641,7 +511,7 @@ func TestDeskManagement(t *testing.T) {
 	// Pause: the desk takes no ratings.
 	view, _ = findMsg(G.User.Messages(), "HCC-Q1 · Quầy 1")
 	must(t, h.TapOn(G, view, "⏸ Tạm ngừng"))
-	w.scan(t, lan, newLink)
+	w.Scan(t, lan, newLink)
 	if !strings.Contains(lastText(lan), "chưa nhận đánh giá") {
 		t.Fatalf("paused desk: %q", lastText(lan))
 	}
@@ -657,36 +527,36 @@ func TestDeskManagement(t *testing.T) {
 	if !strings.Contains(lastText(G), "Đã tạo quầy HCC-Q9") {
 		t.Fatalf("new desk: %q", lastText(G))
 	}
-	w.scan(t, lan, w.link(t, "HCC-Q9"))
+	w.Scan(t, lan, w.Link(t, "HCC-Q9"))
 	if !strings.Contains(lastText(lan), "Quầy 9 - Tư pháp") || !strings.Contains(lastText(lan), "Hà Thị Bích Ngọc") {
 		t.Fatalf("new desk's card: %q", lastText(lan))
 	}
-	o, _ := roster.OfficialByCode(context.Background(), w.pool, "N")
+	o, _ := roster.OfficialByCode(context.Background(), w.Pool, "N")
 	var audits int
-	must(t, w.pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE entity = 'desk' AND actor_id = $1`, G.ID).Scan(&audits))
+	must(t, w.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE entity = 'desk' AND actor_id = $1`, G.ID).Scan(&audits))
 	if audits < 4 || o.ID == 0 {
 		t.Fatalf("desk changes in the audit log: %d", audits)
 	}
 	if u := h.Srv.Unanswered(); len(u) > 0 {
 		t.Errorf("unanswered callback queries: %v", u)
 	}
-	assertNoClearIDs(t, w, lanID)
+	assertNoClearIDs(t, w, citizentest.LanID)
 }
 
 // Forged rating-flow callback data, from a citizen, an official and the
 // centre's head: polite answers, no internal error, nothing changes.
 func TestCitizenForgedCallbacks(t *testing.T) {
-	w := newCitWorld(t)
-	w.forged = true
-	h, ctx := w.h, context.Background()
-	G, N := w.ps["G"], w.ps["N"]
-	lan := w.person(lanID, "Lan", "")
-	w.scan(t, lan, w.link(t, "HCC-Q1"))
+	w := citizentest.New(t)
+	w.Forged = true
+	h, ctx := w.H, context.Background()
+	G, N := w.Ps["G"], w.Ps["N"]
+	lan := w.Person(citizentest.LanID, "Lan", "")
+	w.Scan(t, lan, w.Link(t, "HCC-Q1"))
 	card := lan.User.Last()
 	must(t, h.Tap(lan, "🙁 Không hài lòng"))
 	var rid, did, cid int64
-	must(t, w.pool.QueryRow(ctx, `SELECT id, desk_id FROM citizen_ratings`).Scan(&rid, &did))
-	must(t, w.pool.QueryRow(ctx, `SELECT id FROM desk_codes WHERE desk_id = $1`, did).Scan(&cid))
+	must(t, w.Pool.QueryRow(ctx, `SELECT id, desk_id FROM citizen_ratings`).Scan(&rid, &did))
+	must(t, w.Pool.QueryRow(ctx, `SELECT id FROM desk_codes WHERE desk_id = $1`, did).Scan(&cid))
 	r, d, c := strconv.FormatInt(rid, 36), strconv.FormatInt(did, 36), strconv.FormatInt(cid, 36)
 	datas := []string{"c", "cr", "cr:", "cr:" + c, "cr:" + c + ":1:1:9", "cr:" + c + ":zz:zz:0", "cr:" + c + ":1:-5:0", "cr:" + c + ":1:zzzzzzzz:0",
 		"cr:zzzzzzzzzzzz:1:1:1", "cs", "cs:-1", "cs:" + r, "cs:zz", "cc:" + r, "cc:" + r + ":9", "cc:" + r + ":1", "cx:" + r + ":1", "cx::",
@@ -694,16 +564,16 @@ func TestCitizenForgedCallbacks(t *testing.T) {
 		"cw:" + d + ":99999999:1", "co:" + d, "co:" + d + ":y", "cp:" + d, "ct:" + d + ":0", "ca", "cm", "cm:bad", "cm:2099-01", "cm:2026-11", "cz:1"}
 	snap := func() string {
 		var s string
-		must(t, w.pool.QueryRow(ctx, `SELECT coalesce(string_agg(id||level||coalesce(complaint,'')||version, ',' ORDER BY id), '') FROM citizen_ratings`).Scan(&s))
+		must(t, w.Pool.QueryRow(ctx, `SELECT coalesce(string_agg(id||level||coalesce(complaint,'')||version, ',' ORDER BY id), '') FROM citizen_ratings`).Scan(&s))
 		var s2 string
-		must(t, w.pool.QueryRow(ctx, `SELECT string_agg(id||code||coalesce(official_id,0)||active, ',' ORDER BY id) FROM desks`).Scan(&s2))
+		must(t, w.Pool.QueryRow(ctx, `SELECT string_agg(id||code||coalesce(official_id,0)||active, ',' ORDER BY id) FROM desks`).Scan(&s2))
 		var n int
-		must(t, w.pool.QueryRow(ctx, `SELECT count(*) FROM desk_codes WHERE retired_at IS NULL`).Scan(&n))
+		must(t, w.Pool.QueryRow(ctx, `SELECT count(*) FROM desk_codes WHERE retired_at IS NULL`).Scan(&n))
 		var n2 int
-		must(t, w.pool.QueryRow(ctx, `SELECT count(*) FROM desk_duties`).Scan(&n2))
+		must(t, w.Pool.QueryRow(ctx, `SELECT count(*) FROM desk_duties`).Scan(&n2))
 		return s + "|" + s2 + "|" + strconv.Itoa(n) + "|" + strconv.Itoa(n2)
 	}
-	stranger := w.person(minhID, "Minh", "fr")
+	stranger := w.Person(citizentest.MinhID, "Minh", "fr")
 	for _, who := range []*sim.Person{stranger, N, lan} {
 		before := snap()
 		for _, data := range datas {
