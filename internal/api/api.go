@@ -285,10 +285,25 @@ func (c *call) record() {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.r.Context()), 5*time.Second)
 	defer cancel()
 	if _, err := c.h.Pool.Exec(ctx, `INSERT INTO api_calls (api_key_id, method, path, status) VALUES ($1, $2, $3, $4)`,
-		key, c.r.Method, c.r.URL.Path, c.status); err != nil {
+		key, c.r.Method, recordedPath(c.r.URL.Path), c.status); err != nil {
 		c.h.log().Warn("api: recording a call", "err", err)
 	}
 	c.h.log().Info("api call", "method", c.r.Method, "route", c.r.Pattern, "status", c.status, "api_key", c.key.ID)
+}
+
+// maxRecordedPath bounds the path api_calls keeps of a call, in bytes: the
+// longest route with a source id of MaxSourceIDRunes fits; a longer path
+// (a client's 1 MB of junk, one a second per address even without a key)
+// is cut, so the log cannot be made to grow by the megabyte.
+const maxRecordedPath = 512
+
+// recordedPath is path as api_calls keeps it: at most maxRecordedPath
+// bytes, cut on a character boundary and marked with «…».
+func recordedPath(path string) string {
+	if len(path) <= maxRecordedPath {
+		return path
+	}
+	return strings.ToValidUTF8(path[:maxRecordedPath], "") + "…"
 }
 
 // json answers status with v as JSON.

@@ -47,9 +47,12 @@ func (c *call) problem(status int, code string, data map[string]any, fields ...F
 }
 
 // fieldProblem is a field's fault in the request's language.
-func (c *call) fieldProblem(field, code string) FieldProblem {
-	return FieldProblem{Field: field, Code: code,
-		Message: c.h.Cat.Plain(c.lang, "APIField_"+code, 0, map[string]any{"Field": field})}
+func (c *call) fieldProblem(fe *assigned.FieldError) FieldProblem {
+	data := map[string]any{"Field": fe.Field}
+	if fe.From != nil && fe.To != nil {
+		data["From"], data["To"] = fe.From.String(), fe.To.String()
+	}
+	return FieldProblem{Field: fe.Field, Code: fe.Code, Message: c.h.Cat.Plain(c.lang, "APIField_"+fe.Code, 0, data)}
 }
 
 // fail answers a use case's refusal, or 500 for anything else (logged by
@@ -58,10 +61,10 @@ func (c *call) fail(err error) {
 	var fe *assigned.FieldError
 	switch {
 	case errors.As(err, &fe) && (fe.Code == "unknown_item" || fe.Code == "item_withdrawn" || fe.Code == "item_not_for_you"):
-		f := c.fieldProblem(fe.Field, fe.Code)
+		f := c.fieldProblem(fe)
 		c.problem(http.StatusUnprocessableEntity, "catalogue", map[string]any{"Message": f.Message}, f)
 	case errors.As(err, &fe):
-		f := c.fieldProblem(fe.Field, fe.Code)
+		f := c.fieldProblem(fe)
 		c.problem(http.StatusBadRequest, "invalid_field", map[string]any{"Message": f.Message}, f)
 	case errors.Is(err, assigned.ErrNoOfficial):
 		c.problem(http.StatusUnprocessableEntity, "no_official", nil)

@@ -40,7 +40,7 @@ func assign(t *testing.T, h *sim.Harness, code, source, title string, deadline *
 		} else if k, _, err = apikeys.Create(ctx, tx, "Hệ thống quản lý văn bản", "ROOT"); err != nil {
 			return err
 		}
-		a, _, err = assigned.Push(ctx, tx, k, assigned.Input{SourceID: source, EmployeeCode: code, Title: title, Deadline: deadline,
+		a, _, err = assigned.Push(ctx, tx, k, assigned.Input{Today: calendar.DateOf(h.Clock.Now()), SourceID: source, EmployeeCode: code, Title: title, Deadline: deadline,
 			SourceDocument: "125/QĐ-UBND"}, func(a assigned.Assignment, o roster.Official) error {
 			return telegram.NotifyAssignment(ctx, tx, cat, o, a)
 		})

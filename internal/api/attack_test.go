@@ -1,0 +1,102 @@
+package api_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// Attack on the API (issues 22, 23): a careless task system sends a
+// deadline of 1970-01-01 (a zero Unix time) or 9999-12-31 (its "no
+// deadline"), or reports a task done on 1970-01-01. Each was taken (201,
+// 200): every report of the first task would count late against the
+// person, none of the second. Each is now 400 out_of_range, naming the
+// window, in the caller's language; a deadline within it is taken.
+func TestDatesFarFromTodayAreRefused(t *testing.T) {
+	w := newWorld(t)
+	for _, deadline := range []string{"1970-01-01", "9999-12-31"} {
+		body := push("VB-DL-" + deadline)
+		body["deadline"] = deadline
+		r := w.do("POST", "/api/v1/assignments", w.ward, body, true, "Accept-Language", "en")
+		if r.status != http.StatusBadRequest {
+			t.Fatalf("deadline %s: %d %s", deadline, r.status, r.body)
+		}
+		p := r.problem(t)
+		if len(p.Errors) != 1 || p.Errors[0].Field != "deadline" || p.Errors[0].Code != "out_of_range" ||
+			p.Errors[0].Message != "The field «deadline» must be a date from 2025-12-06 to 2027-12-08." {
+			t.Errorf("deadline %s: %+v", deadline, p.Errors)
+		}
+	}
+	if n := w.count(`SELECT count(*) FROM assignments`); n != 0 {
+		t.Errorf("%d assignments stored", n)
+	}
+	body := push("VB-DL-OK")
+	body["deadline"] = "2027-06-30"
+	if r := w.do("POST", "/api/v1/assignments", w.ward, body, true); r.status != http.StatusCreated {
+		t.Fatalf("a deadline within the window: %d %s", r.status, r.body)
+	}
+	r := w.do("POST", "/api/v1/by-source/VB-DL-OK/done", w.ward, map[string]any{"done_on": "1970-01-01"}, true)
+	if r.status != http.StatusBadRequest {
+		t.Fatalf("done on 1970-01-01: %d %s", r.status, r.body)
+	}
+	if p := r.problem(t); len(p.Errors) != 1 || p.Errors[0].Code != "out_of_range" ||
+		p.Errors[0].Message != "Trường «done_on» phải là ngày từ 2025-12-06 đến 2026-12-07." {
+		t.Errorf("done on 1970-01-01: %+v", p.Errors)
+	}
+	if r := w.do("POST", "/api/v1/by-source/VB-DL-OK/done", w.ward, map[string]any{"done_on": "2026-12-08"}, true); r.status != http.StatusBadRequest ||
+		r.problem(t).Errors[0].Code != "future_date" {
+		t.Errorf("done tomorrow: %d %s", r.status, r.body)
+	}
+	if n := w.count(`SELECT count(*) FROM assignments WHERE done_on IS NOT NULL`); n != 0 {
+		t.Errorf("%d assignments marked done", n)
+	}
+}
+
+// Attack on the API: a source id with two spaces and a no-break space,
+// «VB  2026\u00a0001», is pushed and stored cleaned («VB 2026 001», as every
+// typed text is); reading it or reporting it done by the same id the system
+// sent answered 404. The lookup cleans the id as the push does.
+func TestBySourceFindsTheIDAsSent(t *testing.T) {
+	w := newWorld(t)
+	const sent = "VB  2026\u00a0001"
+	r := w.do("POST", "/api/v1/assignments", w.ward, push(sent), true)
+	if r.status != http.StatusCreated {
+		t.Fatalf("push: %d %s", r.status, r.body)
+	}
+	var a assignment
+	r.decode(t, &a)
+	path := "/api/v1/by-source/" + url.PathEscape(sent)
+	if r := w.do("GET", path, w.ward, nil, true); r.status != http.StatusOK {
+		t.Fatalf("GET by the id as sent: %d %s", r.status, r.body)
+	}
+	r = w.do("POST", path+"/done", w.ward, map[string]any{"done_on": "2026-12-04", "document": "210/BC-UBND"}, true)
+	var got assignment
+	if r.status != http.StatusOK {
+		t.Fatalf("done by the id as sent: %d %s", r.status, r.body)
+	}
+	if r.decode(t, &got); got.ID != a.ID || got.DoneOn != "2026-12-04" {
+		t.Errorf("done: %+v, want assignment %d", got, a.ID)
+	}
+}
+
+// Attack on the API: a GET of a 10,000-character source id (and any path a
+// client makes up, even without a key: one a second per address is
+// recorded) was written whole into api_calls. The recorded path is cut at
+// 512 bytes.
+func TestRecordedPathIsBounded(t *testing.T) {
+	w := newWorld(t)
+	long := "/api/v1/by-source/" + strings.Repeat("x", 10000)
+	if r := w.do("GET", long, w.ward, nil, false); r.status != http.StatusNotFound {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	if r := w.do("GET", long, "", nil, false); r.status != http.StatusUnauthorized {
+		t.Fatalf("without a key: %d %s", r.status, r.body)
+	}
+	if n := w.count(`SELECT max(octet_length(path)) FROM api_calls`); n > 512+len("…") {
+		t.Errorf("a recorded path of %d bytes", n)
+	}
+	if n := w.count(`SELECT count(*) FROM api_calls WHERE path LIKE '/api/v1/by-source/xxx%…'`); n != 2 {
+		t.Errorf("%d calls recorded with the cut path, want 2", n)
+	}
+}
