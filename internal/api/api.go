@@ -18,6 +18,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -27,6 +28,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -323,20 +325,63 @@ func (c *call) encode(v any) {
 	}
 }
 
-// decode reads the request's JSON body into v, strictly (no unknown field,
-// one value, at most 64 KiB); false after answering 400.
+// decode reads the request's JSON body into v, strictly (one object, at
+// most 64 KiB, only v's field names, each once and spelled exactly as
+// documented); false after answering 400.
 func (c *call) decode(v any) bool {
-	dec := json.NewDecoder(io.LimitReader(c.r.Body, maxBody))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
-	if err == nil && dec.More() {
-		err = errors.New("trailing data")
+	raw, err := io.ReadAll(io.LimitReader(c.r.Body, maxBody))
+	if err == nil {
+		err = exactNames(raw, v)
+	}
+	if err == nil {
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(v)
+		if err == nil && dec.More() {
+			err = errors.New("trailing data")
+		}
 	}
 	if err != nil {
 		c.problem(http.StatusBadRequest, "invalid_body", nil)
 		return false
 	}
 	return true
+}
+
+// exactNames checks that raw is a JSON object whose names are json tags of
+// struct *v, each at most once. encoding/json alone takes the last of two
+// "employee_code" (a gateway that checked the first would be fooled) and
+// matches names without regard to case ("EMPLOYEE_CODE"), which the
+// OpenAPI document does not allow.
+func exactNames(raw []byte, v any) error {
+	known := map[string]bool{}
+	t := reflect.TypeOf(v).Elem()
+	for i := range t.NumField() {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name != "" && name != "-" {
+			known[name] = true
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return errors.New("not an object")
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		name, _ := tok.(string)
+		if !known[name] || seen[name] {
+			return errors.New("unknown or repeated name")
+		}
+		seen[name] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // inTx runs fn in one transaction (one user action).

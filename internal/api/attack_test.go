@@ -100,3 +100,29 @@ func TestRecordedPathIsBounded(t *testing.T) {
 		t.Errorf("%d calls recorded with the cut path, want 2", n)
 	}
 }
+
+// Attack on the API: a body with "title" twice was taken with the last one
+// (a gateway or a log that reads the first sees another task), and
+// "SOURCE_ID" / "Employee_Code" were matched to source_id and
+// employee_code, though the OpenAPI document allows neither. Both are 400
+// invalid_body now, and nothing is stored.
+func TestBodyNamesExactAndOnce(t *testing.T) {
+	w := newWorld(t)
+	for _, body := range []string{
+		`{"source_id":"dup","employee_code":"HB017","title":"a","title":"b"}`,
+		`{"SOURCE_ID":"case","Employee_Code":"HB017","TITLE":"a"}`,
+		`[{"source_id":"arr","employee_code":"HB017","title":"a"}]`,
+	} {
+		r := w.do("POST", "/api/v1/assignments", w.ward, body, false)
+		if r.status != http.StatusBadRequest || r.problem(t).Type != "urn:evalbot:problem:invalid_body" {
+			t.Errorf("%s: %d %s", body, r.status, r.body)
+		}
+	}
+	if n := w.count(`SELECT count(*) FROM assignments`); n != 0 {
+		t.Errorf("%d assignments stored", n)
+	}
+	r := w.do("POST", "/api/v1/assignments", w.ward, `{"source_id":"ok","employee_code":"HB017","title":"a","deadline":null}`, false)
+	if r.status != http.StatusCreated {
+		t.Errorf("a well-formed body: %d %s", r.status, r.body)
+	}
+}
