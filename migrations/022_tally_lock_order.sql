@@ -4,10 +4,12 @@
 -- same time from B to A took B's, then A's, and when a head's approval held
 -- one of them a moment, PostgreSQL found the two moves waiting on each other
 -- and killed one (40P01 deadlock detected, reproduced by
--- dashboard_test.TestOppositeMovesDoNotDeadlock). Now a move writes each
--- table once, both units' differences in one statement sorted by unit id,
--- and every other tally statement sorts its rows the same way, so two
--- transactions wait for each other only in one direction.
+-- dashboard_test.TestOppositeMovesDoNotDeadlock). Now an UPDATE of
+-- officials writes each tally table once, every unit's difference in one
+-- statement sorted by unit id (tally_officials_moved, per statement), and
+-- every other tally statement sorts its rows the same way: the tallies,
+-- then the month's, then the week's, each by unit id, so two statements
+-- wait for each other only in one direction.
 
 CREATE OR REPLACE FUNCTION tally_assessments(rows jsonb) RETURNS void LANGUAGE sql AS $$
     INSERT INTO unit_month_tallies AS t (month, unit_id, submitted, approved, grade_a, grade_b, grade_c, grade_d, not_graded)
@@ -91,52 +93,82 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- A person who moves, leaves or comes back: OLD's unit loses them and their
--- counted assessments and weekly plans (when OLD was active), NEW's gains
--- them (when NEW is active); each table in one statement, by unit id.
-CREATE OR REPLACE FUNCTION tally_officials_row() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    old_sign integer := CASE WHEN OLD.active THEN -1 ELSE 0 END;
-    new_sign integer := CASE WHEN NEW.active THEN 1 ELSE 0 END;
+-- People who move, leave or come back, counted once per statement (a roster
+-- import moves thousands in one): each old unit loses them and their counted
+-- assessments and weekly plans (when they were active), each new unit gains
+-- them (when they are active); each table in one statement sorted by unit
+-- id. A row-level trigger took each person's units in turn, so an import
+-- moving X from B and then Z from A, and a head moving Y from A to B, could
+-- still hold what the other waited for. (A transition table cannot go with a
+-- column list, so the trigger fires on every update of officials and looks
+-- for the rows whose unit or active flag changed.)
+DROP TRIGGER officials_tally_update ON officials;
+DROP FUNCTION tally_officials_row();
+
+CREATE FUNCTION tally_officials_moved() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF NOT EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id
+                    WHERE o.unit_id IS DISTINCT FROM n.unit_id OR o.active IS DISTINCT FROM n.active) THEN
+        RETURN NULL; -- a name, a chat id, a head flag: nothing counted changed
+    END IF;
+
+    WITH moves AS (
+        SELECT d.official_id, d.unit_id, d.sign
+          FROM old_rows o JOIN new_rows n ON n.id = o.id
+         CROSS JOIN LATERAL (VALUES (o.id, o.unit_id, CASE WHEN o.active THEN -1 ELSE 0 END),
+                                    (n.id, n.unit_id, CASE WHEN n.active THEN 1 ELSE 0 END)) AS d(official_id, unit_id, sign)
+         WHERE (o.unit_id IS DISTINCT FROM n.unit_id OR o.active IS DISTINCT FROM n.active) AND d.sign <> 0
+    )
     INSERT INTO unit_tallies AS t (unit_id, people)
-    SELECT d.unit_id, sum(d.sign)
-      FROM (VALUES (OLD.unit_id, old_sign), (NEW.unit_id, new_sign)) AS d(unit_id, sign)
-     WHERE d.sign <> 0
-     GROUP BY d.unit_id
-     ORDER BY d.unit_id
+    SELECT m.unit_id, sum(m.sign) FROM moves m
+     GROUP BY m.unit_id
+     ORDER BY m.unit_id
     ON CONFLICT (unit_id) DO UPDATE SET people = t.people + EXCLUDED.people;
 
+    WITH moves AS (
+        SELECT d.official_id, d.unit_id, d.sign
+          FROM old_rows o JOIN new_rows n ON n.id = o.id
+         CROSS JOIN LATERAL (VALUES (o.id, o.unit_id, CASE WHEN o.active THEN -1 ELSE 0 END),
+                                    (n.id, n.unit_id, CASE WHEN n.active THEN 1 ELSE 0 END)) AS d(official_id, unit_id, sign)
+         WHERE (o.unit_id IS DISTINCT FROM n.unit_id OR o.active IS DISTINCT FROM n.active) AND d.sign <> 0
+    )
     INSERT INTO unit_month_tallies AS t (month, unit_id, submitted, approved, grade_a, grade_b, grade_c, grade_d, not_graded)
-    SELECT a.month, d.unit_id,
-           coalesce(sum(d.sign) FILTER (WHERE a.status = 'submitted'), 0),
-           coalesce(sum(d.sign) FILTER (WHERE a.status = 'approved'), 0),
-           coalesce(sum(d.sign) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'A'), 0),
-           coalesce(sum(d.sign) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'B'), 0),
-           coalesce(sum(d.sign) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'C'), 0),
-           coalesce(sum(d.sign) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'D'), 0),
-           coalesce(sum(d.sign) FILTER (WHERE a.status = 'approved' AND NOT coalesce(a.graded, false)), 0)
-      FROM assessments a
-     CROSS JOIN (VALUES (OLD.unit_id, old_sign), (NEW.unit_id, new_sign)) AS d(unit_id, sign)
-     WHERE a.official_id = NEW.id AND a.status IN ('submitted', 'approved') AND d.sign <> 0
-     GROUP BY d.unit_id, a.month
-     ORDER BY d.unit_id, a.month
+    SELECT a.month, m.unit_id,
+           coalesce(sum(m.sign) FILTER (WHERE a.status = 'submitted'), 0),
+           coalesce(sum(m.sign) FILTER (WHERE a.status = 'approved'), 0),
+           coalesce(sum(m.sign) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'A'), 0),
+           coalesce(sum(m.sign) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'B'), 0),
+           coalesce(sum(m.sign) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'C'), 0),
+           coalesce(sum(m.sign) FILTER (WHERE a.status = 'approved' AND a.graded AND a.grade = 'D'), 0),
+           coalesce(sum(m.sign) FILTER (WHERE a.status = 'approved' AND NOT coalesce(a.graded, false)), 0)
+      FROM moves m JOIN assessments a ON a.official_id = m.official_id AND a.status IN ('submitted', 'approved')
+     GROUP BY m.unit_id, a.month
+     ORDER BY m.unit_id, a.month
     ON CONFLICT (month, unit_id) DO UPDATE SET
         submitted = t.submitted + EXCLUDED.submitted, approved = t.approved + EXCLUDED.approved,
         grade_a = t.grade_a + EXCLUDED.grade_a, grade_b = t.grade_b + EXCLUDED.grade_b,
         grade_c = t.grade_c + EXCLUDED.grade_c, grade_d = t.grade_d + EXCLUDED.grade_d,
         not_graded = t.not_graded + EXCLUDED.not_graded;
 
+    WITH moves AS (
+        SELECT d.official_id, d.unit_id, d.sign
+          FROM old_rows o JOIN new_rows n ON n.id = o.id
+         CROSS JOIN LATERAL (VALUES (o.id, o.unit_id, CASE WHEN o.active THEN -1 ELSE 0 END),
+                                    (n.id, n.unit_id, CASE WHEN n.active THEN 1 ELSE 0 END)) AS d(official_id, unit_id, sign)
+         WHERE (o.unit_id IS DISTINCT FROM n.unit_id OR o.active IS DISTINCT FROM n.active) AND d.sign <> 0
+    )
     INSERT INTO unit_week_tallies AS t (week_start, unit_id, submitted, approved)
-    SELECT p.period_start, d.unit_id,
-           coalesce(sum(d.sign) FILTER (WHERE p.status = 'submitted'), 0),
-           coalesce(sum(d.sign) FILTER (WHERE p.status = 'approved'), 0)
-      FROM plans p
-     CROSS JOIN (VALUES (OLD.unit_id, old_sign), (NEW.unit_id, new_sign)) AS d(unit_id, sign)
-     WHERE p.official_id = NEW.id AND p.kind = 'week' AND p.status IN ('submitted', 'approved') AND d.sign <> 0
-     GROUP BY d.unit_id, p.period_start
-     ORDER BY d.unit_id, p.period_start
+    SELECT p.period_start, m.unit_id,
+           coalesce(sum(m.sign) FILTER (WHERE p.status = 'submitted'), 0),
+           coalesce(sum(m.sign) FILTER (WHERE p.status = 'approved'), 0)
+      FROM moves m JOIN plans p ON p.official_id = m.official_id AND p.kind = 'week' AND p.status IN ('submitted', 'approved')
+     GROUP BY m.unit_id, p.period_start
+     ORDER BY m.unit_id, p.period_start
     ON CONFLICT (week_start, unit_id) DO UPDATE SET
         submitted = t.submitted + EXCLUDED.submitted, approved = t.approved + EXCLUDED.approved;
     RETURN NULL;
 END $$;
+
+CREATE TRIGGER officials_tally_update AFTER UPDATE ON officials
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION tally_officials_moved();
