@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"evalbot/internal/app/apikeys"
 	"evalbot/internal/app/assigned"
 )
 
@@ -66,6 +67,10 @@ func (c *call) fail(err error) {
 	case errors.As(err, &fe):
 		f := c.fieldProblem(fe)
 		c.problem(http.StatusBadRequest, "invalid_field", map[string]any{"Message": f.Message}, f)
+	case errors.Is(err, apikeys.ErrRevoked), errors.Is(err, apikeys.ErrNotFound):
+		// Revoked between the authentication and the write (Key.Hold).
+		c.w.Header().Set("WWW-Authenticate", `Bearer realm="evalbot"`)
+		c.problem(http.StatusUnauthorized, "key_revoked", nil)
 	case errors.Is(err, assigned.ErrNoOfficial):
 		c.problem(http.StatusUnprocessableEntity, "no_official", nil)
 	case errors.Is(err, assigned.ErrOutOfScope):

@@ -159,6 +159,26 @@ func Authenticate(ctx context.Context, db store.DB, secret string) (Key, error) 
 	return k, err
 }
 
+// Hold checks, in the caller's transaction, that key k is still in force,
+// and keeps it so until the transaction ends: the key's row is locked FOR
+// SHARE, so a revocation under way (Revoke locks it FOR UPDATE) is waited
+// for and then seen, and one that comes later waits for this transaction.
+// A request authenticated a moment before `evalbot apikey revoke` therefore
+// writes nothing after the revocation is committed. ErrRevoked, ErrNotFound.
+func (k Key) Hold(ctx context.Context, db store.DB) error {
+	var revoked bool
+	err := db.QueryRow(ctx, `SELECT revoked_at IS NOT NULL FROM api_keys WHERE id = $1 FOR SHARE`, k.ID).Scan(&revoked)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return ErrNotFound
+	case err != nil:
+		return err
+	case revoked:
+		return ErrRevoked
+	}
+	return nil
+}
+
 // upTree lists a unit ($1) and every unit above it.
 const upTree = `WITH RECURSIVE up AS (
 		SELECT id, parent_id, 0 AS depth FROM units WHERE id = $1

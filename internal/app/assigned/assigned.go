@@ -237,10 +237,14 @@ func (in Input) fingerprint() []byte {
 // stored first (created false), with other content ErrConflict. When it is
 // created, notify is called in the same transaction (the chat face tells the
 // person through the outbox). Errors: *FieldError, ErrNoOfficial,
-// ErrOutOfScope, ErrConflict.
+// ErrOutOfScope, ErrConflict, apikeys.ErrRevoked (revoked since the request
+// was authenticated: apikeys.Key.Hold).
 func Push(ctx context.Context, db store.DB, k apikeys.Key, in Input, notify func(Assignment, roster.Official) error) (Assignment, bool, error) {
 	in, err := in.clean()
 	if err != nil {
+		return Assignment{}, false, err
+	}
+	if err := k.Hold(ctx, db); err != nil {
 		return Assignment{}, false, err
 	}
 	fp := in.fingerprint()
@@ -353,12 +357,15 @@ func BySource(ctx context.Context, db store.DB, k apikeys.Key, sourceID string) 
 // another date or document is ErrConflict. When the task was marked,
 // notify is called in the same transaction (the chat face tells the
 // person). Errors: Get's, ErrDeclined, ErrTooLate (the task's month is
-// closed), *FieldError for the date or the document.
+// closed), *FieldError for the date or the document, apikeys.ErrRevoked.
 func Done(ctx context.Context, db store.DB, k apikeys.Key, id int64, doneOn calendar.Date, document string, today calendar.Date, notify func(Assignment, roster.Official) error) (Assignment, error) {
 	if doneOn.After(today) {
 		return Assignment{}, &FieldError{Field: "done_on", Code: "future_date"}
 	}
 	if err := inWindow("done_on", doneOn, today.AddDays(-DateWindowDays), today); err != nil {
+		return Assignment{}, err
+	}
+	if err := k.Hold(ctx, db); err != nil {
 		return Assignment{}, err
 	}
 	if document != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strconv"
 	"testing"
 
 	"evalbot/internal/app/access"
@@ -129,5 +130,49 @@ func TestDatesWithinTheWindow(t *testing.T) {
 	}
 	if _, err := assigned.Done(ctx, pool, k, x.ID, today.AddDays(-366), "", today, nil); err != nil {
 		t.Errorf("done 366 days ago: %v", err)
+	}
+}
+
+// A key revoked while a request is on its way (attack on the API): the
+// request authenticated a moment before `evalbot apikey revoke` committed,
+// then pushed and reported done after it — both were written, by a key the
+// operator had just revoked. Push and Done hold the key in their transaction
+// (apikeys.Key.Hold): apikeys.ErrRevoked, nothing written.
+func TestRevokedWhileOnItsWay(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	for _, q := range []string{
+		`INSERT INTO units (code, name) VALUES ('W', 'Phường')`,
+		`INSERT INTO officials (employee_code, full_name, unit_id, category) VALUES ('A', 'Trần Thị An', (SELECT id FROM units WHERE code = 'W'), 'cong_chuc')`,
+	} {
+		if _, err := pool.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, secret, err := apikeys.Create(ctx, pool, "Hệ thống quản lý văn bản", "W")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := apikeys.Authenticate(ctx, pool, secret) // the request is authenticated
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := calendar.Date{Year: 2026, Month: 12, Day: 7}
+	x, _, err := assigned.Push(ctx, pool, k, assigned.Input{Today: today, SourceID: "VB-1", EmployeeCode: "A", Title: "Rà soát hồ sơ"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := apikeys.Revoke(ctx, pool, strconv.FormatInt(k.ID, 10)); err != nil { // the operator revokes
+		t.Fatal(err)
+	}
+	if _, _, err := assigned.Push(ctx, pool, k, assigned.Input{Today: today, SourceID: "VB-2", EmployeeCode: "A", Title: "Báo cáo"}, nil); !errors.Is(err, apikeys.ErrRevoked) {
+		t.Errorf("push after the revocation: %v", err)
+	}
+	if _, err := assigned.Done(ctx, pool, k, x.ID, today, "", today, nil); !errors.Is(err, apikeys.ErrRevoked) {
+		t.Errorf("done after the revocation: %v", err)
+	}
+	var n, done int
+	if err := pool.QueryRow(ctx, `SELECT count(*), count(done_on) FROM assignments`).Scan(&n, &done); err != nil || n != 1 || done != 0 {
+		t.Errorf("%d assignments, %d done (%v)", n, done, err)
 	}
 }
