@@ -55,16 +55,23 @@ const Prefix = "/api/v1/"
 
 // Default limits: per key, 10 requests a second after a burst of 50 (a
 // document system pushing a day's assignments at once); per client address,
-// one failed authentication a second after 20.
+// one failed authentication a second after 20. A results read (a subtree's
+// month, quarter or year: for a city's year 10–15 s of database work) is
+// one at a time per key and DefaultHeavy at a time in all: a system polling
+// the city's year every second within its rate would otherwise hold every
+// connection of the pool, and the bot and the web pages with it.
 const (
 	DefaultRate  = 10
 	DefaultBurst = 50
+	DefaultHeavy = 2
 	maxBody      = 64 << 10
+	// busyRetry is the Retry-After of a results read refused as busy.
+	busyRetry = 5 * time.Second
 )
 
 // Handler serves the API. Pool and Cat are required; Now defaults to
 // time.Now, Log to slog.Default(), ClientIP to the connection's address,
-// Rate and Burst to DefaultRate and DefaultBurst.
+// Rate, Burst and Heavy to DefaultRate, DefaultBurst and DefaultHeavy.
 type Handler struct {
 	Pool     *pgxpool.Pool
 	Cat      *locale.Catalog
@@ -73,12 +80,15 @@ type Handler struct {
 	ClientIP func(*http.Request) string
 	Rate     float64
 	Burst    int
+	Heavy    int
 
 	once    sync.Once
 	mux     *http.ServeMux
 	mu      sync.Mutex
 	perKey  map[int64]*rate.Limiter
 	perAddr map[string]*rate.Limiter
+	heavy   int            // results reads under way
+	reading map[int64]bool // the keys with one under way
 }
 
 func (h *Handler) now() time.Time {
@@ -112,7 +122,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) routes() {
-	h.perKey, h.perAddr = map[int64]*rate.Limiter{}, map[string]*rate.Limiter{}
+	h.perKey, h.perAddr, h.reading = map[int64]*rate.Limiter{}, map[string]*rate.Limiter{}, map[int64]bool{}
 	m := http.NewServeMux()
 	m.HandleFunc("GET /api/v1/openapi.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -124,7 +134,7 @@ func (h *Handler) routes() {
 	m.Handle("POST /api/v1/assignments/{id}/done", h.authed((*call).done))
 	m.Handle("GET /api/v1/by-source/{source_id}", h.authed((*call).get))
 	m.Handle("POST /api/v1/by-source/{source_id}/done", h.authed((*call).done))
-	m.Handle("GET /api/v1/units/{code}/results", h.authed((*call).results))
+	m.Handle("GET /api/v1/units/{code}/results", h.authed(h.oneAtATime((*call).results)))
 	// The same paths with another method: 405 with Allow, as a problem.
 	for path, allow := range map[string]string{
 		"/api/v1/assignments":                "POST",
@@ -264,6 +274,35 @@ func (h *Handler) take(l *rate.Limiter) time.Duration {
 		return d
 	}
 	return 0
+}
+
+// oneAtATime wraps a heavy read: while the key has one under way, or
+// Heavy are under way in all, it answers 429 busy at once (Retry-After
+// busyRetry) instead of queueing the work behind them.
+func (h *Handler) oneAtATime(fn func(*call)) func(*call) {
+	limit := h.Heavy
+	if limit <= 0 {
+		limit = DefaultHeavy
+	}
+	return func(c *call) {
+		h.mu.Lock()
+		if h.reading[c.key.ID] || h.heavy >= limit {
+			h.mu.Unlock()
+			c.w.Header().Set("Retry-After", strconv.Itoa(int(busyRetry.Seconds())))
+			c.problem(http.StatusTooManyRequests, "busy", map[string]any{"Seconds": int(busyRetry.Seconds())})
+			return
+		}
+		h.reading[c.key.ID] = true
+		h.heavy++
+		h.mu.Unlock()
+		defer func() {
+			h.mu.Lock()
+			delete(h.reading, c.key.ID)
+			h.heavy--
+			h.mu.Unlock()
+		}()
+		fn(c)
+	}
 }
 
 func (c *call) tooMany(wait time.Duration) {

@@ -1,10 +1,13 @@
 package api_test
 
 import (
+	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Attack on the API (issues 22, 23): a careless task system sends a
@@ -125,4 +128,78 @@ func TestBodyNamesExactAndOnce(t *testing.T) {
 	if r.status != http.StatusCreated {
 		t.Errorf("a well-formed body: %d %s", r.status, r.body)
 	}
+}
+
+// Attack on the API: a task system polls a subtree's results faster than
+// they are read. A city's year is 10–15 s of database work, and the key's
+// rate (10 a second after a burst of 50) let 50 of them run at once, every
+// connection of the pool held and the bot and the web pages waiting behind
+// them. A second results read of the same key while one is under way is
+// now answered at once, 429 busy with Retry-After, and the first one is
+// served as before. (The first is held by a lock on the assessments it
+// reads, taken in a transaction of the test's.)
+func TestResultsReadOneAtATimePerKey(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	lock, err := w.h.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Rollback(ctx)
+	if _, err := lock.Exec(ctx, `LOCK TABLE assessments IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	first := make(chan reply, 1)
+	go func() { first <- w.get("/api/v1/units/PHB/results?period=2026-11", w.ward) }()
+	for i := 0; ; i++ {
+		if w.count(`SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%assessments%'`) > 0 {
+			break
+		}
+		if i == 500 {
+			t.Fatal("the first read never reached the assessments")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	second := make(chan reply, 1)
+	go func() { second <- w.get("/api/v1/units/PHB/results?period=2026", w.ward) }()
+	answered := false
+	select {
+	case r := <-second:
+		answered = true
+		if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") != "5" ||
+			r.problem(t).Type != "urn:evalbot:problem:busy" {
+			t.Errorf("the second read: %d %s", r.status, r.body)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("the second read of the key waited behind the first")
+	}
+	if err := lock.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if r := <-first; r.status != http.StatusOK {
+		t.Errorf("the first read: %d %s", r.status, r.body)
+	}
+	if !answered {
+		<-second
+	}
+	if r := w.get("/api/v1/units/PHB/results?period=2026", w.ward); r.status != http.StatusOK {
+		t.Errorf("a read once the first is done: %d %s", r.status, r.body)
+	}
+}
+
+// get is a GET with key by a real HTTP client, safe to call from another
+// goroutine (no validation: w.do's t.Fatal must stay on the test's).
+func (w *world) get(path, key string) reply {
+	req, err := http.NewRequest("GET", w.srv.URL+path, nil)
+	if err != nil {
+		return reply{}
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := w.srv.Client().Do(req)
+	if err != nil {
+		return reply{}
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return reply{status: resp.StatusCode, header: resp.Header, body: body}
 }

@@ -10,7 +10,7 @@ import (
 
 // ProblemType is the type URI of a problem with code: "urn:evalbot:problem:"
 // and the code (unauthorized, key_revoked, forbidden, not_found,
-// method_not_allowed, rate_limited, invalid_body, invalid_field, invalid_period, no_official,
+// method_not_allowed, rate_limited, busy, invalid_body, invalid_field, invalid_period, no_official,
 // catalogue, conflict, declined, too_late, internal). The codes are listed
 // in the OpenAPI document.
 func ProblemType(code string) string { return "urn:evalbot:problem:" + code }
