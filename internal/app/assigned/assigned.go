@@ -460,6 +460,14 @@ func Pending(ctx context.Context, db store.DB, actorID int64, limit int) ([]Assi
 	return out, total, rows.Err()
 }
 
+// Waiting counts the assignments waiting for person officialID to accept or
+// decline.
+func Waiting(ctx context.Context, db store.DB, officialID int64) (int, error) {
+	var n int
+	err := db.QueryRow(ctx, `SELECT count(*) FROM assignments WHERE official_id = $1 AND status = 'assigned'`, officialID).Scan(&n)
+	return n, err
+}
+
 // InPlan counts the tasks of plan planID that came from a task system: a
 // plan typed again keeps them (evaluation.SaveDraft).
 func InPlan(ctx context.Context, db store.DB, planID int64) (int, error) {
