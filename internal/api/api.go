@@ -186,7 +186,7 @@ func acceptLanguage(header string) string {
 // authenticate finds the request's key and takes a token of its bucket;
 // otherwise it answers 401 or 429 and returns false.
 func (c *call) authenticate() bool {
-	secret, ok := strings.CutPrefix(c.r.Header.Get("Authorization"), "Bearer ")
+	secret, ok := bearer(c.r.Header.Get("Authorization"))
 	var k apikeys.Key
 	var err error
 	if ok && strings.TrimSpace(secret) != "" {
@@ -217,6 +217,17 @@ func (c *call) authenticate() bool {
 		return false
 	}
 	return true
+}
+
+// bearer is the credentials of an Authorization header of the Bearer
+// scheme, whose name is case-insensitive (RFC 9110 §11.1, RFC 6750 §2.1):
+// "bearer evk_…" and "BEARER evk_…" are "Bearer evk_…".
+func bearer(header string) (string, bool) {
+	scheme, cred, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return cred, true
 }
 
 func (c *call) clientIP() string {

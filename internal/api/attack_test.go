@@ -203,3 +203,20 @@ func (w *world) get(path, key string) reply {
 	body, _ := io.ReadAll(resp.Body)
 	return reply{status: resp.StatusCode, header: resp.Header, body: body}
 }
+
+// Attack on the API: a task system's HTTP library writes the scheme in
+// lower case, «Authorization: bearer evk_…». The scheme's name is
+// case-insensitive (RFC 9110 §11.1), yet the key was refused, 401. Any case
+// is taken now; another scheme is still 401.
+func TestBearerSchemeAnyCase(t *testing.T) {
+	w := newWorld(t)
+	for _, scheme := range []string{"bearer", "BEARER", "Bearer"} {
+		r := w.do("GET", "/api/v1/units/PHB/results?period=2026-11", "", nil, true, "Authorization", scheme+" "+w.ward)
+		if r.status != http.StatusOK {
+			t.Errorf("%s: %d %s", scheme, r.status, r.body)
+		}
+	}
+	if r := w.do("GET", "/api/v1/units/PHB/results?period=2026-11", "", nil, true, "Authorization", "Basic "+w.ward); r.status != http.StatusUnauthorized {
+		t.Errorf("Basic: %d", r.status)
+	}
+}
