@@ -172,3 +172,15 @@ END $$;
 CREATE TRIGGER officials_tally_update AFTER UPDATE ON officials
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION tally_officials_moved();
+
+-- Not the tallies, but found by the same attack (issue 23): a task system was
+-- its key's name alone, so two offices each running a product of the same
+-- name shared one space of source ids, and the second office's push of a
+-- document number the first had used was refused for ever (403). A system is
+-- now its name within its key's unit (apikeys.SystemOf): «vnpt ioffice@PHB-KT».
+UPDATE assignments a SET system = a.system || '@' || u.code
+  FROM api_keys k JOIN units u ON u.id = k.unit_id
+ WHERE k.id = a.api_key_id;
+UPDATE api_keys k SET system = k.system || '@' || u.code
+  FROM units u
+ WHERE u.id = k.unit_id;

@@ -220,3 +220,33 @@ func TestBearerSchemeAnyCase(t *testing.T) {
 		t.Errorf("Basic: %d", r.status)
 	}
 }
+
+// Attack on the API: two offices each run a product of the same name
+// («VNPT iOffice»), and each gets a key under that name over its own unit.
+// Their document numbers overlap: the second office's push of «123/UBND»
+// for its own person was refused 403 (the first office's «123/UBND» was
+// found, outside its subtree), forever, and its GET by that id told it the
+// other office had one. A system is now its name within its key's unit: a
+// rotated key (same name, same unit) still shares the source ids.
+func TestSameNameOtherUnitIsAnotherSystem(t *testing.T) {
+	w := newWorld(t)
+	vh, _ := w.key("VNPT iOffice", "PHB-VH")
+	kt, _ := w.key("VNPT iOffice", "PHB-KT")
+	body := push("123/UBND")
+	if r := w.do("POST", "/api/v1/assignments", vh, body, true); r.status != http.StatusCreated {
+		t.Fatalf("the culture office: %d %s", r.status, r.body)
+	}
+	body["employee_code"] = "HB012"
+	if r := w.do("POST", "/api/v1/assignments", kt, body, true); r.status != http.StatusCreated {
+		t.Errorf("the economy office, its own 123/UBND: %d %s", r.status, r.body)
+	}
+	var a assignment
+	r := w.do("GET", "/api/v1/by-source/"+url.PathEscape("123/UBND"), kt, nil, true)
+	if r.decode(t, &a); r.status != http.StatusOK || a.EmployeeCode != "HB012" {
+		t.Errorf("the economy office reads its own: %d %s", r.status, r.body)
+	}
+	rotated, _ := w.key("vnpt ioffice", "PHB-KT")
+	if r := w.do("POST", "/api/v1/assignments", rotated, body, true); r.status != http.StatusOK {
+		t.Errorf("a rotated key of the economy office, same push: %d %s", r.status, r.body)
+	}
+}
