@@ -18,6 +18,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -27,6 +28,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -53,16 +55,23 @@ const Prefix = "/api/v1/"
 
 // Default limits: per key, 10 requests a second after a burst of 50 (a
 // document system pushing a day's assignments at once); per client address,
-// one failed authentication a second after 20.
+// one failed authentication a second after 20. A results read (a subtree's
+// month, quarter or year: for a city's year 10–15 s of database work) is
+// one at a time per key and DefaultHeavy at a time in all: a system polling
+// the city's year every second within its rate would otherwise hold every
+// connection of the pool, and the bot and the web pages with it.
 const (
 	DefaultRate  = 10
 	DefaultBurst = 50
+	DefaultHeavy = 2
 	maxBody      = 64 << 10
+	// busyRetry is the Retry-After of a results read refused as busy.
+	busyRetry = 5 * time.Second
 )
 
 // Handler serves the API. Pool and Cat are required; Now defaults to
 // time.Now, Log to slog.Default(), ClientIP to the connection's address,
-// Rate and Burst to DefaultRate and DefaultBurst.
+// Rate, Burst and Heavy to DefaultRate, DefaultBurst and DefaultHeavy.
 type Handler struct {
 	Pool     *pgxpool.Pool
 	Cat      *locale.Catalog
@@ -71,12 +80,15 @@ type Handler struct {
 	ClientIP func(*http.Request) string
 	Rate     float64
 	Burst    int
+	Heavy    int
 
 	once    sync.Once
 	mux     *http.ServeMux
 	mu      sync.Mutex
 	perKey  map[int64]*rate.Limiter
 	perAddr map[string]*rate.Limiter
+	heavy   int            // results reads under way
+	reading map[int64]bool // the keys with one under way
 }
 
 func (h *Handler) now() time.Time {
@@ -110,7 +122,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) routes() {
-	h.perKey, h.perAddr = map[int64]*rate.Limiter{}, map[string]*rate.Limiter{}
+	h.perKey, h.perAddr, h.reading = map[int64]*rate.Limiter{}, map[string]*rate.Limiter{}, map[int64]bool{}
 	m := http.NewServeMux()
 	m.HandleFunc("GET /api/v1/openapi.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -122,7 +134,7 @@ func (h *Handler) routes() {
 	m.Handle("POST /api/v1/assignments/{id}/done", h.authed((*call).done))
 	m.Handle("GET /api/v1/by-source/{source_id}", h.authed((*call).get))
 	m.Handle("POST /api/v1/by-source/{source_id}/done", h.authed((*call).done))
-	m.Handle("GET /api/v1/units/{code}/results", h.authed((*call).results))
+	m.Handle("GET /api/v1/units/{code}/results", h.authed(h.oneAtATime((*call).results)))
 	// The same paths with another method: 405 with Allow, as a problem.
 	for path, allow := range map[string]string{
 		"/api/v1/assignments":                "POST",
@@ -174,7 +186,7 @@ func acceptLanguage(header string) string {
 // authenticate finds the request's key and takes a token of its bucket;
 // otherwise it answers 401 or 429 and returns false.
 func (c *call) authenticate() bool {
-	secret, ok := strings.CutPrefix(c.r.Header.Get("Authorization"), "Bearer ")
+	secret, ok := bearer(c.r.Header.Get("Authorization"))
 	var k apikeys.Key
 	var err error
 	if ok && strings.TrimSpace(secret) != "" {
@@ -205,6 +217,17 @@ func (c *call) authenticate() bool {
 		return false
 	}
 	return true
+}
+
+// bearer is the credentials of an Authorization header of the Bearer
+// scheme, whose name is case-insensitive (RFC 9110 §11.1, RFC 6750 §2.1):
+// "bearer evk_…" and "BEARER evk_…" are "Bearer evk_…".
+func bearer(header string) (string, bool) {
+	scheme, cred, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return cred, true
 }
 
 func (c *call) clientIP() string {
@@ -264,6 +287,35 @@ func (h *Handler) take(l *rate.Limiter) time.Duration {
 	return 0
 }
 
+// oneAtATime wraps a heavy read: while the key has one under way, or
+// Heavy are under way in all, it answers 429 busy at once (Retry-After
+// busyRetry) instead of queueing the work behind them.
+func (h *Handler) oneAtATime(fn func(*call)) func(*call) {
+	limit := h.Heavy
+	if limit <= 0 {
+		limit = DefaultHeavy
+	}
+	return func(c *call) {
+		h.mu.Lock()
+		if h.reading[c.key.ID] || h.heavy >= limit {
+			h.mu.Unlock()
+			c.w.Header().Set("Retry-After", strconv.Itoa(int(busyRetry.Seconds())))
+			c.problem(http.StatusTooManyRequests, "busy", map[string]any{"Seconds": int(busyRetry.Seconds())})
+			return
+		}
+		h.reading[c.key.ID] = true
+		h.heavy++
+		h.mu.Unlock()
+		defer func() {
+			h.mu.Lock()
+			delete(h.reading, c.key.ID)
+			h.heavy--
+			h.mu.Unlock()
+		}()
+		fn(c)
+	}
+}
+
 func (c *call) tooMany(wait time.Duration) {
 	secs := int(math.Ceil(wait.Seconds()))
 	c.w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
@@ -285,10 +337,25 @@ func (c *call) record() {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.r.Context()), 5*time.Second)
 	defer cancel()
 	if _, err := c.h.Pool.Exec(ctx, `INSERT INTO api_calls (api_key_id, method, path, status) VALUES ($1, $2, $3, $4)`,
-		key, c.r.Method, c.r.URL.Path, c.status); err != nil {
+		key, c.r.Method, recordedPath(c.r.URL.Path), c.status); err != nil {
 		c.h.log().Warn("api: recording a call", "err", err)
 	}
 	c.h.log().Info("api call", "method", c.r.Method, "route", c.r.Pattern, "status", c.status, "api_key", c.key.ID)
+}
+
+// maxRecordedPath bounds the path api_calls keeps of a call, in bytes: the
+// longest route with a source id of MaxSourceIDRunes fits; a longer path
+// (a client's 1 MB of junk, one a second per address even without a key)
+// is cut, so the log cannot be made to grow by the megabyte.
+const maxRecordedPath = 512
+
+// recordedPath is path as api_calls keeps it: at most maxRecordedPath
+// bytes, cut on a character boundary and marked with «…».
+func recordedPath(path string) string {
+	if len(path) <= maxRecordedPath {
+		return path
+	}
+	return strings.ToValidUTF8(path[:maxRecordedPath], "") + "…"
 }
 
 // json answers status with v as JSON.
@@ -308,20 +375,63 @@ func (c *call) encode(v any) {
 	}
 }
 
-// decode reads the request's JSON body into v, strictly (no unknown field,
-// one value, at most 64 KiB); false after answering 400.
+// decode reads the request's JSON body into v, strictly (one object, at
+// most 64 KiB, only v's field names, each once and spelled exactly as
+// documented); false after answering 400.
 func (c *call) decode(v any) bool {
-	dec := json.NewDecoder(io.LimitReader(c.r.Body, maxBody))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
-	if err == nil && dec.More() {
-		err = errors.New("trailing data")
+	raw, err := io.ReadAll(io.LimitReader(c.r.Body, maxBody))
+	if err == nil {
+		err = exactNames(raw, v)
+	}
+	if err == nil {
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(v)
+		if err == nil && dec.More() {
+			err = errors.New("trailing data")
+		}
 	}
 	if err != nil {
 		c.problem(http.StatusBadRequest, "invalid_body", nil)
 		return false
 	}
 	return true
+}
+
+// exactNames checks that raw is a JSON object whose names are json tags of
+// struct *v, each at most once. encoding/json alone takes the last of two
+// "employee_code" (a gateway that checked the first would be fooled) and
+// matches names without regard to case ("EMPLOYEE_CODE"), which the
+// OpenAPI document does not allow.
+func exactNames(raw []byte, v any) error {
+	known := map[string]bool{}
+	t := reflect.TypeOf(v).Elem()
+	for i := range t.NumField() {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name != "" && name != "-" {
+			known[name] = true
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return errors.New("not an object")
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		name, _ := tok.(string)
+		if !known[name] || seen[name] {
+			return errors.New("unknown or repeated name")
+		}
+		seen[name] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // inTx runs fn in one transaction (one user action).

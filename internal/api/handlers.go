@@ -92,7 +92,7 @@ func (c *call) push() {
 		c.fail(err)
 		return
 	}
-	in := assigned.Input{SourceID: b.SourceID, EmployeeCode: b.EmployeeCode, Title: b.Title, ItemCode: b.CatalogueCode,
+	in := assigned.Input{Today: calendar.DateOf(c.h.now()), SourceID: b.SourceID, EmployeeCode: b.EmployeeCode, Title: b.Title, ItemCode: b.CatalogueCode,
 		Quantity: b.Quantity, Deadline: deadline, SourceDocument: b.SourceDocument}
 	var a assigned.Assignment
 	var created bool
@@ -156,17 +156,13 @@ func (c *call) done() {
 		c.fail(err)
 		return
 	}
-	if day.After(calendar.DateOf(c.h.now())) {
-		c.fail(&assigned.FieldError{Field: "done_on", Code: "future_date"})
-		return
-	}
 	var a assigned.Assignment
 	err = c.inTx(func(tx pgx.Tx) error {
 		a, err = c.lookup(tx)
 		if err != nil {
 			return err
 		}
-		a, err = assigned.Done(c.r.Context(), tx, c.key, a.ID, *day, b.Document, func(a assigned.Assignment, o roster.Official) error {
+		a, err = assigned.Done(c.r.Context(), tx, c.key, a.ID, *day, b.Document, calendar.DateOf(c.h.now()), func(a assigned.Assignment, o roster.Official) error {
 			return telegram.NotifyDone(c.r.Context(), tx, c.h.Cat, o, a)
 		})
 		return err

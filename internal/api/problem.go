@@ -4,12 +4,13 @@ import (
 	"errors"
 	"net/http"
 
+	"evalbot/internal/app/apikeys"
 	"evalbot/internal/app/assigned"
 )
 
 // ProblemType is the type URI of a problem with code: "urn:evalbot:problem:"
 // and the code (unauthorized, key_revoked, forbidden, not_found,
-// method_not_allowed, rate_limited, invalid_body, invalid_field, invalid_period, no_official,
+// method_not_allowed, rate_limited, busy, invalid_body, invalid_field, invalid_period, no_official,
 // catalogue, conflict, declined, too_late, internal). The codes are listed
 // in the OpenAPI document.
 func ProblemType(code string) string { return "urn:evalbot:problem:" + code }
@@ -47,9 +48,12 @@ func (c *call) problem(status int, code string, data map[string]any, fields ...F
 }
 
 // fieldProblem is a field's fault in the request's language.
-func (c *call) fieldProblem(field, code string) FieldProblem {
-	return FieldProblem{Field: field, Code: code,
-		Message: c.h.Cat.Plain(c.lang, "APIField_"+code, 0, map[string]any{"Field": field})}
+func (c *call) fieldProblem(fe *assigned.FieldError) FieldProblem {
+	data := map[string]any{"Field": fe.Field}
+	if fe.From != nil && fe.To != nil {
+		data["From"], data["To"] = fe.From.String(), fe.To.String()
+	}
+	return FieldProblem{Field: fe.Field, Code: fe.Code, Message: c.h.Cat.Plain(c.lang, "APIField_"+fe.Code, 0, data)}
 }
 
 // fail answers a use case's refusal, or 500 for anything else (logged by
@@ -58,11 +62,15 @@ func (c *call) fail(err error) {
 	var fe *assigned.FieldError
 	switch {
 	case errors.As(err, &fe) && (fe.Code == "unknown_item" || fe.Code == "item_withdrawn" || fe.Code == "item_not_for_you"):
-		f := c.fieldProblem(fe.Field, fe.Code)
+		f := c.fieldProblem(fe)
 		c.problem(http.StatusUnprocessableEntity, "catalogue", map[string]any{"Message": f.Message}, f)
 	case errors.As(err, &fe):
-		f := c.fieldProblem(fe.Field, fe.Code)
+		f := c.fieldProblem(fe)
 		c.problem(http.StatusBadRequest, "invalid_field", map[string]any{"Message": f.Message}, f)
+	case errors.Is(err, apikeys.ErrRevoked), errors.Is(err, apikeys.ErrNotFound):
+		// Revoked between the authentication and the write (Key.Hold).
+		c.w.Header().Set("WWW-Authenticate", `Bearer realm="evalbot"`)
+		c.problem(http.StatusUnauthorized, "key_revoked", nil)
 	case errors.Is(err, assigned.ErrNoOfficial):
 		c.problem(http.StatusUnprocessableEntity, "no_official", nil)
 	case errors.Is(err, assigned.ErrOutOfScope):

@@ -9,6 +9,7 @@ import (
 
 	"evalbot/internal/app/access"
 	"evalbot/internal/app/assigned"
+	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
 	"evalbot/internal/locale"
@@ -26,17 +27,36 @@ const stepAssignDecline = "assign_decline"
 // the month's plan or to decline it. Once per assignment (the dedup key);
 // nothing when o is not on Telegram or cannot be reached (the assignment
 // then stays "assigned", which the system reads).
+//
+// A person is told of notifyWaiting waiting assignments one by one; past
+// that, once a day, how many wait (/plan lists them): a task system that
+// pushes hundreds in a loop — within its rate, 10 a second — must not bury
+// the person's chat under them.
 func NotifyAssignment(ctx context.Context, db store.DB, cat *locale.Catalog, o roster.Official, a assigned.Assignment) error {
 	if o.ChatID == nil || !o.Reachable {
 		return nil
 	}
 	lang := locale.Lang(o.Language)
-	_, err := delivery.Enqueue(ctx, db, delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID,
+	waiting, err := assigned.Waiting(ctx, db, o.ID)
+	if err != nil {
+		return err
+	}
+	if waiting > notifyWaiting {
+		_, err := delivery.Enqueue(ctx, db, delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID,
+			DedupKey: "assignments-waiting:" + strconv.FormatInt(o.ID, 10) + ":" + calendar.DateOf(a.CreatedAt).String(),
+			Text:     cat.N(lang, "AssignedManyWaiting", waiting, map[string]any{"N": waiting})})
+		return err
+	}
+	_, err = delivery.Enqueue(ctx, db, delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID,
 		DedupKey: "assignment:" + strconv.FormatInt(a.ID, 10),
 		Text:     assignmentText(cat, lang, a, "AssignedAsk"),
 		Keyboard: assignmentKeyboard(cat, lang, a.ID)})
 	return err
 }
+
+// notifyWaiting is how many waiting assignments NotifyAssignment tells one
+// by one.
+const notifyWaiting = 5
 
 // NotifyDone tells official o that a task system reported their accepted
 // task a done and marked it in their report (on time or late), with the

@@ -3,6 +3,7 @@ package telegram_test
 import (
 	"context"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -40,7 +41,7 @@ func assign(t *testing.T, h *sim.Harness, code, source, title string, deadline *
 		} else if k, _, err = apikeys.Create(ctx, tx, "Hệ thống quản lý văn bản", "ROOT"); err != nil {
 			return err
 		}
-		a, _, err = assigned.Push(ctx, tx, k, assigned.Input{SourceID: source, EmployeeCode: code, Title: title, Deadline: deadline,
+		a, _, err = assigned.Push(ctx, tx, k, assigned.Input{Today: calendar.DateOf(h.Clock.Now()), SourceID: source, EmployeeCode: code, Title: title, Deadline: deadline,
 			SourceDocument: "125/QĐ-UBND"}, func(a assigned.Assignment, o roster.Official) error {
 			return telegram.NotifyAssignment(ctx, tx, cat, o, a)
 		})
@@ -143,4 +144,37 @@ func TestAssignedTaskAcceptedOrDeclined(t *testing.T) {
 		t.Errorf("B was not told one more waits: %q", lastText(B))
 	}
 	checkAnswers(t, h)
+}
+
+// Attack on the API: a task system pushes 40 tasks to one person in a loop
+// (within its rate: 10 a second). Each was a message with three buttons,
+// 40 in a row in the person's chat. The first five still come one by one;
+// past that, one message of the day says how many wait, and /plan lists
+// them.
+func TestManyAssignmentsDoNotBuryTheChat(t *testing.T) {
+	pool := pgtest.New(t)
+	h, err := sim.New(pool, at(2026, 11, 23, 9), io.Discard)
+	must(t, err)
+	t.Cleanup(h.Close)
+	must(t, h.ImportCSV(units, officials))
+	ps, err := h.Onboard()
+	must(t, err)
+	A := ps["A"]
+	before := len(A.User.Messages())
+	for i := 1; i <= 40; i++ {
+		assign(t, h, "A", "VB-LOOP-"+strconv.Itoa(i), "Việc số "+strconv.Itoa(i)+" từ hệ thống", nil)
+	}
+	msgs := A.User.Messages()[before:]
+	if len(msgs) != 6 {
+		t.Errorf("%d messages for 40 tasks, want 5 and one that counts them", len(msgs))
+	}
+	if _, ok := findMsg(msgs, "Việc số 5 từ hệ thống"); !ok {
+		t.Errorf("the fifth task was not sent on its own")
+	}
+	if _, ok := findMsg(msgs, "Việc số 6 từ hệ thống"); ok {
+		t.Errorf("the sixth task was sent on its own")
+	}
+	if _, ok := findMsg(msgs, "đang có 6 nhiệm vụ do hệ thống giao việc chuyển đến chờ nhận", "/plan"); !ok {
+		t.Errorf("no message counting the waiting tasks: %q", lastText(A))
+	}
 }

@@ -48,8 +48,10 @@ const PrefixLen = len(SecretPrefix) + 8
 // MaxNameRunes bounds a system's name.
 const MaxNameRunes = 120
 
-// Key is one task system's key. System is its name folded to lower case: a
-// new key of the same name is the same system (a rotated key).
+// Key is one task system's key. System is its name folded to lower case
+// and its unit's code («vnpt ioffice@PHB-KT»): a new key of the same name
+// over the same unit is the same system (a rotated key, which keeps the
+// source ids); two offices running products of the same name are two.
 type Key struct {
 	ID        int64
 	Name      string
@@ -95,7 +97,7 @@ func Create(ctx context.Context, db store.DB, name, unitCode string) (Key, strin
 	if err != nil {
 		return Key{}, "", err
 	}
-	k := Key{Name: name, System: strings.ToLower(name), UnitID: u.ID, UnitCode: u.Code, Prefix: secret[:PrefixLen]}
+	k := Key{Name: name, System: SystemOf(name, u.Code), UnitID: u.ID, UnitCode: u.Code, Prefix: secret[:PrefixLen]}
 	err = db.QueryRow(ctx, `INSERT INTO api_keys (name, system, unit_id, prefix, secret_hash) VALUES ($1, $2, $3, $4, $5)
 		RETURNING id, created_at`, k.Name, k.System, k.UnitID, k.Prefix, Hash(secret)).Scan(&k.ID, &k.CreatedAt)
 	if err != nil {
@@ -105,6 +107,10 @@ func Create(ctx context.Context, db store.DB, name, unitCode string) (Key, strin
 		After: map[string]any{"name": k.Name, "unit": k.UnitCode, "prefix": k.Prefix}})
 	return k, secret, err
 }
+
+// SystemOf is the system of a key named name over the unit with code
+// unitCode (Key.System).
+func SystemOf(name, unitCode string) string { return strings.ToLower(name) + "@" + unitCode }
 
 const keyCols = `k.id, k.name, k.system, k.unit_id, u.code, k.prefix, k.created_at, k.revoked_at`
 
@@ -157,6 +163,26 @@ func Authenticate(ctx context.Context, db store.DB, secret string) (Key, error) 
 		return k, ErrRevoked
 	}
 	return k, err
+}
+
+// Hold checks, in the caller's transaction, that key k is still in force,
+// and keeps it so until the transaction ends: the key's row is locked FOR
+// SHARE, so a revocation under way (Revoke locks it FOR UPDATE) is waited
+// for and then seen, and one that comes later waits for this transaction.
+// A request authenticated a moment before `evalbot apikey revoke` therefore
+// writes nothing after the revocation is committed. ErrRevoked, ErrNotFound.
+func (k Key) Hold(ctx context.Context, db store.DB) error {
+	var revoked bool
+	err := db.QueryRow(ctx, `SELECT revoked_at IS NOT NULL FROM api_keys WHERE id = $1 FOR SHARE`, k.ID).Scan(&revoked)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return ErrNotFound
+	case err != nil:
+		return err
+	case revoked:
+		return ErrRevoked
+	}
+	return nil
 }
 
 // upTree lists a unit ($1) and every unit above it.

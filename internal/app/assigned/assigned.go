@@ -35,10 +35,15 @@ const (
 	StatusDeclined = "declined" // refused, with a reason
 )
 
-// Bounds of what a system sends.
+// Bounds of what a system sends. DateWindowDays bounds its dates: a
+// deadline at most that many days before or after the day it is pushed, a
+// task reported done at most that many days ago (and not in the future); a
+// system's 1970-01-01 (a zero Unix time) or 9999-12-31 (a "no deadline"
+// placeholder) would make every report of the task late, or none.
 const (
 	MaxSourceIDRunes = 100
 	MaxReasonRunes   = 500
+	DateWindowDays   = 366
 )
 
 // Errors of the package; none of them changes anything.
@@ -57,17 +62,30 @@ var (
 
 // FieldError is a field of a push or a report that cannot be taken: Field
 // is its JSON name, Code one of "required", "too_long", "both_title_and_item",
-// "quantity", "unknown_item", "item_withdrawn", "item_not_for_you".
+// "quantity", "unknown_item", "item_withdrawn", "item_not_for_you",
+// "future_date", "out_of_range" (a date outside From–To, both inclusive,
+// DateWindowDays).
 type FieldError struct {
 	Field, Code string
+	From, To    *calendar.Date // the bounds of "out_of_range"
+}
+
+// inWindow checks date d of field against [from, to].
+func inWindow(field string, d, from, to calendar.Date) error {
+	if d.Before(from) || d.After(to) {
+		return &FieldError{Field: field, Code: "out_of_range", From: &from, To: &to}
+	}
+	return nil
 }
 
 func (e *FieldError) Error() string { return "assigned: " + e.Field + ": " + e.Code }
 
 // Input is a task as a system pushes it: a title, or a catalogue item's code
-// and quantity (with an optional note in Title); the deadline and the number
-// of the assigning document are optional.
+// and quantity (with an optional note in Title); the deadline (within
+// DateWindowDays of Today) and the number of the assigning document are
+// optional. Today is the day it is pushed (Hanoi); zero means the clock's.
 type Input struct {
+	Today          calendar.Date
 	SourceID       string
 	EmployeeCode   string
 	Title          string
@@ -188,6 +206,15 @@ func (in Input) clean() (Input, error) {
 			return in, fieldErr("source_document", err)
 		}
 	}
+	if in.Deadline != nil {
+		today := in.Today
+		if today.IsZero() {
+			today = calendar.DateOf(time.Now())
+		}
+		if err := inWindow("deadline", *in.Deadline, today.AddDays(-DateWindowDays), today.AddDays(DateWindowDays)); err != nil {
+			return in, err
+		}
+	}
 	return in, nil
 }
 
@@ -210,10 +237,14 @@ func (in Input) fingerprint() []byte {
 // stored first (created false), with other content ErrConflict. When it is
 // created, notify is called in the same transaction (the chat face tells the
 // person through the outbox). Errors: *FieldError, ErrNoOfficial,
-// ErrOutOfScope, ErrConflict.
+// ErrOutOfScope, ErrConflict, apikeys.ErrRevoked (revoked since the request
+// was authenticated: apikeys.Key.Hold).
 func Push(ctx context.Context, db store.DB, k apikeys.Key, in Input, notify func(Assignment, roster.Official) error) (Assignment, bool, error) {
 	in, err := in.clean()
 	if err != nil {
+		return Assignment{}, false, err
+	}
+	if err := k.Hold(ctx, db); err != nil {
 		return Assignment{}, false, err
 	}
 	fp := in.fingerprint()
@@ -306,9 +337,11 @@ func Get(ctx context.Context, db store.DB, k apikeys.Key, id int64) (Assignment,
 	return a, cover(ctx, db, k, a.OfficialID)
 }
 
-// BySource is the assignment the key's system pushed with sourceID (Get's errors).
+// BySource is the assignment the key's system pushed with sourceID,
+// cleaned as Push cleans it (textnorm) (Get's errors).
 func BySource(ctx context.Context, db store.DB, k apikeys.Key, sourceID string) (Assignment, error) {
-	a, err := load(ctx, db, `a.system = $1 AND a.source_id = $2`, false, k.System, strings.TrimSpace(sourceID))
+	// The id as Push cleaned it: "VB  2026\u00a0001" was stored "VB 2026 001".
+	a, err := load(ctx, db, `a.system = $1 AND a.source_id = $2`, false, k.System, textnorm.Clean(sourceID))
 	if err != nil {
 		return a, err
 	}
@@ -316,15 +349,25 @@ func BySource(ctx context.Context, db store.DB, k apikeys.Key, sourceID string) 
 }
 
 // Done records that the system of key k reports assignment id done on day
-// doneOn, proved by document (its number and symbol; optional): on time when
+// doneOn (not after today, at most DateWindowDays before it), proved by
+// document (its number and symbol; optional): on time when
 // doneOn is not after the deadline, else late (one delay). An accepted task
 // is marked at once and carries the document as evidence; one not yet
 // accepted gets both when accepted. The same report again changes nothing;
 // another date or document is ErrConflict. When the task was marked,
 // notify is called in the same transaction (the chat face tells the
 // person). Errors: Get's, ErrDeclined, ErrTooLate (the task's month is
-// closed), *FieldError for the document.
-func Done(ctx context.Context, db store.DB, k apikeys.Key, id int64, doneOn calendar.Date, document string, notify func(Assignment, roster.Official) error) (Assignment, error) {
+// closed), *FieldError for the date or the document, apikeys.ErrRevoked.
+func Done(ctx context.Context, db store.DB, k apikeys.Key, id int64, doneOn calendar.Date, document string, today calendar.Date, notify func(Assignment, roster.Official) error) (Assignment, error) {
+	if doneOn.After(today) {
+		return Assignment{}, &FieldError{Field: "done_on", Code: "future_date"}
+	}
+	if err := inWindow("done_on", doneOn, today.AddDays(-DateWindowDays), today); err != nil {
+		return Assignment{}, err
+	}
+	if err := k.Hold(ctx, db); err != nil {
+		return Assignment{}, err
+	}
 	if document != "" {
 		var err error
 		if document, err = textnorm.Field(document, evaluation.MaxDocumentNumberRunes); err != nil && !errors.Is(err, textnorm.ErrEmpty) {
@@ -415,6 +458,14 @@ func Pending(ctx context.Context, db store.DB, actorID int64, limit int) ([]Assi
 		out = append(out, a)
 	}
 	return out, total, rows.Err()
+}
+
+// Waiting counts the assignments waiting for person officialID to accept or
+// decline.
+func Waiting(ctx context.Context, db store.DB, officialID int64) (int, error) {
+	var n int
+	err := db.QueryRow(ctx, `SELECT count(*) FROM assignments WHERE official_id = $1 AND status = 'assigned'`, officialID).Scan(&n)
+	return n, err
 }
 
 // InPlan counts the tasks of plan planID that came from a task system: a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strconv"
 	"testing"
 
 	"evalbot/internal/app/access"
@@ -48,7 +49,7 @@ func TestAcceptRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	deadline := calendar.Date{Year: 2026, Month: 12, Day: 2}
-	x, created, err := assigned.Push(ctx, pool, k, assigned.Input{SourceID: "VB-1", EmployeeCode: "A", Title: "Rà soát hồ sơ", Deadline: &deadline}, nil)
+	x, created, err := assigned.Push(ctx, pool, k, assigned.Input{Today: calendar.Date{Year: 2026, Month: 12, Day: 1}, SourceID: "VB-1", EmployeeCode: "A", Title: "Rà soát hồ sơ", Deadline: &deadline}, nil)
 	if err != nil || !created {
 		t.Fatal(created, err)
 	}
@@ -59,7 +60,7 @@ func TestAcceptRules(t *testing.T) {
 	if _, _, err := assigned.Accept(ctx, pool, a, x.ID, evaluation.KindMonth, today); !errors.Is(err, evaluation.ErrLocked) {
 		t.Errorf("into a submitted month, and the next one submitted: %v", err)
 	}
-	if _, err := assigned.Done(ctx, pool, k, x.ID, calendar.Date{Year: 2026, Month: 12, Day: 3}, "210/BC-UBND", nil); err != nil {
+	if _, err := assigned.Done(ctx, pool, k, x.ID, calendar.Date{Year: 2026, Month: 12, Day: 3}, "210/BC-UBND", today, nil); err != nil {
 		t.Fatal(err)
 	}
 	got, p, err := assigned.Accept(ctx, pool, a, x.ID, evaluation.KindWeek, today)
@@ -81,5 +82,97 @@ func TestAcceptRules(t *testing.T) {
 	}
 	if _, p, err := assigned.Accept(ctx, pool, a, x.ID, evaluation.KindWeek, today); err != nil || len(p.Tasks) != 1 {
 		t.Errorf("accepting after the cancel: %v", err)
+	}
+}
+
+// The dates a system sends (attack on the API): a deadline of 1970-01-01 or
+// 9999-12-31 was stored, and a task reported done on 1970-01-01 counted on
+// time; a date in the future was refused by the HTTP handler only. Push and
+// Done keep every date within DateWindowDays of today, and a report not in
+// the future, for every caller.
+func TestDatesWithinTheWindow(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	for _, q := range []string{
+		`INSERT INTO units (code, name) VALUES ('W', 'Phường')`,
+		`INSERT INTO officials (employee_code, full_name, unit_id, category) VALUES ('A', 'Trần Thị An', (SELECT id FROM units WHERE code = 'W'), 'cong_chuc')`,
+	} {
+		if _, err := pool.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	k, _, err := apikeys.Create(ctx, pool, "Hệ thống quản lý văn bản", "W")
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := calendar.Date{Year: 2026, Month: 12, Day: 7}
+	for _, d := range []calendar.Date{{Year: 1970, Month: 1, Day: 1}, {Year: 9999, Month: 12, Day: 31}, today.AddDays(-367), today.AddDays(367)} {
+		_, _, err := assigned.Push(ctx, pool, k, assigned.Input{Today: today, SourceID: "VB-" + d.String(), EmployeeCode: "A", Title: "Rà soát hồ sơ", Deadline: &d}, nil)
+		var fe *assigned.FieldError
+		if !errors.As(err, &fe) || fe.Field != "deadline" || fe.Code != "out_of_range" || *fe.From != today.AddDays(-366) || *fe.To != today.AddDays(366) {
+			t.Errorf("deadline %s: %v", d, err)
+		}
+	}
+	d := today.AddDays(366)
+	x, _, err := assigned.Push(ctx, pool, k, assigned.Input{Today: today, SourceID: "VB-1", EmployeeCode: "A", Title: "Rà soát hồ sơ", Deadline: &d}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		on   calendar.Date
+		code string
+	}{{calendar.Date{Year: 1970, Month: 1, Day: 1}, "out_of_range"}, {today.AddDays(-367), "out_of_range"}, {today.AddDays(1), "future_date"}} {
+		_, err := assigned.Done(ctx, pool, k, x.ID, c.on, "", today, nil)
+		var fe *assigned.FieldError
+		if !errors.As(err, &fe) || fe.Field != "done_on" || fe.Code != c.code {
+			t.Errorf("done on %s: %v, want %s", c.on, err, c.code)
+		}
+	}
+	if _, err := assigned.Done(ctx, pool, k, x.ID, today.AddDays(-366), "", today, nil); err != nil {
+		t.Errorf("done 366 days ago: %v", err)
+	}
+}
+
+// A key revoked while a request is on its way (attack on the API): the
+// request authenticated a moment before `evalbot apikey revoke` committed,
+// then pushed and reported done after it — both were written, by a key the
+// operator had just revoked. Push and Done hold the key in their transaction
+// (apikeys.Key.Hold): apikeys.ErrRevoked, nothing written.
+func TestRevokedWhileOnItsWay(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	for _, q := range []string{
+		`INSERT INTO units (code, name) VALUES ('W', 'Phường')`,
+		`INSERT INTO officials (employee_code, full_name, unit_id, category) VALUES ('A', 'Trần Thị An', (SELECT id FROM units WHERE code = 'W'), 'cong_chuc')`,
+	} {
+		if _, err := pool.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, secret, err := apikeys.Create(ctx, pool, "Hệ thống quản lý văn bản", "W")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := apikeys.Authenticate(ctx, pool, secret) // the request is authenticated
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := calendar.Date{Year: 2026, Month: 12, Day: 7}
+	x, _, err := assigned.Push(ctx, pool, k, assigned.Input{Today: today, SourceID: "VB-1", EmployeeCode: "A", Title: "Rà soát hồ sơ"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := apikeys.Revoke(ctx, pool, strconv.FormatInt(k.ID, 10)); err != nil { // the operator revokes
+		t.Fatal(err)
+	}
+	if _, _, err := assigned.Push(ctx, pool, k, assigned.Input{Today: today, SourceID: "VB-2", EmployeeCode: "A", Title: "Báo cáo"}, nil); !errors.Is(err, apikeys.ErrRevoked) {
+		t.Errorf("push after the revocation: %v", err)
+	}
+	if _, err := assigned.Done(ctx, pool, k, x.ID, today, "", today, nil); !errors.Is(err, apikeys.ErrRevoked) {
+		t.Errorf("done after the revocation: %v", err)
+	}
+	var n, done int
+	if err := pool.QueryRow(ctx, `SELECT count(*), count(done_on) FROM assignments`).Scan(&n, &done); err != nil || n != 1 || done != 0 {
+		t.Errorf("%d assignments, %d done (%v)", n, done, err)
 	}
 }
