@@ -9,15 +9,20 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"net"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"evalbot/internal/calendar"
 	"evalbot/internal/locale"
+	"evalbot/internal/report"
 )
 
 // Every command speaks to its operator through this file: the help, the
@@ -62,6 +67,17 @@ func argLang(args []string) string {
 	return locale.Lang(env("EVALBOT_LANG", "vi"))
 }
 
+// knownLang: v names one of the languages of the locales (vi, en, or a
+// regional form such as en-US), which --lang takes; anything else is refused
+// rather than silently read as Vietnamese.
+func knownLang(v string) bool {
+	v = strings.ToLower(strings.TrimSpace(v))
+	if i := strings.IndexAny(v, "-_"); i > 0 {
+		v = v[:i]
+	}
+	return slices.Contains(locale.Languages, v)
+}
+
 // say renders a CLI message in lang.
 func say(lang, id string, data map[string]any) string {
 	return catalog().Plain(lang, id, 0, data)
@@ -89,6 +105,9 @@ type command struct {
 	out  io.Writer // where --help goes
 	// extra is printed after the flags in the help (import's columns).
 	extra func() string
+	// bounds are the inclusive ranges of the whole-number flags (Int,
+	// IntVar), checked by parse.
+	bounds map[string][2]int
 }
 
 // newCommand starts a command's flag set; every command has --lang.
@@ -98,6 +117,7 @@ func newCommand(name string, args []string) *command {
 	c.fs.SetOutput(io.Discard)
 	c.fs.Usage = func() {}
 	c.fs.String("lang", env("EVALBOT_LANG", "vi"), c.flagText("lang"))
+	c.fs.Bool("verbose", verbose, c.flagText("verbose"))
 	return c
 }
 
@@ -109,12 +129,31 @@ func (c *command) flagText(name string) string {
 	if name == "lang" {
 		return say(c.lang, "CLIFlagLang", nil)
 	}
+	if name == "verbose" && !has(c.lang, "Flag_"+c.id()+"_verbose") {
+		return say(c.lang, "CLIFlagVerbose", nil)
+	}
 	return say(c.lang, "Flag_"+c.id()+"_"+strings.ReplaceAll(name, "-", "_"), nil)
 }
 
 func (c *command) String(name, def string) *string  { return c.fs.String(name, def, c.flagText(name)) }
 func (c *command) Bool(name string, def bool) *bool { return c.fs.Bool(name, def, c.flagText(name)) }
-func (c *command) Int(name string, def int) *int    { return c.fs.Int(name, def, c.flagText(name)) }
+
+// Int is a whole-number flag that parse refuses outside min..max
+// (inclusive), naming the range: every number an operator types is bounded.
+func (c *command) Int(name string, def, min, max int) *int {
+	p := new(int)
+	c.IntVar(p, name, def, min, max)
+	return p
+}
+
+// IntVar is Int into p.
+func (c *command) IntVar(p *int, name string, def, min, max int) {
+	c.fs.IntVar(p, name, def, c.flagText(name))
+	if c.bounds == nil {
+		c.bounds = map[string][2]int{}
+	}
+	c.bounds[name] = [2]int{min, max}
+}
 
 // say renders a message in the command's language.
 func (c *command) say(id string, data map[string]any) string { return say(c.lang, id, data) }
@@ -148,7 +187,14 @@ var (
 func (c *command) parse(positional bool) error {
 	err := c.fs.Parse(c.args)
 	if c.set("lang") {
-		c.lang = locale.Lang(c.fs.Lookup("lang").Value.String())
+		v := c.fs.Lookup("lang").Value.String()
+		if !knownLang(v) {
+			return c.usageFault("CLIErrBadLang", map[string]any{"Value": v, "Langs": strings.Join(locale.Languages, ", ")})
+		}
+		c.lang = locale.Lang(v)
+	}
+	if c.set("verbose") {
+		verbose = c.fs.Lookup("verbose").Value.(flag.Getter).Get().(bool)
 	}
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -173,7 +219,17 @@ func (c *command) parse(positional bool) error {
 	if !positional && c.fs.NArg() > 0 {
 		return c.usageFault("CLIErrExtraArg", map[string]any{"Arg": c.fs.Arg(0)})
 	}
-	return nil
+	var fault error
+	c.fs.Visit(func(f *flag.Flag) {
+		b, ok := c.bounds[f.Name]
+		if !ok || fault != nil {
+			return
+		}
+		if v := f.Value.(flag.Getter).Get().(int); v < b[0] || v > b[1] {
+			fault = c.usageFault("CLIErrOutOfRange", map[string]any{"Flag": "--" + f.Name, "Value": f.Value.String(), "Min": b[0], "Max": b[1]})
+		}
+	})
+	return fault
 }
 
 // need refuses a command line without every one of the required flags
@@ -320,7 +376,71 @@ func explain(lang string, err error) string {
 	case errors.As(err, new(*pgconn.ParseConfigError)):
 		return say(lang, "CLIErrDatabaseURL", nil)
 	}
-	return say(lang, "CLIErrOther", map[string]any{"Err": stripGoPrefixes(err.Error())})
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return say(lang, "CLIErrDatabase", map[string]any{"Reason": say(lang, pgReason(pg.Code), nil), "Code": pg.Code}) + verboseDetail(lang, err)
+	}
+	if r, ok := netReason(lang, err); ok {
+		return say(lang, "CLIErrNetwork", map[string]any{"Reason": r}) + verboseDetail(lang, err)
+	}
+	if verbose {
+		return say(lang, "CLIErrOther", map[string]any{"Err": stripGoPrefixes(err.Error())})
+	}
+	return say(lang, "CLIErrUnexpected", nil)
+}
+
+// verbose is --verbose (or EVALBOT_VERBOSE=1): explain then adds the Go
+// text of an error, for a developer; an operator never needs it.
+var verbose = os.Getenv("EVALBOT_VERBOSE") == "1"
+
+// verboseDetail is the Go text of err after a line break under --verbose.
+func verboseDetail(lang string, err error) string {
+	if !verbose {
+		return ""
+	}
+	return "\n" + say(lang, "CLIErrDetail", map[string]any{"Err": err.Error()})
+}
+
+// pgReason is the message id of a PostgreSQL error by its SQLSTATE class
+// (the first two characters; PostgreSQL manual, appendix A).
+func pgReason(code string) string {
+	switch {
+	case strings.HasPrefix(code, "22"):
+		return "CLIPgData" // a value out of range, a bad number or date
+	case strings.HasPrefix(code, "23"):
+		return "CLIPgConstraint" // a row that contradicts another
+	case strings.HasPrefix(code, "40"):
+		return "CLIPgConflict" // serialization failure, deadlock: try again
+	case strings.HasPrefix(code, "53"), strings.HasPrefix(code, "57"), strings.HasPrefix(code, "08"):
+		return "CLIPgUnavailable" // out of resources, shutting down, connection lost
+	case strings.HasPrefix(code, "28"):
+		return "CLIPgAuth"
+	case strings.HasPrefix(code, "42"):
+		return "CLIPgSchema" // a table or column missing: the migrations
+	}
+	return "CLIPgOther"
+}
+
+// netReason says in lang why a network request failed (connection refused,
+// timeout, unknown host, network unreachable), and whether err is one.
+func netReason(lang string, err error) (string, bool) {
+	var dns *net.DNSError
+	var ne net.Error
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return say(lang, "CLINetRefused", nil), true
+	case errors.As(err, &dns):
+		return say(lang, "CLINetNoHost", map[string]any{"Host": dns.Name}), true
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return say(lang, "CLINetTimeout", nil), true
+	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
+		return say(lang, "CLINetUnreachable", nil), true
+	case errors.Is(err, syscall.ECONNRESET):
+		return say(lang, "CLINetReset", nil), true
+	case errors.As(err, new(*net.OpError)):
+		return say(lang, "CLINetOther", nil), true
+	}
+	return "", false
 }
 
 // tempName is the name of a file being written (writeOut): «.x.xlsx.tmp-123».
@@ -330,4 +450,56 @@ var tempName = regexp.MustCompile(`^\.(.+)\.tmp-[0-9]+$`)
 func exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+// FirstYear is the first year a period flag takes: the year of Decision
+// 3814-QĐ/TU, the framework evalbot follows. The last is next year.
+const FirstYear = 2018
+
+// yearBounds are the years a period flag takes at now: FirstYear to next year.
+func yearBounds(now time.Time) (int, int) { return FirstYear, now.In(calendar.Location).Year() + 1 }
+
+// periodYear checks that year (of the flag's value) lies in yearBounds.
+func (c *command) periodYear(flagName, value string, year int) error {
+	lo, hi := yearBounds(time.Now())
+	if year < lo || year > hi {
+		return c.usageFault("CLIErrYearOutOfRange", map[string]any{"Flag": flagName, "Value": value, "Min": lo, "Max": hi})
+	}
+	return nil
+}
+
+// yearFlag reads a --year value: four digits, FirstYear to next year.
+func (c *command) yearFlag(flagName, value string) (int, error) {
+	v := strings.TrimSpace(value)
+	y, err := strconv.Atoi(v)
+	if err != nil || len(v) != 4 {
+		return 0, c.usageFault("CLIErrBadYear", map[string]any{"Flag": flagName, "Value": value})
+	}
+	return y, c.periodYear(flagName, value, y)
+}
+
+// monthFlag reads a --month value (2026-11), of a year in yearBounds.
+func (c *command) monthFlag(flagName, value string) (calendar.Month, error) {
+	m, err := calendar.ParseMonth(value)
+	if err != nil {
+		return m, c.usageFault("CLIErrBadMonth", map[string]any{"Flag": flagName, "Value": value})
+	}
+	return m, c.periodYear(flagName, value, m.Year)
+}
+
+// quarterFlag reads a --quarter value (2026-Q4), of a year in yearBounds.
+func (c *command) quarterFlag(flagName, value string) (year, quarter int, err error) {
+	if year, quarter, err = report.ParseQuarter(value); err != nil {
+		return 0, 0, c.usageFault("ExportBadQuarter", map[string]any{"Value": value})
+	}
+	return year, quarter, c.periodYear(flagName, value, year)
+}
+
+// dateFlag reads a day (2026-11-02), of a year in yearBounds.
+func (c *command) dateFlag(flagName, value string) (calendar.Date, error) {
+	d, err := calendar.ParseDate(value)
+	if err != nil {
+		return d, c.usageFault("CLIErrBadDate", map[string]any{"Flag": flagName, "Value": value})
+	}
+	return d, c.periodYear(flagName, value, d.Year)
 }

@@ -112,7 +112,7 @@ func importRoster(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o import
 	var us []roster.UnitRow
 	var ofs []roster.OfficialRow
 	var fileErrs []roster.RowError
-	read := func(path string, fn func(f *os.File, name string) []roster.RowError) error {
+	read := func(path string, fn func(f *os.File, name string) ([]roster.RowError, error)) error {
 		if path == "" {
 			return nil
 		}
@@ -121,20 +121,21 @@ func importRoster(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o import
 			return err
 		}
 		defer f.Close()
-		fileErrs = append(fileErrs, fn(f, filepath.Base(path))...)
-		return nil
+		errs, err := fn(f, filepath.Base(path))
+		fileErrs = append(fileErrs, errs...)
+		return err
 	}
-	if err := read(o.Units, func(f *os.File, name string) []roster.RowError {
+	if err := read(o.Units, func(f *os.File, name string) ([]roster.RowError, error) {
 		rows, errs, err := roster.ReadUnits(f, name)
 		us = rows
-		return withErr(errs, err, name)
+		return withErr(errs, err)
 	}); err != nil {
 		return err
 	}
-	if err := read(o.Officials, func(f *os.File, name string) []roster.RowError {
+	if err := read(o.Officials, func(f *os.File, name string) ([]roster.RowError, error) {
 		rows, errs, err := roster.ReadOfficials(f, name)
 		ofs = rows
-		return withErr(errs, err, name)
+		return withErr(errs, err)
 	}); err != nil {
 		return err
 	}
@@ -190,15 +191,18 @@ func leaving(rep roster.Report) map[string]any {
 	return map[string]any{"N": rep.Officials.Deactivated, "Active": rep.Active, "Share": roster.MaxLeavingShare}
 }
 
-func withErr(errs []roster.RowError, err error, name string) []roster.RowError {
-	if err == nil {
-		return errs
-	}
+// withErr adds a reader's file-level fault to the row faults; any other
+// error (a folder given for a file, a read failing) comes back as it is, for
+// explain to tell in the operator's language, never as Go text in a fault.
+func withErr(errs []roster.RowError, err error) ([]roster.RowError, error) {
 	var re *roster.RowError
-	if errors.As(err, &re) {
-		return append(errs, *re)
+	if err == nil {
+		return errs, nil
 	}
-	return append(errs, roster.RowError{File: name, Code: roster.CodeMalformedFile, Value: err.Error()})
+	if errors.As(err, &re) {
+		return append(errs, *re), nil
+	}
+	return errs, err
 }
 
 // hasFileFault: a file that could not be read at all makes importing the

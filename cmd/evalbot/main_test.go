@@ -136,8 +136,14 @@ func TestMessagesInOneLanguage(t *testing.T) {
 	}
 }
 
-// Failures from internal packages never show a Go package prefix.
+// Failures from internal packages never show a Go package prefix; their
+// Go text shows only under --verbose.
 func TestExplainNoGoPrefix(t *testing.T) {
+	if got := explain("vi", errors.New("store: migrate: pgx: timeout")); got != "Lệnh không chạy được do một lỗi không lường trước. Chạy lại với --verbose để xem chi tiết kỹ thuật." {
+		t.Errorf("without --verbose: %q", got)
+	}
+	verbose = true
+	defer func() { verbose = false }()
 	for in, want := range map[string]string{
 		"calendar: invalid month \"2026-13\": want YYYY-MM": "Lệnh không chạy được: invalid month \"2026-13\": want YYYY-MM",
 		"store: migrate: pgx: timeout":                      "Lệnh không chạy được: timeout",

@@ -70,13 +70,13 @@ func absenceCmd(ctx context.Context, args []string) error {
 	if err := cmd.need(map[string]string{"--code": *code, "--from": *from, "--to": *to}); err != nil {
 		return err
 	}
-	first, err := calendar.ParseDate(*from)
+	first, err := cmd.dateFlag("--from", *from)
 	if err != nil {
-		return cmd.usageFault("CLIErrBadDate", map[string]any{"Flag": "--from", "Value": *from})
+		return err
 	}
-	last, err := calendar.ParseDate(*to)
+	last, err := cmd.dateFlag("--to", *to)
 	if err != nil {
-		return cmd.usageFault("CLIErrBadDate", map[string]any{"Flag": "--to", "Value": *to})
+		return err
 	}
 	if last.Before(first) {
 		return c.refuse("AbsenceDaysReversed", map[string]any{"From": c.day(first), "To": c.day(last)})
@@ -115,9 +115,9 @@ func disciplineCmd(ctx context.Context, args []string) error {
 	if err := cmd.need(map[string]string{"--code": *code, "--month": *month, "--level": *level, "--reason": *reason}); err != nil {
 		return err
 	}
-	m, err := calendar.ParseMonth(*month)
+	m, err := cmd.monthFlag("--month", *month)
 	if err != nil {
-		return cmd.usageFault("CLIErrBadMonth", map[string]any{"Flag": "--month", "Value": *month})
+		return err
 	}
 	if !slices.Contains(evaluation.DisciplineLevels, *level) {
 		return c.refuse("DisciplineLevelUnknown", map[string]any{"Level": *level})

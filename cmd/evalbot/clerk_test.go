@@ -1,0 +1,144 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// goTexts are pieces of Go's and PostgreSQL's English an operator must never
+// read (without --verbose).
+var goTexts = []string{"ERROR:", "SQLSTATE", "LIMIT must", "read /", "is a directory", "connect:", "connection refused", "dial tcp"}
+
+func noGoText(t *testing.T, what, s string) {
+	t.Helper()
+	for _, w := range goTexts {
+		if strings.Contains(s, w) {
+			t.Errorf("%s: %q in %q", what, w, s)
+		}
+	}
+}
+
+// Regression (clerk trial, point 1): «evalbot outbox --limit -5 → Lệnh không
+// chạy được: ERROR: LIMIT must not be negative (SQLSTATE 2201W)», and
+// «--limit -1» silently accepted. Whole-number flags are bounded where they
+// are declared, and refused before anything runs.
+func TestBoundedIntFlags(t *testing.T) {
+	t.Setenv("EVALBOT_LANG", "")
+	t.Setenv("DATABASE_URL", "")
+	for _, args := range [][]string{{"outbox", "--limit", "-5"}, {"outbox", "--limit", "-1"}, {"outbox", "--limit", "0"},
+		{"serve", "--queues", "-3"}, {"bench", "web", "--officials", "0"}} {
+		code, _, errs := capture(t, args...)
+		if code != 2 || !strings.Contains(errs, "nằm ngoài khoảng cho phép: ghi một số nguyên từ 1 đến") {
+			t.Errorf("evalbot %s: exit %d\n%s", strings.Join(args, " "), code, errs)
+		}
+		noGoText(t, strings.Join(args, " "), errs)
+	}
+	code, _, errs := capture(t, "outbox", "--lang", "en", "--limit", "-5")
+	if code != 2 || !strings.Contains(errs, "The value «-5» given to --limit is out of range: write a whole number from 1 to 10000.") {
+		t.Errorf("en: exit %d\n%s", code, errs)
+	}
+}
+
+// Regression (point 1): a PostgreSQL error reached the operator as
+// «ERROR: LIMIT must not be negative (SQLSTATE 2201W)»; every command's
+// failure goes through explain, which tells it by its SQLSTATE class.
+func TestExplainDatabaseError(t *testing.T) {
+	err := fmt.Errorf("outbox: %w", &pgconn.PgError{Severity: "ERROR", Code: "2201W", Message: "LIMIT must not be negative"})
+	got := explain("vi", err)
+	if got != "Cơ sở dữ liệu từ chối lệnh: một giá trị nằm ngoài khoảng cho phép hoặc sai dạng (mã lỗi 2201W)." {
+		t.Errorf("explain: %q", got)
+	}
+	noGoText(t, "pg error", got)
+}
+
+// Regression (point 1): «evalbot import --officials /tmp --dry-run → tmp:
+// không đọc được tệp (read /tmp: is a directory): …». The reader's own
+// error is told by explain, by the name given.
+func TestImportFolderForFile(t *testing.T) {
+	pool, dir := cleanRoster(t)
+	t.Setenv("DATABASE_URL", pool.Config().ConnString())
+	t.Setenv("EVALBOT_LANG", "")
+	code, out, errs := capture(t, "import", "--officials", "/tmp", "--dry-run")
+	if code != 1 || !strings.Contains(errs, "Không mở được tệp «/tmp»: đây là một thư mục.") {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	noGoText(t, "import /tmp", out+errs)
+	code, _, errs = capture(t, "catalogue", "import", "--file", dir, "--dry-run")
+	if code != 1 || !strings.Contains(errs, "đây là một thư mục") {
+		t.Errorf("catalogue: exit %d\n%s", code, errs)
+	}
+	noGoText(t, "catalogue import dir", errs)
+}
+
+// Regression (point 1): «evalbot health with no serve → … /readyz (connect:
+// connection refused): serve có đang chạy không?». The network's reason is
+// told in the operator's language (netReason, shared with explain).
+func TestHealthNoServeInWords(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	t.Setenv("EVALBOT_OPS_ADDR", addr)
+	t.Setenv("EVALBOT_LANG", "")
+	code, _, errs := capture(t, "health")
+	if code != 1 || !strings.Contains(errs, "(không có chương trình nào nhận kết nối ở địa chỉ đó): serve có đang chạy không?") {
+		t.Errorf("exit %d\n%s", code, errs)
+	}
+	noGoText(t, "health", errs)
+	if got := explain("vi", &net.OpError{Op: "dial", Net: "tcp", Err: timeoutErr{}}); got != "Không kết nối được: quá thời gian chờ trả lời." {
+		t.Errorf("timeout: %q", got)
+	}
+}
+
+type timeoutErr struct{}
+
+func (timeoutErr) Error() string   { return "i/o timeout" }
+func (timeoutErr) Timeout() bool   { return true }
+func (timeoutErr) Temporary() bool { return true }
+
+// Regression (point 4): «export --year 26 writes ket-qua-26.xlsx»,
+// «--year 1999 and --month 2031-05 accepted», «--year 0 says Cần đúng một
+// kỳ». Every period flag goes through one parser bounded from 2018 to next
+// year.
+func TestPeriodFlagsBounded(t *testing.T) {
+	t.Setenv("EVALBOT_LANG", "")
+	t.Setenv("DATABASE_URL", "")
+	next := time.Now().Year() + 1
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"export", "--year", "26"}, "Năm «26» ở --year không hợp lệ: ghi đủ bốn chữ số, ví dụ 2026."},
+		{[]string{"export", "--year", "0"}, "Năm «0» ở --year không hợp lệ"},
+		{[]string{"export", "--year", "1999"}, fmt.Sprintf("Kỳ «1999» ở --year không hợp lệ: năm phải từ 2018 (năm ban hành Quyết định 3814-QĐ/TU) đến %d.", next)},
+		{[]string{"export", "--month", "2031-05"}, "Kỳ «2031-05» ở --month không hợp lệ"},
+		{[]string{"export", "--quarter", "2016-Q1"}, "Kỳ «2016-Q1» ở --quarter không hợp lệ"},
+		{[]string{"discipline", "--code", "HB003", "--month", "2031-05", "--level", "warning", "--reason", "x"}, "Kỳ «2031-05» ở --month không hợp lệ"},
+		{[]string{"absence", "--code", "HB003", "--from", "1999-11-02", "--to", "1999-11-03"}, "Kỳ «1999-11-02» ở --from không hợp lệ"},
+	} {
+		code, out, errs := capture(t, c.args...)
+		if code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("evalbot %s: exit %d\n%s%s\nwant %q", strings.Join(c.args, " "), code, out, errs, c.want)
+		}
+	}
+}
+
+// Regression (point 6): «--lang fr silently falls back»: refused with the
+// languages there are.
+func TestUnknownLangRefused(t *testing.T) {
+	t.Setenv("EVALBOT_LANG", "")
+	code, _, errs := capture(t, "outbox", "--lang", "fr")
+	if code != 2 || !strings.Contains(errs, "Không có ngôn ngữ «fr» ở --lang: chọn một trong vi, en.") {
+		t.Errorf("exit %d\n%s", code, errs)
+	}
+	if code, _, errs := capture(t, "outbox", "--lang", "en-US", "--limit", "0"); code != 2 || !strings.Contains(errs, "out of range") {
+		t.Errorf("en-US: exit %d\n%s", code, errs)
+	}
+}
