@@ -142,3 +142,41 @@ func TestUnknownLangRefused(t *testing.T) {
 		t.Errorf("en-US: exit %d\n%s", code, errs)
 	}
 }
+
+// Regression (point 2): «running evalbot absence twice writes two rows and
+// an overlapping period is accepted; a second discipline with --level
+// warning silently replaces the reprimand while both say "Đã ghi"; admin
+// --code HB006 --unit PHB-VP --revoke on a grant that never existed says
+// "Đã thu hồi…" (exit 0)».
+func TestRecordsSayWhatHappened(t *testing.T) {
+	pool, _ := cleanRoster(t)
+	t.Setenv("DATABASE_URL", pool.Config().ConnString())
+	t.Setenv("EVALBOT_LANG", "")
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"absence", "--code", "HB003", "--from", "2026-11-02", "--to", "2026-11-20", "--kind", "sick"}, 0, "Đã ghi: HB003 nghỉ ốm từ 02/11/2026 đến 20/11/2026."},
+		{[]string{"absence", "--code", "HB003", "--from", "2026-11-02", "--to", "2026-11-20", "--kind", "sick"}, 0, "Đã có: HB003 nghỉ ốm từ 02/11/2026 đến 20/11/2026 đã được ghi trước đây, không ghi thêm."},
+		{[]string{"absence", "--code", "HB003", "--from", "2026-11-15", "--to", "2026-11-25", "--kind", "leave"}, 1, "Không ghi: HB003 đã có nghỉ ốm từ 02/11/2026 đến 20/11/2026, trùng với những ngày này."},
+		{[]string{"absence", "--code", "HB003", "--list"}, 0, "HB003 có 1 kỳ nghỉ đã ghi.\n  nghỉ ốm từ 02/11/2026 đến 20/11/2026"},
+		{[]string{"discipline", "--code", "HB003", "--month", "2026-11", "--level", "reprimand", "--reason", "QĐ 12"}, 0, "Đã ghi: HB003 bị khiển trách trong tháng 11/2026"},
+		{[]string{"discipline", "--code", "HB003", "--month", "2026-11", "--level", "reprimand", "--reason", "QĐ 12"}, 0, "Đã có: HB003 bị khiển trách trong tháng 11/2026 với cùng căn cứ"},
+		{[]string{"discipline", "--code", "HB003", "--month", "2026-11", "--level", "warning", "--reason", "QĐ 13"}, 0, "Đã thay: tháng 11/2026 của HB003 trước ghi khiển trách («QĐ 12»), nay thay bằng cảnh cáo"},
+		{[]string{"discipline", "--code", "HB003", "--list"}, 0, "HB003 có 1 hình thức kỷ luật đã ghi.\n  tháng 11/2026: cảnh cáo — QĐ 13"},
+		{[]string{"admin", "--code", "HB006", "--unit", "PHB-VP", "--revoke"}, 1, "Không có gì để thu hồi: HB006 chưa được giao xem kết quả của đơn vị PHB-VP."},
+		{[]string{"admin", "--code", "HB006", "--unit", "PHB-VP"}, 0, "Đã giao: HB006"},
+		{[]string{"admin", "--code", "HB006", "--unit", "PHB-VP"}, 0, "Đã có: HB006 đã được giao xem kết quả của đơn vị PHB-VP từ trước."},
+	} {
+		code, out, errs := capture(t, c.args...)
+		if code != c.code || !strings.Contains(out+errs, c.want) {
+			t.Errorf("evalbot %s: exit %d\n%s%s\nwant exit %d and %q", strings.Join(c.args, " "), code, out, errs, c.code, c.want)
+		}
+	}
+	var absences, audits int
+	must(t, pool.QueryRow(t.Context(), `SELECT (SELECT count(*) FROM absences), (SELECT count(*) FROM audit_log WHERE entity IN ('absence', 'discipline', 'admin'))`).Scan(&absences, &audits))
+	if absences != 1 || audits != 4 {
+		t.Errorf("absences %d, audit entries %d; want 1 and 4 (absence, discipline, its replacement, the grant)", absences, audits)
+	}
+}
