@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"evalbot/internal/app/apikeys"
 )
 
 // goTexts are pieces of Go's and PostgreSQL's English an operator must never
@@ -178,5 +180,35 @@ func TestRecordsSayWhatHappened(t *testing.T) {
 	must(t, pool.QueryRow(t.Context(), `SELECT (SELECT count(*) FROM absences), (SELECT count(*) FROM audit_log WHERE entity IN ('absence', 'discipline', 'admin'))`).Scan(&absences, &audits))
 	if absences != 1 || audits != 4 {
 		t.Errorf("absences %d, audit entries %d; want 1 and 4 (absence, discipline, its replacement, the grant)", absences, audits)
+	}
+}
+
+// Regression (point 3): «apikey revoke evk_, a prefix shared by 3 keys, says
+// "Không có khóa nào có … phần đầu «evk_»"»: it is ambiguous, and the
+// matching keys are listed; nothing is revoked.
+func TestAPIKeyRevokeAmbiguous(t *testing.T) {
+	pool, _ := cleanRoster(t)
+	t.Setenv("DATABASE_URL", pool.Config().ConnString())
+	t.Setenv("EVALBOT_LANG", "")
+	var prefixes []string
+	for _, name := range []string{"Văn bản", "Giao việc", "Một cửa"} {
+		k, _, err := apikeys.Create(t.Context(), pool, name, "PHB")
+		must(t, err)
+		prefixes = append(prefixes, k.Prefix)
+	}
+	code, _, errs := capture(t, "apikey", "revoke", "evk_")
+	if code != 1 || !strings.Contains(errs, "«evk_» chưa đủ để chỉ ra một khóa: 3 khóa khớp.") ||
+		!strings.Contains(errs, "1  "+prefixes[0]+"  Văn bản (đơn vị PHB)") || !strings.Contains(errs, "3  "+prefixes[2]+"  Một cửa (đơn vị PHB)") {
+		t.Errorf("exit %d\n%s", code, errs)
+	}
+	var revoked int
+	must(t, pool.QueryRow(t.Context(), `SELECT count(*) FROM api_keys WHERE revoked_at IS NOT NULL`).Scan(&revoked))
+	if revoked != 0 {
+		t.Errorf("%d keys revoked by an ambiguous prefix", revoked)
+	}
+	// A leading part that only one key's prefix starts with is enough.
+	code, out, errs := capture(t, "apikey", "revoke", prefixes[1][:apikeys.PrefixLen-1])
+	if prefixes[0][:apikeys.PrefixLen-1] != prefixes[1][:apikeys.PrefixLen-1] && (code != 0 || !strings.Contains(out, "Đã thu hồi khóa số 2")) {
+		t.Errorf("unique leading part: exit %d %s%s", code, out, errs)
 	}
 }
