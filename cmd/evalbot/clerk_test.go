@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"net"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -210,5 +212,76 @@ func TestAPIKeyRevokeAmbiguous(t *testing.T) {
 	code, out, errs := capture(t, "apikey", "revoke", prefixes[1][:apikeys.PrefixLen-1])
 	if prefixes[0][:apikeys.PrefixLen-1] != prefixes[1][:apikeys.PrefixLen-1] && (code != 0 || !strings.Contains(out, "Đã thu hồi khóa số 2")) {
 		t.Errorf("unique leading part: exit %d %s%s", code, out, errs)
+	}
+}
+
+// Regression (point 6): «placeholders repeated inside sentences ("số hàng
+// đợi SỐ theo từng…", "tệp cán bộ TỆP"); --rate shows its default twice;
+// durations as Go prints them ("168h0m0s"); apikey create has bare
+// "GIÁ-TRỊ" placeholders; serve --help names no environment variables;
+// --ttl 7d says only "không hợp lệ"; catalogue --file x».
+func TestHelpReadsWell(t *testing.T) {
+	t.Setenv("EVALBOT_LANG", "")
+	help := func(args ...string) string {
+		_, out, _ := capture(t, append(args, "--help")...)
+		return out
+	}
+	serve, invites, imp, key, qr := help("serve"), help("invites"), help("import"), help("apikey", "create"), help("qr")
+	for _, c := range []struct {
+		text, bad string
+	}{
+		{serve, "số hàng đợi SỐ theo"}, {imp, "tệp cán bộ TỆP"}, {serve, "(mặc định: 30)"}, {invites, "168h0m0s"}, {key, "GIÁ-TRỊ"},
+	} {
+		if strings.Contains(c.text, c.bad) {
+			t.Errorf("%q in\n%s", c.bad, c.text)
+		}
+	}
+	for _, c := range []struct {
+		text, want string
+	}{
+		{serve, "--queues SỐ                 số hàng đợi theo từng cuộc trò chuyện (mặc định: 256)"},
+		{imp, "--officials TỆP        tệp cán bộ (.csv hoặc .xlsx)"},
+		{invites, "(mặc định: 168h, tức 7 ngày)"},
+		{key, "--name TÊN    tên hệ thống"},
+		{serve, "TELEGRAM_BOT_TOKEN (bắt buộc), DATABASE_URL (bắt buộc)"},
+		{serve, "EVALBOT_OPS_ADDR"},
+		{qr, "phải đặt EVALBOT_PUBLIC_URL"},
+	} {
+		if !strings.Contains(c.text, c.want) {
+			t.Errorf("lacks %q:\n%s", c.want, c.text)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"invites", "--ttl", "7d"}, "Thời gian «7d» ở --ttl không hợp lệ: ghi số kèm đơn vị s (giây), m (phút) hoặc h (giờ), ví dụ 15m, 12h; 7 ngày ghi là 168h."},
+		{[]string{"catalogue", "--file", "x"}, "--file là tùy chọn của lệnh «evalbot catalogue import»: gõ evalbot catalogue import --file …"},
+		{[]string{"outbox", "--limit", "nhiều"}, "Giá trị «nhiều» ở --limit không phải là số"},
+	} {
+		if code, _, errs := capture(t, c.args...); code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("evalbot %s: exit %d\n%s", strings.Join(c.args, " "), code, errs)
+		}
+	}
+}
+
+// Regression (point 7): the README's API example sent «"done_on":
+// "2026-12-10"», refused as a future date, and gave EVALBOT_PUBLIC_URL a
+// default that qr does not use.
+func TestReadmeAgrees(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	must(t, err)
+	readme := string(b)
+	for _, m := range regexp.MustCompile(`"done_on": "([0-9-]+)"`).FindAllStringSubmatch(readme, -1) {
+		if d, err := time.Parse("2006-01-02", m[1]); err != nil || d.After(time.Now()) {
+			t.Errorf("README's done_on %s is in the future: the API refuses it", m[1])
+		}
+	}
+	if !strings.Contains(readme, "none for `qr`, which refuses to print a sign without it") {
+		t.Error("README does not say qr needs EVALBOT_PUBLIC_URL")
+	}
+	t.Setenv("EVALBOT_PUBLIC_URL", "")
+	if code, _, errs := capture(t, "qr"); code != 2 || !strings.Contains(errs, "EVALBOT_PUBLIC_URL") {
+		t.Errorf("qr without EVALBOT_PUBLIC_URL: exit %d\n%s", code, errs)
 	}
 }

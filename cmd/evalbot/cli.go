@@ -203,13 +203,26 @@ func (c *command) parse(positional bool) error {
 	case err != nil:
 		msg := err.Error()
 		if m := reUnknownFlag.FindStringSubmatch(msg); m != nil {
+			if sub := c.subcommandWith(m[1]); sub != "" {
+				// «catalogue --file x»: the flag is its subcommand's.
+				return c.usageFault("CLIErrFlagOfSub", map[string]any{"Flag": "--" + m[1], "Command": "evalbot " + sub})
+			}
 			return c.usageFault("CLIErrUnknownFlag", map[string]any{"Flag": "--" + m[1]})
 		}
 		if m := reNeedsValue.FindStringSubmatch(msg); m != nil {
 			return c.usageFault("CLIErrNeedsValue", map[string]any{"Flag": "--" + m[1]})
 		}
 		if m := reBadValue.FindStringSubmatch(msg); m != nil {
-			return c.usageFault("CLIErrBadValue", map[string]any{"Flag": "--" + m[2], "Value": m[1]})
+			data := map[string]any{"Flag": "--" + m[2], "Value": m[1]}
+			if f := c.fs.Lookup(m[2]); f != nil {
+				switch f.Value.(flag.Getter).Get().(type) {
+				case time.Duration: // «7d»: say the form it takes
+					return c.usageFault("CLIErrBadDuration", data)
+				case int, float64:
+					return c.usageFault("CLIErrBadNumber", data)
+				}
+			}
+			return c.usageFault("CLIErrBadValue", data)
 		}
 		if m := reBadSyntax.FindStringSubmatch(msg); m != nil {
 			return c.usageFault("CLIErrBadSyntax", map[string]any{"Arg": m[1]})
@@ -230,6 +243,18 @@ func (c *command) parse(positional bool) error {
 		}
 	})
 	return fault
+}
+
+// subcommandWith is the first of the command's subcommands (catalogue
+// import, apikey create, bench web…) that has the flag, by its description
+// in the locales; "" when none has.
+func (c *command) subcommandWith(flagName string) string {
+	for _, sub := range slices.Concat(catalogueCommands, apikeyCommands, benchCommands) {
+		if strings.HasPrefix(sub, c.name+" ") && has(c.lang, "Flag_"+strings.ReplaceAll(sub, " ", "_")+"_"+strings.ReplaceAll(flagName, "-", "_")) {
+			return sub
+		}
+	}
+	return ""
 }
 
 // need refuses a command line without every one of the required flags
@@ -281,7 +306,12 @@ func (c *command) help() string {
 		if name != "" {
 			left += " " + name
 		}
-		if d := f.DefValue; d != "" && d != "false" && d != "0" && d != "0s" && f.Name != "lang" {
+		usage = dropRepeatedPlaceholder(f.Usage, name)
+		d := f.DefValue
+		if dur, ok := f.Value.(flag.Getter).Get().(time.Duration); ok {
+			d = c.duration(dur)
+		}
+		if d != "" && d != "false" && d != "0" && d != "0s" && f.Name != "lang" && f.Name != "verbose" && !(d[0] >= '0' && d[0] <= '9' && hasWord(usage, d)) {
 			usage += " " + c.say("CLIDefault", map[string]any{"Value": d})
 		}
 		lines = append(lines, [2]string{left, usage})
@@ -295,6 +325,65 @@ func (c *command) help() string {
 	}
 	fmt.Fprintf(&b, "\n%s\n  %s\n", c.say("CLIExample", nil), c.say("Cmd_"+id+"_Example", nil))
 	return b.String()
+}
+
+// dropRepeatedPlaceholder takes a flag's `PLACEHOLDER` out of its
+// description when the words before it already name it («số hàng đợi `SỐ`
+// theo…», «tệp cán bộ `TỆP`»): the help shows it beside the flag. One the
+// sentence needs («tối đa `SỐ` tin», «the bot's `NAME`») stays, unquoted.
+func dropRepeatedPlaceholder(usage, name string) string {
+	i := strings.Index(usage, "`"+name+"`")
+	if name == "" || i < 0 {
+		return strings.ReplaceAll(usage, "`", "")
+	}
+	before := strings.Fields(strings.ToLower(usage[:i]))
+	want := strings.Fields(strings.ToLower(strings.ReplaceAll(name, "-", " ")))
+	for j := 0; j+len(want) <= len(before); j++ {
+		if slices.Equal(before[j:j+len(want)], want) {
+			rest := strings.TrimLeft(usage[i+len(name)+2:], " ")
+			if rest != "" && !strings.ContainsAny(rest[:1], ",;:.)") {
+				rest = " " + rest
+			}
+			return strings.ReplaceAll(strings.TrimRight(usage[:i], " ")+rest, "`", "")
+		}
+	}
+	return strings.ReplaceAll(usage, "`", "")
+}
+
+// hasWord: s holds w as a whole word («(30; hơn nữa…)» holds «30»), so a
+// default the description already gives is not shown twice.
+func hasWord(s, w string) bool {
+	for i := strings.Index(s, w); i >= 0; {
+		end := i + len(w)
+		if (i == 0 || !isWordByte(s[i-1])) && (end == len(s) || !isWordByte(s[end])) {
+			return true
+		}
+		j := strings.Index(s[end:], w)
+		if j < 0 {
+			return false
+		}
+		i = end + j
+	}
+	return false
+}
+
+func isWordByte(b byte) bool {
+	return b == '_' || b == '.' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+}
+
+// duration writes a flag's duration as people do: 168h rather than Go's
+// 168h0m0s, with the days when whole (168h, tức 7 ngày).
+func (c *command) duration(d time.Duration) string {
+	s := d.String()
+	for _, zero := range []string{"0s", "0m"} {
+		if strings.HasSuffix(s, "m"+zero) || strings.HasSuffix(s, "h"+zero) {
+			s = strings.TrimSuffix(s, zero)
+		}
+	}
+	if d >= 24*time.Hour && d%(24*time.Hour) == 0 {
+		s += c.say("CLIDays", map[string]any{"N": int(d / (24 * time.Hour))})
+	}
+	return s
 }
 
 // goTypeNames are what flag.UnquoteUsage says when a description names no
