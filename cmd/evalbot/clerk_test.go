@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -283,5 +286,45 @@ func TestReadmeAgrees(t *testing.T) {
 	t.Setenv("EVALBOT_PUBLIC_URL", "")
 	if code, _, errs := capture(t, "qr"); code != 2 || !strings.Contains(errs, "EVALBOT_PUBLIC_URL") {
 		t.Errorf("qr without EVALBOT_PUBLIC_URL: exit %d\n%s", code, errs)
+	}
+}
+
+// Regression (point 5): «Import and desk-file errors name internal column
+// keys ("thiếu giá trị ở cột measure", "«hmm» ở cột active") even when the
+// file's headers were "ĐVT" and "Đang dùng"»; «a CSV with an unclosed quote
+// is reported as missing unit_code and category»; «"Có 1 dòng lỗi" then
+// lists 2 lines».
+func TestImportFaultsAsTheFileWroteThem(t *testing.T) {
+	pool, _ := cleanRoster(t)
+	dir := t.TempDir()
+	cat := filepath.Join(dir, "danh-muc.csv")
+	must(t, os.WriteFile(cat, []byte("Mã;Tên công việc;ĐVT;Hệ số quy đổi;Đang dùng\nTD01;Thẩm định hồ sơ;;1,5;hmm\n"), 0o644))
+	var out bytes.Buffer
+	if err := importCatalogue(t.Context(), &out, pool, cat, "", true, "vi"); !errors.Is(err, errFaultyRows) {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	for _, want := range []string{"Có 1 dòng lỗi, tổng cộng 2 lỗi; chưa ghi gì vào cơ sở dữ liệu:",
+		"danh-muc.csv, dòng 2: thiếu giá trị ở cột ĐVT", "«hmm» ở cột Đang dùng"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("lacks %q:\n%s", want, out.String())
+		}
+	}
+	for _, bad := range []string{"cột measure", "cột active"} {
+		if strings.Contains(out.String(), bad) {
+			t.Errorf("%q in\n%s", bad, out.String())
+		}
+	}
+	ofs := filepath.Join(dir, "can-bo.csv")
+	must(t, os.WriteFile(ofs, []byte("employee_code,full_name,unit_code,category\n"+
+		"HB001,\"Nguyễn Văn Thành,PHB,Cán bộ\nHB002,Trần Thị Hồng Nhung,PHB-DU,Công chức\n"), 0o644))
+	out.Reset()
+	if err := runImport(t.Context(), &out, pool, "", ofs, true, "vi"); !errors.Is(err, errFaultyRows) {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if want := "Có 1 dòng lỗi; chưa ghi gì vào cơ sở dữ liệu:\n  can-bo.csv, dòng 2: dấu ngoặc kép (\") mở ở dòng này nhưng không đóng"; !strings.HasPrefix(out.String(), want) {
+		t.Errorf("unclosed quote:\n%s\nwant %q", out.String(), want)
+	}
+	if strings.Contains(out.String(), "unit_code") || strings.Contains(out.String(), "category") {
+		t.Errorf("an unclosed quote told as missing columns:\n%s", out.String())
 	}
 }

@@ -219,14 +219,20 @@ func hasFileFault(errs []roster.RowError) bool {
 // printRowFaults writes how many rows are faulty and nothing was written,
 // then each fault by file and line.
 func printRowFaults(w io.Writer, cat *locale.Catalog, lang string, errs []roster.RowError) {
-	fmt.Fprintln(w, cat.Plain(lang, "ImportFaulty", faultyRows(errs), nil))
+	// A row can have several faults: both counts, so the list that follows
+	// adds up.
+	if n := faultyRows(errs); n == len(errs) {
+		fmt.Fprintln(w, cat.Plain(lang, "ImportFaulty", n, nil))
+	} else {
+		fmt.Fprintln(w, cat.Plain(lang, "ImportFaultyMany", n, map[string]any{"Rows": n, "Faults": len(errs)}))
+	}
 	for _, e := range errs {
 		id := "ImportRowError"
 		if e.Line == 0 {
 			id = "ImportFileError" // the whole file, or a place not known
 		}
 		fmt.Fprintln(w, "  "+cat.Plain(lang, id, 0, map[string]any{
-			"File": e.File, "Line": e.Line, "Reason": cat.Plain(lang, "ImportErr_"+e.Code, 0, map[string]any{"Field": e.Field, "Value": e.Value}),
+			"File": e.File, "Line": e.Line, "Reason": cat.Plain(lang, "ImportErr_"+e.Code, 0, map[string]any{"Field": e.Place(), "Value": e.Value}),
 		}))
 	}
 }
