@@ -328,3 +328,32 @@ func TestImportFaultsAsTheFileWroteThem(t *testing.T) {
 		t.Errorf("an unclosed quote told as missing columns:\n%s", out.String())
 	}
 }
+
+// Regression (point 5): «qr --desks reports errors in rounds (a missing name
+// on line 3 hid a bad unit on line 2): report all at once. qr --out afile
+// (a file, not a folder) says "lỗi đọc/ghi": say it must be a folder».
+func TestQRDeskFaultsAtOnce(t *testing.T) {
+	pool, _ := cleanRoster(t)
+	f := filepath.Join(t.TempDir(), "desks.csv")
+	must(t, os.WriteFile(f, []byte("desk_code,name,unit_code,employee_code\nHCC-Q2,Quầy 2,PHB-XX,\nHCC-Q3,,PHB-HCC,\n"), 0o600))
+	var out bytes.Buffer
+	if _, err := runQR(t.Context(), &out, pool, qrOptions{Bot: "b", Out: t.TempDir(), DesksFile: f, Lang: "vi", Now: time.Now()}); !errors.Is(err, errDeskRows) {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	for _, want := range []string{"Có 2 dòng lỗi", "dòng 2: không có đơn vị mã «PHB-XX»", "dòng 3: thiếu giá trị"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("lacks %q:\n%s", want, out.String())
+		}
+	}
+	if i, j := strings.Index(out.String(), "dòng 2"), strings.Index(out.String(), "dòng 3"); i < 0 || j < i {
+		t.Errorf("not in line order:\n%s", out.String())
+	}
+	afile := filepath.Join(t.TempDir(), "afile")
+	must(t, os.WriteFile(afile, nil, 0o600))
+	t.Setenv("EVALBOT_PUBLIC_URL", "https://danhgia.example.vn")
+	t.Setenv("EVALBOT_LANG", "")
+	code, _, errs := capture(t, "qr", "--out", afile)
+	if code != 2 || !strings.Contains(errs, "ở --out là một tệp: --out phải là một thư mục") {
+		t.Errorf("qr --out afile: exit %d\n%s", code, errs)
+	}
+}

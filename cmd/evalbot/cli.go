@@ -456,6 +456,8 @@ func explain(lang string, err error) string {
 			reason = "CLIFilePermission"
 		case errors.Is(pe.Err, syscall.EISDIR):
 			reason = "CLIFileIsDir"
+		case errors.Is(pe.Err, syscall.ENOTDIR):
+			reason = "CLIFileNotDir" // a file where a folder was needed
 		case errors.Is(pe.Err, syscall.ENOSPC):
 			reason = "CLIFileNoSpace"
 		}
