@@ -118,7 +118,7 @@ func TestMessagesInOneLanguage(t *testing.T) {
 		{[]string{"import", "--officials", "/nonexistent/ds.csv"}, 1, "DATABASE_URL chưa được đặt"},
 		{[]string{"import", "--officials", "/nonexistent/ds.csv"}, 1, "evalbot devdb"},
 		{[]string{"export", "--nope"}, 2, "Không có tùy chọn --nope."},
-		{[]string{"bench", "fanout", "--n", "many"}, 2, "Giá trị «many» của --n không hợp lệ."},
+		{[]string{"bench", "fanout", "--n", "many"}, 2, "Giá trị «many» ở --n không phải là số: ghi chữ số, ví dụ 50."},
 		{[]string{"import", "--units"}, 2, "--units cần một giá trị."},
 		{[]string{"frobnicate"}, 2, "Không có lệnh «frobnicate»."},
 		{[]string{"migrate", "extra"}, 2, "Lệnh này không nhận «extra»."},
