@@ -148,6 +148,10 @@ func TestUnknownLangRefused(t *testing.T) {
 	if code, _, errs := capture(t, "outbox", "--lang", "en-US", "--limit", "0"); code != 2 || !strings.Contains(errs, "out of range") {
 		t.Errorf("en-US: exit %d\n%s", code, errs)
 	}
+	t.Setenv("EVALBOT_LANG", "fr")
+	if code, _, errs := capture(t, "help"); code != 2 || !strings.Contains(errs, "Không có ngôn ngữ «fr» (EVALBOT_LANG hoặc --lang đặt trước lệnh): chọn một trong vi, en.") {
+		t.Errorf("EVALBOT_LANG=fr: exit %d\n%s", code, errs)
+	}
 }
 
 // Regression (point 2): «running evalbot absence twice writes two rows and
