@@ -63,6 +63,10 @@ func TestEveryMessageRenders(t *testing.T) {
 	for _, k := range []string{"Mean", "Page", "Pages", "Item", "Number", "Tasks", "Message", "Day", "Prefix", "Key", "State", "Allow", "Used", "Waiting", "Showing"} {
 		data[k] = "X<&>"
 	}
+	// What operators type and read at the command line (task clerk).
+	for _, k := range []string{"Langs", "Host", "Rows", "Faults", "Before", "BeforeReason"} {
+		data[k] = "X<&>"
+	}
 	for _, lang := range locale.Languages {
 		for _, id := range cat.IDs(lang) {
 			for _, n := range []int{0, 1, 2} {
