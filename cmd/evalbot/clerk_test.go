@@ -250,6 +250,7 @@ func TestHelpReadsWell(t *testing.T) {
 		{imp, "--officials TỆP        tệp cán bộ (.csv hoặc .xlsx)"},
 		{invites, "(mặc định: 168h, tức 7 ngày)"},
 		{key, "--name TÊN    tên hệ thống"},
+		{key, "Cách dùng: evalbot apikey create --name TÊN --unit MÃ"},
 		{serve, "TELEGRAM_BOT_TOKEN (bắt buộc), DATABASE_URL (bắt buộc)"},
 		{serve, "EVALBOT_OPS_ADDR"},
 		{qr, "phải đặt EVALBOT_PUBLIC_URL"},
