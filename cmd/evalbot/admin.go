@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"evalbot/internal/evaluation"
 	"evalbot/internal/roster"
@@ -43,24 +44,31 @@ func adminCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", *unit, err)
 		}
-		action := "grant_admin"
+		action, said := "grant_admin", "AdminGranted"
+		var tag pgconn.CommandTag
 		if *revoke {
-			action = "revoke_admin"
-			_, err = tx.Exec(ctx, `DELETE FROM admins WHERE official_id = $1 AND unit_id = $2`, o.ID, u.ID)
+			action, said = "revoke_admin", "AdminRevoked"
+			tag, err = tx.Exec(ctx, `DELETE FROM admins WHERE official_id = $1 AND unit_id = $2`, o.ID, u.ID)
 		} else {
-			_, err = tx.Exec(ctx, `INSERT INTO admins (official_id, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, o.ID, u.ID)
+			tag, err = tx.Exec(ctx, `INSERT INTO admins (official_id, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, o.ID, u.ID)
 		}
 		if err != nil {
 			return err
 		}
+		data := map[string]any{"Code": *code, "Unit": *unit}
+		switch {
+		case tag.RowsAffected() == 0 && *revoke:
+			// Nothing was granted: saying «revoked» would hide a typo in
+			// the code or the unit.
+			return c.refuse("AdminNotGranted", data)
+		case tag.RowsAffected() == 0:
+			fmt.Println(c.say("AdminAlreadyGranted", data))
+			return nil
+		}
 		if err := evaluation.Audit(ctx, tx, evaluation.AuditEntry{Subject: o.ID, Entity: "admin", EntityID: u.ID, Action: action}); err != nil {
 			return err
 		}
-		said := "AdminGranted"
-		if *revoke {
-			said = "AdminRevoked"
-		}
-		fmt.Println(c.say(said, map[string]any{"Code": *code, "Unit": *unit}))
+		fmt.Println(c.say(said, data))
 		return nil
 	})
 }

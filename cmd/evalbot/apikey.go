@@ -125,6 +125,14 @@ func apikeyRevokeCmd(ctx context.Context, args []string) error {
 	defer pool.Close()
 	return store.InTx(ctx, pool, func(tx pgx.Tx) error {
 		k, already, err := apikeys.Revoke(ctx, tx, which)
+		var amb *apikeys.AmbiguousError
+		if errors.As(err, &amb) {
+			lines := []string{c.say("APIKeyAmbiguous", map[string]any{"Key": which, "N": len(amb.Keys)})}
+			for _, k := range amb.Keys {
+				lines = append(lines, "  "+c.say("APIKeyAmbiguousLine", map[string]any{"ID": k.ID, "Prefix": k.Prefix, "Name": k.Name, "Unit": k.UnitCode}))
+			}
+			return &cliError{msg: strings.Join(lines, "\n")}
+		}
 		if errors.Is(err, apikeys.ErrNotFound) {
 			return c.fail("APIKeyNotFound", map[string]any{"Key": which})
 		}

@@ -64,10 +64,10 @@ func (r benchReport) Fail(id string, data map[string]any) error {
 func benchFanout(ctx context.Context, args []string) error {
 	c := newCommand("bench fanout", args)
 	o := bench.FanoutOptions{}
-	c.fs.IntVar(&o.N, "n", 900, c.flagText("n"))
+	c.IntVar(&o.N, "n", 900, 1, 1000000)
 	c.fs.Float64Var(&o.Rate, "rate", 30, c.flagText("rate"))
-	c.fs.IntVar(&o.Workers, "workers", 16, c.flagText("workers"))
-	c.fs.IntVar(&o.Senders, "senders", 1, c.flagText("senders"))
+	c.IntVar(&o.Workers, "workers", 16, 1, 1024)
+	c.IntVar(&o.Senders, "senders", 1, 1, 64)
 	c.fs.StringVar(&o.CPUProfile, "cpuprofile", "", c.flagText("cpuprofile"))
 	c.fs.StringVar(&o.EnqueueCPUProfile, "enqueue-cpuprofile", "", c.flagText("enqueue-cpuprofile"))
 	c.fs.StringVar(&o.MemProfile, "memprofile", "", c.flagText("memprofile"))
@@ -83,17 +83,17 @@ func benchFanout(ctx context.Context, args []string) error {
 func benchUpdates(ctx context.Context, args []string) error {
 	c := newCommand("bench updates", args)
 	o := bench.UpdatesOptions{WebhookConnections: webhookConnections}
-	c.fs.IntVar(&o.N, "n", 2000, c.flagText("n"))
+	c.IntVar(&o.N, "n", 2000, 1, 1000000)
 	c.fs.Float64Var(&o.Rate, "rate", 1000, c.flagText("rate"))
 	c.fs.DurationVar(&o.Duration, "duration", 10*time.Second, c.flagText("duration"))
 	c.fs.DurationVar(&o.Warmup, "warmup", 3*time.Second, c.flagText("warmup"))
-	c.fs.IntVar(&o.Queues, "queues", inbound.DefaultQueues, c.flagText("queues"))
+	c.IntVar(&o.Queues, "queues", inbound.DefaultQueues, 1, 1024)
 	c.fs.BoolVar(&o.Pgbench, "pgbench", true, c.flagText("pgbench"))
 	c.fs.StringVar(&o.CPUProfile, "cpuprofile", "", c.flagText("cpuprofile"))
 	c.fs.StringVar(&o.MemProfile, "memprofile", "", c.flagText("memprofile"))
 	c.fs.StringVar(&o.Trace, "trace", "", c.flagText("trace"))
 	c.fs.StringVar(&o.Press, "press", "criterion", c.flagText("press"))
-	c.fs.IntVar(&o.Conns, "conns", 16, c.flagText("conns"))
+	c.IntVar(&o.Conns, "conns", 16, 1, 1024)
 	c.fs.DurationVar(&o.APILatency, "api-latency", 0, c.flagText("api-latency"))
 	c.fs.BoolVar(&o.GoTelegram, "go-telegram", false, c.flagText("go-telegram"))
 	c.fs.StringVar(&o.PlanCacheMode, "plan-cache-mode", "auto", c.flagText("plan-cache-mode"))
@@ -110,7 +110,7 @@ func benchUpdates(ctx context.Context, args []string) error {
 func benchIdle(ctx context.Context, args []string) error {
 	c := newCommand("bench idle", args)
 	o := bench.IdleOptions{}
-	c.fs.IntVar(&o.N, "n", 100000, c.flagText("n"))
+	c.IntVar(&o.N, "n", 100000, 1, 10000000)
 	c.fs.DurationVar(&o.Settle, "settle", 15*time.Second, c.flagText("settle"))
 	if err := c.parse(false); err != nil {
 		return err
@@ -122,10 +122,10 @@ func benchIdle(ctx context.Context, args []string) error {
 func benchWeb(ctx context.Context, args []string) error {
 	c := newCommand("bench web", args)
 	o := bench.WebOptions{}
-	c.fs.IntVar(&o.Officials, "officials", 100000, c.flagText("officials"))
-	c.fs.IntVar(&o.Units, "units", 5000, c.flagText("units"))
-	c.fs.IntVar(&o.Requests, "requests", 200, c.flagText("requests"))
-	c.fs.IntVar(&o.Concurrency, "concurrency", 4, c.flagText("concurrency"))
+	c.IntVar(&o.Officials, "officials", 100000, 1, 10000000)
+	c.IntVar(&o.Units, "units", 5000, 1, 1000000)
+	c.IntVar(&o.Requests, "requests", 200, 1, 1000000)
+	c.IntVar(&o.Concurrency, "concurrency", 4, 1, 1024)
 	if err := c.parse(false); err != nil {
 		return err
 	}

@@ -93,7 +93,9 @@ func importCatalogue(ctx context.Context, w io.Writer, pool *pgxpool.Pool, path,
 	defer f.Close()
 	name := filepath.Base(path)
 	rows, errs, err := roster.ReadCatalogue(f, name)
-	errs = withErr(errs, err, name)
+	if errs, err = withErr(errs, err); err != nil {
+		return err
+	}
 	if len(errs) > 0 && hasFileFault(errs) {
 		printRowFaults(w, cat, lang, errs)
 		return errFaultyRows

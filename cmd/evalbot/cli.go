@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -20,6 +22,7 @@ import (
 
 	"evalbot/internal/calendar"
 	"evalbot/internal/locale"
+	"evalbot/internal/report"
 )
 
 // Every command speaks to its operator through this file: the help, the
@@ -64,6 +67,17 @@ func argLang(args []string) string {
 	return locale.Lang(env("EVALBOT_LANG", "vi"))
 }
 
+// knownLang: v names one of the languages of the locales (vi, en, or a
+// regional form such as en-US), which --lang takes; anything else is refused
+// rather than silently read as Vietnamese.
+func knownLang(v string) bool {
+	v = strings.ToLower(strings.TrimSpace(v))
+	if i := strings.IndexAny(v, "-_"); i > 0 {
+		v = v[:i]
+	}
+	return slices.Contains(locale.Languages, v)
+}
+
 // say renders a CLI message in lang.
 func say(lang, id string, data map[string]any) string {
 	return catalog().Plain(lang, id, 0, data)
@@ -91,6 +105,9 @@ type command struct {
 	out  io.Writer // where --help goes
 	// extra is printed after the flags in the help (import's columns).
 	extra func() string
+	// bounds are the inclusive ranges of the whole-number flags (Int,
+	// IntVar), checked by parse.
+	bounds map[string][2]int
 }
 
 // newCommand starts a command's flag set; every command has --lang.
@@ -100,6 +117,7 @@ func newCommand(name string, args []string) *command {
 	c.fs.SetOutput(io.Discard)
 	c.fs.Usage = func() {}
 	c.fs.String("lang", env("EVALBOT_LANG", "vi"), c.flagText("lang"))
+	c.fs.Bool("verbose", verbose, c.flagText("verbose"))
 	return c
 }
 
@@ -111,12 +129,31 @@ func (c *command) flagText(name string) string {
 	if name == "lang" {
 		return say(c.lang, "CLIFlagLang", nil)
 	}
+	if name == "verbose" && !has(c.lang, "Flag_"+c.id()+"_verbose") {
+		return say(c.lang, "CLIFlagVerbose", nil)
+	}
 	return say(c.lang, "Flag_"+c.id()+"_"+strings.ReplaceAll(name, "-", "_"), nil)
 }
 
 func (c *command) String(name, def string) *string  { return c.fs.String(name, def, c.flagText(name)) }
 func (c *command) Bool(name string, def bool) *bool { return c.fs.Bool(name, def, c.flagText(name)) }
-func (c *command) Int(name string, def int) *int    { return c.fs.Int(name, def, c.flagText(name)) }
+
+// Int is a whole-number flag that parse refuses outside min..max
+// (inclusive), naming the range: every number an operator types is bounded.
+func (c *command) Int(name string, def, min, max int) *int {
+	p := new(int)
+	c.IntVar(p, name, def, min, max)
+	return p
+}
+
+// IntVar is Int into p.
+func (c *command) IntVar(p *int, name string, def, min, max int) {
+	c.fs.IntVar(p, name, def, c.flagText(name))
+	if c.bounds == nil {
+		c.bounds = map[string][2]int{}
+	}
+	c.bounds[name] = [2]int{min, max}
+}
 
 // say renders a message in the command's language.
 func (c *command) say(id string, data map[string]any) string { return say(c.lang, id, data) }
@@ -166,7 +203,14 @@ var (
 func (c *command) parse(positional bool) error {
 	err := c.fs.Parse(c.args)
 	if c.set("lang") {
-		c.lang = locale.Lang(c.fs.Lookup("lang").Value.String())
+		v := c.fs.Lookup("lang").Value.String()
+		if !knownLang(v) {
+			return c.usageFault("CLIErrBadLang", map[string]any{"Value": v, "Langs": strings.Join(locale.Languages, ", ")})
+		}
+		c.lang = locale.Lang(v)
+	}
+	if c.set("verbose") {
+		verbose = c.fs.Lookup("verbose").Value.(flag.Getter).Get().(bool)
 	}
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -175,13 +219,26 @@ func (c *command) parse(positional bool) error {
 	case err != nil:
 		msg := err.Error()
 		if m := reUnknownFlag.FindStringSubmatch(msg); m != nil {
+			if sub := c.subcommandWith(m[1]); sub != "" {
+				// «catalogue --file x»: the flag is its subcommand's.
+				return c.usageFault("CLIErrFlagOfSub", map[string]any{"Flag": "--" + m[1], "Command": "evalbot " + sub})
+			}
 			return c.usageFault("CLIErrUnknownFlag", map[string]any{"Flag": "--" + m[1]})
 		}
 		if m := reNeedsValue.FindStringSubmatch(msg); m != nil {
 			return c.usageFault("CLIErrNeedsValue", map[string]any{"Flag": "--" + m[1]})
 		}
 		if m := reBadValue.FindStringSubmatch(msg); m != nil {
-			return c.usageFault("CLIErrBadValue", map[string]any{"Flag": "--" + m[2], "Value": m[1]})
+			data := map[string]any{"Flag": "--" + m[2], "Value": m[1]}
+			if f := c.fs.Lookup(m[2]); f != nil {
+				switch f.Value.(flag.Getter).Get().(type) {
+				case time.Duration: // «7d»: say the form it takes
+					return c.usageFault("CLIErrBadDuration", data)
+				case int, float64:
+					return c.usageFault("CLIErrBadNumber", data)
+				}
+			}
+			return c.usageFault("CLIErrBadValue", data)
 		}
 		if m := reBadSyntax.FindStringSubmatch(msg); m != nil {
 			return c.usageFault("CLIErrBadSyntax", map[string]any{"Arg": m[1]})
@@ -191,7 +248,29 @@ func (c *command) parse(positional bool) error {
 	if !positional && c.fs.NArg() > 0 {
 		return c.usageFault("CLIErrExtraArg", map[string]any{"Arg": c.fs.Arg(0)})
 	}
-	return nil
+	var fault error
+	c.fs.Visit(func(f *flag.Flag) {
+		b, ok := c.bounds[f.Name]
+		if !ok || fault != nil {
+			return
+		}
+		if v := f.Value.(flag.Getter).Get().(int); v < b[0] || v > b[1] {
+			fault = c.usageFault("CLIErrOutOfRange", map[string]any{"Flag": "--" + f.Name, "Value": f.Value.String(), "Min": b[0], "Max": b[1]})
+		}
+	})
+	return fault
+}
+
+// subcommandWith is the first of the command's subcommands (catalogue
+// import, apikey create, bench web…) that has the flag, by its description
+// in the locales; "" when none has.
+func (c *command) subcommandWith(flagName string) string {
+	for _, sub := range slices.Concat(catalogueCommands, apikeyCommands, benchCommands) {
+		if strings.HasPrefix(sub, c.name+" ") && has(c.lang, "Flag_"+strings.ReplaceAll(sub, " ", "_")+"_"+strings.ReplaceAll(flagName, "-", "_")) {
+			return sub
+		}
+	}
+	return ""
 }
 
 // need refuses a command line without every one of the required flags
@@ -243,7 +322,12 @@ func (c *command) help() string {
 		if name != "" {
 			left += " " + name
 		}
-		if d := f.DefValue; d != "" && d != "false" && d != "0" && d != "0s" && f.Name != "lang" {
+		usage = dropRepeatedPlaceholder(f.Usage, name)
+		d := f.DefValue
+		if dur, ok := f.Value.(flag.Getter).Get().(time.Duration); ok {
+			d = c.duration(dur)
+		}
+		if d != "" && d != "false" && d != "0" && d != "0s" && f.Name != "lang" && f.Name != "verbose" && !(d[0] >= '0' && d[0] <= '9' && hasWord(usage, d)) {
 			usage += " " + c.say("CLIDefault", map[string]any{"Value": d})
 		}
 		lines = append(lines, [2]string{left, usage})
@@ -257,6 +341,65 @@ func (c *command) help() string {
 	}
 	fmt.Fprintf(&b, "\n%s\n  %s\n", c.say("CLIExample", nil), c.say("Cmd_"+id+"_Example", nil))
 	return b.String()
+}
+
+// dropRepeatedPlaceholder takes a flag's `PLACEHOLDER` out of its
+// description when the words before it already name it («số hàng đợi `SỐ`
+// theo…», «tệp cán bộ `TỆP`»): the help shows it beside the flag. One the
+// sentence needs («tối đa `SỐ` tin», «the bot's `NAME`») stays, unquoted.
+func dropRepeatedPlaceholder(usage, name string) string {
+	i := strings.Index(usage, "`"+name+"`")
+	if name == "" || i < 0 {
+		return strings.ReplaceAll(usage, "`", "")
+	}
+	before := strings.Fields(strings.ToLower(usage[:i]))
+	want := strings.Fields(strings.ToLower(strings.ReplaceAll(name, "-", " ")))
+	for j := 0; j+len(want) <= len(before); j++ {
+		if slices.Equal(before[j:j+len(want)], want) {
+			rest := strings.TrimLeft(usage[i+len(name)+2:], " ")
+			if rest != "" && !strings.ContainsAny(rest[:1], ",;:.)") {
+				rest = " " + rest
+			}
+			return strings.ReplaceAll(strings.TrimRight(usage[:i], " ")+rest, "`", "")
+		}
+	}
+	return strings.ReplaceAll(usage, "`", "")
+}
+
+// hasWord: s holds w as a whole word («(30; hơn nữa…)» holds «30»), so a
+// default the description already gives is not shown twice.
+func hasWord(s, w string) bool {
+	for i := strings.Index(s, w); i >= 0; {
+		end := i + len(w)
+		if (i == 0 || !isWordByte(s[i-1])) && (end == len(s) || !isWordByte(s[end])) {
+			return true
+		}
+		j := strings.Index(s[end:], w)
+		if j < 0 {
+			return false
+		}
+		i = end + j
+	}
+	return false
+}
+
+func isWordByte(b byte) bool {
+	return b == '_' || b == '.' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+}
+
+// duration writes a flag's duration as people do: 168h rather than Go's
+// 168h0m0s, with the days when whole (168h, tức 7 ngày).
+func (c *command) duration(d time.Duration) string {
+	s := d.String()
+	for _, zero := range []string{"0s", "0m"} {
+		if strings.HasSuffix(s, "m"+zero) || strings.HasSuffix(s, "h"+zero) {
+			s = strings.TrimSuffix(s, zero)
+		}
+	}
+	if d >= 24*time.Hour && d%(24*time.Hour) == 0 {
+		s += c.say("CLIDays", map[string]any{"N": int(d / (24 * time.Hour))})
+	}
+	return s
 }
 
 // goTypeNames are what flag.UnquoteUsage says when a description names no
@@ -329,6 +472,8 @@ func explain(lang string, err error) string {
 			reason = "CLIFilePermission"
 		case errors.Is(pe.Err, syscall.EISDIR):
 			reason = "CLIFileIsDir"
+		case errors.Is(pe.Err, syscall.ENOTDIR):
+			reason = "CLIFileNotDir" // a file where a folder was needed
 		case errors.Is(pe.Err, syscall.ENOSPC):
 			reason = "CLIFileNoSpace"
 		}
@@ -338,7 +483,71 @@ func explain(lang string, err error) string {
 	case errors.As(err, new(*pgconn.ParseConfigError)):
 		return say(lang, "CLIErrDatabaseURL", nil)
 	}
-	return say(lang, "CLIErrOther", map[string]any{"Err": stripGoPrefixes(err.Error())})
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return say(lang, "CLIErrDatabase", map[string]any{"Reason": say(lang, pgReason(pg.Code), nil), "Code": pg.Code}) + verboseDetail(lang, err)
+	}
+	if r, ok := netReason(lang, err); ok {
+		return say(lang, "CLIErrNetwork", map[string]any{"Reason": r}) + verboseDetail(lang, err)
+	}
+	if verbose {
+		return say(lang, "CLIErrOther", map[string]any{"Err": stripGoPrefixes(err.Error())})
+	}
+	return say(lang, "CLIErrUnexpected", nil)
+}
+
+// verbose is --verbose (or EVALBOT_VERBOSE=1): explain then adds the Go
+// text of an error, for a developer; an operator never needs it.
+var verbose = os.Getenv("EVALBOT_VERBOSE") == "1"
+
+// verboseDetail is the Go text of err after a line break under --verbose.
+func verboseDetail(lang string, err error) string {
+	if !verbose {
+		return ""
+	}
+	return "\n" + say(lang, "CLIErrDetail", map[string]any{"Err": err.Error()})
+}
+
+// pgReason is the message id of a PostgreSQL error by its SQLSTATE class
+// (the first two characters; PostgreSQL manual, appendix A).
+func pgReason(code string) string {
+	switch {
+	case strings.HasPrefix(code, "22"):
+		return "CLIPgData" // a value out of range, a bad number or date
+	case strings.HasPrefix(code, "23"):
+		return "CLIPgConstraint" // a row that contradicts another
+	case strings.HasPrefix(code, "40"):
+		return "CLIPgConflict" // serialization failure, deadlock: try again
+	case strings.HasPrefix(code, "53"), strings.HasPrefix(code, "57"), strings.HasPrefix(code, "08"):
+		return "CLIPgUnavailable" // out of resources, shutting down, connection lost
+	case strings.HasPrefix(code, "28"):
+		return "CLIPgAuth"
+	case strings.HasPrefix(code, "42"):
+		return "CLIPgSchema" // a table or column missing: the migrations
+	}
+	return "CLIPgOther"
+}
+
+// netReason says in lang why a network request failed (connection refused,
+// timeout, unknown host, network unreachable), and whether err is one.
+func netReason(lang string, err error) (string, bool) {
+	var dns *net.DNSError
+	var ne net.Error
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return say(lang, "CLINetRefused", nil), true
+	case errors.As(err, &dns):
+		return say(lang, "CLINetNoHost", map[string]any{"Host": dns.Name}), true
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return say(lang, "CLINetTimeout", nil), true
+	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
+		return say(lang, "CLINetUnreachable", nil), true
+	case errors.Is(err, syscall.ECONNRESET):
+		return say(lang, "CLINetReset", nil), true
+	case errors.As(err, new(*net.OpError)):
+		return say(lang, "CLINetOther", nil), true
+	}
+	return "", false
 }
 
 // tempName is the name of a file being written (writeOut): «.x.xlsx.tmp-123».
@@ -348,4 +557,56 @@ var tempName = regexp.MustCompile(`^\.(.+)\.tmp-[0-9]+$`)
 func exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+// FirstYear is the first year a period flag takes: the year of Decision
+// 3814-QĐ/TU, the framework evalbot follows. The last is next year.
+const FirstYear = 2018
+
+// yearBounds are the years a period flag takes at now: FirstYear to next year.
+func yearBounds(now time.Time) (int, int) { return FirstYear, now.In(calendar.Location).Year() + 1 }
+
+// periodYear checks that year (of the flag's value) lies in yearBounds.
+func (c *command) periodYear(flagName, value string, year int) error {
+	lo, hi := yearBounds(time.Now())
+	if year < lo || year > hi {
+		return c.usageFault("CLIErrYearOutOfRange", map[string]any{"Flag": flagName, "Value": value, "Min": lo, "Max": hi})
+	}
+	return nil
+}
+
+// yearFlag reads a --year value: four digits, FirstYear to next year.
+func (c *command) yearFlag(flagName, value string) (int, error) {
+	v := strings.TrimSpace(value)
+	y, err := strconv.Atoi(v)
+	if err != nil || len(v) != 4 {
+		return 0, c.usageFault("CLIErrBadYear", map[string]any{"Flag": flagName, "Value": value})
+	}
+	return y, c.periodYear(flagName, value, y)
+}
+
+// monthFlag reads a --month value (2026-11), of a year in yearBounds.
+func (c *command) monthFlag(flagName, value string) (calendar.Month, error) {
+	m, err := calendar.ParseMonth(value)
+	if err != nil {
+		return m, c.usageFault("CLIErrBadMonth", map[string]any{"Flag": flagName, "Value": value})
+	}
+	return m, c.periodYear(flagName, value, m.Year)
+}
+
+// quarterFlag reads a --quarter value (2026-Q4), of a year in yearBounds.
+func (c *command) quarterFlag(flagName, value string) (year, quarter int, err error) {
+	if year, quarter, err = report.ParseQuarter(value); err != nil {
+		return 0, 0, c.usageFault("ExportBadQuarter", map[string]any{"Value": value})
+	}
+	return year, quarter, c.periodYear(flagName, value, year)
+}
+
+// dateFlag reads a day (2026-11-02), of a year in yearBounds.
+func (c *command) dateFlag(flagName, value string) (calendar.Date, error) {
+	d, err := calendar.ParseDate(value)
+	if err != nil {
+		return d, c.usageFault("CLIErrBadDate", map[string]any{"Flag": flagName, "Value": value})
+	}
+	return d, c.periodYear(flagName, value, d.Year)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -124,8 +125,8 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	rateFlag := cmd.fs.Float64("rate", envFloat("EVALBOT_RATE", delivery.DefaultLimits.PerSecond), cmd.flagText("rate"))
 	grace := cmd.fs.Duration("grace", envDuration("EVALBOT_GRACE", 20*time.Second), cmd.flagText("grace"))
 	updateTimeout := cmd.fs.Duration("update-timeout", 30*time.Second, cmd.flagText("update-timeout"))
-	queues := cmd.Int("queues", inbound.DefaultQueues)
-	senders := cmd.Int("send-workers", 16)
+	queues := cmd.Int("queues", inbound.DefaultQueues, 1, 1024)
+	senders := cmd.Int("send-workers", 16, 1, 256)
 	campaigns := cmd.Bool("campaigns", true)
 	clockStart := cmd.String("clock-start", os.Getenv("EVALBOT_CLOCK_START"))
 	if err := cmd.parse(false); err != nil {
@@ -402,7 +403,7 @@ func invitesCmd(ctx context.Context, args []string) error {
 // --lang (default vi, or EVALBOT_LANG).
 func demoCmd(ctx context.Context, args []string) error {
 	c := newCommand("demo", args)
-	verbose := c.Bool("verbose", false)
+	verbose := c.fs.Lookup("verbose").Value.(flag.Getter) // every command's --verbose: here, every event too
 	withWeb := c.Bool("web", false)
 	if err := c.parse(false); err != nil {
 		return err
@@ -426,7 +427,7 @@ func demoCmd(ctx context.Context, args []string) error {
 	if err := store.Migrate(ctx, pool); err != nil {
 		return err
 	}
-	if err := demo.RunWith(ctx, pool, os.Stdout, demo.Options{Lang: locale.Lang(c.lang), Verbose: *verbose}); err != nil || !*withWeb {
+	if err := demo.RunWith(ctx, pool, os.Stdout, demo.Options{Lang: locale.Lang(c.lang), Verbose: verbose.Get().(bool)}); err != nil || !*withWeb {
 		return err
 	}
 	return demoWeb(ctx, c, pool)

@@ -30,7 +30,7 @@ func exportCmd(ctx context.Context, args []string) error {
 	c := newCommand("export", args)
 	monthFlag := c.String("month", "")
 	quarterFlag := c.String("quarter", "")
-	yearFlag := c.Int("year", 0)
+	yearFlag := c.String("year", "")
 	unit := c.String("unit", "")
 	out := c.String("out", "")
 	csvOut := c.String("csv", "")
@@ -39,7 +39,7 @@ func exportCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	periods := 0
-	for _, set := range []bool{*monthFlag != "", *quarterFlag != "", *yearFlag != 0} {
+	for _, set := range []bool{*monthFlag != "", *quarterFlag != "", *yearFlag != ""} {
 		if set {
 			periods++
 		}
@@ -58,20 +58,19 @@ func exportCmd(ctx context.Context, args []string) error {
 	var label string
 	switch {
 	case *monthFlag != "":
-		if month, err = calendar.ParseMonth(*monthFlag); err != nil {
-			return c.usageFault("CLIErrBadMonth", map[string]any{"Flag": "--month", "Value": *monthFlag})
+		if month, err = c.monthFlag("--month", *monthFlag); err != nil {
+			return err
 		}
 		label = month.String()
 	case *quarterFlag != "":
-		if year, quarter, err = report.ParseQuarter(*quarterFlag); err != nil {
-			return c.usageFault("ExportBadQuarter", map[string]any{"Value": *quarterFlag})
+		if year, quarter, err = c.quarterFlag("--quarter", *quarterFlag); err != nil {
+			return err
 		}
 		label = fmt.Sprintf("%d-Q%d", year, quarter)
 	default:
-		if *yearFlag < 1 || *yearFlag > 9999 {
-			return c.usageFault("ExportBadYear", map[string]any{"Value": *yearFlag})
+		if year, err = c.yearFlag("--year", *yearFlag); err != nil {
+			return err
 		}
-		year = *yearFlag
 		label = fmt.Sprint(year)
 	}
 	if *out == "" && *csvOut == "" {

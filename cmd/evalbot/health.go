@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -35,12 +34,11 @@ func healthCmd(ctx context.Context, args []string) error {
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		// The usual case: serve is not running, or listens elsewhere.
-		cause := err
-		var op *net.OpError
-		if errors.As(err, &op) {
-			cause = op.Err
+		cause, ok := netReason(c.lang, err)
+		if !ok {
+			return err // told by explain
 		}
-		return c.fail("HealthNoAnswer", map[string]any{"URL": url, "Cause": cause.Error(), "Addr": addr})
+		return c.fail("HealthNoAnswer", map[string]any{"URL": url, "Cause": cause, "Addr": addr})
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

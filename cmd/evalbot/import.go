@@ -112,7 +112,7 @@ func importRoster(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o import
 	var us []roster.UnitRow
 	var ofs []roster.OfficialRow
 	var fileErrs []roster.RowError
-	read := func(path string, fn func(f *os.File, name string) []roster.RowError) error {
+	read := func(path string, fn func(f *os.File, name string) ([]roster.RowError, error)) error {
 		if path == "" {
 			return nil
 		}
@@ -121,20 +121,21 @@ func importRoster(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o import
 			return err
 		}
 		defer f.Close()
-		fileErrs = append(fileErrs, fn(f, filepath.Base(path))...)
-		return nil
+		errs, err := fn(f, filepath.Base(path))
+		fileErrs = append(fileErrs, errs...)
+		return err
 	}
-	if err := read(o.Units, func(f *os.File, name string) []roster.RowError {
+	if err := read(o.Units, func(f *os.File, name string) ([]roster.RowError, error) {
 		rows, errs, err := roster.ReadUnits(f, name)
 		us = rows
-		return withErr(errs, err, name)
+		return withErr(errs, err)
 	}); err != nil {
 		return err
 	}
-	if err := read(o.Officials, func(f *os.File, name string) []roster.RowError {
+	if err := read(o.Officials, func(f *os.File, name string) ([]roster.RowError, error) {
 		rows, errs, err := roster.ReadOfficials(f, name)
 		ofs = rows
-		return withErr(errs, err, name)
+		return withErr(errs, err)
 	}); err != nil {
 		return err
 	}
@@ -190,15 +191,18 @@ func leaving(rep roster.Report) map[string]any {
 	return map[string]any{"N": rep.Officials.Deactivated, "Active": rep.Active, "Share": roster.MaxLeavingShare}
 }
 
-func withErr(errs []roster.RowError, err error, name string) []roster.RowError {
-	if err == nil {
-		return errs
-	}
+// withErr adds a reader's file-level fault to the row faults; any other
+// error (a folder given for a file, a read failing) comes back as it is, for
+// explain to tell in the operator's language, never as Go text in a fault.
+func withErr(errs []roster.RowError, err error) ([]roster.RowError, error) {
 	var re *roster.RowError
-	if errors.As(err, &re) {
-		return append(errs, *re)
+	if err == nil {
+		return errs, nil
 	}
-	return append(errs, roster.RowError{File: name, Code: roster.CodeMalformedFile, Value: err.Error()})
+	if errors.As(err, &re) {
+		return append(errs, *re), nil
+	}
+	return errs, err
 }
 
 // hasFileFault: a file that could not be read at all makes importing the
@@ -215,14 +219,20 @@ func hasFileFault(errs []roster.RowError) bool {
 // printRowFaults writes how many rows are faulty and nothing was written,
 // then each fault by file and line.
 func printRowFaults(w io.Writer, cat *locale.Catalog, lang string, errs []roster.RowError) {
-	fmt.Fprintln(w, cat.Plain(lang, "ImportFaulty", faultyRows(errs), nil))
+	// A row can have several faults: both counts, so the list that follows
+	// adds up.
+	if n := faultyRows(errs); n == len(errs) {
+		fmt.Fprintln(w, cat.Plain(lang, "ImportFaulty", n, nil))
+	} else {
+		fmt.Fprintln(w, cat.Plain(lang, "ImportFaultyMany", n, map[string]any{"Rows": n, "Faults": len(errs)}))
+	}
 	for _, e := range errs {
 		id := "ImportRowError"
 		if e.Line == 0 {
 			id = "ImportFileError" // the whole file, or a place not known
 		}
 		fmt.Fprintln(w, "  "+cat.Plain(lang, id, 0, map[string]any{
-			"File": e.File, "Line": e.Line, "Reason": cat.Plain(lang, "ImportErr_"+e.Code, 0, map[string]any{"Field": e.Field, "Value": e.Value}),
+			"File": e.File, "Line": e.Line, "Reason": cat.Plain(lang, "ImportErr_"+e.Code, 0, map[string]any{"Field": e.Place(), "Value": e.Value}),
 		}))
 	}
 }

@@ -20,6 +20,8 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+
+	"evalbot/internal/locale"
 )
 
 func main() {
@@ -42,6 +44,12 @@ func run(args []string) int {
 		} else {
 			break
 		}
+	}
+	// EVALBOT_LANG (or a --lang before the command) naming no language of
+	// the locales is refused, as --lang is, rather than read as Vietnamese.
+	if v := os.Getenv("EVALBOT_LANG"); v != "" && !knownLang(v) {
+		fmt.Fprintln(os.Stderr, "evalbot: "+say("vi", "CLIErrBadLangEnv", map[string]any{"Value": v, "Langs": strings.Join(locale.Languages, ", ")}))
+		return 2
 	}
 	lang := "vi"
 	if len(args) > 0 {

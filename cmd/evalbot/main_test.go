@@ -118,7 +118,7 @@ func TestMessagesInOneLanguage(t *testing.T) {
 		{[]string{"import", "--officials", "/nonexistent/ds.csv"}, 1, "DATABASE_URL chưa được đặt"},
 		{[]string{"import", "--officials", "/nonexistent/ds.csv"}, 1, "evalbot devdb"},
 		{[]string{"export", "--nope"}, 2, "Không có tùy chọn --nope."},
-		{[]string{"bench", "fanout", "--n", "many"}, 2, "Giá trị «many» của --n không hợp lệ."},
+		{[]string{"bench", "fanout", "--n", "many"}, 2, "Giá trị «many» ở --n không phải là số: ghi chữ số, ví dụ 50."},
 		{[]string{"import", "--units"}, 2, "--units cần một giá trị."},
 		{[]string{"frobnicate"}, 2, "Không có lệnh «frobnicate»."},
 		{[]string{"migrate", "extra"}, 2, "Lệnh này không nhận «extra»."},
@@ -136,8 +136,14 @@ func TestMessagesInOneLanguage(t *testing.T) {
 	}
 }
 
-// Failures from internal packages never show a Go package prefix.
+// Failures from internal packages never show a Go package prefix; their
+// Go text shows only under --verbose.
 func TestExplainNoGoPrefix(t *testing.T) {
+	if got := explain("vi", errors.New("store: migrate: pgx: timeout")); got != "Lệnh không chạy được do một lỗi không lường trước. Chạy lại với --verbose để xem chi tiết kỹ thuật." {
+		t.Errorf("without --verbose: %q", got)
+	}
+	verbose = true
+	defer func() { verbose = false }()
 	for in, want := range map[string]string{
 		"calendar: invalid month \"2026-13\": want YYYY-MM": "Lệnh không chạy được: invalid month \"2026-13\": want YYYY-MM",
 		"store: migrate: pgx: timeout":                      "Lệnh không chạy được: timeout",

@@ -24,7 +24,7 @@ import (
 // EVALBOT_LANG; Vietnamese by default).
 func outboxCmd(ctx context.Context, args []string) error {
 	c := newCommand("outbox", args)
-	limit := c.Int("limit", 50)
+	limit := c.Int("limit", 50, 1, 10000)
 	requeue := c.String("requeue", "")
 	force := c.Bool("force-unconfirmed", false)
 	if err := c.parse(false); err != nil {

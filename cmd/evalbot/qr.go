@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,6 +43,11 @@ func qrCmd(ctx context.Context, args []string) error {
 	telegram := c.Bool("telegram", false)
 	if err := c.parse(false); err != nil {
 		return err
+	}
+	// --out is a folder: a file there would be found only after the codes
+	// were issued.
+	if st, err := os.Stat(*out); err == nil && !st.IsDir() {
+		return c.usageFault("QROutNotFolder", map[string]any{"Path": *out})
 	}
 	web := ""
 	if !*telegram {
@@ -134,6 +140,20 @@ func runQR(ctx context.Context, w io.Writer, pool *pgxpool.Pool, o qrOptions) ([
 			return nil, err
 		}
 		if len(errs) > 0 {
+			// The rows read well are checked against the database too
+			// (units, officials), in a transaction rolled back: every fault
+			// of the file is listed at once, not in rounds.
+			tx, err := pool.Begin(ctx)
+			if err != nil {
+				return nil, err
+			}
+			rep, err := citizen.ImportDesks(ctx, tx, filepath.Base(o.DesksFile), rows, o.Now)
+			_ = tx.Rollback(context.WithoutCancel(ctx))
+			if err != nil {
+				return nil, err
+			}
+			errs = append(errs, rep.Errors...)
+			slices.SortStableFunc(errs, func(a, b citizen.RowError) int { return a.Line - b.Line })
 			printDeskFaults(w, cat, say, errs)
 			return nil, errDeskRows
 		}

@@ -63,8 +63,9 @@ func TestEveryMessageRenders(t *testing.T) {
 	for _, k := range []string{"Mean", "Page", "Pages", "Item", "Number", "Tasks", "Message", "Day", "Prefix", "Key", "State", "Allow", "Used", "Waiting", "Showing"} {
 		data[k] = "X<&>"
 	}
-	// The monthly export's notes (internal/report/notes.go).
-	for _, k := range []string{"Planned"} {
+	// The monthly export's notes (internal/report/notes.go); what operators
+	// type and read at the command line.
+	for _, k := range []string{"Planned", "Langs", "Host", "Rows", "Faults", "Before", "BeforeReason"} {
 		data[k] = "X<&>"
 	}
 	for _, lang := range locale.Languages {

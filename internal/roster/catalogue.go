@@ -49,6 +49,7 @@ type CatalogueRow struct {
 	Active    bool
 
 	rawFactor, badActive string
+	heads                *headers // the file's headers as written (RowError.Column)
 }
 
 var catalogueKind = newKind([]string{"catalogue", "catalog", "danh muc", "danh muc san pham cong viec", "san pham cong viec"}, []column{
@@ -79,6 +80,7 @@ func ReadCatalogue(r io.Reader, name string) ([]CatalogueRow, []RowError, error)
 	var all []RowError
 	err := readTable(r, name, catalogueKind, func(t *table, rec record) {
 		c := CatalogueRow{
+			heads:     t.heads,
 			File:      t.file,
 			Line:      rec.line,
 			Code:      t.get(rec, "code"),
@@ -158,7 +160,9 @@ func validItemCode(s string) bool {
 // idempotent, so ImportCatalogue can run it on rows built by hand.
 func (c CatalogueRow) normalize() (CatalogueRow, []RowError) {
 	var errs []RowError
-	bad := func(field, code, value string) { errs = append(errs, RowError{c.File, c.Line, field, code, value}) }
+	bad := func(field, code, value string) {
+		errs = append(errs, RowError{File: c.File, Line: c.Line, Field: field, Code: code, Value: value})
+	}
 	c.Code, c.Name, c.Measure = cleanCode(c.Code), cleanText(c.Name), cleanText(c.Measure)
 	switch {
 	case c.Code == "":
@@ -194,7 +198,7 @@ func (c CatalogueRow) normalize() (CatalogueRow, []RowError) {
 		}
 	}
 	c.AppliesTo = list
-	return c, errs
+	return c, named(errs, c.heads)
 }
 
 // CatalogueReport — kết quả nhập danh mục: what ImportCatalogue did (or, in a
@@ -246,7 +250,7 @@ func ImportCatalogue(ctx context.Context, pool *pgxpool.Pool, agency string, row
 				continue
 			}
 			if seen[r.Code] {
-				errs = append(errs, RowError{r.File, r.Line, "code", CodeDuplicateCode, r.Code})
+				errs = append(errs, named([]RowError{{File: r.File, Line: r.Line, Field: "code", Code: CodeDuplicateCode, Value: r.Code}}, r.heads)...)
 				continue
 			}
 			seen[r.Code] = true

@@ -54,21 +54,21 @@ func TestReadCatalogueRowErrors(t *testing.T) {
 		{"vietnamese headers", "Mã;\"Tên sản phẩm, công việc\";ĐVT;Hệ số quy đổi\nTD01;Thẩm định;hồ sơ;1,5\n", nil},
 		{"comma separated", "Mã,Tên sản phẩm,ĐVT,Hệ số quy đổi\nTD01,Thẩm định,hồ sơ,\"1,5\"\n", nil},
 		{"factor with two separators", "code,name,measure,factor\nTD01,Thẩm định,hồ sơ,1.5.2\n",
-			[]RowError{{"c.csv", 2, "factor", CodeInvalidFactor, "1.5.2"}}},
+			[]RowError{{"c.csv", 2, "factor", CodeInvalidFactor, "1.5.2", "factor"}}},
 		{"factor zero", "code,name,measure,factor\nTD01,Thẩm định,hồ sơ,0\n",
-			[]RowError{{"c.csv", 2, "factor", CodeInvalidFactor, "0"}}},
+			[]RowError{{"c.csv", 2, "factor", CodeInvalidFactor, "0", "factor"}}},
 		{"factor over 100", "code,name,measure,factor\nTD01,Thẩm định,hồ sơ,101\n",
-			[]RowError{{"c.csv", 2, "factor", CodeInvalidFactor, "101"}}},
+			[]RowError{{"c.csv", 2, "factor", CodeInvalidFactor, "101", "factor"}}},
 		{"factor three decimals", "code,name,measure,factor\nTD01,Thẩm định,hồ sơ,\"0,125\"\n",
-			[]RowError{{"c.csv", 2, "factor", CodeInvalidFactor, "0,125"}}},
+			[]RowError{{"c.csv", 2, "factor", CodeInvalidFactor, "0,125", "factor"}}},
 		{"factor empty", "code,name,measure,factor\nTD01,Thẩm định,hồ sơ,\n",
-			[]RowError{{"c.csv", 2, "factor", CodeMissingValue, ""}}},
+			[]RowError{{"c.csv", 2, "factor", CodeMissingValue, "", "factor"}}},
 		{"code with a space", "code,name,measure,factor\nTD 01,Thẩm định,hồ sơ,1\n",
-			[]RowError{{"c.csv", 2, "code", CodeInvalidItem, "TD 01"}}},
+			[]RowError{{"c.csv", 2, "code", CodeInvalidItem, "TD 01", "code"}}},
 		{"no name no measure", "code,name,measure,factor\nTD01,,,1\n",
-			[]RowError{{"c.csv", 2, "name", CodeMissingValue, ""}, {"c.csv", 2, "measure", CodeMissingValue, ""}}},
+			[]RowError{{"c.csv", 2, "name", CodeMissingValue, "", "name"}, {"c.csv", 2, "measure", CodeMissingValue, "", "measure"}}},
 		{"active not yes/no", "code,name,measure,factor,active\nTD01,Thẩm định,hồ sơ,1,tạm\n",
-			[]RowError{{"c.csv", 2, "active", CodeInvalidValue, "tạm"}}},
+			[]RowError{{"c.csv", 2, "active", CodeInvalidValue, "tạm", "active"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, errs, err := ReadCatalogue(strings.NewReader(tc.csv), "c.csv")
@@ -131,7 +131,7 @@ func TestImportCatalogue(t *testing.T) {
 	bad[1].Factor, bad[1].rawFactor = 0, "hai"
 	bad = append(bad, CatalogueRow{File: "c.csv", Line: 99, Code: "td01", Name: "x", Measure: "y", Factor: 100})
 	rep, err = ImportCatalogue(ctx, pool, "", bad, Options{})
-	want := []RowError{{rows[1].File, 3, "factor", CodeInvalidFactor, "hai"}, {"c.csv", 99, "code", CodeDuplicateCode, "TD01"}}
+	want := []RowError{{rows[1].File, 3, "factor", CodeInvalidFactor, "hai", rows[1].heads.byField["factor"]}, {"c.csv", 99, "code", CodeDuplicateCode, "TD01", ""}}
 	if !errors.Is(err, ErrRowsInvalid) || !slices.Equal(sortErrors(rep.Errors), sortErrors(want)) {
 		t.Fatalf("faulty: %v %v, want %v", rep.Errors, err, want)
 	}
@@ -208,7 +208,7 @@ func TestReadCatalogueXLSX(t *testing.T) {
 	if len(rows) != 3 || rows[0].Code != "TD01" || rows[0].Factor != 150 || rows[0].Line != 3 || rows[1].Factor != 30 {
 		t.Errorf("rows %+v", rows)
 	}
-	if want := []RowError{{"danh-muc.xlsx", 5, "factor", CodeInvalidFactor, "0.125"}}; !slices.Equal(errs, want) {
+	if want := []RowError{{"danh-muc.xlsx", 5, "factor", CodeInvalidFactor, "0.125", "Hệ số quy đổi"}}; !slices.Equal(errs, want) {
 		t.Errorf("errors %v, want %v", errs, want)
 	}
 }

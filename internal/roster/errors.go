@@ -14,6 +14,7 @@ const (
 	CodeUnsupportedFormat = "unsupported_format" // neither CSV nor XLSX (e.g. an old .xls)
 	CodeInvalidEncoding   = "invalid_encoding"   // a CSV that is not UTF-8 (or UTF-16 with a BOM)
 	CodeMalformedFile     = "malformed_file"     // a CSV quote error or an unreadable workbook; Line when known
+	CodeUnclosedQuote     = "unclosed_quote"     // a CSV cell's opening quote never closed (it swallowed the lines after it); Line where it opened
 	CodeMissingColumns    = "missing_columns"    // Field lists the missing required columns, comma separated
 	CodeDuplicateColumn   = "duplicate_column"   // two columns map to the same field (Field), Value is the second header
 	CodeFileTooLarge      = "file_too_large"     // larger than MaxFileBytes; Value is the limit in MiB
@@ -47,6 +48,36 @@ type RowError struct {
 	Field string
 	Code  string
 	Value string
+	// Column is Field's header as the file wrote it («ĐVT», «Đang dùng»),
+	// for telling the clerk; "" when the file has no such column.
+	Column string
+}
+
+// headers are a file's header cells as written, by field; a pointer keeps
+// the row types comparable.
+type headers struct{ byField map[string]string }
+
+// named sets the Column of each fault from the file's headers, and returns
+// errs.
+func named(errs []RowError, h *headers) []RowError {
+	if h == nil {
+		return errs
+	}
+	for i := range errs {
+		if errs[i].Column == "" {
+			errs[i].Column = h.byField[errs[i].Field]
+		}
+	}
+	return errs
+}
+
+// Place is the column to name to the clerk: as the file wrote it, else the
+// canonical field.
+func (e RowError) Place() string {
+	if e.Column != "" {
+		return e.Column
+	}
+	return e.Field
 }
 
 // Error renders the fault in English for logs and as the CLI's fallback. It
@@ -81,6 +112,7 @@ var codeText = map[string]string{
 	CodeUnsupportedFormat:   "not a CSV or XLSX file",
 	CodeInvalidEncoding:     "the CSV file is not UTF-8; save it as \"CSV UTF-8\"",
 	CodeMalformedFile:       "the file cannot be read",
+	CodeUnclosedQuote:       "a quote opened here is never closed",
 	CodeFileTooLarge:        "the file is too large",
 	CodeTooManyRows:         "the file has too many rows",
 	CodeMissingColumns:      "required columns are missing",
@@ -105,7 +137,7 @@ var codeText = map[string]string{
 // read at all, so no row of it (nor of a file that refers to it) is checked.
 func FileFault(code string) bool {
 	switch code {
-	case CodeUnsupportedFormat, CodeInvalidEncoding, CodeMalformedFile, CodeMissingColumns, CodeDuplicateColumn,
+	case CodeUnsupportedFormat, CodeInvalidEncoding, CodeMalformedFile, CodeUnclosedQuote, CodeMissingColumns, CodeDuplicateColumn,
 		CodeFileTooLarge, CodeTooManyRows:
 		return true
 	}

@@ -219,7 +219,7 @@ func validate(units []UnitRow, officials []OfficialRow, st *state) ([]UnitRow, [
 			continue
 		}
 		if fileUnit[u.Code] {
-			errs = append(errs, RowError{u.File, u.Line, "code", CodeDuplicateCode, u.Code})
+			errs = append(errs, RowError{File: u.File, Line: u.Line, Field: "code", Code: CodeDuplicateCode, Value: u.Code})
 			continue
 		}
 		fileUnit[u.Code] = true
@@ -242,13 +242,13 @@ func validate(units []UnitRow, officials []OfficialRow, st *state) ([]UnitRow, [
 			continue
 		}
 		if !fileUnit[u.ParentCode] && st.units[u.ParentCode] == nil {
-			errs = append(errs, RowError{u.File, u.Line, "parent_code", CodeUnknownParent, u.ParentCode})
+			errs = append(errs, RowError{File: u.File, Line: u.Line, Field: "parent_code", Code: CodeUnknownParent, Value: u.ParentCode})
 			continue
 		}
 		seen := map[string]bool{}
 		for c := u.ParentCode; c != "" && !seen[c]; c = parent[c] {
 			if c == u.Code {
-				errs = append(errs, RowError{u.File, u.Line, "parent_code", CodeUnitCycle, u.ParentCode})
+				errs = append(errs, RowError{File: u.File, Line: u.Line, Field: "parent_code", Code: CodeUnitCycle, Value: u.ParentCode})
 				break
 			}
 			seen[c] = true
@@ -266,24 +266,24 @@ func validate(units []UnitRow, officials []OfficialRow, st *state) ([]UnitRow, [
 		errs = append(errs, e...)
 		if o.EmployeeCode != "" {
 			if inFile[o.EmployeeCode] {
-				errs = append(errs, RowError{o.File, o.Line, "employee_code", CodeDuplicateCode, o.EmployeeCode})
+				errs = append(errs, RowError{File: o.File, Line: o.Line, Field: "employee_code", Code: CodeDuplicateCode, Value: o.EmployeeCode})
 				continue
 			}
 			inFile[o.EmployeeCode] = true
 		}
 		ofs = append(ofs, o)
 		if o.UnitCode != "" && !fileUnit[o.UnitCode] && st.units[o.UnitCode] == nil {
-			errs = append(errs, RowError{o.File, o.Line, "unit_code", CodeUnknownUnit, o.UnitCode})
+			errs = append(errs, RowError{File: o.File, Line: o.Line, Field: "unit_code", Code: CodeUnknownUnit, Value: o.UnitCode})
 		}
 		if o.Phone != "" && !hasField(e, "phone") {
 			if phoneAt[o.Phone] {
-				errs = append(errs, RowError{o.File, o.Line, "phone", CodeDuplicatePhone, o.Phone})
+				errs = append(errs, RowError{File: o.File, Line: o.Line, Field: "phone", Code: CodeDuplicatePhone, Value: o.Phone})
 			}
 			phoneAt[o.Phone] = true
 		}
 		if o.IsHead && o.UnitCode != "" {
 			if headOf[o.UnitCode] {
-				errs = append(errs, RowError{o.File, o.Line, "is_head", CodeSecondHead, o.UnitCode})
+				errs = append(errs, RowError{File: o.File, Line: o.Line, Field: "is_head", Code: CodeSecondHead, Value: o.UnitCode})
 			} else {
 				headOf[o.UnitCode] = true
 				heads = append(heads, o)
@@ -300,8 +300,18 @@ func validate(units []UnitRow, officials []OfficialRow, st *state) ([]UnitRow, [
 	}
 	for _, o := range heads {
 		if dbHead[o.UnitCode] {
-			errs = append(errs, RowError{o.File, o.Line, "is_head", CodeSecondHead, o.UnitCode})
+			errs = append(errs, RowError{File: o.File, Line: o.Line, Field: "is_head", Code: CodeSecondHead, Value: o.UnitCode})
 		}
+	}
+	fileHeads := map[string]*headers{}
+	for _, u := range units {
+		fileHeads[u.File] = u.heads
+	}
+	for _, o := range officials {
+		fileHeads[o.File] = o.heads
+	}
+	for i := range errs {
+		errs[i] = named(errs[i:i+1], fileHeads[errs[i].File])[0]
 	}
 	return us, ofs, sortErrors(errs)
 }

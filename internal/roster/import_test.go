@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"evalbot/internal/pgtest"
 )
@@ -164,7 +165,7 @@ func TestReimport(t *testing.T) {
 	officials, _ := readSampleOfficials(t, "officials.csv")
 	hb9 := idOf(t, pool, "HB009")
 	// HB009 has history: an invite and an audit row.
-	if _, err := CreateInvites(ctx, pool, []int64{hb9}, MinInviteTTL, now()); err != nil {
+	if _, err := CreateInvites(ctx, pool, []int64{hb9}, time.Hour, now()); err != nil {
 		t.Fatal(err)
 	}
 

@@ -28,6 +28,7 @@ type UnitRow struct {
 	Exceptional bool // đơn vị đặc thù: may use the higher grade-A quota
 
 	badExceptional string // the cell as read when it was not a yes/no value
+	heads          *headers
 }
 
 // OfficialRow — một dòng cán bộ: one official as read from officials.csv or an
@@ -36,6 +37,7 @@ type UnitRow struct {
 // could not be normalized its field keeps the trimmed text as read and the
 // fault is in the reader's error list (and again in Import's report).
 type OfficialRow struct {
+	heads        *headers // the file's headers as written (RowError.Column)
 	File         string
 	Line         int
 	EmployeeCode string // mã cán bộ
@@ -165,8 +167,9 @@ type record struct {
 
 // table is a file's header resolved to column indexes.
 type table struct {
-	file string
-	col  map[string]int
+	file  string
+	col   map[string]int
+	heads *headers // its header cells as the file wrote them («ĐVT», «Đang dùng»)
 }
 
 // get returns the cell of field in rec, or "" when the column is absent.
@@ -195,6 +198,7 @@ func ReadUnits(r io.Reader, name string) ([]UnitRow, []RowError, error) {
 	var all []RowError
 	err := readTable(r, name, unitsKind, func(t *table, rec record) {
 		u := UnitRow{
+			heads:      t.heads,
 			File:       t.file,
 			Line:       rec.line,
 			Code:       t.get(rec, "code"),
@@ -238,6 +242,7 @@ func ReadOfficials(r io.Reader, name string) ([]OfficialRow, []RowError, error) 
 			}
 		}
 		o := OfficialRow{
+			heads:        t.heads,
 			File:         t.file,
 			Line:         rec.line,
 			EmployeeCode: t.get(rec, "employee_code"),
@@ -272,23 +277,23 @@ func ReadOfficials(r io.Reader, name string) ([]OfficialRow, []RowError, error) 
 func (u UnitRow) normalize() (UnitRow, []RowError) {
 	var errs []RowError
 	if u.badExceptional != "" {
-		errs = append(errs, RowError{u.File, u.Line, "exceptional", CodeInvalidValue, u.badExceptional})
+		errs = append(errs, RowError{File: u.File, Line: u.Line, Field: "exceptional", Code: CodeInvalidValue, Value: u.badExceptional})
 	}
 	u.Code, u.Name, u.ParentCode = cleanCode(u.Code), cleanText(u.Name), cleanCode(u.ParentCode)
 	if u.Code == "" {
-		errs = append(errs, RowError{u.File, u.Line, "code", CodeMissingValue, ""})
+		errs = append(errs, RowError{File: u.File, Line: u.Line, Field: "code", Code: CodeMissingValue, Value: ""})
 	}
 	if u.Name == "" {
-		errs = append(errs, RowError{u.File, u.Line, "name", CodeMissingValue, ""})
+		errs = append(errs, RowError{File: u.File, Line: u.Line, Field: "name", Code: CodeMissingValue, Value: ""})
 	}
-	return u, errs
+	return u, named(errs, u.heads)
 }
 
 // normalize is UnitRow.normalize for an official.
 func (o OfficialRow) normalize() (OfficialRow, []RowError) {
 	var errs []RowError
 	bad := func(field, code, value string) {
-		errs = append(errs, RowError{o.File, o.Line, field, code, value})
+		errs = append(errs, RowError{File: o.File, Line: o.Line, Field: field, Code: code, Value: value})
 	}
 	if o.badIsHead != "" {
 		bad("is_head", CodeInvalidValue, o.badIsHead)
@@ -329,7 +334,7 @@ func (o OfficialRow) normalize() (OfficialRow, []RowError) {
 		o.Language = l
 		bad("language", CodeUnsupportedLanguage, l)
 	}
-	return o, errs
+	return o, named(errs, o.heads)
 }
 
 // Limits of one roster file (giới hạn tệp). A larger file is refused whole
@@ -449,7 +454,7 @@ func (s *scanner) add(rec record) error {
 		s.each(s.t, rec)
 		return nil
 	}
-	col := map[string]int{}
+	col, heads := map[string]int{}, map[string]string{}
 	var dup *RowError
 	for j, cell := range rec.cells {
 		f := s.k.matchHeader(cell)
@@ -462,13 +467,13 @@ func (s *scanner) add(rec record) error {
 			}
 			continue
 		}
-		col[f] = j
+		col[f], heads[f] = j, cleanText(cell)
 	}
 	if len(missing(col, s.k)) == 0 {
 		if dup != nil {
 			return dup
 		}
-		s.t = &table{file: s.file, col: col}
+		s.t = &table{file: s.file, col: col, heads: &headers{heads}}
 		for _, j := range col {
 			s.width = max(s.width, j+1)
 		}
@@ -562,6 +567,16 @@ func csvTable(br *bufio.Reader, file string, k *kind, each func(*table, record),
 			}
 		}
 		line, _ := cr.FieldPos(0)
+		// LazyQuotes takes a stray quote inside a cell, but a quote opened
+		// and never closed swallows the lines after it into one cell: told
+		// as such, with the line where it opened, not as the columns the
+		// row then lacks.
+		for i, c := range cells {
+			if j := strings.IndexByte(c, '\n'); j >= 0 && strings.ContainsRune(c[j:], cr.Comma) {
+				at, _ := cr.FieldPos(i)
+				return fail(CodeUnclosedQuote, at)
+			}
+		}
 		if err := s.add(record{line: line, cells: cells}); err != nil {
 			return scanFault(s, err, fail)
 		}

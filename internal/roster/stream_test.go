@@ -245,7 +245,7 @@ func TestReadHandWrittenWorkbook(t *testing.T) {
 	}
 	want := OfficialRow{File: "khac.xlsx", Line: 3, EmployeeCode: "HB001", FullName: "Nguyễn Văn An", UnitCode: "PHB", Category: CategoryCongChuc,
 		Phone: "+84912000101", Language: "vi", absent: absentPosition | absentIsHead | absentLanguage}
-	if rows[0] != want {
+	if rows[0].heads = nil; rows[0] != want {
 		t.Errorf("row\n got %+v\nwant %+v", rows[0], want)
 	}
 }

@@ -132,16 +132,44 @@ func List(ctx context.Context, db store.DB) ([]Key, error) {
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Key, error) { return scanKey(r) })
 }
 
-// Revoke revokes the key named by its id or its prefix, in the caller's
-// transaction, audited ("revoke_api_key"). Revoking a revoked key changes
-// nothing and reports already. ErrNotFound when nothing matches.
+// AmbiguousError: the text given to Revoke starts the prefix of several
+// keys (Keys, oldest first), or is too short to name one (under
+// MinRevokePrefix characters); nothing was revoked.
+type AmbiguousError struct{ Keys []Key }
+
+func (e *AmbiguousError) Error() string { return "apikeys: ambiguous key prefix" }
+
+// MinRevokePrefix is the shortest leading part of a prefix that Revoke
+// takes on its own: SecretPrefix and 4 more characters.
+const MinRevokePrefix = len(SecretPrefix) + 4
+
+// Revoke revokes the key named by its id, its prefix, or a leading part of
+// its prefix that no other key's starts with (at least MinRevokePrefix
+// characters), in the caller's transaction, audited ("revoke_api_key").
+// Revoking a revoked key changes nothing and reports already. ErrNotFound
+// when nothing matches; *AmbiguousError when several keys, or a too short
+// text, match.
 func Revoke(ctx context.Context, db store.DB, idOrPrefix string) (k Key, already bool, err error) {
 	idOrPrefix = strings.TrimSpace(idOrPrefix)
 	id, _ := strconv.ParseInt(idOrPrefix, 10, 64)
-	k, err = scanKey(db.QueryRow(ctx, `SELECT `+keyCols+` FROM api_keys k JOIN units u ON u.id = k.unit_id
-		WHERE k.id = $1 OR k.prefix = $2 FOR UPDATE OF k`, id, idOrPrefix))
-	if err != nil || k.RevokedAt != nil {
-		return k, err == nil, err
+	like := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(idOrPrefix) + "%"
+	rows, err := db.Query(ctx, `SELECT `+keyCols+` FROM api_keys k JOIN units u ON u.id = k.unit_id
+		WHERE k.id = $1 OR ($1 = 0 AND k.prefix LIKE $2) ORDER BY k.id FOR UPDATE OF k`, id, like)
+	if err != nil {
+		return k, false, err
+	}
+	keys, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Key, error) { return scanKey(r) })
+	switch {
+	case err != nil:
+		return k, false, err
+	case len(keys) == 0:
+		return k, false, ErrNotFound
+	case len(keys) > 1 || (id == 0 && keys[0].Prefix != idOrPrefix && len(idOrPrefix) < MinRevokePrefix):
+		return k, false, &AmbiguousError{Keys: keys}
+	}
+	k = keys[0]
+	if k.RevokedAt != nil {
+		return k, true, nil
 	}
 	if err := db.QueryRow(ctx, `UPDATE api_keys SET revoked_at = now() WHERE id = $1 RETURNING revoked_at`, k.ID).Scan(&k.RevokedAt); err != nil {
 		return k, false, err
