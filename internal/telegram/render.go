@@ -14,11 +14,7 @@ import (
 
 // pts formats points for lang: "88,54" in Vietnamese, "88.54" in English.
 func pts(lang string, p grading.Points) string {
-	s := p.String()
-	if lang == "vi" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
+	return locale.Points(lang, p)
 }
 
 // pct formats a percentage held in hundredths (9375 → "93,75%").

@@ -18,6 +18,7 @@ import (
 	"evalbot/internal/dashboard"
 	"evalbot/internal/evaluation"
 	"evalbot/internal/grading"
+	"evalbot/internal/locale"
 	"evalbot/internal/store"
 	"evalbot/internal/textnorm"
 )
@@ -562,12 +563,10 @@ func (s *Server) boardPage(w http.ResponseWriter, r *http.Request, me *dashboard
 }
 
 // pointsIn writes points (hundredths) as the language does: 90,00 in
-// Vietnamese (decimal comma), 90.00 in English, as the chat's cards do.
+// Vietnamese (decimal comma), 90.00 in English — locale.Points, as the
+// chat's cards do.
 func pointsIn(lang string, p grading.Points) string {
-	if lang == "en" {
-		return p.String()
-	}
-	return strings.Replace(p.String(), ".", ",", 1)
+	return locale.Points(lang, p)
 }
 
 // boardAdjust: POST /board/{id}/adjust sets the head's copy of the criteria

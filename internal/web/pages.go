@@ -64,9 +64,13 @@ type page struct {
 	Board     bool // the review board's pages (their own colours, dark too)
 }
 
-var funcs = template.FuncMap{
-	"points": func(p grading.Points) string { return p.String() },
-}
+// funcs are the templates' helpers. Numbers are written in the reader's
+// language through the page's tr (.L.Points), never language-blind.
+var funcs = template.FuncMap{}
+
+// Points writes points in the page's language (locale.Points: "90,00" in
+// Vietnamese, "90.00" in English), as the chat's cards do.
+func (t tr) Points(p grading.Points) string { return locale.Points(t.lang, p) }
 
 // personLang carries, in a request's context, the language of the person
 // the request is about (the signed-in official, or a link's owner).
