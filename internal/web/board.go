@@ -12,6 +12,7 @@ import (
 
 	"evalbot/internal/app/access"
 	"evalbot/internal/app/grades"
+	"evalbot/internal/app/plans"
 	"evalbot/internal/app/reviews"
 	"evalbot/internal/app/selfassess"
 	"evalbot/internal/calendar"
@@ -37,6 +38,7 @@ import (
 type ChatCards interface {
 	reviews.Notifier
 	selfassess.Notifier
+	plans.Notifier
 	FlushCards(ctx context.Context) error
 }
 
@@ -82,6 +84,7 @@ type boardBody struct {
 	Q                string
 	Notice           string
 	Waiting, Showing int
+	Plans            []planRow // the plans waiting for appraisal (boardplans.go)
 }
 
 // board: GET /board?sort=name|total|grade|status&status=…&q=….
@@ -159,11 +162,19 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if body.Plans, err = s.waitingPlans(r, me.ID, p.L); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	switch {
 	case q.Get("returned") != "":
 		body.Notice = p.L.T("BoardReturnedNotice")
 	case q.Get("approved") != "":
 		body.Notice = p.L.T("BoardApprovedOneNotice")
+	case q.Get("plan_returned") != "":
+		body.Notice = p.L.T("BoardPlanReturnedNotice")
+	case q.Get("plan_approved") != "":
+		body.Notice = p.L.T("BoardPlanApprovedNotice")
 	}
 	p.Title = p.L.T("BoardTitle", "Month", body.Month)
 	p.Body = body
