@@ -567,9 +567,14 @@ func (s *Server) boardApproveOne(w http.ResponseWriter, r *http.Request) {
 }
 
 // boardPage is a page of the board: Telegram's script inside the Mini App.
+// Inside Telegram its header shows only what belongs there (the board to a
+// reviewer, the person's own pages); a browser keeps the general navigation.
 func (s *Server) boardPage(w http.ResponseWriter, r *http.Request, me *dashboard.Actor) *page {
 	p := s.newPage(w, r, me)
 	p.MiniApp, p.Script, p.Board = s.inMiniApp(r), s.script(), true
+	if p.MiniApp && me != nil {
+		p.Reviewer = s.landing(r.Context(), me.ID) == "/board"
+	}
 	return p
 }
 

@@ -74,6 +74,19 @@ func TestBrowserBoardPlans(t *testing.T) {
 				run(t, ctx, chromedp.Navigate(signin.LinkURL(bm.srv.URL, token)), chromedp.WaitVisible(chromedp.CSS(`button.primary`)),
 					chromedp.Click(chromedp.CSS(`button.primary`)), chromedp.WaitVisible(chromedp.CSS(`#plans`)))
 			}
+			// The header: inside Telegram only the board and the person's own
+			// pages; in a browser the general navigation, as before.
+			nav, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("header.top a, header.top button")].map(e => e.textContent.trim() + (e.getAttribute("href") ? " " + e.getAttribute("href") : "")).join(" | ")`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := "Bảng duyệt /board | Tự đánh giá của tôi /me/assess"
+			if way != "mini app" {
+				want = "Đánh giá cán bộ hằng tháng / | English /board?lang=en | Mã lượt phục vụ /visit | Đăng xuất"
+			}
+			if nav != want {
+				t.Fatalf("header (%s): %q; want %q", way, nav, want)
+			}
 			if got := text(t, ctx, "#plans-title"); got != "Kế hoạch chờ thẩm định (3)" {
 				t.Fatalf("plans title %q", got)
 			}
@@ -195,11 +208,18 @@ func TestBrowserBoardPlans(t *testing.T) {
 			t.Fatal(err)
 		}
 		run(t, ctx, chromedp.Navigate(planURL), chromedp.WaitVisible(chromedp.CSS(`table.plan-tasks`)))
+		if got := strings.Join(strings.Fields(text(t, ctx, "header.top nav")), " "); got != "Bảng duyệt Tự đánh giá của tôi" {
+			t.Fatalf("the deputy's header during the delegation: %q", got)
+		}
 		// The delegation over (a new session: the last one has ended), the plan is no longer theirs.
 		h.Clock.Set(now.AddDate(0, 0, 3))
 		ctx = tab()
 		run(t, ctx, chromedp.Navigate(bm.launch(D, now.AddDate(0, 0, 3), bm.token, lightTheme)), chromedp.WaitVisible(`//h1[.="Tự đánh giá tháng 11/2026"]`),
 			chromedp.Navigate(planURL), chromedp.WaitVisible(`//h1[.="Không có người cần duyệt"]`))
+		run(t, ctx, chromedp.Navigate(bm.srv.URL+"/me/assess"), chromedp.WaitVisible(`//h1[.="Tự đánh giá tháng 11/2026"]`))
+		if got := strings.Join(strings.Fields(text(t, ctx, "header.top nav")), " "); got != "Tự đánh giá của tôi" {
+			t.Fatalf("the deputy's header after the delegation: %q", got)
+		}
 	})
 }
 

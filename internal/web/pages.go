@@ -62,6 +62,7 @@ type page struct {
 	MiniApp   bool // opened inside Telegram: telegram-web-app.js is loaded (miniapp.go)
 	Script    string
 	Board     bool // the review board's pages (their own colours, dark too)
+	Reviewer  bool // in the Mini App: the person reviews someone today (the header links the board)
 }
 
 // funcs are the templates' helpers. Numbers are written in the reader's
