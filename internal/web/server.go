@@ -161,6 +161,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("POST /board/plans/{id}/weigh", s.boardPlanWeigh)
 	mux.HandleFunc("GET /me/assess", s.selfPage)
 	mux.HandleFunc("POST /me/assess", s.selfSave)
+	mux.HandleFunc("POST /me/assess/preview", s.selfPreview)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(time.Hour, files)))
 	mux.HandleFunc("/", s.notFound)
 	cop := http.NewCrossOriginProtection()
