@@ -44,12 +44,10 @@ func OfficialLabel(o roster.Official) string {
 	return o.FullName + " — " + o.Position
 }
 
-// PointsText renders points for lang ("1,00" / "1.00") with trailing zeros trimmed ("1").
+// PointsText renders points for lang (locale.Points: "1,00" / "1.00") with
+// trailing zeros trimmed ("1").
 func PointsText(lang string, p grading.Points) string {
-	s := p.String()
-	if lang == "vi" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
+	s := locale.Points(lang, p)
 	s = strings.TrimSuffix(strings.TrimSuffix(s, "00"), "0")
 	return strings.TrimRight(strings.TrimRight(s, ","), ".")
 }
