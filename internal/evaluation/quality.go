@@ -191,6 +191,13 @@ var (
 	ErrBadWeight = errors.New("evaluation: weight out of range")
 )
 
+// The range of a task's weight (trọng số) a head may set, in hundredths of
+// a standard unit: 0.25 … 10.
+const (
+	MinTaskWeight = grading.Points(minWeight)
+	MaxTaskWeight = grading.Points(maxWeight)
+)
+
 // WeighTask sets the weight (trọng số, 0.25–10 standard units, hundredths)
 // of a free-text task of a plan waiting for approval, as the head does
 // before approving it: Decree 335 weighs a task outside the catalogue by the

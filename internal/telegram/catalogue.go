@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"evalbot/internal/app/access"
 	"evalbot/internal/app/plans"
 	"evalbot/internal/app/reviews"
 	"evalbot/internal/delivery"
@@ -354,14 +355,14 @@ func (a *App) onPlanWeigh(t *turn, c callback) error {
 // onPlanWeighText applies the typed weights and brings the plan's card up to
 // date; a faulty line is told with its number and nothing is changed.
 func (a *App) onPlanWeighText(t *turn, d stepData, text string) error {
-	p, errs, err := evaluation.WeighPlan(t.ctx, t.tx, t.me.ID, d.PlanID, d.Version, text, a.today())
+	p, errs, err := plans.WeighTyped(t.ctx, t.tx, t.me.ID, d.PlanID, d.Version, text, a.today())
 	switch {
 	case errors.Is(err, evaluation.ErrStale), errors.Is(err, evaluation.ErrNotFound), errors.Is(err, evaluation.ErrLocked):
 		if err := t.clearStep(); err != nil {
 			return err
 		}
 		return t.reply(t.t("ErrorStale", nil), nil)
-	case errors.Is(err, evaluation.ErrNotReviewer):
+	case errors.Is(err, access.ErrForbidden):
 		if err := t.clearStep(); err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -225,55 +226,63 @@ func (a *App) onApproveAll(t *turn, c callback) error {
 	if err := t.clearStep(); err != nil {
 		return err
 	}
-	// Take every unit-month lock the run needs at once, in one order, so two
-	// runs over overlapping units never wait on each other crosswise.
-	if err := reviews.LockUnitMonths(t.ctx, t.tx, d.IDs); err != nil {
+	// The board's rule and transaction (reviews.ApproveMany): every
+	// unit-month lock at once, in one order; each person authorized from the
+	// database and checked at the version listed; each approval's cards and
+	// grade card through the Notifier, as when approved from the board.
+	picks := make([]reviews.Pick, len(d.IDs))
+	for i, id := range d.IDs {
+		picks[i] = reviews.Pick{AssessmentID: id, Version: d.Versions[i]}
+	}
+	approved, refused, err := reviews.ApproveMany(t.ctx, t.tx, a.Cal, a.Framework, t.me.ID, picks, a.Now(), a)
+	if err != nil {
 		return err
 	}
+	if len(approved) > 0 {
+		// The review cards' edits were queued (card_edits): send them now.
+		t.afterCommit = append(t.afterCommit, func(ctx context.Context) { _ = a.FlushCards(ctx) })
+	}
 	var done, changed, look []string
-	for i, id := range d.IDs {
-		as, err := evaluation.LoadAssessment(t.ctx, t.tx, id)
+	for _, r := range approved {
+		done = append(done, r.Official.FullName)
+	}
+	var quota *reviews.Refusal
+	for i, r := range refused {
+		name := r.Name
+		if name == "" {
+			name = "#" + itoa(int(r.AssessmentID))
+			if as, err := evaluation.LoadAssessment(t.ctx, t.tx, r.AssessmentID); err == nil {
+				if o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID); err == nil {
+					name = o.FullName
+				}
+			}
+		}
+		switch {
+		case errors.Is(r.Err, reviews.ErrNeedsQuotaChoice) && quota == nil:
+			quota = &refused[i]
+		case errors.Is(r.Err, evaluation.ErrStale), errors.Is(r.Err, evaluation.ErrNotFound), errors.Is(r.Err, access.ErrForbidden):
+			changed = append(changed, name)
+		default:
+			look = append(look, name)
+		}
+	}
+	if quota != nil {
+		// The grade-A quota is full: the head chooses on this message who
+		// moves to B (as one approval in chat asks), the others approved.
+		as, err := evaluation.LoadAssessment(t.ctx, t.tx, quota.AssessmentID)
 		if err != nil {
-			changed = append(changed, "#"+itoa(int(id)))
-			continue
+			return err
 		}
 		o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID)
 		if err != nil {
 			return err
 		}
-		if as.Version != d.Versions[i] || as.Status != evaluation.AssessSubmitted {
-			changed = append(changed, o.FullName)
-			continue
-		}
-		if ok, err := t.canReview(as.OfficialID); err != nil || !ok {
-			changed = append(changed, o.FullName)
-			continue
-		}
-		// approve edits the pressed message and answers; keep our own summary.
 		t.answer, t.edit = nil, nil
 		if err := a.approve(t, as, o, 0); err != nil {
 			return err
 		}
-		after, err := evaluation.LoadAssessment(t.ctx, t.tx, id)
-		if err != nil {
-			return err
-		}
-		if after.Status == evaluation.AssessApproved {
-			done = append(done, o.FullName)
-			continue
-		}
 		if t.edit != nil && len(t.edit.kb) > 0 {
-			// The grade-A quota is full: the head chooses on this message,
-			// and the rest of the list waits for /pending.
-			var rest []string
-			for _, id := range d.IDs[i+1:] {
-				if as, err := evaluation.LoadAssessment(t.ctx, t.tx, id); err == nil {
-					if o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID); err == nil {
-						rest = append(rest, o.FullName)
-					}
-				}
-			}
-			t.edit.text = approveAllSummary(t, done, changed, append(look, rest...)) + "\n\n" + t.edit.text
+			t.edit.text = approveAllSummary(t, done, changed, look) + "\n\n" + t.edit.text
 			t.answer = nil
 			t.ack(t.T("ApproveAllToast", len(done), nil))
 			return nil

@@ -274,12 +274,7 @@ func (a *App) onPlanHead(t *turn, c callback) error {
 	}
 	t.editPressed(t.planText(p, owner.FullName, "PlanApprovedByYou"), nil)
 	t.ack(t.t("PlanApprovedToast", map[string]any{"Period": t.planPeriod(p.Kind, p.PeriodStart), "Name": owner.FullName}))
-	if owner.ChatID == nil {
-		return nil
-	}
-	ot := t.as(owner)
-	return t.send(delivery.Message{ChatID: *owner.ChatID, OfficialID: owner.ID,
-		Text: ot.t("PlanApprovedNotice", map[string]any{"Title": ot.planTitle(p.Kind, p.PeriodStart), "Head": t.me.FullName})})
+	return t.tellPlanOwner(p, owner, true, "")
 }
 
 func (a *App) onPlanReturnReason(t *turn, d stepData, text string) error {
@@ -303,15 +298,7 @@ func (a *App) onPlanReturnReason(t *turn, d stepData, text string) error {
 	if err := t.reply(t.t("ReturnedConfirm", map[string]any{"Name": owner.FullName}), nil); err != nil {
 		return err
 	}
-	if owner.ChatID == nil || owner.TelegramUserID == nil {
-		return nil
-	}
-	ot := t.as(owner)
-	if err := ot.setStepFor(*owner.TelegramUserID, stepPlanTasks, stepData{Kind: p.Kind, Start: p.PeriodStart.String()}); err != nil {
-		return err
-	}
-	return t.send(delivery.Message{ChatID: *owner.ChatID, OfficialID: owner.ID,
-		Text: ot.t("PlanReturnedNotice", map[string]any{"Title": ot.planTitle(p.Kind, p.PeriodStart), "Head": t.me.FullName, "Reason": reason})})
+	return t.tellPlanOwner(p, owner, false, reason)
 }
 
 // onPlanEnter: the prompt's button; the next text is this plan's tasks.

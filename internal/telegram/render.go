@@ -14,9 +14,9 @@ import (
 )
 
 // pts formats points for lang: "88,54" in Vietnamese, "88.54" in English
-// (locale.Sprintf).
+// (locale.Points, the one formatting of points both faces use).
 func pts(lang string, p grading.Points) string {
-	return locale.Sprintf(lang, "%.2f", float64(p)/100)
+	return locale.Points(lang, p)
 }
 
 // pointsText renders points for lang with trailing zeros trimmed: «1,5»

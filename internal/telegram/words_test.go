@@ -145,6 +145,14 @@ func TestApproveAllCountsWhatItCanApprove(t *testing.T) {
 	if a := bkLastAnswer(H); a != "Đã duyệt 1 người" {
 		t.Errorf("approve-all toast %q", a)
 	}
+	// One mechanism with the board (reviews.ApproveMany and the Notifier):
+	// B's own review card follows, without the buttons of a decided one.
+	if card, _ := findMsg(H.User.Messages(), "Phạm Thị Bình", "Đánh giá tháng"); !strings.Contains(card.Text, "✅ Đã duyệt") || card.Keyboard != nil || card.Edits == 0 {
+		t.Errorf("B's review card after approve-all: %q (%d rows of buttons)", card.Text, len(card.Keyboard))
+	}
+	if !strings.Contains(B.User.Last().Text, "11/2026") {
+		t.Errorf("B's grade card: %q", B.User.Last().Text)
+	}
 	checkAnswers(t, h)
 }
 

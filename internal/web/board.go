@@ -12,12 +12,14 @@ import (
 
 	"evalbot/internal/app/access"
 	"evalbot/internal/app/grades"
+	"evalbot/internal/app/plans"
 	"evalbot/internal/app/reviews"
 	"evalbot/internal/app/selfassess"
 	"evalbot/internal/calendar"
 	"evalbot/internal/dashboard"
 	"evalbot/internal/evaluation"
 	"evalbot/internal/grading"
+	"evalbot/internal/locale"
 	"evalbot/internal/store"
 	"evalbot/internal/textnorm"
 )
@@ -36,6 +38,7 @@ import (
 type ChatCards interface {
 	reviews.Notifier
 	selfassess.Notifier
+	plans.Notifier
 	FlushCards(ctx context.Context) error
 }
 
@@ -81,6 +84,7 @@ type boardBody struct {
 	Q                string
 	Notice           string
 	Waiting, Showing int
+	Plans            []boardPlanRow // the plans waiting for appraisal (boardplans.go)
 }
 
 // board: GET /board?sort=name|total|grade|status&status=…&q=….
@@ -158,11 +162,19 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if body.Plans, err = s.waitingPlans(r, me.ID, p.L); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	switch {
 	case q.Get("returned") != "":
 		body.Notice = p.L.T("BoardReturnedNotice")
 	case q.Get("approved") != "":
 		body.Notice = p.L.T("BoardApprovedOneNotice")
+	case q.Get("plan_returned") != "":
+		body.Notice = p.L.T("BoardPlanReturnedNotice")
+	case q.Get("plan_approved") != "":
+		body.Notice = p.L.T("BoardPlanApprovedNotice")
 	}
 	p.Title = p.L.T("BoardTitle", "Month", body.Month)
 	p.Body = body
@@ -555,19 +567,22 @@ func (s *Server) boardApproveOne(w http.ResponseWriter, r *http.Request) {
 }
 
 // boardPage is a page of the board: Telegram's script inside the Mini App.
+// Inside Telegram its header shows only what belongs there (the board to a
+// reviewer, the person's own pages); a browser keeps the general navigation.
 func (s *Server) boardPage(w http.ResponseWriter, r *http.Request, me *dashboard.Actor) *page {
 	p := s.newPage(w, r, me)
 	p.MiniApp, p.Script, p.Board = s.inMiniApp(r), s.script(), true
+	if p.MiniApp && me != nil {
+		p.Reviewer = s.landing(r.Context(), me.ID) == "/board"
+	}
 	return p
 }
 
 // pointsIn writes points (hundredths) as the language does: 90,00 in
-// Vietnamese (decimal comma), 90.00 in English, as the chat's cards do.
+// Vietnamese (decimal comma), 90.00 in English — locale.Points, as the
+// chat's cards do.
 func pointsIn(lang string, p grading.Points) string {
-	if lang == "en" {
-		return p.String()
-	}
-	return strings.Replace(p.String(), ".", ",", 1)
+	return locale.Points(lang, p)
 }
 
 // boardAdjust: POST /board/{id}/adjust sets the head's copy of the criteria

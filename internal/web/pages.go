@@ -52,9 +52,7 @@ func (t tr) T(id string, kv ...any) string {
 
 // Points writes points with two decimals as the page's language writes
 // them: «89,50» in Vietnamese, «89.50» in English ({{$l.Points .Total}}).
-func (t tr) Points(p grading.Points) string {
-	return locale.Sprintf(t.lang, "%.2f", float64(p)/100)
-}
+func (t tr) Points(p grading.Points) string { return locale.Points(t.lang, p) }
 
 // Int writes a count as the page's language does: «100.000» in
 // Vietnamese, «100,000» in English ({{$l.Int .People}}).
@@ -75,9 +73,12 @@ type page struct {
 	// Home is where the brand links: the overview for the organization
 	// department, else the person's own start (landing), never a page that
 	// would refuse them.
-	Home string
+	Home     string
+	Reviewer bool // in the Mini App: the person reviews someone today (the header links the board)
 }
 
+// funcs are the templates' helpers. Numbers are written in the reader's
+// language through the page's tr (.L.Points, .L.Int), never language-blind.
 var funcs = template.FuncMap{}
 
 // personLang carries, in a request's context, the language of the person
