@@ -20,7 +20,7 @@ import (
 
 // chatTurn is the turn as the chat sub-packages see it (chat.Turn): they
 // import internal/telegram/chat, never this package
-// (docs/decisions/0022-citizens-chat-package.md).
+// (docs/decisions/0021-citizens-chat-package.md).
 type chatTurn struct{ t *turn }
 
 var _ chat.Turn = chatTurn{}

@@ -6,7 +6,7 @@
 //
 // Dependencies point one way: internal/telegram imports its sub-packages
 // and this one; a sub-package imports this one, never internal/telegram
-// (docs/decisions/0022-citizens-chat-package.md).
+// (docs/decisions/0021-citizens-chat-package.md).
 package chat
 
 import (

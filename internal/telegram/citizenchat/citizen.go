@@ -6,7 +6,7 @@
 // OnCallback, OnText, OnDesksCommand, OnRatingsCommand, OnVisitCommand) with
 // the update's chat.Turn; the use cases are internal/citizen,
 // internal/app/desks and internal/citizen/notice. It never imports
-// internal/telegram (docs/decisions/0022-citizens-chat-package.md).
+// internal/telegram (docs/decisions/0021-citizens-chat-package.md).
 //
 // The flow lives in citizen_*.go:
 //
