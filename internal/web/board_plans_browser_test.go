@@ -82,7 +82,7 @@ func TestBrowserBoardPlans(t *testing.T) {
 			}
 			want := "Bảng duyệt /board | Tự đánh giá của tôi /me/assess"
 			if way != "mini app" {
-				want = "Đánh giá cán bộ hằng tháng / | English /board?lang=en | Mã lượt phục vụ /visit | Đăng xuất"
+				want = "Đánh giá cán bộ hằng tháng /board | English /board?lang=en | Mã lượt phục vụ /visit | Trang của tôi /me/plan | Đăng xuất"
 			}
 			if nav != want {
 				t.Fatalf("header (%s): %q; want %q", way, nav, want)
