@@ -394,7 +394,12 @@ type personBody struct {
 	Submitted        bool
 	Adjust           []adjustView // the head's copy, a choice per criterion
 	BonusChoice      []option     // none when the framework has no bonus
-	Notice           string
+	// TaskScore is the head's task score (điểm thực hiện nhiệm vụ) of a
+	// month without tasks in an approved plan, whole points 0 … fw.TaskMax,
+	// after an empty choice while none was entered; nil when the month has
+	// tasks (their statuses give the score).
+	TaskScore []option
+	Notice    string
 }
 
 // adjustView is one criterion's choice of whole points (0 … its maximum).
@@ -457,6 +462,18 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, me *dashbo
 		}
 		if fw.BonusMax > 0 {
 			b.BonusChoice = wholePoints(p.Lang, fw.BonusMax, as.ReviewBonus())
+		}
+		tasks, err := evaluation.MonthTasks(r.Context(), s.Pool, as.OfficialID, as.Month)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if len(tasks) == 0 {
+			cur := grading.Points(-1)
+			if as.ManualTaskScore != nil {
+				cur = *as.ManualTaskScore
+			}
+			b.TaskScore = append([]option{{Value: "", Label: "–", Selected: cur < 0}}, wholePoints(p.Lang, fw.TaskMax, cur)...)
 		}
 	}
 	if r.URL.Query().Get("adjusted") != "" {
@@ -627,6 +644,18 @@ func (s *Server) boardAdjust(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 			changed = true
+		}
+		// A month without tasks: the task score the chat's «nhập điểm
+		// nhiệm vụ» enters (reviews.SetTaskScore checks the month has none
+		// to score and the range).
+		if v, err := strconv.Atoi(r.PostFormValue("task_score")); err == nil {
+			score := grading.Points(v * 100)
+			if as.ManualTaskScore == nil || *as.ManualTaskScore != score {
+				if as, _, err = reviews.SetTaskScore(ctx, tx, me.ID, as, fw, score, day); err != nil {
+					return err
+				}
+				changed = true
+			}
 		}
 		if !changed || s.Chat == nil {
 			return nil
