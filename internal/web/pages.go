@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -171,6 +172,37 @@ func (s *Server) messageAs(w http.ResponseWriter, r *http.Request, me *dashboard
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.log().Error("web: request failed", "path_pattern", r.Pattern, "err", err)
 	s.message(w, r, http.StatusInternalServerError, "WebErrorTitle", "WebError")
+}
+
+// dashboardRefused answers a refusal of the dashboard's use cases — not the
+// organization department (403), a unit outside the admin's subtree (404,
+// as if it did not exist), anything else (500) — and says whether it did.
+func (s *Server) dashboardRefused(w http.ResponseWriter, r *http.Request, me *dashboard.Actor, err error) bool {
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, dashboard.ErrNotAdmin):
+		s.messageAs(w, r, me, http.StatusForbidden, "WebForbiddenTitle", "WebForbidden")
+	case errors.Is(err, dashboard.ErrNotInScope):
+		s.messageAs(w, r, me, http.StatusNotFound, "WebNotFoundTitle", "WebNotFound")
+	default:
+		s.fail(w, r, err)
+	}
+	return true
+}
+
+// sendXLSX answers a workbook written by write as the download name (a
+// language's file stem, the period, the unit's code), never cached.
+func (s *Server) sendXLSX(w http.ResponseWriter, r *http.Request, name string, write func(io.Writer) error) {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(buf.Bytes())
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
@@ -459,15 +491,7 @@ func (s *Server) unit(w http.ResponseWriter, r *http.Request) {
 	}
 	q := dashboard.Today(s.Cal, s.now())
 	up, err := dashboard.Unit(r.Context(), s.Pool, me.ID, r.PathValue("code"), q)
-	switch {
-	case errors.Is(err, dashboard.ErrNotAdmin):
-		s.messageAs(w, r, me, http.StatusForbidden, "WebForbiddenTitle", "WebForbidden")
-		return
-	case errors.Is(err, dashboard.ErrNotInScope):
-		s.messageAs(w, r, me, http.StatusNotFound, "WebNotFoundTitle", "WebNotFound")
-		return
-	case err != nil:
-		s.fail(w, r, err)
+	if s.dashboardRefused(w, r, me, err) {
 		return
 	}
 	p := s.newPage(w, r, me)
@@ -505,28 +529,13 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 	}
 	q := dashboard.Today(s.Cal, s.now())
 	m, err := dashboard.Export(r.Context(), s.Pool, me.ID, r.URL.Query().Get("unit"), q.Month)
-	switch {
-	case errors.Is(err, dashboard.ErrNotAdmin):
-		s.messageAs(w, r, me, http.StatusForbidden, "WebForbiddenTitle", "WebForbidden")
-		return
-	case errors.Is(err, dashboard.ErrNotInScope):
-		s.messageAs(w, r, me, http.StatusNotFound, "WebNotFoundTitle", "WebNotFound")
-		return
-	case err != nil:
-		s.fail(w, r, err)
+	if s.dashboardRefused(w, r, me, err) {
 		return
 	}
-	var buf bytes.Buffer
 	l := s.newPage(w, r, me).L // the session's language
-	if err := report.WriteXLSX(&buf, m, report.In(l.cat, l.lang)); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	name := l.T("ExportFileStem") + "-" + q.Month.String() + "-" + m.Root + ".xlsx"
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write(buf.Bytes())
+	s.sendXLSX(w, r, l.T("ExportFileStem")+"-"+q.Month.String()+"-"+m.Root+".xlsx", func(out io.Writer) error {
+		return report.WriteXLSX(out, m, report.In(l.cat, l.lang))
+	})
 }
 
 // trendBody is the trend page's data.
@@ -576,15 +585,7 @@ func (s *Server) remind(w http.ResponseWriter, r *http.Request) {
 	q := dashboard.Today(s.Cal, s.now())
 	code := r.PathValue("code")
 	n, err := dashboard.RemindMissing(r.Context(), s.Pool, s.Cat, me.ID, code, q.Month, calendar.DateOf(s.now()))
-	switch {
-	case errors.Is(err, dashboard.ErrNotAdmin):
-		s.messageAs(w, r, me, http.StatusForbidden, "WebForbiddenTitle", "WebForbidden")
-		return
-	case errors.Is(err, dashboard.ErrNotInScope):
-		s.messageAs(w, r, me, http.StatusNotFound, "WebNotFoundTitle", "WebNotFound")
-		return
-	case err != nil:
-		s.fail(w, r, err)
+	if s.dashboardRefused(w, r, me, err) {
 		return
 	}
 	http.Redirect(w, r, "/units/"+url.PathEscape(code)+"?reminded="+strconv.Itoa(n), http.StatusSeeOther)

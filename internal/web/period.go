@@ -1,9 +1,7 @@
 package web
 
 import (
-	"bytes"
-	"errors"
-	"mime"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -57,26 +55,11 @@ func (s *Server) exportPeriod(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := dashboard.ExportPeriod(r.Context(), s.Pool, me.ID, r.URL.Query().Get("unit"), p)
-	switch {
-	case errors.Is(err, dashboard.ErrNotAdmin):
-		s.messageAs(w, r, me, http.StatusForbidden, "WebForbiddenTitle", "WebForbidden")
-		return
-	case errors.Is(err, dashboard.ErrNotInScope):
-		s.messageAs(w, r, me, http.StatusNotFound, "WebNotFoundTitle", "WebNotFound")
-		return
-	case err != nil:
-		s.fail(w, r, err)
+	if s.dashboardRefused(w, r, me, err) {
 		return
 	}
-	var buf bytes.Buffer
 	l := s.newPage(w, r, me).L // the session's language
-	if err := report.WritePeriodXLSX(&buf, res, report.In(l.cat, l.lang)); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	name := l.T("ExportFileStem") + "-" + p.String() + "-" + res.Root + ".xlsx"
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write(buf.Bytes())
+	s.sendXLSX(w, r, l.T("ExportFileStem")+"-"+p.String()+"-"+res.Root+".xlsx", func(out io.Writer) error {
+		return report.WritePeriodXLSX(out, res, report.In(l.cat, l.lang))
+	})
 }
