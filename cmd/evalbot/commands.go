@@ -247,7 +247,9 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	// waited for a retry_after), then every minute those of a dead replica.
 	go app.SweepEdits(ctx, time.Minute, 2*time.Minute)
 	// The reviewers' menu button opens the review board (a few a second), at
-	// start and then daily (a delegation starts or ends).
+	// start and then every ten minutes (a delegation starts or ends, a head
+	// changes); only the chats that differ are called.
+	const menuEvery = 10 * time.Minute
 	go func() {
 		for {
 			if n, err := app.SetBoardMenus(ctx, 5); err != nil && ctx.Err() == nil {
@@ -258,7 +260,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 			select {
 			case <-ctx.Done():
 				return
-			case <-time.After(24 * time.Hour):
+			case <-time.After(menuEvery):
 			}
 		}
 	}()

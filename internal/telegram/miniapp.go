@@ -49,49 +49,39 @@ func (a *App) withBoard(t *turn, kb delivery.Keyboard) delivery.Keyboard {
 }
 
 // SetBoardMenus gives the private chat of every reviewer of today (heads, and
-// deputies under a delegation in force: access.ReviewerChats) the menu button
-// «Bảng duyệt» opening BoardURL, and gives a deputy whose delegation ended
-// (access.FormerDeputyChats) the default one back (setChatMenuButton), at
-// most perSecond calls a second; nothing without BoardURL. A chat that
-// refuses is logged and left. It returns how many chats took a change. Run
-// by `evalbot serve` at start and then daily.
+// deputies under a delegation in force) the menu button «Bảng duyệt»
+// opening BoardURL, and the default button back to a chat given it whose
+// person reviews nobody today (access.MenuChanges: only the chats that
+// differ from what was last set), at most perSecond setChatMenuButton calls
+// a second; nothing without BoardURL. A chat that refuses is logged and
+// tried again on the next run. It returns how many chats took a change.
+// Run by `evalbot serve` at start and then every few minutes.
 func (a *App) SetBoardMenus(ctx context.Context, perSecond float64) (int, error) {
-	if a.BoardURL == "" {
-		return 0, nil
-	}
-	chats, err := access.ReviewerChats(ctx, a.Pool, a.today())
-	if err != nil {
-		return 0, err
-	}
-	former, err := access.FormerDeputyChats(ctx, a.Pool, a.today())
+	changes, err := access.MenuChanges(ctx, a.Pool, a.today(), a.BoardURL, func(lang string) string { return a.Cat.T(lang, "MenuBoard", nil) })
 	if err != nil {
 		return 0, err
 	}
 	lim := rate.NewLimiter(rate.Limit(perSecond), 1)
 	n := 0
-	set := func(c access.ReviewerChat, b models.InputMenuButton) error {
+	for _, c := range changes {
 		if err := lim.Wait(ctx); err != nil {
-			return err
+			return n, err
+		}
+		var b models.InputMenuButton = models.MenuButtonDefault{Type: models.MenuButtonTypeDefault}
+		if c.URL != "" {
+			b = models.MenuButtonWebApp{Type: models.MenuButtonTypeWebApp, Text: c.Label, WebApp: models.WebAppInfo{URL: c.URL}}
 		}
 		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		if _, err := a.Bot.SetChatMenuButton(cctx, &bot.SetChatMenuButtonParams{ChatID: c.ChatID, MenuButton: b}); err != nil {
+		_, err := a.Bot.SetChatMenuButton(cctx, &bot.SetChatMenuButtonParams{ChatID: c.ChatID, MenuButton: b})
+		cancel()
+		if err != nil {
 			a.Log.Warn("menu button not set", "official_id", c.OfficialID, "err", scrubToken(err))
-			return nil
+			continue
+		}
+		if err := access.MenuSet(ctx, a.Pool, c); err != nil {
+			return n, err
 		}
 		n++
-		return nil
-	}
-	for _, c := range chats {
-		if err := set(c, models.MenuButtonWebApp{Type: models.MenuButtonTypeWebApp, Text: a.Cat.T(c.Language, "MenuBoard", nil),
-			WebApp: models.WebAppInfo{URL: a.BoardURL}}); err != nil {
-			return n, err
-		}
-	}
-	for _, c := range former {
-		if err := set(c, models.MenuButtonDefault{Type: models.MenuButtonTypeDefault}); err != nil {
-			return n, err
-		}
 	}
 	return n, nil
 }

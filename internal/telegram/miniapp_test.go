@@ -59,19 +59,45 @@ func TestBoardButtons(t *testing.T) {
 	if _, _, err := access.Delegate(ctx, pool, H.ID, A.ID, 3, calendar.DateOf(h.Clock.Now())); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := h.App.SetBoardMenus(ctx, 1000); err != nil || n != 3 {
-		t.Fatalf("menus with A delegated: %d, %v", n, err)
+	if n, err := h.App.SetBoardMenus(ctx, 1000); err != nil || n != 1 {
+		t.Fatalf("menus with A delegated: %d, %v; want A's only (S's and H's are set)", n, err)
 	}
 	if m := h.Srv.MenuButtonOf(A.User.ID); m.Type != "web_app" {
 		t.Errorf("A's menu button under the delegation: %+v", m)
 	}
 	// Three days later the delegation has ended: A's menu goes back.
 	h.Clock.Set(h.Clock.Now().AddDate(0, 0, 3))
-	if n, err := h.App.SetBoardMenus(ctx, 1000); err != nil || n != 3 {
-		t.Fatalf("menus after the delegation: %d, %v; want S, H, and A's reset", n, err)
+	if n, err := h.App.SetBoardMenus(ctx, 1000); err != nil || n != 1 {
+		t.Fatalf("menus after the delegation: %d, %v; want A's reset only", n, err)
 	}
 	if m := h.Srv.MenuButtonOf(A.User.ID); m.Type != "default" {
 		t.Errorf("A's menu button after the delegation: %+v", m)
+	}
+	// Nothing differs: no call at all (the serve loop runs every ten minutes).
+	calls := h.Srv.Calls()["setChatMenuButton"]
+	if n, err := h.App.SetBoardMenus(ctx, 1000); err != nil || n != 0 || h.Srv.Calls()["setChatMenuButton"] != calls {
+		t.Fatalf("a run with nothing to change: %d, %v, %d calls", n, err, h.Srv.Calls()["setChatMenuButton"]-calls)
+	}
+	// H stops being a head (a roster change): the board's button goes, as a
+	// former deputy's did; it used to stay for good.
+	if _, err := pool.Exec(ctx, `UPDATE officials SET is_head = false WHERE id = $1`, H.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := h.App.SetBoardMenus(ctx, 1000); err != nil || n != 1 {
+		t.Fatalf("menus after H stopped being a head: %d, %v", n, err)
+	}
+	if m := h.Srv.MenuButtonOf(H.User.ID); m.Type != "default" {
+		t.Errorf("H's menu button as a former head: %+v", m)
+	}
+	// S switches to English: the button's text follows on the next run.
+	if _, err := pool.Exec(ctx, `UPDATE officials SET language = 'en' WHERE id = $1`, S.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := h.App.SetBoardMenus(ctx, 1000); err != nil || n != 1 {
+		t.Fatalf("menus after S chose English: %d, %v", n, err)
+	}
+	if m := h.Srv.MenuButtonOf(S.User.ID); m.Type != "web_app" || m.Text != "Review board" {
+		t.Errorf("S's menu button in English: %+v", m)
 	}
 	if got := telegram.MiniAppLink("evalbot_phuong_bot", "duyet", "board"); got != "https://t.me/evalbot_phuong_bot/duyet?startapp=board" {
 		t.Errorf("MiniAppLink: %q", got)
