@@ -21,6 +21,7 @@ import (
 	"evalbot/internal/roster"
 	"evalbot/internal/signin"
 	"evalbot/internal/store"
+	"evalbot/internal/textnorm"
 )
 
 // qrCmd writes one printable PNG per desk of the one-stop shop: the QR code
@@ -75,7 +76,7 @@ func qrCmd(ctx context.Context, args []string) error {
 	defer pool.Close()
 	o := qrOptions{Bot: *botName, Web: web, Out: *out, DesksFile: *desks, Rotate: *rotate, Lang: signLang, Say: c.lang, Now: time.Now()}
 	for _, c := range strings.Split(*only, ",") {
-		if c = strings.ToUpper(strings.TrimSpace(c)); c != "" {
+		if c = textnorm.Code(c); c != "" {
 			o.Only = append(o.Only, c)
 		}
 	}

@@ -106,7 +106,7 @@ type DeskInput struct {
 }
 
 // cleanDeskCode cleans (textnorm.Clean) and upper-cases a printed desk code.
-func cleanDeskCode(s string) string { return strings.ToUpper(textnorm.Clean(s)) }
+func cleanDeskCode(s string) string { return textnorm.Code(s) }
 
 // validDeskCode: 1–32 characters of A-Z, 0-9, '-', '_' and '.'.
 func validDeskCode(s string) bool {

@@ -27,6 +27,7 @@ import (
 	"evalbot/internal/grading"
 	"evalbot/internal/report"
 	"evalbot/internal/store"
+	"evalbot/internal/textnorm"
 )
 
 // Errors of Read and Unit.
@@ -454,7 +455,7 @@ func Unit(ctx context.Context, db store.DB, actor int64, code string, q Query) (
 		SELECT u.id, u.code, u.name, sub.depth,
 		       EXISTS (SELECT 1 FROM publications p WHERE p.unit_id = u.id AND p.month = $3::date)
 		  FROM sub JOIN units u ON u.id = sub.id
-		 WHERE u.code = $2`, actor, strings.ToUpper(strings.TrimSpace(code)), q.Month.First().String()).
+		 WHERE u.code = $2`, actor, textnorm.Code(code), q.Month.First().String()).
 		Scan(&u.ID, &u.Code, &u.Name, &u.Depth, &published)
 	if errors.Is(err, pgx.ErrNoRows) {
 		if admin, err := isAdmin(ctx, db, actor); err != nil || !admin {

@@ -3,7 +3,6 @@ package dashboard
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -11,6 +10,7 @@ import (
 	"evalbot/internal/app/exports"
 	"evalbot/internal/calendar"
 	"evalbot/internal/report"
+	"evalbot/internal/textnorm"
 	"evalbot/internal/yearly"
 )
 
@@ -53,7 +53,7 @@ func ExportPeriod(ctx context.Context, pool *pgxpool.Pool, actor int64, code str
 // code (upper-cased, trimmed) is found in actor's subtree, and commits it
 // (the audit entry).
 func exportTx(ctx context.Context, pool *pgxpool.Pool, actor int64, code string, read func(tx pgx.Tx, code string) error) error {
-	code = strings.ToUpper(strings.TrimSpace(code))
+	code = textnorm.Code(code)
 	tx, err := pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead})
 	if err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -14,6 +13,7 @@ import (
 	"evalbot/internal/evaluation"
 	"evalbot/internal/locale"
 	"evalbot/internal/store"
+	"evalbot/internal/textnorm"
 )
 
 // RemindMissing nudges, on Telegram, every active official of the unit
@@ -27,7 +27,7 @@ import (
 // reminders were queued: 0 when everyone missing was reminded today or is
 // not on Telegram.
 func RemindMissing(ctx context.Context, pool *pgxpool.Pool, cat *locale.Catalog, actor int64, code string, m calendar.Month, today calendar.Date) (int, error) {
-	code = strings.ToUpper(strings.TrimSpace(code))
+	code = textnorm.Code(code)
 	sent := 0
 	err := store.InTx(ctx, pool, func(tx pgx.Tx) error {
 		var unit int64

@@ -29,9 +29,9 @@ const (
 // characters removed, and no space at either end.
 func cleanText(s string) string { return textnorm.Clean(s) }
 
-// cleanCode is cleanText in upper case, for employee and unit codes: a clerk
-// who types "hb001" means HB001.
-func cleanCode(s string) string { return strings.ToUpper(cleanText(s)) }
+// cleanCode is textnorm.Code, for employee and unit codes: a clerk who types
+// "hb001" means HB001.
+func cleanCode(s string) string { return textnorm.Code(s) }
 
 // fold makes a key for loose matching: textnorm.Fold. "Mã cán bộ", "MA CAN
 // BO" and "ma_can_bo" all fold to "ma can bo".

@@ -53,6 +53,11 @@ func Clean(s string) string {
 	return strings.Join(strings.Fields(norm.NFC.String(s)), " ")
 }
 
+// Code is Clean in upper case: how every code (mã) is kept and looked up —
+// employee, unit, desk, catalogue item — so that "hb001", " HB001 " and
+// "HB\u200b001" pasted from a spreadsheet or typed in a URL are HB001.
+func Code(s string) string { return strings.ToUpper(Clean(s)) }
+
 // Field is Clean with the checks every typed field has: ErrEmpty when
 // nothing visible is left, ErrTooLong when more than max characters (runes,
 // after cleaning) are; max ≤ 0 sets no limit. The cleaned text is returned

@@ -40,3 +40,18 @@ func TestField(t *testing.T) {
 		}
 	}
 }
+
+// TestCode: every code is kept and looked up as Clean in upper case.
+func TestCode(t *testing.T) {
+	for in, want := range map[string]string{
+		"hb001":              "HB001",
+		" HB001 ":            "HB001",
+		"HB\u200b001":        "HB001",
+		"phb-vh\u00a0":       "PHB-VH",
+		"\ufeffPHB-KT\u2060": "PHB-KT",
+	} {
+		if got := textnorm.Code(in); got != want {
+			t.Errorf("Code(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

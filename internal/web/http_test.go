@@ -199,7 +199,13 @@ func TestRefusals(t *testing.T) {
 	if status, body, _ := do(t, vh, "GET", st.srv.URL+"/units/PHB-VH", nil); status != 200 || !strings.Contains(body, "Lưu Minh Tuấn") {
 		t.Fatalf("own subtree: %d\n%s", status, body)
 	}
-	for _, code := range []string{"PHB-KT", "PHB", "NOPE"} {
+	// A code typed or pasted as people do: lower case, a zero-width space, a
+	// no-break space at the end (the roster keeps codes so; the page looked
+	// them up with a trim and upper case only, and said «not found»).
+	if status, body, _ := do(t, vh, "GET", st.srv.URL+"/units/phb-%E2%80%8Bvh%C2%A0", nil); status != 200 || !strings.Contains(body, "Lưu Minh Tuấn") {
+		t.Fatalf("own subtree by a pasted code: %d", status)
+	}
+	for _, code := range []string{"PHB-KT", "PHB", "NOPE", "phb-%E2%80%8Bkt"} {
 		if status, body, _ := do(t, vh, "GET", st.srv.URL+"/units/"+code, nil); status != http.StatusNotFound || strings.Contains(body, "Đặng Văn Long") {
 			t.Fatalf("%s outside the subtree: %d", code, status)
 		}

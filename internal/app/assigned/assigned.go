@@ -13,7 +13,6 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -191,7 +190,7 @@ func (in Input) clean() (Input, error) {
 	if in.EmployeeCode, err = textnorm.Field(in.EmployeeCode, 50); err != nil {
 		return in, fieldErr("employee_code", err)
 	}
-	in.ItemCode = strings.ToUpper(strings.TrimSpace(in.ItemCode))
+	in.ItemCode = textnorm.Code(in.ItemCode)
 	if in.Title, err = textnorm.Field(in.Title, evaluation.MaxTitleRunes); err != nil && (in.ItemCode == "" || !errors.Is(err, textnorm.ErrEmpty)) {
 		return in, fieldErr("title", err)
 	}
