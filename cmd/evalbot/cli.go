@@ -180,6 +180,45 @@ func dayOf(lang string, t time.Time) string {
 	return t.Format("02/01/2006")
 }
 
+// messenger is an error that names the locale message a person reads for
+// it (calendar.FileError, schedule.SettingError), with its data.
+type messenger interface {
+	Message() (id string, data map[string]any)
+}
+
+// sayMessage renders err in lang when it names its message: a calendar.Date
+// in the data written as lang writes dates, and a Line above 0 named
+// before it («dòng 4: …»). ok is false for any other error.
+func sayMessage(lang string, err error) (string, bool) {
+	var m messenger
+	if !errors.As(err, &m) {
+		return "", false
+	}
+	id, data := m.Message()
+	if !has(lang, id) {
+		return "", false
+	}
+	for k, v := range data {
+		if d, ok := v.(calendar.Date); ok {
+			data[k] = dayOf(lang, time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, calendar.Location))
+		}
+	}
+	s := say(lang, id, data)
+	if line, _ := data["Line"].(int); line > 0 {
+		s = say(lang, "FaultAtLine", map[string]any{"Line": line, "Cause": s})
+	}
+	return s, true
+}
+
+// errText is err in lang: its own message when it names one (sayMessage),
+// else its Go text without package prefixes.
+func errText(lang string, err error) string {
+	if m, ok := sayMessage(lang, err); ok {
+		return m
+	}
+	return stripGoPrefixes(err.Error())
+}
+
 // fail is a failure told in the command's language.
 func (c *command) fail(id string, data map[string]any) error { return &cliError{msg: c.say(id, data)} }
 
@@ -448,6 +487,9 @@ func explain(lang string, err error) string {
 	var ce *cliError
 	var pe *fs.PathError
 	var connect *pgconn.ConnectError
+	if m, ok := sayMessage(lang, err); ok {
+		return m
+	}
 	switch {
 	case errors.As(err, &ce):
 		return ce.msg

@@ -148,7 +148,7 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 			if errors.As(err, new(*fs.PathError)) {
 				return err // told by explain: which file, and why
 			}
-			return cmd.fail("ServeBadHolidays", map[string]any{"File": *holidays, "Err": stripGoPrefixes(err.Error())})
+			return cmd.fail("ServeBadHolidays", map[string]any{"File": *holidays, "Err": errText(cmd.lang, err)})
 		}
 	}
 	now := time.Now
@@ -162,11 +162,11 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	}
 	specs, err := schedule.ParseSpecs(os.Getenv("EVALBOT_CRON"))
 	if err != nil {
-		return cmd.fail("ServeBadCron", map[string]any{"Err": stripGoPrefixes(err.Error())})
+		return cmd.fail("ServeBadCron", map[string]any{"Err": errText(cmd.lang, err)})
 	}
 	times, err := schedule.WithYearDay(schedule.DefaultTimes, os.Getenv("EVALBOT_YEAR_DAY"))
 	if err != nil {
-		return cmd.fail("ServeBadYearDay", map[string]any{"Err": stripGoPrefixes(err.Error())})
+		return cmd.fail("ServeBadYearDay", map[string]any{"Err": errText(cmd.lang, err)})
 	}
 	pool, err := openDB(ctx)
 	if err != nil {

@@ -232,9 +232,30 @@ func printRowFaults(w io.Writer, cat *locale.Catalog, lang string, errs []roster
 			id = "ImportFileError" // the whole file, or a place not known
 		}
 		fmt.Fprintln(w, "  "+cat.Plain(lang, id, 0, map[string]any{
-			"File": e.File, "Line": e.Line, "Reason": cat.Plain(lang, "ImportErr_"+e.Code, 0, map[string]any{"Field": e.Place(), "Value": e.Value}),
+			"File": e.File, "Line": e.Line, "Reason": cat.Plain(lang, "ImportErr_"+e.Code, 0, map[string]any{"Field": columnOf(cat, lang, e), "Value": e.Value}),
 		}))
 	}
+}
+
+// columnOf names the column of fault e to the clerk: its header as the
+// file wrote it; else, and for the missing columns, each canonical field in
+// the clerk's words with the header to write («tên quầy (name)»), never a
+// bare internal name.
+func columnOf(cat *locale.Catalog, lang string, e roster.RowError) string {
+	if e.Column != "" && e.Code != roster.CodeMissingColumns {
+		return e.Column
+	}
+	var names []string
+	for _, f := range strings.Split(e.Field, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if cat.Has(lang, "Column_"+f) {
+			f = cat.Plain(lang, "ColumnNamed", 0, map[string]any{"Name": cat.Plain(lang, "Column_"+f, 0, nil), "Field": f})
+		}
+		names = append(names, f)
+	}
+	return strings.Join(names, ", ")
 }
 
 // faultyRows counts the rows (file and line) with at least one fault: a row

@@ -93,7 +93,7 @@ func outboxCmd(ctx context.Context, args []string) error {
 			dead = append(dead, id)
 		}
 		fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\n", d.ID, k.say("OutboxState_"+d.State, nil), to, d.Attempts,
-			when(k.lang, d.DeadAt), d.LastError)
+			when(k.lang, d.DeadAt), outboxReason(k, d.LastError))
 	}
 	if err := w.Flush(); err != nil {
 		return err
@@ -108,4 +108,19 @@ func outboxCmd(ctx context.Context, args []string) error {
 		fmt.Println(k.say("OutboxUnconfirmedNote", map[string]any{"IDs": strings.Join(unconfirmed, ", ")}))
 	}
 	return nil
+}
+
+// outboxReason is why a message was not delivered, in the operator's
+// language (delivery.FaultOf: Telegram's 403 «blocked», 400 «chat not
+// found», 429…), with the stored text after it as a detail.
+func outboxReason(k *clerk, lastError string) string {
+	if lastError == "" {
+		return ""
+	}
+	f := delivery.FaultOf(lastError)
+	why := k.say("OutboxFault_"+f.Code, nil)
+	if f.Attempts > 0 {
+		why = k.say("OutboxFaultGaveUp", map[string]any{"N": f.Attempts, "Cause": why})
+	}
+	return k.say("OutboxFaultDetail", map[string]any{"Cause": why, "Detail": lastError})
 }

@@ -112,7 +112,7 @@ var errDeskRows = fmt.Errorf("desks: %w", errFaultyRows)
 func printDeskFaults(w io.Writer, cat *locale.Catalog, lang string, errs []citizen.RowError) {
 	rows := make([]roster.RowError, len(errs))
 	for i, e := range errs {
-		rows[i] = roster.RowError{File: e.File, Line: e.Line, Field: e.Field, Code: e.Code, Value: e.Value}
+		rows[i] = roster.RowError{File: e.File, Line: e.Line, Field: e.Field, Code: e.Code, Value: e.Value, Column: e.Column}
 	}
 	printRowFaults(w, cat, lang, rows)
 }

@@ -106,15 +106,16 @@ func TestPushTwiceIsOneAssignment(t *testing.T) {
 	}
 }
 
-// Issue 23: «a key of another subtree gets 403». The culture office's key
-// may not push to, read, or report on a person of PHB-KT, nor read PHB's
-// results; the ward's key may.
-func TestKeyOfAnotherSubtreeIsForbidden(t *testing.T) {
+// Issue 23: «a key of another subtree gets 403», since decision 0025 an
+// answer as for what does not exist (422 no_official, 404 not_found): the
+// culture office's key may not push to, read, or report on a person of
+// PHB-KT, nor read PHB's results; the ward's key may.
+func TestKeyOfAnotherSubtreeIsRefused(t *testing.T) {
 	w := newWorld(t)
 	body := push("GV-7")
 	body["employee_code"] = "HB012" // PHB-KT
 	r := w.do("POST", "/api/v1/assignments", w.vh, body, true)
-	if p := r.problem(t); r.status != http.StatusForbidden || p.Type != api.ProblemType("forbidden") {
+	if p := r.problem(t); r.status != http.StatusUnprocessableEntity || p.Type != api.ProblemType("no_official") {
 		t.Fatalf("push outside the subtree: %d %+v", r.status, p)
 	}
 	if n := w.count(`SELECT count(*) FROM assignments`); n != 0 {
@@ -138,7 +139,7 @@ func TestKeyOfAnotherSubtreeIsForbidden(t *testing.T) {
 			b = map[string]any{"done_on": "2026-12-07"}
 		}
 		r := w.do(c.method, c.path, w.vh, b, true)
-		if p := r.problem(t); r.status != http.StatusForbidden || p.Type != api.ProblemType("forbidden") {
+		if p := r.problem(t); r.status != http.StatusNotFound || p.Type != api.ProblemType("not_found") {
 			t.Errorf("%s %s with the culture office's key: %d %+v", c.method, c.path, r.status, p)
 		}
 	}

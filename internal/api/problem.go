@@ -9,7 +9,7 @@ import (
 )
 
 // ProblemType is the type URI of a problem with code: "urn:evalbot:problem:"
-// and the code (unauthorized, key_revoked, forbidden, not_found,
+// and the code (unauthorized, key_revoked, not_found,
 // method_not_allowed, rate_limited, busy, invalid_body, invalid_field, invalid_period, no_official,
 // catalogue, conflict, declined, too_late, internal). The codes are listed
 // in the OpenAPI document.
@@ -73,8 +73,6 @@ func (c *call) fail(err error) {
 		c.problem(http.StatusUnauthorized, "key_revoked", nil)
 	case errors.Is(err, assigned.ErrNoOfficial):
 		c.problem(http.StatusUnprocessableEntity, "no_official", nil)
-	case errors.Is(err, assigned.ErrOutOfScope):
-		c.problem(http.StatusForbidden, "forbidden", nil)
 	case errors.Is(err, assigned.ErrNotFound):
 		c.problem(http.StatusNotFound, "not_found", nil)
 	case errors.Is(err, assigned.ErrConflict):

@@ -52,12 +52,15 @@ type Calendar struct {
 func New(holidays []Holiday, workingSaturdays []Date) (*Calendar, error) {
 	c, err := build(holidays, workingSaturdays)
 	if err != nil {
-		return nil, fmt.Errorf("calendar: %w", err)
+		fe := err.(*FileError)
+		fe.text = "calendar: " + fe.text
+		return nil, fe
 	}
 	return c, nil
 }
 
-// build is New without the package prefix on its errors.
+// build is New without the package prefix on its errors; they are all
+// *FileError.
 func build(holidays []Holiday, workingSaturdays []Date) (*Calendar, error) {
 	c := &Calendar{
 		holidays: make(map[Date]Holiday, len(holidays)),
@@ -66,14 +69,14 @@ func build(holidays []Holiday, workingSaturdays []Date) (*Calendar, error) {
 	}
 	for _, h := range holidays {
 		if err := checkDate(h.Date); err != nil {
-			return nil, fmt.Errorf("holiday: %w", err)
+			return nil, &FileError{Code: "bad_date", Value: h.Date.String(), text: "holiday: " + err.Error()}
 		}
 		h.VI, h.EN = strings.TrimSpace(h.VI), strings.TrimSpace(h.EN)
 		if h.VI == "" {
-			return nil, fmt.Errorf("holiday %s: the Vietnamese name (vi) is empty", h.Date)
+			return nil, &FileError{Code: "missing_vi", Date: h.Date, text: fmt.Sprintf("holiday %s: the Vietnamese name (vi) is empty", h.Date)}
 		}
 		if _, dup := c.holidays[h.Date]; dup {
-			return nil, fmt.Errorf("holiday %s is listed twice", h.Date)
+			return nil, &FileError{Code: "duplicate_holiday", Date: h.Date, text: fmt.Sprintf("holiday %s is listed twice", h.Date)}
 		}
 		c.holidays[h.Date] = h
 		c.list = append(c.list, h)
@@ -81,16 +84,16 @@ func build(holidays []Holiday, workingSaturdays []Date) (*Calendar, error) {
 	}
 	for _, d := range workingSaturdays {
 		if err := checkDate(d); err != nil {
-			return nil, fmt.Errorf("working Saturday: %w", err)
+			return nil, &FileError{Code: "bad_working_day", Value: d.String(), text: "working Saturday: " + err.Error()}
 		}
 		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			return nil, fmt.Errorf("working Saturday %s is a %s, not a weekend day", d, wd)
+			return nil, &FileError{Code: "not_weekend", Date: d, text: fmt.Sprintf("working Saturday %s is a %s, not a weekend day", d, wd)}
 		}
 		if _, dup := c.workdays[d]; dup {
-			return nil, fmt.Errorf("working Saturday %s is listed twice", d)
+			return nil, &FileError{Code: "duplicate_working_day", Date: d, text: fmt.Sprintf("working Saturday %s is listed twice", d)}
 		}
 		if _, hol := c.holidays[d]; hol {
-			return nil, fmt.Errorf("%s is both a holiday and a working Saturday", d)
+			return nil, &FileError{Code: "holiday_and_working_day", Date: d, text: fmt.Sprintf("%s is both a holiday and a working Saturday", d)}
 		}
 		c.workdays[d] = struct{}{}
 		c.sats = append(c.sats, d)

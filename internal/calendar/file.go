@@ -2,6 +2,7 @@ package calendar
 
 import (
 	_ "embed"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -83,16 +84,26 @@ func parse(name string, data []byte) (*Calendar, error) {
 		}
 		return "calendar: "
 	}
+	fail := func(fe *FileError, format string, args ...any) error {
+		fe.File, fe.text = name, where(fe.Line)+fmt.Sprintf(format, args...)
+		return fe
+	}
 	var f holidayFile
 	md, err := toml.Decode(string(data), &f)
 	if err != nil {
-		return nil, fmt.Errorf("%s%w", where(0), err)
+		fe := &FileError{Code: "syntax"}
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			fe.Line = pe.Position.Line
+		}
+		fe.File, fe.text = name, where(0)+err.Error()
+		return nil, fe
 	}
 	lines := indexLines(string(data))
 	if un := md.Undecoded(); len(un) > 0 {
 		k := un[0]
-		return nil, fmt.Errorf(`%sunknown key %q (allowed: working_saturdays, and date, vi, en in [[holiday]])`,
-			where(lines.find(k)), k.String())
+		return nil, fail(&FileError{Code: "unknown_key", Line: lines.find(k), Key: k.String()},
+			`unknown key %q (allowed: working_saturdays, and date, vi, en in [[holiday]])`, k.String())
 	}
 
 	hs := make([]Holiday, 0, len(f.Holiday))
@@ -102,17 +113,19 @@ func parse(name string, data []byte) (*Calendar, error) {
 			line = lines.at("holiday", i, "")
 		}
 		if it.Date == nil {
-			return nil, fmt.Errorf("%sholiday #%d: field \"date\" is missing", where(line), i+1)
+			return nil, fail(&FileError{Code: "missing_date", Line: line, Entry: i + 1}, "holiday #%d: field \"date\" is missing", i+1)
 		}
 		d, err := dateValue(it.Date)
 		if err != nil {
-			return nil, fmt.Errorf("%sholiday #%d: field \"date\": %v", where(line), i+1, err)
+			return nil, fail(&FileError{Code: "bad_date", Line: line, Entry: i + 1, Value: written(it.Date)},
+				"holiday #%d: field \"date\": %v", i+1, err)
 		}
 		if strings.TrimSpace(it.VI) == "" {
 			if l := lines.at("holiday", i, "vi"); l > 0 {
 				line = l
 			}
-			return nil, fmt.Errorf("%sholiday #%d (%s): field \"vi\" (the Vietnamese name) is missing or empty", where(line), i+1, d)
+			return nil, fail(&FileError{Code: "missing_vi", Line: line, Entry: i + 1, Date: d},
+				"holiday #%d (%s): field \"vi\" (the Vietnamese name) is missing or empty", i+1, d)
 		}
 		hs = append(hs, Holiday{Date: d, VI: it.VI, EN: it.EN})
 	}
@@ -120,15 +133,29 @@ func parse(name string, data []byte) (*Calendar, error) {
 	for i, v := range f.WorkingSaturdays {
 		d, err := dateValue(v)
 		if err != nil {
-			return nil, fmt.Errorf("%sfield \"working_saturdays\", element %d: %v", where(lines.at("", 0, "working_saturdays")), i+1, err)
+			return nil, fail(&FileError{Code: "bad_working_day", Line: lines.at("", 0, "working_saturdays"), Entry: i + 1, Value: written(v)},
+				"field \"working_saturdays\", element %d: %v", i+1, err)
 		}
 		sats = append(sats, d)
 	}
 	c, err := build(hs, sats)
 	if err != nil {
-		return nil, fmt.Errorf("%s%w", where(0), err)
+		fe := err.(*FileError)
+		fe.File, fe.text = name, where(0)+fe.text
+		return nil, fe
 	}
 	return c, nil
+}
+
+// written is a date value as the file wrote it, for telling the person.
+func written(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case time.Time:
+		return v.Format("2006-01-02T15:04:05")
+	}
+	return fmt.Sprint(v)
 }
 
 // dateValue accepts a TOML local date (2026-01-01) or a string "2026-01-01".

@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -155,5 +156,38 @@ func TestDefaultTOML(t *testing.T) {
 	b[0] = 'X'
 	if DefaultTOML()[0] == 'X' {
 		t.Error("DefaultTOML returns the embedded slice")
+	}
+}
+
+// Leftovers 2: a holiday file's faults carry a code and what they concern,
+// so that a person reads them in their language (FileError.Message), not
+// in this package's English.
+func TestParseErrorsAreFileErrors(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		want FileError
+	}{
+		{"[[holiday]]\ndate = \"2026-02-30\"\nvi = \"Tết\"\n", FileError{Code: "bad_date", Line: 2, Entry: 1, Value: "2026-02-30"}},
+		{"working_saturdays = [2026-01-09]\n", FileError{Code: "not_weekend", Date: Date{2026, 1, 9}}},
+		{"[[holiday]]\ndate = 2026-01-01\nvi = \"Tết Dương lịch\"\nname = \"x\"\n", FileError{Code: "unknown_key", Line: 4, Key: "holiday.name"}},
+		{"[[holiday]]\n", FileError{Code: "missing_date", Line: 1, Entry: 1}},
+		{"[[holiday]]\ndate = 2026-01-01\nen = \"x\"\n", FileError{Code: "missing_vi", Line: 2, Entry: 1, Date: Date{2026, 1, 1}}},
+		{"[[holiday]]\ndate = 2026-01-01\nvi = \"a\"\n[[holiday]]\ndate = 2026-01-01\nvi = \"b\"\n", FileError{Code: "duplicate_holiday", Date: Date{2026, 1, 1}}},
+		{"[[holiday]\n", FileError{Code: "syntax", Line: 2}},
+	} {
+		_, err := Parse([]byte(c.src))
+		var fe *FileError
+		if !errors.As(err, &fe) {
+			t.Errorf("%q: %v, not a *FileError", c.src, err)
+			continue
+		}
+		got := *fe
+		got.text = ""
+		if got != c.want {
+			t.Errorf("%q: %+v, want %+v", c.src, got, c.want)
+		}
+		if id, _ := fe.Message(); id != "HolidayFault_"+c.want.Code {
+			t.Errorf("%q: message %s", c.src, id)
+		}
 	}
 }

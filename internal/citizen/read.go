@@ -40,13 +40,18 @@ const (
 	CodeNotInUnit       = "official_not_in_unit" // the official belongs to another unit
 )
 
-// RowError is one fault of one line of a desks file.
+// RowError is one fault of one line of a desks file. Field is the
+// canonical column (desk_code, name, unit_code, employee_code; for
+// CodeMissingColumns the missing ones, comma separated), Column its header
+// as the file wrote it («Mã quầy»), "" when the fault is not read from the
+// file's cells (ImportDesks) or the file has no such column.
 type RowError struct {
-	File  string
-	Line  int
-	Field string
-	Code  string
-	Value string
+	File   string
+	Line   int
+	Field  string
+	Code   string
+	Value  string
+	Column string
 }
 
 func (e RowError) Error() string {
@@ -65,11 +70,14 @@ func (e RowError) Error() string {
 	return s
 }
 
+// deskHeaders are the headers a desks file may have, by textnorm.Fold (case,
+// diacritics and punctuation aside: «Mã quầy», «MA_QUAY», «ma quay»).
 var deskHeaders = map[string]string{
-	"desk_code": "desk_code", "code": "desk_code", "desk": "desk_code", "ma_quay": "desk_code", "quay": "desk_code",
-	"name": "name", "desk_name": "name", "ten": "name", "ten_quay": "name",
-	"unit_code": "unit_code", "unit": "unit_code", "ma_don_vi": "unit_code",
-	"employee_code": "employee_code", "employee": "employee_code", "official": "employee_code", "ma_can_bo": "employee_code",
+	"desk code": "desk_code", "code": "desk_code", "desk": "desk_code", "ma quay": "desk_code", "quay": "desk_code",
+	"name": "name", "desk name": "name", "ten": "name", "ten quay": "name",
+	"unit code": "unit_code", "unit": "unit_code", "ma don vi": "unit_code", "don vi": "unit_code", "ma dv": "unit_code",
+	"employee code": "employee_code", "employee": "employee_code", "official": "employee_code", "ma can bo": "employee_code",
+	"can bo": "employee_code", "can bo truc": "employee_code", "ma cb": "employee_code",
 }
 
 // MaxDeskFileBytes is the largest desks file read (1 MiB: thousands of
@@ -97,11 +105,11 @@ func ReadDesks(r io.Reader, file string) ([]DeskRow, []RowError, error) {
 		return nil, []RowError{{File: file, Line: 1, Field: "desk_code,name,unit_code", Code: CodeMissingColumns}}, nil
 	}
 	col := map[string]int{}
+	header := map[string]string{} // the file's header of each field
 	for i, h := range recs[0] {
-		k := strings.ToLower(strings.Join(strings.Fields(strings.NewReplacer("-", " ", "_", " ").Replace(h)), "_"))
-		if f, ok := deskHeaders[k]; ok {
+		if f, ok := deskHeaders[textnorm.Fold(h)]; ok {
 			if _, dup := col[f]; !dup {
-				col[f] = i
+				col[f], header[f] = i, textnorm.Clean(h)
 			}
 		}
 	}
@@ -140,17 +148,17 @@ func ReadDesks(r io.Reader, file string) ([]DeskRow, []RowError, error) {
 		bad := false
 		for _, f := range [][2]string{{"desk_code", d.Code}, {"name", d.Name}, {"unit_code", d.UnitCode}} {
 			if f[1] == "" {
-				errs = append(errs, RowError{File: file, Line: line, Field: f[0], Code: CodeMissingValue})
+				errs = append(errs, RowError{File: file, Line: line, Field: f[0], Code: CodeMissingValue, Column: header[f[0]]})
 				bad = true
 			}
 		}
 		if d.Code != "" && !validDeskCode(d.Code) {
-			errs = append(errs, RowError{File: file, Line: line, Field: "desk_code", Code: CodeInvalidCode, Value: d.Code})
+			errs = append(errs, RowError{File: file, Line: line, Field: "desk_code", Code: CodeInvalidCode, Value: d.Code, Column: header["desk_code"]})
 			bad = true
 		}
 		if d.Code != "" {
 			if _, dup := seen[d.Code]; dup {
-				errs = append(errs, RowError{File: file, Line: line, Field: "desk_code", Code: CodeDuplicateCode, Value: d.Code})
+				errs = append(errs, RowError{File: file, Line: line, Field: "desk_code", Code: CodeDuplicateCode, Value: d.Code, Column: header["desk_code"]})
 				bad = true
 			}
 			seen[d.Code] = line

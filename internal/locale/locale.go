@@ -31,13 +31,15 @@ type Catalog struct {
 	localizers map[string]*i18n.Localizer
 	plural     map[string]bool // ids defined with one/other forms
 	ids        map[string][]string
+	has        map[string]map[string]struct{} // ids by language
 }
 
 // Load parses the embedded locale files. It fails on a malformed file.
 func Load() (*Catalog, error) {
 	b := i18n.NewBundle(language.Vietnamese)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-	c := &Catalog{bundle: b, localizers: map[string]*i18n.Localizer{}, plural: map[string]bool{}, ids: map[string][]string{}}
+	c := &Catalog{bundle: b, localizers: map[string]*i18n.Localizer{}, plural: map[string]bool{}, ids: map[string][]string{},
+		has: map[string]map[string]struct{}{}}
 	for _, lang := range Languages {
 		name := "active." + lang + ".toml"
 		data, err := fs.ReadFile(locales.FS, name)
@@ -50,6 +52,10 @@ func Load() (*Catalog, error) {
 		}
 		for _, m := range mf.Messages {
 			c.ids[lang] = append(c.ids[lang], m.ID)
+			if c.has[lang] == nil {
+				c.has[lang] = map[string]struct{}{}
+			}
+			c.has[lang][m.ID] = struct{}{}
 			if m.One != "" {
 				c.plural[m.ID] = true
 			}
@@ -57,6 +63,12 @@ func Load() (*Catalog, error) {
 		c.localizers[lang] = i18n.NewLocalizer(b, lang)
 	}
 	return c, nil
+}
+
+// Has reports whether message id is defined in lang (a shipped language).
+func (c *Catalog) Has(lang, id string) bool {
+	_, ok := c.has[Lang(lang)][id]
+	return ok
 }
 
 // IDs lists the message ids defined for lang, in file order.

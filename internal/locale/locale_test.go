@@ -68,6 +68,10 @@ func TestEveryMessageRenders(t *testing.T) {
 	for _, k := range []string{"Planned", "Langs", "Host", "Rows", "Faults", "Before", "BeforeReason"} {
 		data[k] = "X<&>"
 	}
+	// leftovers: a /history line.
+	for _, k := range []string{"When", "Who", "What"} {
+		data[k] = "X<&>"
+	}
 	for _, lang := range locale.Languages {
 		for _, id := range cat.IDs(lang) {
 			for _, n := range []int{0, 1, 2} {

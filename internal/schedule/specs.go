@@ -19,7 +19,7 @@ func ParseSpecs(s string) ([]string, error) {
 	for _, spec := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' }) {
 		spec = strings.TrimSpace(spec)
 		if _, err := cron.ParseStandard(spec); err != nil {
-			return nil, fmt.Errorf("cron spec %q: %w", spec, err)
+			return nil, &SettingError{Code: "cron", Value: spec, err: fmt.Errorf("cron spec %q: %w", spec, err)}
 		}
 		out = append(out, spec)
 	}
@@ -36,17 +36,42 @@ func WithYearDay(t Times, s string) (Times, error) {
 	if len(f) == 0 {
 		return t, nil
 	}
+	bad := &SettingError{Code: "year_day", Value: s, err: fmt.Errorf("year campaign day %q: want a day of December 1–14, then an hour 0–23", s)}
 	day, err := strconv.Atoi(f[0])
 	if err != nil || day < 1 || day > 14 || len(f) > 2 {
-		return t, fmt.Errorf("year campaign day %q: want a day of December 1–14, then an hour 0–23", s)
+		return t, bad
 	}
 	t.YearDay = day
 	if len(f) == 2 {
 		h, err := strconv.Atoi(f[1])
 		if err != nil || h < 0 || h > 23 {
-			return t, fmt.Errorf("year campaign day %q: want a day of December 1–14, then an hour 0–23", s)
+			return t, bad
 		}
 		t.YearHour = h
 	}
 	return t, nil
+}
+
+// SettingErrorCodes are the codes of a SettingError.
+var SettingErrorCodes = []string{"cron", "year_day"}
+
+// SettingError is a setting of the schedule that cannot be taken: Code
+// "cron" (a spec of EVALBOT_CRON that is not five cron fields) or
+// "year_day" (EVALBOT_YEAR_DAY not a day 1–14, then an hour 0–23); Value is
+// the setting as written. Error is English (robfig/cron's words for a
+// spec), for a developer; Message is the locale message a person reads
+// (ScheduleFault_<Code>) and its data.
+type SettingError struct {
+	Code, Value string
+	err         error
+}
+
+func (e *SettingError) Error() string { return e.err.Error() }
+
+// Unwrap is the parser's error.
+func (e *SettingError) Unwrap() error { return e.err }
+
+// Message is ScheduleFault_<Code> with Value.
+func (e *SettingError) Message() (string, map[string]any) {
+	return "ScheduleFault_" + e.Code, map[string]any{"Value": e.Value}
 }

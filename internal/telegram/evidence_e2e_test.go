@@ -268,7 +268,7 @@ func TestEvidenceFromTheChat(t *testing.T) {
 	}
 	// A's /history names the changes.
 	must(t, h.Say(A, "/history"))
-	if got := lastText(A); !strings.Contains(got, "Thêm minh chứng") || !strings.Contains(got, "Xóa minh chứng") {
+	if got := lastText(A); !strings.Contains(got, "thêm minh chứng") || !strings.Contains(got, "xóa minh chứng") {
 		t.Errorf("A's history: %q", got)
 	}
 

@@ -3,8 +3,8 @@ package telegram
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -18,6 +18,7 @@ import (
 	"evalbot/internal/dashboard"
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
+	"evalbot/internal/locale"
 	"evalbot/internal/roster"
 )
 
@@ -223,7 +224,8 @@ func (a *App) onUndelegate(t *turn) error {
 
 // onHistory shows the sender their own audit trail (who changed what, when,
 // why), newest first: the 15 newest changes, as many as one message holds,
-// and the count of the older ones.
+// and the count of the older ones. Each change reads as a sentence
+// (historyLine), never as the audit log's JSON.
 func (a *App) onHistory(t *turn) error {
 	changes, total, err := status.History(t.ctx, t.tx, t.me.ID, 15)
 	if err != nil {
@@ -231,16 +233,7 @@ func (a *App) onHistory(t *turn) error {
 	}
 	var lines []string
 	for _, e := range changes {
-		who := e.Who
-		if who == "" {
-			who = t.t("TheSystem", nil)
-		}
-		line := fmt.Sprintf("%s — %s: %s → %s (%s)", e.At.In(calendar.Location).Format("02/01 15:04"),
-			t.t("Audit_"+e.Entity+"_"+e.Action, nil), escape(shortJSON(e.Before)), escape(shortJSON(e.After)), escape(who))
-		if e.Reason != "" {
-			line += "\n   " + t.t("ReasonLine", map[string]any{"Reason": e.Reason})
-		}
-		lines = append(lines, line)
+		lines = append(lines, historyLine(t, e))
 	}
 	title := "<b>" + t.t("HistoryTitle", nil) + "</b>\n"
 	if len(lines) == 0 {
@@ -251,13 +244,79 @@ func (a *App) onHistory(t *turn) error {
 		func(n int) string { return t.T("MoreOlder", n+older, nil) }), nil)
 }
 
-func shortJSON(s string) string {
-	s = strings.NewReplacer(`"`, "", "{", "", "}", "", "null", "—").Replace(s)
-	if r := []rune(s); len(r) > 60 {
-		s = string(r[:60]) + "…"
+// HistoryKey is the locale message of an audit kind in /history: a verb
+// phrase («duyệt kế hoạch») that follows who did it. A kind without one
+// reads as HistoryUnknown («cập nhật hồ sơ của anh/chị»).
+func HistoryKey(entity, action string) string { return "History_" + entity + "_" + action }
+
+// historyDetails are the values of an audit kind's before/after JSON that
+// /history shows after the sentence, by kind (entity/action): only fields
+// named here are ever shown, so a column name or an internal status never
+// reaches a person.
+var historyDetails = map[string]func(t *turn, before, after map[string]any) string{
+	"task/weigh":                   fromTo("weight"),
+	"assessment/adjust_bonus":      fromTo("bonus"),
+	"assessment/manual_task_score": fromTo("manual_task_score"),
+	"assessment/adjust_criterion": func(t *turn, before, after map[string]any) string {
+		for k := range after { // one criterion per entry
+			return fromTo(k)(t, before, after)
+		}
+		return ""
+	},
+	"assessment/approve":      result,
+	"assessment/quota_demote": result,
+}
+
+// fromTo shows field's value before and after: «1 → 2».
+func fromTo(field string) func(t *turn, before, after map[string]any) string {
+	return func(t *turn, before, after map[string]any) string {
+		return t.t("HistoryFromTo", map[string]any{"From": historyValue(t, before[field]), "To": historyValue(t, after[field])})
 	}
-	if s == "" {
-		return "—"
+}
+
+// result shows the points and the grade after: «85,5 điểm, xếp loại B».
+func result(t *turn, _, after map[string]any) string {
+	total, ok := after["total"].(float64)
+	grade, _ := after["grade"].(string)
+	if !ok || grade == "" {
+		return ""
 	}
-	return s
+	return t.t("HistoryResult", map[string]any{"Points": total, "Grade": grade})
+}
+
+// historyValue writes a JSON number as the language writes numbers, and
+// nothing (null, a string, an object) as «—».
+func historyValue(t *turn, v any) string {
+	if f, ok := v.(float64); ok {
+		return locale.Decimal(t.lang, f)
+	}
+	return "—"
+}
+
+// historyLine is one change of /history as a sentence: «20/11 09:15 —
+// Trần Thị Trưởng duyệt kết quả: 85,5 điểm, xếp loại B», and the reason on
+// the next line. The sentence is the kind's HistoryKey, or HistoryUnknown.
+func historyLine(t *turn, e status.Change) string {
+	who := e.Who
+	if who == "" {
+		who = t.t("TheSystem", nil)
+	}
+	what := t.t("HistoryUnknown", nil)
+	if t.a().Cat.Has(t.lang, HistoryKey(e.Entity, e.Action)) {
+		what = t.t(HistoryKey(e.Entity, e.Action), nil)
+	}
+	line := t.t("HistoryLine", map[string]any{"When": e.At.In(calendar.Location).Format("02/01 15:04"),
+		"Who": who, "What": locale.HTML(what)})
+	if detail, ok := historyDetails[e.Entity+"/"+e.Action]; ok {
+		var before, after map[string]any
+		_ = json.Unmarshal([]byte(e.Before), &before) // "" or null: no values
+		_ = json.Unmarshal([]byte(e.After), &after)
+		if d := detail(t, before, after); d != "" {
+			line += ": " + d
+		}
+	}
+	if e.Reason != "" {
+		line += "\n   " + t.t("ReasonLine", map[string]any{"Reason": e.Reason})
+	}
+	return line
 }

@@ -168,7 +168,7 @@ func TestStatusDelegationEscalationPublication(t *testing.T) {
 	must(t, h.Tap(H, "✅ Duyệt"))
 	// Everything was audited, and /history shows it.
 	must(t, h.Command(B, "/history"))
-	if !strings.Contains(lastText(B), "Reconsideration accepted") {
+	if !strings.Contains(lastText(B), "accepted the reconsideration") {
 		t.Fatalf("B's history: %q", lastText(B))
 	}
 	for id, n := range h.Srv.AnswerCounts() {

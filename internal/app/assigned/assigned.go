@@ -4,8 +4,10 @@
 // document that proves it (Done); the person accepts it into the week's or
 // the month's plan (Accept) or declines it with a reason (Decline). Each
 // runs in the caller's transaction, authorizes from the database — the key's
-// unit subtree for a system, the assignment's owner for a person — and is
-// audited (decision 0018).
+// system and unit subtree for a system, the assignment's owner for a person —
+// and is audited (decision 0018). What a key may not reach answers as what
+// does not exist (decision 0025): a person outside its subtree is
+// ErrNoOfficial, another system's task or a unit outside is ErrNotFound.
 package assigned
 
 import (
@@ -47,8 +49,10 @@ const (
 
 // Errors of the package; none of them changes anything.
 var (
-	ErrNotFound   = errors.New("assigned: no such assignment")
-	ErrOutOfScope = errors.New("assigned: outside the key's units")
+	// ErrNotFound: no such assignment of the key's system for a person of
+	// its subtree, or no such unit in its subtree.
+	ErrNotFound = errors.New("assigned: no such assignment")
+	// ErrNoOfficial: no active official with that code in the key's subtree.
 	ErrNoOfficial = errors.New("assigned: no active official with that code")
 	// ErrConflict: the source id was pushed before with other content, or
 	// the task was reported done before with another date or document.
@@ -165,20 +169,44 @@ func load(ctx context.Context, db store.DB, where string, lock bool, args ...any
 	return scan(db.QueryRow(ctx, q, args...))
 }
 
-// cover checks that a's person is in the key's subtree.
-func cover(ctx context.Context, db store.DB, k apikeys.Key, officialID int64) error {
+// covers reports whether person officialID is in the key's subtree.
+func covers(ctx context.Context, db store.DB, k apikeys.Key, officialID int64) (bool, error) {
 	o, err := roster.OfficialByID(ctx, db, officialID)
 	if err != nil {
-		return err
+		return false, err
 	}
-	ok, err := k.Covers(ctx, db, o)
+	return k.Covers(ctx, db, o)
+}
+
+// mine reads the assignment where (with args from $2) of the key's system
+// ($1), locked when lock, for a person of the key's subtree: ErrNotFound
+// otherwise, whether there is none, another system pushed it, or its person
+// is outside the subtree (now) — a key learns nothing of what it may not
+// reach. Every read of a system's call goes through here.
+func mine(ctx context.Context, db store.DB, k apikeys.Key, where string, lock bool, args ...any) (Assignment, error) {
+	a, err := load(ctx, db, `a.system = $1 AND `+where, lock, append([]any{k.System}, args...)...)
 	if err != nil {
-		return err
+		return Assignment{}, err
 	}
-	if !ok {
-		return ErrOutOfScope
+	if ok, err := covers(ctx, db, k, a.OfficialID); err != nil || !ok {
+		return Assignment{}, errOr(err, ErrNotFound)
 	}
-	return nil
+	return a, nil
+}
+
+// official is the active official with code in the key's subtree:
+// ErrNoOfficial when there is none, and when there is one outside it.
+func official(ctx context.Context, db store.DB, k apikeys.Key, code string) (roster.Official, error) {
+	o, err := roster.OfficialByCode(ctx, db, code)
+	if errors.Is(err, roster.ErrNotFound) || err == nil && !o.Active {
+		return roster.Official{}, ErrNoOfficial
+	} else if err != nil {
+		return roster.Official{}, err
+	}
+	if ok, err := k.Covers(ctx, db, o); err != nil || !ok {
+		return roster.Official{}, errOr(err, ErrNoOfficial)
+	}
+	return o, nil
 }
 
 // clean checks and cleans a push (textnorm, the bounds of a plan's task).
@@ -235,8 +263,8 @@ func (in Input) fingerprint() []byte {
 // and source id: a repeat with the same content returns the assignment
 // stored first (created false), with other content ErrConflict. When it is
 // created, notify is called in the same transaction (the chat face tells the
-// person through the outbox). Errors: *FieldError, ErrNoOfficial,
-// ErrOutOfScope, ErrConflict, apikeys.ErrRevoked (revoked since the request
+// person through the outbox). Errors: *FieldError, ErrNoOfficial (also for
+// a person outside the key's subtree), ErrConflict, apikeys.ErrRevoked (revoked since the request
 // was authenticated: apikeys.Key.Hold).
 func Push(ctx context.Context, db store.DB, k apikeys.Key, in Input, notify func(Assignment, roster.Official) error) (Assignment, bool, error) {
 	in, err := in.clean()
@@ -250,14 +278,9 @@ func Push(ctx context.Context, db store.DB, k apikeys.Key, in Input, notify func
 	if a, err := repeat(ctx, db, k, in.SourceID, fp); !errors.Is(err, ErrNotFound) {
 		return a, false, err
 	}
-	o, err := roster.OfficialByCode(ctx, db, in.EmployeeCode)
-	if errors.Is(err, roster.ErrNotFound) || err == nil && !o.Active {
-		return Assignment{}, false, ErrNoOfficial
-	} else if err != nil {
+	o, err := official(ctx, db, k, in.EmployeeCode)
+	if err != nil {
 		return Assignment{}, false, err
-	}
-	if ok, err := k.Covers(ctx, db, o); err != nil || !ok {
-		return Assignment{}, false, errOr(err, ErrOutOfScope)
 	}
 	d := evaluation.TaskDraft{Title: in.Title, Deadline: in.Deadline, Weight: 100, ItemCode: in.ItemCode, Quantity: in.Quantity, Line: 1}
 	if in.ItemCode != "" {
@@ -307,15 +330,16 @@ func Push(ctx context.Context, db store.DB, k apikeys.Key, in Input, notify func
 }
 
 // repeat is the assignment the key's system pushed before with source id
-// sourceID (ErrNotFound when none), checked against fp and the key's scope.
+// sourceID (ErrNotFound when none), checked against fp and the key's scope
+// (ErrNoOfficial when its person left the subtree, as a new push would be).
 func repeat(ctx context.Context, db store.DB, k apikeys.Key, sourceID string, fp []byte) (Assignment, error) {
 	var same bool
 	a, err := load(ctx, db, `a.system = $1 AND a.source_id = $2`, false, k.System, sourceID)
 	if err != nil {
 		return a, err
 	}
-	if err := cover(ctx, db, k, a.OfficialID); err != nil {
-		return Assignment{}, err
+	if ok, err := covers(ctx, db, k, a.OfficialID); err != nil || !ok {
+		return Assignment{}, errOr(err, ErrNoOfficial)
 	}
 	if err := db.QueryRow(ctx, `SELECT fingerprint = $2 FROM assignments WHERE id = $1`, a.ID, fp).Scan(&same); err != nil {
 		return a, err
@@ -326,25 +350,17 @@ func repeat(ctx context.Context, db store.DB, k apikeys.Key, sourceID string, fp
 	return a, nil
 }
 
-// Get is assignment id for key k: ErrNotFound when none, ErrOutOfScope when
-// its person is outside the key's subtree.
+// Get is assignment id for key k: ErrNotFound when none, when another
+// system pushed it, or when its person is outside the key's subtree (mine).
 func Get(ctx context.Context, db store.DB, k apikeys.Key, id int64) (Assignment, error) {
-	a, err := load(ctx, db, `a.id = $1`, false, id)
-	if err != nil {
-		return a, err
-	}
-	return a, cover(ctx, db, k, a.OfficialID)
+	return mine(ctx, db, k, `a.id = $2`, false, id)
 }
 
 // BySource is the assignment the key's system pushed with sourceID,
 // cleaned as Push cleans it (textnorm) (Get's errors).
 func BySource(ctx context.Context, db store.DB, k apikeys.Key, sourceID string) (Assignment, error) {
 	// The id as Push cleaned it: "VB  2026\u00a0001" was stored "VB 2026 001".
-	a, err := load(ctx, db, `a.system = $1 AND a.source_id = $2`, false, k.System, textnorm.Clean(sourceID))
-	if err != nil {
-		return a, err
-	}
-	return a, cover(ctx, db, k, a.OfficialID)
+	return mine(ctx, db, k, `a.source_id = $2`, false, textnorm.Clean(sourceID))
 }
 
 // Done records that the system of key k reports assignment id done on day
@@ -373,12 +389,9 @@ func Done(ctx context.Context, db store.DB, k apikeys.Key, id int64, doneOn cale
 			return Assignment{}, fieldErr("document", err)
 		}
 	}
-	a, err := load(ctx, db, `a.id = $1`, true, id)
+	a, err := mine(ctx, db, k, `a.id = $2`, true, id)
 	if err != nil {
 		return a, err
-	}
-	if err := cover(ctx, db, k, a.OfficialID); err != nil {
-		return Assignment{}, err
 	}
 	switch {
 	case a.Status == StatusDeclined:

@@ -176,3 +176,57 @@ func TestRevokedWhileOnItsWay(t *testing.T) {
 		t.Errorf("%d assignments, %d done (%v)", n, done, err)
 	}
 }
+
+// Leftovers 3: a task is seen and reported only through its own system's
+// keys (mine), and what a key may not reach is answered as absent: another
+// system over the same people gets ErrNotFound for the first system's task,
+// a person outside the subtree is ErrNoOfficial like an unknown code.
+func TestAnotherSystemsTaskIsAbsent(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	for _, q := range []string{
+		`INSERT INTO units (code, name) VALUES ('W', 'Phường')`,
+		`INSERT INTO units (code, name, parent_id) VALUES ('W-VH', 'Phòng Văn hóa', (SELECT id FROM units WHERE code = 'W')),
+			('W-KT', 'Phòng Kinh tế', (SELECT id FROM units WHERE code = 'W'))`,
+		`INSERT INTO officials (employee_code, full_name, unit_id, category, is_head) VALUES
+			('A', 'Trần Thị An', (SELECT id FROM units WHERE code = 'W-VH'), 'cong_chuc', false),
+			('B', 'Lê Văn Bình', (SELECT id FROM units WHERE code = 'W-KT'), 'cong_chuc', false)`,
+	} {
+		if _, err := pool.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first, _, err := apikeys.Create(ctx, pool, "Hệ thống quản lý văn bản", "W")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, _, err := apikeys.Create(ctx, pool, "Phần mềm giao việc", "W-VH")
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := calendar.Date{Year: 2026, Month: 12, Day: 3}
+	x, _, err := assigned.Push(ctx, pool, first, assigned.Input{Today: today, SourceID: "VB-1", EmployeeCode: "A", Title: "Rà soát hồ sơ"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := assigned.Get(ctx, pool, second, x.ID); !errors.Is(err, assigned.ErrNotFound) {
+		t.Errorf("another system reads the task: %v", err)
+	}
+	if _, err := assigned.BySource(ctx, pool, second, "VB-1"); !errors.Is(err, assigned.ErrNotFound) {
+		t.Errorf("another system reads the task by source id: %v", err)
+	}
+	if _, err := assigned.Done(ctx, pool, second, x.ID, today, "1/BC", today, nil); !errors.Is(err, assigned.ErrNotFound) {
+		t.Errorf("another system reports the task done: %v", err)
+	}
+	if got, err := assigned.Get(ctx, pool, first, x.ID); err != nil || got.DoneOn != nil {
+		t.Errorf("its own system: %+v %v", got, err)
+	}
+	for _, code := range []string{"B", "NOPE"} { // outside W-VH; nowhere
+		if _, _, err := assigned.Push(ctx, pool, second, assigned.Input{Today: today, SourceID: "GV-" + code, EmployeeCode: code, Title: "Việc"}, nil); !errors.Is(err, assigned.ErrNoOfficial) {
+			t.Errorf("push for %s: %v, want ErrNoOfficial", code, err)
+		}
+	}
+	if _, err := assigned.MonthResults(ctx, pool, second, "W-KT", calendar.Month{Year: 2026, Month: 11}); !errors.Is(err, assigned.ErrNotFound) {
+		t.Errorf("results of a unit outside: %v, want ErrNotFound", err)
+	}
+}

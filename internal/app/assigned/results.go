@@ -48,7 +48,8 @@ type PersonResult struct {
 	Months       int
 }
 
-// unitFor checks that the unit with code is in k's subtree.
+// unitFor is the unit with code in k's subtree: ErrNotFound when there is
+// none, and when there is one outside it (decision 0025).
 func unitFor(ctx context.Context, db store.DB, k apikeys.Key, code string) (roster.Unit, error) {
 	u, err := roster.UnitByCode(ctx, db, code)
 	if errors.Is(err, roster.ErrNotFound) {
@@ -61,14 +62,14 @@ func unitFor(ctx context.Context, db store.DB, k apikeys.Key, code string) (rost
 		return u, err
 	}
 	if !ok {
-		return u, ErrOutOfScope
+		return roster.Unit{}, ErrNotFound
 	}
 	return u, nil
 }
 
 // MonthResults reads month m of the subtree of the unit with code for key k.
 // Pass a read-only repeatable-read transaction for one snapshot. Errors:
-// ErrNotFound (no such unit), ErrOutOfScope.
+// ErrNotFound (no such unit in the key's subtree).
 func MonthResults(ctx context.Context, db store.DB, k apikeys.Key, code string, m calendar.Month) (*Results, error) {
 	u, err := unitFor(ctx, db, k, code)
 	if err != nil {

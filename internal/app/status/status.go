@@ -27,6 +27,10 @@ type Change struct {
 	Before, After  string
 }
 
+// HistoryEntities are the audit log's entities a person's own trail
+// (/history) shows: their plans, tasks, assessments and reconsiderations.
+var HistoryEntities = []string{"plan", "task", "assessment", "reconsideration"}
+
 // History is the audit trail of official subjectID about their own plans,
 // tasks, assessments and reconsiderations, newest first: at most limit
 // changes, and how many there are in all.
@@ -34,8 +38,8 @@ func History(ctx context.Context, db store.DB, subjectID int64, limit int) ([]Ch
 	rows, err := db.Query(ctx, `SELECT l.at, l.entity, l.action, coalesce(o.full_name, ''), coalesce(l.reason, ''),
 		coalesce(l.before::text, ''), coalesce(l.after::text, ''), count(*) OVER ()
 		FROM audit_log l LEFT JOIN officials o ON o.id = l.actor_id
-		WHERE l.subject_id = $1 AND l.entity IN ('plan', 'task', 'assessment', 'reconsideration')
-		ORDER BY l.id DESC LIMIT $2`, subjectID, limit)
+		WHERE l.subject_id = $1 AND l.entity = ANY($3)
+		ORDER BY l.id DESC LIMIT $2`, subjectID, limit, HistoryEntities)
 	if err != nil {
 		return nil, 0, err
 	}
