@@ -8,7 +8,7 @@ import (
 
 // FaultOf reads the texts the sender stores (go-telegram/bot's errors: «%w,
 // description»; the sender's own notes) as a code an operator's language
-// can say (leftovers 2).
+// can say (the outbox in the operator's language).
 func TestFaultOf(t *testing.T) {
 	for _, c := range []struct {
 		in   string

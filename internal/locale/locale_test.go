@@ -68,7 +68,7 @@ func TestEveryMessageRenders(t *testing.T) {
 	for _, k := range []string{"Planned", "Langs", "Host", "Rows", "Faults", "Before", "BeforeReason"} {
 		data[k] = "X<&>"
 	}
-	// leftovers: a /history line.
+	// a /history line.
 	for _, k := range []string{"When", "Who", "What"} {
 		data[k] = "X<&>"
 	}
