@@ -40,7 +40,7 @@ func TestHistoryReadsAsSentences(t *testing.T) {
 			}
 		}
 		want := map[string][]string{
-			"vi": {"Trần Thị Trưởng", "đổi trọng số công việc: 1 → 2", "duyệt kết quả", "85,5", "xếp loại B", "ghi lỗi chất lượng", "Lý do: Sai số liệu", "hệ thống cập nhật hồ sơ"},
+			"vi": {"Trần Thị Trưởng", "đổi trọng số công việc: 1 → 2", "duyệt kết quả", "85,5", "xếp loại B", "đánh giá một công việc «chưa đạt»", "Lý do: Sai số liệu", "hệ thống cập nhật hồ sơ"},
 			"en": {"Trần Thị Trưởng", "changed a task's weight: 1 → 2", "approved the result", "85.5", "grade B", "recorded a quality fault", "Reason: Sai số liệu", "the system updated your record"},
 		}[lang]
 		for _, w := range want {
