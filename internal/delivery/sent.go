@@ -2,6 +2,8 @@ package delivery
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -47,4 +49,29 @@ func QueueCardEdits(ctx context.Context, tx pgx.Tx, l Limits, edits []CardEdit) 
 		}
 	}
 	return tx.SendBatch(ctx, b).Close()
+}
+
+// EnqueueCard writes m to the outbox, in the caller's transaction, as the
+// newest card under m.DedupKey (a card key: one followed message per key,
+// such as the /report card of an official's week). Unlike Enqueue, a card
+// shown again on request (the command repeated) is sent again: the card
+// before it gives up the key, renamed "<key>#<its outbox id>", and is no
+// longer followed; SentByKeys(key) then finds the newest once Telegram took
+// it. m.DedupKey must not be empty.
+func EnqueueCard(ctx context.Context, tx pgx.Tx, m Message) error {
+	if m.DedupKey == "" {
+		return errors.New("delivery: a card needs its key")
+	}
+	// A concurrent card under the same key, inserted after the rename, makes
+	// the insert a no-op: rename that one too, and try again.
+	for range 3 {
+		if _, err := tx.Exec(ctx, `UPDATE outbox SET dedup_key = dedup_key || '#' || id WHERE dedup_key = $1`, m.DedupKey); err != nil {
+			return err
+		}
+		ok, err := Enqueue(ctx, tx, m)
+		if err != nil || ok {
+			return err
+		}
+	}
+	return fmt.Errorf("delivery: card %q not queued: its key keeps being taken", m.DedupKey)
 }

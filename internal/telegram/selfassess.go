@@ -60,7 +60,8 @@ func (a *App) onAssessCommand(t *turn) error {
 	if err != nil {
 		return err
 	}
-	return t.reply(text, kb)
+	// The newest /assess card of the month: the web pages' changes edit it.
+	return t.replyCard(selfCardKey(t.me.ID, as.Month), text, kb)
 }
 
 // selfView renders the official's own self-assessment: the main card with a
