@@ -15,6 +15,7 @@ import (
 
 	"evalbot/internal/botapitest"
 	"evalbot/internal/calendar"
+	"evalbot/internal/grading"
 	"evalbot/internal/locale"
 	"evalbot/internal/pgtest"
 	"evalbot/internal/signin"
@@ -197,6 +198,66 @@ func TestReportCardFollowsThePage(t *testing.T) {
 	}
 	if n := editCalls(h, A.User.ID, report.ID); n != 2 {
 		t.Errorf("%d edits of the /report card after one press; want 2 (the page's, the press's)", n)
+	}
+	if n := h.Srv.FloodRefusals(); n != 0 {
+		t.Errorf("%d requests refused for flooding", n)
+	}
+}
+
+// TestSelfCardFollowsTheAssessPage (issue 24): the self-assessment card A
+// opened with /assess (not only the month's prompt) follows the points
+// chosen on /me/assess; and a task marked on that card's task page in chat
+// edits the week's /report card too.
+func TestSelfCardFollowsTheAssessPage(t *testing.T) {
+	rw := newReportWeek(t)
+	h, A := rw.h, rw.A
+	if err := h.Command(A, "/report"); err != nil {
+		t.Fatal(err)
+	}
+	report := A.User.Last()
+	if err := h.Command(A, "/assess"); err != nil {
+		t.Fatal(err)
+	}
+	self := A.User.Last()
+	fw, err := grading.Preset("hanoi-3814-2018")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := fw.General[0]
+	pick := int(c.Max/100) - 1 // the card shows the maximum until chosen
+	want := "1. " + fw.CriterionName(c.ID, "vi") + ": " + strconv.Itoa(pick) + ",00/"
+	if strings.Contains(self.Text, want) {
+		t.Fatalf("/assess card already has %q: %q", want, self.Text)
+	}
+	var id int64
+	var version int
+	if err := rw.pool.QueryRow(t.Context(), `SELECT id, version FROM assessments WHERE official_id = $1 AND month = '2026-12-01'`,
+		A.ID).Scan(&id, &version); err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"id": {strconv.FormatInt(id, 10)}, "version": {strconv.Itoa(version)}, "action": {"save"},
+		"c_" + c.ID: {strconv.Itoa(pick)}}
+	if status, body, _ := postForm(t, rw.a, rw.srv.URL+"/me/assess", form, sameOrigin); status != http.StatusSeeOther {
+		t.Fatalf("POST /me/assess: %d\n%s", status, body)
+	}
+	if err := h.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if self = message(t, A, self.ID); !strings.Contains(self.Text, want) || self.Edits != 1 {
+		t.Fatalf("the /assess card after the page's save (%d edits): %q; want %q", self.Edits, self.Text, want)
+	}
+	// The self card's task page in chat: «1 ✅» there edits the /report card.
+	if err := h.TapOn(A, self, "📋 Công việc (3)"); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.TapOn(A, message(t, A, self.ID), "1 ✅"); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if report = message(t, A, report.ID); row(report, 0) != "• 1 ✅ •|1 ⏰|1 ❌|1 📎" {
+		t.Fatalf("the /report card after «1 ✅» on the self card: %v", report.Keyboard)
 	}
 	if n := h.Srv.FloodRefusals(); n != 0 {
 		t.Errorf("%d requests refused for flooding", n)
