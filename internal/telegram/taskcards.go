@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"evalbot/internal/app/plans"
+	"evalbot/internal/app/selfassess"
 	"evalbot/internal/calendar"
 	"evalbot/internal/delivery"
 	"evalbot/internal/evaluation"
@@ -214,4 +215,45 @@ func (t *turn) replyCard(k, text string, kb delivery.Keyboard) error {
 	}
 	t.enqueued = true
 	return nil
+}
+
+// selfCards is the App as a selfassess.Notifier for a change made in chat
+// in turn t (a bonus, a submission): the official's other self-assessment
+// cards (selfCardEdits, but skip: the card t edits itself) follow after the
+// commit, and a submission sends the head the review card.
+type selfCards struct {
+	t    *turn
+	skip cardRef
+}
+
+var _ selfassess.Notifier = selfCards{}
+
+// selfCards is t's selfassess.Notifier, leaving skip to t's own edit.
+func (t *turn) selfCards(skip cardRef) selfassess.Notifier { return selfCards{t: t, skip: skip} }
+
+// SelfChanged implements selfassess.Notifier.
+func (c selfCards) SelfChanged(ctx context.Context, tx pgx.Tx, as evaluation.Assessment, o roster.Official) error {
+	a := c.t.a()
+	edits, err := a.selfCardEdits(a.turnFor(ctx, tx, o), as, c.skip)
+	if err != nil {
+		return err
+	}
+	sent, err := queueEdits(c.t, edits)
+	if err != nil || len(sent) == 0 {
+		return err
+	}
+	c.t.afterCommit = append(c.t.afterCommit, func(ctx context.Context) {
+		for _, e := range sent {
+			a.editNow(ctx, e)
+		}
+	})
+	return nil
+}
+
+// SelfSubmitted implements selfassess.Notifier.
+func (c selfCards) SelfSubmitted(ctx context.Context, tx pgx.Tx, as evaluation.Assessment, o, head roster.Official) error {
+	if err := c.SelfChanged(ctx, tx, as, o); err != nil {
+		return err
+	}
+	return c.t.a().sendReviewCard(c.t, as, o, head)
 }
