@@ -37,18 +37,33 @@ func SentByKeys(ctx context.Context, db store.DB, keys []string) ([]Sent, error)
 // the caller's transaction (a decision made outside a button press: the
 // sweep or FlushCards sends them once it committed).
 func QueueCardEdits(ctx context.Context, tx pgx.Tx, l Limits, edits []CardEdit) error {
+	_, err := QueueCardEditsPaced(ctx, tx, l, edits)
+	return err
+}
+
+// QueuedEdit is an edit QueueCardEditsPaced wrote: its generation in
+// card_edits (0 when its chat is not one the database knows: nothing was
+// written) and how long to wait for its slot of the chat's pace.
+type QueuedEdit struct {
+	Gen  int64
+	Wait time.Duration
+}
+
+// QueueCardEditsPaced is QueueCardEdits returning, per edit in edits'
+// order, its generation and its wait: for a caller that sends the edits
+// itself once the transaction committed (a press's other cards).
+func QueueCardEditsPaced(ctx context.Context, tx pgx.Tx, l Limits, edits []CardEdit) ([]QueuedEdit, error) {
 	if len(edits) == 0 {
-		return nil
+		return nil, nil
 	}
 	b := &pgx.Batch{}
-	gens := make([]int64, len(edits))
-	waits := make([]time.Duration, len(edits))
+	out := make([]QueuedEdit, len(edits))
 	for i, e := range edits {
-		if err := QueueCardEdit(b, l, e, &gens[i], &waits[i]); err != nil {
-			return err
+		if err := QueueCardEdit(b, l, e, &out[i].Gen, &out[i].Wait); err != nil {
+			return nil, err
 		}
 	}
-	return tx.SendBatch(ctx, b).Close()
+	return out, tx.SendBatch(ctx, b).Close()
 }
 
 // EnqueueCard writes m to the outbox, in the caller's transaction, as the

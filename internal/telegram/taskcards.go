@@ -187,21 +187,16 @@ func queueEdits(t *turn, edits []delivery.CardEdit) ([]*edit, error) {
 		return nil, nil
 	}
 	a := t.a()
-	b := &pgx.Batch{}
-	out := make([]*edit, len(edits))
-	for i, e := range edits {
-		out[i] = &edit{chatID: e.ChatID, messageID: e.MessageID, text: e.Text, kb: e.Keyboard}
-		if err := delivery.QueueCardEdit(b, a.limits(), e, &out[i].gen, &out[i].wait); err != nil {
-			return nil, err
-		}
-	}
-	if err := t.tx.SendBatch(t.ctx, b).Close(); err != nil {
+	queued, err := delivery.QueueCardEditsPaced(t.ctx, t.tx, a.limits(), edits)
+	if err != nil {
 		return nil, err
 	}
-	for _, e := range out {
-		e.known = e.gen > 0
-		if !e.known {
-			e.wait = a.local.reserve(a.limits(), e.chatID)
+	out := make([]*edit, len(edits))
+	for i, e := range edits {
+		out[i] = &edit{chatID: e.ChatID, messageID: e.MessageID, text: e.Text, kb: e.Keyboard, gen: queued[i].Gen, wait: queued[i].Wait}
+		out[i].known = out[i].gen > 0
+		if !out[i].known {
+			out[i].wait = a.local.reserve(a.limits(), e.ChatID)
 		}
 	}
 	return out, nil
