@@ -66,3 +66,61 @@ func TestSelfCardsFollowEachOther(t *testing.T) {
 		t.Errorf("%d requests refused for flooding", n)
 	}
 }
+
+// TestReportCardsFollowEachOther (issue 24): A has the Friday prompt with
+// the week's report and a /report card; «1 ✅» on the /report card, then a
+// document number sent for task 2 from it («2 📎»), show on the prompt
+// too. Telegram's limits on, nothing refused.
+func TestReportCardsFollowEachOther(t *testing.T) {
+	pool := pgtest.New(t)
+	h, err := sim.New(pool, at(2026, 12, 7, 8), io.Discard)
+	must(t, err)
+	defer h.Close()
+	must(t, h.ImportCSV(units, officials))
+	ps, err := h.Onboard()
+	must(t, err)
+	A := ps["A"]
+	for _, q := range []string{
+		`INSERT INTO plans (official_id, kind, period_start, month, status)
+			SELECT id, 'week', '2026-12-07', '2026-12-01', 'approved' FROM officials WHERE employee_code = 'A'`,
+		`INSERT INTO tasks (plan_id, position, title) SELECT p.id, n, 'Việc tuần số ' || n FROM plans p, generate_series(1, 2) n`,
+	} {
+		_, err := pool.Exec(context.Background(), q)
+		must(t, err)
+	}
+	must(t, h.At(at(2026, 12, 11, 16)))
+	prompt, ok := sim.FindButton(A.User.Messages(), "1 ✅")
+	if !ok {
+		t.Fatal("A has no Friday prompt with the week's report")
+	}
+	must(t, h.Command(A, "/report"))
+	card := A.User.Last()
+	if card.ID == prompt.ID {
+		t.Fatal("/report sent no card")
+	}
+	current := func(id int) botapitest.Message {
+		for _, m := range A.User.Messages() {
+			if m.ID == id {
+				return m
+			}
+		}
+		return botapitest.Message{}
+	}
+	must(t, h.TapOn(A, card, "1 ✅"))
+	must(t, h.Flush())
+	if p := current(prompt.ID); len(p.Keyboard) == 0 || p.Keyboard[0][0].Text != "• 1 ✅ •" {
+		t.Fatalf("the Friday prompt after «1 ✅» on the /report card: %v", p.Keyboard)
+	}
+	must(t, h.TapOn(A, current(card.ID), "2 📎"))
+	must(t, h.Say(A, "125/UBND-VP"))
+	must(t, h.Flush())
+	if p := current(prompt.ID); !strings.Contains(p.Text, "125/UBND-VP") {
+		t.Errorf("the Friday prompt after a number sent from the /report card: %q", p.Text)
+	}
+	if c := current(card.ID); !strings.Contains(c.Text, "125/UBND-VP") {
+		t.Errorf("the /report card after a number sent from it: %q", c.Text)
+	}
+	if n := h.Srv.FloodRefusals(); n != 0 {
+		t.Errorf("%d requests refused for flooding", n)
+	}
+}
