@@ -2,6 +2,8 @@ package delivery
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -35,16 +37,56 @@ func SentByKeys(ctx context.Context, db store.DB, keys []string) ([]Sent, error)
 // the caller's transaction (a decision made outside a button press: the
 // sweep or FlushCards sends them once it committed).
 func QueueCardEdits(ctx context.Context, tx pgx.Tx, l Limits, edits []CardEdit) error {
+	_, err := QueueCardEditsPaced(ctx, tx, l, edits)
+	return err
+}
+
+// QueuedEdit is an edit QueueCardEditsPaced wrote: its generation in
+// card_edits (0 when its chat is not one the database knows: nothing was
+// written) and how long to wait for its slot of the chat's pace.
+type QueuedEdit struct {
+	Gen  int64
+	Wait time.Duration
+}
+
+// QueueCardEditsPaced is QueueCardEdits returning, per edit in edits'
+// order, its generation and its wait: for a caller that sends the edits
+// itself once the transaction committed (a press's other cards).
+func QueueCardEditsPaced(ctx context.Context, tx pgx.Tx, l Limits, edits []CardEdit) ([]QueuedEdit, error) {
 	if len(edits) == 0 {
-		return nil
+		return nil, nil
 	}
 	b := &pgx.Batch{}
-	gens := make([]int64, len(edits))
-	waits := make([]time.Duration, len(edits))
+	out := make([]QueuedEdit, len(edits))
 	for i, e := range edits {
-		if err := QueueCardEdit(b, l, e, &gens[i], &waits[i]); err != nil {
+		if err := QueueCardEdit(b, l, e, &out[i].Gen, &out[i].Wait); err != nil {
+			return nil, err
+		}
+	}
+	return out, tx.SendBatch(ctx, b).Close()
+}
+
+// EnqueueCard writes m to the outbox, in the caller's transaction, as the
+// newest card under m.DedupKey (a card key: one followed message per key,
+// such as the /report card of an official's week). Unlike Enqueue, a card
+// shown again on request (the command repeated) is sent again: the card
+// before it gives up the key, renamed "<key>#<its outbox id>", and is no
+// longer followed; SentByKeys(key) then finds the newest once Telegram took
+// it. m.DedupKey must not be empty.
+func EnqueueCard(ctx context.Context, tx pgx.Tx, m Message) error {
+	if m.DedupKey == "" {
+		return errors.New("delivery: a card needs its key")
+	}
+	// A concurrent card under the same key, inserted after the rename, makes
+	// the insert a no-op: rename that one too, and try again.
+	for range 3 {
+		if _, err := tx.Exec(ctx, `UPDATE outbox SET dedup_key = dedup_key || '#' || id WHERE dedup_key = $1`, m.DedupKey); err != nil {
+			return err
+		}
+		ok, err := Enqueue(ctx, tx, m)
+		if err != nil || ok {
 			return err
 		}
 	}
-	return tx.SendBatch(ctx, b).Close()
+	return fmt.Errorf("delivery: card %q not queued: its key keeps being taken", m.DedupKey)
 }

@@ -166,6 +166,15 @@ func (r *editRetries) known(key msgKey) bool {
 	return m != nil && m.want.known
 }
 
+// owns reports whether a sender owns message key with card edit gen (its
+// card_edits generation) as the edit to make.
+func (r *editRetries) owns(key msgKey, gen int64) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	m := r.msgs[key]
+	return m != nil && m.want.known && m.want.gen == gen
+}
+
 // want records e as the edit to make; true when the caller is to send it
 // (no sender owns the message).
 func (r *editRetries) want(key msgKey, e *edit) bool {

@@ -383,7 +383,13 @@ func captionTask(caption string, tasks []evaluation.Task) (evaluation.Task, bool
 // stays for the next item.
 func (a *App) addEvidence(t *turn, d stepData, inStep bool, e evaluation.Evidence) error {
 	e.Source = evaluation.SourceChat
-	item, err := evidence.Add(t.ctx, t.tx, t.me.ID, e, a.assessMonth())
+	// The card the step started from is brought up to date below
+	// (refreshEvidenceCard); the other cards showing the task follow.
+	skip := cardRef{}
+	if inStep {
+		skip = cardRef{chatID: d.ChatID, messageID: d.MessageID}
+	}
+	item, err := evidence.Add(t.ctx, t.tx, t.me.ID, e, a.assessMonth(), t.taskCards(skip))
 	switch {
 	case errors.Is(err, evaluation.ErrEvidenceEmpty):
 		return t.reply(t.t("EvidenceEmpty", nil), nil)
@@ -474,16 +480,24 @@ func (a *App) onEvidenceRemove(t *turn, c callback) error {
 	if err != nil {
 		return staleOr(t, evaluation.ErrStale)
 	}
-	item, err := evidence.Remove(t.ctx, t.tx, t.me.ID, id, a.assessMonth())
+	step, d, err := t.step()
+	if err != nil {
+		return err
+	}
+	// The card the step started from, when the item is of its task, is
+	// brought up to date below; the other cards showing the task follow.
+	skip := cardRef{}
+	if step == stepEvidence && d.MessageID != 0 {
+		if e, err := evaluation.LoadEvidence(t.ctx, t.tx, id); err == nil && e.TaskID == d.PlanID {
+			skip = cardRef{chatID: d.ChatID, messageID: d.MessageID}
+		}
+	}
+	item, err := evidence.Remove(t.ctx, t.tx, t.me.ID, id, a.assessMonth(), t.taskCards(skip))
 	if err != nil {
 		return evidenceRefusal(t, err)
 	}
 	data := map[string]any{"N": item.Task.Position, "Title": cutTitle(item.Task.Title, listTitleRunes), "Item": html(t.evidenceLabel(item.Evidence))}
 	t.ack(t.t("EvidenceRemovedToast", data))
-	step, d, err := t.step()
-	if err != nil {
-		return err
-	}
 	if step == stepEvidence && d.PlanID == item.Task.ID && d.MessageID != 0 {
 		// The card the item was added from loses it (a turn makes one
 		// edit); the removal is said in a message of its own.

@@ -225,6 +225,9 @@ func (a *App) resumeEdits(ctx context.Context, olderThan time.Duration) error {
 		return err
 	}
 	for _, r := range rows {
+		if a.editTaken(r) {
+			continue
+		}
 		wait, err := delivery.ReserveChat(ctx, a.Pool, a.limits(), r.ChatID)
 		if err != nil {
 			return err
@@ -232,6 +235,24 @@ func (a *App) resumeEdits(ctx context.Context, olderThan time.Duration) error {
 		a.editNow(ctx, &edit{chatID: r.ChatID, messageID: r.MessageID, text: r.Text, kb: r.Keyboard, gen: r.Gen, wait: wait, known: true})
 	}
 	return nil
+}
+
+// editTaken reports whether this process has card edit r in hand: Telegram
+// took it and its row waits for deletion (cardEditDone), or a sender of
+// this process owns it (in flight, or waiting for its slot). FlushCards,
+// called after each decision of another face, then leaves it: sending it
+// again would cost the chat a slot of its pace for «message is not
+// modified» (a form posted twice).
+func (a *App) editTaken(r delivery.PendingCardEdit) bool {
+	a.doneMu.Lock()
+	for _, d := range a.doneEdits {
+		if d.ChatID == r.ChatID && d.MessageID == r.MessageID && d.Gen == r.Gen {
+			a.doneMu.Unlock()
+			return true
+		}
+	}
+	a.doneMu.Unlock()
+	return a.edits.owns(msgKey{r.ChatID, r.MessageID}, r.Gen)
 }
 
 // cardEditDone has e's card_edits row deleted, with the others done within

@@ -27,7 +27,8 @@ func (a *App) onReportCommand(t *turn) error {
 	if err != nil {
 		return err
 	}
-	return t.reply(text, kb)
+	// The newest /report card of the week: the web page's marks edit it.
+	return t.replyCard(reportCardKey(t.me.ID, w), text, kb)
 }
 
 // reportView: the tasks with their marks and evidence, and ✅ ⏰ ❌ 📎
@@ -112,7 +113,7 @@ func (a *App) onTaskMark(t *turn, c callback) error {
 	if err != nil || !ok {
 		return staleOr(t, evaluation.ErrStale)
 	}
-	task, p, err := plans.MarkOwnTask(t.ctx, t.tx, t.me.ID, taskID, status, a.assessMonth())
+	task, p, err := plans.MarkOwnTask(t.ctx, t.tx, t.me.ID, taskID, status, a.assessMonth(), t.taskCards(t.pressed()))
 	if errors.Is(err, access.ErrForbidden) {
 		t.alert(t.t("NotAuthorized", nil))
 		return nil

@@ -60,7 +60,8 @@ func (a *App) onAssessCommand(t *turn) error {
 	if err != nil {
 		return err
 	}
-	return t.reply(text, kb)
+	// The newest /assess card of the month: the web pages' changes edit it.
+	return t.replyCard(selfCardKey(t.me.ID, as.Month), text, kb)
 }
 
 // selfView renders the official's own self-assessment: the main card with a
@@ -308,7 +309,7 @@ func (a *App) onSelf(t *turn, c callback) error {
 			return staleOr(t, evaluation.ErrStale)
 		}
 		if n == 0 {
-			as, err = evaluation.SetSelfBonus(t.ctx, t.tx, id, fw, 0, "")
+			as, err = selfassess.SetBonus(t.ctx, t.tx, a.Framework, t.me.ID, id, 0, "", t.selfCards(t.pressed()))
 			if err != nil {
 				return a.inputRefusal(t, err)
 			}
@@ -330,7 +331,9 @@ func (a *App) onSelf(t *turn, c callback) error {
 	if err != nil || int(ver) != as.Version {
 		return staleOr(t, evaluation.ErrStale)
 	}
-	as, head, err := selfassess.Submit(t.ctx, t.tx, a.Cal, a.Framework, t.me.ID, id, int(ver), a.Now())
+	// The other self-assessment cards say it was sent; the head gets the
+	// review card (selfCards.SelfSubmitted).
+	as, head, err := selfassess.Submit(t.ctx, t.tx, a.Cal, a.Framework, t.me.ID, id, int(ver), a.Now(), t.selfCards(t.pressed()))
 	switch {
 	case errors.Is(err, selfassess.ErrNoReviewer):
 		t.alert(t.t("NoReviewer", nil))
@@ -342,10 +345,7 @@ func (a *App) onSelf(t *turn, c callback) error {
 		return staleOr(t, err)
 	}
 	t.ack(t.t("SelfSentToast", map[string]any{"Month": monthLabel(as.Month), "Head": head.FullName}))
-	if err := a.showSelf(t, as, "m"); err != nil {
-		return err
-	}
-	return a.sendReviewCard(t, as, *t.me, head)
+	return a.showSelf(t, as, "m")
 }
 
 func (a *App) inputRefusal(t *turn, err error) error {
@@ -365,7 +365,8 @@ func (a *App) onBonusReason(t *turn, d stepData, text string) error {
 	if err := t.clearStep(); err != nil {
 		return err
 	}
-	as, err := selfassess.SetBonus(t.ctx, t.tx, a.Framework, t.me.ID, d.AssessmentID, grading.Points(d.Bonus), reason)
+	as, err := selfassess.SetBonus(t.ctx, t.tx, a.Framework, t.me.ID, d.AssessmentID, grading.Points(d.Bonus), reason,
+		t.selfCards(cardRef{d.ChatID, d.MessageID}))
 	if errors.Is(err, evaluation.ErrStale) {
 		return t.reply(t.t("ErrorStale", nil), nil)
 	}

@@ -134,20 +134,13 @@ func (a *App) SelfSubmitted(ctx context.Context, tx pgx.Tx, as evaluation.Assess
 	return a.sendReviewCard(t, as, o, head)
 }
 
-// editSelfCards queues the edit of the official's self-assessment prompt of
-// as's month, if Telegram took it, to show as now.
+// editSelfCards queues the edit of the official's self-assessment cards of
+// as that Telegram took (selfCardEdits: the month's prompt, the newest
+// /assess card, the cards sent back after a return) to show as now.
 func (a *App) editSelfCards(t *turn, as evaluation.Assessment) error {
-	cards, err := delivery.SentByKeys(t.ctx, t.tx, []string{key("prompt-assess", as.OfficialID, as.Month.String())})
-	if err != nil || len(cards) == 0 {
-		return err
-	}
-	text, kb, err := a.selfView(t, as, "m")
+	edits, err := a.selfCardEdits(t, as, cardRef{})
 	if err != nil {
 		return err
-	}
-	edits := make([]delivery.CardEdit, 0, len(cards))
-	for _, c := range cards {
-		edits = append(edits, delivery.CardEdit{ChatID: c.ChatID, MessageID: c.MessageID, Text: text, Keyboard: kb})
 	}
 	return delivery.QueueCardEdits(t.ctx, t.tx, a.limits(), edits)
 }

@@ -74,7 +74,7 @@ func boardOf60(b *testing.B) (http.Handler, string, *pgxpool.Pool, []evaluation.
 		if err != nil {
 			b.Fatal(err)
 		}
-		if as, _, err = selfassess.Submit(ctx, pool, calendar.Default(), grading.Preset, id, as.ID, as.Version, at); err != nil {
+		if as, _, err = selfassess.Submit(ctx, pool, calendar.Default(), grading.Preset, id, as.ID, as.Version, at, nil); err != nil {
 			b.Fatal(err)
 		}
 		all = append(all, as)

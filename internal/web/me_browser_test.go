@@ -218,6 +218,11 @@ func TestBrowserOfficialPages(t *testing.T) {
 			if err := h.At(time.Date(2026, 12, 11, 15, 0, 0, 0, calendar.Location)); err != nil {
 				t.Fatal(err)
 			}
+			// A has the week's /report card in chat; the page's save edits it.
+			if err := h.Command(A, "/report"); err != nil {
+				t.Fatal(err)
+			}
+			reportCard := A.User.Last()
 			open("report", "Báo cáo tuần", `input[type=radio]`)
 			if got := text(t, ctx, "h1"); got != "Báo cáo kết quả — Kế hoạch công tác tuần 07/12 – 13/12/2026" {
 				t.Fatalf("report h1 %q", got)
@@ -245,6 +250,18 @@ func TestBrowserOfficialPages(t *testing.T) {
 			}
 			if got := text(t, ctx, `li.report-task:nth-child(1) p.small`); got != "Minh chứng (1): 125/UBND-VP" {
 				t.Fatalf("task 1's evidence: %q", got)
+			}
+			if err := h.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range A.User.Messages() {
+				if m.ID == reportCard.ID {
+					reportCard = m
+				}
+			}
+			if len(reportCard.Keyboard) < 2 || reportCard.Keyboard[0][0].Text != "• 1 ✅ •" || reportCard.Keyboard[1][1].Text != "• 2 ⏰ •" ||
+				!strings.Contains(reportCard.Text, "125/UBND-VP") || reportCard.Edits != 1 {
+				t.Errorf("A's /report card in chat after the page's save (%d edits): %q %v", reportCard.Edits, reportCard.Text, reportCard.Keyboard)
 			}
 			if way == "mini app" {
 				shootPhone(t, ctx, "me-report-miniapp-dark")

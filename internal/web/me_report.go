@@ -24,6 +24,9 @@ import (
 // «Lưu báo cáo» saves every changed mark (plans.MarkOwnTask, as the chat's
 // ✅ ⏰ ❌) and every number typed (evidence.Add, source "web") in one
 // transaction; a refused number keeps every choice and every number typed.
+// The chat's cards that show the tasks — the week's /report card, the
+// self-assessment card — are edited in that transaction, once per save
+// (plans.TaskNotifier, telegram.App), and sent once it committed.
 
 type reportTask struct {
 	ID              int64
@@ -122,6 +125,12 @@ func (s *Server) meReportPost(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	openFrom := s.boardMonth()
 	var bad int64
+	// The chat's cards that show the tasks (the week's /report card, the
+	// self-assessment card) follow, each edited once for the whole save.
+	changes := &plans.TaskChanges{}
+	if n, ok := s.Chat.(plans.TaskNotifier); ok {
+		changes.Notify = n
+	}
 	err := store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
 		plan, _, err := plans.WeekReport(ctx, tx, me.ID, calendar.DateOf(s.now()))
 		if err != nil {
@@ -134,24 +143,25 @@ func (s *Server) meReportPost(w http.ResponseWriter, r *http.Request) {
 				if st != grading.StatusOnTime && st != grading.StatusLate && st != grading.StatusNotDone {
 					return evaluation.ErrStale
 				}
-				if _, _, err := plans.MarkOwnTask(ctx, tx, me.ID, t.ID, st, openFrom); err != nil {
+				if _, _, err := plans.MarkOwnTask(ctx, tx, me.ID, t.ID, st, openFrom, changes); err != nil {
 					return err
 				}
 			}
 			if doc := strings.TrimSpace(r.PostFormValue("doc_" + id)); doc != "" {
 				_, err := evidence.Add(ctx, tx, me.ID, evaluation.Evidence{TaskID: t.ID, Kind: evaluation.EvidenceDocument,
-					DocumentNumber: doc, Source: evaluation.SourceWeb}, openFrom)
+					DocumentNumber: doc, Source: evaluation.SourceWeb}, openFrom, changes)
 				if err != nil {
 					bad = t.ID
 					return err
 				}
 			}
 		}
-		return nil
+		return changes.Flush(ctx, tx)
 	})
 	errKey := ""
 	switch {
 	case err == nil:
+		s.flush(ctx)
 		http.Redirect(w, r, "/me/report?saved=1", http.StatusSeeOther)
 		return
 	case errors.Is(err, evidence.ErrNoDigit):

@@ -66,8 +66,9 @@ func Target(ctx context.Context, db store.DB, actorID, taskID int64, openFrom ca
 // the API). The same item twice is recorded once (Item.Repeated). Refusals:
 // Target's, and evaluation.AddEvidence's (ErrEvidenceEmpty,
 // ErrEvidenceTooLong, ErrTooMuchEvidence), ErrNoDigit; access.ErrForbidden for another
-// source.
-func Add(ctx context.Context, db store.DB, actorID int64, e evaluation.Evidence, openFrom calendar.Month) (Item, error) {
+// source. notify, when not nil, is told of an item added (db must then be a
+// pgx.Tx): the cards in chat that show the task follow.
+func Add(ctx context.Context, db store.DB, actorID int64, e evaluation.Evidence, openFrom calendar.Month, notify plans.TaskNotifier) (Item, error) {
 	if e.Source != evaluation.SourceChat && e.Source != evaluation.SourceWeb {
 		return Item{}, access.ErrForbidden
 	}
@@ -87,16 +88,19 @@ func Add(ctx context.Context, db store.DB, actorID int64, e evaluation.Evidence,
 	if repeated {
 		return out, nil
 	}
-	return out, evaluation.Audit(ctx, db, evaluation.AuditEntry{Actor: &actorID, Subject: actorID, Entity: "task",
-		EntityID: task.ID, Action: "evidence_add", After: auditOf(stored)})
+	if err := evaluation.Audit(ctx, db, evaluation.AuditEntry{Actor: &actorID, Subject: actorID, Entity: "task",
+		EntityID: task.ID, Action: "evidence_add", After: auditOf(stored)}); err != nil {
+		return out, err
+	}
+	return out, plans.NotifyTask(ctx, db, notify, p, false)
 }
 
 // Remove deletes evidence item id for the owner who added it, while the
 // task's month is open to them (Target's checks). Refusals:
 // evaluation.ErrStale when there is no such item (removed already: a second
 // tap changes nothing), access.ErrForbidden when actorID did not add it (a
-// task system's item, someone else's), and Target's.
-func Remove(ctx context.Context, db store.DB, actorID, id int64, openFrom calendar.Month) (Item, error) {
+// task system's item, someone else's), and Target's. notify as Add's.
+func Remove(ctx context.Context, db store.DB, actorID, id int64, openFrom calendar.Month, notify plans.TaskNotifier) (Item, error) {
 	e, err := evaluation.LoadEvidence(ctx, db, id)
 	if errors.Is(err, evaluation.ErrNotFound) {
 		return Item{}, evaluation.ErrStale
@@ -116,8 +120,11 @@ func Remove(ctx context.Context, db store.DB, actorID, id int64, openFrom calend
 	} else if err != nil {
 		return Item{}, err
 	}
-	return Item{Evidence: e, Task: task, Plan: p}, evaluation.Audit(ctx, db, evaluation.AuditEntry{Actor: &actorID,
-		Subject: actorID, Entity: "task", EntityID: task.ID, Action: "evidence_remove", Before: auditOf(e)})
+	if err := evaluation.Audit(ctx, db, evaluation.AuditEntry{Actor: &actorID,
+		Subject: actorID, Entity: "task", EntityID: task.ID, Action: "evidence_remove", Before: auditOf(e)}); err != nil {
+		return Item{}, err
+	}
+	return Item{Evidence: e, Task: task, Plan: p}, plans.NotifyTask(ctx, db, notify, p, false)
 }
 
 // Opened is an evidence item as Open returns it: the item, its task's

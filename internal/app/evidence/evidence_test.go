@@ -105,7 +105,7 @@ func TestAddEvidenceAuthorizesFromTheDatabase(t *testing.T) {
 		{"the owner's document number", "A", doc("125/UBND-VP"), november, nil},
 		{"the owner's photo", "A", photo, november, nil},
 	} {
-		_, err := evidence.Add(ctx, pool, id[c.actor], c.e, c.openFrom)
+		_, err := evidence.Add(ctx, pool, id[c.actor], c.e, c.openFrom, nil)
 		if !errors.Is(err, c.want) {
 			t.Errorf("%s: %v, want %v", c.name, err, c.want)
 		}
@@ -113,7 +113,7 @@ func TestAddEvidenceAuthorizesFromTheDatabase(t *testing.T) {
 	// The same photo twice (Telegram gives another file_id each time, the
 	// same file_unique_id): one item, audited once.
 	photo.FileID = "AgACAgIAAxkBAAIBRGdPhoto-w1280"
-	again, err := evidence.Add(ctx, pool, id["A"], photo, november)
+	again, err := evidence.Add(ctx, pool, id["A"], photo, november, nil)
 	if err != nil || !again.Repeated || again.Task.ID != task {
 		t.Fatalf("the same photo again: %+v, %v", again, err)
 	}
@@ -132,10 +132,10 @@ func TestAddEvidenceAuthorizesFromTheDatabase(t *testing.T) {
 		VALUES ($1, '2026-11-01', 'hanoi-3814-2018', '1', 'submitted')`, id["A"]); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := evidence.Add(ctx, pool, id["A"], doc("126/UBND-VP"), november); !errors.Is(err, evaluation.ErrLocked) {
+	if _, err := evidence.Add(ctx, pool, id["A"], doc("126/UBND-VP"), november, nil); !errors.Is(err, evaluation.ErrLocked) {
 		t.Errorf("after the self-assessment: %v, want ErrLocked", err)
 	}
-	if _, err := evidence.Remove(ctx, pool, id["A"], ev[task][0].ID, november); !errors.Is(err, evaluation.ErrLocked) {
+	if _, err := evidence.Remove(ctx, pool, id["A"], ev[task][0].ID, november, nil); !errors.Is(err, evaluation.ErrLocked) {
 		t.Errorf("removing after the self-assessment: %v, want ErrLocked", err)
 	}
 }
@@ -146,19 +146,19 @@ func TestRemoveEvidence(t *testing.T) {
 	ctx := context.Background()
 	pool, id, tasks := ward(t)
 	item, err := evidence.Add(ctx, pool, id["A"], evaluation.Evidence{TaskID: tasks[1].ID, Kind: evaluation.EvidenceDocument,
-		DocumentNumber: "15/BC-UBND", Source: evaluation.SourceChat}, november)
+		DocumentNumber: "15/BC-UBND", Source: evaluation.SourceChat}, november, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, who := range []string{"B", "H"} {
-		if _, err := evidence.Remove(ctx, pool, id[who], item.Evidence.ID, november); !errors.Is(err, access.ErrForbidden) {
+		if _, err := evidence.Remove(ctx, pool, id[who], item.Evidence.ID, november, nil); !errors.Is(err, access.ErrForbidden) {
 			t.Errorf("%s removing A's item: %v, want ErrForbidden", who, err)
 		}
 	}
-	if _, err := evidence.Remove(ctx, pool, id["A"], item.Evidence.ID, november); err != nil {
+	if _, err := evidence.Remove(ctx, pool, id["A"], item.Evidence.ID, november, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := evidence.Remove(ctx, pool, id["A"], item.Evidence.ID, november); !errors.Is(err, evaluation.ErrStale) {
+	if _, err := evidence.Remove(ctx, pool, id["A"], item.Evidence.ID, november, nil); !errors.Is(err, evaluation.ErrStale) {
 		t.Errorf("a second tap: %v, want ErrStale", err)
 	}
 	if n := audits(t, pool, "evidence_remove"); n != 1 {
@@ -173,7 +173,7 @@ func TestRemoveEvidence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := evidence.Remove(ctx, pool, id["A"], api.ID, november); !errors.Is(err, access.ErrForbidden) {
+	if _, err := evidence.Remove(ctx, pool, id["A"], api.ID, november, nil); !errors.Is(err, access.ErrForbidden) {
 		t.Errorf("A removing a task system's item: %v, want ErrForbidden", err)
 	}
 }
@@ -184,7 +184,7 @@ func TestOpenEvidence(t *testing.T) {
 	ctx := context.Background()
 	pool, id, tasks := ward(t)
 	item, err := evidence.Add(ctx, pool, id["A"], evaluation.Evidence{TaskID: tasks[0].ID, Kind: evaluation.EvidenceFile,
-		FileID: "BQACAgIAAxkBAAIBdoc", FileUniqueID: "AgADdoc1", FileName: "bao-cao.pdf", Source: evaluation.SourceChat}, november)
+		FileID: "BQACAgIAAxkBAAIBdoc", FileUniqueID: "AgADdoc1", FileName: "bao-cao.pdf", Source: evaluation.SourceChat}, november, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,10 @@ package plans
 
 import (
 	"context"
+	"errors"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
 
 	"evalbot/internal/app/access"
 	"evalbot/internal/calendar"
@@ -24,13 +28,108 @@ import (
 // to the owner — the self-assessment was submitted, the unit published the
 // month, or the month is before openFrom (the month under review,
 // calendar.MonthUnderReview); and evaluation.MarkTask's own refusals.
-func MarkOwnTask(ctx context.Context, db store.DB, actorID, taskID int64, status grading.TaskStatus, openFrom calendar.Month) (evaluation.Task, evaluation.Plan, error) {
+// notify, when not nil, is told of a mark that changed the task (db must
+// then be a pgx.Tx): the cards in chat that show the task follow.
+func MarkOwnTask(ctx context.Context, db store.DB, actorID, taskID int64, status grading.TaskStatus, openFrom calendar.Month, notify TaskNotifier) (evaluation.Task, evaluation.Plan, error) {
 	p, err := OwnOpenTask(ctx, db, actorID, taskID, openFrom)
 	if err != nil {
 		return evaluation.Task{}, p, err
 	}
 	task, err := evaluation.MarkTask(ctx, db, taskID, string(status), &actorID)
-	return task, p, err
+	if err != nil || notify == nil {
+		return task, p, err
+	}
+	if i := slices.IndexFunc(p.Tasks, func(t evaluation.Task) bool { return t.ID == taskID }); i >= 0 &&
+		p.Tasks[i].Status == task.Status && p.Tasks[i].Delays == task.Delays {
+		return task, p, nil // the same mark again: no card changes
+	}
+	return task, p, NotifyTask(ctx, db, notify, p, true)
+}
+
+// TaskNotifier makes the chat show a change the owner made to a task of
+// theirs (its mark, its evidence) on any face — the page /me/report, the
+// chat's buttons, the one-page self-assessment — in the change's
+// transaction: telegram.App edits the cards in chat that show the task (the
+// week's report cards, báo cáo kết quả tuần, and for a mark the month's
+// self-assessment cards), so that a card and the page never disagree.
+type TaskNotifier interface {
+	// TaskMarked: a task of plan p (as read before the change) got a new mark.
+	TaskMarked(ctx context.Context, tx pgx.Tx, p evaluation.Plan) error
+	// EvidenceChanged: a task of plan p got or lost an evidence item.
+	EvidenceChanged(ctx context.Context, tx pgx.Tx, p evaluation.Plan) error
+}
+
+// errNotifyOutsideTx: a notifier was given to a use case run outside a
+// transaction (the cards' edits are queued in the change's transaction).
+var errNotifyOutsideTx = errors.New("plans: a notifier needs the change's transaction")
+
+// NotifyTask tells notify, when not nil, that a task of p changed: its
+// mark when marked, else its evidence. db must be a pgx.Tx then.
+func NotifyTask(ctx context.Context, db store.DB, notify TaskNotifier, p evaluation.Plan, marked bool) error {
+	if notify == nil {
+		return nil
+	}
+	tx, ok := db.(pgx.Tx)
+	if !ok {
+		return errNotifyOutsideTx
+	}
+	if marked {
+		return notify.TaskMarked(ctx, tx, p)
+	}
+	return notify.EvidenceChanged(ctx, tx, p)
+}
+
+// TaskChanges is a TaskNotifier for a use case that changes several tasks
+// in one transaction (a report saved with several marks and numbers): it
+// collects what changed, per plan, and Flush tells Notify once per plan, so
+// each card in chat is edited once.
+type TaskChanges struct {
+	Notify TaskNotifier
+	order  []int64
+	plans  map[int64]evaluation.Plan
+	marked map[int64]bool
+}
+
+var _ TaskNotifier = (*TaskChanges)(nil)
+
+func (c *TaskChanges) add(p evaluation.Plan, marked bool) {
+	if c.plans == nil {
+		c.plans, c.marked = map[int64]evaluation.Plan{}, map[int64]bool{}
+	}
+	if _, ok := c.plans[p.ID]; !ok {
+		c.order = append(c.order, p.ID)
+		c.plans[p.ID] = p
+	}
+	c.marked[p.ID] = c.marked[p.ID] || marked
+}
+
+// TaskMarked implements TaskNotifier: noted for Flush.
+func (c *TaskChanges) TaskMarked(_ context.Context, _ pgx.Tx, p evaluation.Plan) error {
+	c.add(p, true)
+	return nil
+}
+
+// EvidenceChanged implements TaskNotifier: noted for Flush.
+func (c *TaskChanges) EvidenceChanged(_ context.Context, _ pgx.Tx, p evaluation.Plan) error {
+	c.add(p, false)
+	return nil
+}
+
+// Flush tells Notify (when not nil) of each plan changed, once, in the
+// order first changed: TaskMarked when any of its tasks got a mark, else
+// EvidenceChanged; then forgets them.
+func (c *TaskChanges) Flush(ctx context.Context, tx pgx.Tx) error {
+	order, ps, marked := c.order, c.plans, c.marked
+	c.order, c.plans, c.marked = nil, nil, nil
+	if c.Notify == nil {
+		return nil
+	}
+	for _, id := range order {
+		if err := NotifyTask(ctx, tx, c.Notify, ps[id], marked[id]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // OwnOpenTask is the plan holding task taskID when actorID owns the task and

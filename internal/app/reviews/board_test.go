@@ -65,7 +65,7 @@ func boardUnit(t *testing.T, pool *pgxpool.Pool) (map[string]int64, map[string]e
 		if err != nil {
 			t.Fatal(err)
 		}
-		if as, _, err = selfassess.Submit(ctx, pool, calendar.Default(), grading.Preset, o.ID, as.ID, as.Version, boardNow); err != nil {
+		if as, _, err = selfassess.Submit(ctx, pool, calendar.Default(), grading.Preset, o.ID, as.ID, as.Version, boardNow, nil); err != nil {
 			t.Fatal(c, err)
 		}
 		ass[c] = as

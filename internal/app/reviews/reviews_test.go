@@ -58,15 +58,15 @@ func TestSubmitAndApproveAuthorizeFromTheDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := selfassess.Submit(ctx, pool, cal, fws, id["B"], as.ID, as.Version, now); !errors.Is(err, access.ErrForbidden) {
+	if _, _, err := selfassess.Submit(ctx, pool, cal, fws, id["B"], as.ID, as.Version, now, nil); !errors.Is(err, access.ErrForbidden) {
 		t.Errorf("B submitting A's self-assessment: %v; want ErrForbidden", err)
 	}
 	if hs, err := evaluation.OpenAssessment(ctx, pool, id["H"], nov, fw); err != nil {
 		t.Fatal(err)
-	} else if _, _, err := selfassess.Submit(ctx, pool, cal, fws, id["H"], hs.ID, hs.Version, now); !errors.Is(err, selfassess.ErrNoReviewer) {
+	} else if _, _, err := selfassess.Submit(ctx, pool, cal, fws, id["H"], hs.ID, hs.Version, now, nil); !errors.Is(err, selfassess.ErrNoReviewer) {
 		t.Errorf("H (nobody above) submitting: %v; want ErrNoReviewer", err)
 	}
-	as, head, err := selfassess.Submit(ctx, pool, cal, fws, id["A"], as.ID, as.Version, now)
+	as, head, err := selfassess.Submit(ctx, pool, cal, fws, id["A"], as.ID, as.Version, now, nil)
 	if err != nil || head.ID != id["H"] || as.Status != evaluation.AssessSubmitted {
 		t.Fatalf("A submits: %s to %d, %v", as.Status, head.ID, err)
 	}

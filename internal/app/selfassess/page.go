@@ -142,14 +142,8 @@ func Save(ctx context.Context, tx pgx.Tx, cal *calendar.Calendar, fws grades.Fra
 		return Page{}, err
 	}
 	if submit {
-		var head roster.Official
-		if as, head, err = Submit(ctx, tx, cal, fws, actorID, as.ID, as.Version, now); err != nil {
+		if as, _, err = Submit(ctx, tx, cal, fws, actorID, as.ID, as.Version, now, notify); err != nil {
 			return Page{}, err
-		}
-		if notify != nil {
-			if err := notify.SelfSubmitted(ctx, tx, as, o, head); err != nil {
-				return Page{}, err
-			}
 		}
 	} else if changed && notify != nil {
 		if err := notify.SelfChanged(ctx, tx, as, o); err != nil {

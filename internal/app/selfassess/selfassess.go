@@ -10,6 +10,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"evalbot/internal/app/access"
 	"evalbot/internal/app/grades"
 	"evalbot/internal/calendar"
@@ -41,8 +43,9 @@ func Editable(actorID int64, as evaluation.Assessment, published bool) error {
 // evaluation.SetSelfBonus) and its reason (already cleaned) that official
 // actorID claims on their assessment assessmentID. Refusals:
 // evaluation.ErrStale (gone, or not theirs), evaluation.ErrLocked, a
-// *grading.InputError.
-func SetBonus(ctx context.Context, db store.DB, fws grades.Frameworks, actorID, assessmentID int64, bonus grading.Points, reason string) (evaluation.Assessment, error) {
+// *grading.InputError. notify, when not nil, is told (SelfChanged; db must
+// then be a pgx.Tx): the self-assessment cards in chat follow.
+func SetBonus(ctx context.Context, db store.DB, fws grades.Frameworks, actorID, assessmentID int64, bonus grading.Points, reason string, notify Notifier) (evaluation.Assessment, error) {
 	as, err := evaluation.LoadAssessment(ctx, db, assessmentID)
 	if err != nil || as.OfficialID != actorID {
 		return as, evaluation.ErrStale
@@ -51,15 +54,32 @@ func SetBonus(ctx context.Context, db store.DB, fws grades.Frameworks, actorID, 
 	if err != nil {
 		return as, err
 	}
-	return evaluation.SetSelfBonus(ctx, db, as.ID, fw, bonus, reason)
+	if as, err = evaluation.SetSelfBonus(ctx, db, as.ID, fw, bonus, reason); err != nil || notify == nil {
+		return as, err
+	}
+	tx, ok := db.(pgx.Tx)
+	if !ok {
+		return as, errNotifyOutsideTx
+	}
+	o, err := roster.OfficialByID(ctx, db, actorID)
+	if err != nil {
+		return as, err
+	}
+	return as, notify.SelfChanged(ctx, tx, as, o)
 }
+
+// errNotifyOutsideTx: a notifier was given to a use case run outside a
+// transaction (the cards' edits are queued in the change's transaction).
+var errNotifyOutsideTx = errors.New("selfassess: a notifier needs the change's transaction")
 
 // Submit sends official actorID's assessment assessmentID at version to
 // their head (roster.HeadOf) at now, with the provisional grade when it can
 // be computed yet (grades.Card), and returns it with the head. Refusals:
 // access.ErrForbidden (not theirs), ErrNoReviewer, evaluation.ErrStale /
-// ErrLocked.
-func Submit(ctx context.Context, db store.DB, cal *calendar.Calendar, fws grades.Frameworks, actorID, assessmentID int64, version int, now time.Time) (evaluation.Assessment, roster.Official, error) {
+// ErrLocked. notify, when not nil, is told (SelfSubmitted; db must then be
+// a pgx.Tx): the official's cards in chat follow, the head gets the review
+// card.
+func Submit(ctx context.Context, db store.DB, cal *calendar.Calendar, fws grades.Frameworks, actorID, assessmentID int64, version int, now time.Time, notify Notifier) (evaluation.Assessment, roster.Official, error) {
 	as, err := evaluation.LoadAssessment(ctx, db, assessmentID)
 	if err != nil {
 		return as, roster.Official{}, err
@@ -88,5 +108,12 @@ func Submit(ctx context.Context, db store.DB, cal *calendar.Calendar, fws grades
 		}
 	}
 	as, err = evaluation.SubmitAssessment(ctx, db, as.ID, version, &head.ID, provisional, now)
-	return as, head, err
+	if err != nil || notify == nil {
+		return as, head, err
+	}
+	tx, ok := db.(pgx.Tx)
+	if !ok {
+		return as, head, errNotifyOutsideTx
+	}
+	return as, head, notify.SelfSubmitted(ctx, tx, as, me, head)
 }
