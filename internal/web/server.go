@@ -153,6 +153,8 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("POST /board/{id}/approve", s.boardApproveOne)
 	mux.HandleFunc("POST /board/{id}/return", s.boardReturn)
 	mux.HandleFunc("POST /board/{id}/adjust", s.boardAdjust)
+	mux.HandleFunc("POST /board/{id}/status", s.boardTaskStatus)
+	mux.HandleFunc("POST /board/{id}/quality", s.boardQuality)
 	mux.HandleFunc("POST /board/plans/confirm", s.boardPlansConfirm)
 	mux.HandleFunc("POST /board/plans/approve", s.boardPlansApprove)
 	mux.HandleFunc("GET /board/plans/{id}", s.boardPlan)
