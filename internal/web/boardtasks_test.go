@@ -114,7 +114,7 @@ func TestBoardTaskStatusAndQualityMark(t *testing.T) {
 	head := bm.signedIn(t, H.ID)
 	_, body, _ := do(t, head, "GET", page, nil)
 	body = html.UnescapeString(body)
-	for _, want := range []string{"Công việc trong tháng (4)", "Trạng thái: ✅ đúng hạn · minh chứng: 0", "Trạng thái: ❌ chưa hoàn thành · minh chứng: 0",
+	for _, want := range []string{"Công việc trong tháng (4)", "Trạng thái: đúng hạn · minh chứng: 0", "Trạng thái: chưa hoàn thành · minh chứng: 0",
 		`action="/board/` + strconv.FormatInt(id, 10) + `/status"`, "⚠️ Đánh giá chưa đạt yêu cầu…"} {
 		if !strings.Contains(body, want) {
 			t.Fatalf("C's page lacks %q:\n%s", want, body)
