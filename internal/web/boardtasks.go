@@ -121,10 +121,14 @@ func (s *Server) boardTaskStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	day := calendar.DateOf(s.now())
+	saved := "?task_saved=1"
+	if !valid {
+		saved = "" // no status chosen («chưa báo cáo» kept): nothing to save
+	}
 	err := store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
 		as, o, err := reviews.Open(ctx, tx, me.ID, id, day)
 		if err != nil || !valid {
-			return err // no status chosen ("" for a task not reported): nothing to do
+			return err
 		}
 		tasks, err := evaluation.MonthTasks(ctx, tx, as.OfficialID, as.Month)
 		if err != nil {
@@ -156,7 +160,7 @@ func (s *Server) boardTaskStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.flush(ctx)
-	http.Redirect(w, r, "/board/"+strconv.FormatInt(id, 10)+"?task_saved=1#task-"+strconv.FormatInt(taskID, 10), http.StatusSeeOther)
+	http.Redirect(w, r, "/board/"+strconv.FormatInt(id, 10)+saved+"#task-"+strconv.FormatInt(taskID, 10), http.StatusSeeOther)
 }
 
 // boardQuality: POST /board/{id}/quality (version, task, reason) marks a

@@ -198,7 +198,7 @@ func TestBoardTaskStatusAndQualityMark(t *testing.T) {
 	if err := pool.QueryRow(ctx, `SELECT id FROM task_quality_marks WHERE task_id = $1`, task[1]).Scan(&markID); err != nil {
 		t.Fatal(err)
 	}
-	if n := countRows2(t, pool, `SELECT count(*) FROM outbox WHERE dedup_key = $1`, "qmark:"+strconv.FormatInt(markID, 10)); n != 1 {
+	if n := countIn(t, pool, `SELECT count(*) FROM outbox WHERE dedup_key = $1`, "qmark:"+strconv.FormatInt(markID, 10)); n != 1 {
 		t.Fatalf("%d messages qmark:%d; want 1", n, markID)
 	}
 	if err := bm.h.Flush(); err != nil {
@@ -253,9 +253,16 @@ func TestBoardTaskStatusAndQualityMark(t *testing.T) {
 	if _, _, faults := taskState(2); faults != 0 {
 		t.Fatalf("task 2 of the approved month has %d marks", faults)
 	}
+	// In English, read-only now.
+	_, body, _ = do(t, head, "GET", page+"?lang=en", nil)
+	if body = html.UnescapeString(body); !strings.Contains(body, "Tasks of the month (4)") || !strings.Contains(body, "Status: late · evidence: 0") ||
+		!strings.Contains(body, "⚠️ Not up to standard ×1. Latest reason: "+reason) || strings.Contains(body, `name="status"`) {
+		t.Fatalf("the approved month's page in English:\n%s", body)
+	}
 }
 
-func countRows2(t *testing.T, pool interface {
+// countIn is the count a query returns on pool.
+func countIn(t *testing.T, pool interface {
 	QueryRow(context.Context, string, ...any) pgx.Row
 }, sql string, args ...any) int {
 	t.Helper()
