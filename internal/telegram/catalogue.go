@@ -106,20 +106,24 @@ func (a *App) onQualityUndo(t *turn, c callback) error {
 	case err != nil:
 		return staleOr(t, err)
 	}
-	as, o := res.Assessment, res.Official
-	view, kb, err := a.adjustView(t, as, o, "t"+strconv.FormatInt(page, 10))
+	view, kb, err := a.adjustView(t, res.Assessment, res.Official, "t"+strconv.FormatInt(page, 10))
 	if err != nil {
 		return err
 	}
 	t.editPressed(view, kb)
-	data := map[string]any{"Title": cutTitle(res.TaskTitle, listTitleRunes), "N": res.Faults, "Reason": res.Mark.Reason, "Month": monthLabel(as.Month)}
-	t.ack(t.t("QualityUnmarkedToast", data))
-	if o.ChatID != nil {
-		ot := t.as(o)
-		return t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID, DedupKey: "qunmark:" + strconv.FormatInt(res.Mark.ID, 10),
-			Text: ot.t("QualityUnmarkedOwner", data)})
+	t.ack(t.t("QualityUnmarkedToast", qualityData(res)))
+	return a.tellUnmarked(t, res)
+}
+
+// tellUnmarked tells the task's owner in chat that a «chưa đạt» mark was
+// taken back (QualityUnmarkedOwner, once per mark: "qunmark:<mark id>").
+func (a *App) tellUnmarked(t *turn, res reviews.MarkResult) error {
+	o := res.Official
+	if o.ChatID == nil {
+		return nil
 	}
-	return nil
+	return t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID, DedupKey: "qunmark:" + strconv.FormatInt(res.Mark.ID, 10),
+		Text: t.as(o).t("QualityUnmarkedOwner", qualityData(res))})
 }
 
 // onQualityMark asks the head why the task is not up to standard.

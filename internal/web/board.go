@@ -488,6 +488,8 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, me *dashbo
 		b.Notice = p.L.T("BoardTaskSavedNotice")
 	case q.Get("marked") != "":
 		b.Notice = p.L.T("BoardQualityMarkedNotice")
+	case q.Get("unmarked") != "":
+		b.Notice = p.L.T("BoardQualityUnmarkedNotice")
 	}
 	fill(&b)
 	p.Title = p.L.T("BoardPersonTitle", "Name", o.FullName, "Month", monthLabel(p.Lang, as.Month))

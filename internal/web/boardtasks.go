@@ -225,6 +225,46 @@ func (s *Server) boardQuality(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/board/"+strconv.FormatInt(id, 10)+"?marked=1#task-"+strconv.FormatInt(taskID, 10), http.StatusSeeOther)
 }
 
+// boardUnmark: POST /board/{id}/unmark (version, task) takes back the
+// latest «chưa đạt» mark of a task (reviews.WithdrawQualityMark, the chat's
+// ↩️); the head's cards in chat show it and the owner is told
+// (ChatCards.MarkWithdrawn). The page must show the assessment's version (a
+// double tap takes back one mark, then finds the page changed).
+func (s *Server) boardUnmark(w http.ResponseWriter, r *http.Request) {
+	me := s.signedIn(w, r)
+	if me == nil {
+		return
+	}
+	id, version, taskID, ok := s.boardTaskForm(w, r, me)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	day := calendar.DateOf(s.now())
+	err := store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+		as, _, err := reviews.Open(ctx, tx, me.ID, id, day)
+		if err != nil {
+			return err
+		}
+		if as.Status == evaluation.AssessSubmitted && as.Version != version {
+			return evaluation.ErrStale // else WithdrawQualityMark says why not
+		}
+		res, err := reviews.WithdrawQualityMark(ctx, tx, me.ID, id, taskID, day)
+		if errors.Is(err, evaluation.ErrNotFound) {
+			return evaluation.ErrStale // no mark left to take back
+		}
+		if err != nil || s.Chat == nil {
+			return err
+		}
+		return s.Chat.MarkWithdrawn(ctx, tx, me.ID, res)
+	})
+	if s.taskRefused(w, r, me, err, func(*personBody) {}) {
+		return
+	}
+	s.flush(ctx)
+	http.Redirect(w, r, "/board/"+strconv.FormatInt(id, 10)+"?unmarked=1#task-"+strconv.FormatInt(taskID, 10), http.StatusSeeOther)
+}
+
 // taskRefused answers a refusal of a task form and reports whether it did:
 // changed meanwhile (or no longer a task to mark) and approved already show
 // the page again with what was chosen or typed (keep); not the actor's to

@@ -35,7 +35,8 @@ func (bm *boardMonth) signedIn(t *testing.T, id int64) *http.Client {
 // TestBoardTaskStatusAndQualityMark: on one person's page of the board the
 // head sets a task's status and marks a done task «chưa đạt» with a reason,
 // each through the chat's use case in one transaction; the head's review
-// card in chat shows the new numbers and the owner is told in chat, once.
+// card in chat shows the new numbers and the owner is told in chat, once;
+// the mark can be taken back as the chat's ↩️ does.
 // Another unit's head is refused, the deputy only during the delegation; a
 // page of an older version comes again saying so with the choice and the
 // typed reason kept; an empty or too long reason is refused, kept; nothing
@@ -214,6 +215,39 @@ func TestBoardTaskStatusAndQualityMark(t *testing.T) {
 	if body = html.UnescapeString(body); !strings.Contains(body, "⚠️ Chưa đạt ×1. Lý do lần gần nhất: "+reason) || !strings.Contains(body, "Đã ghi nhận việc chưa đạt yêu cầu.") {
 		t.Fatalf("C's page after the mark:\n%s", body)
 	}
+
+	// Taken back, as the chat's ↩️: C is told; a double tap finds the page changed.
+	unmark := func(ver int) int {
+		t.Helper()
+		code, _, _ := postForm(t, head, page+"/unmark", url.Values{"version": {strconv.Itoa(ver)}, "task": {strconv.FormatInt(task[1], 10)}}, sameOrigin)
+		return code
+	}
+	if code := unmark(old); code != http.StatusConflict {
+		t.Fatalf("taking a mark back from an older page: %d; want 409", code)
+	}
+	if code := unmark(version); code != http.StatusSeeOther {
+		t.Fatalf("H takes the mark back: %d", code)
+	}
+	if code := unmark(version); code != http.StatusConflict {
+		t.Fatalf("taking the mark back again: %d; want 409", code)
+	}
+	if _, _, faults := taskState(1); faults != 0 {
+		t.Fatalf("task 1 has %d marks after taking it back; want 0", faults)
+	}
+	if err := bm.h.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got := C.User.Last().Text; got != "Lãnh đạo đã bỏ một lần đánh giá chưa đạt của việc «Việc 1» (tháng 11/2026); còn 0 lần." {
+		t.Errorf("C's last message after the mark was taken back: %q", got)
+	}
+	if card, _ := reviewCard(H, C); strings.Contains(card.Text, "Chất lượng: 1 lần đánh giá chưa đạt") {
+		t.Errorf("H's card of C still shows the mark: %q", card.Text)
+	}
+	read()
+	if code, body := mark(head, 1, reason, version); code != http.StatusSeeOther {
+		t.Fatalf("H marks task 1 again: %d\n%s", code, body)
+	}
+	read()
 
 	// The deputy during the delegation, and not after it.
 	D := bm.ps["D"]

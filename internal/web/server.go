@@ -155,6 +155,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("POST /board/{id}/adjust", s.boardAdjust)
 	mux.HandleFunc("POST /board/{id}/status", s.boardTaskStatus)
 	mux.HandleFunc("POST /board/{id}/quality", s.boardQuality)
+	mux.HandleFunc("POST /board/{id}/unmark", s.boardUnmark)
 	mux.HandleFunc("POST /board/plans/confirm", s.boardPlansConfirm)
 	mux.HandleFunc("POST /board/plans/approve", s.boardPlansApprove)
 	mux.HandleFunc("GET /board/plans/{id}", s.boardPlan)

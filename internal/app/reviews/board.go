@@ -226,6 +226,10 @@ type Notifier interface {
 	// with the reason, as after the mark in chat (once per mark: a repeat
 	// tells nobody again).
 	NotUpToStandard(ctx context.Context, tx pgx.Tx, actorID int64, m MarkResult) error
+	// MarkWithdrawn: the latest «chưa đạt» mark of a task was taken back
+	// (WithdrawQualityMark): the review cards show it, and the owner is told
+	// as after the chat's ↩️.
+	MarkWithdrawn(ctx context.Context, tx pgx.Tx, actorID int64, m MarkResult) error
 }
 
 // ApproveMany approves, for reviewer actorID at now, the picks as
