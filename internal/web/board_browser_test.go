@@ -169,9 +169,9 @@ func (bm *boardMonth) launchAt(path string, p *sim.Person, at time.Time, botToke
 // after a confirmation naming them, sees the grade-A meter move, returns
 // one with a reason, and on one person's page sets a task's status and
 // marks a done task «chưa đạt» with a reason; each one's card in the head's
-// chat changes with it, and each official is told in chat. Forged, expired and another bot's
-// initData are refused, and a stranger gets the chat's polite refusal; the
-// deputy sees the board only while the delegation lasts.
+// chat changes with it, and each official is told in chat. Forged, expired
+// and another bot's initData are refused, and a stranger gets the chat's
+// polite refusal; the deputy sees the board only while the delegation lasts.
 func TestBrowserReviewBoard(t *testing.T) {
 	tab := browser(t)
 	for _, way := range []string{"mini app", "sign-in link"} {

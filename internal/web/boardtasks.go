@@ -21,7 +21,8 @@ import (
 // «chưa đạt» marks; while the self-assessment waits for review, a small form
 // per task sets its status (reviews.MarkTask, the chat's «Điều chỉnh» →
 // tasks) and another marks a done task not up to standard with a reason
-// (reviews.MarkNotUpToStandard, the chat's ⚠️). Each is one transaction that
+// (reviews.MarkNotUpToStandard, the chat's ⚠️), or takes the latest mark
+// back (reviews.WithdrawQualityMark, the chat's ↩️). Each is one transaction that
 // tells the chat (ChatCards), so the head's review card shows the new numbers.
 
 // taskStatuses are the statuses a reviewer may set, in the chat's order.
