@@ -89,7 +89,8 @@ func qualityButtons(t *turn, kb delivery.Keyboard, page []evaluation.Task, asID 
 	return kb
 }
 
-// onQualityUndo takes back the task's latest «chưa đạt» mark.
+// onQualityUndo takes back the task's latest «chưa đạt» mark
+// (reviews.WithdrawQualityMark).
 func (a *App) onQualityUndo(t *turn, c callback) error {
 	taskID, err1 := c.id(0)
 	asID, err2 := c.id(1)
@@ -97,38 +98,32 @@ func (a *App) onQualityUndo(t *turn, c callback) error {
 	if err1 != nil || err2 != nil || err3 != nil {
 		return staleOr(t, evaluation.ErrStale)
 	}
-	as, o, ok, err := a.reviewable(t, asID)
-	if !ok || err != nil {
-		return err
-	}
-	task, ok, err := a.reviewTask(t, as, taskID)
-	if err != nil || !ok {
-		return err
-	}
-	out, err := evaluation.WithdrawQualityMark(t.ctx, t.tx, t.me.ID, taskID, a.today())
+	res, err := reviews.WithdrawQualityMark(t.ctx, t.tx, t.me.ID, asID, taskID, a.today())
 	switch {
-	case errors.Is(err, evaluation.ErrNotReviewer):
+	case errors.Is(err, access.ErrForbidden):
 		t.alert(t.t("NotAuthorized", nil))
 		return nil
 	case err != nil:
 		return staleOr(t, err)
 	}
-	if as, err = reviews.Renew(t.ctx, t.tx, as.ID); err != nil {
-		return err
-	}
-	view, kb, err := a.adjustView(t, as, o, "t"+strconv.FormatInt(page, 10))
+	view, kb, err := a.adjustView(t, res.Assessment, res.Official, "t"+strconv.FormatInt(page, 10))
 	if err != nil {
 		return err
 	}
 	t.editPressed(view, kb)
-	data := map[string]any{"Title": cutTitle(task.Title, listTitleRunes), "N": out.Faults, "Reason": out.Mark.Reason, "Month": monthLabel(as.Month)}
-	t.ack(t.t("QualityUnmarkedToast", data))
-	if o.ChatID != nil {
-		ot := t.as(o)
-		return t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID, DedupKey: "qunmark:" + strconv.FormatInt(out.Mark.ID, 10),
-			Text: ot.t("QualityUnmarkedOwner", data)})
+	t.ack(t.t("QualityUnmarkedToast", qualityData(res)))
+	return a.tellUnmarked(t, res)
+}
+
+// tellUnmarked tells the task's owner in chat that a «chưa đạt» mark was
+// taken back (QualityUnmarkedOwner, once per mark: "qunmark:<mark id>").
+func (a *App) tellUnmarked(t *turn, res reviews.MarkResult) error {
+	o := res.Official
+	if o.ChatID == nil {
+		return nil
 	}
-	return nil
+	return t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID, DedupKey: "qunmark:" + strconv.FormatInt(res.Mark.ID, 10),
+		Text: t.as(o).t("QualityUnmarkedOwner", qualityData(res))})
 }
 
 // onQualityMark asks the head why the task is not up to standard.
@@ -176,69 +171,57 @@ func (a *App) reviewTask(t *turn, as evaluation.Assessment, taskID int64) (evalu
 	return evaluation.Task{}, false, nil
 }
 
-// onQualityReason records the mark with the typed reason, refreshes the
-// task view and tells the head and the official.
+// onQualityReason records the mark with the typed reason
+// (reviews.MarkNotUpToStandard), refreshes the task view and tells the head
+// and the official.
 func (a *App) onQualityReason(t *turn, d stepData, text string) error {
 	reason, ok, err := t.reason(text)
 	if !ok || err != nil {
 		return err
 	}
-	as, err := evaluation.LoadAssessment(t.ctx, t.tx, d.AssessmentID)
-	if err != nil || as.Status != evaluation.AssessSubmitted {
-		if err := t.clearStep(); err != nil {
-			return err
-		}
-		if err != nil && !errors.Is(err, evaluation.ErrNotFound) {
-			return err
-		}
-		return t.reply(t.t("ErrorStale", nil), nil)
-	}
-	out, err := evaluation.MarkNotUpToStandard(t.ctx, t.tx, t.me.ID, d.PlanID, reason, a.today())
+	res, err := reviews.MarkNotUpToStandard(t.ctx, t.tx, t.me.ID, d.AssessmentID, d.PlanID, reason, a.today())
 	if cerr := t.clearStep(); cerr != nil {
 		return cerr
 	}
 	switch {
-	case errors.Is(err, evaluation.ErrNotReviewer):
+	case errors.Is(err, access.ErrForbidden):
 		return t.reply(t.t("NotAuthorized", nil), nil)
-	case errors.Is(err, evaluation.ErrNotDone), errors.Is(err, evaluation.ErrNotFound):
-		return t.reply(t.t("ErrorStale", nil), nil)
 	case errors.Is(err, evaluation.ErrLocked):
 		return t.reply(t.t("ErrorLocked", nil), nil)
+	case errors.Is(err, evaluation.ErrNotDone), errors.Is(err, evaluation.ErrNotFound), errors.Is(err, evaluation.ErrStale):
+		return t.reply(t.t("ErrorStale", nil), nil)
 	case err != nil:
 		return err
 	}
-	if out.OwnerID != as.OfficialID {
-		return t.reply(t.t("ErrorStale", nil), nil)
-	}
-	if !out.Repeated {
-		// The card's numbers change: older buttons of this review are stale.
-		if as, err = reviews.Renew(t.ctx, t.tx, as.ID); err != nil {
-			return err
-		}
-	}
-	o, err := roster.OfficialByID(t.ctx, t.tx, as.OfficialID)
-	if err != nil {
-		return err
-	}
-	view, kb, err := a.adjustView(t, as, o, "t"+strconv.Itoa(d.Version))
+	view, kb, err := a.adjustView(t, res.Assessment, res.Official, "t"+strconv.Itoa(d.Version))
 	if err != nil {
 		return err
 	}
 	t.showCard(cardRef{d.ChatID, d.MessageID}, view, kb)
-	title, err := plans.TaskTitle(t.ctx, t.tx, d.PlanID)
-	if err != nil {
+	if err := a.tellMarked(t, res); err != nil {
 		return err
 	}
-	data := map[string]any{"Title": cutTitle(title, listTitleRunes), "N": out.Faults, "Name": o.FullName, "Reason": reason,
-		"Month": monthLabel(as.Month)}
-	if !out.Repeated && o.ChatID != nil {
-		ot := t.as(o)
-		if err := t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID, DedupKey: "qmark:" + strconv.FormatInt(out.Mark.ID, 10),
-			Text: ot.t("QualityMarkedOwner", data)}); err != nil {
-			return err
-		}
-	}
+	data := qualityData(res)
+	data["Name"] = res.Official.FullName
 	return t.reply(t.t("QualityMarked", data), nil)
+}
+
+// qualityData is the data of a «chưa đạt» mark's messages.
+func qualityData(res reviews.MarkResult) map[string]any {
+	return map[string]any{"Title": cutTitle(res.TaskTitle, listTitleRunes), "N": res.Faults, "Reason": res.Mark.Reason,
+		"Month": monthLabel(res.Assessment.Month)}
+}
+
+// tellMarked tells the task's owner in chat of a new «chưa đạt» mark, with
+// its reason (QualityMarkedOwner, once per mark: DedupKey "qmark:<mark id>");
+// nothing for a repeated mark or an owner without Telegram.
+func (a *App) tellMarked(t *turn, res reviews.MarkResult) error {
+	o := res.Official
+	if res.Repeated || o.ChatID == nil {
+		return nil
+	}
+	return t.send(delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID, DedupKey: "qmark:" + strconv.FormatInt(res.Mark.ID, 10),
+		Text: t.as(o).t("QualityMarkedOwner", qualityData(res))})
 }
 
 // standardUnits is the summary's line on catalogue tasks and «chưa đạt»

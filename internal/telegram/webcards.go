@@ -115,6 +115,40 @@ func (a *App) Changed(ctx context.Context, tx pgx.Tx, actorID int64, as evaluati
 	return a.editReviewCards(a.turnFor(ctx, tx, actor), as, o)
 }
 
+// NotUpToStandard implements reviews.Notifier: the review cards show the
+// numbers after a «chưa đạt» mark made on another face, and the task's
+// owner is told as after the mark in chat (tellMarked); a repeated mark
+// changes nothing.
+func (a *App) NotUpToStandard(ctx context.Context, tx pgx.Tx, actorID int64, m reviews.MarkResult) error {
+	if m.Repeated {
+		return nil
+	}
+	actor, err := roster.OfficialByID(ctx, tx, actorID)
+	if err != nil {
+		return err
+	}
+	t := a.turnFor(ctx, tx, actor)
+	if err := a.editReviewCards(t, m.Assessment, m.Official); err != nil {
+		return err
+	}
+	return a.tellMarked(t, m)
+}
+
+// MarkWithdrawn implements reviews.Notifier: the review cards show the
+// numbers after a «chưa đạt» mark was taken back on another face, and the
+// task's owner is told as after the chat's ↩️ (tellUnmarked).
+func (a *App) MarkWithdrawn(ctx context.Context, tx pgx.Tx, actorID int64, m reviews.MarkResult) error {
+	actor, err := roster.OfficialByID(ctx, tx, actorID)
+	if err != nil {
+		return err
+	}
+	t := a.turnFor(ctx, tx, actor)
+	if err := a.editReviewCards(t, m.Assessment, m.Official); err != nil {
+		return err
+	}
+	return a.tellUnmarked(t, m)
+}
+
 var _ selfassess.Notifier = (*App)(nil)
 
 // SelfChanged implements selfassess.Notifier: the official's self-assessment

@@ -400,6 +400,7 @@ type personBody struct {
 	// tasks (their statuses give the score).
 	TaskScore []option
 	Notice    string
+	Tasks     []boardTaskView // the month's tasks (boardtasks.go)
 }
 
 // adjustView is one criterion's choice of whole points (0 … its maximum).
@@ -456,17 +457,21 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, me *dashbo
 		b.Criteria = append(b.Criteria, critView{Name: fw.CriterionName(c.ID, p.Lang), Self: pointsIn(p.Lang, as.SelfCriteria[c.ID]),
 			Reviewed: pointsIn(p.Lang, rc[c.ID]), Max: pointsIn(p.Lang, c.Max)})
 	}
+	tasks, err := evaluation.MonthTasks(r.Context(), s.Pool, as.OfficialID, as.Month)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if b.Tasks, err = s.boardTasks(r, p.L, p.Lang, as, tasks); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	if b.Submitted {
 		for _, c := range fw.General {
 			b.Adjust = append(b.Adjust, adjustView{Field: "c_" + c.ID, Name: fw.CriterionName(c.ID, p.Lang), Options: wholePoints(p.Lang, c.Max, rc[c.ID])})
 		}
 		if fw.BonusMax > 0 {
 			b.BonusChoice = wholePoints(p.Lang, fw.BonusMax, as.ReviewBonus())
-		}
-		tasks, err := evaluation.MonthTasks(r.Context(), s.Pool, as.OfficialID, as.Month)
-		if err != nil {
-			s.fail(w, r, err)
-			return
 		}
 		if len(tasks) == 0 {
 			cur := grading.Points(-1)
@@ -476,8 +481,15 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, me *dashbo
 			b.TaskScore = append([]option{{Value: "", Label: "–", Selected: cur < 0}}, wholePoints(p.Lang, fw.TaskMax, cur)...)
 		}
 	}
-	if r.URL.Query().Get("adjusted") != "" {
+	switch q := r.URL.Query(); {
+	case q.Get("adjusted") != "":
 		b.Notice = p.L.T("BoardAdjustedNotice")
+	case q.Get("task_saved") != "":
+		b.Notice = p.L.T("BoardTaskSavedNotice")
+	case q.Get("marked") != "":
+		b.Notice = p.L.T("BoardQualityMarkedNotice")
+	case q.Get("unmarked") != "":
+		b.Notice = p.L.T("BoardQualityUnmarkedNotice")
 	}
 	fill(&b)
 	p.Title = p.L.T("BoardPersonTitle", "Name", o.FullName, "Month", monthLabel(p.Lang, as.Month))

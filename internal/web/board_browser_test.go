@@ -167,10 +167,11 @@ func (bm *boardMonth) launchAt(path string, p *sim.Person, at time.Time, botToke
 // Mini App, initData signed as Telegram signs it) and in a plain browser
 // (a sign-in link), approves three people from the board in one action
 // after a confirmation naming them, sees the grade-A meter move, returns
-// one with a reason; each one's card in the head's chat changes with it,
-// and each official is told in chat. Forged, expired and another bot's
-// initData are refused, and a stranger gets the chat's polite refusal; the
-// deputy sees the board only while the delegation lasts.
+// one with a reason, and on one person's page sets a task's status and
+// marks a done task «chưa đạt» with a reason; each one's card in the head's
+// chat changes with it, and each official is told in chat. Forged, expired
+// and another bot's initData are refused, and a stranger gets the chat's
+// polite refusal; the deputy sees the board only while the delegation lasts.
 func TestBrowserReviewBoard(t *testing.T) {
 	tab := browser(t)
 	for _, way := range []string{"mini app", "sign-in link"} {
@@ -264,12 +265,51 @@ func TestBrowserReviewBoard(t *testing.T) {
 			if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("`+first+`").selectedOptions[0].textContent`)); got != "4,00" {
 				t.Fatalf("B's %s after the adjustment: %q", first, got)
 			}
-			shootPhone(t, ctx, "board-person")
 			if err := h.Flush(); err != nil {
 				t.Fatal(err)
 			}
 			if card, _ := reviewCard(H, bm.ps["B"]); !strings.Contains(card.Text, "Lãnh đạo đã điều chỉnh") || card.Keyboard == nil || card.Edits == 0 {
 				t.Errorf("H's card of B after the adjustment: %q", card.Text)
+			}
+
+			// B's task 2 was late, and task 1 is not up to standard: the
+			// head's card of B shows both, and B is told why in chat.
+			li := func(n int) string { return `ol.board-tasks > li:nth-child(` + strconv.Itoa(n) + `) ` }
+			button := func(n int, label string) string {
+				return `//ol[@class="board-tasks"]/li[` + strconv.Itoa(n) + `]//button[.="` + label + `"]`
+			}
+			run(t, ctx, chromedp.SetValue(chromedp.CSS(li(2)+`select`), "late"), chromedp.Click(button(2, "Lưu trạng thái")),
+				chromedp.WaitVisible(`//p[@role="status" and .="Đã lưu trạng thái công việc."]`))
+			if got := text(t, ctx, li(2)+`p.task-state`); got != "Trạng thái: trễ hạn · minh chứng: 0" {
+				t.Fatalf("B's task 2 after the status: %q", got)
+			}
+			quality := "Biên bản thiếu chữ ký của người chủ trì"
+			run(t, ctx, chromedp.Click(chromedp.CSS(li(1)+`summary`)), chromedp.WaitVisible(chromedp.CSS(li(1)+`textarea`)),
+				chromedp.SendKeys(chromedp.CSS(li(1)+`textarea`), quality), chromedp.Click(button(1, "Ghi nhận chưa đạt")),
+				chromedp.WaitVisible(`//p[@role="status" and .="Đã ghi nhận việc chưa đạt yêu cầu."]`))
+			if got := text(t, ctx, li(1)+`p.task-faults`); got != "⚠️ Chưa đạt ×1. Lý do lần gần nhất: "+quality {
+				t.Fatalf("B's task 1 after the mark: %q", got)
+			}
+			shootPhone(t, ctx, "board-person")
+			if way == "sign-in link" {
+				if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+					Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}}); err != nil {
+					t.Fatal(err)
+				}
+				shootPhone(t, ctx, "board-person-dark")
+				if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := h.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			if card, _ := reviewCard(H, bm.ps["B"]); !strings.Contains(card.Text, "4 việc: 3 đúng hạn, 1 trễ hạn, 0 chưa hoàn thành") ||
+				!strings.Contains(card.Text, "Chất lượng: 1 lần đánh giá chưa đạt") || card.Keyboard == nil {
+				t.Errorf("H's card of B after the task's status and mark: %q", card.Text)
+			}
+			if got := bm.ps["B"].User.Last().Text; got != "Lãnh đạo đánh giá việc «Việc 1» (tháng 11/2026) chưa đạt yêu cầu (1 lần). Lý do: "+quality {
+				t.Errorf("B's last message: %q; want the «chưa đạt» notice", got)
 			}
 			run(t, ctx, chromedp.Navigate(bm.srv.URL+"/board"), chromedp.WaitVisible(chromedp.CSS(`table.board-table`)))
 

@@ -221,6 +221,15 @@ type Notifier interface {
 	// Changed: the head's copy of as was adjusted (a criterion, the bonus):
 	// its review cards show it, with buttons of the new version.
 	Changed(ctx context.Context, tx pgx.Tx, actorID int64, as evaluation.Assessment, o roster.Official) error
+	// NotUpToStandard: a done task was marked «chưa đạt» (MarkNotUpToStandard):
+	// the review cards show the new numbers, and the task's owner is told
+	// with the reason, as after the mark in chat (once per mark: a repeat
+	// tells nobody again).
+	NotUpToStandard(ctx context.Context, tx pgx.Tx, actorID int64, m MarkResult) error
+	// MarkWithdrawn: the latest «chưa đạt» mark of a task was taken back
+	// (WithdrawQualityMark): the review cards show it, and the owner is told
+	// as after the chat's ↩️.
+	MarkWithdrawn(ctx context.Context, tx pgx.Tx, actorID int64, m MarkResult) error
 }
 
 // ApproveMany approves, for reviewer actorID at now, the picks as

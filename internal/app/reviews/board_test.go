@@ -100,6 +100,14 @@ func (n *told) Changed(context.Context, pgx.Tx, int64, evaluation.Assessment, ro
 	return nil
 }
 
+func (n *told) NotUpToStandard(context.Context, pgx.Tx, int64, reviews.MarkResult) error {
+	return nil
+}
+
+func (n *told) MarkWithdrawn(context.Context, pgx.Tx, int64, reviews.MarkResult) error {
+	return nil
+}
+
 // TestApproveManyDecidesEachPersonInOneTransaction: the head approves a
 // selection in one transaction; each pick is authorized from the database
 // (another unit's person is refused, a deputy only during the delegation),

@@ -2,10 +2,16 @@ package reviews
 
 import (
 	"context"
+	"errors"
+	"time"
 
+	"github.com/jackc/pgx/v5"
+
+	"evalbot/internal/app/access"
 	"evalbot/internal/calendar"
 	"evalbot/internal/evaluation"
 	"evalbot/internal/grading"
+	"evalbot/internal/roster"
 	"evalbot/internal/store"
 )
 
@@ -59,4 +65,111 @@ func quotaMembers(ctx context.Context, db store.DB, unitID int64, m calendar.Mon
 		members = append(members, grading.QuotaMemberGroup{QuotaMember: grading.QuotaMember{ID: id, Grade: g}, TaskGroup: group})
 	}
 	return members, exceptional, rows.Err()
+}
+
+// MarkResult is what MarkNotUpToStandard (or WithdrawQualityMark) did: the
+// mark (evaluation.MarkOutcome: the mark, the task's fault count after it,
+// Repeated for a repeated update), the assessment as it is now (its version
+// moved on unless Repeated), its official, and the task's title.
+type MarkResult struct {
+	evaluation.MarkOutcome
+	Assessment evaluation.Assessment
+	Official   roster.Official
+	TaskTitle  string
+}
+
+// MarkNotUpToStandard records, for reviewer actorID on day, that done task
+// taskID of the month of the submitted assessment assessmentID is «chưa
+// đạt» (not up to standard) once more, with reason (Decree 335/2025/NĐ-CP:
+// each mark takes 25 % of the task's quality share), in the caller's
+// transaction; the assessment's version moves on (Renew) unless the mark is
+// a repeat (the same reason by the same actor within a minute). The task
+// must be one of that official's tasks of that month. Refusals:
+// evaluation.ErrNotFound (no assessment), access.ErrForbidden (not a
+// reviewer of that official that day), evaluation.ErrLocked (approved
+// already, or the month published), evaluation.ErrStale (not submitted, or
+// not a task of that month), evaluation.ErrNotDone, evaluation.ErrReasonRequired.
+func MarkNotUpToStandard(ctx context.Context, db store.DB, actorID, assessmentID, taskID int64, reason string, day calendar.Date) (MarkResult, error) {
+	return markQuality(ctx, db, actorID, assessmentID, taskID, day, func() (evaluation.MarkOutcome, error) {
+		return evaluation.MarkNotUpToStandard(ctx, db, actorID, taskID, reason, day)
+	})
+}
+
+// WithdrawQualityMark takes back, for reviewer actorID on day, the latest
+// «chưa đạt» mark of task taskID of the month of the submitted assessment
+// assessmentID (evaluation.WithdrawQualityMark), and moves the assessment's
+// version on. Refusals as MarkNotUpToStandard's, and evaluation.ErrNotFound
+// when the task has no mark.
+func WithdrawQualityMark(ctx context.Context, db store.DB, actorID, assessmentID, taskID int64, day calendar.Date) (MarkResult, error) {
+	return markQuality(ctx, db, actorID, assessmentID, taskID, day, func() (evaluation.MarkOutcome, error) {
+		return evaluation.WithdrawQualityMark(ctx, db, actorID, taskID, day)
+	})
+}
+
+// markQuality checks that actorID reviews the submitted assessment
+// assessmentID on day and that task taskID is of its official's month, then
+// does mark and renews the assessment unless the mark was a repeat.
+func markQuality(ctx context.Context, db store.DB, actorID, assessmentID, taskID int64, day calendar.Date, mark func() (evaluation.MarkOutcome, error)) (MarkResult, error) {
+	var res MarkResult
+	as, err := reviewing(ctx, db, actorID, assessmentID, day)
+	if err != nil {
+		return res, err
+	}
+	owner, month, title, err := taskOf(ctx, db, taskID)
+	if errors.Is(err, pgx.ErrNoRows) || err == nil && (owner != as.OfficialID || month != as.Month) {
+		return res, evaluation.ErrStale
+	}
+	if err != nil {
+		return res, err
+	}
+	out, err := mark()
+	if errors.Is(err, evaluation.ErrNotReviewer) {
+		err = access.ErrForbidden
+	}
+	if err != nil {
+		return res, err
+	}
+	if !out.Repeated {
+		// The card's numbers change: older buttons of this review are stale.
+		if as, err = Renew(ctx, db, as.ID); err != nil {
+			return res, err
+		}
+	}
+	o, err := roster.OfficialByID(ctx, db, as.OfficialID)
+	if err != nil {
+		return res, err
+	}
+	return MarkResult{MarkOutcome: out, Assessment: as, Official: o, TaskTitle: title}, nil
+}
+
+// reviewing loads assessment assessmentID for reviewer actorID on day and
+// checks it waits for the review: evaluation.ErrNotFound, access.ErrForbidden,
+// evaluation.ErrLocked when approved already, evaluation.ErrStale when it is
+// not submitted (returned, or back to draft).
+func reviewing(ctx context.Context, db store.DB, actorID, assessmentID int64, day calendar.Date) (evaluation.Assessment, error) {
+	as, err := evaluation.LoadAssessment(ctx, db, assessmentID)
+	if err != nil {
+		return as, err
+	}
+	if err := mayReview(ctx, db, actorID, as.OfficialID, day); err != nil {
+		return as, err
+	}
+	switch as.Status {
+	case evaluation.AssessSubmitted:
+		return as, nil
+	case evaluation.AssessApproved:
+		return as, evaluation.ErrLocked
+	}
+	return as, evaluation.ErrStale
+}
+
+// taskOf is the official whose plan holds task taskID, the plan's month,
+// and the task's title; pgx.ErrNoRows when there is no such task.
+func taskOf(ctx context.Context, db store.DB, taskID int64) (int64, calendar.Month, string, error) {
+	var owner int64
+	var month time.Time
+	var title string
+	err := db.QueryRow(ctx, `SELECT p.official_id, p.month, t.title FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1`, taskID).
+		Scan(&owner, &month, &title)
+	return owner, calendar.Month{Year: month.Year(), Month: month.Month()}, title, err
 }

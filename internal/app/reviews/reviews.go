@@ -7,6 +7,7 @@ package reviews
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -142,37 +143,27 @@ func QuotaExceeded(ctx context.Context, db store.DB, actorID int64, day calendar
 }
 
 // MarkTask sets, for reviewer actorID on day, the status of task taskID of
-// the month of assessment assessmentID (the head's correction of a report):
-// the task must be one of that official's plans of that month (else
-// evaluation.ErrStale). The assessment's version moves on, so a card
+// the month of the submitted assessment assessmentID (the head's correction
+// of a report): the task must be one of that official's plans of that month
+// (else evaluation.ErrStale). The assessment's version moves on, so a card
 // showing the old tasks is stale. It returns the assessment as it is now.
 // Refusals: evaluation.ErrNotFound, access.ErrForbidden (not a reviewer of
-// that official), and evaluation.MarkTask's.
+// that official), evaluation.ErrLocked (approved already, or the month
+// published), evaluation.ErrStale (not submitted), and evaluation.MarkTask's.
 func MarkTask(ctx context.Context, db store.DB, actorID, assessmentID, taskID int64, status grading.TaskStatus, day calendar.Date) (evaluation.Assessment, error) {
-	as, err := evaluation.LoadAssessment(ctx, db, assessmentID)
+	as, err := reviewing(ctx, db, actorID, assessmentID, day)
 	if err != nil {
 		return as, err
 	}
-	if err := mayReview(ctx, db, actorID, as.OfficialID, day); err != nil {
-		return as, err
-	}
-	owner, month, err := taskOwner(ctx, db, taskID)
-	if err != nil || owner != as.OfficialID || month != as.Month {
+	owner, month, _, err := taskOf(ctx, db, taskID)
+	if errors.Is(err, pgx.ErrNoRows) || err == nil && (owner != as.OfficialID || month != as.Month) {
 		return as, evaluation.ErrStale
+	}
+	if err != nil {
+		return as, err
 	}
 	if _, err := evaluation.MarkTask(ctx, db, taskID, string(status), &actorID); err != nil {
 		return as, err
 	}
-	if _, err := db.Exec(ctx, `UPDATE assessments SET version = version + 1 WHERE id = $1`, as.ID); err != nil {
-		return as, err
-	}
-	return evaluation.LoadAssessment(ctx, db, as.ID)
-}
-
-// taskOwner is the official whose plan holds task taskID, and the plan's month.
-func taskOwner(ctx context.Context, db store.DB, taskID int64) (int64, calendar.Month, error) {
-	var owner int64
-	var month time.Time
-	err := db.QueryRow(ctx, `SELECT p.official_id, p.month FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1`, taskID).Scan(&owner, &month)
-	return owner, calendar.Month{Year: month.Year(), Month: month.Month()}, err
+	return Renew(ctx, db, as.ID)
 }
