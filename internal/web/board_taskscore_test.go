@@ -28,6 +28,11 @@ func TestBoardTakesTheTaskScoreOfAMonthWithoutTasks(t *testing.T) {
 		}
 	}
 	read()
+	// Not yet self-assessed: the page says so («Tự chấm: – điểm, loại –» before).
+	if status, body, _ := do(t, head, "GET", st.srv.URL+"/board/"+strconv.FormatInt(id, 10), nil); status != http.StatusOK ||
+		!strings.Contains(body, "Chưa tự chấm điểm.") || strings.Contains(body, "Tự chấm: –") {
+		t.Fatalf("person page before the self-assessment: %d\n%s", status, body)
+	}
 	// A month self-assessed in full, with no tasks in an approved plan.
 	fw, err := grading.Preset("hanoi-3814-2018")
 	if err != nil {
