@@ -75,7 +75,7 @@ func (s *Server) miniAppSignIn(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, signin.ErrStranger):
 		s.message(w, r, http.StatusForbidden, "MiniAppStrangerTitle", "StrangerRefused")
 		return
-	case errors.Is(err, initdata.ErrExpired):
+	case errors.Is(err, initdata.ErrExpired), errors.Is(err, signin.ErrSignedOut):
 		s.message(w, r, http.StatusUnauthorized, "MiniAppRefusedTitle", "MiniAppExpired")
 		return
 	case initdata.Invalid(err):

@@ -1,0 +1,84 @@
+package web_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"evalbot/internal/calendar"
+	"evalbot/internal/locale"
+	"evalbot/internal/pgtest"
+	"evalbot/internal/signin/initdata"
+	"evalbot/internal/web"
+)
+
+// The attack on the official's and the head's pages (issue 24): each test
+// quotes the input that broke them.
+
+// miniAppSite is a web face with a bot token over a unit of one official
+// (P1, Telegram user 5001), and a cookie-keeping client.
+func miniAppSite(t *testing.T) (*httptest.Server, *http.Client, string) {
+	t.Helper()
+	pool := pgtest.New(t)
+	if _, err := pool.Exec(t.Context(), `WITH u AS (INSERT INTO units (code, name) VALUES ('U', 'Phòng') RETURNING id)
+		INSERT INTO officials (employee_code, full_name, unit_id, category, telegram_user_id, chat_id)
+		SELECT 'P1', 'Người Một', id, 'cong_chuc', 5001, 5001 FROM u`); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := locale.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const token = "7000000001:AAFakeTokenOfEvalbotForTheTests_0123"
+	s := &web.Server{Pool: pool, Cat: cat, Cal: calendar.Default(), Now: func() time.Time { return now }, BotToken: token}
+	h, err := s.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	raw := initdata.Sign(map[string]string{"user": `{"id":5001,"first_name":"Một","language_code":"vi"}`,
+		"auth_date": strconv.FormatInt(now.Add(-time.Minute).Unix(), 10), "query_id": "AAHdF6IQAAAAAN0XohDhrOrc"}, token)
+	return srv, client(t), raw
+}
+
+// tgPost posts initData to /tg as miniapp.js does.
+func tgPost(t *testing.T, c *http.Client, srv *httptest.Server, raw string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", srv.URL+"/tg", strings.NewReader(url.Values{"init_data": {raw}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// TestMiniAppInitDataReplayedAfterSignOut: the launch's initData posted to
+// /tg again after «Đăng xuất» (the webview's page reloaded, or a copy of
+// it) opened a new session; now the person is asked to open the Mini App
+// again from the chat.
+func TestMiniAppInitDataReplayedAfterSignOut(t *testing.T) {
+	srv, c, raw := miniAppSite(t)
+	if status, _ := tgPost(t, c, srv, raw); status != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", status)
+	}
+	if status, _, _ := do(t, c, "POST", srv.URL+"/signout", sameOrigin); status != http.StatusSeeOther {
+		t.Fatalf("sign-out: %d", status)
+	}
+	status, body := tgPost(t, c, srv, raw)
+	if status != http.StatusUnauthorized || !strings.Contains(body, "Phiên mở từ Telegram đã quá hạn") {
+		t.Fatalf("the same initData after signing out: %d\n%s", status, body)
+	}
+	if status, _, _ := do(t, c, "GET", srv.URL+"/me/assess", nil); status != http.StatusUnauthorized {
+		t.Fatalf("a page after the replay: %d", status)
+	}
+}
