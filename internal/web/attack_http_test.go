@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"evalbot/internal/calendar"
 	"evalbot/internal/locale"
 	"evalbot/internal/pgtest"
@@ -22,7 +24,7 @@ import (
 
 // miniAppSite is a web face with a bot token over a unit of one official
 // (P1, Telegram user 5001), and a cookie-keeping client.
-func miniAppSite(t *testing.T) (*httptest.Server, *http.Client, string) {
+func miniAppSite(t *testing.T) (*httptest.Server, *http.Client, string, *pgxpool.Pool) {
 	t.Helper()
 	pool := pgtest.New(t)
 	if _, err := pool.Exec(t.Context(), `WITH u AS (INSERT INTO units (code, name) VALUES ('U', 'Phòng') RETURNING id)
@@ -44,7 +46,7 @@ func miniAppSite(t *testing.T) (*httptest.Server, *http.Client, string) {
 	t.Cleanup(srv.Close)
 	raw := initdata.Sign(map[string]string{"user": `{"id":5001,"first_name":"Một","language_code":"vi"}`,
 		"auth_date": strconv.FormatInt(now.Add(-time.Minute).Unix(), 10), "query_id": "AAHdF6IQAAAAAN0XohDhrOrc"}, token)
-	return srv, client(t), raw
+	return srv, client(t), raw, pool
 }
 
 // tgPost posts initData to /tg as miniapp.js does.
@@ -67,7 +69,7 @@ func tgPost(t *testing.T, c *http.Client, srv *httptest.Server, raw string) (int
 // it) opened a new session; now the person is asked to open the Mini App
 // again from the chat.
 func TestMiniAppInitDataReplayedAfterSignOut(t *testing.T) {
-	srv, c, raw := miniAppSite(t)
+	srv, c, raw, _ := miniAppSite(t)
 	if status, _ := tgPost(t, c, srv, raw); status != http.StatusSeeOther {
 		t.Fatalf("sign-in: %d", status)
 	}
@@ -80,5 +82,30 @@ func TestMiniAppInitDataReplayedAfterSignOut(t *testing.T) {
 	}
 	if status, _, _ := do(t, c, "GET", srv.URL+"/me/assess", nil); status != http.StatusUnauthorized {
 		t.Fatalf("a page after the replay: %d", status)
+	}
+}
+
+// TestMiniAppOfficeBehindOneAddress: a ward office's wifi is one public
+// address. The Mini App's sign-in (POST /tg) was under the sign-in links'
+// limit (a burst of 10, then one every 5 s, made to slow the guessing of
+// link tokens), so on a Monday morning the 11th colleague opening the Mini
+// App got «quá nhiều yêu cầu». An initData cannot be guessed (an HMAC under
+// the bot's token, checked before any query): 25 colleagues sign in in a
+// row; the site's per-address limit still applies.
+func TestMiniAppOfficeBehindOneAddress(t *testing.T) {
+	srv, _, _, pool := miniAppSite(t)
+	if _, err := pool.Exec(t.Context(), `INSERT INTO officials (employee_code, full_name, unit_id, category, telegram_user_id, chat_id)
+		SELECT 'Q' || n, 'Đồng nghiệp ' || n, (SELECT id FROM units WHERE code = 'U'), 'cong_chuc', 6000 + n, 6000 + n
+		  FROM generate_series(1, 25) AS n`); err != nil {
+		t.Fatal(err)
+	}
+	const token = "7000000001:AAFakeTokenOfEvalbotForTheTests_0123"
+	for i := range 25 {
+		user := int64(6001 + i)
+		raw := initdata.Sign(map[string]string{"user": `{"id":` + strconv.FormatInt(user, 10) + `,"first_name":"Đồng nghiệp"}`,
+			"auth_date": strconv.FormatInt(now.Add(-time.Duration(i)*time.Second).Unix(), 10)}, token)
+		if status, body := tgPost(t, client(t), srv, raw); status != http.StatusSeeOther {
+			t.Fatalf("colleague %d: %d\n%s", i+1, status, body)
+		}
 	}
 }
