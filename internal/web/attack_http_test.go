@@ -109,3 +109,50 @@ func TestMiniAppOfficeBehindOneAddress(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanFormOf500TasksOf10KB: a plan form posted with 500 tasks of 10 KB
+// titles (5 MB) was read whole (up to net/http's 10 MB for a form), and the
+// page came back with 80 rows of those titles; 40 such posts at once (the
+// per-address burst) held gigabytes. Now every page's request body is
+// bounded (1 MB, many times the longest real form) and the person reads why
+// in their language, before anything is parsed.
+func TestPlanFormOf500TasksOf10KB(t *testing.T) {
+	st := newSite(t, ward(t))
+	c := client(t)
+	signIn(t, st, c, "HB017")
+	title := strings.Repeat("Báo cáo ", 1280) // 10 KB
+	n := 500
+	form := url.Values{"op": {"save"}, "kind": {"week"}, "start": {"2026-12-07"}, "version": {"0"}}
+	for range n {
+		for _, k := range []string{"deadline", "weight", "item", "qty", "iname"} {
+			form[k] = append(form[k], "")
+		}
+		form["title"] = append(form["title"], title)
+	}
+	status, body, _ := postForm(t, c, st.srv.URL+"/me/plan", form, sameOrigin)
+	if status != http.StatusRequestEntityTooLarge || !strings.Contains(body, "Nội dung gửi lên quá lớn") {
+		t.Fatalf("500 tasks of 10 KB: %d, %d bytes\n%.600s", status, len(body), body)
+	}
+	if n := countRows(t, st, `SELECT count(*) FROM plans p JOIN officials o ON o.id = p.official_id WHERE o.employee_code = 'HB017' AND p.period_start = '2026-12-07'`); n != 0 {
+		t.Fatalf("a plan was saved")
+	}
+	// Someone who reads English reads it in English.
+	if _, err := st.pool.Exec(t.Context(), `UPDATE officials SET language = 'en' WHERE employee_code = 'HB017'`); err != nil {
+		t.Fatal(err)
+	}
+	if status, body, _ := postForm(t, c, st.srv.URL+"/me/plan", form, sameOrigin); status != http.StatusRequestEntityTooLarge ||
+		!strings.Contains(body, "What was sent is too large") {
+		t.Fatalf("in English: %d\n%.600s", status, body)
+	}
+	// The longest real form (20 tasks of 200 characters) still saves.
+	form = url.Values{"op": {"save"}, "kind": {"week"}, "start": {"2026-12-07"}, "version": {"0"}}
+	for i := range 20 {
+		for _, k := range []string{"deadline", "weight", "item", "qty", "iname"} {
+			form[k] = append(form[k], "")
+		}
+		form["title"] = append(form["title"], strconv.Itoa(i+1)+strings.Repeat("ệ", 197))
+	}
+	if status, body, _ := postForm(t, c, st.srv.URL+"/me/plan", form, sameOrigin); status != http.StatusSeeOther {
+		t.Fatalf("20 tasks of 200 characters: %d\n%.600s", status, body)
+	}
+}

@@ -34,6 +34,7 @@ import (
 
 	"evalbot/internal/app/grades"
 	"evalbot/internal/calendar"
+	"evalbot/internal/dashboard"
 	"evalbot/internal/locale"
 	"evalbot/internal/signin"
 )
@@ -186,7 +187,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	// (made for cookies) stands in front of it; it limits per key.
 	root := http.NewServeMux()
 	root.Handle(api.Prefix, &api.Handler{Pool: s.Pool, Cat: s.Cat, Now: s.now, Log: s.log(), ClientIP: s.clientIP})
-	root.Handle("/", s.all.wrap(s, cop.Handler(mux)))
+	root.Handle("/", s.all.wrap(s, cop.Handler(s.bounded(mux))))
 	return s.headers(root), nil
 }
 
@@ -283,6 +284,50 @@ func (s *Server) headers(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// MaxBody bounds a page's request body (bytes): many times the longest
+// real form (a plan of evaluation.MaxTasks tasks of 200 characters is about
+// 40 KB encoded; 500 picks of the board about 10 KB), far below net/http's
+// 10 MB for a form, which a handler reading it whole would hold per request.
+const MaxBody = 1 << 20
+
+// bounded refuses a body over MaxBody before any handler reads it: 413
+// with a page in the person's language. A form within it is parsed here,
+// so a chunked body that runs over is refused the same way.
+func (s *Server) bounded(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if r.ContentLength > MaxBody {
+			s.tooLarge(w, r)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+		var mbe *http.MaxBytesError
+		if err := r.ParseForm(); errors.As(err, &mbe) {
+			s.tooLarge(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// tooLarge answers 413 in the language of the signed-in person, if any.
+func (s *Server) tooLarge(w http.ResponseWriter, r *http.Request) {
+	var me *dashboard.Actor
+	if c, err := r.Cookie(s.sessionCookie()); err == nil {
+		if id, err := signin.Touch(r.Context(), s.Pool, c.Value, s.now()); err == nil {
+			if who, err := dashboard.WhoIs(r.Context(), s.Pool, id); err == nil {
+				me = &who
+			}
+		}
+	}
+	// The rest of the body is not read: the connection closes after the answer.
+	w.Header().Set("Connection", "close")
+	s.messageAs(w, r, me, http.StatusRequestEntityTooLarge, "WebTooLargeTitle", "WebTooLarge")
 }
 
 func cacheFor(d time.Duration, next http.Handler) http.Handler {
