@@ -156,3 +156,35 @@ func TestPlanFormOf500TasksOf10KB(t *testing.T) {
 		t.Fatalf("20 tasks of 200 characters: %d\n%.600s", status, body)
 	}
 }
+
+// TestBoardSeenOnlyWhenShown: the board marks what it shows as seen (the
+// «changed since last look» column compares with it). A Mini App session's
+// cookie is SameSite=None (Telegram Web frames the page), so any site the
+// head opened could load <img src="https://…/board"> and the head's marks
+// were gone without the head seeing anything. Now only a page the person is
+// shown (same origin, typed or opened from a link) marks it seen.
+func TestBoardSeenOnlyWhenShown(t *testing.T) {
+	st := newSite(t, ward(t))
+	head := client(t)
+	signIn(t, st, head, "HB005") // PHB-VP's head; Bùi Ngọc Ánh has submitted
+	if status, body, _ := do(t, head, "GET", st.srv.URL+"/board", sameOrigin); status != 200 || !strings.Contains(body, "Bùi Ngọc Ánh") {
+		t.Fatalf("the board: %d\n%s", status, body)
+	}
+	if _, err := st.pool.Exec(t.Context(), `UPDATE assessments a SET version = version + 1 FROM officials o
+		WHERE o.id = a.official_id AND o.full_name = 'Bùi Ngọc Ánh' AND a.month = '2026-11-01'`); err != nil {
+		t.Fatal(err)
+	}
+	img := map[string]string{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"}
+	if status, _, _ := do(t, head, "GET", st.srv.URL+"/board", img); status != 200 {
+		t.Fatalf("the image request: %d", status)
+	}
+	if _, body, _ := do(t, head, "GET", st.srv.URL+"/board?status=changed", sameOrigin); !strings.Contains(body, "Bùi Ngọc Ánh") {
+		t.Fatalf("the change was marked seen by another site's image:\n%s", body)
+	}
+	// The head opening the board from a link elsewhere sees it: seen.
+	nav := map[string]string{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
+	do(t, head, "GET", st.srv.URL+"/board", nav)
+	if _, body, _ := do(t, head, "GET", st.srv.URL+"/board?status=changed", sameOrigin); strings.Contains(body, "Bùi Ngọc Ánh") {
+		t.Fatalf("the board the head opened was not marked seen")
+	}
+}

@@ -157,10 +157,13 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 		body.Rows = append(body.Rows, v)
 	}
 	body.Showing = len(body.Rows)
-	// What is shown is seen: "changed" compares with it next time.
-	if err := reviews.SeeBoard(ctx, s.Pool, me.ID, shown); err != nil {
-		s.fail(w, r, err)
-		return
+	// What is shown is seen: "changed" compares with it next time (not
+	// when another site loaded the page unseen: shownToPerson).
+	if shownToPerson(r) {
+		if err := reviews.SeeBoard(ctx, s.Pool, me.ID, shown); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	if body.Plans, err = s.waitingPlans(r, me.ID, p.L); err != nil {
 		s.fail(w, r, err)

@@ -286,6 +286,22 @@ func (s *Server) headers(next http.Handler) http.Handler {
 	})
 }
 
+// shownToPerson reports whether the answer to r is a page put before the person
+// (Fetch Metadata, sent by every current browser): one of our own pages'
+// requests, an address typed or opened from Telegram, or a link followed
+// from elsewhere to a page. Not another site's image, script, fetch or
+// frame, which a SameSite=None cookie (the Mini App's, miniapp.go) lets
+// through: a GET's "I have seen this" (the board's changed marks) is
+// recorded only when shown. A browser sending no Fetch Metadata counts as
+// shown.
+func shownToPerson(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+		return true
+	}
+	return r.Header.Get("Sec-Fetch-Mode") == "navigate" && r.Header.Get("Sec-Fetch-Dest") == "document"
+}
+
 // MaxBody bounds a page's request body (bytes): many times the longest
 // real form (a plan of evaluation.MaxTasks tasks of 200 characters is about
 // 40 KB encoded; 500 picks of the board about 10 KB), far below net/http's
