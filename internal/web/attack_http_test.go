@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"evalbot/internal/calendar"
+	"evalbot/internal/grading"
 	"evalbot/internal/locale"
 	"evalbot/internal/pgtest"
 	"evalbot/internal/signin/initdata"
@@ -186,5 +187,56 @@ func TestBoardSeenOnlyWhenShown(t *testing.T) {
 	do(t, head, "GET", st.srv.URL+"/board", nav)
 	if _, body, _ := do(t, head, "GET", st.srv.URL+"/board?status=changed", sameOrigin); strings.Contains(body, "Bùi Ngọc Ánh") {
 		t.Fatalf("the board the head opened was not marked seen")
+	}
+}
+
+// TestBoardApproveDoubleTap: «Duyệt 1 người» pressed twice (a slow phone,
+// a double tap): the browser shows the second answer, which said «Đã duyệt 0
+// người» and listed the person as «đã được duyệt hoặc đã thay đổi». Now the
+// second reads as done too, and one person's «Duyệt» pressed twice goes to
+// the board like the first.
+func TestBoardApproveDoubleTap(t *testing.T) {
+	st := newSite(t, ward(t))
+	head := client(t)
+	signIn(t, st, head, "HB020")
+	fw, err := grading.Preset("hanoi-3814-2018")
+	if err != nil {
+		t.Fatal(err)
+	}
+	crit := map[string]int64{}
+	for _, c := range fw.General {
+		crit[c.ID] = int64(c.Max)
+	}
+	submitted := func(code string) (int64, int) {
+		t.Helper()
+		var id int64
+		var version int
+		if err := st.pool.QueryRow(t.Context(), `UPDATE assessments a SET self_criteria = $2, self_total = 9000, self_grade = 'B',
+			manual_task_score = 6000, status = 'submitted', graded = NULL, total = NULL, grade = NULL, result = NULL, approved_at = NULL
+			FROM officials o WHERE o.id = a.official_id AND o.employee_code = $1 AND a.month = '2026-11-01'
+			RETURNING a.id, a.version`, code, crit).Scan(&id, &version); err != nil {
+			t.Fatal(err)
+		}
+		return id, version
+	}
+	id, version := submitted("HB022")
+	pick := url.Values{"pick": {strconv.FormatInt(id, 10) + ":" + strconv.Itoa(version)}}
+	for i := range 2 {
+		status, body, _ := postForm(t, head, st.srv.URL+"/board/approve", pick, sameOrigin)
+		if status != http.StatusOK || !strings.Contains(body, "Đã duyệt 1 người") || strings.Contains(body, "Chưa duyệt được") {
+			t.Fatalf("press %d: %d\n%s", i+1, status, body)
+		}
+	}
+	id, version = submitted("HB023")
+	one := st.srv.URL + "/board/" + strconv.FormatInt(id, 10) + "/approve"
+	for i := range 2 {
+		status, body, h := postForm(t, head, one, url.Values{"version": {strconv.Itoa(version)}}, sameOrigin)
+		if status != http.StatusSeeOther || h.Get("Location") != "/board?approved=1" {
+			t.Fatalf("one person's «Duyệt», press %d: %d\n%s", i+1, status, body)
+		}
+	}
+	if n := countRows(t, st, `SELECT count(*) FROM audit_log WHERE action = 'approve' AND entity_id IN (SELECT a.id FROM assessments a
+		JOIN officials o ON o.id = a.official_id WHERE o.employee_code IN ('HB022', 'HB023'))`); n != 2 {
+		t.Fatalf("%d approvals audited; want 2 (one each)", n)
 	}
 }

@@ -555,7 +555,7 @@ func (s *Server) boardApproveOne(w http.ResponseWriter, r *http.Request) {
 	err := store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
 		var err error
 		res, err = reviews.Approve(ctx, tx, s.Cal, s.frameworks(), me.ID, id, version, demote, s.now())
-		if err != nil || res.Quota != nil || res.StaffWaiting > 0 || s.Chat == nil {
+		if err != nil || res.Already || res.Quota != nil || res.StaffWaiting > 0 || s.Chat == nil {
 			return err
 		}
 		return s.Chat.Approved(ctx, tx, me.ID, res)

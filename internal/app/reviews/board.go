@@ -232,7 +232,9 @@ type Notifier interface {
 // leaves the others. The A's that would break the quota are not approved
 // (ErrNeedsQuotaChoice): the board asks for that choice one by one. notify,
 // when not nil, is told of each approval. It returns the approvals, in the
-// picks' order, and the refusals.
+// picks' order, and the refusals; a pick this reviewer approved already from
+// its version (the confirmation pressed twice) is among the approvals as
+// Already, not told again.
 func ApproveMany(ctx context.Context, tx pgx.Tx, cal *calendar.Calendar, fws grades.Frameworks, actorID int64, picks []Pick, now time.Time, notify Notifier) ([]Approval, []Refusal, error) {
 	ids := make([]int64, len(picks))
 	for i, p := range picks {
@@ -249,6 +251,10 @@ func ApproveMany(ctx context.Context, tx pgx.Tx, cal *calendar.Calendar, fws gra
 		res, err := approve(ctx, tx, cal, fws, actorID, p.AssessmentID, p.Version, 0, now, true)
 		var ie *grading.InputError
 		switch {
+		case err == nil && res.Already:
+			// A double tap of the confirmation: done by the first, told then.
+			done = append(done, res)
+			continue
 		case err == nil && res.StaffWaiting == 0 && res.Quota == nil:
 			if notify != nil {
 				if err := notify.Approved(ctx, tx, actorID, res); err != nil {

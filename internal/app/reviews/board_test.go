@@ -144,9 +144,19 @@ func TestApproveManyDecidesEachPersonInOneTransaction(t *testing.T) {
 		!errors.Is(refused[1].Err, evaluation.ErrStale) || refused[1].Name != "Vũ Văn Đức" {
 		t.Fatalf("refused %+v; want Z forbidden (no name), A4 stale", refused)
 	}
-	// A double press of the same confirmation decides nothing more.
-	if done, refused, err := approveMany("H", nil, boardNow, pick("A1")); err != nil || len(done) != 0 || !errors.Is(refused[0].Err, evaluation.ErrStale) {
-		t.Fatalf("again: %v %+v %v", done, refused, err)
+	// A double press of the same confirmation decides nothing more, tells
+	// nobody again, and reads as done (issue 24 attack: the second page
+	// said «Đã duyệt 0 người», each of them «đã được duyệt hoặc đã thay
+	// đổi»); A4's out-of-date version is still refused.
+	again := &told{}
+	if done, refused, err := approveMany("H", again, boardNow, pick("A1"), pick("A3"), stale); err != nil || len(done) != 2 ||
+		!done[0].Already || !done[1].Already || done[0].Assessment.Status != evaluation.AssessApproved || len(again.approved) != 0 ||
+		len(refused) != 1 || !errors.Is(refused[0].Err, evaluation.ErrStale) {
+		t.Fatalf("again: %+v %+v %v, told %v", done, refused, err, again.approved)
+	}
+	// Another reviewer sending the same picks is not the same request.
+	if _, refused, _ := approveMany("X1", nil, boardNow, pick("A1")); len(refused) != 1 || !errors.Is(refused[0].Err, access.ErrForbidden) {
+		t.Fatalf("another unit's head with A1's pick: %+v", refused)
 	}
 
 	// The deputy: refused, then delegated for 3 days, then the board is gone.
