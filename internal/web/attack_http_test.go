@@ -240,3 +240,26 @@ func TestBoardApproveDoubleTap(t *testing.T) {
 		t.Fatalf("%d approvals audited; want 2 (one each)", n)
 	}
 }
+
+// TestSelfAssessmentSubmitDoubleTap: «Gửi đánh giá» pressed twice; the
+// second answer was 409 «Bản tự đánh giá đã gửi hoặc tháng đã công khai nên
+// không sửa được nữa» after a successful send. Now both go to «sent».
+func TestSelfAssessmentSubmitDoubleTap(t *testing.T) {
+	st := newSite(t, ward(t))
+	off := client(t)
+	signIn(t, st, off, "HB017")
+	var id, version int64
+	if err := st.pool.QueryRow(t.Context(), `UPDATE assessments a SET status = 'draft', graded = NULL, total = NULL, grade = NULL,
+		result = NULL, approved_at = NULL FROM officials o
+		WHERE o.id = a.official_id AND o.employee_code = 'HB017' AND a.month = '2026-11-01' RETURNING a.id, a.version`).Scan(&id, &version); err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"id": {strconv.FormatInt(id, 10)}, "version": {strconv.FormatInt(version, 10)}, "c_politics": {"5"},
+		"bonus": {"0"}, "reason": {""}, "action": {"submit"}}
+	for i := range 2 {
+		status, body, h := postForm(t, off, st.srv.URL+"/me/assess", form, sameOrigin)
+		if status != http.StatusSeeOther || h.Get("Location") != "/me/assess?sent=1" {
+			t.Fatalf("press %d: %d\n%s", i+1, status, body)
+		}
+	}
+}
