@@ -263,3 +263,51 @@ func TestSelfAssessmentSubmitDoubleTap(t *testing.T) {
 		}
 	}
 }
+
+// TestBoardReturnAndPlanDoubleTap: «Trả lại» with its reason, a plan's
+// «Duyệt» and a plan's «Trả lại», each pressed twice: the second answer was
+// the page again with «đã thay đổi» in red (409) after the first had done
+// it. Now each goes to the board like the first, and is audited once.
+func TestBoardReturnAndPlanDoubleTap(t *testing.T) {
+	st := newSite(t, ward(t))
+	head := client(t)
+	signIn(t, st, head, "HB020")
+	var asID, asVersion int64
+	if err := st.pool.QueryRow(t.Context(), `UPDATE assessments a SET status = 'submitted', graded = NULL, total = NULL, grade = NULL,
+		result = NULL, approved_at = NULL FROM officials o
+		WHERE o.id = a.official_id AND o.employee_code = 'HB022' AND a.month = '2026-11-01' RETURNING a.id, a.version`).Scan(&asID, &asVersion); err != nil {
+		t.Fatal(err)
+	}
+	plan := func(code string) (int64, int64) {
+		t.Helper()
+		var id, version int64
+		if err := st.pool.QueryRow(t.Context(), `UPDATE plans p SET status = 'submitted' FROM officials o
+			WHERE o.id = p.official_id AND o.employee_code = $1 AND p.period_start = '2026-11-30' RETURNING p.id, p.version`, code).Scan(&id, &version); err != nil {
+			t.Fatal(code, err)
+		}
+		return id, version
+	}
+	p1, v1 := plan("HB023")
+	p2, v2 := plan("HB024")
+	for _, c := range []struct {
+		name, path, to string
+		form           url.Values
+	}{
+		{"«Trả lại»", "/board/" + itoa(asID) + "/return", "/board?returned=1",
+			url.Values{"version": {itoa(asVersion)}, "reason": {"Tiêu chí 2 chưa có minh chứng, đề nghị bổ sung"}}},
+		{"a plan's «Duyệt»", "/board/plans/" + itoa(p1) + "/approve", "/board?plan_approved=1#plans", url.Values{"version": {itoa(v1)}}},
+		{"a plan's «Trả lại»", "/board/plans/" + itoa(p2) + "/return", "/board?plan_returned=1#plans",
+			url.Values{"version": {itoa(v2)}, "reason": {"Thiếu việc tiếp nhận hồ sơ đất đai"}}},
+	} {
+		for i := range 2 {
+			status, body, h := postForm(t, head, st.srv.URL+c.path, c.form, sameOrigin)
+			if status != http.StatusSeeOther || h.Get("Location") != c.to {
+				t.Fatalf("%s, press %d: %d → %q\n%s", c.name, i+1, status, h.Get("Location"), body)
+			}
+		}
+	}
+	if n := countRows(t, st, `SELECT count(*) FROM audit_log WHERE (entity = 'assessment' AND entity_id = $1 AND action = 'return')
+		OR (entity = 'plan' AND entity_id IN ($2, $3) AND action IN ('approved', 'returned'))`, asID, p1, p2); n != 3 {
+		t.Fatalf("%d decisions audited; want 3 (one each)", n)
+	}
+}

@@ -522,6 +522,9 @@ func (s *Server) boardReturn(w http.ResponseWriter, r *http.Request) {
 		}
 		return s.Chat.Returned(ctx, tx, me.ID, as, o)
 	})
+	if errors.Is(err, evaluation.ErrAlready) {
+		err = nil // the same return pressed twice: done by the first
+	}
 	if errors.Is(err, evaluation.ErrStale) {
 		s.renderPerson(w, r, me, http.StatusConflict, func(b *personBody) {
 			b.Reason, b.Error = typed, s.Cat.Plain(s.lang(w, withPersonLang(r, me.Language)), "BoardStale", 0, nil)

@@ -332,6 +332,9 @@ func (s *Server) boardPlanReturn(w http.ResponseWriter, r *http.Request) {
 		}
 		return s.Chat.PlanReturned(ctx, tx, me.ID, p, owner, reason)
 	})
+	if errors.Is(err, evaluation.ErrAlready) {
+		err = nil // the same return pressed twice: done by the first
+	}
 	if s.planRefusal(w, r, me, err, typed) {
 		return
 	}

@@ -127,6 +127,9 @@ type Pick struct {
 type Approved struct {
 	Plan  evaluation.Plan
 	Owner roster.Official
+	// Already: this reviewer approved it from that version before (the
+	// confirmation pressed twice); nothing was done or told now.
+	Already bool
 }
 
 // Refusal is a pick ApproveMany left, and why: evaluation.ErrStale (decided
@@ -166,6 +169,16 @@ func ApproveMany(ctx context.Context, tx pgx.Tx, actorID int64, picks []Pick, da
 				}
 			}
 			done = append(done, Approved{Plan: p, Owner: owner})
+			continue
+		case errors.Is(err, evaluation.ErrAlready):
+			a := Approved{Already: true}
+			if a.Plan, err = evaluation.LoadPlan(ctx, tx, pk.PlanID); err != nil {
+				return nil, nil, err
+			}
+			if a.Owner, err = roster.OfficialByID(ctx, tx, a.Plan.OfficialID); err != nil {
+				return nil, nil, err
+			}
+			done = append(done, a)
 			continue
 		case errors.Is(err, evaluation.ErrNotFound):
 			err = evaluation.ErrStale
