@@ -311,3 +311,34 @@ func TestBoardReturnAndPlanDoubleTap(t *testing.T) {
 		t.Fatalf("%d decisions audited; want 3 (one each)", n)
 	}
 }
+
+// TestSharedComputerLanguage: on an office computer the one-stop shop's
+// clerk chose English (?lang=en, remembered a year); the next person signed
+// in there on their own link and read their pages in English though the
+// roster says Vietnamese. A sign-in (a link or the Mini App) now forgets
+// the previous choice: the person's own language applies until they choose.
+func TestSharedComputerLanguage(t *testing.T) {
+	st := newSite(t, ward(t))
+	c := client(t)
+	if status, body, _ := do(t, c, "GET", st.srv.URL+"/signed-out?lang=en", nil); status != 200 || !strings.Contains(body, `<html lang="en">`) {
+		t.Fatalf("the clerk's English: %d", status)
+	}
+	signIn(t, st, c, "HB017")
+	if _, body, _ := do(t, c, "GET", st.srv.URL+"/me/assess", nil); !strings.Contains(body, `<html lang="vi">`) {
+		t.Fatalf("the next person's page after the clerk chose English:\n%.400s", body)
+	}
+	// Their own choice still holds while they are signed in.
+	do(t, c, "GET", st.srv.URL+"/me/assess?lang=en", nil)
+	if _, body, _ := do(t, c, "GET", st.srv.URL+"/me/history", nil); !strings.Contains(body, `<html lang="en">`) {
+		t.Fatalf("the person's own choice was not kept")
+	}
+	// The Mini App's way in forgets it too.
+	srv, mc, raw, _ := miniAppSite(t)
+	do(t, mc, "GET", srv.URL+"/tg?lang=en", nil)
+	if status, _ := tgPost(t, mc, srv, raw); status != http.StatusSeeOther {
+		t.Fatalf("the Mini App's sign-in: %d", status)
+	}
+	if _, body, _ := do(t, mc, "GET", srv.URL+"/me/assess", nil); !strings.Contains(body, `<html lang="vi">`) {
+		t.Fatalf("the Mini App after someone chose English:\n%.400s", body)
+	}
+}

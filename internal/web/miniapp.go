@@ -93,6 +93,7 @@ func (s *Server) miniAppSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: s.sessionCookie(), Value: sess.ID, Path: "/", HttpOnly: true, Secure: s.secure(), SameSite: same})
 	http.SetCookie(w, &http.Cookie{Name: miniAppCookie, Value: "1", Path: "/", HttpOnly: true, Secure: s.secure(), SameSite: same})
+	s.forgetLang(w)
 	dest := s.landing(r.Context(), sess.OfficialID)
 	if next := meNext(r.URL.Query().Get("next"), r.URL.Query().Get("start")); next != "" {
 		dest = next

@@ -268,6 +268,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	// absolute expiry (internal/signin) whatever the browser keeps.
 	http.SetCookie(w, &http.Cookie{Name: s.sessionCookie(), Value: sess.ID, Path: "/",
 		HttpOnly: true, Secure: s.secure(), SameSite: http.SameSiteLaxMode})
+	s.forgetLang(w)
 	// The organization department's people go to their overview, everyone
 	// else to the review board (a head, a deputy) or their self-assessment.
 	dest := "/"
@@ -275,6 +276,15 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		dest = s.landing(r.Context(), sess.OfficialID)
 	}
 	http.Redirect(w, r, dest, http.StatusSeeOther)
+}
+
+// forgetLang clears the language chosen in this browser (?lang=, kept a
+// year) when someone signs in: on a shared office computer the previous
+// person's choice is not the new person's; theirs on the roster applies
+// until they choose.
+func (s *Server) forgetLang(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.secure(), SameSite: http.SameSiteLaxMode})
 }
 
 // signOut ends the session (if any) and clears the cookie.
