@@ -342,3 +342,70 @@ func TestSharedComputerLanguage(t *testing.T) {
 		t.Fatalf("the Mini App after someone chose English:\n%.400s", body)
 	}
 }
+
+// TestMiniAppIdleComesBack: a head's review in the Mini App paused for 31
+// minutes (a phone call); the next tap («Lịch sử», /me/history) answered
+// «Cần đăng nhập … dùng đường dẫn mới (lệnh /web)», a dead end inside
+// Telegram. Now the page signs in again with the launch's initData (still in
+// the webview) and comes back to the page asked for; the way back never
+// leaves the site.
+func TestMiniAppIdleComesBack(t *testing.T) {
+	pool := pgtest.New(t)
+	if _, err := pool.Exec(t.Context(), `WITH u AS (INSERT INTO units (code, name) VALUES ('U', 'Phòng') RETURNING id)
+		INSERT INTO officials (employee_code, full_name, unit_id, category, telegram_user_id, chat_id)
+		SELECT 'P1', 'Người Một', id, 'cong_chuc', 5001, 5001 FROM u`); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := locale.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const token = "7000000001:AAFakeTokenOfEvalbotForTheTests_0123"
+	clock := now
+	s := &web.Server{Pool: pool, Cat: cat, Cal: calendar.Default(), Now: func() time.Time { return clock }, BotToken: token}
+	h, err := s.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	raw := initdata.Sign(map[string]string{"user": `{"id":5001,"first_name":"Một"}`, "auth_date": strconv.FormatInt(now.Add(-time.Minute).Unix(), 10)}, token)
+	c := client(t)
+	if status, _ := tgPost(t, c, srv, raw); status != http.StatusSeeOther {
+		t.Fatalf("launch: %d", status)
+	}
+	clock = now.Add(31 * time.Minute)
+	status, body, _ := do(t, c, "GET", srv.URL+"/me/history", nil)
+	if status != http.StatusUnauthorized || !strings.Contains(body, `<form id="tg-signin" method="post" action="/tg?back=%2Fme%2Fhistory">`) ||
+		!strings.Contains(body, `<script src="/static/miniapp.js" defer></script>`) {
+		t.Fatalf("the Mini App after 31 minutes: %d\n%s", status, body)
+	}
+	post := func(query string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest("POST", srv.URL+"/tg"+query, strings.NewReader(url.Values{"init_data": {raw}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	if res := post("?back=%2Fme%2Fhistory"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/me/history" {
+		t.Fatalf("signing in again: %d → %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if status, _, _ := do(t, c, "GET", srv.URL+"/me/history", nil); status != 200 {
+		t.Fatalf("the page after signing in again: %d", status)
+	}
+	for _, back := range []string{"//evil.example/x", "https://evil.example/", "/\\evil.example", "/tg?back=/tg", "me/history"} {
+		if res := post("?" + url.Values{"back": {back}}.Encode()); res.Header.Get("Location") != "/me/assess" {
+			t.Errorf("back=%q: → %q; want the landing", back, res.Header.Get("Location"))
+		}
+	}
+	// Outside the Mini App the page is the usual one.
+	plain := client(t)
+	if status, body, _ := do(t, plain, "GET", srv.URL+"/me/history", nil); status != http.StatusUnauthorized || strings.Contains(body, "tg-signin") {
+		t.Fatalf("a plain browser: %d", status)
+	}
+}

@@ -212,6 +212,10 @@ func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) *dashboard.Act
 			return nil
 		}
 	}
+	if s.inMiniApp(r) && r.Method == http.MethodGet {
+		s.miniAppAgain(w, r)
+		return nil
+	}
 	s.message(w, r, http.StatusUnauthorized, "WebSignInNeededTitle", "WebSignInNeeded")
 	return nil
 }
