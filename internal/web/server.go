@@ -6,9 +6,10 @@
 // packages it calls.
 //
 // Every request goes through, outermost first: security headers (a CSP
-// without inline script, no framing, no referrer, HSTS on https), a per-IP
-// rate limit, and http.CrossOriginProtection, which refuses a cross-origin
-// POST (a form on another site posting to /signout or a sign-in link).
+// without inline script, no framing, no referrer to another site, HSTS on
+// https), a per-IP rate limit, and http.CrossOriginProtection, which
+// refuses a cross-origin POST (a form on another site posting to /signout or
+// a sign-in link).
 // The task systems' API (internal/api, under /api/v1/) is served beside the
 // pages, bearer-only, with its own limits.
 // Vietnamese by default; ?lang=en (remembered in a cookie) for English.
@@ -275,7 +276,12 @@ func (s *Server) headers(next http.Handler) http.Handler {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
+		// same-origin, not no-referrer: under no-referrer a browser sends
+		// "Origin: null" with a form posted to its own site, and one
+		// without Fetch Metadata (Safari before 16.4: Telegram's webview
+		// on iOS 15) then fails the cross-origin check on every post.
+		// Another site still gets no referrer (docs/decisions/0026).
+		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
