@@ -409,3 +409,21 @@ func TestMiniAppIdleComesBack(t *testing.T) {
 		t.Fatalf("a plain browser: %d", status)
 	}
 }
+
+// TestMiniAppPagesSayWhatTheyOpen: an official's «📝 Tự đánh giá trên một
+// trang» opened a page titled «Đang mở bảng duyệt», and an expired launch
+// told them to «mở lại bảng duyệt» — a board they do not have. The Mini
+// App's words now name no page.
+func TestMiniAppPagesSayWhatTheyOpen(t *testing.T) {
+	srv, c, _, _ := miniAppSite(t)
+	status, body, _ := do(t, c, "GET", srv.URL+"/tg?next=assess", nil)
+	if status != 200 || strings.Contains(body, "bảng duyệt") || !strings.Contains(body, "<h1>Đang mở trang</h1>") {
+		t.Fatalf("/tg?next=assess: %d\n%s", status, body)
+	}
+	const token = "7000000001:AAFakeTokenOfEvalbotForTheTests_0123"
+	old := initdata.Sign(map[string]string{"user": `{"id":5001,"first_name":"Một"}`, "auth_date": strconv.FormatInt(now.Add(-25*time.Hour).Unix(), 10)}, token)
+	if status, body := tgPost(t, c, srv, old); status != http.StatusUnauthorized || strings.Contains(body, "bảng duyệt") ||
+		!strings.Contains(body, "Vui lòng đóng trang này và mở lại từ bot.") {
+		t.Fatalf("an expired launch: %d\n%s", status, body)
+	}
+}
