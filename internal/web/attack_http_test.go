@@ -427,3 +427,35 @@ func TestMiniAppPagesSayWhatTheyOpen(t *testing.T) {
 		t.Fatalf("an expired launch: %d\n%s", status, body)
 	}
 }
+
+// TestSelfAssessmentPointsNotOnTheList: the self-assessment form posted with
+// a criterion's points «9e9» was saved without it and answered «Đã lưu»;
+// «-5» and «999» were refused with the head's words «số liệu chưa hợp lệ,
+// vui lòng mở hồ sơ để xem». Each is now refused with the official's own
+// words, the choice kept, nothing saved.
+func TestSelfAssessmentPointsNotOnTheList(t *testing.T) {
+	st := newSite(t, ward(t))
+	off := client(t)
+	signIn(t, st, off, "HB017")
+	var id, version int64
+	if err := st.pool.QueryRow(t.Context(), `UPDATE assessments a SET status = 'draft', graded = NULL, total = NULL, grade = NULL,
+		result = NULL, approved_at = NULL FROM officials o
+		WHERE o.id = a.official_id AND o.employee_code = 'HB017' AND a.month = '2026-11-01' RETURNING a.id, a.version`).Scan(&id, &version); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"9e9", "-5", "999", "5.5", ""} {
+		form := url.Values{"id": {strconv.FormatInt(id, 10)}, "version": {strconv.FormatInt(version, 10)}, "c_politics": {v},
+			"bonus": {"0"}, "action": {"save"}}
+		status, body, _ := postForm(t, off, st.srv.URL+"/me/assess", form, sameOrigin)
+		if status != http.StatusConflict || !strings.Contains(body, "Điểm đã chọn không hợp lệ nên chưa lưu.") {
+			t.Errorf("c_politics=%q: %d\n%.300s", v, status, body)
+		}
+		form.Set("action", "")
+		if status, _, _ := postForm(t, off, st.srv.URL+"/me/assess/preview", form, sameOrigin); status != http.StatusUnprocessableEntity {
+			t.Errorf("preview of c_politics=%q: %d", v, status)
+		}
+	}
+	if n := countRows(t, st, `SELECT count(*) FROM assessments WHERE id = $1 AND version = $2`, id, version); n != 1 {
+		t.Fatal("a refused form changed the self-assessment")
+	}
+}
