@@ -459,3 +459,33 @@ func TestSelfAssessmentPointsNotOnTheList(t *testing.T) {
 		t.Fatal("a refused form changed the self-assessment")
 	}
 }
+
+// TestPlanWeighNotOnTheList: a plan's weights posted with «1e9» for a task
+// (or the field twice) were saved without it and answered «đã lưu trọng
+// số»; the form is now refused whole with the board's words for a weight.
+func TestPlanWeighNotOnTheList(t *testing.T) {
+	st := newSite(t, ward(t))
+	head := client(t)
+	signIn(t, st, head, "HB020")
+	var planID, version, task1, task2 int64
+	if err := st.pool.QueryRow(t.Context(), `UPDATE plans p SET status = 'submitted' FROM officials o
+		WHERE o.id = p.official_id AND o.employee_code = 'HB023' AND p.period_start = '2026-11-30' RETURNING p.id, p.version`).Scan(&planID, &version); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.pool.QueryRow(t.Context(), `WITH t AS (INSERT INTO tasks (plan_id, position, title) VALUES ($1, 1, 'Tiếp nhận hồ sơ'), ($1, 2, 'Trả kết quả')
+		RETURNING id) SELECT min(id), max(id) FROM t`, planID).Scan(&task1, &task2); err != nil {
+		t.Fatal(err)
+	}
+	for _, form := range []url.Values{
+		{"version": {itoa(version)}, "w_" + itoa(task1): {"200"}, "w_" + itoa(task2): {"1e9"}},
+		{"version": {itoa(version)}, "w_" + itoa(task1): {"200"}, "w_" + itoa(task2): {"150", "300"}},
+	} {
+		status, body, _ := postForm(t, head, st.srv.URL+"/board/plans/"+itoa(planID)+"/weigh", form, sameOrigin)
+		if status != http.StatusConflict || !strings.Contains(body, "Trọng số phải từ 0,25 đến 10 đơn vị chuẩn") {
+			t.Errorf("%v: %d\n%.300s", form, status, body)
+		}
+	}
+	if n := countRows(t, st, `SELECT count(*) FROM tasks WHERE plan_id = $1 AND weight <> 100`, planID); n != 0 {
+		t.Fatalf("%d weights changed by a refused form", n)
+	}
+}
