@@ -16,6 +16,7 @@ import (
 	"evalbot/internal/grading"
 	"evalbot/internal/locale"
 	"evalbot/internal/pgtest"
+	"evalbot/internal/signin"
 	"evalbot/internal/signin/initdata"
 	"evalbot/internal/web"
 )
@@ -487,5 +488,68 @@ func TestPlanWeighNotOnTheList(t *testing.T) {
 	}
 	if n := countRows(t, st, `SELECT count(*) FROM tasks WHERE plan_id = $1 AND weight <> 100`, planID); n != 0 {
 		t.Fatalf("%d weights changed by a refused form", n)
+	}
+}
+
+// TestOfficeAtMonthEnd: a ward office is one public address; at 16:30 on
+// the last day 60 colleagues open their page and the preview follows their
+// choice. The pages' limit was per address (a burst of 40, then 10 a
+// second), so most of them read «Quá nhiều yêu cầu». It is now per person
+// signed in, per address for the rest, with a flood guard per address ten
+// times that: each colleague gets through; one person, or one address
+// without a session, hammering is still stopped.
+func TestOfficeAtMonthEnd(t *testing.T) {
+	st := newSite(t, ward(t))
+	u, _ := url.Parse(st.srv.URL)
+	var ids []int64
+	rows, err := st.pool.Query(t.Context(), `SELECT id FROM officials WHERE active ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	var people []*http.Client
+	for i := range 60 {
+		id := ids[i%len(ids)] // 28 people, some in two browsers
+		token, _, err := signin.Issue(t.Context(), st.pool, id, time.Hour, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sess, err := signin.SignIn(t.Context(), st.pool, token, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := client(t)
+		c.Jar.SetCookies(u, []*http.Cookie{{Name: "evalbot_session", Value: sess.ID}})
+		people = append(people, c)
+	}
+	for round := range 2 {
+		for i, c := range people {
+			if status, _, _ := do(t, c, "GET", st.srv.URL+"/me/history", nil); status != 200 {
+				t.Fatalf("colleague %d, round %d: %d", i+1, round+1, status)
+			}
+		}
+	}
+	limited := false
+	for i := 0; i < 60 && !limited; i++ {
+		status, _, _ := do(t, people[0], "GET", st.srv.URL+"/me/history", nil)
+		limited = status == http.StatusTooManyRequests
+	}
+	if !limited {
+		t.Error("one person's 60 requests at once were not limited")
+	}
+	limited = false
+	for i := 0; i < 600 && !limited; i++ {
+		status, _, _ := do(t, client(t), "GET", st.srv.URL+"/signed-out", nil)
+		limited = status == http.StatusTooManyRequests
+	}
+	if !limited {
+		t.Error("600 requests of one address without a session were not limited")
 	}
 }

@@ -7,9 +7,10 @@
 //
 // Every request goes through, outermost first: security headers (a CSP
 // without inline script, no framing, no referrer to another site, HSTS on
-// https), a per-IP rate limit, and http.CrossOriginProtection, which
-// refuses a cross-origin POST (a form on another site posting to /signout or
-// a sign-in link).
+// https), rate limits (per person signed in, else per IP, under a flood
+// guard per IP: a ward office is one address), and
+// http.CrossOriginProtection, which refuses a cross-origin POST (a form on
+// another site posting to /signout or a sign-in link).
 // The task systems' API (internal/api, under /api/v1/) is served beside the
 // pages, bearer-only, with its own limits.
 // Vietnamese by default; ?lang=en (remembered in a cookie) for English.
@@ -91,7 +92,8 @@ type Server struct {
 	Chat ChatCards
 
 	pages map[string]*template.Template
-	all   *limiter // every request, per client IP
+	all   *limiter // every request, per person (session cookie), else per client IP
+	addrs *limiter // every request, per client IP: a flood guard above all
 	links *limiter // sign-in links, per client IP: guessing is slow
 	rates *limiter // citizens' desk pages and ratings, per client IP
 }
@@ -118,7 +120,12 @@ func (s *Server) Handler() (http.Handler, error) {
 	if err := s.parse(); err != nil {
 		return nil, err
 	}
+	// A ward office is one public address at month end: the pages' limit
+	// is per person signed in (their session cookie), per address for the
+	// rest; the address as a whole gets ten times that, so that made-up
+	// cookies buy no more than a flood guard's worth.
 	s.all = newLimiter(10, 40, 10000)
+	s.addrs = newLimiter(100, 400, 10000)
 	s.links = newLimiter(0.2, 10, 10000) // one link every 5 s after a burst of 10
 	// A one-stop shop's wifi is shared: 30 pages at once, then one a second.
 	s.rates = newLimiter(1, 30, 10000)
@@ -188,7 +195,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	// (made for cookies) stands in front of it; it limits per key.
 	root := http.NewServeMux()
 	root.Handle(api.Prefix, &api.Handler{Pool: s.Pool, Cat: s.Cat, Now: s.now, Log: s.log(), ClientIP: s.clientIP})
-	root.Handle("/", s.all.wrap(s, cop.Handler(s.bounded(mux))))
+	root.Handle("/", s.addrs.wrap(s, s.all.wrapBy(s, s.who, cop.Handler(s.bounded(mux)))))
 	return s.headers(root), nil
 }
 
@@ -357,6 +364,16 @@ func cacheFor(d time.Duration, next http.Handler) http.Handler {
 		w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(d.Seconds())))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// who is whom the per-person limit counts a request for: the session
+// cookie's value when it has the shape of one (a made-up one is still under
+// the address's limit), else the client's address.
+func (s *Server) who(r *http.Request) string {
+	if c, err := r.Cookie(s.sessionCookie()); err == nil && signin.WellFormedToken(c.Value) {
+		return "s:" + c.Value
+	}
+	return s.clientIP(r)
 }
 
 // clientIP is the request's client address for the rate limits.
