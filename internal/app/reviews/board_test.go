@@ -233,3 +233,38 @@ func TestBoardShowsTheMonthAndWhatChanged(t *testing.T) {
 		t.Errorf("meter after approving A1's A: %+v", b.Meters[0])
 	}
 }
+
+// TestForgedPickHoldsNoOtherMonth (issue 24 attack): a head's selection
+// posted with another unit's person among the picks (a forged form) was
+// refused for that person, but ApproveMany had first locked that person's
+// unit-month: while the selection was decided, that unit's own head could
+// not approve anyone (a head posting 500 such ids again and again held
+// every unit's month). Only the months of people the reviewer may review
+// are locked now.
+func TestForgedPickHoldsNoOtherMonth(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	ids, as := boardUnit(t, pool)
+	cal := calendar.Default()
+	pick := func(c string) reviews.Pick { return reviews.Pick{AssessmentID: as[c].ID, Version: as[c].Version} }
+	forger, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer forger.Rollback(ctx)
+	// X1 (unit X) picks Z, their own, and A1 of unit W.
+	done, refused, err := reviews.ApproveMany(ctx, forger, cal, grading.Preset, ids["X1"], []reviews.Pick{pick("Z"), pick("A1")}, boardNow, nil)
+	if err != nil || len(refused) == 0 || refused[len(refused)-1].AssessmentID != as["A1"].ID || !errors.Is(refused[len(refused)-1].Err, access.ErrForbidden) {
+		t.Fatalf("X1's selection: %+v %+v %v", done, refused, err)
+	}
+	// While X1's transaction is open, W's head approves A2.
+	wait, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	err = store.InTx(wait, pool, func(tx pgx.Tx) error {
+		_, err := reviews.Approve(wait, tx, cal, grading.Preset, ids["H"], as["A2"].ID, as["A2"].Version, 0, boardNow)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("W's head approving while X1's forged selection is open: %v", err)
+	}
+}
