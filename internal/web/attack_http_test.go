@@ -599,3 +599,30 @@ func TestPagesCompressed(t *testing.T) {
 		t.Fatalf("a request another site made was compressed")
 	}
 }
+
+// TestTypedTextKeptWhenTheSessionEnded: the head typed a return reason,
+// answered the phone, came back after 31 minutes and pressed «Trả lại»: the
+// session had idled out and the page said «Cần đăng nhập» with the reason
+// gone. The page now shows what was typed, to copy, in the person's
+// language; nothing is decided.
+func TestTypedTextKeptWhenTheSessionEnded(t *testing.T) {
+	st := newSite(t, ward(t))
+	head := client(t)
+	signIn(t, st, head, "HB020")
+	var id, version int64
+	if err := st.pool.QueryRow(t.Context(), `UPDATE assessments a SET status = 'submitted', graded = NULL, total = NULL, grade = NULL,
+		result = NULL, approved_at = NULL FROM officials o
+		WHERE o.id = a.official_id AND o.employee_code = 'HB022' AND a.month = '2026-11-01' RETURNING a.id, a.version`).Scan(&id, &version); err != nil {
+		t.Fatal(err)
+	}
+	st.clock = func() time.Time { return now.Add(31 * time.Minute) }
+	const why = "Tiêu chí 2 chưa có minh chứng <kèm theo>, đề nghị bổ sung & gửi lại"
+	status, body, _ := postForm(t, head, st.srv.URL+"/board/"+itoa(id)+"/return", url.Values{"version": {itoa(version)}, "reason": {why}}, sameOrigin)
+	if status != http.StatusUnauthorized || !strings.Contains(body, "Nội dung anh/chị vừa nhập chưa được lưu.") ||
+		!strings.Contains(body, ">Tiêu chí 2 chưa có minh chứng &lt;kèm theo&gt;, đề nghị bổ sung &amp; gửi lại</textarea>") {
+		t.Fatalf("«Trả lại» after 31 minutes: %d\n%s", status, body)
+	}
+	if n := countRows(t, st, `SELECT count(*) FROM assessments WHERE id = $1 AND status = 'submitted'`, id); n != 1 {
+		t.Fatal("the refused post returned the self-assessment")
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"evalbot/internal/calendar"
 	"evalbot/internal/dashboard"
@@ -216,8 +217,44 @@ func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) *dashboard.Act
 		s.miniAppAgain(w, r)
 		return nil
 	}
-	s.message(w, r, http.StatusUnauthorized, "WebSignInNeededTitle", "WebSignInNeeded")
+	s.signInNeeded(w, r)
 	return nil
+}
+
+// keptFields are the forms' free-text fields (a return reason, a bonus
+// reason, the plan's task titles) that a post refused for want of a session
+// shows back: what the person typed is not lost with the session.
+var keptFields = []string{"reason", "title"}
+
+type signInNeededBody struct {
+	Text, KeptLead string
+	Kept           []string
+}
+
+// signInNeeded is the 401 page: sign in again (inside Telegram: open the
+// Mini App again), and the text of a refused post to copy.
+func (s *Server) signInNeeded(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(w, r, nil)
+	p.Title = p.L.T("WebSignInNeededTitle")
+	b := signInNeededBody{Text: p.L.T("WebSignInNeeded")}
+	if s.inMiniApp(r) {
+		p.MiniApp, p.Script, p.Board = true, s.script(), true
+		b.Text = p.L.T("MiniAppExpired")
+	}
+	if r.Method == http.MethodPost {
+		for _, k := range keptFields {
+			for _, v := range r.PostForm[k] {
+				if strings.TrimSpace(v) != "" {
+					b.Kept = append(b.Kept, v)
+				}
+			}
+		}
+	}
+	if len(b.Kept) > 0 {
+		b.KeptLead = p.L.T("WebSignInNeededKept")
+	}
+	p.Body = b
+	s.render(w, http.StatusUnauthorized, "signin_needed", p)
 }
 
 // signInPage shows the button that posts the link: a link preview or a
