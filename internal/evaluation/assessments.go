@@ -281,6 +281,9 @@ func ReturnAssessment(ctx context.Context, db store.DB, id int64, version int, a
 	if err != nil {
 		return a, err
 	}
+	if a.Status == AssessReturned && a.Version == version+1 && a.ReturnReason == reason {
+		return a, ErrAlready
+	}
 	if a.Version != version || a.Status != AssessSubmitted {
 		return a, ErrStale
 	}

@@ -5,7 +5,10 @@
 // transaction; they decide and write rows, and never talk to Telegram.
 package evaluation
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Errors a handler turns into a polite message; none of them changes anything.
 var (
@@ -15,6 +18,11 @@ var (
 	ErrEmptyPlan   = errors.New("evaluation: plan has no tasks")
 	ErrNotReady    = errors.New("evaluation: subordinates not all approved")
 	ErrNoTaskScore = errors.New("evaluation: no tasks and no manual task score")
+	// ErrAlready: the decision asked for was made already, from that
+	// version and as asked (a return with the same reason): the same
+	// request again, a double tap. Nothing changed now; it is an ErrStale
+	// too, so a handler that knows no better answers as before.
+	ErrAlready = fmt.Errorf("evaluation: decided already, as asked: %w", ErrStale)
 )
 
 // Plan kinds and statuses, as stored.

@@ -256,14 +256,23 @@ func SubmitPlan(ctx context.Context, db store.DB, id int64, version int, reviewe
 	return LoadPlan(ctx, db, id)
 }
 
-// DecidePlan approves a submitted plan, or returns it with a reason.
+// DecidePlan approves a submitted plan, or returns it with a reason. The
+// same decision by the same reviewer from the same version again is
+// ErrAlready (nothing changes); another moved-on plan ErrStale.
 func DecidePlan(ctx context.Context, db store.DB, id int64, version int, actorID int64, approve bool, reason string) (Plan, error) {
 	p, err := lockPlan(ctx, db, id, version)
+	if err == nil && p.Status != StatusSubmitted {
+		err = ErrStale
+	}
+	if errors.Is(err, ErrStale) {
+		if already, aerr := PlanDecidedBy(ctx, db, id, version, actorID, approve, reason); aerr != nil {
+			return p, aerr
+		} else if already {
+			return p, ErrAlready
+		}
+	}
 	if err != nil {
 		return p, err
-	}
-	if p.Status != StatusSubmitted {
-		return p, ErrStale
 	}
 	status := StatusApproved
 	if !approve {
@@ -279,6 +288,23 @@ func DecidePlan(ctx context.Context, db store.DB, id int64, version int, actorID
 		return p, err
 	}
 	return LoadPlan(ctx, db, id)
+}
+
+// PlanDecidedBy reports whether plan id was decided by actorID from version
+// as asked (approved; or returned with reason): DecidePlan's decision sent
+// again, a double tap (ErrAlready).
+func PlanDecidedBy(ctx context.Context, db store.DB, id int64, version int, actorID int64, approve bool, reason string) (bool, error) {
+	status := StatusApproved
+	if !approve {
+		status = StatusReturned
+	}
+	var same bool
+	err := db.QueryRow(ctx, `SELECT status = $3 AND version = $2 + 1 AND reviewer_id IS NOT DISTINCT FROM $4
+		AND coalesce(return_reason, '') = $5 FROM plans WHERE id = $1`, id, version, status, actorID, reason).Scan(&same)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	return same, err
 }
 
 // CancelDraft deletes a draft that was never submitted.

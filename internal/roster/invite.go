@@ -248,7 +248,8 @@ func BindByPhone(ctx context.Context, tx store.DB, phoneE164 string, telegramUse
 
 // bind sets an official's Telegram account. The account must not belong to
 // another active official; an inactive one (who left) lets it go. prev is the
-// official's current account, for the audit row.
+// official's current account, for the audit row; when it is another account,
+// the official's open web sessions (signin) end.
 func bind(ctx context.Context, tx store.DB, officialID int64, prev *int64, telegramUserID, chatID int64) error {
 	var otherID int64
 	var otherActive bool
@@ -276,6 +277,15 @@ func bind(ctx context.Context, tx store.DB, officialID int64, prev *int64, teleg
 	}
 	if err != nil {
 		return err
+	}
+	if prev != nil && *prev != telegramUserID {
+		// The account that left may be a lost or stolen phone, whose
+		// Telegram keeps the Mini App's session cookie (internal/signin):
+		// every web session the person had open ends with the binding.
+		if _, err := tx.Exec(ctx, `UPDATE web_sessions SET ended_at = now() WHERE official_id = $1 AND ended_at IS NULL`,
+			officialID); err != nil {
+			return err
+		}
 	}
 	return auditBind(ctx, tx, officialID, officialID, "bind", prev, &telegramUserID)
 }

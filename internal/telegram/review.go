@@ -333,6 +333,9 @@ func (a *App) approve(t *turn, as evaluation.Assessment, o roster.Official, demo
 		return nil
 	case err != nil:
 		return staleOr(t, err)
+	case res.Already:
+		// Two presses at once: the first approved it and told everyone.
+		return staleOr(t, evaluation.ErrStale)
 	case res.StaffWaiting > 0:
 		t.alert(t.T("HeadNotReady", res.StaffWaiting, map[string]any{"Name": o.FullName}))
 		return nil

@@ -157,10 +157,13 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 		body.Rows = append(body.Rows, v)
 	}
 	body.Showing = len(body.Rows)
-	// What is shown is seen: "changed" compares with it next time.
-	if err := reviews.SeeBoard(ctx, s.Pool, me.ID, shown); err != nil {
-		s.fail(w, r, err)
-		return
+	// What is shown is seen: "changed" compares with it next time (not
+	// when another site loaded the page unseen: shownToPerson).
+	if shownToPerson(r) {
+		if err := reviews.SeeBoard(ctx, s.Pool, me.ID, shown); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	if body.Plans, err = s.waitingPlans(r, me.ID, p.L); err != nil {
 		s.fail(w, r, err)
@@ -531,6 +534,9 @@ func (s *Server) boardReturn(w http.ResponseWriter, r *http.Request) {
 		}
 		return s.Chat.Returned(ctx, tx, me.ID, as, o)
 	})
+	if errors.Is(err, evaluation.ErrAlready) {
+		err = nil // the same return pressed twice: done by the first
+	}
 	if errors.Is(err, evaluation.ErrStale) {
 		s.renderPerson(w, r, me, http.StatusConflict, func(b *personBody) {
 			b.Reason, b.Error = typed, s.Cat.Plain(s.lang(w, withPersonLang(r, me.Language)), "BoardStale", 0, nil)
@@ -564,7 +570,7 @@ func (s *Server) boardApproveOne(w http.ResponseWriter, r *http.Request) {
 	err := store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
 		var err error
 		res, err = reviews.Approve(ctx, tx, s.Cal, s.frameworks(), me.ID, id, version, demote, s.now())
-		if err != nil || res.Quota != nil || res.StaffWaiting > 0 || s.Chat == nil {
+		if err != nil || res.Already || res.Quota != nil || res.StaffWaiting > 0 || s.Chat == nil {
 			return err
 		}
 		return s.Chat.Approved(ctx, tx, me.ID, res)

@@ -332,6 +332,9 @@ func (s *Server) boardPlanReturn(w http.ResponseWriter, r *http.Request) {
 		}
 		return s.Chat.PlanReturned(ctx, tx, me.ID, p, owner, reason)
 	})
+	if errors.Is(err, evaluation.ErrAlready) {
+		err = nil // the same return pressed twice: done by the first
+	}
 	if s.planRefusal(w, r, me, err, typed) {
 		return
 	}
@@ -352,20 +355,33 @@ func (s *Server) boardPlanWeigh(w http.ResponseWriter, r *http.Request) {
 		s.messageAs(w, r, me, http.StatusNotFound, "WebNotFoundTitle", "WebNotFound")
 		return
 	}
+	// A weight that is not one whole number of hundredths ("1e9", "1,5",
+	// the field twice) refuses the form whole, as one out of range does,
+	// rather than saving the others without it.
 	weights := map[int64]grading.Points{}
+	bad := false
 	for k, vs := range r.PostForm {
 		tid, found := strings.CutPrefix(k, "w_")
-		if !found || len(vs) != 1 {
+		if !found {
 			continue
 		}
 		t, err1 := strconv.ParseInt(tid, 10, 64)
-		v, err2 := strconv.ParseInt(vs[0], 10, 64)
+		var v int64
+		var err2 error = evaluation.ErrBadWeight
+		if len(vs) == 1 {
+			v, err2 = strconv.ParseInt(vs[0], 10, 32)
+		}
 		if err1 != nil || err2 != nil {
+			bad = true
 			continue
 		}
 		weights[t] = grading.Points(v)
 	}
 	ctx := r.Context()
+	if bad {
+		s.planRefusal(w, r, me, evaluation.ErrBadWeight, "")
+		return
+	}
 	err := store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
 		p, owner, err := plans.Weigh(ctx, tx, me.ID, id, version, weights, calendar.DateOf(s.now()))
 		if err != nil || s.Chat == nil || p.Version == version {

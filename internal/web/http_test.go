@@ -82,7 +82,7 @@ func TestSignInByLink(t *testing.T) {
 	if csp := hdr.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") {
 		t.Fatalf("CSP %q", csp)
 	}
-	if hdr.Get("Referrer-Policy") != "no-referrer" || hdr.Get("X-Content-Type-Options") != "nosniff" {
+	if hdr.Get("Referrer-Policy") != "same-origin" || hdr.Get("X-Content-Type-Options") != "nosniff" {
 		t.Fatalf("headers %v", hdr)
 	}
 	if n := countRows(t, st, `SELECT count(*) FROM web_signin_tokens WHERE used_at IS NOT NULL`); n != 0 {

@@ -57,8 +57,13 @@ func (l *limiter) allow(ip string, now time.Time) bool {
 
 // wrap answers 429 with a page in the person's language once ip's bucket is empty.
 func (l *limiter) wrap(s *Server, next http.Handler) http.Handler {
+	return l.wrapBy(s, s.clientIP, next)
+}
+
+// wrapBy is wrap with the bucket chosen by key (an address, a session).
+func (l *limiter) wrapBy(s *Server, key func(*http.Request) string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !l.allow(s.clientIP(r), time.Now()) {
+		if !l.allow(key(r), time.Now()) {
 			w.Header().Set("Retry-After", "5")
 			s.message(w, r, http.StatusTooManyRequests, "WebTooManyTitle", "WebTooMany")
 			return

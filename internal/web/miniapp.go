@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"evalbot/internal/signin"
 	"evalbot/internal/signin/initdata"
@@ -60,6 +61,37 @@ func (s *Server) miniApp(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, "miniapp", p)
 }
 
+// miniAppAgain answers a page of the Mini App whose session ended (idle
+// for signin.IdleTimeout: a head's month-end review paused for a call): the
+// launch's initData is still in the webview (telegram-web-app.js keeps it
+// for the launch), so the page posts it to /tg again by itself (miniapp.js)
+// and comes back to r's page, instead of a dead end asking for a sign-in
+// link. An initData signed before a sign-out, expired, or of an account no
+// longer bound is refused there as at launch. No loop where the webview
+// keeps no cookie: miniAppCookie comes with the session cookie, so without
+// one there is no other and this page is not shown.
+func (s *Server) miniAppAgain(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(w, r, nil)
+	p.MiniApp, p.Script, p.Board = true, s.script(), true
+	p.Title = p.L.T("WebSignInNeededTitle")
+	p.Body = "/tg?" + url.Values{"back": {r.URL.RequestURI()}}.Encode()
+	s.render(w, http.StatusUnauthorized, "miniapp", p)
+}
+
+// localPage is back when it is a page of this site to come back to (a
+// path, with its query, not /tg itself); "" otherwise, so that /tg never
+// redirects elsewhere ("//evil.example", "https://…", "/\\evil").
+func localPage(back string) string {
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.ContainsAny(back, "\\\r\n") {
+		return ""
+	}
+	u, err := url.Parse(back)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Path == "/tg" {
+		return ""
+	}
+	return u.RequestURI()
+}
+
 // miniAppSignIn: POST /tg exchanges the initData for a session.
 func (s *Server) miniAppSignIn(w http.ResponseWriter, r *http.Request) {
 	raw := r.PostFormValue("init_data")
@@ -75,7 +107,7 @@ func (s *Server) miniAppSignIn(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, signin.ErrStranger):
 		s.message(w, r, http.StatusForbidden, "MiniAppStrangerTitle", "StrangerRefused")
 		return
-	case errors.Is(err, initdata.ErrExpired):
+	case errors.Is(err, initdata.ErrExpired), errors.Is(err, signin.ErrSignedOut):
 		s.message(w, r, http.StatusUnauthorized, "MiniAppRefusedTitle", "MiniAppExpired")
 		return
 	case initdata.Invalid(err):
@@ -93,8 +125,11 @@ func (s *Server) miniAppSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: s.sessionCookie(), Value: sess.ID, Path: "/", HttpOnly: true, Secure: s.secure(), SameSite: same})
 	http.SetCookie(w, &http.Cookie{Name: miniAppCookie, Value: "1", Path: "/", HttpOnly: true, Secure: s.secure(), SameSite: same})
+	s.forgetLang(w)
 	dest := s.landing(r.Context(), sess.OfficialID)
-	if next := meNext(r.URL.Query().Get("next"), r.URL.Query().Get("start")); next != "" {
+	if back := localPage(r.URL.Query().Get("back")); back != "" {
+		dest = back
+	} else if next := meNext(r.URL.Query().Get("next"), r.URL.Query().Get("start")); next != "" {
 		dest = next
 	} else if next := meNext(d.StartParam, ""); next != "" {
 		dest = next

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"evalbot/internal/calendar"
 	"evalbot/internal/dashboard"
@@ -244,8 +245,48 @@ func (s *Server) signedIn(w http.ResponseWriter, r *http.Request) *dashboard.Act
 			return nil
 		}
 	}
-	s.message(w, r, http.StatusUnauthorized, "WebSignInNeededTitle", "WebSignInNeeded")
+	if s.inMiniApp(r) && r.Method == http.MethodGet {
+		s.miniAppAgain(w, r)
+		return nil
+	}
+	s.signInNeeded(w, r)
 	return nil
+}
+
+// keptFields are the forms' free-text fields (a return reason, a bonus
+// reason, the plan's task titles) that a post refused for want of a session
+// shows back: what the person typed is not lost with the session.
+var keptFields = []string{"reason", "title"}
+
+type signInNeededBody struct {
+	Text, KeptLead string
+	Kept           []string
+}
+
+// signInNeeded is the 401 page: sign in again (inside Telegram: open the
+// Mini App again), and the text of a refused post to copy.
+func (s *Server) signInNeeded(w http.ResponseWriter, r *http.Request) {
+	p := s.newPage(w, r, nil)
+	p.Title = p.L.T("WebSignInNeededTitle")
+	b := signInNeededBody{Text: p.L.T("WebSignInNeeded")}
+	if s.inMiniApp(r) {
+		p.MiniApp, p.Script, p.Board = true, s.script(), true
+		b.Text = p.L.T("MiniAppExpired")
+	}
+	if r.Method == http.MethodPost {
+		for _, k := range keptFields {
+			for _, v := range r.PostForm[k] {
+				if strings.TrimSpace(v) != "" {
+					b.Kept = append(b.Kept, v)
+				}
+			}
+		}
+	}
+	if len(b.Kept) > 0 {
+		b.KeptLead = p.L.T("WebSignInNeededKept")
+	}
+	p.Body = b
+	s.render(w, http.StatusUnauthorized, "signin_needed", p)
 }
 
 // signInPage shows the button that posts the link: a link preview or a
@@ -300,6 +341,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	// absolute expiry (internal/signin) whatever the browser keeps.
 	http.SetCookie(w, &http.Cookie{Name: s.sessionCookie(), Value: sess.ID, Path: "/",
 		HttpOnly: true, Secure: s.secure(), SameSite: http.SameSiteLaxMode})
+	s.forgetLang(w)
 	// The organization department's people go to their overview, everyone
 	// else to the review board (a head, a deputy) or their self-assessment.
 	dest := "/"
@@ -307,6 +349,15 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		dest = s.landing(r.Context(), sess.OfficialID)
 	}
 	http.Redirect(w, r, dest, http.StatusSeeOther)
+}
+
+// forgetLang clears the language chosen in this browser (?lang=, kept a
+// year) when someone signs in: on a shared office computer the previous
+// person's choice is not the new person's; theirs on the roster applies
+// until they choose.
+func (s *Server) forgetLang(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.secure(), SameSite: http.SameSiteLaxMode})
 }
 
 // signOut ends the session (if any) and clears the cookie.

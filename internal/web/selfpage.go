@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -113,19 +114,11 @@ func (s *Server) selfSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	choice := selfassess.Choice{Criteria: map[string]grading.Points{}}
-	for k, vs := range r.PostForm {
-		if len(k) > 2 && k[:2] == "c_" && len(vs) == 1 {
-			if v, err := strconv.Atoi(vs[0]); err == nil {
-				choice.Criteria[k[2:]] = grading.Points(v * 100)
-			}
-		}
-	}
-	if v, err := strconv.Atoi(r.PostFormValue("bonus")); err == nil {
-		choice.Bonus = grading.Points(v * 100)
-	}
+	choice, ok := selfChoice(r)
 	var errKey string
-	if choice.Bonus > 0 {
+	if !ok {
+		errKey = "SelfPageBadPoints"
+	} else if choice.Bonus > 0 {
 		reason, err := textnorm.Field(r.PostFormValue("reason"), maxReasonRunes)
 		switch {
 		case errors.Is(err, textnorm.ErrTooLong):
@@ -164,7 +157,7 @@ func (s *Server) selfSave(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, selfassess.ErrNoReason):
 			errKey = "SelfPageNoReason"
 		case errors.As(err, &ie):
-			errKey = "BoardRefusedInput"
+			errKey = "SelfPageBadPoints"
 		case s.refused(w, r, me, err):
 			return
 		}
@@ -174,6 +167,38 @@ func (s *Server) selfSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.renderSelf(w, r, me, http.StatusConflict, pg, "", errKey, r)
+}
+
+// selfChoice reads the self-assessment form's choice: c_<criterion> and
+// bonus, whole points. ok is false when one of them is there but is not one
+// whole number ("9e9", "", "5.5", the field twice): such a form is refused
+// whole, not saved without it (the use case checks the ranges).
+func selfChoice(r *http.Request) (selfassess.Choice, bool) {
+	choice := selfassess.Choice{Criteria: map[string]grading.Points{}}
+	points := func(vs []string) (grading.Points, bool) {
+		if len(vs) != 1 {
+			return 0, false
+		}
+		v, err := strconv.ParseInt(vs[0], 10, 16)
+		return grading.Points(v * 100), err == nil
+	}
+	for k, vs := range r.PostForm {
+		if c, isCrit := strings.CutPrefix(k, "c_"); isCrit {
+			p, ok := points(vs)
+			if !ok {
+				return choice, false
+			}
+			choice.Criteria[c] = p
+		}
+	}
+	if vs, there := r.PostForm["bonus"]; there {
+		p, ok := points(vs)
+		if !ok {
+			return choice, false
+		}
+		choice.Bonus = p
+	}
+	return choice, true
 }
 
 // landing is where a signed-in person starts: the review board for whoever

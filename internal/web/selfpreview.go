@@ -5,10 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"evalbot/internal/app/selfassess"
-	"evalbot/internal/grading"
 )
 
 // selfPreview: POST /me/assess/preview answers, as JSON
@@ -28,16 +26,10 @@ func (s *Server) selfPreview(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad request", http.StatusBadRequest)
 		return
 	}
-	choice := selfassess.Choice{Criteria: map[string]grading.Points{}}
-	for k, vs := range r.PostForm {
-		if c, ok := strings.CutPrefix(k, "c_"); ok && len(vs) == 1 {
-			if v, err := strconv.Atoi(vs[0]); err == nil {
-				choice.Criteria[c] = grading.Points(v * 100)
-			}
-		}
-	}
-	if v, err := strconv.Atoi(r.PostFormValue("bonus")); err == nil {
-		choice.Bonus = grading.Points(v * 100)
+	choice, ok := selfChoice(r)
+	if !ok {
+		http.Error(w, "out of range", http.StatusUnprocessableEntity)
+		return
 	}
 	pg, err := selfassess.Preview(r.Context(), s.Pool, s.Cal, s.frameworks(), me.ID, id, choice)
 	switch {

@@ -6,9 +6,11 @@
 // packages it calls.
 //
 // Every request goes through, outermost first: security headers (a CSP
-// without inline script, no framing, no referrer, HSTS on https), a per-IP
-// rate limit, and http.CrossOriginProtection, which refuses a cross-origin
-// POST (a form on another site posting to /signout or a sign-in link).
+// without inline script, no framing, no referrer to another site, HSTS on
+// https), rate limits (per person signed in, else per IP, under a flood
+// guard per IP: a ward office is one address), and
+// http.CrossOriginProtection, which refuses a cross-origin POST (a form on
+// another site posting to /signout or a sign-in link).
 // The task systems' API (internal/api, under /api/v1/) is served beside the
 // pages, bearer-only, with its own limits.
 // Vietnamese by default; ?lang=en (remembered in a cookie) for English.
@@ -29,11 +31,13 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/klauspost/compress/gzhttp"
 
 	"evalbot/internal/api"
 
 	"evalbot/internal/app/grades"
 	"evalbot/internal/calendar"
+	"evalbot/internal/dashboard"
 	"evalbot/internal/locale"
 	"evalbot/internal/signin"
 )
@@ -89,7 +93,8 @@ type Server struct {
 	Chat ChatCards
 
 	pages map[string]*template.Template
-	all   *limiter // every request, per client IP
+	all   *limiter // every request, per person (session cookie), else per client IP
+	addrs *limiter // every request, per client IP: a flood guard above all
 	links *limiter // sign-in links, per client IP: guessing is slow
 	rates *limiter // citizens' desk pages and ratings, per client IP
 }
@@ -116,7 +121,12 @@ func (s *Server) Handler() (http.Handler, error) {
 	if err := s.parse(); err != nil {
 		return nil, err
 	}
+	// A ward office is one public address at month end: the pages' limit
+	// is per person signed in (their session cookie), per address for the
+	// rest; the address as a whole gets ten times that, so that made-up
+	// cookies buy no more than a flood guard's worth.
 	s.all = newLimiter(10, 40, 10000)
+	s.addrs = newLimiter(100, 400, 10000)
 	s.links = newLimiter(0.2, 10, 10000) // one link every 5 s after a burst of 10
 	// A one-stop shop's wifi is shared: 30 pages at once, then one a second.
 	s.rates = newLimiter(1, 30, 10000)
@@ -145,7 +155,10 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("POST /visit", s.visitCodes)
 	mux.HandleFunc("GET /signed-out", s.signedOut)
 	mux.HandleFunc("GET /tg", s.miniApp)
-	mux.Handle("POST /tg", s.links.wrap(s, http.HandlerFunc(s.miniAppSignIn)))
+	// Not under the links' limit: an initData cannot be guessed (an HMAC
+	// under the bot's token, checked before any query), and a ward office
+	// opens the Mini App from one address on a Monday morning.
+	mux.HandleFunc("POST /tg", s.miniAppSignIn)
 	mux.HandleFunc("GET /board", s.board)
 	mux.HandleFunc("POST /board/confirm", s.boardConfirm)
 	mux.HandleFunc("POST /board/approve", s.boardApprove)
@@ -186,8 +199,12 @@ func (s *Server) Handler() (http.Handler, error) {
 	// (made for cookies) stands in front of it; it limits per key.
 	root := http.NewServeMux()
 	root.Handle(api.Prefix, &api.Handler{Pool: s.Pool, Cat: s.Cat, Now: s.now, Log: s.log(), ClientIP: s.clientIP})
-	root.Handle("/", s.all.wrap(s, cop.Handler(mux)))
-	return s.headers(root), nil
+	root.Handle("/", s.addrs.wrap(s, s.all.wrapBy(s, s.who, cop.Handler(s.bounded(mux)))))
+	gz, err := compressed()
+	if err != nil {
+		return nil, err
+	}
+	return s.headers(gz(root)), nil
 }
 
 // Start listens on addr and serves until ctx ends, then shuts down within 5
@@ -274,7 +291,12 @@ func (s *Server) headers(next http.Handler) http.Handler {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
+		// same-origin, not no-referrer: under no-referrer a browser sends
+		// "Origin: null" with a form posted to its own site, and one
+		// without Fetch Metadata (Safari before 16.4: Telegram's webview
+		// on iOS 15) then fails the cross-origin check on every post.
+		// Another site still gets no referrer (docs/decisions/0026).
+		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
@@ -285,11 +307,107 @@ func (s *Server) headers(next http.Handler) http.Handler {
 	})
 }
 
+// compressed gzips what a request of the site itself asks (github.com/
+// klauspost/compress/gzhttp: text and JSON over 1 KB, Vary: Accept-Encoding):
+// the board of 60 is 36 KB of HTML and under 4 KB gzipped, on a phone at the
+// edge of 3G. Against BREACH (a page's secrets guessed from its compressed
+// size while another site makes the browser ask with chosen words, the
+// board's ?q=): a request another site made (Sec-Fetch-Site cross-site or
+// same-site) is answered uncompressed, and the rest with gzhttp's random
+// padding.
+func compressed() (func(http.Handler) http.Handler, error) {
+	gz, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.RandomJitter(32, 0, false))
+	if err != nil {
+		return nil, err
+	}
+	return func(next http.Handler) http.Handler {
+		zipped := gz(next)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch r.Header.Get("Sec-Fetch-Site") {
+			case "cross-site", "same-site":
+				next.ServeHTTP(w, r)
+			default:
+				zipped.ServeHTTP(w, r)
+			}
+		})
+	}, nil
+}
+
+// shownToPerson reports whether the answer to r is a page put before the person
+// (Fetch Metadata, sent by every current browser): one of our own pages'
+// requests, an address typed or opened from Telegram, or a link followed
+// from elsewhere to a page. Not another site's image, script, fetch or
+// frame, which a SameSite=None cookie (the Mini App's, miniapp.go) lets
+// through: a GET's "I have seen this" (the board's changed marks) is
+// recorded only when shown. A browser sending no Fetch Metadata counts as
+// shown.
+func shownToPerson(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+		return true
+	}
+	return r.Header.Get("Sec-Fetch-Mode") == "navigate" && r.Header.Get("Sec-Fetch-Dest") == "document"
+}
+
+// MaxBody bounds a page's request body (bytes): many times the longest
+// real form (a plan of evaluation.MaxTasks tasks of 200 characters is about
+// 40 KB encoded; 500 picks of the board about 10 KB), far below net/http's
+// 10 MB for a form, which a handler reading it whole would hold per request.
+const MaxBody = 1 << 20
+
+// bounded refuses a body over MaxBody before any handler reads it: 413
+// with a page in the person's language. A form within it is parsed here,
+// so a chunked body that runs over is refused the same way.
+func (s *Server) bounded(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if r.ContentLength > MaxBody {
+			s.tooLarge(w, r)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+		var mbe *http.MaxBytesError
+		if err := r.ParseForm(); errors.As(err, &mbe) {
+			s.tooLarge(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// tooLarge answers 413 in the language of the signed-in person, if any.
+func (s *Server) tooLarge(w http.ResponseWriter, r *http.Request) {
+	var me *dashboard.Actor
+	if c, err := r.Cookie(s.sessionCookie()); err == nil {
+		if id, err := signin.Touch(r.Context(), s.Pool, c.Value, s.now()); err == nil {
+			if who, err := dashboard.WhoIs(r.Context(), s.Pool, id); err == nil {
+				me = &who
+			}
+		}
+	}
+	// The rest of the body is not read: the connection closes after the answer.
+	w.Header().Set("Connection", "close")
+	s.messageAs(w, r, me, http.StatusRequestEntityTooLarge, "WebTooLargeTitle", "WebTooLarge")
+}
+
 func cacheFor(d time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(d.Seconds())))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// who is whom the per-person limit counts a request for: the session
+// cookie's value when it has the shape of one (a made-up one is still under
+// the address's limit), else the client's address.
+func (s *Server) who(r *http.Request) string {
+	if c, err := r.Cookie(s.sessionCookie()); err == nil && signin.WellFormedToken(c.Value) {
+		return "s:" + c.Value
+	}
+	return s.clientIP(r)
 }
 
 // clientIP is the request's client address for the rate limits.

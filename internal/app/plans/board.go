@@ -127,6 +127,9 @@ type Pick struct {
 type Approved struct {
 	Plan  evaluation.Plan
 	Owner roster.Official
+	// Already: this reviewer approved it from that version before (the
+	// confirmation pressed twice); nothing was done or told now.
+	Already bool
 }
 
 // Refusal is a pick ApproveMany left, and why: evaluation.ErrStale (decided
@@ -139,17 +142,34 @@ type Refusal struct {
 }
 
 // ApproveMany approves, for reviewer actorID on day, the picked submitted
-// plans, in tx: one transaction for the whole selection. The plans are
-// locked first, all at once in id order, so two selections over the same
-// plans never wait on each other crosswise; then each goes through Approve
+// plans, in tx: one transaction for the whole selection. The plans the
+// actor may review are locked first, all at once in id order, so two
+// selections over the same plans never wait on each other crosswise; then
+// each goes through Approve
 // (the reviewer authorized from the database — a deputy only during the
 // delegation — and the version checked). A refused pick changes nothing and
 // leaves the others. notify, when not nil, is told of each approval. It
 // returns the approvals and the refusals, in the picks' order.
 func ApproveMany(ctx context.Context, tx pgx.Tx, actorID int64, picks []Pick, day calendar.Date, notify Notifier) ([]Approved, []Refusal, error) {
-	ids := make([]int64, len(picks))
-	for i, p := range picks {
-		ids[i] = p.PlanID
+	// Only the plans of people this reviewer may review are locked: a
+	// forged pick of another person's plan (refused below) holds no row
+	// another reviewer or its owner is waiting for.
+	var ids []int64
+	for _, pk := range picks {
+		p, err := evaluation.LoadPlan(ctx, tx, pk.PlanID)
+		if errors.Is(err, evaluation.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		ok, err := access.CanReview(ctx, tx, actorID, p.OfficialID, day)
+		if err != nil {
+			return nil, nil, err
+		}
+		if ok {
+			ids = append(ids, pk.PlanID)
+		}
 	}
 	if _, err := tx.Exec(ctx, `SELECT id FROM plans WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids); err != nil {
 		return nil, nil, err
@@ -166,6 +186,16 @@ func ApproveMany(ctx context.Context, tx pgx.Tx, actorID int64, picks []Pick, da
 				}
 			}
 			done = append(done, Approved{Plan: p, Owner: owner})
+			continue
+		case errors.Is(err, evaluation.ErrAlready):
+			a := Approved{Already: true}
+			if a.Plan, err = evaluation.LoadPlan(ctx, tx, pk.PlanID); err != nil {
+				return nil, nil, err
+			}
+			if a.Owner, err = roster.OfficialByID(ctx, tx, a.Plan.OfficialID); err != nil {
+				return nil, nil, err
+			}
+			done = append(done, a)
 			continue
 		case errors.Is(err, evaluation.ErrNotFound):
 			err = evaluation.ErrStale

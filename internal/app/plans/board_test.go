@@ -158,3 +158,39 @@ func TestPlansOnTheBoard(t *testing.T) {
 		t.Fatalf("the deputy approving during the delegation: %+v, %+v, %v", done, refused, err)
 	}
 }
+
+// TestForgedPickLocksNoOtherPlan (issue 24 attack): a selection posted with
+// someone else's plan among the picks was refused for it, but ApproveMany
+// had first locked that plan's row: its own reviewer's «Duyệt» (and its
+// owner's edits) waited until the forged selection was decided. Only the
+// plans the actor may review are locked now.
+func TestForgedPickLocksNoOtherPlan(t *testing.T) {
+	ctx := context.Background()
+	pool, id := unit(t)
+	today := calendar.DateOf(time.Date(2026, 11, 23, 9, 0, 0, 0, calendar.Location))
+	p, err := evaluation.SaveDraft(ctx, pool, id["A"], evaluation.KindWeek, today, today.YearMonth(), []evaluation.TaskDraft{{Title: "Tiếp công dân", Weight: 100}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, _, err = plans.Submit(ctx, pool, id["A"], p.ID, p.Version); err != nil {
+		t.Fatal(err)
+	}
+	forger, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer forger.Rollback(ctx)
+	if _, refused, err := plans.ApproveMany(ctx, forger, id["B"], []plans.Pick{{PlanID: p.ID, Version: p.Version}}, today, nil); err != nil ||
+		len(refused) != 1 || !errors.Is(refused[0].Err, access.ErrForbidden) {
+		t.Fatalf("B's forged selection: %+v, %v", refused, err)
+	}
+	wait, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	err = store.InTx(wait, pool, func(tx pgx.Tx) error {
+		_, _, err := plans.Approve(wait, tx, id["H"], p.ID, p.Version, today)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("H approving while B's forged selection is open: %v", err)
+	}
+}

@@ -262,9 +262,18 @@ func Submitted(ctx context.Context, db store.DB, actorID, planID int64, version 
 }
 
 // Approve approves a submitted plan for its reviewer actorID on day
-// (Submitted's checks first), and returns it with its owner.
+// (Submitted's checks first), and returns it with its owner;
+// evaluation.ErrAlready when this reviewer approved it from version already.
 func Approve(ctx context.Context, db store.DB, actorID, planID int64, version int, day calendar.Date) (evaluation.Plan, roster.Official, error) {
 	_, owner, err := Submitted(ctx, db, actorID, planID, version, day)
+	if errors.Is(err, evaluation.ErrStale) {
+		// Approved by this reviewer from this version: a double tap.
+		if same, aerr := evaluation.PlanDecidedBy(ctx, db, planID, version, actorID, true, ""); aerr != nil {
+			err = aerr
+		} else if same {
+			err = evaluation.ErrAlready
+		}
+	}
 	if err != nil {
 		return evaluation.Plan{}, owner, err
 	}

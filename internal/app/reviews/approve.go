@@ -28,6 +28,10 @@ type Approval struct {
 	Quota        *Quota
 	Addendum     bool
 	Unit         roster.Unit
+	// Already: the assessment was approved before, by this reviewer, from
+	// the version asked for — the same request again (a double tap, a
+	// resent form); nothing was done now and nothing is to be told.
+	Already bool
 }
 
 // Approve finalizes, for reviewer actorID at now, the submitted
@@ -40,6 +44,9 @@ type Approval struct {
 // publication does: two approvals at once are decided one after the other,
 // and an approval after the unit's month was published is published at
 // once as the addendum (publication.PublishLate).
+//
+// The same approval again (this reviewer approved it from version) is
+// Already, not a refusal: a double tap reads as done.
 //
 // Refusals: access.ErrForbidden (not a reviewer of that official),
 // evaluation.ErrStale / ErrNotFound (the assessment moved on, or the demote
@@ -76,6 +83,10 @@ func approve(ctx context.Context, db store.DB, cal *calendar.Calendar, fws grade
 		// other approver pressed first): then nothing is decided, not even
 		// a quota move.
 		as, err = evaluation.LoadAssessment(ctx, db, assessmentID)
+	}
+	if err == nil && as.Status == evaluation.AssessApproved && as.Version == version+1 && as.ReviewerID != nil && *as.ReviewerID == actorID {
+		res.Assessment, res.Already = as, true
+		return res, nil
 	}
 	if err != nil || as.Version != version || as.Status != evaluation.AssessSubmitted {
 		if err != nil && !errors.Is(err, evaluation.ErrNotFound) {

@@ -234,18 +234,37 @@ type Notifier interface {
 
 // ApproveMany approves, for reviewer actorID at now, the picks as
 // self-assessed (the head's copy as it stands), in tx: one transaction for
-// the whole selection. Every unit-month lock it needs is taken first, in one
-// order (LockUnitMonths); then each pick goes through Approve, which
+// the whole selection. Every unit-month lock it needs (those of the people
+// actorID may review) is taken first, in one order (LockUnitMonths); then
+// each pick goes through Approve, which
 // authorizes per person from the database (a deputy only during the
 // delegation) and checks the version; a refusal (decided before any write)
 // leaves the others. The A's that would break the quota are not approved
 // (ErrNeedsQuotaChoice): the board asks for that choice one by one. notify,
 // when not nil, is told of each approval. It returns the approvals, in the
-// picks' order, and the refusals.
+// picks' order, and the refusals; a pick this reviewer approved already from
+// its version (the confirmation pressed twice) is among the approvals as
+// Already, not told again.
 func ApproveMany(ctx context.Context, tx pgx.Tx, cal *calendar.Calendar, fws grades.Frameworks, actorID int64, picks []Pick, now time.Time, notify Notifier) ([]Approval, []Refusal, error) {
-	ids := make([]int64, len(picks))
-	for i, p := range picks {
-		ids[i] = p.AssessmentID
+	// Only the unit-months of people this reviewer may review are locked:
+	// a forged pick of another unit's person (refused below) holds no other
+	// head's month while this selection is decided.
+	var ids []int64
+	for _, p := range picks {
+		as, err := evaluation.LoadAssessment(ctx, tx, p.AssessmentID)
+		if errors.Is(err, evaluation.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		ok, _, err := access.ReviewRight(ctx, tx, actorID, as.OfficialID, calendar.DateOf(now))
+		if err != nil {
+			return nil, nil, err
+		}
+		if ok {
+			ids = append(ids, p.AssessmentID)
+		}
 	}
 	if err := LockUnitMonths(ctx, tx, ids); err != nil {
 		return nil, nil, err
@@ -258,6 +277,10 @@ func ApproveMany(ctx context.Context, tx pgx.Tx, cal *calendar.Calendar, fws gra
 		res, err := approve(ctx, tx, cal, fws, actorID, p.AssessmentID, p.Version, 0, now, true)
 		var ie *grading.InputError
 		switch {
+		case err == nil && res.Already:
+			// A double tap of the confirmation: done by the first, told then.
+			done = append(done, res)
+			continue
 		case err == nil && res.StaffWaiting == 0 && res.Quota == nil:
 			if notify != nil {
 				if err := notify.Approved(ctx, tx, actorID, res); err != nil {

@@ -152,9 +152,19 @@ func TestApproveManyDecidesEachPersonInOneTransaction(t *testing.T) {
 		!errors.Is(refused[1].Err, evaluation.ErrStale) || refused[1].Name != "Vũ Văn Đức" {
 		t.Fatalf("refused %+v; want Z forbidden (no name), A4 stale", refused)
 	}
-	// A double press of the same confirmation decides nothing more.
-	if done, refused, err := approveMany("H", nil, boardNow, pick("A1")); err != nil || len(done) != 0 || !errors.Is(refused[0].Err, evaluation.ErrStale) {
-		t.Fatalf("again: %v %+v %v", done, refused, err)
+	// A double press of the same confirmation decides nothing more, tells
+	// nobody again, and reads as done (issue 24 attack: the second page
+	// said «Đã duyệt 0 người», each of them «đã được duyệt hoặc đã thay
+	// đổi»); A4's out-of-date version is still refused.
+	again := &told{}
+	if done, refused, err := approveMany("H", again, boardNow, pick("A1"), pick("A3"), stale); err != nil || len(done) != 2 ||
+		!done[0].Already || !done[1].Already || done[0].Assessment.Status != evaluation.AssessApproved || len(again.approved) != 0 ||
+		len(refused) != 1 || !errors.Is(refused[0].Err, evaluation.ErrStale) {
+		t.Fatalf("again: %+v %+v %v, told %v", done, refused, err, again.approved)
+	}
+	// Another reviewer sending the same picks is not the same request.
+	if _, refused, _ := approveMany("X1", nil, boardNow, pick("A1")); len(refused) != 1 || !errors.Is(refused[0].Err, access.ErrForbidden) {
+		t.Fatalf("another unit's head with A1's pick: %+v", refused)
 	}
 
 	// The deputy: refused, then delegated for 3 days, then the board is gone.
@@ -229,5 +239,40 @@ func TestBoardShowsTheMonthAndWhatChanged(t *testing.T) {
 	}
 	if b.Meters[0].Used != 1 {
 		t.Errorf("meter after approving A1's A: %+v", b.Meters[0])
+	}
+}
+
+// TestForgedPickHoldsNoOtherMonth (issue 24 attack): a head's selection
+// posted with another unit's person among the picks (a forged form) was
+// refused for that person, but ApproveMany had first locked that person's
+// unit-month: while the selection was decided, that unit's own head could
+// not approve anyone (a head posting 500 such ids again and again held
+// every unit's month). Only the months of people the reviewer may review
+// are locked now.
+func TestForgedPickHoldsNoOtherMonth(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	ids, as := boardUnit(t, pool)
+	cal := calendar.Default()
+	pick := func(c string) reviews.Pick { return reviews.Pick{AssessmentID: as[c].ID, Version: as[c].Version} }
+	forger, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer forger.Rollback(ctx)
+	// X1 (unit X) picks Z, their own, and A1 of unit W.
+	done, refused, err := reviews.ApproveMany(ctx, forger, cal, grading.Preset, ids["X1"], []reviews.Pick{pick("Z"), pick("A1")}, boardNow, nil)
+	if err != nil || len(refused) == 0 || refused[len(refused)-1].AssessmentID != as["A1"].ID || !errors.Is(refused[len(refused)-1].Err, access.ErrForbidden) {
+		t.Fatalf("X1's selection: %+v %+v %v", done, refused, err)
+	}
+	// While X1's transaction is open, W's head approves A2.
+	wait, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	err = store.InTx(wait, pool, func(tx pgx.Tx) error {
+		_, err := reviews.Approve(wait, tx, cal, grading.Preset, ids["H"], as["A2"].ID, as["A2"].Version, 0, boardNow)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("W's head approving while X1's forged selection is open: %v", err)
 	}
 }

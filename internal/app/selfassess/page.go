@@ -91,10 +91,23 @@ type Notifier interface {
 // ErrNoReason: a bonus above 0 is claimed without its reason.
 var ErrNoReason = errors.New("selfassess: a bonus needs its reason")
 
+// sameChoice reports whether choice is what as holds: every criterion
+// chosen, the bonus, and its reason when there is one.
+func sameChoice(fw *grading.Framework, as evaluation.Assessment, choice Choice) bool {
+	for _, c := range fw.General {
+		if p, ok := choice.Criteria[c.ID]; ok && p != as.SelfCriteria[c.ID] {
+			return false
+		}
+	}
+	return choice.Bonus == as.SelfBonus && (choice.Bonus == 0 || choice.Reason == as.BonusReason)
+}
+
 // Save records choice on official actorID's assessment assessmentID at
 // version (what the page showed), in tx: the criteria that differ, then the
 // bonus and its reason when they differ; when submit is set it then sends
-// it to the head (Submit). It returns the page as it is now. Refusals:
+// it to the head (Submit). The same submission again (already sent, as
+// chosen: a double tap) is no refusal: nothing is done or told again. It
+// returns the page as it is now. Refusals:
 // access.ErrForbidden, evaluation.ErrStale (changed meanwhile, in chat or
 // another tab), evaluation.ErrLocked, a *grading.InputError, ErrNoReason,
 // ErrNoReviewer.
@@ -106,6 +119,21 @@ func Save(ctx context.Context, tx pgx.Tx, cal *calendar.Calendar, fws grades.Fra
 	published, err := evaluation.Published(ctx, tx, as.OfficialID, as.Month)
 	if err != nil {
 		return Page{}, err
+	}
+	if submit && as.OfficialID == actorID && as.Status == evaluation.AssessSubmitted && !published {
+		// «Gửi» pressed twice (a double tap, a slow phone): the second
+		// finds it sent as chosen, and reads as sent, not as refused.
+		fw, err := fws(as.FrameworkID)
+		if err != nil {
+			return Page{}, err
+		}
+		if sameChoice(fw, as, choice) {
+			o, err := roster.OfficialByID(ctx, tx, actorID)
+			if err != nil {
+				return Page{}, err
+			}
+			return page(ctx, tx, cal, fws, o, as)
+		}
 	}
 	if err := Editable(actorID, as, published); err != nil {
 		return Page{}, err
