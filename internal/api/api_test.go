@@ -106,7 +106,7 @@ func TestPushTwiceIsOneAssignment(t *testing.T) {
 	}
 }
 
-// Issue 23: «a key of another subtree gets 403», since decision 0025 an
+// Issue 23: «a key of another subtree gets 403», since decision 0024 an
 // answer as for what does not exist (422 no_official, 404 not_found): the
 // culture office's key may not push to, read, or report on a person of
 // PHB-KT, nor read PHB's results; the ward's key may.

@@ -295,7 +295,7 @@ func (s *Server) headers(next http.Handler) http.Handler {
 		// "Origin: null" with a form posted to its own site, and one
 		// without Fetch Metadata (Safari before 16.4: Telegram's webview
 		// on iOS 15) then fails the cross-origin check on every post.
-		// Another site still gets no referrer (docs/decisions/0026).
+		// Another site still gets no referrer (docs/decisions/0025).
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")

@@ -6,7 +6,7 @@
 // runs in the caller's transaction, authorizes from the database — the key's
 // system and unit subtree for a system, the assignment's owner for a person —
 // and is audited (decision 0018). What a key may not reach answers as what
-// does not exist (decision 0025): a person outside its subtree is
+// does not exist (decision 0024): a person outside its subtree is
 // ErrNoOfficial, another system's task or a unit outside is ErrNotFound.
 package assigned
 

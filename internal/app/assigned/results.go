@@ -49,7 +49,7 @@ type PersonResult struct {
 }
 
 // unitFor is the unit with code in k's subtree: ErrNotFound when there is
-// none, and when there is one outside it (decision 0025).
+// none, and when there is one outside it (decision 0024).
 func unitFor(ctx context.Context, db store.DB, k apikeys.Key, code string) (roster.Unit, error) {
 	u, err := roster.UnitByCode(ctx, db, code)
 	if errors.Is(err, roster.ErrNotFound) {
