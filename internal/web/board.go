@@ -621,25 +621,39 @@ func pointsIn(lang string, p grading.Points) string {
 }
 
 // boardAdjust: POST /board/{id}/adjust sets the head's copy of the criteria
-// and the bonus (whole points) that differ from it, in one transaction
-// (reviews.AdjustCriterion, AdjustBonus), and the head's cards in chat show it.
+// and the bonus (whole points) that differ from it, and the task score of a
+// month without tasks, in one transaction (reviews.AdjustCriterion,
+// AdjustBonus, SetTaskScore), and the head's cards in chat show it. The
+// form carries the page's version: a page older than the assessment (the
+// deputy changed it meanwhile) is shown again with «stale», nothing saved;
+// a value that is not a whole number is refused whole, nothing saved.
 func (s *Server) boardAdjust(w http.ResponseWriter, r *http.Request) {
 	me := s.signedIn(w, r)
 	if me == nil {
 		return
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || r.ParseForm() != nil {
+	id, err1 := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	version, err2 := strconv.Atoi(r.PostFormValue("version"))
+	if err1 != nil || err2 != nil {
 		s.messageAs(w, r, me, http.StatusNotFound, "WebNotFoundTitle", "WebNotFound")
+		return
+	}
+	lang := s.lang(w, withPersonLang(r, me.Language))
+	points, ok := adjustChoice(r)
+	if !ok {
+		s.renderPerson(w, r, me, http.StatusUnprocessableEntity, func(b *personBody) { b.Error = s.Cat.Plain(lang, "BoardBadPoints", 0, nil) })
 		return
 	}
 	ctx := r.Context()
 	day := calendar.DateOf(s.now())
 	fws := s.frameworks()
-	err = store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+	err := store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
 		as, o, err := reviews.Open(ctx, tx, me.ID, id, day)
 		if err != nil {
 			return err
+		}
+		if as.Version != version {
+			return evaluation.ErrStale
 		}
 		fw, err := fws(as.FrameworkID)
 		if err != nil {
@@ -648,17 +662,17 @@ func (s *Server) boardAdjust(w http.ResponseWriter, r *http.Request) {
 		changed := false
 		rc := as.ReviewCriteria()
 		for _, c := range fw.General {
-			v, err := strconv.Atoi(r.PostFormValue("c_" + c.ID))
-			if err != nil || grading.Points(v*100) == rc[c.ID] {
+			v, ok := points["c_"+c.ID]
+			if !ok || v == rc[c.ID] {
 				continue
 			}
-			if as, err = reviews.AdjustCriterion(ctx, tx, fws, me.ID, id, c.ID, grading.Points(v*100), day); err != nil {
+			if as, err = reviews.AdjustCriterion(ctx, tx, fws, me.ID, id, c.ID, v, day); err != nil {
 				return err
 			}
 			changed = true
 		}
-		if v, err := strconv.Atoi(r.PostFormValue("bonus")); err == nil && fw.BonusMax > 0 && grading.Points(v*100) != as.ReviewBonus() {
-			if as, err = reviews.AdjustBonus(ctx, tx, fws, me.ID, id, grading.Points(v*100), day); err != nil {
+		if v, ok := points["bonus"]; ok && fw.BonusMax > 0 && v != as.ReviewBonus() {
+			if as, err = reviews.AdjustBonus(ctx, tx, fws, me.ID, id, v, day); err != nil {
 				return err
 			}
 			changed = true
@@ -666,8 +680,7 @@ func (s *Server) boardAdjust(w http.ResponseWriter, r *http.Request) {
 		// A month without tasks: the task score the chat's «nhập điểm
 		// nhiệm vụ» enters (reviews.SetTaskScore checks the month has none
 		// to score and the range).
-		if v, err := strconv.Atoi(r.PostFormValue("task_score")); err == nil {
-			score := grading.Points(v * 100)
+		if score, ok := points["task_score"]; ok {
 			if as.ManualTaskScore == nil || *as.ManualTaskScore != score {
 				if as, _, err = reviews.SetTaskScore(ctx, tx, me.ID, as, fw, score, day); err != nil {
 					return err
@@ -680,9 +693,11 @@ func (s *Server) boardAdjust(w http.ResponseWriter, r *http.Request) {
 		}
 		return s.Chat.Changed(ctx, tx, me.ID, as, o)
 	})
-	lang := s.lang(w, withPersonLang(r, me.Language))
 	var ie *grading.InputError
 	switch {
+	case errors.Is(err, evaluation.ErrStale):
+		s.renderPerson(w, r, me, http.StatusConflict, func(b *personBody) { b.Error = s.Cat.Plain(lang, "BoardStale", 0, nil) })
+		return
 	case errors.Is(err, evaluation.ErrLocked), errors.As(err, &ie):
 		s.renderPerson(w, r, me, http.StatusConflict, func(b *personBody) { b.Error = s.Cat.Plain(lang, refusalKey(err), 0, nil) })
 		return
@@ -691,4 +706,30 @@ func (s *Server) boardAdjust(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flush(ctx)
 	http.Redirect(w, r, "/board/"+strconv.FormatInt(id, 10)+"?adjusted=1", http.StatusSeeOther)
+}
+
+// adjustChoice reads the adjust form's whole points: c_<criterion>, bonus
+// and task_score (empty: none chosen), each once and a whole number of
+// points (0 … 999; the use cases check each one's range). ok is false when
+// any field is otherwise — «9e9», «5.5», the field twice — and then nothing
+// is saved.
+func adjustChoice(r *http.Request) (map[string]grading.Points, bool) {
+	out := map[string]grading.Points{}
+	for name, vs := range r.PostForm {
+		if name != "bonus" && name != "task_score" && !strings.HasPrefix(name, "c_") {
+			continue
+		}
+		if len(vs) != 1 {
+			return nil, false
+		}
+		if name == "task_score" && vs[0] == "" {
+			continue
+		}
+		v, err := strconv.Atoi(vs[0])
+		if err != nil || v < 0 || v > 999 || len(vs[0]) > 3 {
+			return nil, false
+		}
+		out[name] = grading.Points(v * 100)
+	}
+	return out, true
 }

@@ -58,7 +58,29 @@ func TestBoardTakesTheTaskScoreOfAMonthWithoutTasks(t *testing.T) {
 		strings.Contains(body, "trong Telegram") {
 		t.Fatalf("approve without a task score: %d\n%s", status, body)
 	}
-	if status, body, _ := postForm(t, head, page+"/adjust", url.Values{"task_score": {"60"}}, sameOrigin); status != http.StatusSeeOther {
+	// A value not on the list (the field forged) is refused whole, nothing
+	// saved: «9e9» used to be skipped in silence under «đã lưu».
+	ver := strconv.Itoa(version)
+	for _, form := range []url.Values{
+		{"version": {ver}, "task_score": {"9e9"}},
+		{"version": {ver}, "task_score": {"60"}, "c_c1": {"5.5"}},
+		{"version": {ver}, "task_score": {"60", "10"}},
+	} {
+		if status, body, _ := postForm(t, head, page+"/adjust", form, sameOrigin); status != http.StatusUnprocessableEntity ||
+			!strings.Contains(body, "Điểm đã chọn không hợp lệ nên chưa lưu.") {
+			t.Fatalf("adjust %v: %d\n%s", form, status, body)
+		}
+	}
+	var none bool
+	if err := st.pool.QueryRow(t.Context(), `SELECT manual_task_score IS NULL FROM assessments WHERE id = $1`, id).Scan(&none); err != nil || !none {
+		t.Fatalf("a refused adjust saved the task score: %v", err)
+	}
+	// A page older than the assessment (changed meanwhile) saves nothing.
+	if status, body, _ := postForm(t, head, page+"/adjust", url.Values{"version": {strconv.Itoa(version - 1)}, "task_score": {"60"}}, sameOrigin); status != http.StatusConflict ||
+		!strings.Contains(body, "đã thay đổi") {
+		t.Fatalf("adjust from an old page: %d\n%s", status, body)
+	}
+	if status, body, _ := postForm(t, head, page+"/adjust", url.Values{"version": {ver}, "task_score": {"60"}}, sameOrigin); status != http.StatusSeeOther {
 		t.Fatalf("adjust: %d\n%s", status, body)
 	}
 	var score int
@@ -66,7 +88,8 @@ func TestBoardTakesTheTaskScoreOfAMonthWithoutTasks(t *testing.T) {
 		t.Fatalf("manual_task_score %d, %v; want 6000", score, err)
 	}
 	// Out of range is refused and writes nothing.
-	if status, _, _ := postForm(t, head, page+"/adjust", url.Values{"task_score": {"71"}}, sameOrigin); status != http.StatusConflict {
+	read()
+	if status, _, _ := postForm(t, head, page+"/adjust", url.Values{"version": {strconv.Itoa(version)}, "task_score": {"71"}}, sameOrigin); status != http.StatusConflict {
 		t.Fatalf("task score 71: %d", status)
 	}
 	read()
