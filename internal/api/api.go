@@ -40,6 +40,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"evalbot/internal/app/apikeys"
+	"evalbot/internal/app/assigned"
 	"evalbot/internal/locale"
 	"evalbot/internal/store"
 )
@@ -72,6 +73,8 @@ const (
 // Handler serves the API. Pool and Cat are required; Now defaults to
 // time.Now, Log to slog.Default(), ClientIP to the connection's address,
 // Rate, Burst and Heavy to DefaultRate, DefaultBurst and DefaultHeavy.
+// Chat is the bot's side (telegram.App): the person is told of a task
+// pushed or reported done, and the cards in chat follow; nil without a bot.
 type Handler struct {
 	Pool     *pgxpool.Pool
 	Cat      *locale.Catalog
@@ -81,6 +84,7 @@ type Handler struct {
 	Rate     float64
 	Burst    int
 	Heavy    int
+	Chat     Chat
 
 	once    sync.Once
 	mux     *http.ServeMux
@@ -435,8 +439,34 @@ func exactNames(raw []byte, v any) error {
 }
 
 // inTx runs fn in one transaction (one user action).
+// Chat is what the API needs of the bot: its side of the use cases, and
+// sending the card edits they queued once the call committed.
+type Chat interface {
+	assigned.Notifier
+	FlushCards(ctx context.Context) error
+}
+
+// notifier is the chat's side of the use cases, or none.
+func (h *Handler) notifier() assigned.Notifier {
+	if h.Chat == nil {
+		return nil
+	}
+	return h.Chat
+}
+
+// inTx runs fn in one transaction; once it committed, the card edits it
+// queued in chat are sent (a failure there is logged: the outbox's sweep
+// sends them later).
 func (c *call) inTx(fn func(tx pgx.Tx) error) error {
-	return store.InTx(c.r.Context(), c.h.Pool, fn)
+	if err := store.InTx(c.r.Context(), c.h.Pool, fn); err != nil {
+		return err
+	}
+	if c.h.Chat != nil {
+		if err := c.h.Chat.FlushCards(c.r.Context()); err != nil {
+			c.h.log().Warn("api: chat cards", "err", err)
+		}
+	}
+	return nil
 }
 
 // readTx runs fn in a read-only repeatable-read transaction: one snapshot.

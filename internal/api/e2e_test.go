@@ -2,8 +2,10 @@ package api_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"evalbot/internal/evaluation"
@@ -59,6 +61,15 @@ func TestPushAcceptReportDone(t *testing.T) {
 		t.Fatalf("after accepting: %+v", a)
 	}
 
+	// The official has the week's report open in chat.
+	if err := w.h.Command(official, "/report"); err != nil {
+		t.Fatal(err)
+	}
+	report := official.User.Last()
+	if strings.Contains(fmt.Sprint(report.Keyboard), "• ") || strings.Contains(report.Text, "210/BC-UBND") {
+		t.Fatalf("/report before the system's report: %q %v", report.Text, report.Keyboard)
+	}
+
 	r = w.do("POST", "/api/v1/assignments/"+strconv.FormatInt(a.ID, 10)+"/done", w.ward,
 		map[string]any{"done_on": "2026-12-07", "document": "210/BC-UBND"}, true)
 	if r.status != http.StatusOK {
@@ -88,6 +99,16 @@ func TestPushAcceptReportDone(t *testing.T) {
 	}
 	if told != 1 {
 		t.Errorf("the official was told %d times that the system reported it done: %q", told, official.User.Last().Text)
+	}
+	// The /report card follows: the task marked on time, the document shown
+	// (it stayed as it was when the API had no chat side).
+	for _, m := range official.User.Messages() {
+		if m.ID == report.ID {
+			report = m
+		}
+	}
+	if !strings.Contains(fmt.Sprint(report.Keyboard), "• 1 ✅ •") || !strings.Contains(report.Text, "210/BC-UBND") {
+		t.Errorf("/report card after the system's report: %q %v", report.Text, report.Keyboard)
 	}
 	var taskID int64
 	if err := w.h.Pool.QueryRow(ctx, `SELECT id FROM tasks WHERE assignment_id = $1`, a.ID).Scan(&taskID); err != nil {

@@ -11,8 +11,6 @@ import (
 	"evalbot/internal/app/assigned"
 	"evalbot/internal/calendar"
 	"evalbot/internal/report"
-	"evalbot/internal/roster"
-	"evalbot/internal/telegram"
 	"evalbot/internal/yearly"
 )
 
@@ -97,9 +95,7 @@ func (c *call) push() {
 	var a assigned.Assignment
 	var created bool
 	err = c.inTx(func(tx pgx.Tx) error {
-		a, created, err = assigned.Push(c.r.Context(), tx, c.key, in, func(a assigned.Assignment, o roster.Official) error {
-			return telegram.NotifyAssignment(c.r.Context(), tx, c.h.Cat, o, a)
-		})
+		a, created, err = assigned.Push(c.r.Context(), tx, c.key, in, c.h.notifier())
 		return err
 	})
 	if err != nil {
@@ -162,9 +158,7 @@ func (c *call) done() {
 		if err != nil {
 			return err
 		}
-		a, err = assigned.Done(c.r.Context(), tx, c.key, a.ID, *day, b.Document, calendar.DateOf(c.h.now()), func(a assigned.Assignment, o roster.Official) error {
-			return telegram.NotifyDone(c.r.Context(), tx, c.h.Cat, o, a)
-		})
+		a, err = assigned.Done(c.r.Context(), tx, c.key, a.ID, *day, b.Document, calendar.DateOf(c.h.now()), c.h.notifier())
 		return err
 	})
 	if err != nil {

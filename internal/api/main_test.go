@@ -71,7 +71,8 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &web.Server{Pool: pool, Cat: cat, Cal: calendar.Default(), Now: h.Clock.Now, Log: slog.New(slog.DiscardHandler)}
+	// The bot's side as serve wires it: the person is told, the cards follow.
+	s := &web.Server{Pool: pool, Cat: cat, Cal: calendar.Default(), Now: h.Clock.Now, Log: slog.New(slog.DiscardHandler), Chat: h.App}
 	handler, err := s.Handler()
 	if err != nil {
 		t.Fatal(err)

@@ -80,6 +80,17 @@ func LoadPlan(ctx context.Context, db store.DB, id int64) (Plan, error) {
 	return p, err
 }
 
+// PlanOfTask reads the plan holding task taskID, with its tasks;
+// ErrNotFound when there is no such task.
+func PlanOfTask(ctx context.Context, db store.DB, taskID int64) (Plan, error) {
+	p, err := scanPlan(db.QueryRow(ctx, `SELECT `+planCols+` FROM plans WHERE id = (SELECT plan_id FROM tasks WHERE id = $1)`, taskID))
+	if err != nil {
+		return p, err
+	}
+	p.Tasks, err = planTasks(ctx, db, `WHERE plan_id = $1 ORDER BY position`, p.ID)
+	return p, err
+}
+
 // FindPlan reads the official's plan of a kind for the period starting at start.
 func FindPlan(ctx context.Context, db store.DB, officialID int64, kind string, start calendar.Date) (Plan, error) {
 	p, err := scanPlan(db.QueryRow(ctx, `SELECT `+planCols+` FROM plans WHERE official_id = $1 AND kind = $2 AND period_start = $3`,

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+
 	"evalbot/internal/app/access"
 	"evalbot/internal/app/assigned"
 	"evalbot/internal/calendar"
@@ -79,6 +81,25 @@ func NotifyDone(ctx context.Context, db store.DB, cat *locale.Catalog, o roster.
 	_, err := delivery.Enqueue(ctx, db, delivery.Message{ChatID: *o.ChatID, OfficialID: o.ID,
 		DedupKey: "assignment-done:" + strconv.FormatInt(a.ID, 10), Text: text})
 	return err
+}
+
+var _ assigned.Notifier = (*App)(nil)
+
+// Assigned implements assigned.Notifier: the person is asked to accept the
+// new assignment a or decline it (NotifyAssignment).
+func (a *App) Assigned(ctx context.Context, tx pgx.Tx, o roster.Official, asg assigned.Assignment) error {
+	return NotifyAssignment(ctx, tx, a.Cat, o, asg)
+}
+
+// Reported implements assigned.Notifier: the person is told their task was
+// reported done (NotifyDone), and the cards in chat showing the task — the
+// week's report cards, the month's self-assessment cards — follow its new
+// mark (TaskMarked; FlushCards sends the edits once the call committed).
+func (a *App) Reported(ctx context.Context, tx pgx.Tx, o roster.Official, asg assigned.Assignment, p evaluation.Plan) error {
+	if err := NotifyDone(ctx, tx, a.Cat, o, asg); err != nil {
+		return err
+	}
+	return a.TaskMarked(ctx, tx, p)
 }
 
 // assignmentKeyboard: accept into the week's plan, the month's, or decline.

@@ -13,12 +13,9 @@ import (
 	"evalbot/internal/app/assigned"
 	"evalbot/internal/calendar"
 	"evalbot/internal/evaluation"
-	"evalbot/internal/locale"
 	"evalbot/internal/pgtest"
-	"evalbot/internal/roster"
 	"evalbot/internal/sim"
 	"evalbot/internal/store"
-	"evalbot/internal/telegram"
 )
 
 // assign has a task system (a key over the whole tree) push a task to the
@@ -27,8 +24,6 @@ import (
 func assign(t *testing.T, h *sim.Harness, code, source, title string, deadline *calendar.Date) assigned.Assignment {
 	t.Helper()
 	ctx := context.Background()
-	cat, err := locale.Load()
-	must(t, err)
 	var a assigned.Assignment
 	must(t, store.InTx(ctx, h.Pool, func(tx pgx.Tx) error {
 		keys, err := apikeys.List(ctx, tx)
@@ -42,9 +37,7 @@ func assign(t *testing.T, h *sim.Harness, code, source, title string, deadline *
 			return err
 		}
 		a, _, err = assigned.Push(ctx, tx, k, assigned.Input{Today: calendar.DateOf(h.Clock.Now()), SourceID: source, EmployeeCode: code, Title: title, Deadline: deadline,
-			SourceDocument: "125/QĐ-UBND"}, func(a assigned.Assignment, o roster.Official) error {
-			return telegram.NotifyAssignment(ctx, tx, cat, o, a)
-		})
+			SourceDocument: "125/QĐ-UBND"}, h.App)
 		return err
 	}))
 	must(t, h.FlushMessages())

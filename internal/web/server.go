@@ -198,7 +198,11 @@ func (s *Server) Handler() (http.Handler, error) {
 	// cookie, so neither the pages' per-IP limit nor the cross-origin check
 	// (made for cookies) stands in front of it; it limits per key.
 	root := http.NewServeMux()
-	root.Handle(api.Prefix, &api.Handler{Pool: s.Pool, Cat: s.Cat, Now: s.now, Log: s.log(), ClientIP: s.clientIP})
+	apiHandler := &api.Handler{Pool: s.Pool, Cat: s.Cat, Now: s.now, Log: s.log(), ClientIP: s.clientIP}
+	if c, ok := s.Chat.(api.Chat); ok { // the bot tells the person, and its cards follow
+		apiHandler.Chat = c
+	}
+	root.Handle(api.Prefix, apiHandler)
 	root.Handle("/", s.addrs.wrap(s, s.all.wrapBy(s, s.who, cop.Handler(s.bounded(mux)))))
 	gz, err := compressed()
 	if err != nil {

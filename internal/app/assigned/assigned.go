@@ -262,11 +262,11 @@ func (in Input) fingerprint() []byte {
 // Push records task in for a person of the key's subtree, once per system
 // and source id: a repeat with the same content returns the assignment
 // stored first (created false), with other content ErrConflict. When it is
-// created, notify is called in the same transaction (the chat face tells the
-// person through the outbox). Errors: *FieldError, ErrNoOfficial (also for
+// created, notify (when not nil) is told in the same transaction (the chat
+// face tells the person through the outbox). Errors: *FieldError, ErrNoOfficial (also for
 // a person outside the key's subtree), ErrConflict, apikeys.ErrRevoked (revoked since the request
 // was authenticated: apikeys.Key.Hold).
-func Push(ctx context.Context, db store.DB, k apikeys.Key, in Input, notify func(Assignment, roster.Official) error) (Assignment, bool, error) {
+func Push(ctx context.Context, db store.DB, k apikeys.Key, in Input, notify Notifier) (Assignment, bool, error) {
 	in, err := in.clean()
 	if err != nil {
 		return Assignment{}, false, err
@@ -322,12 +322,32 @@ func Push(ctx context.Context, db store.DB, k apikeys.Key, in Input, notify func
 		return a, false, err
 	}
 	if notify != nil {
-		if err := notify(a, o); err != nil {
+		tx, ok := db.(pgx.Tx)
+		if !ok {
+			return a, false, errNotifyOutsideTx
+		}
+		if err := notify.Assigned(ctx, tx, o, a); err != nil {
 			return a, false, err
 		}
 	}
 	return a, true, nil
 }
+
+// Notifier is the chat's side of a task system's calls (telegram.App), told
+// in the call's transaction; nil where there is no bot.
+type Notifier interface {
+	// Assigned: a new assignment a for official o (the person is asked to
+	// accept it into a plan or decline it).
+	Assigned(ctx context.Context, tx pgx.Tx, o roster.Official, a Assignment) error
+	// Reported: assignment a of official o was reported done and its task
+	// in plan p marked (on time or late) with the document as evidence; the
+	// person is told, and the cards in chat showing the task follow.
+	Reported(ctx context.Context, tx pgx.Tx, o roster.Official, a Assignment, p evaluation.Plan) error
+}
+
+// errNotifyOutsideTx: a notifier was given to a use case run outside a
+// transaction (the chat's messages are queued in the call's transaction).
+var errNotifyOutsideTx = errors.New("assigned: a notifier needs the call's transaction")
 
 // repeat is the assignment the key's system pushed before with source id
 // sourceID (ErrNotFound when none), checked against fp and the key's scope
@@ -370,10 +390,10 @@ func BySource(ctx context.Context, db store.DB, k apikeys.Key, sourceID string) 
 // is marked at once and carries the document as evidence; one not yet
 // accepted gets both when accepted. The same report again changes nothing;
 // another date or document is ErrConflict. When the task was marked,
-// notify is called in the same transaction (the chat face tells the
+// notify (when not nil) is told in the same transaction (the chat face tells the
 // person). Errors: Get's, ErrDeclined, ErrTooLate (the task's month is
 // closed), *FieldError for the date or the document, apikeys.ErrRevoked.
-func Done(ctx context.Context, db store.DB, k apikeys.Key, id int64, doneOn calendar.Date, document string, today calendar.Date, notify func(Assignment, roster.Official) error) (Assignment, error) {
+func Done(ctx context.Context, db store.DB, k apikeys.Key, id int64, doneOn calendar.Date, document string, today calendar.Date, notify Notifier) (Assignment, error) {
 	if doneOn.After(today) {
 		return Assignment{}, &FieldError{Field: "done_on", Code: "future_date"}
 	}
@@ -419,11 +439,19 @@ func Done(ctx context.Context, db store.DB, k apikeys.Key, id int64, doneOn cale
 	if a, err = load(ctx, db, `a.id = $1`, false, id); err != nil || notify == nil {
 		return a, err
 	}
+	tx, ok := db.(pgx.Tx)
+	if !ok {
+		return a, errNotifyOutsideTx
+	}
 	o, err := roster.OfficialByID(ctx, db, a.OfficialID)
 	if err != nil {
 		return a, err
 	}
-	return a, notify(a, o)
+	p, err := evaluation.PlanOfTask(ctx, db, a.TaskID)
+	if err != nil {
+		return a, err
+	}
+	return a, notify.Reported(ctx, tx, o, a, p)
 }
 
 // apply marks a's task done as reported and adds the document as evidence.
