@@ -12,12 +12,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/xuri/excelize/v2"
 
 	"evalbot/internal/calendar"
 	"evalbot/internal/dashboard/dashtest"
 	"evalbot/internal/locale"
 	"evalbot/internal/pgtest"
+	"evalbot/internal/signin"
 	"evalbot/internal/web"
 )
 
@@ -231,6 +233,49 @@ func TestRateLimitOnLinks(t *testing.T) {
 	}
 	if !limited {
 		t.Fatal("15 guesses in a row were not limited")
+	}
+}
+
+// TestOfficeSignsInByLinks: a ward office is one public address; 18
+// colleagues open the sign-in links the bot sent them within a second (the
+// pages' own limit per address lets 40 requests through at once).
+// Every request to /signin/ took a token of the address's bucket (a burst
+// of 10, then one every 5 s), so from the sixth person on they read «Quá
+// nhiều yêu cầu». Only a link that is not one now takes a token: everyone
+// gets in; a dozen guesses from the address stop every sign-in from it,
+// a valid link's too (a guess that succeeds looks like the others).
+func TestOfficeSignsInByLinks(t *testing.T) {
+	st := newSite(t, ward(t))
+	rows, err := st.pool.Query(t.Context(), `SELECT id FROM officials WHERE active ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil || len(ids) < 20 {
+		t.Fatalf("%d officials, %v", len(ids), err)
+	}
+	link := func(id int64) string {
+		token, _, err := signin.Issue(t.Context(), st.pool, id, time.Hour, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return signin.LinkURL(st.srv.URL, token)
+	}
+	for i, id := range ids[:18] {
+		c, l := client(t), link(id)
+		if status, _, _ := do(t, c, "GET", l, nil); status != http.StatusOK {
+			t.Fatalf("colleague %d opening the link: %d", i+1, status)
+		}
+		if status, _, _ := do(t, c, "POST", l, sameOrigin); status != http.StatusSeeOther {
+			t.Fatalf("colleague %d signing in: %d", i+1, status)
+		}
+	}
+	g := client(t)
+	for range 12 {
+		do(t, g, "POST", st.srv.URL+"/signin/"+strings.Repeat("C", 43), sameOrigin)
+	}
+	if status, _, _ := do(t, client(t), "POST", link(ids[0]), sameOrigin); status != http.StatusTooManyRequests {
+		t.Fatalf("a valid link after a dozen guesses from its address: %d; want 429", status)
 	}
 }
 

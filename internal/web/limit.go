@@ -55,6 +55,32 @@ func (l *limiter) allow(ip string, now time.Time) bool {
 	return b.lim.AllowN(now, 1)
 }
 
+// empty reports whether ip's bucket has no token left at now (nothing taken).
+func (l *limiter) empty(ip string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.m[ip]
+	return b != nil && b.lim.TokensAt(now) < 1
+}
+
+// wrapFailures answers 429 with a page in the person's language while the
+// client IP's bucket is empty, and takes a token only when the handler says
+// the request failed (s.linkFailed): guessing sign-in links is slowed to a
+// few a minute, while an office behind one address whose people open their
+// own valid links is never refused. Every request is refused once the bucket
+// is empty, a valid one too, so a guess that succeeds cannot be told apart
+// by the refusals.
+func (l *limiter) wrapFailures(s *Server, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if l.empty(s.clientIP(r), time.Now()) {
+			w.Header().Set("Retry-After", "5")
+			s.message(w, r, http.StatusTooManyRequests, "WebTooManyTitle", "WebTooMany")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // wrap answers 429 with a page in the person's language once ip's bucket is empty.
 func (l *limiter) wrap(s *Server, next http.Handler) http.Handler {
 	return l.wrapBy(s, s.clientIP, next)

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"evalbot/internal/calendar"
 	"evalbot/internal/dashboard"
@@ -294,6 +295,7 @@ func (s *Server) signInNeeded(w http.ResponseWriter, r *http.Request) {
 func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	if !signin.WellFormedToken(token) {
+		s.linkFailed(r)
 		s.message(w, r, http.StatusNotFound, "WebLinkUnknownTitle", "WebLinkUnknown")
 		return
 	}
@@ -306,18 +308,27 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 
 // linkOwnerLang marks r with the language of the link's owner (none for an
 // unknown link; a failed read only loses the language).
+// An unknown link is a failure (s.linkFailed).
 func (s *Server) linkOwnerLang(r *http.Request, token string) *http.Request {
 	l, err := signin.LinkLanguage(r.Context(), s.Pool, token)
-	if err != nil && !errors.Is(err, signin.ErrUnknownLink) {
+	if errors.Is(err, signin.ErrUnknownLink) {
+		s.linkFailed(r)
+	} else if err != nil {
 		s.log().Warn("web: link language", "err", err)
 	}
 	return withPersonLang(r, l)
 }
 
+// linkFailed takes a token of the client's sign-in bucket: a link that is
+// not one (malformed, unknown, of someone no longer active) is a guess as
+// far as the limit knows (limiter.wrapFailures).
+func (s *Server) linkFailed(r *http.Request) { s.links.allow(s.clientIP(r), time.Now()) }
+
 // signIn consumes the link, opens a session and goes to the overview.
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	if !signin.WellFormedToken(token) {
+		s.linkFailed(r)
 		s.message(w, r, http.StatusNotFound, "WebLinkUnknownTitle", "WebLinkUnknown")
 		return
 	}
@@ -331,6 +342,9 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		s.message(w, r, http.StatusGone, "WebLinkUsedTitle", "WebLinkUsed")
 		return
 	case errors.Is(err, signin.ErrUnknownLink), errors.Is(err, signin.ErrInactive):
+		if errors.Is(err, signin.ErrInactive) { // an unknown one was counted by linkOwnerLang
+			s.linkFailed(r)
+		}
 		s.message(w, r, http.StatusNotFound, "WebLinkUnknownTitle", "WebLinkUnknown")
 		return
 	case err != nil:

@@ -95,7 +95,7 @@ type Server struct {
 	pages map[string]*template.Template
 	all   *limiter // every request, per person (session cookie), else per client IP
 	addrs *limiter // every request, per client IP: a flood guard above all
-	links *limiter // sign-in links, per client IP: guessing is slow
+	links *limiter // sign-in links' failures, per client IP: guessing is slow
 	rates *limiter // citizens' desk pages and ratings, per client IP
 }
 
@@ -127,7 +127,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	// cookies buy no more than a flood guard's worth.
 	s.all = newLimiter(10, 40, 10000)
 	s.addrs = newLimiter(100, 400, 10000)
-	s.links = newLimiter(0.2, 10, 10000) // one link every 5 s after a burst of 10
+	s.links = newLimiter(0.2, 10, 10000) // one failed link every 5 s after a burst of 10
 	// A one-stop shop's wifi is shared: 30 pages at once, then one a second.
 	s.rates = newLimiter(1, 30, 10000)
 	static, err := fs.Sub(staticFS, "static")
@@ -142,8 +142,8 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("GET /export-period.xlsx", s.exportPeriod)
 	mux.HandleFunc("GET /trend", s.trend)
 	mux.HandleFunc("POST /units/{code}/remind", s.remind)
-	mux.Handle("GET /signin/{token}", s.links.wrap(s, http.HandlerFunc(s.signInPage)))
-	mux.Handle("POST /signin/{token}", s.links.wrap(s, http.HandlerFunc(s.signIn)))
+	mux.Handle("GET /signin/{token}", s.links.wrapFailures(s, http.HandlerFunc(s.signInPage)))
+	mux.Handle("POST /signin/{token}", s.links.wrapFailures(s, http.HandlerFunc(s.signIn)))
 	mux.HandleFunc("POST /signout", s.signOut)
 	mux.Handle("GET /r/{code}", s.rates.wrap(s, http.HandlerFunc(s.deskPage)))
 	mux.Handle("POST /r/{code}", s.rates.wrap(s, s.rate(false)))
