@@ -20,6 +20,7 @@ import (
 	"evalbot/internal/evaluation"
 	"evalbot/internal/grading"
 	"evalbot/internal/locale"
+	"evalbot/internal/roster"
 	"evalbot/internal/store"
 	"evalbot/internal/textnorm"
 )
@@ -264,6 +265,7 @@ func (s *Server) boardConfirm(w http.ResponseWriter, r *http.Request) {
 	ps := picks(r)
 	var body confirmBody
 	day := calendar.DateOf(s.now())
+	p := s.boardPage(w, r, me)
 	for _, pk := range ps {
 		as, o, err := reviews.Open(r.Context(), s.Pool, me.ID, pk.AssessmentID, day)
 		if errors.Is(err, access.ErrForbidden) || errors.Is(err, evaluation.ErrNotFound) || err == nil && (as.Version != pk.Version || as.Status != evaluation.AssessSubmitted) {
@@ -274,13 +276,18 @@ func (s *Server) boardConfirm(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		v := pickView{Value: strconv.FormatInt(as.ID, 10) + ":" + strconv.Itoa(as.Version), Name: o.FullName, Total: "–", Grade: as.SelfGrade}
-		if as.SelfTotal != nil {
-			v.Total = pointsIn(me.Language, *as.SelfTotal)
+		// What approving gives: the head's copy as Approve grades it.
+		v := pickView{Value: strconv.FormatInt(as.ID, 10) + ":" + strconv.Itoa(as.Version), Name: o.FullName}
+		fw, err := s.frameworks()(as.FrameworkID)
+		if err == nil {
+			v.Total, err = s.outcome(r.Context(), p.L, fw, o, as, true)
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
 		}
 		body.Picks = append(body.Picks, v)
 	}
-	p := s.boardPage(w, r, me)
 	p.Title = p.L.T("BoardConfirmTitle", "N", len(body.Picks))
 	p.Body = body
 	s.render(w, http.StatusOK, "board_confirm", p)
@@ -386,6 +393,8 @@ type personBody struct {
 	Code             string
 	SelfTotal        string
 	SelfGrade        string
+	SelfLine         string // what the self-assessment came to, or why there is no total
+	Outcome          string // what approving now would give (the head's copy), while submitted
 	Criteria         []critView
 	Bonus, SelfBonus string
 	BonusReason      string
@@ -484,6 +493,13 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, me *dashbo
 			b.TaskScore = append([]option{{Value: "", Label: "–", Selected: cur < 0}}, wholePoints(p.Lang, fw.TaskMax, cur)...)
 		}
 	}
+	b.SelfLine = selfLine(p.L, as)
+	if b.Submitted {
+		if b.Outcome, err = s.outcome(r.Context(), p.L, fw, o, as, false); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	switch q := r.URL.Query(); {
 	case q.Get("adjusted") != "":
 		b.Notice = p.L.T("BoardAdjustedNotice")
@@ -498,6 +514,43 @@ func (s *Server) renderPerson(w http.ResponseWriter, r *http.Request, me *dashbo
 	p.Title = p.L.T("BoardPersonTitle", "Name", o.FullName, "Month", monthLabel(p.Lang, as.Month))
 	p.Body = b
 	s.render(w, status, "board_person", p)
+}
+
+// selfLine is what the self-assessment came to (the total the official saw
+// when sending it), that it has not been sent, or that it had no total yet
+// (nothing to score the tasks by, e.g. a month without tasks).
+func selfLine(l tr, as evaluation.Assessment) string {
+	switch {
+	case as.Status == evaluation.AssessDraft || as.Status == evaluation.AssessReturned:
+		return l.T("BoardNotSentYet")
+	case as.SelfTotal != nil:
+		return l.T("BoardSelfAsLine", "Total", l.Points(*as.SelfTotal), "Grade", or(as.SelfGrade, "–"))
+	}
+	return l.T("BoardSelfNoTotal")
+}
+
+// outcome is what approving as now would give — the head's copy graded as
+// Approve grades it (grades.Card), before the A quota — so the head sees
+// the effect of their changes before deciding.
+// In short form (a line of the confirmation's list) it is the result alone.
+func (s *Server) outcome(ctx context.Context, l tr, fw *grading.Framework, o roster.Official, as evaluation.Assessment, short bool) (string, error) {
+	res, _, err := grades.Card(ctx, s.Pool, s.Cal, fw, o, as, true)
+	key := "BoardOutcome"
+	if short {
+		key = "BoardOutcomeShort"
+	}
+	var ie *grading.InputError
+	switch {
+	case errors.Is(err, grading.ErrNoTasks):
+		return l.T(key + "NeedsTaskScore"), nil
+	case errors.As(err, &ie):
+		return "", nil
+	case err != nil:
+		return "", err
+	case !res.Graded:
+		return l.T(key + "Ungraded"), nil
+	}
+	return l.T(key, "Total", l.Points(res.Total), "Grade", string(res.Grade)), nil
 }
 
 // boardReturn: POST /board/{id}/return sends the self-assessment back with

@@ -28,10 +28,11 @@ func TestBoardTakesTheTaskScoreOfAMonthWithoutTasks(t *testing.T) {
 		}
 	}
 	read()
-	// Not yet self-assessed: the page says so («Tự chấm: – điểm, loại –» before).
+	// Sent without a total (nothing to score the tasks by): the page says
+	// so («Tự chấm: – điểm, loại –» before), and what approving would need.
 	if status, body, _ := do(t, head, "GET", st.srv.URL+"/board/"+strconv.FormatInt(id, 10), nil); status != http.StatusOK ||
-		!strings.Contains(body, "Chưa tự chấm điểm.") || strings.Contains(body, "Tự chấm: –") {
-		t.Fatalf("person page before the self-assessment: %d\n%s", status, body)
+		!strings.Contains(body, "Tự chấm: chưa có tổng điểm tạm tính") || strings.Contains(body, "Tự chấm: –") {
+		t.Fatalf("person page of a month sent without a total: %d\n%s", status, body)
 	}
 	// A month self-assessed in full, with no tasks in an approved plan.
 	fw, err := grading.Preset("hanoi-3814-2018")
@@ -47,6 +48,8 @@ func TestBoardTakesTheTaskScoreOfAMonthWithoutTasks(t *testing.T) {
 	}
 	page := st.srv.URL + "/board/" + strconv.FormatInt(id, 10)
 	if status, body, _ := do(t, head, "GET", page, nil); status != http.StatusOK || !strings.Contains(body, `name="task_score"`) ||
+		!strings.Contains(body, "Tự chấm: 90,00 điểm, loại B") ||
+		!strings.Contains(body, "Nếu duyệt bây giờ: cần chọn điểm thực hiện nhiệm vụ ở mục «Điều chỉnh điểm» trước.") ||
 		!strings.Contains(body, "Điểm thực hiện nhiệm vụ (tháng không có công việc trong kế hoạch)") {
 		t.Fatalf("person page: %d\n%s", status, body)
 	}
@@ -86,6 +89,18 @@ func TestBoardTakesTheTaskScoreOfAMonthWithoutTasks(t *testing.T) {
 	var score int
 	if err := st.pool.QueryRow(t.Context(), `SELECT manual_task_score FROM assessments WHERE id = $1`, id).Scan(&score); err != nil || score != 6000 {
 		t.Fatalf("manual_task_score %d, %v; want 6000", score, err)
+	}
+	// The head sees what approving would give before deciding (the newcomer
+	// saw the self total only, and the result after approving).
+	if _, body, _ := do(t, head, "GET", page, nil); !strings.Contains(body, "Nếu duyệt bây giờ: 80,00 điểm, loại B") {
+		t.Fatalf("person page with the task score: no outcome\n%s", body)
+	}
+	// The confirmation names what will be approved, the head's 80 — not «giữ
+	// nguyên điểm tự chấm … tự chấm – điểm, loại» as a newcomer read it.
+	read()
+	if status, body, _ := postForm(t, head, st.srv.URL+"/board/confirm", url.Values{"pick": {strconv.FormatInt(id, 10) + ":" + strconv.Itoa(version)}}, sameOrigin); status != http.StatusOK ||
+		!strings.Contains(body, "Hà Thị Bích Ngọc</strong> — 80,00 điểm, loại B") || strings.Contains(body, "giữ nguyên điểm tự chấm") {
+		t.Fatalf("confirmation: %d\n%s", status, body)
 	}
 	// Out of range is refused and writes nothing.
 	read()
