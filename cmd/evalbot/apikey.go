@@ -111,6 +111,7 @@ func apikeyListCmd(ctx context.Context, args []string) error {
 // apikeyRevokeCmd revokes a key by its id or prefix: its next call gets 401.
 func apikeyRevokeCmd(ctx context.Context, args []string) error {
 	c := newCommand("apikey revoke", args)
+	c.args = flagsFirst(c.fs, c.args)
 	if err := c.parse(true); err != nil {
 		return err
 	}
@@ -126,6 +127,10 @@ func apikeyRevokeCmd(ctx context.Context, args []string) error {
 	return store.InTx(ctx, pool, func(tx pgx.Tx) error {
 		k, already, err := apikeys.Revoke(ctx, tx, which)
 		var amb *apikeys.AmbiguousError
+		if errors.As(err, &amb) && len(amb.Keys) == 1 {
+			k := amb.Keys[0]
+			return c.fail("APIKeyTooShort", map[string]any{"Key": which, "Min": apikeys.MinRevokePrefix, "ID": k.ID, "Prefix": k.Prefix})
+		}
 		if errors.As(err, &amb) {
 			lines := []string{c.say("APIKeyAmbiguous", map[string]any{"Key": which, "N": len(amb.Keys)})}
 			for _, k := range amb.Keys {

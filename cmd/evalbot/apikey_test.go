@@ -56,3 +56,40 @@ func TestAPIKeyCommands(t *testing.T) {
 		t.Errorf("%d audit entries, want create and revoke (%v)", n, err)
 	}
 }
+
+// Regressions (a new user's trial): «apikey revoke evk_kge» said «chưa đủ để
+// chỉ ra một khóa: 1 khóa khớp»; the whole secret pasted said no key starts
+// with it; «apikey revoke 2 --lang en» read --lang as a second key (exit 2).
+func TestAPIKeyRevokeAsPeopleTypeIt(t *testing.T) {
+	pool, _ := cleanRoster(t)
+	t.Setenv("DATABASE_URL", pool.Config().ConnString())
+	t.Setenv("EVALBOT_LANG", "")
+	var secrets []string
+	for _, name := range []string{"Hệ thống quản lý văn bản", "Phần mềm giao việc"} {
+		code, out, errs := capture(t, "apikey", "create", "--name", name, "--unit", "PHB")
+		if code != 0 {
+			t.Fatalf("create: %d %q", code, errs)
+		}
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(l, apikeys.SecretPrefix) {
+				secrets = append(secrets, l)
+			}
+		}
+	}
+	short := secrets[0][:len(apikeys.SecretPrefix)+3]
+	if strings.HasPrefix(secrets[1], short) {
+		t.Skip("the two secrets share their first characters")
+	}
+	code, _, errs := capture(t, "apikey", "revoke", short)
+	if code != 1 || !strings.Contains(errs, "«"+short+"» quá ngắn để chỉ ra một khóa: cần ít nhất 8 ký tự đầu (khóa khớp là số 1") {
+		t.Errorf("too short: %d %q", code, errs)
+	}
+	code, out, errs := capture(t, "apikey", "revoke", secrets[0])
+	if code != 0 || !strings.Contains(out, "Đã thu hồi khóa số 1") {
+		t.Errorf("the whole secret: %d %q %q", code, out, errs)
+	}
+	code, out, errs = capture(t, "apikey", "revoke", "2", "--lang", "en")
+	if code != 0 || !strings.Contains(out, "Revoked key 2") {
+		t.Errorf("a flag after the key: %d %q %q", code, out, errs)
+	}
+}

@@ -235,6 +235,37 @@ var (
 	reBadSyntax   = regexp.MustCompile(`^bad flag syntax: (.*)$`)
 )
 
+// flagsFirst moves the flags among args before the other arguments, for a
+// command without subcommands that takes some: the flag package stops at
+// the first argument that is not a flag, so «apikey revoke 2 --lang en» read
+// «--lang» as a second key. What follows "--" stays an argument.
+func flagsFirst(fs *flag.FlagSet, args []string) []string {
+	var flags, rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			rest = append(rest, args[i+1:]...)
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			rest = append(rest, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if f := fs.Lookup(name); f != nil && i+1 < len(args) {
+			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+				i++
+				flags = append(flags, args[i])
+			}
+		}
+	}
+	return append(append(flags, "--"), rest...)
+}
+
 // parse parses the arguments. -h or --help prints the help to c.out and
 // returns flag.ErrHelp (main exits 0); the flag package's errors, and
 // arguments the command does not take (positional ones unless

@@ -143,9 +143,9 @@ func (e *AmbiguousError) Error() string { return "apikeys: ambiguous key prefix"
 // takes on its own: SecretPrefix and 4 more characters.
 const MinRevokePrefix = len(SecretPrefix) + 4
 
-// Revoke revokes the key named by its id, its prefix, or a leading part of
+// Revoke revokes the key named by its id, its prefix, a leading part of
 // its prefix that no other key's starts with (at least MinRevokePrefix
-// characters), in the caller's transaction, audited ("revoke_api_key").
+// characters), or its whole secret (a leaked one, pasted), in the caller's transaction, audited ("revoke_api_key").
 // Revoking a revoked key changes nothing and reports already. ErrNotFound
 // when nothing matches; *AmbiguousError when several keys, or a too short
 // text, match.
@@ -153,8 +153,9 @@ func Revoke(ctx context.Context, db store.DB, idOrPrefix string) (k Key, already
 	idOrPrefix = strings.TrimSpace(idOrPrefix)
 	id, _ := strconv.ParseInt(idOrPrefix, 10, 64)
 	like := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(idOrPrefix) + "%"
+	// The whole secret pasted (a leaked one) names its key by its hash.
 	rows, err := db.Query(ctx, `SELECT `+keyCols+` FROM api_keys k JOIN units u ON u.id = k.unit_id
-		WHERE k.id = $1 OR ($1 = 0 AND k.prefix LIKE $2) ORDER BY k.id FOR UPDATE OF k`, id, like)
+		WHERE k.id = $1 OR ($1 = 0 AND (k.prefix LIKE $2 OR k.secret_hash = $3)) ORDER BY k.id FOR UPDATE OF k`, id, like, Hash(idOrPrefix))
 	if err != nil {
 		return k, false, err
 	}
@@ -164,7 +165,7 @@ func Revoke(ctx context.Context, db store.DB, idOrPrefix string) (k Key, already
 		return k, false, err
 	case len(keys) == 0:
 		return k, false, ErrNotFound
-	case len(keys) > 1 || (id == 0 && keys[0].Prefix != idOrPrefix && len(idOrPrefix) < MinRevokePrefix):
+	case len(keys) > 1 || (id == 0 && !strings.HasPrefix(idOrPrefix, keys[0].Prefix) && len(idOrPrefix) < MinRevokePrefix):
 		return k, false, &AmbiguousError{Keys: keys}
 	}
 	k = keys[0]
