@@ -552,7 +552,16 @@ func explain(lang string, err error) string {
 		}
 		return say(lang, "CLIErrFile", map[string]any{"Path": path, "Reason": say(lang, reason, map[string]any{"Dir": dir})})
 	case errors.As(err, &connect):
-		return say(lang, "CLIErrConnect", nil)
+		// Say why when the server or the network said: a database that
+		// does not exist, a wrong password, a refused connection.
+		var pg *pgconn.PgError
+		if errors.As(err, &pg) {
+			return say(lang, "CLIErrConnectWhy", map[string]any{"Reason": say(lang, pgReason(pg.Code), nil)}) + verboseDetail(lang, err)
+		}
+		if r, ok := netReason(lang, err); ok {
+			return say(lang, "CLIErrConnectWhy", map[string]any{"Reason": r}) + verboseDetail(lang, err)
+		}
+		return say(lang, "CLIErrConnect", nil) + verboseDetail(lang, err)
 	case errors.As(err, new(*pgconn.ParseConfigError)):
 		return say(lang, "CLIErrDatabaseURL", nil)
 	}
@@ -595,6 +604,8 @@ func pgReason(code string) string {
 		return "CLIPgUnavailable" // out of resources, shutting down, connection lost
 	case strings.HasPrefix(code, "28"):
 		return "CLIPgAuth"
+	case code == "3D000":
+		return "CLIPgNoDatabase" // the database named in DATABASE_URL
 	case strings.HasPrefix(code, "42"):
 		return "CLIPgSchema" // a table or column missing: the migrations
 	}
