@@ -5,10 +5,13 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+
 	"evalbot/internal/app/grades"
 	"evalbot/internal/app/year"
 	"evalbot/internal/calendar"
 	"evalbot/internal/grading"
+	"evalbot/internal/store"
 	"evalbot/internal/yearly"
 )
 
@@ -65,7 +68,15 @@ func (s *Server) meHistory(w http.ResponseWriter, r *http.Request) {
 		b.Cards = append(b.Cards, s.cardOf(l, lang, c))
 	}
 	for _, y := range years {
-		sum, err := year.LoadSummary(ctx, s.Pool, me.ID, me.ID, y, today.YearMonth(), today, false, yearly.Frameworks(s.frameworks()))
+		// This year's is computed now, as /year in chat does: the one the
+		// December campaign stored misses a month approved since («Số tháng
+		// được xếp loại: 0» above November's card); an earlier year's stands.
+		var sum year.Summary
+		err := store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+			var err error
+			sum, err = year.LoadSummary(ctx, tx, me.ID, me.ID, y, today.YearMonth(), today, y == today.Year, yearly.Frameworks(s.frameworks()))
+			return err
+		})
 		if errors.Is(err, yearly.ErrNotFound) {
 			continue
 		}
