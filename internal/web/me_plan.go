@@ -59,6 +59,8 @@ type planBody struct {
 	Editable       bool
 	Min, Max       string
 	Assigned       []string
+	Waiting        []waitingView // assigned by a task system, to accept or decline
+	WaitingMore    int
 	Rows           []planRow
 	Done           []string // the tasks of a plan that is no longer editable
 	Query          string
@@ -107,6 +109,10 @@ func (s *Server) mePlan(w http.ResponseWriter, r *http.Request) {
 		notice = "PlanPageSent"
 	case r.URL.Query().Get("saved") != "":
 		notice = "PlanPageSaved"
+	case r.URL.Query().Get("accepted") != "":
+		notice = "PlanPageAssignAccepted"
+	case r.URL.Query().Get("declined") != "":
+		notice = "PlanPageAssignDeclined"
 	}
 	s.renderPlan(w, r, me, http.StatusOK, sh, nil, notice, nil, "", nil)
 }
@@ -299,6 +305,11 @@ func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, me *dashboar
 	}
 	for _, t := range sh.Assigned {
 		b.Assigned = append(b.Assigned, taskLine(l, t))
+	}
+	var err error
+	if b.Waiting, b.WaitingMore, err = s.waiting(r, l, me.ID); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	if noticeKey != "" {
 		b.Notice = l.T(noticeKey)

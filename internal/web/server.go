@@ -179,6 +179,7 @@ func (s *Server) Handler() (http.Handler, error) {
 	mux.HandleFunc("POST /me/assess", s.selfSave)
 	mux.HandleFunc("GET /me/plan", s.mePlan)
 	mux.HandleFunc("POST /me/plan", s.mePlanPost)
+	mux.HandleFunc("POST /me/assignments/{id}", s.meAssignment)
 	mux.HandleFunc("GET /me/report", s.meReport)
 	mux.HandleFunc("POST /me/report", s.meReportPost)
 	mux.HandleFunc("GET /me/history", s.meHistory)
