@@ -453,6 +453,8 @@ func demoWeb(ctx context.Context, c *command, pool *pgxpool.Pool) error {
 	fmt.Println("  " + site.SignIn)
 	fmt.Println(c.say("DemoWebBoard", map[string]any{"Code": demo.WebHead}))
 	fmt.Println("  " + site.HeadSignIn)
+	fmt.Println(c.say("DemoWebOfficial", map[string]any{"Code": demo.WebOfficial}))
+	fmt.Println("  " + site.OfficialSignIn)
 	fmt.Println(c.say("DemoWebDesk", map[string]any{"Desk": demo.WebDesk}))
 	fmt.Println("  " + site.Desk)
 	fmt.Println(c.say("DemoWebStop", nil))

@@ -59,6 +59,7 @@ func TestDemoWeb(t *testing.T) {
 	dash := find(`Trang tổng hợp tháng của ban tổ chức: (http://127\.0\.0\.1:\d+/) `)
 	link := find(`ban tổ chức:.*\n  (http://127\.0\.0\.1:\d+/signin/\S+)\n`)
 	headLink := find(`Bảng duyệt tháng.*\n  (http://127\.0\.0\.1:\d+/signin/\S+)\n`)
+	officialLink := find(`Trang của một cán bộ.*\n  (http://127\.0\.0\.1:\d+/signin/\S+)\n`)
 	desk := find(`\n  (http://127\.0\.0\.1:\d+/r/\S+)\n`)
 
 	jar, _ := cookiejar.New(nil)
@@ -93,6 +94,11 @@ func TestDemoWeb(t *testing.T) {
 	jar, _ = cookiejar.New(nil)
 	client.Jar = jar
 	get(http.MethodPost, headLink, "Bảng duyệt tháng 11/2026", "Tỷ lệ loại A")
+	// The official's link opens their own pages.
+	jar, _ = cookiejar.New(nil)
+	client.Jar = jar
+	get(http.MethodPost, officialLink, "Trịnh Hữu Nghĩa")
+	get(http.MethodGet, strings.TrimSuffix(dash, "/")+"/me/history", "tháng 11/2026")
 
 	cancel()
 	if err := <-done; err != nil {

@@ -28,6 +28,10 @@ const (
 	// WebHead is the head whose review board the demo prints a link to:
 	// the head of the economic office (Trưởng phòng Kinh tế).
 	WebHead = "HB010"
+	// WebOfficial is the official whose own pages (plan, weekly report,
+	// self-assessment, months' results) the demo prints a link to: a
+	// specialist of that office (Chuyên viên địa chính).
+	WebOfficial = "HB012"
 	// WebDesk is the desk whose citizens' page the demo prints.
 	WebDesk = "HCC-Q1"
 )
@@ -35,9 +39,10 @@ const (
 // Site is the demo month on the web, for a person to look at: Dashboard is
 // the month's overview, SignIn the admin's one-time sign-in link (which
 // opens the session and goes to Dashboard), HeadSignIn WebHead's one
-// (to the review board), Desk a desk's citizens' page (/r/<code>).
+// (to the review board), OfficialSignIn WebOfficial's (to their own
+// pages), Desk a desk's citizens' page (/r/<code>).
 type Site struct {
-	Base, Dashboard, SignIn, HeadSignIn, Desk string
+	Base, Dashboard, SignIn, HeadSignIn, OfficialSignIn, Desk string
 }
 
 // WebTime is the moment the web pages show after the demo: the 5th working
@@ -60,7 +65,7 @@ func ServeWeb(ctx context.Context, pool *pgxpool.Pool, addr string, log *slog.Lo
 	if err != nil {
 		return Site{}, nil, err
 	}
-	var token, headToken, code string
+	var token, headToken, officialToken, code string
 	err = store.InTx(ctx, pool, func(tx pgx.Tx) error {
 		o, err := roster.OfficialByCode(ctx, tx, WebAdmin)
 		if err != nil {
@@ -84,6 +89,13 @@ func ServeWeb(ctx context.Context, pool *pgxpool.Pool, addr string, log *slog.Lo
 			return err
 		}
 		if headToken, _, err = signin.Issue(ctx, tx, head.ID, signin.DefaultLinkTTL, now); err != nil {
+			return err
+		}
+		official, err := roster.OfficialByCode(ctx, tx, WebOfficial)
+		if err != nil {
+			return err
+		}
+		if officialToken, _, err = signin.Issue(ctx, tx, official.ID, signin.DefaultLinkTTL, now); err != nil {
 			return err
 		}
 		desk, err := citizen.DeskByCode(ctx, tx, WebDesk)
@@ -112,7 +124,7 @@ func ServeWeb(ctx context.Context, pool *pgxpool.Pool, addr string, log *slog.Lo
 		return Site{}, nil, err
 	}
 	return Site{Base: base, Dashboard: base + "/", SignIn: signin.LinkURL(base, token),
-		HeadSignIn: signin.LinkURL(base, headToken), Desk: base + "/r/" + code}, done, nil
+		HeadSignIn: signin.LinkURL(base, headToken), OfficialSignIn: signin.LinkURL(base, officialToken), Desk: base + "/r/" + code}, done, nil
 }
 
 // reachable is a bound address a browser on this machine can open: an
