@@ -23,6 +23,7 @@ import (
 	"evalbot/internal/calendar"
 	"evalbot/internal/locale"
 	"evalbot/internal/report"
+	"evalbot/internal/signin"
 )
 
 // Every command speaks to its operator through this file: the help, the
@@ -521,9 +522,12 @@ func explain(lang string, err error) string {
 	if m, ok := sayMessage(lang, err); ok {
 		return m
 	}
+	var pu *signin.PublicURLError
 	switch {
 	case errors.As(err, &ce):
 		return ce.msg
+	case errors.As(err, &pu):
+		return say(lang, "CLIErrBadPublicURL", map[string]any{"Value": pu.Value})
 	case errors.Is(err, errNoDatabaseURL):
 		return say(lang, "CLIErrNoDatabase", nil)
 	case errors.Is(err, context.Canceled):

@@ -137,6 +137,9 @@ func serve(ctx context.Context, log *slog.Logger, args []string) error {
 	if token == "" {
 		return cmd.fail("ServeNoToken", nil)
 	}
+	if err := signin.CheckPublicURL(); err != nil {
+		return err // told by explain
+	}
 	apiURL := env("TELEGRAM_API_URL", "https://api.telegram.org")
 	if err := op.checkCitizenKey(apiURL, *webhook); err != nil {
 		return err

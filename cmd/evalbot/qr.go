@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"image/png"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -53,7 +52,10 @@ func qrCmd(ctx context.Context, args []string) error {
 	web := ""
 	if !*telegram {
 		// A sign lasts for years: never print one for the development default.
-		if u, err := url.Parse(os.Getenv("EVALBOT_PUBLIC_URL")); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		if err := signin.CheckPublicURL(); err != nil {
+			return err // told by explain: set, but not a web address
+		}
+		if strings.TrimSpace(os.Getenv("EVALBOT_PUBLIC_URL")) == "" {
 			return c.usageFault("QRNeedPublicURL", nil)
 		}
 		web = signin.PublicURL()

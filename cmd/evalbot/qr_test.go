@@ -231,4 +231,13 @@ func TestQRNeedsThePublicURL(t *testing.T) {
 	if code, _, errs := capture(t, "qr", "--telegram"); code != 2 || !strings.Contains(errs, "Cần tên bot") {
 		t.Fatalf("qr --telegram without a bot: %d %q", code, errs)
 	}
+	// Regression (a new user's trial): set without http:// it was told to be
+	// set; qr, weblink and serve now say it is not a web address.
+	t.Setenv("EVALBOT_PUBLIC_URL", "localhost:8081")
+	t.Setenv("TELEGRAM_BOT_TOKEN", "dev")
+	for _, args := range [][]string{{"qr"}, {"weblink", "--code", "HB005"}, {"serve"}} {
+		if code, _, errs := capture(t, args...); code != 1 || !strings.Contains(errs, "EVALBOT_PUBLIC_URL «localhost:8081» chưa phải một địa chỉ web") {
+			t.Errorf("%v with EVALBOT_PUBLIC_URL=localhost:8081: %d %q", args, code, errs)
+		}
+	}
 }

@@ -33,6 +33,9 @@ func weblinkCmd(ctx context.Context, args []string) error {
 	if err := cmd.need(map[string]string{"--code": *code}); err != nil {
 		return err
 	}
+	if err := signin.CheckPublicURL(); err != nil {
+		return err // told by explain
+	}
 	if *ttl < time.Minute || *ttl > signin.MaxLinkTTL {
 		return c.refuse("WeblinkBadTTL", nil)
 	}

@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -47,6 +48,27 @@ var (
 	ErrNoSession   = errors.New("signin: no live session")
 	ErrBadTTL      = errors.New("signin: link ttl must be between 1 minute and 7 days")
 )
+
+// PublicURLError: EVALBOT_PUBLIC_URL is set to Value, which is not a web
+// address with http or https and a host («localhost:8081», «danhgia.gov.vn»):
+// every link printed under it would be broken.
+type PublicURLError struct{ Value string }
+
+func (e *PublicURLError) Error() string { return "signin: EVALBOT_PUBLIC_URL is not an http(s) URL" }
+
+// CheckPublicURL reports a set EVALBOT_PUBLIC_URL that is not an http(s)
+// URL with a host (*PublicURLError); unset is fine (the development default).
+func CheckPublicURL() error {
+	v := strings.TrimSpace(os.Getenv("EVALBOT_PUBLIC_URL"))
+	if v == "" {
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return &PublicURLError{Value: v}
+	}
+	return nil
+}
 
 // PublicURL is the web face's public base URL from EVALBOT_PUBLIC_URL,
 // without a trailing slash; http://localhost:8081 when unset.
