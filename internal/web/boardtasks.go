@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -36,6 +37,7 @@ type boardTaskView struct {
 	Item       string // the catalogue line («TD01: 3 hồ sơ = 4,50 đơn vị chuẩn»); "" for a free-text task
 	Status     string // the status as it stands, in words
 	Evidence   int    // pieces of evidence (minh chứng)
+	Documents  string // what they are: document numbers, file names, photos
 	Faults     int    // «chưa đạt» marks
 	LastReason string // the latest mark's reason
 	Options    []option
@@ -66,6 +68,7 @@ func (s *Server) boardTasks(r *http.Request, l tr, lang string, as evaluation.As
 	out := make([]boardTaskView, 0, len(tasks))
 	for i, t := range tasks {
 		v := boardTaskView{ID: t.ID, N: i + 1, Title: t.Title, Status: l.T("BoardTask_" + t.Status), Evidence: len(ev[t.ID]), Faults: t.QualityFaults}
+		v.Documents = evidenceList(l, ev[t.ID])
 		if t.ItemCode != "" {
 			v.Item = l.T("TaskItem", "Code", t.ItemCode, "N", t.Quantity, "Measure", t.Measure, "Weight", pointsIn(lang, t.Weight))
 		}
@@ -288,4 +291,28 @@ func (s *Server) taskRefused(w http.ResponseWriter, r *http.Request, me *dashboa
 		b.Error = s.Cat.Plain(lang, key, 0, nil)
 	})
 	return true
+}
+
+// evidenceList names a task's evidence for the head: each document's number,
+// each file's name, and how many photos («45/BC-KT; bao-cao.pdf; 2 ảnh»);
+// "" for none. Files and photos open in chat (the card's buttons).
+func evidenceList(l tr, items []evaluation.Evidence) string {
+	var parts []string
+	photos := 0
+	for _, e := range items {
+		switch {
+		case e.Kind == evaluation.EvidenceDocument:
+			parts = append(parts, e.DocumentNumber)
+		case e.Kind == evaluation.EvidencePhoto:
+			photos++
+		case e.FileName != "":
+			parts = append(parts, e.FileName)
+		default:
+			parts = append(parts, l.T("BoardEvidenceFile"))
+		}
+	}
+	if photos > 0 {
+		parts = append(parts, l.T("BoardEvidencePhotos", "N", photos))
+	}
+	return strings.Join(parts, "; ")
 }

@@ -14,6 +14,7 @@ import (
 
 	"evalbot/internal/app/access"
 	"evalbot/internal/calendar"
+	"evalbot/internal/evaluation"
 	"evalbot/internal/signin"
 )
 
@@ -112,10 +113,19 @@ func TestBoardTaskStatusAndQualityMark(t *testing.T) {
 		t.Fatalf("after the refusals task 3 is %s with %d marks", st, faults)
 	}
 
+	// Evidence is named, not only counted (a new user's trial: «minh chứng:
+	// 1» and no number to check).
+	for _, e := range []evaluation.Evidence{{TaskID: task[4], Kind: evaluation.EvidenceDocument, DocumentNumber: "45/BC-KT", Source: evaluation.SourceChat, AddedBy: &C.ID},
+		{TaskID: task[4], Kind: evaluation.EvidencePhoto, FileID: "AgACAgIAAxkBAAIBfakePhoto", FileUniqueID: "AQADfake", Source: evaluation.SourceChat, AddedBy: &C.ID}} {
+		if _, _, err := evaluation.AddEvidence(ctx, pool, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read()
 	head := bm.signedIn(t, H.ID)
 	_, body, _ := do(t, head, "GET", page, nil)
 	body = html.UnescapeString(body)
-	for _, want := range []string{"Công việc trong tháng (4)", "Trạng thái: đúng hạn · minh chứng: 0", "Trạng thái: chưa hoàn thành · minh chứng: 0",
+	for _, want := range []string{"Công việc trong tháng (4)", "Minh chứng: 45/BC-KT; 1 ảnh", "Trạng thái: đúng hạn · minh chứng: 0", "Trạng thái: chưa hoàn thành · minh chứng: 0",
 		`action="/board/` + strconv.FormatInt(id, 10) + `/status"`, "⚠️ Đánh giá chưa đạt yêu cầu…"} {
 		if !strings.Contains(body, want) {
 			t.Fatalf("C's page lacks %q:\n%s", want, body)
