@@ -50,8 +50,8 @@ func (s *Server) exportPeriod(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, ok := parsePeriod(r.URL.Query().Get("period"))
-	if !ok {
-		s.messageAs(w, r, me, http.StatusNotFound, "WebNotFoundTitle", "WebNotFound")
+	if !ok { // a hand-edited link: say what the period looks like
+		s.messageAs(w, r, me, http.StatusBadRequest, "WebBadPeriodTitle", "WebBadPeriod")
 		return
 	}
 	res, err := dashboard.ExportPeriod(r.Context(), s.Pool, me.ID, r.URL.Query().Get("unit"), p)

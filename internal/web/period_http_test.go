@@ -63,7 +63,8 @@ func TestPeriodDownloads(t *testing.T) {
 	if n := countRows(t, st, `SELECT count(*) FROM audit_log WHERE action = 'export_period'`); n != 2 {
 		t.Fatalf("%d period exports audited", n)
 	}
-	if status, _, _ := do(t, c, "GET", st.srv.URL+"/export-period.xlsx?unit=PHB&period=2026-Q5", nil); status != http.StatusNotFound {
+	if status, body, _ := do(t, c, "GET", st.srv.URL+"/export-period.xlsx?unit=PHB&period=2026-Q5", nil); status != http.StatusBadRequest ||
+		!strings.Contains(body, "Kỳ cần tải phải là một quý, như 2026-Q4, hoặc một năm, như 2026.") {
 		t.Fatalf("a fifth quarter: %d", status)
 	}
 	vh := client(t)
