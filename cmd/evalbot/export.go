@@ -114,7 +114,8 @@ func exportCmd(ctx context.Context, args []string) error {
 	case *monthFlag != "":
 		period = cat.Plain(l, "ExportPeriodMonth", 0, map[string]any{"Month": int(month.Month), "Year": month.Year})
 	case quarter != 0:
-		period = cat.Plain(l, "ExportPeriodQuarter", 0, map[string]any{"Quarter": quarter, "Year": year})
+		// quý IV/2026, as the dashboard and the office's documents write it
+		period = cat.Plain(l, "ExportPeriodQuarter", 0, map[string]any{"Roman": [...]string{"I", "II", "III", "IV"}[quarter-1], "Quarter": quarter, "Year": year})
 	default:
 		period = cat.Plain(l, "ExportPeriodYear", 0, map[string]any{"Year": year})
 	}

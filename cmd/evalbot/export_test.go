@@ -186,5 +186,9 @@ func TestExportShowsDisciplineOfAMonthNotAssessed(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("%s: no %q in\n%s", period, want, out)
 		}
+		// The quarter as the dashboard and the office write it (it said «quý 4/2026»).
+		if period[0] == "--quarter" && !strings.Contains(errs+out, "Kết quả quý IV/2026:") {
+			t.Errorf("%s: the summary does not say «quý IV/2026»: %q", period, errs)
+		}
 	}
 }
