@@ -98,7 +98,7 @@ func (a *App) onQualityUndo(t *turn, c callback) error {
 	if err1 != nil || err2 != nil || err3 != nil {
 		return staleOr(t, evaluation.ErrStale)
 	}
-	res, err := reviews.WithdrawQualityMark(t.ctx, t.tx, t.me.ID, asID, taskID, a.today())
+	res, err := reviews.WithdrawQualityMark(t.ctx, t.tx, t.me.ID, asID, taskID, a.today(), t.taskCards(t.pressed()))
 	switch {
 	case errors.Is(err, access.ErrForbidden):
 		t.alert(t.t("NotAuthorized", nil))
@@ -179,7 +179,7 @@ func (a *App) onQualityReason(t *turn, d stepData, text string) error {
 	if !ok || err != nil {
 		return err
 	}
-	res, err := reviews.MarkNotUpToStandard(t.ctx, t.tx, t.me.ID, d.AssessmentID, d.PlanID, reason, a.today())
+	res, err := reviews.MarkNotUpToStandard(t.ctx, t.tx, t.me.ID, d.AssessmentID, d.PlanID, reason, a.today(), t.taskCards(cardRef{}))
 	if cerr := t.clearStep(); cerr != nil {
 		return cerr
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"evalbot/internal/app/plans"
 	"evalbot/internal/app/reviews"
 	"evalbot/internal/calendar"
 	"evalbot/internal/dashboard"
@@ -86,6 +87,15 @@ func (s *Server) boardTasks(r *http.Request, l tr, lang string, as evaluation.As
 	return out, nil
 }
 
+// taskNotifier is the chat's side of a change to a task (the owner's cards
+// that show it follow: telegram.App), or nil without a chat.
+func (s *Server) taskNotifier() plans.TaskNotifier {
+	if n, ok := s.Chat.(plans.TaskNotifier); ok {
+		return n
+	}
+	return nil
+}
+
 // boardTaskForm reads a task form's common fields: the assessment (path),
 // the version the page showed, and the task; ok false (and a 404 answered)
 // when one is missing or not a number.
@@ -143,7 +153,7 @@ func (s *Server) boardTaskStatus(w http.ResponseWriter, r *http.Request) {
 		if as.Status == evaluation.AssessSubmitted && as.Version != version {
 			return evaluation.ErrStale // else MarkTask says why not
 		}
-		if as, err = reviews.MarkTask(ctx, tx, me.ID, id, taskID, status, day); err != nil || s.Chat == nil {
+		if as, err = reviews.MarkTask(ctx, tx, me.ID, id, taskID, status, day, s.taskNotifier()); err != nil || s.Chat == nil {
 			return err
 		}
 		return s.Chat.Changed(ctx, tx, me.ID, as, o)
@@ -206,7 +216,7 @@ func (s *Server) boardQuality(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		res, err := reviews.MarkNotUpToStandard(ctx, tx, me.ID, id, taskID, reason, day)
+		res, err := reviews.MarkNotUpToStandard(ctx, tx, me.ID, id, taskID, reason, day, s.taskNotifier())
 		switch {
 		case err != nil:
 			return err
@@ -250,7 +260,7 @@ func (s *Server) boardUnmark(w http.ResponseWriter, r *http.Request) {
 		if as.Status == evaluation.AssessSubmitted && as.Version != version {
 			return evaluation.ErrStale // else WithdrawQualityMark says why not
 		}
-		res, err := reviews.WithdrawQualityMark(ctx, tx, me.ID, id, taskID, day)
+		res, err := reviews.WithdrawQualityMark(ctx, tx, me.ID, id, taskID, day, s.taskNotifier())
 		if errors.Is(err, evaluation.ErrNotFound) {
 			return evaluation.ErrStale // no mark left to take back
 		}

@@ -1,0 +1,94 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"evalbot/internal/botapitest"
+	"evalbot/internal/sim"
+)
+
+// selfCardOf is p's self-assessment card of November 2026 in chat (the
+// month's prompt they submitted from).
+func selfCardOf(t *testing.T, p *sim.Person) botapitest.Message {
+	t.Helper()
+	for _, m := range p.User.Messages() {
+		if strings.HasPrefix(m.Text, "Tự đánh giá tháng 11/2026") {
+			return m
+		}
+	}
+	t.Fatalf("%s has no self-assessment card", p.Name)
+	return botapitest.Message{}
+}
+
+// TestOwnerCardFollowsTheBoard (issue 24 attack): the head sets C's task 3
+// «late» and marks task 1 «chưa đạt» on the board; C's own self-assessment
+// card in chat, which lists the month's tasks, showed «2 chưa hoàn thành»
+// and no mark while C's page /me/assess and the board said otherwise. The
+// card follows each change of the head's (reviews.MarkTask,
+// MarkNotUpToStandard, WithdrawQualityMark tell the owner's cards), once.
+func TestOwnerCardFollowsTheBoard(t *testing.T) {
+	bm := newBoardMonth(t)
+	ctx := context.Background()
+	pool, H, C := bm.h.Pool, bm.ps["H"], bm.ps["C"]
+	var id int64
+	var version int
+	read := func() {
+		t.Helper()
+		if err := pool.QueryRow(ctx, `SELECT id, version FROM assessments WHERE official_id = $1 AND month = '2026-11-01'`, C.ID).Scan(&id, &version); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read()
+	task := map[int]int64{}
+	rows, err := pool.Query(ctx, `SELECT t.position, t.id FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE p.official_id = $1`, C.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var n int
+		var tid int64
+		if err := rows.Scan(&n, &tid); err != nil {
+			t.Fatal(err)
+		}
+		task[n] = tid
+	}
+	rows.Close()
+	card := selfCardOf(t, C)
+	if !strings.Contains(card.Text, "4 việc: 2 đúng hạn, 0 trễ hạn, 2 chưa hoàn thành") {
+		t.Fatalf("C's card before: %q", card.Text)
+	}
+	page := bm.srv.URL + "/board/" + strconv.FormatInt(id, 10)
+	head := bm.signedIn(t, H.ID)
+	post := func(action string, form url.Values) {
+		t.Helper()
+		form.Set("version", strconv.Itoa(version))
+		if code, body, _ := postForm(t, head, page+"/"+action, form, sameOrigin); code != http.StatusSeeOther {
+			t.Fatalf("POST %s: %d\n%s", action, code, body)
+		}
+		if err := bm.h.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		read()
+	}
+	edits := editCalls(bm.h, C.User.ID, card.ID)
+	post("status", url.Values{"task": {strconv.FormatInt(task[3], 10)}, "status": {"late"}})
+	if got := message(t, C, card.ID).Text; !strings.Contains(got, "4 việc: 2 đúng hạn, 1 trễ hạn, 1 chưa hoàn thành") {
+		t.Errorf("C's card after the head set task 3 late on the board: %q", got)
+	}
+	if n := editCalls(bm.h, C.User.ID, card.ID) - edits; n != 1 {
+		t.Errorf("%d edits of C's card for one status; want 1", n)
+	}
+	post("quality", url.Values{"task": {strconv.FormatInt(task[1], 10)}, "reason": {"Thiếu số liệu"}})
+	if got := message(t, C, card.ID).Text; !strings.Contains(got, "chưa đạt") {
+		t.Errorf("C's card after the head's «chưa đạt» on the board: %q", got)
+	}
+	post("unmark", url.Values{"task": {strconv.FormatInt(task[1], 10)}})
+	if got := message(t, C, card.ID).Text; strings.Contains(got, "chưa đạt") {
+		t.Errorf("C's card after the mark was taken back: %q", got)
+	}
+}
