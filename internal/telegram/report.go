@@ -52,6 +52,25 @@ func (t *turn) reportView(p evaluation.Plan) (string, delivery.Keyboard, error) 
 	return b.String(), kb, nil
 }
 
+// reportClosedView: the tasks with their marks and evidence, saved (the
+// card closed with «Xong»), no buttons.
+func (t *turn) reportClosedView(p evaluation.Plan) (string, error) {
+	ev, err := t.taskEvidence(p.Tasks)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString("<b>" + t.t("ReportTitle", map[string]any{"Title": t.planTitle(p.Kind, p.PeriodStart)}) + "</b>\n")
+	saved := "\n\n" + t.t("ReportSaved", nil)
+	b.WriteString("\n" + t.taskListEv(p.Tasks, true, delivery.MaxText-delivery.TextLen(b.String())-delivery.TextLen(saved)-1, ev))
+	b.WriteString(saved)
+	return b.String(), nil
+}
+
+// reportClosedKey is the bot_state key that says the report card at ref
+// was closed with «Xong».
+func reportClosedKey(ref cardRef) string { return key("report-closed", ref.chatID, ref.messageID) }
+
 // taskButtons: one row per task, "N ✅", "N ⏰", "N ❌", the current one marked.
 func (t *turn) taskButtons(tasks []evaluation.Task, data func(evaluation.Task, grading.TaskStatus) string) delivery.Keyboard {
 	var kb delivery.Keyboard
@@ -93,16 +112,18 @@ func (a *App) onTaskMark(t *turn, c callback) error {
 		if err != nil {
 			return staleOr(t, err)
 		}
-		ev, err := t.taskEvidence(p.Tasks)
+		text, err := t.reportClosedView(p)
 		if err != nil {
 			return err
 		}
-		var b strings.Builder
-		b.WriteString("<b>" + t.t("ReportTitle", map[string]any{"Title": t.planTitle(p.Kind, p.PeriodStart)}) + "</b>\n")
-		saved := "\n\n" + t.t("ReportSaved", nil)
-		b.WriteString("\n" + t.taskListEv(p.Tasks, true, delivery.MaxText-delivery.TextLen(b.String())-delivery.TextLen(saved)-1, ev))
-		b.WriteString(saved)
-		t.editPressed(b.String(), nil)
+		// The card stays closed when another face changes a mark (reportCardEdits).
+		if m := t.pressed(); m.messageID != 0 {
+			if _, err := t.tx.Exec(t.ctx, `INSERT INTO bot_state (key, value) VALUES ($1, '{}') ON CONFLICT (key) DO NOTHING`,
+				reportClosedKey(m)); err != nil {
+				return err
+			}
+		}
+		t.editPressed(text, nil)
 		t.ack(t.t("ReportSavedToast", map[string]any{"Period": t.planPeriod(p.Kind, p.PeriodStart)}))
 		return nil
 	}

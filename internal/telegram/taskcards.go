@@ -3,6 +3,7 @@ package telegram
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
@@ -117,7 +118,10 @@ func (a *App) followTasks(ctx context.Context, tx pgx.Tx, p evaluation.Plan, mar
 
 // reportCardEdits are the edits of the report cards of plan planID's week
 // (an approved week plan; none for another) that Telegram took, but skip,
-// to the report as it now stands.
+// to the report as it now stands: with its buttons while the owner may still
+// mark (plans.OwnOpenTask), else, or when the card was closed with «Xong»,
+// closed as «Xong» leaves it (a card closed came back with every button when
+// a mark was made on the page).
 func (a *App) reportCardEdits(t *turn, planID int64, skip cardRef) ([]delivery.CardEdit, error) {
 	p, err := evaluation.LoadPlan(t.ctx, t.tx, planID)
 	if err != nil || p.Kind != evaluation.KindWeek || p.Status != evaluation.StatusApproved {
@@ -128,11 +132,48 @@ func (a *App) reportCardEdits(t *turn, planID int64, skip cardRef) ([]delivery.C
 	if err != nil || len(cards) == 0 {
 		return nil, err
 	}
-	text, kb, err := t.reportView(p)
+	keys := make([]string, len(cards))
+	for i, c := range cards {
+		keys[i] = reportClosedKey(cardRef{chatID: c.ChatID, messageID: c.MessageID})
+	}
+	rows, err := t.tx.Query(t.ctx, `SELECT key FROM bot_state WHERE key = ANY($1)`, keys)
 	if err != nil {
 		return nil, err
 	}
-	return cardEdits(cards, text, kb), nil
+	closed, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, err
+	}
+	open := len(closed) < len(cards)
+	if open && len(p.Tasks) > 0 {
+		_, err := plans.OwnOpenTask(t.ctx, t.tx, p.OfficialID, p.Tasks[0].ID, a.assessMonth())
+		if errors.Is(err, evaluation.ErrLocked) {
+			open = false
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	var text, done string
+	var kb delivery.Keyboard
+	if open {
+		if text, kb, err = t.reportView(p); err != nil {
+			return nil, err
+		}
+	}
+	if !open || len(closed) > 0 {
+		if done, err = t.reportClosedView(p); err != nil {
+			return nil, err
+		}
+	}
+	edits := make([]delivery.CardEdit, 0, len(cards))
+	for i, c := range cards {
+		e := delivery.CardEdit{ChatID: c.ChatID, MessageID: c.MessageID, Text: text, Keyboard: kb}
+		if !open || slices.Contains(closed, keys[i]) {
+			e.Text, e.Keyboard = done, nil
+		}
+		edits = append(edits, e)
+	}
+	return edits, nil
 }
 
 // selfCardEdits are the edits of the self-assessment cards of as that

@@ -92,3 +92,87 @@ func TestOwnerCardFollowsTheBoard(t *testing.T) {
 		t.Errorf("C's card after the mark was taken back: %q", got)
 	}
 }
+
+// TestReportCardClosedStaysClosed (issue 24 attack): A closes the /report
+// card with «✔️ Xong» («Đã ghi nhận kết quả tuần.», no buttons), then marks
+// task 1 «Đúng hạn» on /me/report: the card came back with every button and
+// the hint, as if the report were still open. Decided: a card closed with
+// «Xong» follows the marks made elsewhere and stays closed (the buttons come
+// back with /report).
+func TestReportCardClosedStaysClosed(t *testing.T) {
+	rw := newReportWeek(t)
+	h, A := rw.h, rw.A
+	if err := h.Command(A, "/report"); err != nil {
+		t.Fatal(err)
+	}
+	report := A.User.Last()
+	if err := h.TapOn(A, report, "✔️ Xong"); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	closed := message(t, A, report.ID)
+	if closed.Keyboard != nil || !strings.HasSuffix(closed.Text, "Đã ghi nhận kết quả tuần.") {
+		t.Fatalf("the card after «Xong»: %q %v", closed.Text, closed.Keyboard)
+	}
+	t1 := strconv.FormatInt(rw.tasks[0], 10)
+	if status, body, _ := postForm(t, rw.a, rw.srv.URL+"/me/report", url.Values{"s_" + t1: {"on_time"}}, sameOrigin); status != http.StatusSeeOther {
+		t.Fatalf("POST /me/report: %d\n%s", status, body)
+	}
+	if err := h.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	after := message(t, A, report.ID)
+	if after.Keyboard != nil || !strings.HasSuffix(after.Text, "Đã ghi nhận kết quả tuần.") || after.Text == closed.Text {
+		t.Errorf("the closed card after a mark on the page: %q %v; want the new mark, closed", after.Text, after.Keyboard)
+	}
+	// /report again opens a card with buttons, which follows as before.
+	if err := h.Command(A, "/report"); err != nil {
+		t.Fatal(err)
+	}
+	if again := A.User.Last(); again.ID == report.ID || row(again, 0) != "• 1 ✅ •|1 ⏰|1 ❌|1 📎" {
+		t.Errorf("/report after «Xong»: %q %v", again.Text, again.Keyboard)
+	}
+}
+
+// TestReportCardOfASubmittedMonthFollowsClosed (issue 24 attack): C's
+// /report card of the week of 30 November, C's month already submitted;
+// the head sets that week's task late on the board. The card follows the
+// head's change without buttons: C can no longer mark (the month is with
+// the head), and a button would only answer that it is locked.
+func TestReportCardOfASubmittedMonthFollowsClosed(t *testing.T) {
+	bm := newBoardMonth(t)
+	ctx := context.Background()
+	pool, H, C := bm.h.Pool, bm.ps["H"], bm.ps["C"]
+	var taskID int64
+	if err := pool.QueryRow(ctx, `WITH p AS (INSERT INTO plans (official_id, kind, period_start, month, status)
+			VALUES ($1, 'week', '2026-11-30', '2026-11-01', 'approved') RETURNING id)
+		INSERT INTO tasks (plan_id, position, title, status) SELECT id, 1, 'Việc tuần cuối tháng', 'on_time' FROM p RETURNING id`, C.ID).Scan(&taskID); err != nil {
+		t.Fatal(err)
+	}
+	if err := bm.h.Command(C, "/report"); err != nil {
+		t.Fatal(err)
+	}
+	report := C.User.Last()
+	if !strings.Contains(report.Text, "Việc tuần cuối tháng") {
+		t.Fatalf("C's /report: %q", report.Text)
+	}
+	var id int64
+	var version int
+	if err := pool.QueryRow(ctx, `SELECT id, version FROM assessments WHERE official_id = $1 AND month = '2026-11-01'`, C.ID).Scan(&id, &version); err != nil {
+		t.Fatal(err)
+	}
+	head := bm.signedIn(t, H.ID)
+	form := url.Values{"version": {strconv.Itoa(version)}, "task": {strconv.FormatInt(taskID, 10)}, "status": {"late"}}
+	if code, body, _ := postForm(t, head, bm.srv.URL+"/board/"+strconv.FormatInt(id, 10)+"/status", form, sameOrigin); code != http.StatusSeeOther {
+		t.Fatalf("H sets the week's task late: %d\n%s", code, body)
+	}
+	if err := bm.h.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	after := message(t, C, report.ID)
+	if after.Keyboard != nil || after.Text == report.Text || !strings.HasSuffix(after.Text, "Đã ghi nhận kết quả tuần.") {
+		t.Errorf("C's /report card after the head's change: %q %v; want the new mark, no buttons", after.Text, after.Keyboard)
+	}
+}
