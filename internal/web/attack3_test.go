@@ -87,7 +87,11 @@ func TestOwnerCardFollowsTheBoard(t *testing.T) {
 	if got := message(t, C, card.ID).Text; !strings.Contains(got, "chưa đạt") {
 		t.Errorf("C's card after the head's «chưa đạt» on the board: %q", got)
 	}
-	post("unmark", url.Values{"task": {strconv.FormatInt(task[1], 10)}})
+	var mark int64
+	if err := pool.QueryRow(ctx, `SELECT max(id) FROM task_quality_marks WHERE task_id = $1`, task[1]).Scan(&mark); err != nil {
+		t.Fatal(err)
+	}
+	post("unmark", url.Values{"task": {strconv.FormatInt(task[1], 10)}, "mark": {strconv.FormatInt(mark, 10)}})
 	if got := message(t, C, card.ID).Text; strings.Contains(got, "chưa đạt") {
 		t.Errorf("C's card after the mark was taken back: %q", got)
 	}
@@ -174,5 +178,63 @@ func TestReportCardOfASubmittedMonthFollowsClosed(t *testing.T) {
 	after := message(t, C, report.ID)
 	if after.Keyboard != nil || after.Text == report.Text || !strings.HasSuffix(after.Text, "Đã ghi nhận kết quả tuần.") {
 		t.Errorf("C's /report card after the head's change: %q %v; want the new mark, no buttons", after.Text, after.Keyboard)
+	}
+}
+
+// TestQualityUndoDoubleTap (issue 24 attack): H has marked C's task 1
+// «chưa đạt» twice («Thiếu số liệu», «Thiếu chữ ký») and double-taps «1 ↩️»
+// on the task view in chat: both marks were gone (the button named no mark,
+// the use case took back «the latest» each time). The button and the
+// board's form name the mark they take back; the second tap finds it gone
+// and changes nothing.
+func TestQualityUndoDoubleTap(t *testing.T) {
+	bm := newBoardMonth(t)
+	ctx := context.Background()
+	h, H, C := bm.h, bm.ps["H"], bm.ps["C"]
+	card, _ := reviewCard(H, C)
+	if err := h.TapOn(H, card, "✏️ Điều chỉnh"); err != nil {
+		t.Fatal(err)
+	}
+	adj := message(t, H, card.ID)
+	m, lbl, ok := sim.ButtonStartingWith([]botapitest.Message{adj}, "📋")
+	if !ok {
+		t.Fatalf("no task view in %q %v", adj.Text, adj.Keyboard)
+	}
+	if err := h.TapOn(H, m, lbl); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct{ button, reason string }{{"1 ⚠️", "Thiếu số liệu"}, {"1 ⚠️ 1", "Thiếu chữ ký"}} {
+		if err := h.Tap(H, step.button); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.Say(H, step.reason); err != nil {
+			t.Fatal(err)
+		}
+	}
+	view, ok := sim.FindButton(H.User.Messages(), "1 ↩️")
+	if !ok {
+		t.Fatal("no «1 ↩️» after two marks")
+	}
+	var data string
+	for _, row := range view.Keyboard {
+		for _, b := range row {
+			if b.Text == "1 ↩️" {
+				data = b.Data
+			}
+		}
+	}
+	// Both taps leave before the first one's edit arrives: the same button.
+	for range 2 {
+		if err := h.Wait(H.User.PressData(view, data)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var faults, marks int
+	if err := h.Pool.QueryRow(ctx, `SELECT t.quality_faults, (SELECT count(*) FROM task_quality_marks m WHERE m.task_id = t.id)
+		FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE p.official_id = $1 AND t.position = 1`, C.ID).Scan(&faults, &marks); err != nil {
+		t.Fatal(err)
+	}
+	if faults != 1 || marks != 1 {
+		t.Errorf("after a double tap of «1 ↩️»: %d faults, %d marks; want 1 (the first mark, «Thiếu số liệu», kept)", faults, marks)
 	}
 }

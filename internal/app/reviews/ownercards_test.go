@@ -87,8 +87,10 @@ func TestReviewerChangesTellTheOwnersCards(t *testing.T) {
 		_, err := reviews.MarkTask(ctx, tx, h, as.ID, t1, grading.StatusOnTime, day, told)
 		return err
 	})
+	var mark int64
 	step("task 1 «chưa đạt»", 1, func(tx pgx.Tx) error {
-		_, err := reviews.MarkNotUpToStandard(ctx, tx, h, as.ID, t1, "Thiếu số liệu", day, told)
+		res, err := reviews.MarkNotUpToStandard(ctx, tx, h, as.ID, t1, "Thiếu số liệu", day, told)
+		mark = res.Mark.ID
 		return err
 	})
 	step("the same mark again", 0, func(tx pgx.Tx) error {
@@ -96,7 +98,14 @@ func TestReviewerChangesTellTheOwnersCards(t *testing.T) {
 		return err
 	})
 	step("the mark taken back", 1, func(tx pgx.Tx) error {
-		_, err := reviews.WithdrawQualityMark(ctx, tx, h, as.ID, t1, day, told)
+		_, err := reviews.WithdrawQualityMark(ctx, tx, h, as.ID, t1, mark, day, told)
+		return err
+	})
+	step("the same mark taken back again (a double tap)", 0, func(tx pgx.Tx) error {
+		res, err := reviews.WithdrawQualityMark(ctx, tx, h, as.ID, t1, mark, day, told)
+		if err == nil && !res.Repeated {
+			t.Errorf("the same withdrawal again: %+v; want Repeated", res)
+		}
 		return err
 	})
 }

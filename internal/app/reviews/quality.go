@@ -99,14 +99,17 @@ func MarkNotUpToStandard(ctx context.Context, db store.DB, actorID, assessmentID
 	})
 }
 
-// WithdrawQualityMark takes back, for reviewer actorID on day, the latest
-// «chưa đạt» mark of task taskID of the month of the submitted assessment
-// assessmentID (evaluation.WithdrawQualityMark), and moves the assessment's
-// version on. Refusals as MarkNotUpToStandard's, and evaluation.ErrNotFound
-// when the task has no mark; notify as MarkNotUpToStandard's.
-func WithdrawQualityMark(ctx context.Context, db store.DB, actorID, assessmentID, taskID int64, day calendar.Date, notify plans.TaskNotifier) (MarkResult, error) {
+// WithdrawQualityMark takes back, for reviewer actorID on day, mark
+// markID, the latest «chưa đạt» mark of task taskID as the reviewer saw it,
+// of the month of the submitted assessment assessmentID
+// (evaluation.WithdrawQualityMark), and moves the assessment's version on.
+// Refusals as MarkNotUpToStandard's, evaluation.ErrNotFound when the task
+// has no mark, evaluation.ErrStale when markID is not its latest; a mark
+// taken back already (a double tap) comes back Repeated, nothing changed;
+// notify as MarkNotUpToStandard's.
+func WithdrawQualityMark(ctx context.Context, db store.DB, actorID, assessmentID, taskID, markID int64, day calendar.Date, notify plans.TaskNotifier) (MarkResult, error) {
 	return markQuality(ctx, db, actorID, assessmentID, taskID, day, notify, func() (evaluation.MarkOutcome, error) {
-		return evaluation.WithdrawQualityMark(ctx, db, actorID, taskID, day)
+		return evaluation.WithdrawQualityMark(ctx, db, actorID, taskID, markID, day)
 	})
 }
 

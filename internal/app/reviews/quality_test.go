@@ -116,7 +116,7 @@ func TestTaskStatusAndQualityMarkAreTheReviewersOnly(t *testing.T) {
 	if _, err := reviews.MarkTask(ctx, pool, id["D"], as.ID, task("A", 2), grading.StatusOnTime, after, nil); !errors.Is(err, access.ErrForbidden) {
 		t.Errorf("D after the delegation: %v; want ErrForbidden", err)
 	}
-	if res, err = reviews.WithdrawQualityMark(ctx, pool, id["H"], as.ID, task("A", 1), day, nil); err != nil || res.Faults != 0 ||
+	if res, err = reviews.WithdrawQualityMark(ctx, pool, id["H"], as.ID, task("A", 1), res.Mark.ID, day, nil); err != nil || res.Faults != 0 ||
 		res.Assessment.Version != as.Version+1 || res.Mark.Reason != reason {
 		t.Fatalf("H takes the mark back: %+v, %v", res, err)
 	}
