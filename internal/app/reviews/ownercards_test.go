@@ -2,6 +2,7 @@ package reviews_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -108,4 +109,19 @@ func TestReviewerChangesTellTheOwnersCards(t *testing.T) {
 		}
 		return err
 	})
+	// A task of the month's week plan still waiting for approval (a forged
+	// id: the board lists approved plans only) is not one to review: stale,
+	// not «approved already».
+	var waiting int64
+	if err := pool.QueryRow(ctx, `WITH p AS (INSERT INTO plans (official_id, kind, period_start, month, status)
+			VALUES ($1, 'week', '2026-11-30', '2026-11-01', 'submitted') RETURNING id)
+		INSERT INTO tasks (plan_id, position, title, status) SELECT id, 1, 'Việc tuần chờ duyệt', 'on_time' FROM p RETURNING id`, a).Scan(&waiting); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reviews.MarkTask(ctx, pool, h, as.ID, waiting, grading.StatusLate, day, nil); !errors.Is(err, evaluation.ErrStale) {
+		t.Errorf("a task of a plan not approved: %v; want ErrStale", err)
+	}
+	if _, err := reviews.MarkNotUpToStandard(ctx, pool, h, as.ID, waiting, "Thiếu số liệu", day, nil); !errors.Is(err, evaluation.ErrStale) {
+		t.Errorf("a mark on a task of a plan not approved: %v; want ErrStale", err)
+	}
 }

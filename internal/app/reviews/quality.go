@@ -178,13 +178,16 @@ func reviewing(ctx context.Context, db store.DB, actorID, assessmentID int64, da
 	return as, evaluation.ErrStale
 }
 
-// taskOf is the official whose plan holds task taskID, the plan's month,
-// and the task's title; pgx.ErrNoRows when there is no such task.
+// taskOf is the official whose approved plan holds task taskID, the
+// plan's month, and the task's title; pgx.ErrNoRows when there is no such
+// task, or its plan is not approved (not a task of the month under review:
+// a forged id of a plan still waiting was answered «approved already»).
 func taskOf(ctx context.Context, db store.DB, taskID int64) (int64, calendar.Month, string, error) {
 	var owner int64
 	var month time.Time
 	var title string
-	err := db.QueryRow(ctx, `SELECT p.official_id, p.month, t.title FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1`, taskID).
+	err := db.QueryRow(ctx, `SELECT p.official_id, p.month, t.title FROM tasks t JOIN plans p ON p.id = t.plan_id
+		WHERE t.id = $1 AND p.status = 'approved'`, taskID).
 		Scan(&owner, &month, &title)
 	return owner, calendar.Month{Year: month.Year(), Month: month.Month()}, title, err
 }
