@@ -2,14 +2,23 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"evalbot/internal/botapitest"
+	"evalbot/internal/calendar"
+	"evalbot/internal/locale"
+	"evalbot/internal/signin"
 	"evalbot/internal/sim"
+	"evalbot/internal/web"
 )
 
 // selfCardOf is p's self-assessment card of November 2026 in chat (the
@@ -236,5 +245,80 @@ func TestQualityUndoDoubleTap(t *testing.T) {
 	}
 	if faults != 1 || marks != 1 {
 		t.Errorf("after a double tap of «1 ↩️»: %d faults, %d marks; want 1 (the first mark, «Thiếu số liệu», kept)", faults, marks)
+	}
+}
+
+// linkGuesses posts n made-up sign-in links to h, the i-th from the client
+// address addr(i) with the extra header lines hdr(i) (X-Forwarded-For), and
+// then a valid link for official id from addr(n) with hdr(n); it returns that
+// last answer's status.
+func linkGuesses(t *testing.T, h http.Handler, pool *pgxpool.Pool, id int64, n int, addr func(int) string, hdr func(int) []string) int {
+	t.Helper()
+	post := func(i int, path string) int {
+		r := httptest.NewRequest("POST", "http://evalbot.test"+path, nil)
+		r.RemoteAddr = addr(i)
+		r.Header.Set("Sec-Fetch-Site", "same-origin")
+		for _, v := range hdr(i) {
+			r.Header.Add("X-Forwarded-For", v)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w.Code
+	}
+	for i := range n {
+		if code := post(i, "/signin/"+strings.Repeat("C", 43)); code != http.StatusNotFound && code != http.StatusGone &&
+			code != http.StatusTooManyRequests && code != http.StatusOK {
+			t.Fatalf("guess %d: %d", i, code)
+		}
+	}
+	token, _, err := signin.Issue(context.Background(), pool, id, time.Hour, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(signin.LinkURL("http://evalbot.test", token))
+	return post(n, u.Path)
+}
+
+// TestLinkGuessesFromOneNetwork (issue 24 attack): sign-in links guessed
+// from one IPv6 /64 (one phone, one office: 2^64 addresses to pick from),
+// each from another address, or, behind the proxy (EVALBOT_WEB_TRUST_PROXY),
+// each with a made-up X-Forwarded-For line before the proxy's own: every
+// guess had a bucket of its own, and a valid link after 30 guesses was
+// still let in. The bucket is the /64 of an IPv6 address, and the proxy's
+// entry is the last of all the header's lines.
+func TestLinkGuessesFromOneNetwork(t *testing.T) {
+	pool := ward(t)
+	cat, err := locale.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	if err := pool.QueryRow(context.Background(), `SELECT id FROM officials WHERE active ORDER BY id LIMIT 1`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	for _, proxy := range []bool{false, true} {
+		s := &web.Server{Pool: pool, Cat: cat, Cal: calendar.Default(), Now: func() time.Time { return now }, TrustProxy: proxy}
+		h, err := s.Handler()
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := func(i int) string { return fmt.Sprintf("[2001:db8:7:42::%x]:443%02d", i+1, i%100) }
+		hdr := func(int) []string { return nil }
+		if proxy {
+			addr = func(int) string { return "127.0.0.1:40000" }
+			hdr = func(i int) []string { return []string{fmt.Sprintf("198.51.100.%d", i+1), "203.0.113.7"} }
+		}
+		if code := linkGuesses(t, h, pool, id, 30, addr, hdr); code != http.StatusTooManyRequests {
+			t.Errorf("proxy %v: a valid link after 30 guesses from one network: %d; want 429", proxy, code)
+		}
+		// Another network is not held up by these guesses.
+		other := func(int) string { return "[2001:db8:8:1::1]:443" }
+		if proxy {
+			hdr = func(int) []string { return []string{"203.0.113.8"} }
+			other = addr
+		}
+		if code := linkGuesses(t, h, pool, id, 0, other, hdr); code != http.StatusSeeOther {
+			t.Errorf("proxy %v: a valid link from another network: %d; want 303", proxy, code)
+		}
 	}
 }
