@@ -322,3 +322,64 @@ func TestLinkGuessesFromOneNetwork(t *testing.T) {
 		}
 	}
 }
+
+// TestBoardStatusDoublePostAtOnce (issue 24 attack): the head's «trễ hạn»
+// posted twice at the same moment (a double click whose two requests cross)
+// set the task late twice (2 delays): both requests read the page's version
+// and the task's status before either wrote. The assessment is locked before
+// its version is compared (reviews.Open), so the second waits and finds the
+// status as it is already.
+func TestBoardStatusDoublePostAtOnce(t *testing.T) {
+	bm := newBoardMonth(t)
+	ctx := context.Background()
+	pool, H, C := bm.h.Pool, bm.ps["H"], bm.ps["C"]
+	head := bm.signedIn(t, H.ID)
+	rows, err := pool.Query(ctx, `SELECT t.id FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE p.official_id = $1 AND t.status = 'not_done' ORDER BY t.position`, C.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tasks []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		tasks = append(tasks, id)
+	}
+	rows.Close()
+	for _, task := range tasks {
+		var id int64
+		var version int
+		if err := pool.QueryRow(ctx, `SELECT id, version FROM assessments WHERE official_id = $1 AND month = '2026-11-01'`, C.ID).Scan(&id, &version); err != nil {
+			t.Fatal(err)
+		}
+		form := url.Values{"version": {strconv.Itoa(version)}, "task": {strconv.FormatInt(task, 10)}, "status": {"late"}}
+		done := make(chan int, 4)
+		for range 4 {
+			go func() {
+				req, _ := http.NewRequest("POST", bm.srv.URL+"/board/"+strconv.FormatInt(id, 10)+"/status", strings.NewReader(form.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				req.Header.Set("Sec-Fetch-Site", "same-origin")
+				resp, err := head.Do(req)
+				if err != nil {
+					done <- 0
+					return
+				}
+				resp.Body.Close()
+				done <- resp.StatusCode
+			}()
+		}
+		for range 4 {
+			if code := <-done; code != http.StatusSeeOther && code != http.StatusOK {
+				t.Errorf("a post at once: %d", code)
+			}
+		}
+		var delays int
+		if err := pool.QueryRow(ctx, `SELECT delays FROM tasks WHERE id = $1`, task).Scan(&delays); err != nil {
+			t.Fatal(err)
+		}
+		if delays != 1 {
+			t.Errorf("task %d after «trễ hạn» posted four times at once: %d delays; want 1", task, delays)
+		}
+	}
+}

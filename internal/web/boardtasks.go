@@ -138,7 +138,7 @@ func (s *Server) boardTaskStatus(w http.ResponseWriter, r *http.Request) {
 		saved = "" // no status chosen («chưa báo cáo» kept): nothing to save
 	}
 	err := store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
-		as, o, err := reviews.Open(ctx, tx, me.ID, id, day)
+		as, o, err := reviews.OpenForUpdate(ctx, tx, me.ID, id, day)
 		if err != nil || !valid {
 			return err
 		}
@@ -213,7 +213,7 @@ func (s *Server) boardQuality(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	day := calendar.DateOf(s.now())
 	err = store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
-		as, _, err := reviews.Open(ctx, tx, me.ID, id, day)
+		as, _, err := reviews.OpenForUpdate(ctx, tx, me.ID, id, day)
 		if err != nil {
 			return err
 		}
@@ -260,7 +260,7 @@ func (s *Server) boardUnmark(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	day := calendar.DateOf(s.now())
 	err = store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
-		as, _, err := reviews.Open(ctx, tx, me.ID, id, day)
+		as, _, err := reviews.OpenForUpdate(ctx, tx, me.ID, id, day)
 		if err != nil {
 			return err
 		}
