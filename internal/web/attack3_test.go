@@ -383,3 +383,41 @@ func TestBoardStatusDoublePostAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestReportPageDoublePostAtOnce (issue 24 attack): /me/report saved with
+// task 1 «trễ hạn» four times at once (a double click whose requests cross)
+// set it late up to four times: each request read the task not late yet.
+// The save reads the week's plan locked (plans.WeekReportForUpdate), so the
+// later requests find it late already and change nothing.
+func TestReportPageDoublePostAtOnce(t *testing.T) {
+	rw := newReportWeek(t)
+	t1 := strconv.FormatInt(rw.tasks[0], 10)
+	form := url.Values{"s_" + t1: {"late"}}
+	done := make(chan int, 4)
+	for range 4 {
+		go func() {
+			req, _ := http.NewRequest("POST", rw.srv.URL+"/me/report", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+			resp, err := rw.a.Do(req)
+			if err != nil {
+				done <- 0
+				return
+			}
+			resp.Body.Close()
+			done <- resp.StatusCode
+		}()
+	}
+	for range 4 {
+		if code := <-done; code != http.StatusSeeOther && code != http.StatusOK {
+			t.Errorf("a save at once: %d", code)
+		}
+	}
+	var delays int
+	if err := rw.pool.QueryRow(context.Background(), `SELECT delays FROM tasks WHERE id = $1`, rw.tasks[0]).Scan(&delays); err != nil {
+		t.Fatal(err)
+	}
+	if delays != 1 {
+		t.Errorf("task 1 after «trễ hạn» saved four times at once: %d delays; want 1", delays)
+	}
+}
