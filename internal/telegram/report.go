@@ -23,6 +23,20 @@ func (a *App) onReportCommand(t *turn) error {
 	if err != nil {
 		return err
 	}
+	open, err := a.reportOpen(t, p)
+	if err != nil {
+		return err
+	}
+	if !open {
+		// The month is no longer the person's to mark (sent to the head,
+		// published): the report as it stands, without buttons that would
+		// only answer that it is locked.
+		text, err := t.reportClosedView(p)
+		if err != nil {
+			return err
+		}
+		return t.reply(text, nil)
+	}
 	text, kb, err := t.reportView(p)
 	if err != nil {
 		return err

@@ -62,3 +62,31 @@ func TestClosedReportCardStaysClosed(t *testing.T) {
 		t.Errorf("the /report card after its own press: %v", c.Keyboard)
 	}
 }
+
+// TestReportOfALockedMonth (issue 24 attack): A's December self-assessment
+// is with the head; /report showed ✅ ⏰ ❌ buttons that only answered «locked».
+// The report comes without buttons, saying it is recorded.
+func TestReportOfALockedMonth(t *testing.T) {
+	pool := pgtest.New(t)
+	h, err := sim.New(pool, at(2026, 12, 7, 8), io.Discard)
+	must(t, err)
+	defer h.Close()
+	must(t, h.ImportCSV(units, officials))
+	ps, err := h.Onboard()
+	must(t, err)
+	A := ps["A"]
+	for _, q := range []string{
+		`INSERT INTO plans (official_id, kind, period_start, month, status)
+			SELECT id, 'week', '2026-12-07', '2026-12-01', 'approved' FROM officials WHERE employee_code = 'A'`,
+		`INSERT INTO tasks (plan_id, position, title) SELECT p.id, n, 'Việc tuần số ' || n FROM plans p, generate_series(1, 2) n`,
+		`INSERT INTO assessments (official_id, month, framework_id, framework_version, status)
+			SELECT id, '2026-12-01', 'hanoi-3814-2018', '1', 'submitted' FROM officials WHERE employee_code = 'A'`,
+	} {
+		_, err := pool.Exec(context.Background(), q)
+		must(t, err)
+	}
+	must(t, h.Command(A, "/report"))
+	if m := A.User.Last(); m.Keyboard != nil || !strings.HasSuffix(m.Text, "Đã ghi nhận kết quả tuần.") || !strings.Contains(m.Text, "Việc tuần số 2") {
+		t.Errorf("/report of a month sent to the head: %q %v; want the report, no buttons", m.Text, m.Keyboard)
+	}
+}

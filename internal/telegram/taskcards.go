@@ -145,11 +145,8 @@ func (a *App) reportCardEdits(t *turn, planID int64, skip cardRef) ([]delivery.C
 		return nil, err
 	}
 	open := len(closed) < len(cards)
-	if open && len(p.Tasks) > 0 {
-		_, err := plans.OwnOpenTask(t.ctx, t.tx, p.OfficialID, p.Tasks[0].ID, a.assessMonth())
-		if errors.Is(err, evaluation.ErrLocked) {
-			open = false
-		} else if err != nil {
+	if open {
+		if open, err = a.reportOpen(t, p); err != nil {
 			return nil, err
 		}
 	}
@@ -174,6 +171,19 @@ func (a *App) reportCardEdits(t *turn, planID int64, skip cardRef) ([]delivery.C
 		edits = append(edits, e)
 	}
 	return edits, nil
+}
+
+// reportOpen reports whether p's owner may still mark its tasks
+// (plans.OwnOpenTask): a report card shows its buttons only then.
+func (a *App) reportOpen(t *turn, p evaluation.Plan) (bool, error) {
+	if len(p.Tasks) == 0 {
+		return true, nil
+	}
+	_, err := plans.OwnOpenTask(t.ctx, t.tx, p.OfficialID, p.Tasks[0].ID, a.assessMonth())
+	if errors.Is(err, evaluation.ErrLocked) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // selfCardEdits are the edits of the self-assessment cards of as that
