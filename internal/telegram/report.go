@@ -81,10 +81,6 @@ func (t *turn) reportClosedView(p evaluation.Plan) (string, error) {
 	return b.String(), nil
 }
 
-// reportClosedKey is the bot_state key that says the report card at ref
-// was closed with «Xong».
-func reportClosedKey(ref cardRef) string { return key("report-closed", ref.chatID, ref.messageID) }
-
 // taskButtons: one row per task, "N ✅", "N ⏰", "N ❌", the current one marked.
 func (t *turn) taskButtons(tasks []evaluation.Task, data func(evaluation.Task, grading.TaskStatus) string) delivery.Keyboard {
 	var kb delivery.Keyboard
@@ -132,8 +128,7 @@ func (a *App) onTaskMark(t *turn, c callback) error {
 		}
 		// The card stays closed when another face changes a mark (reportCardEdits).
 		if m := t.pressed(); m.messageID != 0 {
-			if _, err := t.tx.Exec(t.ctx, `INSERT INTO bot_state (key, value) VALUES ($1, '{}') ON CONFLICT (key) DO NOTHING`,
-				reportClosedKey(m)); err != nil {
+			if err := delivery.CloseCard(t.ctx, t.tx, m.chatID, m.messageID); err != nil {
 				return err
 			}
 		}

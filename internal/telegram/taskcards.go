@@ -132,19 +132,11 @@ func (a *App) reportCardEdits(t *turn, planID int64, skip cardRef) ([]delivery.C
 	if err != nil || len(cards) == 0 {
 		return nil, err
 	}
-	keys := make([]string, len(cards))
-	for i, c := range cards {
-		keys[i] = reportClosedKey(cardRef{chatID: c.ChatID, messageID: c.MessageID})
-	}
-	rows, err := t.tx.Query(t.ctx, `SELECT key FROM bot_state WHERE key = ANY($1)`, keys)
+	closed, err := delivery.ClosedCards(t.ctx, t.tx, cards)
 	if err != nil {
 		return nil, err
 	}
-	closed, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, err
-	}
-	open := len(closed) < len(cards)
+	open := slices.Contains(closed, false)
 	if open {
 		if open, err = a.reportOpen(t, p); err != nil {
 			return nil, err
@@ -157,7 +149,7 @@ func (a *App) reportCardEdits(t *turn, planID int64, skip cardRef) ([]delivery.C
 			return nil, err
 		}
 	}
-	if !open || len(closed) > 0 {
+	if !open || slices.Contains(closed, true) {
 		if done, err = t.reportClosedView(p); err != nil {
 			return nil, err
 		}
@@ -165,7 +157,7 @@ func (a *App) reportCardEdits(t *turn, planID int64, skip cardRef) ([]delivery.C
 	edits := make([]delivery.CardEdit, 0, len(cards))
 	for i, c := range cards {
 		e := delivery.CardEdit{ChatID: c.ChatID, MessageID: c.MessageID, Text: text, Keyboard: kb}
-		if !open || slices.Contains(closed, keys[i]) {
+		if !open || closed[i] {
 			e.Text, e.Keyboard = done, nil
 		}
 		edits = append(edits, e)
