@@ -30,12 +30,12 @@ func (a *App) onReportCommand(t *turn) error {
 	if !open {
 		// The month is no longer the person's to mark (sent to the head,
 		// published): the report as it stands, without buttons that would
-		// only answer that it is locked.
+		// only answer that it is locked; the head's changes edit it.
 		text, err := t.reportClosedView(p)
 		if err != nil {
 			return err
 		}
-		return t.reply(text, nil)
+		return t.replyCard(reportCardKey(t.me.ID, w), text, nil)
 	}
 	text, kb, err := t.reportView(p)
 	if err != nil {
