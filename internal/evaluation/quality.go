@@ -355,13 +355,16 @@ func WithdrawQualityMark(ctx context.Context, db store.DB, actorID, taskID, mark
 	if err := db.QueryRow(ctx, `SELECT max(id) FROM task_quality_marks WHERE task_id = $1`, taskID).Scan(&latest); err != nil {
 		return out, err
 	}
-	var gone bool
-	if err := db.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM task_quality_marks WHERE id = $1)`, markID).Scan(&gone); err != nil {
+	// Taken back already from this task (the audit log keeps it): the same
+	// request again. A made-up id is no mark of this task: stale.
+	var withdrawn bool
+	if err := db.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM task_quality_marks WHERE id = $2)
+		AND EXISTS (SELECT 1 FROM audit_log WHERE entity = 'task' AND entity_id = $1 AND action = 'quality_unmark'
+			AND before->>'mark' = $2::text)`, taskID, markID).Scan(&withdrawn); err != nil {
 		return out, err
 	}
 	switch {
-	case gone && markID > 0 && (latest == nil || *latest < markID):
-		// Taken back already (the older marks are below it): the same request again.
+	case withdrawn:
 		out.Mark, out.Faults, out.Repeated = QualityMark{ID: markID, TaskID: taskID}, faults, true
 		return out, nil
 	case latest == nil:

@@ -140,6 +140,9 @@ func TestMarkNotUpToStandard(t *testing.T) {
 	if again, err := WithdrawQualityMark(ctx, pool, long, tasks[0].ID, latest, today); err != nil || !again.Repeated || again.Faults != 1 {
 		t.Fatalf("withdraw the same mark again: %+v %v; want Repeated, 1 fault left", again, err)
 	}
+	if _, err := WithdrawQualityMark(ctx, pool, long, tasks[0].ID, latest+1000, today); !errors.Is(err, ErrStale) {
+		t.Errorf("withdraw a made-up mark: %v; want ErrStale", err)
+	}
 	if _, err := WithdrawQualityMark(ctx, pool, oanh, tasks[0].ID, first, today); !errors.Is(err, ErrNotReviewer) {
 		t.Errorf("the owner withdraws: %v", err)
 	}
