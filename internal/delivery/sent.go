@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -89,4 +91,40 @@ func EnqueueCard(ctx context.Context, tx pgx.Tx, m Message) error {
 		}
 	}
 	return fmt.Errorf("delivery: card %q not queued: its key keeps being taken", m.DedupKey)
+}
+
+// CloseCard records that the person closed card chatID/messageID (a report
+// card's «✔️ Xong»): the faces that follow it then keep it closed
+// (ClosedCards). Kept in bot_state under "card-closed:<chat>:<message>";
+// closing it again changes nothing.
+func CloseCard(ctx context.Context, db store.DB, chatID int64, messageID int) error {
+	_, err := db.Exec(ctx, `INSERT INTO bot_state (key, value) VALUES ($1, '{}') ON CONFLICT (key) DO NOTHING`,
+		closedKey(chatID, messageID))
+	return err
+}
+
+// ClosedCards reports, per card of cards in order, whether it was closed
+// (CloseCard).
+func ClosedCards(ctx context.Context, db store.DB, cards []Sent) ([]bool, error) {
+	keys := make([]string, len(cards))
+	for i, c := range cards {
+		keys[i] = closedKey(c.ChatID, c.MessageID)
+	}
+	rows, err := db.Query(ctx, `SELECT key FROM bot_state WHERE key = ANY($1)`, keys)
+	if err != nil {
+		return nil, err
+	}
+	found, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bool, len(cards))
+	for i, k := range keys {
+		out[i] = slices.Contains(found, k)
+	}
+	return out, nil
+}
+
+func closedKey(chatID int64, messageID int) string {
+	return "card-closed:" + strconv.FormatInt(chatID, 10) + ":" + strconv.Itoa(messageID)
 }

@@ -116,6 +116,14 @@ func LoadAssessment(ctx context.Context, db store.DB, id int64) (Assessment, err
 	return scanAssessment(db.QueryRow(ctx, `SELECT `+assessCols+` FROM assessments WHERE id = $1`, id))
 }
 
+// LoadAssessmentForUpdate is LoadAssessment with the row locked until the
+// caller's transaction ends: a version compared after it stays true until
+// the commit (two requests of one page at once are then decided one after
+// the other). ErrNotFound when there is none.
+func LoadAssessmentForUpdate(ctx context.Context, db store.DB, id int64) (Assessment, error) {
+	return scanAssessment(db.QueryRow(ctx, `SELECT `+assessCols+` FROM assessments WHERE id = $1 FOR UPDATE`, id))
+}
+
 // LoadAssessmentPublished is LoadAssessment and Published in one query:
 // the assessment and whether its official's unit has published its month.
 func LoadAssessmentPublished(ctx context.Context, db store.DB, id int64) (Assessment, bool, error) {

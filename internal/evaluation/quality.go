@@ -318,13 +318,17 @@ func WeighPlan(ctx context.Context, db store.DB, actorID, planID int64, version 
 	return p, nil, err
 }
 
-// WithdrawQualityMark takes back the latest «chưa đạt» mark of a task (the
-// head pressed it by mistake): the mark's row is deleted, the task's fault
-// count goes down by one, and the audit log keeps what was withdrawn
-// (entity task, action quality_unmark, with the reason that was given).
-// Authorized and bounded as MarkNotUpToStandard; ErrNotFound when the task
-// has no mark.
-func WithdrawQualityMark(ctx context.Context, db store.DB, actorID, taskID int64, today calendar.Date) (MarkOutcome, error) {
+// WithdrawQualityMark takes back mark markID, the latest «chưa đạt» mark
+// of a task as the reviewer saw it (the head pressed it by mistake): the
+// mark's row is deleted, the task's fault count goes down by one, and the
+// audit log keeps what was withdrawn (entity task, action quality_unmark,
+// with the reason that was given). Authorized and bounded as
+// MarkNotUpToStandard; ErrNotFound when the task has no mark; ErrStale when
+// markID is not its latest (another mark came since). A mark no longer
+// there (taken back already: a double tap, a repeated request) changes
+// nothing and comes back Repeated: each request names the mark it takes
+// back, so a double tap never takes a second one.
+func WithdrawQualityMark(ctx context.Context, db store.DB, actorID, taskID, markID int64, today calendar.Date) (MarkOutcome, error) {
 	var out MarkOutcome
 	var faults int
 	var month time.Time
@@ -347,13 +351,30 @@ func WithdrawQualityMark(ctx context.Context, db store.DB, actorID, taskID int64
 	if closed {
 		return out, ErrLocked
 	}
-	m := QualityMark{TaskID: taskID}
-	err = db.QueryRow(ctx, `DELETE FROM task_quality_marks WHERE id = (SELECT max(id) FROM task_quality_marks WHERE task_id = $1)
-		RETURNING id, actor_id, on_behalf_of, reason, marked_at`, taskID).Scan(&m.ID, &m.ActorID, &m.OnBehalfOf, &m.Reason, &m.At)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return out, ErrNotFound
+	var latest *int64
+	if err := db.QueryRow(ctx, `SELECT max(id) FROM task_quality_marks WHERE task_id = $1`, taskID).Scan(&latest); err != nil {
+		return out, err
 	}
-	if err != nil {
+	// Taken back already from this task (the audit log keeps it): the same
+	// request again. A made-up id is no mark of this task: stale.
+	var withdrawn bool
+	if err := db.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM task_quality_marks WHERE id = $2)
+		AND EXISTS (SELECT 1 FROM audit_log WHERE entity = 'task' AND entity_id = $1 AND action = 'quality_unmark'
+			AND before->>'mark' = $2::text)`, taskID, markID).Scan(&withdrawn); err != nil {
+		return out, err
+	}
+	switch {
+	case withdrawn:
+		out.Mark, out.Faults, out.Repeated = QualityMark{ID: markID, TaskID: taskID}, faults, true
+		return out, nil
+	case latest == nil:
+		return out, ErrNotFound
+	case *latest != markID:
+		return out, ErrStale
+	}
+	m := QualityMark{TaskID: taskID}
+	if err := db.QueryRow(ctx, `DELETE FROM task_quality_marks WHERE id = $1
+		RETURNING id, actor_id, on_behalf_of, reason, marked_at`, markID).Scan(&m.ID, &m.ActorID, &m.OnBehalfOf, &m.Reason, &m.At); err != nil {
 		return out, err
 	}
 	if _, err := db.Exec(ctx, `UPDATE tasks SET quality_faults = greatest(quality_faults - 1, 0) WHERE id = $1`, taskID); err != nil {

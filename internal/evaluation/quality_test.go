@@ -125,14 +125,28 @@ func TestMarkNotUpToStandard(t *testing.T) {
 	}
 
 	// A mark pressed by mistake is taken back, the latest first.
-	back, err := WithdrawQualityMark(ctx, pool, long, tasks[0].ID, today)
-	if err != nil || back.Faults != 1 || back.Mark.Reason != "Sai số liệu diện tích" {
+	var first, latest int64
+	if err := pool.QueryRow(ctx, `SELECT min(id), max(id) FROM task_quality_marks WHERE task_id = $1`, tasks[0].ID).Scan(&first, &latest); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := WithdrawQualityMark(ctx, pool, long, tasks[0].ID, first, today); !errors.Is(err, ErrStale) {
+		t.Errorf("withdraw a mark that is not the latest: %v; want ErrStale", err)
+	}
+	back, err := WithdrawQualityMark(ctx, pool, long, tasks[0].ID, latest, today)
+	if err != nil || back.Faults != 1 || back.Mark.Reason != "Sai số liệu diện tích" || back.Repeated {
 		t.Fatalf("withdraw: %+v %v", back, err)
 	}
-	if _, err := WithdrawQualityMark(ctx, pool, oanh, tasks[0].ID, today); !errors.Is(err, ErrNotReviewer) {
+	// The same again (a double tap): nothing more taken back.
+	if again, err := WithdrawQualityMark(ctx, pool, long, tasks[0].ID, latest, today); err != nil || !again.Repeated || again.Faults != 1 {
+		t.Fatalf("withdraw the same mark again: %+v %v; want Repeated, 1 fault left", again, err)
+	}
+	if _, err := WithdrawQualityMark(ctx, pool, long, tasks[0].ID, latest+1000, today); !errors.Is(err, ErrStale) {
+		t.Errorf("withdraw a made-up mark: %v; want ErrStale", err)
+	}
+	if _, err := WithdrawQualityMark(ctx, pool, oanh, tasks[0].ID, first, today); !errors.Is(err, ErrNotReviewer) {
 		t.Errorf("the owner withdraws: %v", err)
 	}
-	if _, err := WithdrawQualityMark(ctx, pool, long, tasks[1].ID, today); !errors.Is(err, ErrNotFound) {
+	if _, err := WithdrawQualityMark(ctx, pool, long, tasks[1].ID, 0, today); !errors.Is(err, ErrNotFound) {
 		t.Errorf("a task without marks: %v", err)
 	}
 	if _, err := MarkNotUpToStandard(ctx, pool, long, tasks[0].ID, "Sai số liệu diện tích", today); err != nil {
@@ -147,7 +161,7 @@ func TestMarkNotUpToStandard(t *testing.T) {
 	if _, err := MarkNotUpToStandard(ctx, pool, long, tasks[1].ID, "Chậm", today); !errors.Is(err, ErrLocked) {
 		t.Errorf("approved month: %v", err)
 	}
-	if _, err := WithdrawQualityMark(ctx, pool, long, tasks[0].ID, today); !errors.Is(err, ErrLocked) {
+	if _, err := WithdrawQualityMark(ctx, pool, long, tasks[0].ID, first, today); !errors.Is(err, ErrLocked) {
 		t.Errorf("withdraw in an approved month: %v", err)
 	}
 }

@@ -22,7 +22,7 @@ const (
 	// assessment, the task view's page.
 	vQualityMark = "qm"
 	// vQualityUndo: the head takes back the task's latest mark: task,
-	// assessment, page.
+	// assessment, page, the mark.
 	vQualityUndo = "qu"
 	// stepQualityReason: a head typing why a done task is not up to
 	// standard: task (in PlanID), assessment, page (in Version), message.
@@ -71,8 +71,21 @@ func (t *turn) itemSuffix(task evaluation.Task) string {
 }
 
 // qualityButtons adds to each row of a review's task view (one row per task
-// of page, as taskButtons makes them) a «⚠️ chưa đạt» button for a done task.
+// of page, as taskButtons makes them) a «⚠️ chưa đạt» button for a done task,
+// and a ↩️ that names the task's latest mark (taken back once, however often
+// it is pressed). A failed read aborts the update's transaction, which then
+// fails as a whole.
 func qualityButtons(t *turn, kb delivery.Keyboard, page []evaluation.Task, asID int64, n int) delivery.Keyboard {
+	var marked []int64
+	for _, task := range page {
+		if task.QualityFaults > 0 {
+			marked = append(marked, task.ID)
+		}
+	}
+	var marks map[int64][]evaluation.QualityMark
+	if len(marked) > 0 {
+		marks, _ = evaluation.QualityMarks(t.ctx, t.tx, marked)
+	}
 	for i, task := range page {
 		if i >= len(kb) || task.Status != "on_time" && task.Status != "late" {
 			continue
@@ -82,8 +95,8 @@ func qualityButtons(t *turn, kb delivery.Keyboard, page []evaluation.Task, asID 
 			label += " " + strconv.Itoa(task.QualityFaults)
 		}
 		kb[i] = append(kb[i], delivery.Button{Text: label, Data: cb(vQualityMark, task.ID, asID, n)})
-		if task.QualityFaults > 0 {
-			kb[i] = append(kb[i], delivery.Button{Text: itoa(task.Position) + " ↩️", Data: cb(vQualityUndo, task.ID, asID, n)})
+		if ms := marks[task.ID]; task.QualityFaults > 0 && len(ms) > 0 {
+			kb[i] = append(kb[i], delivery.Button{Text: itoa(task.Position) + " ↩️", Data: cb(vQualityUndo, task.ID, asID, n, ms[len(ms)-1].ID)})
 		}
 	}
 	return kb
@@ -95,10 +108,11 @@ func (a *App) onQualityUndo(t *turn, c callback) error {
 	taskID, err1 := c.id(0)
 	asID, err2 := c.id(1)
 	page, err3 := c.small(2, 100)
-	if err1 != nil || err2 != nil || err3 != nil {
+	markID, err4 := c.id(3) // none on a button from before marks were named: stale
+	if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
 		return staleOr(t, evaluation.ErrStale)
 	}
-	res, err := reviews.WithdrawQualityMark(t.ctx, t.tx, t.me.ID, asID, taskID, a.today())
+	res, err := reviews.WithdrawQualityMark(t.ctx, t.tx, t.me.ID, asID, taskID, markID, a.today(), t.taskCards(t.pressed()))
 	switch {
 	case errors.Is(err, access.ErrForbidden):
 		t.alert(t.t("NotAuthorized", nil))
@@ -111,6 +125,10 @@ func (a *App) onQualityUndo(t *turn, c callback) error {
 		return err
 	}
 	t.editPressed(view, kb)
+	if res.Repeated {
+		t.ack("") // taken back by the first tap, told then
+		return nil
+	}
 	t.ack(t.t("QualityUnmarkedToast", qualityData(res)))
 	return a.tellUnmarked(t, res)
 }
@@ -179,7 +197,7 @@ func (a *App) onQualityReason(t *turn, d stepData, text string) error {
 	if !ok || err != nil {
 		return err
 	}
-	res, err := reviews.MarkNotUpToStandard(t.ctx, t.tx, t.me.ID, d.AssessmentID, d.PlanID, reason, a.today())
+	res, err := reviews.MarkNotUpToStandard(t.ctx, t.tx, t.me.ID, d.AssessmentID, d.PlanID, reason, a.today(), t.taskCards(cardRef{}))
 	if cerr := t.clearStep(); cerr != nil {
 		return cerr
 	}

@@ -23,6 +23,20 @@ func (a *App) onReportCommand(t *turn) error {
 	if err != nil {
 		return err
 	}
+	open, err := a.reportOpen(t, p)
+	if err != nil {
+		return err
+	}
+	if !open {
+		// The month is no longer the person's to mark (sent to the head,
+		// published): the report as it stands, without buttons that would
+		// only answer that it is locked; the head's changes edit it.
+		text, err := t.reportClosedView(p)
+		if err != nil {
+			return err
+		}
+		return t.replyCard(reportCardKey(t.me.ID, w), text, nil)
+	}
 	text, kb, err := t.reportView(p)
 	if err != nil {
 		return err
@@ -50,6 +64,21 @@ func (t *turn) reportView(p evaluation.Plan) (string, delivery.Keyboard, error) 
 	kb = t.withPage(kb, "BtnReportOnePage", "report")
 	kb = append(kb, []delivery.Button{{Text: t.t("BtnDone", nil), Data: cb(vReportDone, p.ID)}})
 	return b.String(), kb, nil
+}
+
+// reportClosedView: the tasks with their marks and evidence, saved (the
+// card closed with «Xong»), no buttons.
+func (t *turn) reportClosedView(p evaluation.Plan) (string, error) {
+	ev, err := t.taskEvidence(p.Tasks)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString("<b>" + t.t("ReportTitle", map[string]any{"Title": t.planTitle(p.Kind, p.PeriodStart)}) + "</b>\n")
+	saved := "\n\n" + t.t("ReportSaved", nil)
+	b.WriteString("\n" + t.taskListEv(p.Tasks, true, delivery.MaxText-delivery.TextLen(b.String())-delivery.TextLen(saved)-1, ev))
+	b.WriteString(saved)
+	return b.String(), nil
 }
 
 // taskButtons: one row per task, "N ✅", "N ⏰", "N ❌", the current one marked.
@@ -93,16 +122,17 @@ func (a *App) onTaskMark(t *turn, c callback) error {
 		if err != nil {
 			return staleOr(t, err)
 		}
-		ev, err := t.taskEvidence(p.Tasks)
+		text, err := t.reportClosedView(p)
 		if err != nil {
 			return err
 		}
-		var b strings.Builder
-		b.WriteString("<b>" + t.t("ReportTitle", map[string]any{"Title": t.planTitle(p.Kind, p.PeriodStart)}) + "</b>\n")
-		saved := "\n\n" + t.t("ReportSaved", nil)
-		b.WriteString("\n" + t.taskListEv(p.Tasks, true, delivery.MaxText-delivery.TextLen(b.String())-delivery.TextLen(saved)-1, ev))
-		b.WriteString(saved)
-		t.editPressed(b.String(), nil)
+		// The card stays closed when another face changes a mark (reportCardEdits).
+		if m := t.pressed(); m.messageID != 0 {
+			if err := delivery.CloseCard(t.ctx, t.tx, m.chatID, m.messageID); err != nil {
+				return err
+			}
+		}
+		t.editPressed(text, nil)
 		t.ack(t.t("ReportSavedToast", map[string]any{"Period": t.planPeriod(p.Kind, p.PeriodStart)}))
 		return nil
 	}

@@ -278,7 +278,7 @@ func (a *App) onReview(t *turn, c callback) error {
 		if err1 != nil || !ok {
 			return staleOr(t, evaluation.ErrStale)
 		}
-		as, err = reviews.MarkTask(t.ctx, t.tx, t.me.ID, id, taskID, status, a.today())
+		as, err = reviews.MarkTask(t.ctx, t.tx, t.me.ID, id, taskID, status, a.today(), t.taskCards(t.pressed()))
 		if err != nil {
 			return a.reviewRefusal(t, err)
 		}

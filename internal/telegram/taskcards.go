@@ -3,6 +3,7 @@ package telegram
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
@@ -117,7 +118,10 @@ func (a *App) followTasks(ctx context.Context, tx pgx.Tx, p evaluation.Plan, mar
 
 // reportCardEdits are the edits of the report cards of plan planID's week
 // (an approved week plan; none for another) that Telegram took, but skip,
-// to the report as it now stands.
+// to the report as it now stands: with its buttons while the owner may still
+// mark (plans.OwnOpenTask), else, or when the card was closed with «Xong»,
+// closed as «Xong» leaves it (a card closed came back with every button when
+// a mark was made on the page).
 func (a *App) reportCardEdits(t *turn, planID int64, skip cardRef) ([]delivery.CardEdit, error) {
 	p, err := evaluation.LoadPlan(t.ctx, t.tx, planID)
 	if err != nil || p.Kind != evaluation.KindWeek || p.Status != evaluation.StatusApproved {
@@ -128,11 +132,50 @@ func (a *App) reportCardEdits(t *turn, planID int64, skip cardRef) ([]delivery.C
 	if err != nil || len(cards) == 0 {
 		return nil, err
 	}
-	text, kb, err := t.reportView(p)
+	closed, err := delivery.ClosedCards(t.ctx, t.tx, cards)
 	if err != nil {
 		return nil, err
 	}
-	return cardEdits(cards, text, kb), nil
+	open := slices.Contains(closed, false)
+	if open {
+		if open, err = a.reportOpen(t, p); err != nil {
+			return nil, err
+		}
+	}
+	var text, done string
+	var kb delivery.Keyboard
+	if open {
+		if text, kb, err = t.reportView(p); err != nil {
+			return nil, err
+		}
+	}
+	if !open || slices.Contains(closed, true) {
+		if done, err = t.reportClosedView(p); err != nil {
+			return nil, err
+		}
+	}
+	edits := make([]delivery.CardEdit, 0, len(cards))
+	for i, c := range cards {
+		e := delivery.CardEdit{ChatID: c.ChatID, MessageID: c.MessageID, Text: text, Keyboard: kb}
+		if !open || closed[i] {
+			e.Text, e.Keyboard = done, nil
+		}
+		edits = append(edits, e)
+	}
+	return edits, nil
+}
+
+// reportOpen reports whether p's owner may still mark its tasks
+// (plans.OwnOpenTask): a report card shows its buttons only then.
+func (a *App) reportOpen(t *turn, p evaluation.Plan) (bool, error) {
+	if len(p.Tasks) == 0 {
+		return true, nil
+	}
+	_, err := plans.OwnOpenTask(t.ctx, t.tx, p.OfficialID, p.Tasks[0].ID, a.assessMonth())
+	if errors.Is(err, evaluation.ErrLocked) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // selfCardEdits are the edits of the self-assessment cards of as that

@@ -136,8 +136,12 @@ func (a *App) NotUpToStandard(ctx context.Context, tx pgx.Tx, actorID int64, m r
 
 // MarkWithdrawn implements reviews.Notifier: the review cards show the
 // numbers after a «chưa đạt» mark was taken back on another face, and the
-// task's owner is told as after the chat's ↩️ (tellUnmarked).
+// task's owner is told as after the chat's ↩️ (tellUnmarked); a repeated
+// withdrawal changes nothing.
 func (a *App) MarkWithdrawn(ctx context.Context, tx pgx.Tx, actorID int64, m reviews.MarkResult) error {
+	if m.Repeated {
+		return nil
+	}
 	actor, err := roster.OfficialByID(ctx, tx, actorID)
 	if err != nil {
 		return err

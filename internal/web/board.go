@@ -701,7 +701,7 @@ func (s *Server) boardAdjust(w http.ResponseWriter, r *http.Request) {
 	day := calendar.DateOf(s.now())
 	fws := s.frameworks()
 	err := store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
-		as, o, err := reviews.Open(ctx, tx, me.ID, id, day)
+		as, o, err := reviews.OpenForUpdate(ctx, tx, me.ID, id, day)
 		if err != nil {
 			return err
 		}

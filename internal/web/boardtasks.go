@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"evalbot/internal/app/plans"
 	"evalbot/internal/app/reviews"
 	"evalbot/internal/calendar"
 	"evalbot/internal/dashboard"
@@ -40,6 +41,7 @@ type boardTaskView struct {
 	Documents  string // what they are: document numbers, file names, photos
 	Faults     int    // «chưa đạt» marks
 	LastReason string // the latest mark's reason
+	LastMark   int64  // the latest mark's id (the one «bỏ» takes back)
 	Options    []option
 	Markable   bool   // done and under review: may be marked «chưa đạt»
 	Reason     string // the reason as typed, kept when refused
@@ -73,7 +75,7 @@ func (s *Server) boardTasks(r *http.Request, l tr, lang string, as evaluation.As
 			v.Item = l.T("TaskItem", "Code", t.ItemCode, "N", t.Quantity, "Measure", t.Measure, "Weight", pointsIn(lang, t.Weight))
 		}
 		if ms := marks[t.ID]; len(ms) > 0 {
-			v.LastReason = ms[len(ms)-1].Reason
+			v.LastReason, v.LastMark = ms[len(ms)-1].Reason, ms[len(ms)-1].ID
 		}
 		if open {
 			if t.Status == evaluation.TaskPending {
@@ -87,6 +89,15 @@ func (s *Server) boardTasks(r *http.Request, l tr, lang string, as evaluation.As
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// taskNotifier is the chat's side of a change to a task (the owner's cards
+// that show it follow: telegram.App), or nil without a chat.
+func (s *Server) taskNotifier() plans.TaskNotifier {
+	if n, ok := s.Chat.(plans.TaskNotifier); ok {
+		return n
+	}
+	return nil
 }
 
 // boardTaskForm reads a task form's common fields: the assessment (path),
@@ -130,7 +141,7 @@ func (s *Server) boardTaskStatus(w http.ResponseWriter, r *http.Request) {
 		saved = "" // no status chosen («chưa báo cáo» kept): nothing to save
 	}
 	err := store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
-		as, o, err := reviews.Open(ctx, tx, me.ID, id, day)
+		as, o, err := reviews.OpenForUpdate(ctx, tx, me.ID, id, day)
 		if err != nil || !valid {
 			return err
 		}
@@ -146,7 +157,7 @@ func (s *Server) boardTaskStatus(w http.ResponseWriter, r *http.Request) {
 		if as.Status == evaluation.AssessSubmitted && as.Version != version {
 			return evaluation.ErrStale // else MarkTask says why not
 		}
-		if as, err = reviews.MarkTask(ctx, tx, me.ID, id, taskID, status, day); err != nil || s.Chat == nil {
+		if as, err = reviews.MarkTask(ctx, tx, me.ID, id, taskID, status, day, s.taskNotifier()); err != nil || s.Chat == nil {
 			return err
 		}
 		return s.Chat.Changed(ctx, tx, me.ID, as, o)
@@ -205,11 +216,11 @@ func (s *Server) boardQuality(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	day := calendar.DateOf(s.now())
 	err = store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
-		as, _, err := reviews.Open(ctx, tx, me.ID, id, day)
+		as, _, err := reviews.OpenForUpdate(ctx, tx, me.ID, id, day)
 		if err != nil {
 			return err
 		}
-		res, err := reviews.MarkNotUpToStandard(ctx, tx, me.ID, id, taskID, reason, day)
+		res, err := reviews.MarkNotUpToStandard(ctx, tx, me.ID, id, taskID, reason, day, s.taskNotifier())
 		switch {
 		case err != nil:
 			return err
@@ -229,11 +240,12 @@ func (s *Server) boardQuality(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/board/"+strconv.FormatInt(id, 10)+"?marked=1#task-"+strconv.FormatInt(taskID, 10), http.StatusSeeOther)
 }
 
-// boardUnmark: POST /board/{id}/unmark (version, task) takes back the
-// latest «chưa đạt» mark of a task (reviews.WithdrawQualityMark, the chat's
-// ↩️); the head's cards in chat show it and the owner is told
-// (ChatCards.MarkWithdrawn). The page must show the assessment's version (a
-// double tap takes back one mark, then finds the page changed).
+// boardUnmark: POST /board/{id}/unmark (version, task, mark) takes back
+// mark, the latest «chưa đạt» mark of the task as the page showed it
+// (reviews.WithdrawQualityMark, the chat's ↩️); the head's cards in chat
+// show it and the owner is told (ChatCards.MarkWithdrawn). A mark taken
+// back already (a double tap) is done; otherwise the page must show the
+// assessment's version, else it comes again saying it changed.
 func (s *Server) boardUnmark(w http.ResponseWriter, r *http.Request) {
 	me := s.signedIn(w, r)
 	if me == nil {
@@ -243,22 +255,30 @@ func (s *Server) boardUnmark(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	markID, err := strconv.ParseInt(r.PostFormValue("mark"), 10, 64)
+	if err != nil {
+		s.messageAs(w, r, me, http.StatusNotFound, "WebNotFoundTitle", "WebNotFound")
+		return
+	}
 	ctx := r.Context()
 	day := calendar.DateOf(s.now())
-	err := store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
-		as, _, err := reviews.Open(ctx, tx, me.ID, id, day)
+	err = store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
+		as, _, err := reviews.OpenForUpdate(ctx, tx, me.ID, id, day)
 		if err != nil {
 			return err
 		}
-		if as.Status == evaluation.AssessSubmitted && as.Version != version {
-			return evaluation.ErrStale // else WithdrawQualityMark says why not
-		}
-		res, err := reviews.WithdrawQualityMark(ctx, tx, me.ID, id, taskID, day)
-		if errors.Is(err, evaluation.ErrNotFound) {
+		res, err := reviews.WithdrawQualityMark(ctx, tx, me.ID, id, taskID, markID, day, s.taskNotifier())
+		switch {
+		case errors.Is(err, evaluation.ErrNotFound):
 			return evaluation.ErrStale // no mark left to take back
-		}
-		if err != nil || s.Chat == nil {
+		case err != nil:
 			return err
+		case res.Repeated:
+			return nil // taken back by the same page already (a double tap)
+		case as.Version != version:
+			return evaluation.ErrStale // rolls the withdrawal back
+		case s.Chat == nil:
+			return nil
 		}
 		return s.Chat.MarkWithdrawn(ctx, tx, me.ID, res)
 	})

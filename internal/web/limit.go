@@ -72,7 +72,7 @@ func (l *limiter) empty(ip string, now time.Time) bool {
 // by the refusals.
 func (l *limiter) wrapFailures(s *Server, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if l.empty(s.clientIP(r), time.Now()) {
+		if l.empty(s.clientNet(r), time.Now()) {
 			w.Header().Set("Retry-After", "5")
 			s.message(w, r, http.StatusTooManyRequests, "WebTooManyTitle", "WebTooMany")
 			return
@@ -81,9 +81,10 @@ func (l *limiter) wrapFailures(s *Server, next http.Handler) http.Handler {
 	})
 }
 
-// wrap answers 429 with a page in the person's language once ip's bucket is empty.
+// wrap answers 429 with a page in the person's language once the client's
+// network's bucket is empty (clientNet).
 func (l *limiter) wrap(s *Server, next http.Handler) http.Handler {
-	return l.wrapBy(s, s.clientIP, next)
+	return l.wrapBy(s, s.clientNet, next)
 }
 
 // wrapBy is wrap with the bucket chosen by key (an address, a session).

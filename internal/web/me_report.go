@@ -132,7 +132,7 @@ func (s *Server) meReportPost(w http.ResponseWriter, r *http.Request) {
 		changes.Notify = n
 	}
 	err := store.InTx(ctx, s.Pool, func(tx pgx.Tx) error {
-		plan, _, err := plans.WeekReport(ctx, tx, me.ID, calendar.DateOf(s.now()))
+		plan, _, err := plans.WeekReportForUpdate(ctx, tx, me.ID, calendar.DateOf(s.now()))
 		if err != nil {
 			return err
 		}

@@ -322,7 +322,7 @@ func (s *Server) linkOwnerLang(r *http.Request, token string) *http.Request {
 // linkFailed takes a token of the client's sign-in bucket: a link that is
 // not one (malformed, unknown, of someone no longer active) is a guess as
 // far as the limit knows (limiter.wrapFailures).
-func (s *Server) linkFailed(r *http.Request) { s.links.allow(s.clientIP(r), time.Now()) }
+func (s *Server) linkFailed(r *http.Request) { s.links.allow(s.clientNet(r), time.Now()) }
 
 // signIn consumes the link, opens a session and goes to the overview.
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {

@@ -26,6 +26,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -412,15 +413,21 @@ func (s *Server) who(r *http.Request) string {
 	if c, err := r.Cookie(s.sessionCookie()); err == nil && signin.WellFormedToken(c.Value) {
 		return "s:" + c.Value
 	}
-	return s.clientIP(r)
+	return s.clientNet(r)
 }
 
-// clientIP is the request's client address for the rate limits.
+// clientIP is the request's client address: behind the proxy
+// (TrustProxy), the last entry of all the X-Forwarded-For lines together —
+// the one the proxy added, whether it appended to the client's line or
+// added a line of its own (Header.Get read only the first line, the
+// client's: any made-up address); else the connection's.
 func (s *Server) clientIP(r *http.Request) string {
 	if s.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			parts := strings.Split(xff, ",")
-			return strings.TrimSpace(parts[len(parts)-1])
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			parts := strings.Split(strings.Join(xff, ","), ",")
+			if last := strings.TrimSpace(parts[len(parts)-1]); last != "" {
+				return last
+			}
 		}
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
@@ -428,4 +435,25 @@ func (s *Server) clientIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// clientNet is the key of the request's client for the per-address rate
+// limits: its IPv4 address, or the /64 of its IPv6 one (a phone or an
+// office is given a whole /64: one bucket per address let one device guess
+// sign-in links from 2^64 buckets).
+func (s *Server) clientNet(r *http.Request) string {
+	ip := s.clientIP(r)
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	a = a.Unmap().WithZone("")
+	if a.Is4() {
+		return a.String()
+	}
+	p, err := a.Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return p.String()
 }

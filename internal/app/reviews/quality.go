@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"evalbot/internal/app/access"
+	"evalbot/internal/app/plans"
 	"evalbot/internal/calendar"
 	"evalbot/internal/evaluation"
 	"evalbot/internal/grading"
@@ -89,27 +90,34 @@ type MarkResult struct {
 // reviewer of that official that day), evaluation.ErrLocked (approved
 // already, or the month published), evaluation.ErrStale (not submitted, or
 // not a task of that month), evaluation.ErrNotDone, evaluation.ErrReasonRequired.
-func MarkNotUpToStandard(ctx context.Context, db store.DB, actorID, assessmentID, taskID int64, reason string, day calendar.Date) (MarkResult, error) {
-	return markQuality(ctx, db, actorID, assessmentID, taskID, day, func() (evaluation.MarkOutcome, error) {
+// notify, when not nil, is told of a mark that is not a repeat (db must then
+// be a pgx.Tx): the owner's cards in chat that show the task follow
+// (plans.TaskNotifier).
+func MarkNotUpToStandard(ctx context.Context, db store.DB, actorID, assessmentID, taskID int64, reason string, day calendar.Date, notify plans.TaskNotifier) (MarkResult, error) {
+	return markQuality(ctx, db, actorID, assessmentID, taskID, day, notify, func() (evaluation.MarkOutcome, error) {
 		return evaluation.MarkNotUpToStandard(ctx, db, actorID, taskID, reason, day)
 	})
 }
 
-// WithdrawQualityMark takes back, for reviewer actorID on day, the latest
-// «chưa đạt» mark of task taskID of the month of the submitted assessment
-// assessmentID (evaluation.WithdrawQualityMark), and moves the assessment's
-// version on. Refusals as MarkNotUpToStandard's, and evaluation.ErrNotFound
-// when the task has no mark.
-func WithdrawQualityMark(ctx context.Context, db store.DB, actorID, assessmentID, taskID int64, day calendar.Date) (MarkResult, error) {
-	return markQuality(ctx, db, actorID, assessmentID, taskID, day, func() (evaluation.MarkOutcome, error) {
-		return evaluation.WithdrawQualityMark(ctx, db, actorID, taskID, day)
+// WithdrawQualityMark takes back, for reviewer actorID on day, mark
+// markID, the latest «chưa đạt» mark of task taskID as the reviewer saw it,
+// of the month of the submitted assessment assessmentID
+// (evaluation.WithdrawQualityMark), and moves the assessment's version on.
+// Refusals as MarkNotUpToStandard's, evaluation.ErrNotFound when the task
+// has no mark, evaluation.ErrStale when markID is not its latest; a mark
+// taken back already (a double tap) comes back Repeated, nothing changed;
+// notify as MarkNotUpToStandard's.
+func WithdrawQualityMark(ctx context.Context, db store.DB, actorID, assessmentID, taskID, markID int64, day calendar.Date, notify plans.TaskNotifier) (MarkResult, error) {
+	return markQuality(ctx, db, actorID, assessmentID, taskID, day, notify, func() (evaluation.MarkOutcome, error) {
+		return evaluation.WithdrawQualityMark(ctx, db, actorID, taskID, markID, day)
 	})
 }
 
 // markQuality checks that actorID reviews the submitted assessment
 // assessmentID on day and that task taskID is of its official's month, then
-// does mark and renews the assessment unless the mark was a repeat.
-func markQuality(ctx context.Context, db store.DB, actorID, assessmentID, taskID int64, day calendar.Date, mark func() (evaluation.MarkOutcome, error)) (MarkResult, error) {
+// does mark and, unless the mark was a repeat, renews the assessment and
+// tells notify.
+func markQuality(ctx context.Context, db store.DB, actorID, assessmentID, taskID int64, day calendar.Date, notify plans.TaskNotifier, mark func() (evaluation.MarkOutcome, error)) (MarkResult, error) {
 	var res MarkResult
 	as, err := reviewing(ctx, db, actorID, assessmentID, day)
 	if err != nil {
@@ -132,6 +140,13 @@ func markQuality(ctx context.Context, db store.DB, actorID, assessmentID, taskID
 	if !out.Repeated {
 		// The card's numbers change: older buttons of this review are stale.
 		if as, err = Renew(ctx, db, as.ID); err != nil {
+			return res, err
+		}
+		p, err := planOf(ctx, db, taskID)
+		if err != nil {
+			return res, err
+		}
+		if err := plans.NotifyTask(ctx, db, notify, p, true); err != nil {
 			return res, err
 		}
 	}
@@ -163,13 +178,16 @@ func reviewing(ctx context.Context, db store.DB, actorID, assessmentID int64, da
 	return as, evaluation.ErrStale
 }
 
-// taskOf is the official whose plan holds task taskID, the plan's month,
-// and the task's title; pgx.ErrNoRows when there is no such task.
+// taskOf is the official whose approved plan holds task taskID, the
+// plan's month, and the task's title; pgx.ErrNoRows when there is no such
+// task, or its plan is not approved (not a task of the month under review:
+// a forged id of a plan still waiting was answered «approved already»).
 func taskOf(ctx context.Context, db store.DB, taskID int64) (int64, calendar.Month, string, error) {
 	var owner int64
 	var month time.Time
 	var title string
-	err := db.QueryRow(ctx, `SELECT p.official_id, p.month, t.title FROM tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id = $1`, taskID).
+	err := db.QueryRow(ctx, `SELECT p.official_id, p.month, t.title FROM tasks t JOIN plans p ON p.id = t.plan_id
+		WHERE t.id = $1 AND p.status = 'approved'`, taskID).
 		Scan(&owner, &month, &title)
 	return owner, calendar.Month{Year: month.Year(), Month: month.Month()}, title, err
 }

@@ -75,48 +75,48 @@ func TestTaskStatusAndQualityMarkAreTheReviewersOnly(t *testing.T) {
 	}
 	reason := "Báo cáo thiếu số liệu quý III"
 	for _, who := range []string{"X", "D", "B"} {
-		if _, err := reviews.MarkTask(ctx, pool, id[who], as.ID, task("A", 2), grading.StatusLate, day); !errors.Is(err, access.ErrForbidden) {
+		if _, err := reviews.MarkTask(ctx, pool, id[who], as.ID, task("A", 2), grading.StatusLate, day, nil); !errors.Is(err, access.ErrForbidden) {
 			t.Errorf("%s marking A's task: %v; want ErrForbidden", who, err)
 		}
-		if _, err := reviews.MarkNotUpToStandard(ctx, pool, id[who], as.ID, task("A", 1), reason, day); !errors.Is(err, access.ErrForbidden) {
+		if _, err := reviews.MarkNotUpToStandard(ctx, pool, id[who], as.ID, task("A", 1), reason, day, nil); !errors.Is(err, access.ErrForbidden) {
 			t.Errorf("%s: A's task not up to standard: %v; want ErrForbidden", who, err)
 		}
 	}
 	// B's task is not of A's month.
-	if _, err := reviews.MarkTask(ctx, pool, id["H"], as.ID, task("B", 2), grading.StatusLate, day); !errors.Is(err, evaluation.ErrStale) {
+	if _, err := reviews.MarkTask(ctx, pool, id["H"], as.ID, task("B", 2), grading.StatusLate, day, nil); !errors.Is(err, evaluation.ErrStale) {
 		t.Errorf("B's task through A's review: %v; want ErrStale", err)
 	}
-	if _, err := reviews.MarkNotUpToStandard(ctx, pool, id["H"], as.ID, task("B", 1), reason, day); !errors.Is(err, evaluation.ErrStale) {
+	if _, err := reviews.MarkNotUpToStandard(ctx, pool, id["H"], as.ID, task("B", 1), reason, day, nil); !errors.Is(err, evaluation.ErrStale) {
 		t.Errorf("B's task not up to standard through A's review: %v; want ErrStale", err)
 	}
-	if _, err := reviews.MarkNotUpToStandard(ctx, pool, id["H"], as.ID, task("A", 2), reason, day); !errors.Is(err, evaluation.ErrNotDone) {
+	if _, err := reviews.MarkNotUpToStandard(ctx, pool, id["H"], as.ID, task("A", 2), reason, day, nil); !errors.Is(err, evaluation.ErrNotDone) {
 		t.Errorf("a task not done marked not up to standard: %v; want ErrNotDone", err)
 	}
 	// The deputy during the delegation.
 	if _, _, err := access.Delegate(ctx, pool, id["H"], id["D"], 3, day); err != nil {
 		t.Fatal(err)
 	}
-	got, err := reviews.MarkTask(ctx, pool, id["D"], as.ID, task("A", 2), grading.StatusLate, day)
+	got, err := reviews.MarkTask(ctx, pool, id["D"], as.ID, task("A", 2), grading.StatusLate, day, nil)
 	if err != nil || got.Version != as.Version+1 {
 		t.Fatalf("D marks A's task 2 late during the delegation: version %d, %v; want %d", got.Version, err, as.Version+1)
 	}
 	as = got
-	res, err := reviews.MarkNotUpToStandard(ctx, pool, id["D"], as.ID, task("A", 1), reason, day)
+	res, err := reviews.MarkNotUpToStandard(ctx, pool, id["D"], as.ID, task("A", 1), reason, day, nil)
 	if err != nil || res.Faults != 1 || res.Repeated || res.Assessment.Version != as.Version+1 || res.TaskTitle != "Việc 1" ||
 		res.Official.ID != id["A"] || res.Mark.Reason != reason {
 		t.Fatalf("D marks A's task 1 not up to standard: %+v, %v", res, err)
 	}
 	as = res.Assessment
 	// The same mark again (a repeated update) is the same mark.
-	if res, err = reviews.MarkNotUpToStandard(ctx, pool, id["D"], as.ID, task("A", 1), reason, day); err != nil || !res.Repeated ||
+	if res, err = reviews.MarkNotUpToStandard(ctx, pool, id["D"], as.ID, task("A", 1), reason, day, nil); err != nil || !res.Repeated ||
 		res.Faults != 1 || res.Assessment.Version != as.Version {
 		t.Fatalf("the same mark again: %+v, %v; want Repeated, version kept", res, err)
 	}
 	after := day.AddDays(3)
-	if _, err := reviews.MarkTask(ctx, pool, id["D"], as.ID, task("A", 2), grading.StatusOnTime, after); !errors.Is(err, access.ErrForbidden) {
+	if _, err := reviews.MarkTask(ctx, pool, id["D"], as.ID, task("A", 2), grading.StatusOnTime, after, nil); !errors.Is(err, access.ErrForbidden) {
 		t.Errorf("D after the delegation: %v; want ErrForbidden", err)
 	}
-	if res, err = reviews.WithdrawQualityMark(ctx, pool, id["H"], as.ID, task("A", 1), day); err != nil || res.Faults != 0 ||
+	if res, err = reviews.WithdrawQualityMark(ctx, pool, id["H"], as.ID, task("A", 1), res.Mark.ID, day, nil); err != nil || res.Faults != 0 ||
 		res.Assessment.Version != as.Version+1 || res.Mark.Reason != reason {
 		t.Fatalf("H takes the mark back: %+v, %v", res, err)
 	}
@@ -126,10 +126,10 @@ func TestTaskStatusAndQualityMarkAreTheReviewersOnly(t *testing.T) {
 	if err != nil || ap.Assessment.Status != evaluation.AssessApproved {
 		t.Fatalf("H approves A: %+v, %v", ap.Assessment.Status, err)
 	}
-	if _, err := reviews.MarkTask(ctx, pool, id["H"], as.ID, task("A", 2), grading.StatusOnTime, day); !errors.Is(err, evaluation.ErrLocked) {
+	if _, err := reviews.MarkTask(ctx, pool, id["H"], as.ID, task("A", 2), grading.StatusOnTime, day, nil); !errors.Is(err, evaluation.ErrLocked) {
 		t.Errorf("a task of an approved month: %v; want ErrLocked", err)
 	}
-	if _, err := reviews.MarkNotUpToStandard(ctx, pool, id["H"], as.ID, task("A", 1), "Thiếu chữ ký", day); !errors.Is(err, evaluation.ErrLocked) {
+	if _, err := reviews.MarkNotUpToStandard(ctx, pool, id["H"], as.ID, task("A", 1), "Thiếu chữ ký", day, nil); !errors.Is(err, evaluation.ErrLocked) {
 		t.Errorf("a mark on an approved month: %v; want ErrLocked", err)
 	}
 	var status string

@@ -2,6 +2,8 @@ package reviews
 
 import (
 	"context"
+
+	"github.com/jackc/pgx/v5"
 	"time"
 
 	"evalbot/internal/app/access"
@@ -25,6 +27,22 @@ func Open(ctx context.Context, db store.DB, actorID, assessmentID int64, day cal
 		return as, roster.Official{}, err
 	}
 	o, err := roster.OfficialByID(ctx, db, as.OfficialID)
+	return as, o, err
+}
+
+// OpenForUpdate is Open with the assessment's row locked for the caller's
+// transaction (evaluation.LoadAssessmentForUpdate), for a form that
+// compares the version its page showed and then changes the assessment:
+// the board's task status posted twice at once set a task late twice, both
+// requests having compared the version before either wrote. The row is
+// locked only once the actor is known to review it (a forged id holds
+// nobody else's assessment).
+func OpenForUpdate(ctx context.Context, tx pgx.Tx, actorID, assessmentID int64, day calendar.Date) (evaluation.Assessment, roster.Official, error) {
+	as, o, err := Open(ctx, tx, actorID, assessmentID, day)
+	if err != nil {
+		return as, o, err
+	}
+	as, err = evaluation.LoadAssessmentForUpdate(ctx, tx, assessmentID)
 	return as, o, err
 }
 

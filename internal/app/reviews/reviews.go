@@ -8,11 +8,13 @@ package reviews
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"evalbot/internal/app/access"
+	"evalbot/internal/app/plans"
 	"evalbot/internal/calendar"
 	"evalbot/internal/evaluation"
 	"evalbot/internal/grading"
@@ -150,7 +152,10 @@ func QuotaExceeded(ctx context.Context, db store.DB, actorID int64, day calendar
 // Refusals: evaluation.ErrNotFound, access.ErrForbidden (not a reviewer of
 // that official), evaluation.ErrLocked (approved already, or the month
 // published), evaluation.ErrStale (not submitted), and evaluation.MarkTask's.
-func MarkTask(ctx context.Context, db store.DB, actorID, assessmentID, taskID int64, status grading.TaskStatus, day calendar.Date) (evaluation.Assessment, error) {
+// notify, when not nil, is told of a mark that changed the task (db must then
+// be a pgx.Tx): the owner's cards in chat that show the task follow, as after
+// the owner's own mark (plans.TaskNotifier).
+func MarkTask(ctx context.Context, db store.DB, actorID, assessmentID, taskID int64, status grading.TaskStatus, day calendar.Date, notify plans.TaskNotifier) (evaluation.Assessment, error) {
 	as, err := reviewing(ctx, db, actorID, assessmentID, day)
 	if err != nil {
 		return as, err
@@ -162,8 +167,28 @@ func MarkTask(ctx context.Context, db store.DB, actorID, assessmentID, taskID in
 	if err != nil {
 		return as, err
 	}
-	if _, err := evaluation.MarkTask(ctx, db, taskID, string(status), &actorID); err != nil {
+	p, err := planOf(ctx, db, taskID)
+	if err != nil {
 		return as, err
 	}
+	task, err := evaluation.MarkTask(ctx, db, taskID, string(status), &actorID)
+	if err != nil {
+		return as, err
+	}
+	if i := slices.IndexFunc(p.Tasks, func(t evaluation.Task) bool { return t.ID == taskID }); i < 0 ||
+		p.Tasks[i].Status != task.Status || p.Tasks[i].Delays != task.Delays {
+		if err := plans.NotifyTask(ctx, db, notify, p, true); err != nil {
+			return as, err
+		}
+	}
 	return Renew(ctx, db, as.ID)
+}
+
+// planOf is the plan that holds task taskID, as it stands.
+func planOf(ctx context.Context, db store.DB, taskID int64) (evaluation.Plan, error) {
+	var planID int64
+	if err := db.QueryRow(ctx, `SELECT plan_id FROM tasks WHERE id = $1`, taskID).Scan(&planID); err != nil {
+		return evaluation.Plan{}, err
+	}
+	return evaluation.LoadPlan(ctx, db, planID)
 }
