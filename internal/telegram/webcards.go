@@ -120,6 +120,13 @@ func (a *App) Changed(ctx context.Context, tx pgx.Tx, actorID int64, as evaluati
 // owner is told as after the mark in chat (tellMarked); a repeated mark
 // changes nothing.
 func (a *App) NotUpToStandard(ctx context.Context, tx pgx.Tx, actorID int64, m reviews.MarkResult) error {
+	return a.markChanged(ctx, tx, actorID, m, a.tellMarked)
+}
+
+// markChanged edits the review cards after a «chưa đạt» mark changed on
+// another face and then tells the owner with tell; a repeated change
+// changes nothing.
+func (a *App) markChanged(ctx context.Context, tx pgx.Tx, actorID int64, m reviews.MarkResult, tell func(*turn, reviews.MarkResult) error) error {
 	if m.Repeated {
 		return nil
 	}
@@ -131,7 +138,7 @@ func (a *App) NotUpToStandard(ctx context.Context, tx pgx.Tx, actorID int64, m r
 	if err := a.editReviewCards(t, m.Assessment, m.Official); err != nil {
 		return err
 	}
-	return a.tellMarked(t, m)
+	return tell(t, m)
 }
 
 // MarkWithdrawn implements reviews.Notifier: the review cards show the
@@ -139,18 +146,7 @@ func (a *App) NotUpToStandard(ctx context.Context, tx pgx.Tx, actorID int64, m r
 // task's owner is told as after the chat's ↩️ (tellUnmarked); a repeated
 // withdrawal changes nothing.
 func (a *App) MarkWithdrawn(ctx context.Context, tx pgx.Tx, actorID int64, m reviews.MarkResult) error {
-	if m.Repeated {
-		return nil
-	}
-	actor, err := roster.OfficialByID(ctx, tx, actorID)
-	if err != nil {
-		return err
-	}
-	t := a.turnFor(ctx, tx, actor)
-	if err := a.editReviewCards(t, m.Assessment, m.Official); err != nil {
-		return err
-	}
-	return a.tellUnmarked(t, m)
+	return a.markChanged(ctx, tx, actorID, m, a.tellUnmarked)
 }
 
 var _ selfassess.Notifier = (*App)(nil)
