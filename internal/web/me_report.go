@@ -56,8 +56,11 @@ func (s *Server) meReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	notice := ""
-	if r.URL.Query().Get("saved") != "" {
+	switch q := r.URL.Query(); {
+	case q.Get("saved") != "":
 		notice = "ReportPageSaved"
+	case q.Get("unchanged") != "":
+		notice = "ReportPageUnchanged"
 	}
 	s.renderReport(w, r, me, http.StatusOK, notice, "", 0, nil)
 }
@@ -128,6 +131,7 @@ func (s *Server) meReportPost(w http.ResponseWriter, r *http.Request) {
 	// The chat's cards that show the tasks (the week's /report card, the
 	// self-assessment card) follow, each edited once for the whole save.
 	changes := &plans.TaskChanges{}
+	changed := false
 	if n, ok := s.Chat.(plans.TaskNotifier); ok {
 		changes.Notify = n
 	}
@@ -156,10 +160,14 @@ func (s *Server) meReportPost(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 		}
+		changed = changes.Changed()
 		return changes.Flush(ctx, tx)
 	})
 	errKey := ""
 	switch {
+	case err == nil && !changed:
+		http.Redirect(w, r, "/me/report?unchanged=1", http.StatusSeeOther)
+		return
 	case err == nil:
 		s.flush(ctx)
 		http.Redirect(w, r, "/me/report?saved=1", http.StatusSeeOther)

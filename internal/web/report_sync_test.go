@@ -170,8 +170,13 @@ func TestReportCardFollowsThePage(t *testing.T) {
 		t.Errorf("%d edits of the /assess card for one save; want 1", n)
 	}
 	// The same form again (a double tap, the browser's repeat): no change, no edit.
-	if status, _, _ := postForm(t, rw.a, rw.srv.URL+"/me/report", url.Values{"s_" + t1: {"on_time"}}, sameOrigin); status != http.StatusSeeOther {
-		t.Fatalf("second POST /me/report: %d", status)
+	// The page says nothing changed (a new user read «Đã lưu» for a save of nothing).
+	if status, _, hdr := postForm(t, rw.a, rw.srv.URL+"/me/report", url.Values{"s_" + t1: {"on_time"}}, sameOrigin); status != http.StatusSeeOther ||
+		hdr.Get("Location") != "/me/report?unchanged=1" {
+		t.Fatalf("second POST /me/report: %d %q", status, hdr.Get("Location"))
+	}
+	if _, body, _ := do(t, rw.a, "GET", rw.srv.URL+"/me/report?unchanged=1", nil); !strings.Contains(body, "Không có gì thay đổi nên chưa lưu gì thêm.") {
+		t.Errorf("the page after a save of nothing:\n%s", body)
 	}
 	if err := h.Flush(); err != nil {
 		t.Fatal(err)

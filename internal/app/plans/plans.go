@@ -115,6 +115,10 @@ func (c *TaskChanges) EvidenceChanged(_ context.Context, _ pgx.Tx, p evaluation.
 	return nil
 }
 
+// Changed reports whether a task changed since the last Flush (a save
+// with nothing new says so rather than «saved»).
+func (c *TaskChanges) Changed() bool { return len(c.order) > 0 }
+
 // Flush tells Notify (when not nil) of each plan changed, once, in the
 // order first changed: TaskMarked when any of its tasks got a mark, else
 // EvidenceChanged; then forgets them.
